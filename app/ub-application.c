@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "ub-application.h"
+#include "ub-screenshot.h"
+#include "ub-ui.h"
+#include "ub-window.h"
+
+/* Frames the window must have drawn before a screenshot is taken. */
+#define SCREENSHOT_FRAMES       5
+#define SCREENSHOT_MIN_DELAY_MS 250
+
+struct _UbApplication
+{
+  GtkApplication  parent_instance;
+
+  /* Command line */
+  char           *screenshot_path;
+  char           *page;
+  gboolean        demo;
+
+  int             exit_status;
+};
+
+G_DEFINE_FINAL_TYPE (UbApplication, ub_application, GTK_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "Start, draw a few frames, save the window as a PNG to FILE and exit", "FILE" },
+  { "page", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "Show the given page at start-up", "NAME" },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Start the page's showcase workload (with --screenshot: capture mid-work)", NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Print the version and exit", NULL },
+  { NULL }
+};
+
+static void
+ub_application_quit_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  UbApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Destroying the windows lets their pages stop their workers in dispose. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+
+      gtk_window_destroy (GTK_WINDOW (windows->data));
+      windows = next;
+    }
+
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+ub_application_about_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  UbApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *authors[] = { "The Unblock developers", NULL };
+
+  gtk_show_about_dialog (parent,
+                         "program-name", "Unblock",
+                         "logo-icon-name", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", "Heavy work in worker threads, a user interface that never freezes.",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         NULL);
+}
+
+static void
+ub_application_blocking_change_state (GSimpleAction *action,
+                                      GVariant      *value,
+                                      gpointer       user_data)
+{
+  g_simple_action_set_state (action, value);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", ub_application_quit_action },
+  { "about", ub_application_about_action },
+  { "blocking", NULL, NULL, "false", ub_application_blocking_change_state },
+};
+
+static const struct
+{
+  const char *action;
+  const char *accels[3];
+} app_accels[] = {
+  { "app.quit", { "<Primary>q", NULL } },
+  { "app.blocking", { "<Primary>b", NULL } },
+  { "win.show-help-overlay", { "<Primary>question", NULL } },
+};
+
+static void
+ub_application_startup (GApplication *app)
+{
+  UbApplication *self = UB_APPLICATION (app);
+  g_autoptr(GtkCssProvider) css = NULL;
+
+  G_APPLICATION_CLASS (ub_application_parent_class)->startup (app);
+
+  ub_ui_init ();
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (app_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self),
+                                           app_accels[i].action, app_accels[i].accels);
+
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/io/unblock/Unblock/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                    "/io/unblock/Unblock/icons");
+  gtk_window_set_default_icon_name (APP_ID);
+}
+
+static void
+screenshot_ready (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(UbApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window = GTK_WIDGET (object);
+
+  if (!ub_screenshot_when_painted_finish (window, result, &error) ||
+      !ub_screenshot_save (window, self->screenshot_path, &error))
+    {
+      g_printerr ("unblock: %s\n", error->message);
+      self->exit_status = 1;
+    }
+
+  g_action_group_activate_action (G_ACTION_GROUP (self), "quit", NULL);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+ub_application_activate (GApplication *app)
+{
+  UbApplication *self = UB_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (ub_window_new (GTK_APPLICATION (self)));
+
+  if (self->page != NULL)
+    {
+      GtkStack *stack = ub_window_get_stack (UB_WINDOW (window));
+
+      if (gtk_stack_get_child_by_name (stack, self->page) != NULL)
+        gtk_stack_set_visible_child_name (stack, self->page);
+      else
+        g_printerr ("unblock: there is no page called “%s”\n", self->page);
+    }
+
+  gtk_window_present (window);
+
+  if (self->screenshot_path != NULL)
+    {
+      /* Hold the application until the picture is saved. */
+      g_application_hold (app);
+      ub_screenshot_when_painted (GTK_WIDGET (window), SCREENSHOT_FRAMES,
+                                  SCREENSHOT_MIN_DELAY_MS, NULL,
+                                  screenshot_ready, g_object_ref (self));
+    }
+}
+
+static int
+ub_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  UbApplication *self = UB_APPLICATION (app);
+  const char *page = NULL;
+  g_autofree char *screenshot = NULL;
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      printf ("unblock %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  if (g_variant_dict_lookup (options, "screenshot", "^ay", &screenshot))
+    {
+      if (screenshot[0] == '\0')
+        {
+          g_printerr ("unblock: --screenshot needs a file name\n");
+          return 2;
+        }
+      self->screenshot_path = g_steal_pointer (&screenshot);
+      /* A screenshot is taken by this process, never by one already running. */
+      g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+    }
+
+  if (g_variant_dict_lookup (options, "page", "&s", &page))
+    self->page = g_strdup (page);
+
+  self->demo = g_variant_dict_contains (options, "demo");
+
+  return -1;
+}
+
+static void
+ub_application_finalize (GObject *object)
+{
+  UbApplication *self = UB_APPLICATION (object);
+
+  g_clear_pointer (&self->screenshot_path, g_free);
+  g_clear_pointer (&self->page, g_free);
+
+  G_OBJECT_CLASS (ub_application_parent_class)->finalize (object);
+}
+
+static void
+ub_application_class_init (UbApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = ub_application_finalize;
+
+  app_class->startup = ub_application_startup;
+  app_class->activate = ub_application_activate;
+  app_class->handle_local_options = ub_application_handle_local_options;
+}
+
+static void
+ub_application_init (UbApplication *self)
+{
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+}
+
+UbApplication *
+ub_application_new (void)
+{
+  return g_object_new (UB_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "resource-base-path", "/io/unblock/Unblock",
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}
+
+/**
+ * ub_application_get_blocking:
+ *
+ * Returns: whether work runs on the main thread (the app.blocking action)
+ */
+gboolean
+ub_application_get_blocking (UbApplication *self)
+{
+  g_autoptr(GVariant) state = NULL;
+
+  g_return_val_if_fail (UB_IS_APPLICATION (self), FALSE);
+
+  state = g_action_group_get_action_state (G_ACTION_GROUP (self), "blocking");
+  return state != NULL && g_variant_get_boolean (state);
+}
+
+/**
+ * ub_application_get_exit_status:
+ *
+ * Returns: the status the process should exit with once the application
+ *   has stopped running (non-zero when --screenshot failed)
+ */
+int
+ub_application_get_exit_status (UbApplication *self)
+{
+  g_return_val_if_fail (UB_IS_APPLICATION (self), 1);
+
+  return self->exit_status;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ub-cli.h"
+#include "ub-cli-commands.h"
+
+static const UbCliCommand commands[] = {
+  UB_CLI_COMMANDS
+  { NULL }
+};
+
+void
+ub_cli_error (const char *format,
+              ...)
+{
+  va_list args;
+
+  fputs ("unblock-cli: ", stderr);
+  va_start (args, format);
+  vfprintf (stderr, format, args);
+  va_end (args);
+  fputc ('\n', stderr);
+}
+
+static void
+usage (FILE *stream)
+{
+  fprintf (stream, "Usage:\n");
+  for (guint i = 0; commands[i].name != NULL; i++)
+    fprintf (stream, "  unblock-cli %s\n", commands[i].usage);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      usage (stderr);
+      return UB_CLI_EXIT_USAGE;
+    }
+
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      usage (stdout);
+      return UB_CLI_EXIT_OK;
+    }
+
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("unblock-cli %s\n", PACKAGE_VERSION);
+      return UB_CLI_EXIT_OK;
+    }
+
+  for (guint i = 0; commands[i].name != NULL; i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  ub_cli_error ("unknown command “%s”; try --help", argv[1]);
+  return UB_CLI_EXIT_USAGE;
+}

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ub-screenshot.h"
+
+/*
+ * Screenshots of a live widget: its GtkWidgetPaintable is snapshotted and
+ * rendered with the renderer of the widget's own surface, so the picture is
+ * exactly what the window shows, drawn by the same code path.
+ */
+
+/**
+ * ub_screenshot_render:
+ * @widget: a realized widget
+ *
+ * Returns: (transfer full): the widget rendered at its current size
+ */
+GdkTexture *
+ub_screenshot_render (GtkWidget  *widget,
+                      GError    **error)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  GtkSnapshot *snapshot;
+  GtkNative *native;
+  GskRenderer *renderer;
+  int width;
+  int height;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  native = gtk_widget_get_native (widget);
+  renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+
+  if (renderer == NULL || width <= 0 || height <= 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                           "The window has not been drawn yet");
+      return NULL;
+    }
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+
+  if (node == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The window drew nothing");
+      return NULL;
+    }
+
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+/**
+ * ub_screenshot_save:
+ * @widget: a realized widget
+ * @path: where to write the PNG
+ *
+ * Renders @widget and writes it as a PNG to @path, atomically: either the
+ * whole file is written or @path is left as it was.
+ */
+gboolean
+ub_screenshot_save (GtkWidget   *widget,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) png = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *display_name = NULL;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  display_name = g_filename_display_name (path);
+
+  if (!(texture = ub_screenshot_render (widget, error)))
+    return FALSE;
+
+  png = gdk_texture_save_to_png_bytes (texture);
+
+  if (!g_file_set_contents_full (path,
+                                 g_bytes_get_data (png, NULL),
+                                 g_bytes_get_size (png),
+                                 G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0644,
+                                 &local_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Cannot write the screenshot to “%s”: ", display_name);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  GtkWidget *widget;     /* (owned) */
+  guint      tick_id;
+  guint      frames_left;
+  gint64     not_before; /* monotonic time */
+} WhenPainted;
+
+static void
+when_painted_free (gpointer data)
+{
+  WhenPainted *state = data;
+
+  if (state->tick_id != 0)
+    gtk_widget_remove_tick_callback (state->widget, state->tick_id);
+  g_clear_object (&state->widget);
+  g_free (state);
+}
+
+static gboolean
+when_painted_tick (GtkWidget     *widget,
+                   GdkFrameClock *frame_clock,
+                   gpointer       user_data)
+{
+  GTask *task = user_data;
+  WhenPainted *state = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      state->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  if (state->frames_left > 0)
+    state->frames_left--;
+
+  if (state->frames_left == 0 && g_get_monotonic_time () >= state->not_before)
+    {
+      state->tick_id = 0;
+      g_task_return_boolean (task, TRUE);
+      return G_SOURCE_REMOVE;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * ub_screenshot_when_painted:
+ * @widget: the widget to wait for
+ * @n_frames: how many frames must have been drawn
+ * @min_delay_ms: and how long to wait at least
+ *
+ * Completes once @widget has been through @n_frames frames and at least
+ * @min_delay_ms have passed: then it is safe to take a screenshot.
+ */
+void
+ub_screenshot_when_painted (GtkWidget           *widget,
+                            guint                n_frames,
+                            guint                min_delay_ms,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WhenPainted *state;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  task = g_task_new (widget, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ub_screenshot_when_painted);
+
+  state = g_new0 (WhenPainted, 1);
+  state->widget = g_object_ref (widget);
+  /* One more than asked: a tick precedes the paint of its own frame. */
+  state->frames_left = n_frames + 1;
+  state->not_before = g_get_monotonic_time () + min_delay_ms * G_TIME_SPAN_MILLISECOND;
+  g_task_set_task_data (task, state, when_painted_free);
+
+  state->tick_id = gtk_widget_add_tick_callback (widget, when_painted_tick,
+                                                 g_object_ref (task), g_object_unref);
+}
+
+gboolean
+ub_screenshot_when_painted_finish (GtkWidget     *widget,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, widget), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

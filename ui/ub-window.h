@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ub-meter.h"
+
+G_BEGIN_DECLS
+
+#define UB_TYPE_WINDOW (ub_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (UbWindow, ub_window, UB, WINDOW, GtkApplicationWindow)
+
+UbWindow *ub_window_new       (GtkApplication *application);
+UbMeter  *ub_window_get_meter (UbWindow       *self);
+GtkStack *ub_window_get_stack (UbWindow       *self);
+
+G_END_DECLS

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define UB_ERROR (ub_error_quark ())
+
+/**
+ * UbError:
+ * @UB_ERROR_TERMINATED: the worker was terminated before it replied
+ * @UB_ERROR_NO_SUCH_METHOD: a remote call named a method the worker does not expose
+ * @UB_ERROR_DETACHED: the object was transferred away and can no longer be used
+ * @UB_ERROR_CLOSED: the port or channel is closed
+ * @UB_ERROR_FULL: a bounded channel is full and the caller may not wait
+ * @UB_ERROR_INVALID_DATA: input data is malformed (bad PNG, bad base64, …)
+ * @UB_ERROR_TOO_LARGE: input exceeds a configured limit
+ * @UB_ERROR_FAILED: any other failure
+ *
+ * Errors raised by Unblock's runtime and jobs.
+ */
+typedef enum
+{
+  UB_ERROR_TERMINATED,
+  UB_ERROR_NO_SUCH_METHOD,
+  UB_ERROR_DETACHED,
+  UB_ERROR_CLOSED,
+  UB_ERROR_FULL,
+  UB_ERROR_INVALID_DATA,
+  UB_ERROR_TOO_LARGE,
+  UB_ERROR_FAILED,
+} UbError;
+
+GQuark ub_error_quark (void);
+
+G_END_DECLS
