@@ -107,9 +107,10 @@ ub_application_startup (GApplication *app)
   UbApplication *self = UB_APPLICATION (app);
   g_autoptr(GtkCssProvider) css = NULL;
 
-  G_APPLICATION_CLASS (ub_application_parent_class)->startup (app);
-
+  /* Before chaining up: GtkApplication looks for gtk/help-overlay.ui then. */
   ub_ui_init ();
+
+  G_APPLICATION_CLASS (ub_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);

@@ -197,18 +197,19 @@ tick_cb (GtkWidget     *widget,
 {
   UbMeter *self = UB_METER (widget);
   gint64 start = g_get_monotonic_time ();
-  gint64 frame_time = gdk_frame_clock_get_frame_time (frame_clock);
   gint64 epoch;
 
-  if (self->last_frame_usec != 0 && frame_time > self->last_frame_usec)
+  /* The wall-clock time of the tick, not the frame clock's frame time: GDK
+   * smooths the latter for animations, which would hide a late frame. */
+  if (self->last_frame_usec != 0)
     {
-      gint64 interval = frame_time - self->last_frame_usec;
+      gint64 interval = start - self->last_frame_usec;
       Bucket *bucket = bucket_for (self, start);
 
       bucket->max_frame_usec = MAX (bucket->max_frame_usec, interval);
       histogram_add (self->frames, interval);
     }
-  self->last_frame_usec = frame_time;
+  self->last_frame_usec = start;
 
   gtk_widget_queue_draw (self->pulse);
 
@@ -557,6 +558,6 @@ ub_meter_reset (UbMeter *self)
   memset (self->frames, 0, sizeof *self->frames);
   self->self_cost_usec = 0;
   self->self_cost_frames = 0;
-  self->last_heartbeat_usec = g_get_monotonic_time ();
-  self->last_frame_usec = 0;
+  /* The previous heartbeat and tick are kept: a gap that spans the reset
+   * is real and belongs to the new measurement. */
 }

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "ub-screenshot.h"
+#include "ub-test-gtk.h"
+
+static void
+test_window_opens_and_paints (void)
+{
+  UbWindow *window;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  window = ub_test_gtk_get_window ();
+
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >, 0);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), >, 0);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (ub_window_get_meter (window))));
+}
+
+static void
+test_meter_records_frames (void)
+{
+  UbMeter *meter;
+  UbMeterStats stats;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  meter = ub_window_get_meter (ub_test_gtk_get_window ());
+  ub_meter_reset (meter);
+  ub_test_gtk_run_for_ms (500);
+  ub_meter_get_stats (meter, &stats);
+
+  g_test_message ("0.5 s: %u frame intervals (p50 %.1f ms, p99 %.1f ms), %u heartbeats, "
+                  "longest stall %.1f ms, meter cost %.1f µs/frame",
+                  stats.n_frames, stats.frame_p50_ms, stats.frame_p99_ms, stats.n_heartbeats,
+                  stats.max_stall_ms, stats.self_cost_us_per_frame);
+
+  g_assert_cmpuint (stats.n_frames, >=, 20);
+  g_assert_cmpuint (stats.n_heartbeats, >=, 20);
+  g_assert_cmpfloat (stats.frame_p50_ms, >, 0.0);
+  g_assert_cmpfloat (stats.frame_p50_ms, <=, stats.frame_p99_ms);
+  g_assert_cmpfloat (stats.frame_p99_ms, <=, stats.frame_max_ms);
+  g_assert_cmpfloat (ub_meter_get_frame_interval_percentile (meter, 50.0), ==, stats.frame_p50_ms);
+}
+
+static gboolean
+block_main_thread (gpointer user_data)
+{
+  guint ms = GPOINTER_TO_UINT (user_data);
+  gint64 until = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+
+  /* The workload of the negative control: the main thread does nothing
+   * else until the time is up. */
+  while (g_get_monotonic_time () < until)
+    ;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_meter_negative_control (void)
+{
+  UbMeter *meter;
+  UbMeterStats stats;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  meter = ub_window_get_meter (ub_test_gtk_get_window ());
+  ub_test_gtk_run_for_ms (100);
+  ub_meter_reset (meter);
+
+  g_idle_add (block_main_thread, GUINT_TO_POINTER (300));
+  /* The stall is only seen when the loop runs again: keep it running. */
+  ub_test_gtk_run_for_ms (400);
+
+  ub_meter_get_stats (meter, &stats);
+  g_test_message ("blocked 300 ms: longest stall %.1f ms, label figure %.1f ms",
+                  stats.max_stall_ms, ub_meter_get_max_stall_ms (meter));
+
+  g_assert_cmpfloat (stats.max_stall_ms, >=, 300.0);
+  g_assert_cmpfloat (ub_meter_get_max_stall_ms (meter), >=, 300.0);
+  g_assert_cmpfloat (stats.frame_max_ms, >=, 300.0);
+}
+
+static void
+test_meter_quiet_has_no_long_stall (void)
+{
+  UbMeter *meter;
+  UbMeterStats stats;
+
+  if (!ub_test_gtk_have_display () || ub_test_gtk_skip_timing ())
+    return;
+
+  meter = ub_window_get_meter (ub_test_gtk_get_window ());
+  ub_test_gtk_run_for_ms (100);
+  ub_meter_reset (meter);
+  ub_test_gtk_run_for_ms (500);
+  ub_meter_get_stats (meter, &stats);
+
+  /* A generous bound: the point is the contrast with the negative control. */
+  g_assert_cmpfloat (stats.max_stall_ms, <, 150.0);
+}
+
+static guint
+count_distinct_colours (GdkTexture *texture)
+{
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  gsize stride = (gsize) width * 4;
+  g_autofree guchar *pixels = g_malloc (stride * height);
+  g_autoptr(GHashTable) colours = g_hash_table_new (NULL, NULL);
+
+  gdk_texture_download (texture, pixels, stride);
+  for (int y = 0; y < height; y += 3)
+    for (int x = 0; x < width; x += 3)
+      {
+        guint32 pixel;
+
+        memcpy (&pixel, pixels + y * stride + x * 4, 4);
+        g_hash_table_add (colours, GUINT_TO_POINTER (pixel));
+      }
+
+  return g_hash_table_size (colours);
+}
+
+static void
+test_screenshot_in_process (void)
+{
+  UbWindow *window;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  window = ub_test_gtk_get_window ();
+  dir = g_dir_make_tmp ("unblock-shot-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "window.png", NULL);
+
+  g_assert_true (ub_screenshot_save (GTK_WIDGET (window), path, &error));
+  g_assert_no_error (error);
+
+  texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, gtk_widget_get_width (GTK_WIDGET (window)));
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, gtk_widget_get_height (GTK_WIDGET (window)));
+  g_assert_cmpuint (count_distinct_colours (texture), >, 8);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static char *
+unblock_path (void)
+{
+  return g_test_build_filename (G_TEST_BUILT, "..", "app", "unblock", NULL);
+}
+
+static void
+test_screenshot_command_line (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *arg = NULL;
+  g_autofree char *program = unblock_path ();
+  g_autofree char *err = NULL;
+  int status;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  dir = g_dir_make_tmp ("unblock-shot-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "shot.png", NULL);
+  arg = g_strconcat ("--screenshot=", path, NULL);
+
+  {
+    const char *argv[] = { program, arg, NULL };
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                  NULL, &err, &status, &error);
+  }
+  g_assert_no_error (error);
+  g_test_message ("unblock --screenshot stderr: %s", err);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
+  g_assert_no_error (error);
+
+  texture = gdk_texture_new_from_filename (path, &error);
+  g_assert_no_error (error);
+  /* The window's default size, give or take its decorations. */
+  g_assert_cmpint (gdk_texture_get_width (texture), >=, 1000);
+  g_assert_cmpint (gdk_texture_get_height (texture), >=, 600);
+  g_assert_cmpuint (count_distinct_colours (texture), >, 8);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+test_screenshot_unwritable (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *program = unblock_path ();
+  g_autofree char *err = NULL;
+  int status;
+  /* A directory that does not exist: fails for root too. */
+  const char *argv[] = { program, "--screenshot=/nonexistent-unblock-dir/shot.png", NULL };
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (err, "Cannot write the screenshot"));
+  g_assert_nonnull (strstr (err, "/nonexistent-unblock-dir/shot.png"));
+  g_assert_false (g_file_test ("/nonexistent-unblock-dir", G_FILE_TEST_EXISTS));
+}
+
+static gboolean
+action_exists (UbWindow   *window,
+               const char *detailed_name)
+{
+  GActionGroup *group;
+
+  if (g_str_has_prefix (detailed_name, "app."))
+    group = G_ACTION_GROUP (ub_test_gtk_get_app ());
+  else if (g_str_has_prefix (detailed_name, "win."))
+    group = G_ACTION_GROUP (window);
+  else
+    return FALSE;
+
+  return g_action_group_has_action (group, detailed_name + 4);
+}
+
+static void
+test_shortcuts_are_bound (void)
+{
+  GtkApplication *app;
+  UbWindow *window;
+  g_autoptr(GtkBuilder) builder = NULL;
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) actions = NULL;
+  GSList *objects;
+  guint n_shortcuts = 0;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  app = GTK_APPLICATION (ub_test_gtk_get_app ());
+  window = ub_test_gtk_get_window ();
+  builder = gtk_builder_new_from_resource ("/io/unblock/Unblock/gtk/help-overlay.ui");
+  objects = gtk_builder_get_objects (builder);
+
+  /* Every accelerator shown to the user triggers the action it names. */
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *accel = NULL;
+      g_autofree char *action = NULL;
+      g_auto(GStrv) bound = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+
+      g_object_get (l->data, "accelerator", &accel, "action-name", &action, NULL);
+      g_assert_nonnull (accel);
+      g_assert_nonnull (action);
+      g_test_message ("%s → %s", accel, action);
+
+      g_assert_true (action_exists (window, action));
+      bound = gtk_application_get_actions_for_accel (app, accel);
+      g_assert_true (g_strv_contains ((const char * const *) bound, action));
+
+      g_hash_table_add (listed, g_steal_pointer (&action));
+      n_shortcuts++;
+    }
+  g_slist_free (objects);
+  g_assert_cmpuint (n_shortcuts, >, 0);
+
+  /* And every accelerator the application binds is listed. */
+  actions = gtk_application_list_action_descriptions (app);
+  for (guint i = 0; actions[i] != NULL; i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, actions[i]);
+
+      if (accels[0] != NULL && !g_hash_table_contains (listed, actions[i]))
+        g_error ("%s has the accelerator %s but is missing from the shortcuts window",
+                 actions[i], accels[0]);
+    }
+
+}
+
+static void
+test_blocking_action_defaults_off (void)
+{
+  GActionGroup *app;
+  g_autoptr(GVariant) state = NULL;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  app = G_ACTION_GROUP (ub_test_gtk_get_app ());
+  g_assert_true (g_action_group_has_action (app, "blocking"));
+  g_assert_false (ub_application_get_blocking (ub_test_gtk_get_app ()));
+
+  g_action_group_change_action_state (app, "blocking", g_variant_new_boolean (TRUE));
+  g_assert_true (ub_application_get_blocking (ub_test_gtk_get_app ()));
+  g_action_group_change_action_state (app, "blocking", g_variant_new_boolean (FALSE));
+  g_assert_false (ub_application_get_blocking (ub_test_gtk_get_app ()));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  ub_test_gtk_init (&argc, &argv);
+
+  g_test_summary ("The application shell: window, responsiveness meter, screenshots, shortcuts");
+
+  g_test_add_func ("/window/opens-and-paints", test_window_opens_and_paints);
+  g_test_add_func ("/window/blocking-action-defaults-off", test_blocking_action_defaults_off);
+  g_test_add_func ("/window/shortcuts-are-bound", test_shortcuts_are_bound);
+  g_test_add_func ("/meter/records-frames", test_meter_records_frames);
+  g_test_add_func ("/meter/negative-control-300ms", test_meter_negative_control);
+  g_test_add_func ("/meter/quiet-loop-has-no-long-stall", test_meter_quiet_has_no_long_stall);
+  g_test_add_func ("/screenshot/in-process", test_screenshot_in_process);
+  g_test_add_func ("/screenshot/command-line", test_screenshot_command_line);
+  g_test_add_func ("/screenshot/unwritable-path-fails", test_screenshot_unwritable);
+
+  return g_test_run ();
+}

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ub-screenshot.h"
+#include "ub-test-gtk.h"
+
+static gboolean have_display;
+static UbApplication *test_app;
+static char *test_home;
+
+static int
+remove_entry (const char        *path,
+              const struct stat *st,
+              int                flag,
+              struct FTW        *ftw)
+{
+  return remove (path);
+}
+
+static void
+remove_test_home (void)
+{
+  if (test_home != NULL)
+    nftw (test_home, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  g_clear_pointer (&test_home, g_free);
+}
+
+/* A private home and XDG user directories, so tests never see or change
+ * the user's files. The system data directories are kept: GTK needs the
+ * MIME database in them to load the SVG icon, which G_TEST_OPTION_ISOLATE_DIRS
+ * would hide. */
+static void
+isolate_user_dirs (void)
+{
+  g_autoptr(GError) error = NULL;
+  static const char *vars[][2] = {
+    { "XDG_CONFIG_HOME", "config" },
+    { "XDG_CACHE_HOME", "cache" },
+    { "XDG_DATA_HOME", "data" },
+    { "XDG_STATE_HOME", "state" },
+    { "XDG_RUNTIME_DIR", "runtime" },
+  };
+
+  test_home = g_dir_make_tmp ("unblock-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("HOME", test_home, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      g_autofree char *dir = g_build_filename (test_home, vars[i][1], NULL);
+
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+      g_setenv (vars[i][0], dir, TRUE);
+    }
+  atexit (remove_test_home);
+}
+
+/**
+ * ub_test_gtk_init:
+ *
+ * Initialises GTest and, when a display is available, GTK and a registered
+ * UbApplication. Call ub_test_gtk_have_display() in each test and skip it
+ * when there is none, so that the binary reports why instead of aborting.
+ */
+gboolean
+ub_test_gtk_init (int    *argc,
+                  char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  isolate_user_dirs ();
+  g_test_init (argc, argv, NULL);
+
+  have_display = gtk_init_check ();
+  if (!have_display)
+    return FALSE;
+
+  test_app = g_object_new (UB_TYPE_APPLICATION,
+                           "application-id", APP_ID ".Test",
+                           "resource-base-path", "/io/unblock/Unblock",
+                           "flags", G_APPLICATION_NON_UNIQUE,
+                           NULL);
+  if (!g_application_register (G_APPLICATION (test_app), NULL, &error))
+    g_error ("Cannot register the application: %s", error->message);
+
+  return TRUE;
+}
+
+gboolean
+ub_test_gtk_have_display (void)
+{
+  if (!have_display)
+    g_test_skip ("No display: run under Xvfb (meson test does this through build-aux/headless)");
+  return have_display;
+}
+
+UbApplication *
+ub_test_gtk_get_app (void)
+{
+  return test_app;
+}
+
+/**
+ * ub_test_gtk_get_window:
+ *
+ * Returns: (transfer none): the application's window, presented and
+ *   painted, created on first use
+ */
+UbWindow *
+ub_test_gtk_get_window (void)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (test_app));
+
+  if (window == NULL)
+    {
+      g_application_activate (G_APPLICATION (test_app));
+      window = gtk_application_get_active_window (GTK_APPLICATION (test_app));
+      g_assert_nonnull (window);
+      ub_test_gtk_wait_painted (GTK_WIDGET (window), 3);
+    }
+
+  return UB_WINDOW (window);
+}
+
+/**
+ * ub_test_gtk_new_window:
+ *
+ * Destroys the application's window, if any, and opens a fresh one.
+ *
+ * Returns: (transfer none): the new window, presented and painted
+ */
+UbWindow *
+ub_test_gtk_new_window (void)
+{
+  GtkWindow *window;
+
+  while ((window = gtk_application_get_active_window (GTK_APPLICATION (test_app))))
+    gtk_window_destroy (window);
+  return ub_test_gtk_get_window ();
+}
+
+static gboolean
+set_flag (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the default main context for @ms milliseconds: used to observe the
+ * application over a window of time, never to wait for an event. */
+void
+ub_test_gtk_run_for_ms (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * ub_test_gtk_run_until:
+ * @condition: checked after every main-loop iteration
+ * @timeout_ms: a generous upper bound, so a broken test fails instead of hanging
+ *
+ * Returns: %TRUE if @condition became true, %FALSE on timeout
+ */
+gboolean
+ub_test_gtk_run_until (gboolean (*condition) (gpointer user_data),
+                       gpointer   user_data,
+                       guint      timeout_ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+
+  while (!condition (user_data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (!timed_out)
+    g_source_remove (id);
+
+  return !timed_out;
+}
+
+static void
+painted_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  ub_screenshot_when_painted_finish (GTK_WIDGET (object), result, &error);
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_is_set (gpointer user_data)
+{
+  return *(gboolean *) user_data;
+}
+
+void
+ub_test_gtk_wait_painted (GtkWidget *widget,
+                          guint      n_frames)
+{
+  gboolean painted = FALSE;
+
+  ub_screenshot_when_painted (widget, n_frames, 0, NULL, painted_cb, &painted);
+  g_assert_true (ub_test_gtk_run_until (flag_is_set, &painted, 10000));
+}
+
+/* Timing assertions are meaningless when one thread runs at a time. */
+gboolean
+ub_test_gtk_skip_timing (void)
+{
+  if (g_getenv ("UB_TEST_NO_TIMING") != NULL)
+    {
+      g_test_skip ("UB_TEST_NO_TIMING is set: timing assertions skipped");
+      return TRUE;
+    }
+  return FALSE;
+}

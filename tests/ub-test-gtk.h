@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ub-application.h"
+#include "ub-window.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Helpers for the GTK tests: a real UbApplication and UbWindow on the
+ * test's display, and ways to run the main loop until something happens.
+ */
+
+gboolean       ub_test_gtk_init        (int            *argc,
+                                        char         ***argv);
+gboolean       ub_test_gtk_have_display (void);
+UbApplication *ub_test_gtk_get_app     (void);
+UbWindow      *ub_test_gtk_get_window  (void);
+UbWindow      *ub_test_gtk_new_window  (void);
+void           ub_test_gtk_run_for_ms  (guint           ms);
+gboolean       ub_test_gtk_run_until   (gboolean       (*condition) (gpointer user_data),
+                                        gpointer        user_data,
+                                        guint           timeout_ms);
+void           ub_test_gtk_wait_painted (GtkWidget     *widget,
+                                         guint          n_frames);
+gboolean       ub_test_gtk_skip_timing (void);
+
+G_END_DECLS
