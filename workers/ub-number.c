@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "ub-error.h"
+#include "ub-number.h"
+
+/*
+ * Numbers as people type them for ranges of primes: "10000000000",
+ * "10_000_000_000", "10,000,000,000", "10 000 000 000", "1e10", "1.5e9",
+ * "10^10", "2^64-1", "1e12+1e10", "3*10^9". Every intermediate value is
+ * checked against 2^64 - 1; nothing silently wraps.
+ *
+ * Grammar (whitespace allowed between tokens):
+ *   expr   := term (('+' | '-') term)*
+ *   term   := factor ('*' factor)*
+ *   factor := number ('e' digits | '^' digits)?
+ *   number := digits ('.' digits)?      digit groups may be separated by
+ *                                        '_', ',', '\'' or a single space
+ *
+ * Intermediate values are 128-bit, so "2^64-1" works although 2^64 alone
+ * does not fit; only the result must fit in 64 bits.
+ */
+
+typedef unsigned __int128 Wide;
+
+typedef struct
+{
+  const char *text;
+  const char *p;
+} Parser;
+
+static gboolean
+fail (Parser      *parser,
+      GError     **error,
+      const char  *reason)
+{
+  g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+               "“%s” is not a number: %s", parser->text, reason);
+  return FALSE;
+}
+
+static gboolean
+too_large (Parser  *parser,
+           GError **error)
+{
+  g_set_error (error, UB_ERROR, UB_ERROR_TOO_LARGE,
+               "“%s” is too large: the largest allowed is 2^64−1 = %" G_GUINT64_FORMAT,
+               parser->text, G_MAXUINT64);
+  return FALSE;
+}
+
+static void
+skip_spaces (Parser *parser)
+{
+  while (*parser->p == ' ' || *parser->p == '\t')
+    parser->p++;
+}
+
+static gboolean
+is_separator (char c)
+{
+  return c == '_' || c == ',' || c == '\'' || c == ' ';
+}
+
+static gboolean
+mul_wide (Wide  a,
+          Wide  b,
+          Wide *out)
+{
+  return !__builtin_mul_overflow (a, b, out);
+}
+
+/* Digits with optional single separators between them. Collects the
+ * integer part and, after a '.', the fraction digits. */
+static gboolean
+parse_number (Parser   *parser,
+              Wide     *mantissa,
+              guint    *n_fraction_digits,
+              GError  **error)
+{
+  Wide value = 0;
+  guint n_digits = 0;
+  guint n_fraction = 0;
+  gboolean in_fraction = FALSE;
+
+  if (!g_ascii_isdigit (*parser->p))
+    {
+      if (*parser->p == '-')
+        return fail (parser, error, "negative numbers are not allowed");
+      if (*parser->p == '\0')
+        return fail (parser, error, "a number is missing");
+      return fail (parser, error, "expected a digit");
+    }
+
+  for (;;)
+    {
+      char c = *parser->p;
+
+      if (g_ascii_isdigit (c))
+        {
+          if (!mul_wide (value, 10, &value) || __builtin_add_overflow (value, (Wide) (c - '0'), &value))
+            return too_large (parser, error);
+          n_digits++;
+          if (in_fraction)
+            n_fraction++;
+          parser->p++;
+        }
+      else if (is_separator (c) && !in_fraction && g_ascii_isdigit (parser->p[1]))
+        {
+          /* "1 000" but not "1 + 2": a separator must sit between digits. */
+          parser->p++;
+        }
+      else if (c == '.' && !in_fraction && g_ascii_isdigit (parser->p[1]))
+        {
+          in_fraction = TRUE;
+          parser->p++;
+        }
+      else
+        break;
+    }
+
+  *mantissa = value;
+  *n_fraction_digits = n_fraction;
+  return n_digits > 0;
+}
+
+static gboolean
+parse_exponent (Parser  *parser,
+                guint   *exponent,
+                GError **error)
+{
+  guint64 value = 0;
+
+  skip_spaces (parser);
+  if (*parser->p == '+')
+    parser->p++;
+  if (*parser->p == '-')
+    return fail (parser, error, "negative exponents are not allowed");
+  if (!g_ascii_isdigit (*parser->p))
+    return fail (parser, error, "the exponent is missing");
+
+  while (g_ascii_isdigit (*parser->p))
+    {
+      value = value * 10 + (guint64) (*parser->p - '0');
+      if (value > 1000)
+        return too_large (parser, error);
+      parser->p++;
+    }
+
+  *exponent = (guint) value;
+  return TRUE;
+}
+
+static gboolean
+pow_wide (Wide   base,
+          guint  exponent,
+          Wide  *out)
+{
+  Wide result = 1;
+
+  for (guint i = 0; i < exponent; i++)
+    if (!mul_wide (result, base, &result))
+      {
+        /* 0^n and 1^n never overflow; anything else that does is too large. */
+        return FALSE;
+      }
+
+  *out = result;
+  return TRUE;
+}
+
+static gboolean
+parse_factor (Parser   *parser,
+              Wide     *out,
+              GError  **error)
+{
+  Wide mantissa;
+  guint n_fraction;
+  guint exponent;
+
+  skip_spaces (parser);
+  if (!parse_number (parser, &mantissa, &n_fraction, error))
+    return FALSE;
+  skip_spaces (parser);
+
+  if (*parser->p == 'e' || *parser->p == 'E')
+    {
+      Wide scale;
+
+      parser->p++;
+      if (!parse_exponent (parser, &exponent, error))
+        return FALSE;
+      if (exponent < n_fraction)
+        return fail (parser, error, "the result is not a whole number");
+      if (!pow_wide (10, exponent - n_fraction, &scale))
+        return mantissa == 0 ? (*out = 0, TRUE) : too_large (parser, error);
+      if (!mul_wide (mantissa, scale, out))
+        return too_large (parser, error);
+      return TRUE;
+    }
+
+  if (n_fraction > 0)
+    return fail (parser, error, "only whole numbers are allowed");
+
+  if (*parser->p == '^')
+    {
+      parser->p++;
+      if (!parse_exponent (parser, &exponent, error))
+        return FALSE;
+      if (!pow_wide (mantissa, exponent, out))
+        return too_large (parser, error);
+      return TRUE;
+    }
+
+  *out = mantissa;
+  return TRUE;
+}
+
+static gboolean
+parse_term (Parser   *parser,
+            Wide     *out,
+            GError  **error)
+{
+  Wide value;
+
+  if (!parse_factor (parser, &value, error))
+    return FALSE;
+
+  for (;;)
+    {
+      Wide factor;
+
+      skip_spaces (parser);
+      if (*parser->p != '*' && *parser->p != 'x')
+        break;
+      parser->p++;
+      if (!parse_factor (parser, &factor, error))
+        return FALSE;
+      if (!mul_wide (value, factor, &value))
+        return too_large (parser, error);
+    }
+
+  *out = value;
+  return TRUE;
+}
+
+/**
+ * ub_number_parse_u64:
+ * @text: what the user typed
+ * @value: (out): the number
+ *
+ * Parses a non-negative whole number up to 2^64 − 1, accepting digit
+ * separators, scientific notation, powers and simple sums (see above).
+ *
+ * Returns: %TRUE on success; otherwise @error says what is wrong, in words
+ *   that can be shown to the user as they are
+ */
+gboolean
+ub_number_parse_u64 (const char  *text,
+                     guint64     *value,
+                     GError     **error)
+{
+  Parser parser = { text, text };
+  Wide total;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  skip_spaces (&parser);
+  if (*parser.p == '\0')
+    return fail (&parser, error, "it is empty");
+
+  if (!parse_term (&parser, &total, error))
+    return FALSE;
+
+  for (;;)
+    {
+      char op;
+      Wide term;
+
+      skip_spaces (&parser);
+      op = *parser.p;
+      if (op != '+' && op != '-')
+        break;
+      parser.p++;
+      if (!parse_term (&parser, &term, error))
+        return FALSE;
+      if (op == '+' && __builtin_add_overflow (total, term, &total))
+        return too_large (&parser, error);
+      if (op == '-' && __builtin_sub_overflow (total, term, &total))
+        return fail (&parser, error, "the result is negative");
+    }
+
+  skip_spaces (&parser);
+  if (*parser.p != '\0')
+    return fail (&parser, error, "unexpected characters at the end");
+
+  if (total > G_MAXUINT64)
+    return too_large (&parser, error);
+
+  *value = (guint64) total;
+  return TRUE;
+}
+
+/**
+ * ub_number_format_u64:
+ *
+ * Returns: (transfer full): @value with thin groups of three digits,
+ *   e.g. "10 000 000 000"
+ */
+char *
+ub_number_format_u64 (guint64 value)
+{
+  char digits[32];
+  GString *out = g_string_new (NULL);
+  int n = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, value);
+
+  for (int i = 0; i < n; i++)
+    {
+      if (i > 0 && (n - i) % 3 == 0)
+        g_string_append (out, "\u202f");
+      g_string_append_c (out, digits[i]);
+    }
+
+  return g_string_free (out, FALSE);
+}
