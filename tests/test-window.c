@@ -5,6 +5,7 @@
 
 #include "ub-screenshot.h"
 #include "ub-test-gtk.h"
+#include "ub-test-keys.h"
 
 static void
 test_window_opens_and_paints (void)
@@ -322,6 +323,79 @@ test_blocking_action_defaults_off (void)
   g_assert_false (ub_application_get_blocking (ub_test_gtk_get_app ()));
 }
 
+static gboolean
+typer_done (gpointer user_data)
+{
+  return ub_key_typer_is_done (user_data);
+}
+
+static double
+max_latency_ms (UbKeyTyper *typer,
+                guint      *n_received)
+{
+  g_autofree double *latencies = ub_key_typer_get_latencies_ms (typer, n_received);
+  double max = 0;
+
+  for (guint i = 0; i < *n_received; i++)
+    max = MAX (max, latencies[i]);
+  return max;
+}
+
+static GtkWidget *
+present_entry_window (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_window_set_child (GTK_WINDOW (window), entry);
+  gtk_window_present (GTK_WINDOW (window));
+  ub_test_gtk_wait_painted (window, 3);
+  return entry;
+}
+
+/* The probe the workload tests rely on: keys typed through XTest reach an
+ * entry quickly when the main thread is free, and late when it is not. */
+static void
+test_input_key_latency_probe (void)
+{
+  GtkWidget *entry;
+  g_autoptr(UbKeyTyper) quiet = NULL;
+  g_autoptr(UbKeyTyper) blocked = NULL;
+  double quiet_max;
+  double blocked_max;
+  guint n;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+  if (!ub_key_typer_supported ())
+    {
+      g_test_skip ("The display has no XTest extension");
+      return;
+    }
+
+  entry = present_entry_window ();
+
+  quiet = ub_key_typer_start (entry, 20, 10);
+  g_assert_true (ub_test_gtk_run_until (typer_done, quiet, 10000));
+  quiet_max = max_latency_ms (quiet, &n);
+  g_assert_cmpuint (n, ==, 20);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "aaaaaaaaaaaaaaaaaaaa");
+  g_test_message ("free main thread: longest key latency %.1f ms", quiet_max);
+
+  blocked = ub_key_typer_start (entry, 20, 10);
+  g_idle_add (block_main_thread, GUINT_TO_POINTER (200));
+  g_assert_true (ub_test_gtk_run_until (typer_done, blocked, 10000));
+  blocked_max = max_latency_ms (blocked, &n);
+  g_assert_cmpuint (n, ==, 20);
+  g_test_message ("main thread blocked 200 ms: longest key latency %.1f ms", blocked_max);
+
+  g_assert_cmpfloat (blocked_max, >=, 100.0);
+  if (!ub_test_gtk_skip_timing ())
+    g_assert_cmpfloat (quiet_max, <, 100.0);
+
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (entry)));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -336,6 +410,7 @@ main (int    argc,
   g_test_add_func ("/meter/records-frames", test_meter_records_frames);
   g_test_add_func ("/meter/negative-control-300ms", test_meter_negative_control);
   g_test_add_func ("/meter/quiet-loop-has-no-long-stall", test_meter_quiet_has_no_long_stall);
+  g_test_add_func ("/input/key-latency-probe", test_input_key_latency_probe);
   g_test_add_func ("/screenshot/in-process", test_screenshot_in_process);
   g_test_add_func ("/screenshot/command-line", test_screenshot_command_line);
   g_test_add_func ("/screenshot/unwritable-path-fails", test_screenshot_unwritable);
