@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/*
+ * The segmented sieve behind ub-primes.c (private to workers/).
+ *
+ * A UbSieve walks an inclusive range [from, to] of 64-bit numbers one
+ * segment at a time. Each segment is a bit array of numbers coprime to 30
+ * (8 per byte) that fits the L2 cache; it is pre-sieved by copying
+ * patterns for the primes up to 100, then the sieving primes up to about
+ * the L1 size are crossed off L1-sized block by block with unrolled
+ * loops, and the larger ones are kept in buckets, one bucket per future
+ * segment, so that a prime is only touched in the segments it hits.
+ *
+ * Sieving primes are produced on demand by a smaller sieve of the same
+ * kind running over [0, sqrt(to)], so memory is the segment plus one
+ * 8-byte entry per sieving prime that has a multiple in the range.
+ *
+ * A UbSieve is used by one thread at a time.
+ */
+
+typedef struct _UbSieve UbSieve;
+
+/* Receives the primes of a segment in increasing order, in batches. */
+typedef void (*UbSieveEmitFunc) (const guint64 *primes,
+                                 gsize          n_primes,
+                                 gpointer       user_data);
+
+UbSieve  *_ub_sieve_new        (guint64          from,
+                                guint64          to);
+void      _ub_sieve_free       (UbSieve         *sieve);
+gboolean  _ub_sieve_next       (UbSieve         *sieve,
+                                UbSieveEmitFunc  emit,
+                                gpointer         user_data,
+                                GCancellable    *cancellable,
+                                guint64         *seg_lo,
+                                guint64         *seg_hi,
+                                guint64         *count,
+                                GError         **error);
+gsize     _ub_sieve_segment_numbers (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UbSieve, _ub_sieve_free)
+
+G_END_DECLS

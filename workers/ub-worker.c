@@ -1,0 +1,916 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#ifdef __linux__
+# include <sys/resource.h>
+# include <unistd.h>
+#endif
+
+#include "ub-channel.h"
+#include "ub-error.h"
+#include "ub-remote.h"
+#include "ub-runtime-private.h"
+#include "ub-worker.h"
+
+/**
+ * UbWorker:
+ *
+ * A worker thread, the analogue of a web `Worker`: a #GThread with its own
+ * #GMainContext and loop, running the entry point of a kind registered at
+ * start-up, and talking to its owner through one #UbChannel.
+ *
+ * The owner keeps port1 (started at creation in the owner's thread-default
+ * context, as a web worker's implicit port is), the worker gets port2 in its
+ * #UbWorkerScope. Messages posted before the worker is ready wait in its
+ * queue.
+ *
+ * Priority: on Linux, where nice values are per thread, a worker thread
+ * runs %UB_WORKER_NICE_INCREMENT nicer than the thread that created it. On
+ * other systems setpriority() applies to the whole process, so nothing is
+ * changed there and workers run at the same priority as the UI.
+ */
+
+#define ERROR_KIND UB_RESERVED_KIND_PREFIX "worker.error"
+
+typedef struct
+{
+  UbWorkerEntry entry;
+  gpointer      user_data;
+} KindEntry;
+
+/* kind name → KindEntry, filled at start-up, read by ub_worker_new(). */
+static GMutex kinds_mutex;
+static GHashTable *kinds;   /* (owned) protected by kinds_mutex */
+
+/* Set on worker threads: they may wait on a full bounded channel. */
+static GPrivate may_block_key;
+
+/* What the owner and the worker thread share; refcounted, because either
+ * may outlive the other. */
+typedef struct
+{
+  gatomicrefcount  ref_count;
+  char            *kind;          /* (owned) immutable */
+  UbWorkerEntry    entry;         /* immutable */
+  gpointer         entry_data;    /* immutable */
+  UbPort          *worker_port;   /* (owned) handed to the thread, which steals it */
+  GCancellable    *cancellable;   /* (owned) thread-safe; fires on terminate */
+  UbRemoteLink    *link;          /* (owned) thread-safe */
+  int              nice;          /* the worker thread's nice value */
+  atomic_int       state;         /* UbWorkerState */
+} Shared;
+
+struct _UbWorkerScope
+{
+  /* Everything here belongs to the worker thread. */
+  Shared         *shared;        /* (owned) */
+  UbPort         *port;          /* (owned) */
+  GMainContext   *context;       /* (owned) */
+  GMainLoop      *loop;          /* (owned) */
+  GSource        *cancel_source; /* (owned) quits the loop on terminate */
+  UbRemoteServer *server;        /* (owned) */
+  gboolean        quit;          /* quit or close was requested */
+};
+
+struct _UbWorker
+{
+  GObject    parent_instance;
+
+  Shared    *shared;  /* (owned) */
+  UbPort    *port;    /* (owned) the owner's end */
+  GThread   *thread;  /* (owned) (nullable) until handed to the reaper */
+  UbRemote  *remote;  /* (owned) */
+};
+
+enum {
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (UbWorker, ub_worker, G_TYPE_OBJECT)
+
+static Shared *
+shared_ref (Shared *shared)
+{
+  g_atomic_ref_count_inc (&shared->ref_count);
+  return shared;
+}
+
+static void
+shared_unref (Shared *shared)
+{
+  if (!g_atomic_ref_count_dec (&shared->ref_count))
+    return;
+
+  g_clear_object (&shared->worker_port);
+  g_clear_object (&shared->cancellable);
+  g_clear_pointer (&shared->link, _ub_remote_link_unref);
+  g_free (shared->kind);
+  g_free (shared);
+}
+
+gboolean
+_ub_thread_may_block (void)
+{
+  return g_private_get (&may_block_key) != NULL;
+}
+
+/* Kinds -------------------------------------------------------------------- */
+
+/**
+ * ub_worker_kind_register:
+ * @kind: the kind name, e.g. "primes"
+ * @entry: (scope forever): its entry point
+ * @user_data: data for @entry
+ *
+ * Registers a worker kind, normally at start-up. Only registered kinds can
+ * be spawned (the analogue of the web's same-origin rule). Registering a
+ * name again replaces the entry point.
+ */
+void
+ub_worker_kind_register (const char    *kind,
+                         UbWorkerEntry  entry,
+                         gpointer       user_data)
+{
+  KindEntry *value;
+
+  g_return_if_fail (kind != NULL);
+  g_return_if_fail (entry != NULL);
+
+  value = g_new0 (KindEntry, 1);
+  value->entry = entry;
+  value->user_data = user_data;
+
+  g_mutex_lock (&kinds_mutex);
+  if (kinds == NULL)
+    kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (kinds, g_strdup (kind), value);
+  g_mutex_unlock (&kinds_mutex);
+}
+
+/**
+ * ub_worker_kind_is_registered:
+ * @kind: a kind name
+ *
+ * Returns: whether @kind can be spawned
+ */
+gboolean
+ub_worker_kind_is_registered (const char *kind)
+{
+  gboolean found;
+
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  g_mutex_lock (&kinds_mutex);
+  found = kinds != NULL && g_hash_table_contains (kinds, kind);
+  g_mutex_unlock (&kinds_mutex);
+  return found;
+}
+
+/* Reaper ------------------------------------------------------------------- */
+
+static void
+reap_thread (gpointer data,
+             gpointer user_data)
+{
+  g_thread_join (data);
+  _ub_runtime_thread_joined ();
+}
+
+/* Joins @thread off the calling (UI) thread. */
+static void
+reap (GThread *thread)
+{
+  static GThreadPool *reaper;
+
+  if (g_once_init_enter (&reaper))
+    g_once_init_leave (&reaper, g_thread_pool_new (reap_thread, NULL, -1, FALSE, NULL));
+
+  g_thread_pool_push (reaper, thread, NULL);
+}
+
+/* Worker thread ------------------------------------------------------------ */
+
+static gboolean
+scope_filter (UbPort    *port,
+              UbMessage *message,
+              gpointer   user_data)
+{
+  UbWorkerScope *scope = user_data;
+
+  if (strncmp (message->kind, UB_RESERVED_KIND_PREFIX "remote.",
+               strlen (UB_RESERVED_KIND_PREFIX "remote.")) != 0)
+    return FALSE;
+
+  return _ub_remote_server_handle (_ub_worker_scope_get_server (scope), port, message);
+}
+
+static gboolean
+scope_cancelled_cb (GCancellable *cancellable,
+                    gpointer      user_data)
+{
+  UbWorkerScope *scope = user_data;
+
+  scope->quit = TRUE;
+  g_main_loop_quit (scope->loop);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+lower_priority (int nice)
+{
+#ifdef __linux__
+  if (setpriority (PRIO_PROCESS, (id_t) gettid (), nice) != 0)
+    g_debug ("Could not lower the worker thread's priority: %s", g_strerror (errno));
+#endif
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Shared *shared = data;
+  UbWorkerScope scope = { 0 };
+  g_autoptr(GError) error = NULL;
+  int expected;
+
+  lower_priority (shared->nice);
+  g_private_set (&may_block_key, GINT_TO_POINTER (1));
+
+  scope.shared = shared;
+  scope.port = g_steal_pointer (&shared->worker_port);
+  scope.context = g_main_context_new ();
+  g_main_context_push_thread_default (scope.context);
+  scope.loop = g_main_loop_new (scope.context, FALSE);
+
+  scope.cancel_source = g_cancellable_source_new (shared->cancellable);
+  g_source_set_callback (scope.cancel_source, G_SOURCE_FUNC (scope_cancelled_cb), &scope, NULL);
+  g_source_set_static_name (scope.cancel_source, "UbWorker terminate");
+  g_source_attach (scope.cancel_source, scope.context);
+
+  _ub_port_set_filter (scope.port, scope_filter, &scope);
+
+  expected = UB_WORKER_STATE_STARTING;
+  atomic_compare_exchange_strong (&shared->state, &expected, UB_WORKER_STATE_RUNNING);
+
+  if (!g_cancellable_is_cancelled (shared->cancellable) &&
+      !shared->entry (&scope, shared->entry_data, &error))
+    {
+      if (error == NULL)
+        g_set_error (&error, UB_ERROR, UB_ERROR_FAILED,
+                     "Worker “%s” failed without saying why", shared->kind);
+      ub_worker_scope_report_error (&scope, error);
+    }
+
+  expected = UB_WORKER_STATE_RUNNING;
+  atomic_compare_exchange_strong (&shared->state, &expected, UB_WORKER_STATE_EXITED);
+
+  /* Closing the port tells the owner, after everything the worker posted. */
+  ub_port_close (scope.port);
+  _ub_port_set_filter (scope.port, NULL, NULL);
+  g_clear_object (&scope.port);
+  g_clear_pointer (&scope.server, _ub_remote_server_free);
+  g_source_destroy (scope.cancel_source);
+  g_clear_pointer (&scope.cancel_source, g_source_unref);
+  g_clear_pointer (&scope.loop, g_main_loop_unref);
+  while (g_main_context_iteration (scope.context, FALSE))
+    ;
+  g_main_context_pop_thread_default (scope.context);
+  g_clear_pointer (&scope.context, g_main_context_unref);
+
+  shared_unref (shared);
+  return NULL;
+}
+
+/* Owner side --------------------------------------------------------------- */
+
+static gboolean
+owner_filter (UbPort    *port,
+              UbMessage *message,
+              gpointer   user_data)
+{
+  UbWorker *self = user_data;
+
+  if (strncmp (message->kind, UB_RESERVED_KIND_PREFIX, strlen (UB_RESERVED_KIND_PREFIX)) != 0)
+    return FALSE;
+
+  if (strcmp (message->kind, ERROR_KIND) == 0)
+    {
+      const char *domain, *text;
+      gint32 code;
+      g_autoptr(GError) error = NULL;
+
+      if (message->body == NULL || !g_variant_is_of_type (message->body, G_VARIANT_TYPE ("(sis)")))
+        return TRUE;
+      g_variant_get (message->body, "(&si&s)", &domain, &code, &text);
+      error = g_error_new_literal (g_quark_from_string (domain), code, text);
+      g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
+      return TRUE;
+    }
+
+  return _ub_remote_handle_message (self->remote, message);
+}
+
+/* The worker's end closed: the thread is done (or closed itself), so no
+ * pending call can ever be answered. */
+static void
+owner_port_closed_cb (UbPort   *port,
+                      UbWorker *self)
+{
+  g_autoptr(GError) error = g_error_new (UB_ERROR, UB_ERROR_TERMINATED,
+                                         "The worker “%s” has exited", self->shared->kind);
+
+  _ub_remote_fail_all (self->remote, error);
+}
+
+static void
+ub_worker_dispose (GObject *object)
+{
+  UbWorker *self = UB_WORKER (object);
+
+  _ub_runtime_remove_worker (object);
+
+  if (self->thread != NULL)
+    ub_worker_terminate (self);
+
+  if (self->port != NULL)
+    _ub_port_set_filter (self->port, NULL, NULL);
+  g_clear_object (&self->port);
+  g_clear_object (&self->remote);
+
+  G_OBJECT_CLASS (ub_worker_parent_class)->dispose (object);
+}
+
+static void
+ub_worker_finalize (GObject *object)
+{
+  UbWorker *self = UB_WORKER (object);
+
+  g_clear_pointer (&self->shared, shared_unref);
+
+  G_OBJECT_CLASS (ub_worker_parent_class)->finalize (object);
+}
+
+static void
+ub_worker_class_init (UbWorkerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ub_worker_dispose;
+  object_class->finalize = ub_worker_finalize;
+
+  /**
+   * UbWorker::error:
+   * @worker: the worker
+   * @error: the #GError raised in the worker (domain, code, message intact)
+   *
+   * An error was reported by the worker (its entry point failed, or it
+   * called ub_worker_scope_report_error()). Emitted on the owner's context.
+   */
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+ub_worker_init (UbWorker *self)
+{
+}
+
+/**
+ * ub_worker_new:
+ * @kind: a registered worker kind
+ * @error: return location for a #GError
+ *
+ * Starts a worker of @kind on a new thread. Its port is started in the
+ * calling thread's thread-default context, so connect to it right away.
+ * An unknown kind fails with %G_IO_ERROR_NOT_FOUND.
+ *
+ * Returns: (transfer full) (nullable): the worker
+ */
+UbWorker *
+ub_worker_new (const char  *kind,
+               GError     **error)
+{
+  g_autoptr(UbWorker) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *label = NULL;
+  KindEntry entry = { 0 };
+  Shared *shared;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (kind != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  g_mutex_lock (&kinds_mutex);
+  if (kinds != NULL && g_hash_table_contains (kinds, kind))
+    {
+      entry = *(KindEntry *) g_hash_table_lookup (kinds, kind);
+      found = TRUE;
+    }
+  g_mutex_unlock (&kinds_mutex);
+
+  if (!found)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "No worker kind “%s” is registered", kind);
+      return NULL;
+    }
+
+  shared = g_new0 (Shared, 1);
+  g_atomic_ref_count_init (&shared->ref_count);
+  shared->kind = g_strdup (kind);
+  shared->entry = entry.entry;
+  shared->entry_data = entry.user_data;
+  shared->cancellable = g_cancellable_new ();
+  shared->link = _ub_remote_link_new ();
+  atomic_store (&shared->state, UB_WORKER_STATE_STARTING);
+#ifdef __linux__
+  errno = 0;
+  shared->nice = getpriority (PRIO_PROCESS, (id_t) gettid ());
+  if (errno != 0)
+    shared->nice = 0;
+  shared->nice = MIN (shared->nice + UB_WORKER_NICE_INCREMENT, 19);
+#endif
+
+  self = g_object_new (UB_TYPE_WORKER, NULL);
+  self->shared = shared;
+  _ub_port_new_pair (0, &self->port, &shared->worker_port);
+  label = g_strdup_printf ("worker %s (owner)", kind);
+  ub_port_set_label (self->port, label);
+  g_free (label);
+  label = g_strdup_printf ("worker %s (worker)", kind);
+  ub_port_set_label (shared->worker_port, label);
+
+  self->remote = _ub_remote_new (self->port, shared->link);
+  _ub_port_set_filter (self->port, owner_filter, self);
+  g_signal_connect_object (self->port, "close", G_CALLBACK (owner_port_closed_cb), self, 0);
+  ub_port_start (self->port);
+
+  self->thread = g_thread_try_new (kind, worker_thread, shared_ref (shared), &local_error);
+  if (self->thread == NULL)
+    {
+      atomic_store (&shared->state, UB_WORKER_STATE_TERMINATED);
+      shared_unref (shared);
+      ub_port_close (self->port);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Could not start worker “%s”: ", kind);
+      return NULL;
+    }
+  _ub_runtime_thread_started ();
+  _ub_runtime_add_worker (G_OBJECT (self));
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * ub_worker_get_port:
+ * @self: a #UbWorker
+ *
+ * Returns: (transfer none): the owner's end of the worker's channel
+ */
+UbPort *
+ub_worker_get_port (UbWorker *self)
+{
+  g_return_val_if_fail (UB_IS_WORKER (self), NULL);
+
+  return self->port;
+}
+
+/**
+ * ub_worker_get_kind:
+ * @self: a #UbWorker
+ *
+ * Returns: (transfer none): the worker's kind
+ */
+const char *
+ub_worker_get_kind (UbWorker *self)
+{
+  g_return_val_if_fail (UB_IS_WORKER (self), NULL);
+
+  return self->shared->kind;
+}
+
+/**
+ * ub_worker_get_state:
+ * @self: a #UbWorker
+ *
+ * Returns: the worker's state; safe from any thread
+ */
+UbWorkerState
+ub_worker_get_state (UbWorker *self)
+{
+  g_return_val_if_fail (UB_IS_WORKER (self), UB_WORKER_STATE_TERMINATED);
+
+  return atomic_load (&self->shared->state);
+}
+
+UbRemote *
+ub_worker_get_remote (UbWorker *self)
+{
+  g_return_val_if_fail (UB_IS_WORKER (self), NULL);
+
+  return self->remote;
+}
+
+/**
+ * ub_worker_terminate:
+ * @self: a #UbWorker
+ *
+ * Terminates the worker and returns at once: nothing more from it is
+ * delivered (not even messages already queued), its scope's cancellable
+ * fires and its loop quits, pending remote calls fail with
+ * %UB_ERROR_TERMINATED, and the thread is joined on another thread.
+ * Terminating twice does nothing.
+ */
+void
+ub_worker_terminate (UbWorker *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (UB_IS_WORKER (self));
+
+  if (self->thread == NULL)
+    return;
+
+  atomic_store (&self->shared->state, UB_WORKER_STATE_TERMINATED);
+  ub_port_close (self->port);
+  g_cancellable_cancel (self->shared->cancellable);
+  _ub_remote_link_cancel_all (self->shared->link);
+
+  error = g_error_new (UB_ERROR, UB_ERROR_TERMINATED,
+                       "The worker “%s” was terminated", self->shared->kind);
+  _ub_remote_fail_all (self->remote, error);
+
+  reap (g_steal_pointer (&self->thread));
+}
+
+/* Snapshot support (ub-runtime.c). */
+void _ub_worker_get_info (GObject *object, const char **kind, UbWorkerState *state,
+                          guint *n_pending);
+
+void
+_ub_worker_get_info (GObject        *object,
+                     const char    **kind,
+                     UbWorkerState  *state,
+                     guint          *n_pending)
+{
+  UbWorker *self = UB_WORKER (object);
+
+  *kind = self->shared->kind;
+  *state = atomic_load (&self->shared->state);
+  *n_pending = ub_remote_get_n_pending (self->remote);
+}
+
+/* Scope -------------------------------------------------------------------- */
+
+/**
+ * ub_worker_scope_get_port:
+ * @scope: a #UbWorkerScope
+ *
+ * Returns: (transfer none): the worker's end of its channel
+ */
+UbPort *
+ub_worker_scope_get_port (UbWorkerScope *scope)
+{
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  return scope->port;
+}
+
+/**
+ * ub_worker_scope_get_cancellable:
+ * @scope: a #UbWorkerScope
+ *
+ * Returns: (transfer none): a cancellable that fires when the worker is
+ *   terminated; pass it to the jobs the worker runs
+ */
+GCancellable *
+ub_worker_scope_get_cancellable (UbWorkerScope *scope)
+{
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  return scope->shared->cancellable;
+}
+
+/**
+ * ub_worker_scope_get_kind:
+ * @scope: a #UbWorkerScope
+ *
+ * Returns: (transfer none): the worker's kind
+ */
+const char *
+ub_worker_scope_get_kind (UbWorkerScope *scope)
+{
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  return scope->shared->kind;
+}
+
+/**
+ * ub_worker_scope_get_context:
+ * @scope: a #UbWorkerScope
+ *
+ * Returns: (transfer none): the worker's own main context (thread-default
+ *   on the worker thread)
+ */
+GMainContext *
+ub_worker_scope_get_context (UbWorkerScope *scope)
+{
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  return scope->context;
+}
+
+/**
+ * ub_worker_scope_run:
+ * @scope: a #UbWorkerScope
+ *
+ * Starts the worker's port and runs the worker's loop until
+ * ub_worker_scope_quit(), ub_worker_scope_close() or termination.
+ */
+void
+ub_worker_scope_run (UbWorkerScope *scope)
+{
+  g_return_if_fail (scope != NULL);
+
+  ub_port_start (scope->port);
+  if (!scope->quit && !g_cancellable_is_cancelled (scope->shared->cancellable))
+    g_main_loop_run (scope->loop);
+}
+
+/**
+ * ub_worker_scope_quit:
+ * @scope: a #UbWorkerScope
+ *
+ * Makes ub_worker_scope_run() return. Worker thread only.
+ */
+void
+ub_worker_scope_quit (UbWorkerScope *scope)
+{
+  g_return_if_fail (scope != NULL);
+
+  scope->quit = TRUE;
+  g_main_loop_quit (scope->loop);
+}
+
+/**
+ * ub_worker_scope_close:
+ * @scope: a #UbWorkerScope
+ *
+ * The worker closes itself (web: `self.close()`): incoming messages,
+ * queued or future, are discarded silently, and the loop quits. Worker
+ * thread only.
+ */
+void
+ub_worker_scope_close (UbWorkerScope *scope)
+{
+  int expected = UB_WORKER_STATE_RUNNING;
+
+  g_return_if_fail (scope != NULL);
+
+  atomic_compare_exchange_strong (&scope->shared->state, &expected, UB_WORKER_STATE_CLOSED);
+  ub_port_close (scope->port);
+  ub_worker_scope_quit (scope);
+}
+
+/**
+ * ub_worker_scope_report_error:
+ * @scope: a #UbWorkerScope
+ * @error: the error
+ *
+ * Reports @error to the owner, where it arrives as the worker's
+ * #UbWorker::error signal. Worker thread only.
+ */
+void
+ub_worker_scope_report_error (UbWorkerScope *scope,
+                              const GError  *error)
+{
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (error != NULL);
+
+  if (scope->port == NULL || ub_port_is_closed (scope->port))
+    {
+      g_debug ("Worker “%s” error after close: %s", scope->shared->kind, error->message);
+      return;
+    }
+
+  ub_port_post (scope->port, ERROR_KIND,
+                g_variant_new ("(sis)", g_quark_to_string (error->domain),
+                               error->code, error->message),
+                NULL);
+}
+
+UbRemoteServer *
+_ub_worker_scope_get_server (gpointer data)
+{
+  UbWorkerScope *scope = data;
+
+  if (scope->server == NULL)
+    scope->server = _ub_remote_server_new (scope->shared->link, scope);
+  return scope->server;
+}
+
+/* Pool --------------------------------------------------------------------- */
+
+/**
+ * UbWorkerPool:
+ *
+ * N workers of one kind. Work goes to the least busy one: the one with the
+ * fewest pending remote calls, ties broken in turn.
+ */
+struct _UbWorkerPool
+{
+  GObject    parent_instance;
+
+  GPtrArray *workers;   /* (owned) UbWorker; owner thread only */
+  guint      next;      /* round-robin start for ties */
+};
+
+G_DEFINE_FINAL_TYPE (UbWorkerPool, ub_worker_pool, G_TYPE_OBJECT)
+
+static void
+ub_worker_pool_dispose (GObject *object)
+{
+  UbWorkerPool *self = UB_WORKER_POOL (object);
+
+  g_clear_pointer (&self->workers, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (ub_worker_pool_parent_class)->dispose (object);
+}
+
+static void
+ub_worker_pool_class_init (UbWorkerPoolClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = ub_worker_pool_dispose;
+}
+
+static void
+ub_worker_pool_init (UbWorkerPool *self)
+{
+  self->workers = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/**
+ * ub_worker_pool_new:
+ * @kind: a registered worker kind
+ * @n_workers: how many workers, at least 1
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): a pool of @n_workers workers
+ */
+UbWorkerPool *
+ub_worker_pool_new (const char  *kind,
+                    guint        n_workers,
+                    GError     **error)
+{
+  g_autoptr(UbWorkerPool) self = NULL;
+
+  g_return_val_if_fail (kind != NULL, NULL);
+  g_return_val_if_fail (n_workers > 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  self = g_object_new (UB_TYPE_WORKER_POOL, NULL);
+  for (guint i = 0; i < n_workers; i++)
+    {
+      UbWorker *worker = ub_worker_new (kind, error);
+
+      if (worker == NULL)
+        {
+          ub_worker_pool_terminate (self);
+          return NULL;
+        }
+      g_ptr_array_add (self->workers, worker);
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * ub_worker_pool_get_n_workers:
+ * @self: a #UbWorkerPool
+ *
+ * Returns: the number of workers
+ */
+guint
+ub_worker_pool_get_n_workers (UbWorkerPool *self)
+{
+  g_return_val_if_fail (UB_IS_WORKER_POOL (self), 0);
+
+  return self->workers->len;
+}
+
+/**
+ * ub_worker_pool_get_worker:
+ * @self: a #UbWorkerPool
+ * @index_: which worker
+ *
+ * Returns: (transfer none): the worker
+ */
+UbWorker *
+ub_worker_pool_get_worker (UbWorkerPool *self,
+                           guint         index_)
+{
+  g_return_val_if_fail (UB_IS_WORKER_POOL (self), NULL);
+  g_return_val_if_fail (index_ < self->workers->len, NULL);
+
+  return g_ptr_array_index (self->workers, index_);
+}
+
+/**
+ * ub_worker_pool_pick:
+ * @self: a #UbWorkerPool
+ *
+ * Returns: (transfer none): the least busy worker
+ */
+UbWorker *
+ub_worker_pool_pick (UbWorkerPool *self)
+{
+  UbWorker *best = NULL;
+  guint best_load = G_MAXUINT;
+
+  g_return_val_if_fail (UB_IS_WORKER_POOL (self), NULL);
+
+  for (guint i = 0; i < self->workers->len; i++)
+    {
+      UbWorker *worker = g_ptr_array_index (self->workers, (self->next + i) % self->workers->len);
+      guint load = ub_remote_get_n_pending (worker->remote);
+
+      if (load < best_load)
+        {
+          best = worker;
+          best_load = load;
+        }
+    }
+  self->next = (self->next + 1) % self->workers->len;
+  return best;
+}
+
+/**
+ * ub_worker_pool_terminate:
+ * @self: a #UbWorkerPool
+ *
+ * Terminates every worker of the pool.
+ */
+void
+ub_worker_pool_terminate (UbWorkerPool *self)
+{
+  g_return_if_fail (UB_IS_WORKER_POOL (self));
+
+  for (guint i = 0; i < self->workers->len; i++)
+    ub_worker_terminate (g_ptr_array_index (self->workers, i));
+}
+
+/**
+ * ub_worker_pool_call_async:
+ * @self: a #UbWorkerPool
+ * @method: the method name
+ * @params: (nullable): its parameters; a floating reference is sunk
+ * @cancellable: (nullable): a #GCancellable
+ * @progress: (nullable) (scope call): progress callback
+ * @callback: called when the call completes
+ * @user_data: data for @callback and @progress
+ *
+ * Calls @method on the least busy worker; see ub_remote_call_async().
+ */
+void
+ub_worker_pool_call_async (UbWorkerPool         *self,
+                           const char           *method,
+                           GVariant             *params,
+                           GCancellable         *cancellable,
+                           UbRemoteProgressFunc  progress,
+                           GAsyncReadyCallback   callback,
+                           gpointer              user_data)
+{
+  g_return_if_fail (UB_IS_WORKER_POOL (self));
+  g_return_if_fail (self->workers->len > 0);
+
+  ub_remote_call_async (ub_worker_pool_pick (self)->remote, method, params,
+                        cancellable, progress, callback, user_data);
+}
+
+/**
+ * ub_worker_pool_call_finish:
+ * @self: a #UbWorkerPool
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full) (nullable): the result of the call
+ */
+GVariant *
+ub_worker_pool_call_finish (UbWorkerPool  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_autoptr(GObject) remote = NULL;
+
+  g_return_val_if_fail (UB_IS_WORKER_POOL (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  remote = g_async_result_get_source_object (result);
+  return ub_remote_call_finish (UB_REMOTE (remote), result, error);
+}
