@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "ub-application.h"
+#include "ub-page.h"
 #include "ub-screenshot.h"
 #include "ub-ui.h"
 #include "ub-window.h"
@@ -11,6 +12,8 @@
 /* Frames the window must have drawn before a screenshot is taken. */
 #define SCREENSHOT_FRAMES       5
 #define SCREENSHOT_MIN_DELAY_MS 250
+/* With --demo: long enough for the workload to be in full swing. */
+#define SCREENSHOT_DEMO_DELAY_MS 2500
 
 struct _UbApplication
 {
@@ -99,6 +102,10 @@ static const struct
   { "app.quit", { "<Primary>q", NULL } },
   { "app.blocking", { "<Primary>b", NULL } },
   { "win.show-help-overlay", { "<Primary>question", NULL } },
+  { "win.start", { "<Primary>Return", NULL } },
+  { "win.pause", { "<Primary>p", NULL } },
+  { "win.cancel", { "Escape", NULL } },
+  { "win.show-page('primes')", { "<Alt>1", NULL } },
 };
 
 static void
@@ -154,6 +161,7 @@ ub_application_activate (GApplication *app)
 {
   UbApplication *self = UB_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  guint screenshot_delay_ms = SCREENSHOT_MIN_DELAY_MS;
 
   if (window == NULL)
     window = GTK_WINDOW (ub_window_new (GTK_APPLICATION (self)));
@@ -170,12 +178,24 @@ ub_application_activate (GApplication *app)
 
   gtk_window_present (window);
 
+  if (self->demo)
+    {
+      GtkWidget *page = gtk_stack_get_visible_child (ub_window_get_stack (UB_WINDOW (window)));
+
+      /* Only once: a later activation must not restart it. */
+      self->demo = FALSE;
+      if (UB_IS_PAGE (page))
+        ub_page_start_demo (UB_PAGE (page));
+      if (self->screenshot_path != NULL)
+        screenshot_delay_ms = SCREENSHOT_DEMO_DELAY_MS;
+    }
+
   if (self->screenshot_path != NULL)
     {
       /* Hold the application until the picture is saved. */
       g_application_hold (app);
       ub_screenshot_when_painted (GTK_WIDGET (window), SCREENSHOT_FRAMES,
-                                  SCREENSHOT_MIN_DELAY_MS, NULL,
+                                  screenshot_delay_ms, NULL,
                                   screenshot_ready, g_object_ref (self));
     }
 }

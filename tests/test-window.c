@@ -247,6 +247,24 @@ action_exists (UbWindow   *window,
   return g_action_group_has_action (group, detailed_name + 4);
 }
 
+/* Whether one of the detailed actions bound to an accelerator is @action
+ * (the shortcuts window names actions without their targets). */
+static gboolean
+accel_triggers (char       **bound,
+                const char  *action)
+{
+  for (guint i = 0; bound != NULL && bound[i] != NULL; i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) target = NULL;
+
+      g_assert_true (g_action_parse_detailed_name (bound[i], &name, &target, NULL));
+      if (g_str_equal (name, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 test_shortcuts_are_bound (void)
 {
@@ -283,7 +301,7 @@ test_shortcuts_are_bound (void)
 
       g_assert_true (action_exists (window, action));
       bound = gtk_application_get_actions_for_accel (app, accel);
-      g_assert_true (g_strv_contains ((const char * const *) bound, action));
+      g_assert_true (accel_triggers (bound, action));
 
       g_hash_table_add (listed, g_steal_pointer (&action));
       n_shortcuts++;
@@ -296,8 +314,11 @@ test_shortcuts_are_bound (void)
   for (guint i = 0; actions[i] != NULL; i++)
     {
       g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, actions[i]);
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) target = NULL;
 
-      if (accels[0] != NULL && !g_hash_table_contains (listed, actions[i]))
+      g_assert_true (g_action_parse_detailed_name (actions[i], &name, &target, NULL));
+      if (accels[0] != NULL && !g_hash_table_contains (listed, name))
         g_error ("%s has the accelerator %s but is missing from the shortcuts window",
                  actions[i], accels[0]);
     }

@@ -168,6 +168,12 @@ timed_out_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+keep_polling_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /**
  * ub_test_gtk_run_until:
  * @condition: checked after every main-loop iteration
@@ -182,10 +188,13 @@ ub_test_gtk_run_until (gboolean (*condition) (gpointer user_data),
 {
   gboolean timed_out = FALSE;
   guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+  /* Some conditions change on other threads without waking this one. */
+  guint poll_id = g_timeout_add (10, keep_polling_cb, NULL);
 
   while (!condition (user_data) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
 
+  g_source_remove (poll_id);
   if (!timed_out)
     g_source_remove (id);
 

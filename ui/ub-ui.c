@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-job.h"
 #include "ub-meter.h"
+#include "ub-primes-page.h"
 #include "ub-resources.h"
 #include "ub-ui.h"
 
@@ -20,6 +22,25 @@ ub_ui_init (void)
     {
       ub_register_resource ();
       g_type_ensure (UB_TYPE_METER);
+      g_type_ensure (UB_TYPE_PRIMES_PAGE);
+      ub_jobs_init ();
       g_once_init_leave (&initialized, 1);
     }
+}
+
+/**
+ * ub_widget_unparent_children:
+ *
+ * Unparents every child of @widget: for dispose() of widgets whose
+ * template children are not all bound to fields.
+ */
+void
+ub_widget_unparent_children (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  while ((child = gtk_widget_get_first_child (widget)) != NULL)
+    gtk_widget_unparent (child);
 }

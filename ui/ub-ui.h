@@ -5,6 +5,7 @@
 
 G_BEGIN_DECLS
 
-void ub_ui_init (void);
+void ub_ui_init                  (void);
+void ub_widget_unparent_children (GtkWidget *widget);
 
 G_END_DECLS

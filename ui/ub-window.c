@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-page.h"
+#include "ub-primes-page.h"
 #include "ub-ui.h"
 #include "ub-window.h"
 
@@ -15,9 +17,71 @@ struct _UbWindow
   GtkMenuButton        *menu_button;
   GtkSwitch            *blocking_switch;
   UbMeter              *meter;
+  UbPrimesPage         *primes_page;
 };
 
 G_DEFINE_FINAL_TYPE (UbWindow, ub_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static UbPage *
+visible_page (UbWindow *self)
+{
+  GtkWidget *child = gtk_stack_get_visible_child (self->stack);
+
+  return UB_IS_PAGE (child) ? UB_PAGE (child) : NULL;
+}
+
+static void
+start_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  UbPage *page = visible_page (user_data);
+
+  if (page != NULL)
+    ub_page_start (page);
+}
+
+static void
+cancel_action (GSimpleAction *action,
+               GVariant      *parameter,
+               gpointer       user_data)
+{
+  UbPage *page = visible_page (user_data);
+
+  if (page != NULL)
+    ub_page_cancel (page);
+}
+
+static void
+pause_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  UbPage *page = visible_page (user_data);
+
+  if (page != NULL)
+    ub_page_toggle_pause (page);
+}
+
+static void
+show_page_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  UbWindow *self = user_data;
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (gtk_stack_get_child_by_name (self->stack, name) != NULL)
+    gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+/* The window's actions act on the visible page. */
+static const GActionEntry win_actions[] = {
+  { "start", start_action },
+  { "cancel", cancel_action },
+  { "pause", pause_action },
+  { "show-page", show_page_action, "s" },
+};
 
 static void
 ub_window_class_init (UbWindowClass *klass)
@@ -33,12 +97,16 @@ ub_window_class_init (UbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, blocking_switch);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, meter);
+  gtk_widget_class_bind_template_child (widget_class, UbWindow, primes_page);
 }
 
 static void
 ub_window_init (UbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
+                                   G_N_ELEMENTS (win_actions), self);
 }
 
 UbWindow *
@@ -60,6 +128,22 @@ ub_window_get_meter (UbWindow *self)
   g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
 
   return self->meter;
+}
+
+/**
+ * ub_window_get_page:
+ * @name: "primes", "images", "data" or "channels"
+ *
+ * Returns: (transfer none) (nullable): the page with that name
+ */
+GtkWidget *
+ub_window_get_page (UbWindow   *self,
+                    const char *name)
+{
+  g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return gtk_stack_get_child_by_name (self->stack, name);
 }
 
 /**

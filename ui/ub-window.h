@@ -14,5 +14,7 @@ G_DECLARE_FINAL_TYPE (UbWindow, ub_window, UB, WINDOW, GtkApplicationWindow)
 UbWindow *ub_window_new       (GtkApplication *application);
 UbMeter  *ub_window_get_meter (UbWindow       *self);
 GtkStack *ub_window_get_stack (UbWindow       *self);
+GtkWidget *ub_window_get_page (UbWindow      *self,
+                               const char    *name);
 
 G_END_DECLS

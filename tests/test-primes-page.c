@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "ub-primes-page.h"
+#include "ub-runtime.h"
+#include "ub-test-gtk.h"
+
+/* π(x) for the ranges used here, from the literature. */
+#define PI_1E6 G_GUINT64_CONSTANT (78498)
+#define PI_1E8 G_GUINT64_CONSTANT (5761455)
+#define PI_5E9 G_GUINT64_CONSTANT (234954223)
+
+static UbPrimesPage *
+show_primes_page (void)
+{
+  UbWindow *window = ub_test_gtk_get_window ();
+  UbPrimesPage *page = UB_PRIMES_PAGE (ub_window_get_page (window, "primes"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("primes"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  return page;
+}
+
+static void
+window_action (const char *name)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_window ()), name, NULL);
+}
+
+static void
+set_blocking (gboolean blocking)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
+                                      g_variant_new_boolean (blocking));
+}
+
+static gboolean
+page_finished (gpointer user_data)
+{
+  UbPrimesPageState state = ub_primes_page_get_state (user_data);
+
+  return state == UB_PRIMES_PAGE_DONE || state == UB_PRIMES_PAGE_IDLE;
+}
+
+static gboolean
+page_made_progress (gpointer user_data)
+{
+  guint64 count;
+  guint64 done;
+
+  ub_primes_page_get_result (user_data, &count, &done);
+  return done > 0 || ub_primes_page_get_state (user_data) != UB_PRIMES_PAGE_RUNNING;
+}
+
+static void
+assert_count (UbPrimesPage *page,
+              guint64       expected)
+{
+  guint64 count = 0;
+
+  g_assert_null (ub_primes_page_get_error (page));
+  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_DONE);
+  g_assert_true (ub_primes_page_get_result (page, &count, NULL));
+  g_assert_cmpuint (count, ==, expected);
+}
+
+static void
+test_count_in_workers (void)
+{
+  UbPrimesPage *page;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_primes_page ();
+  ub_primes_page_set_input (page, "0", "1e8", FALSE, 2);
+  window_action ("start");
+  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_RUNNING);
+
+  g_assert_true (ub_test_gtk_run_until (page_finished, page, 120000));
+  assert_count (page, PI_1E8);
+}
+
+static void
+test_pause_resume_is_exact (void)
+{
+  UbPrimesPage *page;
+  guint64 count_at_pause;
+  guint64 done_at_pause;
+  guint64 count;
+  guint64 done;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_primes_page ();
+  ub_primes_page_set_input (page, "0", "5e9", FALSE, 2);
+  window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_made_progress, page, 120000));
+  if (ub_primes_page_get_state (page) == UB_PRIMES_PAGE_DONE)
+    {
+      g_test_incomplete ("The range finished before it could be paused");
+      return;
+    }
+
+  window_action ("pause");
+  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_PAUSED);
+  ub_primes_page_get_result (page, &count_at_pause, &done_at_pause);
+
+  /* While paused nothing moves: the workers' late reports are dropped. */
+  ub_test_gtk_run_for_ms (300);
+  ub_primes_page_get_result (page, &count, &done);
+  g_assert_cmpuint (count, ==, count_at_pause);
+  g_assert_cmpuint (done, ==, done_at_pause);
+  g_test_message ("paused at %" G_GUINT64_FORMAT " of 5e9 numbers", done_at_pause);
+
+  window_action ("pause");
+  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_RUNNING);
+  g_assert_true (ub_test_gtk_run_until (page_finished, page, 300000));
+  assert_count (page, PI_5E9);
+}
+
+static void
+test_cancel_stops_at_once (void)
+{
+  UbPrimesPage *page;
+  guint64 count_at_cancel;
+  guint64 done_at_cancel;
+  guint64 count;
+  guint64 done;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_primes_page ();
+  ub_primes_page_set_input (page, "1e12", "1e13", FALSE, 2);
+  window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_made_progress, page, 120000));
+
+  window_action ("cancel");
+  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_IDLE);
+  ub_primes_page_get_result (page, &count_at_cancel, &done_at_cancel);
+
+  ub_test_gtk_run_for_ms (300);
+  ub_primes_page_get_result (page, &count, &done);
+  g_assert_cmpuint (done, ==, done_at_cancel);
+  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_IDLE);
+
+  /* And the page can start again. */
+  ub_primes_page_set_input (page, "0", "1e6", FALSE, 2);
+  window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_finished, page, 120000));
+  assert_count (page, PI_1E6);
+}
+
+static void
+test_bad_input_is_explained (void)
+{
+  static const struct
+  {
+    const char *from;
+    const char *to;
+    const char *expect;
+  } cases[] = {
+    { "0", "abc", "“abc” is not a number" },
+    { "-5", "10", "negative" },
+    { "10", "5", "must not be larger" },
+    { "0", "2^64", "too large" },
+  };
+  UbPrimesPage *page;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_primes_page ();
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *message;
+
+      ub_primes_page_set_input (page, cases[i].from, cases[i].to, FALSE, 1);
+      window_action ("start");
+      message = ub_primes_page_get_error (page);
+      g_test_message ("[%s, %s] → %s", cases[i].from, cases[i].to, message);
+      g_assert_nonnull (message);
+      g_assert_nonnull (strstr (message, cases[i].expect));
+      g_assert_cmpint (ub_primes_page_get_state (page), !=, UB_PRIMES_PAGE_RUNNING);
+    }
+}
+
+static void
+test_blocking_mode_same_result (void)
+{
+  UbPrimesPage *page;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_primes_page ();
+  ub_primes_page_set_input (page, "0", "1e8", FALSE, 2);
+  set_blocking (TRUE);
+  window_action ("start");
+  set_blocking (FALSE);
+
+  /* The job ran to the end inside the action: the main thread was busy. */
+  assert_count (page, PI_1E8);
+}
+
+static gchar *
+read_file (const char *path,
+           gsize      *length)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, length, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+test_list_to_file (void)
+{
+  UbPrimesPage *page;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize length;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  dir = g_dir_make_tmp ("unblock-primes-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "primes.txt", NULL);
+
+  page = show_primes_page ();
+  ub_primes_page_set_input (page, "0", "1e6", TRUE, 2);
+  ub_primes_page_set_list_path (page, path);
+  window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_finished, page, 120000));
+  assert_count (page, PI_1E6);
+  ub_primes_page_set_list_path (page, NULL);
+
+  contents = read_file (path, &length);
+  lines = g_strsplit (contents, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, PI_1E6 + 1);
+  g_assert_cmpstr (lines[0], ==, "2");
+  g_assert_cmpstr (lines[1], ==, "3");
+  g_assert_cmpstr (lines[PI_1E6 - 1], ==, "999983");
+  g_assert_cmpstr (lines[PI_1E6], ==, "");
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static gboolean
+no_threads_left (gpointer user_data)
+{
+  return ub_runtime_get_n_running_threads () == 0;
+}
+
+static void
+test_close_window_during_work (void)
+{
+  UbPrimesPage *page;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_primes_page ();
+  ub_primes_page_set_input (page, "1e15", "2e15", FALSE, 2);
+  window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_made_progress, page, 120000));
+  g_assert_cmpuint (ub_runtime_get_n_running_threads (), >=, 2);
+
+  gtk_window_destroy (GTK_WINDOW (ub_test_gtk_get_window ()));
+
+  /* The workers are cancelled and joined without the main thread waiting. */
+  if (!ub_test_gtk_run_until (no_threads_left, NULL, 30000))
+    {
+      g_autoptr(UbRuntimeSnapshot) snapshot = ub_runtime_snapshot ();
+
+      for (guint i = 0; i < snapshot->workers->len; i++)
+        {
+          UbRuntimeWorkerInfo *info = &g_array_index (snapshot->workers, UbRuntimeWorkerInfo, i);
+
+          g_test_message ("left: worker %s in state %d, %u calls pending",
+                          info->kind, info->state, info->n_pending_calls);
+        }
+      g_error ("%u worker threads still running", snapshot->n_running_threads);
+    }
+  ub_test_gtk_run_for_ms (100);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  ub_test_gtk_init (&argc, &argv);
+
+  g_test_summary ("The Primes page: counts in workers, pause/resume, cancel, errors, blocking mode");
+
+  g_test_add_func ("/primes-page/count-in-workers", test_count_in_workers);
+  g_test_add_func ("/primes-page/pause-resume-is-exact", test_pause_resume_is_exact);
+  g_test_add_func ("/primes-page/cancel-stops-at-once", test_cancel_stops_at_once);
+  g_test_add_func ("/primes-page/bad-input-is-explained", test_bad_input_is_explained);
+  g_test_add_func ("/primes-page/blocking-mode-same-result", test_blocking_mode_same_result);
+  g_test_add_func ("/primes-page/list-to-file", test_list_to_file);
+  g_test_add_func ("/primes-page/close-window-during-work", test_close_window_during_work);
+
+  return g_test_run ();
+}

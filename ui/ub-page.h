@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define UB_TYPE_PAGE (ub_page_get_type ())
+
+G_DECLARE_INTERFACE (UbPage, ub_page, UB, PAGE, GtkWidget)
+
+/**
+ * UbPageInterface:
+ * @start: start the page's job with the values in its inputs
+ * @cancel: stop the running job; what it had done is discarded
+ * @toggle_pause: pause a running job, or resume a paused one
+ * @start_demo: start the page's showcase workload (for --demo)
+ * @is_busy: whether a job is running or paused
+ *
+ * What the window's actions (win.start, win.cancel, win.pause) call on the
+ * visible page.
+ */
+struct _UbPageInterface
+{
+  GTypeInterface parent_iface;
+
+  void     (*start)        (UbPage *self);
+  void     (*cancel)       (UbPage *self);
+  void     (*toggle_pause) (UbPage *self);
+  void     (*start_demo)   (UbPage *self);
+  gboolean (*is_busy)      (UbPage *self);
+};
+
+void     ub_page_start        (UbPage *self);
+void     ub_page_cancel       (UbPage *self);
+void     ub_page_toggle_pause (UbPage *self);
+void     ub_page_start_demo   (UbPage *self);
+gboolean ub_page_is_busy      (UbPage *self);
+gboolean ub_page_get_blocking (UbPage *self);
+
+G_END_DECLS

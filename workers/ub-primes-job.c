@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "ub-primes-job.h"
+
+#define OUTPUT_BUFFER_SIZE (1 << 20)
+
+/* One run of the job, on one thread. */
+typedef struct
+{
+  UbJobContext   *context;
+  UbPrimesRecord *record;
+  gboolean        list;
+
+  /* Output file (fd == -1 when not writing one) */
+  int             fd;
+  const char     *path;
+  GString        *buffer;
+  guint64         bytes_done;
+  GError         *write_error;
+
+  /* The latest primes, a ring of UB_PRIMES_JOB_RECENT */
+  guint64         recent[UB_PRIMES_JOB_RECENT];
+  guint           n_recent;
+  guint           recent_head;
+} PrimesRun;
+
+static gboolean
+flush_output (PrimesRun *run)
+{
+  gsize written = 0;
+
+  if (run->fd < 0 || run->write_error != NULL)
+    return run->write_error == NULL;
+
+  while (written < run->buffer->len)
+    {
+      ssize_t n = write (run->fd, run->buffer->str + written, run->buffer->len - written);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+          g_autofree char *name = g_filename_display_name (run->path);
+
+          g_set_error (&run->write_error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Cannot write the list of primes to “%s”: %s",
+                       name, g_strerror (saved_errno));
+          return FALSE;
+        }
+      written += (gsize) n;
+    }
+
+  run->bytes_done += written;
+  g_string_truncate (run->buffer, 0);
+  return TRUE;
+}
+
+static void
+on_primes (const guint64 *primes,
+           gsize          n_primes,
+           gpointer       user_data)
+{
+  PrimesRun *run = user_data;
+
+  if (run->fd >= 0 && run->write_error == NULL)
+    {
+      for (gsize i = 0; i < n_primes; i++)
+        {
+          char line[24];
+          int len = g_snprintf (line, sizeof line, "%" G_GUINT64_FORMAT "\n", primes[i]);
+
+          g_string_append_len (run->buffer, line, len);
+        }
+      if (run->buffer->len >= OUTPUT_BUFFER_SIZE)
+        flush_output (run);
+    }
+
+  /* Only the tail of a batch can be among the latest. */
+  for (gsize i = n_primes > UB_PRIMES_JOB_RECENT ? n_primes - UB_PRIMES_JOB_RECENT : 0;
+       i < n_primes; i++)
+    {
+      run->recent[run->recent_head] = primes[i];
+      run->recent_head = (run->recent_head + 1) % UB_PRIMES_JOB_RECENT;
+      run->n_recent = MIN (run->n_recent + 1, UB_PRIMES_JOB_RECENT);
+    }
+}
+
+static GVariant *
+build_progress (PrimesRun *run)
+{
+  g_autoptr(GVariant) record = ub_primes_record_to_variant (run->record);
+  GVariantBuilder recent;
+  guint start = (run->recent_head + UB_PRIMES_JOB_RECENT - run->n_recent) % UB_PRIMES_JOB_RECENT;
+
+  g_variant_builder_init (&recent, G_VARIANT_TYPE ("at"));
+  for (guint i = 0; i < run->n_recent; i++)
+    g_variant_builder_add (&recent, "t", run->recent[(start + i) % UB_PRIMES_JOB_RECENT]);
+
+  return g_variant_new ("(@(ttttb)t@at)", record, run->bytes_done,
+                        g_variant_builder_end (&recent));
+}
+
+static void
+on_progress (guint64  done,
+             guint64  total,
+             gpointer user_data)
+{
+  PrimesRun *run = user_data;
+
+  if (!ub_job_context_should_report (run->context) && !run->record->done)
+    return;
+
+  /* The record now stands at a segment boundary: make the file agree. */
+  flush_output (run);
+  ub_job_context_report_progress (run->context, build_progress (run));
+}
+
+static gboolean
+open_output (PrimesRun  *run,
+             GError    **error)
+{
+  g_autofree char *name = g_filename_display_name (run->path);
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
+
+  if (run->bytes_done == 0)
+    flags |= O_TRUNC;
+
+  run->fd = g_open (run->path, flags, 0644);
+  if (run->fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot open “%s” for the list of primes: %s", name, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  /* Resuming: drop whatever a previous run wrote past its last report. */
+  if (ftruncate (run->fd, (off_t) run->bytes_done) != 0 ||
+      lseek (run->fd, (off_t) run->bytes_done, SEEK_SET) < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot resume writing “%s”: %s", name, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GVariant *
+primes_run_job (GVariant      *params,
+                UbJobContext  *context,
+                GError       **error)
+{
+  g_autoptr(GVariant) record_variant = NULL;
+  UbPrimesRecord record;
+  PrimesRun run = { 0 };
+  const char *path;
+  gboolean ok;
+
+  g_variant_get (params, "(@(ttttb)b&st)", &record_variant, &run.list, &path, &run.bytes_done);
+  if (!ub_primes_record_from_variant (record_variant, &record, error))
+    return NULL;
+
+  run.context = context;
+  run.record = &record;
+  run.fd = -1;
+  run.path = path;
+
+  if (path[0] != '\0')
+    {
+      run.list = TRUE;
+      if (!open_output (&run, error))
+        return NULL;
+      run.buffer = g_string_sized_new (OUTPUT_BUFFER_SIZE + 64);
+    }
+
+  ok = ub_primes_run (&record, run.list ? on_primes : NULL, on_progress, &run,
+                      ub_job_context_get_cancellable (context), error);
+
+  if (ok)
+    flush_output (&run);
+
+  if (run.fd >= 0)
+    {
+      if (close (run.fd) != 0 && run.write_error == NULL && ok)
+        {
+          int saved_errno = errno;
+
+          g_set_error (&run.write_error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Cannot finish writing the list of primes: %s", g_strerror (saved_errno));
+        }
+    }
+  if (run.buffer != NULL)
+    g_string_free (run.buffer, TRUE);
+
+  if (ok && run.write_error != NULL)
+    {
+      g_propagate_error (error, run.write_error);
+      return NULL;
+    }
+  g_clear_error (&run.write_error);
+
+  if (!ok)
+    return NULL;
+
+  {
+    g_autoptr(GVariant) final = ub_primes_record_to_variant (&record);
+
+    return g_variant_new ("(@(ttttb)t)", final, run.bytes_done);
+  }
+}
+
+/**
+ * ub_primes_job_params:
+ *
+ * Returns: (transfer floating): parameters for "primes.run"
+ */
+GVariant *
+ub_primes_job_params (const UbPrimesRecord *record,
+                      gboolean              list,
+                      const char           *path,
+                      guint64               bytes_done)
+{
+  g_autoptr(GVariant) record_variant = NULL;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  record_variant = ub_primes_record_to_variant (record);
+  return g_variant_new ("(@(ttttb)bst)", record_variant, list, path ? path : "", bytes_done);
+}
+
+void
+ub_primes_job_register (void)
+{
+  ub_job_register (UB_PRIMES_JOB_RUN, G_VARIANT_TYPE (UB_PRIMES_JOB_PARAMS_TYPE), primes_run_job);
+}
