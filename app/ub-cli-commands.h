@@ -5,5 +5,8 @@
 
 #include "ub-cli.h"
 
+int ub_cli_primes (int argc, char **argv);
+
 #define UB_CLI_COMMANDS \
+  { "primes", "primes count [FROM] TO [--threads N] | primes list FROM TO", ub_cli_primes }, \
   /* end of list */

@@ -130,6 +130,19 @@ open_output (PrimesRun  *run,
   g_autofree char *name = g_filename_display_name (run->path);
   int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
 
+  /* "-" is standard output, which cannot be truncated or resumed. */
+  if (g_str_equal (run->path, "-"))
+    {
+      run->fd = dup (STDOUT_FILENO);
+      if (run->fd < 0 || run->bytes_done > 0)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "Cannot write the list of primes to standard output");
+          return FALSE;
+        }
+      return TRUE;
+    }
+
   if (run->bytes_done == 0)
     flags |= O_TRUNC;
 

@@ -11,9 +11,10 @@ G_BEGIN_DECLS
  *
  * Parameters ((ttttb)bst):
  *   the part's record (see ub_primes_record_to_variant()), whether to list
- *   the primes, a file to write them to ("" for none) and how many bytes of
- *   that file a previous run of this part already wrote (it is truncated
- *   to that length first, so a resumed run never duplicates a line).
+ *   the primes, a file to write them to ("" for none, "-" for standard
+ *   output) and how many bytes of that file a previous run of this part
+ *   already wrote (it is truncated to that length first, so a resumed run
+ *   never duplicates a line).
  * Progress ((ttttb)tat), at most every 50 ms:
  *   the record as of the last finished segment, the bytes written to the
  *   file so far, and (when listing) up to UB_PRIMES_JOB_RECENT of the
