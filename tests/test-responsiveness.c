@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ub-primes-page.h"
+#include "ub-runtime.h"
+#include "ub-test-gtk.h"
+#include "ub-test-keys.h"
+#include "ub-test-workloads.h"
+
+/*
+ * The point of Unblock, as tests: while each workload runs in workers the
+ * main loop never stalls, frames keep coming and typed keys arrive at once;
+ * with the same workload on the main thread (blocking mode) the loop stalls
+ * for as long as the work takes. Bounds are generous, so that a noisy
+ * shared machine cannot break them, yet any work moved back onto the main
+ * thread breaks them by an order of magnitude. The benchmark
+ * (unblock-bench ui) reports the real figures.
+ */
+
+#define MAX_STALL_MS      50.0
+#define MAX_FRAME_P99_MS  50.0
+#define MAX_KEY_MS        50.0
+#define MEASURE_MS        1500
+#define N_KEYS            40
+#define KEY_INTERVAL_MS   25
+
+static gboolean
+typer_done (gpointer user_data)
+{
+  return ub_key_typer_is_done (user_data);
+}
+
+static void
+test_workload_in_workers (gconstpointer data)
+{
+  const UbTestWorkload *workload = data;
+  UbWindow *window;
+  UbMeter *meter;
+  UbMeterStats stats;
+  g_autoptr(UbKeyTyper) typer = NULL;
+  g_autofree double *latencies = NULL;
+  guint n_latencies = 0;
+  double max_key = 0;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  window = ub_test_gtk_new_window ();
+  meter = ub_window_get_meter (window);
+
+  workload->prepare (window, FALSE);
+  ub_test_gtk_run_for_ms (100);
+  ub_meter_reset (meter);
+
+  workload->start (window);
+  g_assert_true (workload->is_running (window));
+
+  if (ub_key_typer_supported ())
+    typer = ub_key_typer_start (workload->get_entry (window), N_KEYS, KEY_INTERVAL_MS);
+
+  ub_test_gtk_run_for_ms (MEASURE_MS);
+  if (typer != NULL)
+    g_assert_true (ub_test_gtk_run_until (typer_done, typer, 10000));
+  /* The work must still be going on: otherwise this measured an idle app. */
+  g_assert_true (workload->is_running (window));
+  ub_test_gtk_run_for_ms (100);
+
+  ub_meter_get_stats (meter, &stats);
+  if (typer != NULL)
+    {
+      latencies = ub_key_typer_get_latencies_ms (typer, &n_latencies);
+      for (guint i = 0; i < n_latencies; i++)
+        max_key = MAX (max_key, latencies[i]);
+    }
+
+  g_test_message ("%s in workers: longest stall %.1f ms, stall p99 %.1f ms, frames p50 %.1f / "
+                  "p99 %.1f / max %.1f ms (%u), keys %u/%u, longest key latency %.1f ms",
+                  workload->name, stats.max_stall_ms, stats.stall_p99_ms, stats.frame_p50_ms,
+                  stats.frame_p99_ms, stats.frame_max_ms, stats.n_frames, n_latencies, N_KEYS,
+                  max_key);
+
+  workload->cancel (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  if (typer != NULL)
+    g_assert_cmpuint (n_latencies, ==, N_KEYS);
+  else
+    g_test_message ("No XTest: key latency not measured");
+
+  if (ub_test_gtk_skip_timing ())
+    return;
+
+  g_assert_cmpuint (stats.n_frames, >=, MEASURE_MS / 100);
+  g_assert_cmpfloat (stats.max_stall_ms, <, MAX_STALL_MS);
+  g_assert_cmpfloat (stats.frame_p99_ms, <, MAX_FRAME_P99_MS);
+  g_assert_cmpfloat (max_key, <, MAX_KEY_MS);
+}
+
+typedef struct
+{
+  const UbTestWorkload *workload;
+  UbWindow             *window;
+  gint64                duration_usec;
+  gboolean              ran;
+} BlockingRun;
+
+static gboolean
+start_blocking (gpointer user_data)
+{
+  BlockingRun *run = user_data;
+  gint64 start = g_get_monotonic_time ();
+
+  /* Activated from the main loop, as a click would be. */
+  run->workload->start (run->window);
+  run->duration_usec = g_get_monotonic_time () - start;
+  run->ran = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+blocking_ran (gpointer user_data)
+{
+  return ((BlockingRun *) user_data)->ran;
+}
+
+/* The negative control: the same work on the main thread stalls the loop
+ * for (nearly) all of its duration. */
+static void
+test_workload_blocking (gconstpointer data)
+{
+  const UbTestWorkload *workload = data;
+  BlockingRun run = { workload };
+  UbMeter *meter;
+  UbMeterStats stats;
+  double duration_ms;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  run.window = ub_test_gtk_new_window ();
+  meter = ub_window_get_meter (run.window);
+  workload->prepare (run.window, TRUE);
+
+  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
+                                      g_variant_new_boolean (TRUE));
+  ub_test_gtk_run_for_ms (100);
+  ub_meter_reset (meter);
+
+  g_idle_add (start_blocking, &run);
+  g_assert_true (ub_test_gtk_run_until (blocking_ran, &run, 600000));
+  /* The stall is recorded when the loop runs again. */
+  ub_test_gtk_run_for_ms (100);
+
+  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
+                                      g_variant_new_boolean (FALSE));
+
+  ub_meter_get_stats (meter, &stats);
+  duration_ms = run.duration_usec / 1000.0;
+  g_test_message ("%s on the main thread: the job took %.0f ms, longest stall %.0f ms",
+                  workload->name, duration_ms, stats.max_stall_ms);
+
+  /* It ran to the end, correctly, inside the click. */
+  g_assert_true (workload->finished_ok (run.window));
+  gtk_window_destroy (GTK_WINDOW (run.window));
+
+  g_assert_cmpfloat (duration_ms, >=, 200.0);
+  g_assert_cmpfloat (stats.max_stall_ms, >, 0.9 * duration_ms);
+}
+
+static gboolean
+no_threads_left (gpointer user_data)
+{
+  return ub_runtime_get_n_running_threads () == 0;
+}
+
+/* Closing the window mid-work: no crash, no critical, nothing delivered to
+ * a disposed widget (the pages drop late replies through weak references),
+ * and every worker thread joined. */
+static void
+test_workload_close_during_work (gconstpointer data)
+{
+  const UbTestWorkload *workload = data;
+  UbWindow *window;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  window = ub_test_gtk_new_window ();
+  workload->prepare (window, FALSE);
+  workload->start (window);
+  ub_test_gtk_run_for_ms (300);
+  g_assert_true (workload->is_running (window));
+  g_assert_cmpuint (ub_runtime_get_n_running_threads (), >, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (ub_test_gtk_run_until (no_threads_left, NULL, 30000));
+  ub_test_gtk_run_for_ms (200);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  ub_test_gtk_init (&argc, &argv);
+
+  g_test_summary ("The UI stays responsive while every workload runs in workers, and does "
+                  "not when the same work runs on the main thread");
+
+  for (guint i = 0; i < ub_test_workloads_get_n (); i++)
+    {
+      const UbTestWorkload *workload = ub_test_workloads_get (i);
+      g_autofree char *workers = g_strdup_printf ("/responsiveness/%s/workers", workload->name);
+      g_autofree char *blocking = g_strdup_printf ("/responsiveness/%s/blocking-stalls", workload->name);
+      g_autofree char *closing = g_strdup_printf ("/responsiveness/%s/close-during-work", workload->name);
+
+      g_test_add_data_func (workers, workload, test_workload_in_workers);
+      g_test_add_data_func (blocking, workload, test_workload_blocking);
+      g_test_add_data_func (closing, workload, test_workload_close_during_work);
+    }
+
+  return g_test_run ();
+}
