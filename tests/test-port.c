@@ -1,0 +1,886 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "ub-test-runtime.h"
+
+/* Conformance of MessageChannel / MessagePort / transferables, after the
+ * ideas of the web-platform-tests (webmessaging/, html/infrastructure/
+ * safe-passing-of-structured-data/). */
+
+static UbChannel *
+new_channel (guint capacity)
+{
+  return ub_channel_new (capacity);
+}
+
+static gboolean
+post_int (UbPort *port,
+          gint32  value)
+{
+  return ub_port_post (port, "test.int", g_variant_new_int32 (value), NULL);
+}
+
+/* UbMessage --------------------------------------------------------------- */
+
+static void
+test_message_basics (void)
+{
+  g_autoptr(UbMessage) message = ub_message_new ("test.hello", g_variant_new_string ("hi"));
+  g_autoptr(UbMessage) empty = ub_message_new ("test.empty", NULL);
+
+  g_assert_cmpstr (ub_message_get_kind (message), ==, "test.hello");
+  g_assert_true (ub_message_is_kind (message, "test.hello"));
+  g_assert_false (ub_message_is_kind (message, "test.other"));
+  g_assert_cmpstr (g_variant_get_string (ub_message_get_body (message), NULL), ==, "hi");
+  g_assert_null (ub_message_get_body (empty));
+  g_assert_cmpuint (ub_message_get_n_buffers (message), ==, 0);
+  g_assert_cmpuint (ub_message_get_n_ports (message), ==, 0);
+}
+
+/* Start ------------------------------------------------------------------- */
+
+static void
+test_nothing_delivered_before_start (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  UbPort *port1 = ub_channel_get_port1 (channel);
+  UbPort *port2 = ub_channel_get_port2 (channel);
+  UbTestSink sink;
+
+  g_test_summary ("A port queues but delivers nothing until started; a bare "
+                  "signal connection (addEventListener) does not start it");
+
+  ub_test_sink_init (&sink, port2, FALSE);
+  for (int i = 0; i < 3; i++)
+    g_assert_true (post_int (port1, i));
+
+  ub_test_drain_context ();
+  g_assert_cmpuint (sink.messages->len, ==, 0);
+  g_assert_false (ub_port_is_started (port2));
+
+  ub_port_start (port2);
+  g_assert_true (ub_port_is_started (port2));
+  UB_TEST_RUN_UNTIL (sink.messages->len == 3);
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpint (ub_test_sink_int (&sink, i), ==, i);
+
+  ub_port_close (port2);
+  ub_test_sink_clear (&sink);
+}
+
+static void
+test_connect_message_starts (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  UbTestSink sink;
+
+  g_test_summary ("Connecting through ub_port_connect_message() starts the port (onmessage=)");
+
+  g_assert_true (post_int (ub_channel_get_port1 (channel), 7));
+  ub_test_sink_init (&sink, ub_channel_get_port2 (channel), TRUE);
+  UB_TEST_RUN_UNTIL (sink.messages->len == 1);
+  g_assert_cmpint (ub_test_sink_int (&sink, 0), ==, 7);
+
+  ub_port_close (ub_channel_get_port2 (channel));
+  ub_test_sink_clear (&sink);
+}
+
+static void
+test_delivers_in_starting_context (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(GMainContext) other = g_main_context_new ();
+  UbTestSink sink;
+
+  g_test_summary ("A started port delivers in the thread-default context it was started in, and only there");
+
+  g_main_context_push_thread_default (other);
+  ub_test_sink_init (&sink, ub_channel_get_port2 (channel), TRUE);
+  g_main_context_pop_thread_default (other);
+
+  g_assert_true (post_int (ub_channel_get_port1 (channel), 1));
+  ub_test_drain_context ();
+  g_assert_cmpuint (sink.messages->len, ==, 0);
+
+  while (g_main_context_iteration (other, FALSE))
+    ;
+  g_assert_cmpuint (sink.messages->len, ==, 1);
+
+  ub_port_close (ub_channel_get_port2 (channel));
+  ub_test_sink_clear (&sink);
+}
+
+static void
+test_fifo (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  UbTestSink sink;
+
+  g_test_summary ("Delivery is FIFO and both directions work");
+
+  ub_test_sink_init (&sink, ub_channel_get_port1 (channel), TRUE);
+  for (int i = 0; i < 1000; i++)
+    g_assert_true (post_int (ub_channel_get_port2 (channel), i));
+  UB_TEST_RUN_UNTIL (sink.messages->len == 1000);
+  for (int i = 0; i < 1000; i++)
+    g_assert_cmpint (ub_test_sink_int (&sink, i), ==, i);
+
+  ub_port_close (ub_channel_get_port1 (channel));
+  ub_test_sink_clear (&sink);
+}
+
+/* Close ------------------------------------------------------------------- */
+
+static void
+test_close_from_sender (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  UbPort *port1 = ub_channel_get_port1 (channel);
+  UbPort *port2 = ub_channel_get_port2 (channel);
+  g_autoptr(GError) error = NULL;
+  UbTestSink sink1, sink2;
+  UbPortStats stats;
+
+  g_test_summary ("Messages posted before close still arrive, then one close "
+                  "on the peer only; the closed port can no longer post");
+
+  ub_test_sink_init (&sink1, port1, TRUE);
+  ub_test_sink_init (&sink2, port2, TRUE);
+  g_assert_true (post_int (port1, 1));
+  g_assert_true (post_int (port1, 2));
+  ub_port_close (port1);
+  ub_port_close (port1);
+  g_assert_true (ub_port_is_closed (port1));
+
+  g_assert_false (ub_port_post (port1, "test.int", g_variant_new_int32 (3), &error));
+  g_assert_error (error, UB_ERROR, UB_ERROR_CLOSED);
+
+  UB_TEST_RUN_UNTIL (sink2.n_close == 1);
+  g_assert_cmpuint (sink2.messages->len, ==, 2);
+
+  /* The peer may still post: it is dropped, as on the web. */
+  g_assert_true (post_int (port2, 4));
+  ub_test_drain_context ();
+  g_assert_cmpuint (sink1.messages->len, ==, 0);
+  g_assert_cmpuint (sink1.n_close, ==, 0);
+  g_assert_cmpuint (sink2.n_close, ==, 1);
+  g_assert_true (ub_port_get_stats (port1, &stats));
+  g_assert_cmpuint (stats.dropped, ==, 1);
+  g_assert_true (stats.closed);
+
+  ub_port_close (port2);
+  ub_test_drain_context ();
+  g_assert_cmpuint (sink1.n_close, ==, 0);
+  ub_test_sink_clear (&sink1);
+  ub_test_sink_clear (&sink2);
+}
+
+static void
+test_close_from_receiver (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  UbPort *port1 = ub_channel_get_port1 (channel);
+  UbPort *port2 = ub_channel_get_port2 (channel);
+  UbTestSink sink1, sink2;
+  UbPortStats stats;
+
+  g_test_summary ("Closing the receiving port drops what the peer queued for it");
+
+  ub_test_sink_init (&sink1, port1, TRUE);
+  ub_test_sink_init (&sink2, port2, FALSE);
+  for (int i = 0; i < 5; i++)
+    g_assert_true (post_int (port1, i));
+  ub_port_close (port2);
+  ub_port_start (port2);
+  g_assert_false (ub_port_is_started (port2));
+
+  UB_TEST_RUN_UNTIL (sink1.n_close == 1);
+  g_assert_cmpuint (sink2.messages->len, ==, 0);
+  g_assert_true (ub_port_get_stats (port2, &stats));
+  g_assert_cmpuint (stats.dropped, ==, 5);
+  g_assert_cmpuint (stats.queue_depth, ==, 0);
+
+  ub_port_close (port1);
+  ub_test_sink_clear (&sink1);
+  ub_test_sink_clear (&sink2);
+}
+
+static void
+close_on_third (UbPort    *port,
+                UbMessage *message,
+                gpointer   user_data)
+{
+  guint *count = user_data;
+
+  if (++*count == 3)
+    ub_port_close (port);
+}
+
+static void
+test_close_inside_handler (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  UbPort *port2 = ub_channel_get_port2 (channel);
+  guint count = 0;
+  UbPortStats stats;
+
+  g_test_summary ("Closing from inside a message handler stops delivery at once");
+
+  for (int i = 0; i < 10; i++)
+    g_assert_true (post_int (ub_channel_get_port1 (channel), i));
+  ub_port_connect_message (port2, close_on_third, &count);
+  UB_TEST_RUN_UNTIL (ub_port_is_closed (port2));
+  ub_test_drain_context ();
+  g_assert_cmpuint (count, ==, 3);
+  g_assert_true (ub_port_get_stats (port2, &stats));
+  g_assert_cmpuint (stats.delivered, ==, 3);
+  g_assert_cmpuint (stats.dropped, ==, 7);
+}
+
+static void
+test_close_on_last_unref (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbPort) port1 = ub_channel_steal_port1 (channel);
+  UbTestSink sink;
+
+  g_test_summary ("Dropping the last reference to a port closes it");
+
+  ub_test_sink_init (&sink, ub_channel_get_port2 (channel), TRUE);
+  g_clear_object (&port1);
+  UB_TEST_RUN_UNTIL (sink.n_close == 1);
+
+  ub_port_close (ub_channel_get_port2 (channel));
+  ub_test_sink_clear (&sink);
+}
+
+/* Transfer ---------------------------------------------------------------- */
+
+static void
+test_transfer_port_with_queue (void)
+{
+  g_autoptr(UbChannel) carrier = new_channel (0);
+  g_autoptr(UbChannel) moved = new_channel (0);
+  g_autoptr(UbMessage) message = ub_message_new ("test.port", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbPort) received = NULL;
+  UbPort *old = ub_channel_get_port2 (moved);
+  UbTestSink carrier_sink, moved_sink;
+  UbPortStats stats;
+
+  g_test_summary ("A transferred port takes its queued messages along; the "
+                  "sender's handle is detached and does nothing");
+
+  for (int i = 0; i < 3; i++)
+    g_assert_true (post_int (ub_channel_get_port1 (moved), i));
+
+  ub_test_sink_init (&carrier_sink, ub_channel_get_port2 (carrier), TRUE);
+  ub_message_add_port (message, old);
+  g_assert_true (ub_port_post_message (ub_channel_get_port1 (carrier), message, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (ub_port_is_detached (old));
+  g_assert_false (ub_port_post (old, "test.int", g_variant_new_int32 (9), &error));
+  g_assert_error (error, UB_ERROR, UB_ERROR_DETACHED);
+  g_clear_error (&error);
+  g_assert_null (ub_port_receive (old, 0, NULL, &error));
+  g_assert_error (error, UB_ERROR, UB_ERROR_DETACHED);
+  g_clear_error (&error);
+  g_assert_false (ub_port_get_stats (old, &stats));
+  g_assert_null (ub_port_dup_label (old));
+  ub_port_close (old);
+  ub_port_start (old);
+
+  UB_TEST_RUN_UNTIL (carrier_sink.messages->len == 1);
+  g_assert_cmpuint (ub_message_get_n_ports (g_ptr_array_index (carrier_sink.messages, 0)), ==, 1);
+  received = g_object_ref (ub_message_get_port (g_ptr_array_index (carrier_sink.messages, 0), 0));
+  g_assert_false (ub_port_is_detached (received));
+
+  g_assert_true (post_int (ub_channel_get_port1 (moved), 3));
+  ub_test_sink_init (&moved_sink, received, TRUE);
+  UB_TEST_RUN_UNTIL (moved_sink.messages->len == 4);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpint (ub_test_sink_int (&moved_sink, i), ==, i);
+
+  ub_port_close (received);
+  ub_port_close (ub_channel_get_port2 (carrier));
+  ub_test_sink_clear (&carrier_sink);
+  ub_test_sink_clear (&moved_sink);
+}
+
+static void
+test_transfer_errors (void)
+{
+  g_autoptr(UbChannel) carrier = new_channel (0);
+  g_autoptr(UbChannel) other = new_channel (0);
+  g_autoptr(UbMessage) first = ub_message_new ("test.port", NULL);
+  g_autoptr(UbMessage) again = ub_message_new ("test.port", NULL);
+  g_autoptr(UbMessage) itself = ub_message_new ("test.port", NULL);
+  g_autoptr(UbMessage) twice = ub_message_new ("test.buffers", NULL);
+  g_autoptr(UbMessage) twice_port = ub_message_new ("test.ports", NULL);
+  g_autoptr(UbBuffer) buffer = ub_buffer_new (16);
+  g_autoptr(GError) error = NULL;
+  UbPort *sender = ub_channel_get_port1 (carrier);
+  UbPortStats stats;
+
+  g_test_summary ("A port cannot transfer itself, an object cannot appear twice, "
+                  "and a detached port cannot be transferred; nothing is sent then");
+
+  ub_message_add_port (itself, sender);
+  g_assert_false (ub_port_post_message (sender, itself, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (ub_port_is_detached (sender));
+
+  ub_message_add_buffer (twice, buffer);
+  ub_message_add_buffer (twice, buffer);
+  g_assert_false (ub_port_post_message (sender, twice, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpuint (ub_buffer_get_size (buffer), ==, 16);
+
+  ub_message_add_port (twice_port, ub_channel_get_port1 (other));
+  ub_message_add_port (twice_port, ub_channel_get_port1 (other));
+  g_assert_false (ub_port_post_message (sender, twice_port, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (ub_port_is_detached (ub_channel_get_port1 (other)));
+
+  ub_message_add_port (first, ub_channel_get_port2 (other));
+  g_assert_true (ub_port_post_message (sender, first, NULL, &error));
+  g_assert_no_error (error);
+  ub_message_add_port (again, ub_channel_get_port2 (other));
+  g_assert_false (ub_port_post_message (sender, again, NULL, &error));
+  g_assert_error (error, UB_ERROR, UB_ERROR_DETACHED);
+
+  g_assert_true (ub_port_get_stats (ub_channel_get_port2 (carrier), &stats));
+  g_assert_cmpuint (stats.queue_depth, ==, 1);
+  g_assert_cmpuint (stats.delivered, ==, 0);
+}
+
+static int n_freed;
+
+static void
+count_free (gpointer data)
+{
+  n_freed++;
+  g_free (data);
+}
+
+static void
+test_transfer_buffer (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbMessage) message = ub_message_new ("test.pixels", g_variant_new ("(uu)", 4, 4));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbMessage) received = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 *data = g_malloc (64);
+  UbBuffer *buffer;
+  UbBuffer *moved;
+  gsize size;
+
+  g_test_summary ("A transferred buffer moves without a copy; the sender's "
+                  "handle is detached (size 0) and can still be freed");
+
+  memset (data, 0xab, 64);
+  n_freed = 0;
+  buffer = ub_buffer_new_take (data, 64, count_free);
+  g_assert_true (ub_buffer_get_data (buffer, &size) == data);
+  g_assert_cmpuint (size, ==, 64);
+
+  ub_message_add_buffer (message, buffer);
+  g_assert_true (ub_port_post_message (ub_channel_get_port1 (channel), message, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (ub_buffer_is_detached (buffer));
+  g_assert_cmpuint (ub_buffer_get_size (buffer), ==, 0);
+  g_assert_null (ub_buffer_get_data (buffer, &size));
+  g_assert_cmpuint (size, ==, 0);
+  g_assert_null (ub_buffer_dup_bytes (buffer));
+  g_clear_object (&buffer);
+  g_assert_cmpint (n_freed, ==, 0);
+
+  received = ub_port_receive (ub_channel_get_port2 (channel), 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (received);
+  g_assert_cmpuint (ub_message_get_n_buffers (received), ==, 1);
+  moved = ub_message_get_buffer (received, 0);
+  g_assert_true (ub_buffer_get_data (moved, NULL) == data);
+  bytes = ub_buffer_dup_bytes (moved);
+  g_assert_true (g_bytes_get_data (bytes, NULL) == data);
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, 64);
+
+  g_clear_pointer (&received, ub_message_unref);
+  g_assert_cmpint (n_freed, ==, 0);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  g_assert_cmpint (n_freed, ==, 1);
+}
+
+typedef struct
+{
+  UbPort     *carrier;
+  UbTestSink  sink;
+  guint       count;
+} MidBatch;
+
+static void
+transfer_on_third (UbPort    *port,
+                   UbMessage *message,
+                   gpointer   user_data)
+{
+  MidBatch *mid = user_data;
+  g_autoptr(UbMessage) envelope = NULL;
+
+  g_ptr_array_add (mid->sink.messages, ub_message_ref (message));
+  if (++mid->count != 3)
+    return;
+
+  envelope = ub_message_new ("test.port", NULL);
+  ub_message_add_port (envelope, port);
+  g_assert_true (ub_port_post_message (mid->carrier, envelope, NULL, NULL));
+}
+
+static void
+test_transfer_inside_handler (void)
+{
+  g_autoptr(UbChannel) carrier = new_channel (0);
+  g_autoptr(UbChannel) moved = new_channel (0);
+  g_autoptr(UbMessage) envelope = NULL;
+  g_autoptr(UbPort) received = NULL;
+  g_autoptr(GError) error = NULL;
+  MidBatch mid = { 0 };
+  UbTestSink rest;
+
+  g_test_summary ("A port transferred from inside its own handler takes the "
+                  "undelivered rest of the batch along, in order");
+
+  mid.carrier = ub_channel_get_port1 (carrier);
+  mid.sink.messages = g_ptr_array_new_with_free_func ((GDestroyNotify) ub_message_unref);
+  for (int i = 0; i < 10; i++)
+    g_assert_true (post_int (ub_channel_get_port1 (moved), i));
+  ub_port_connect_message (ub_channel_get_port2 (moved), transfer_on_third, &mid);
+  UB_TEST_RUN_UNTIL (ub_port_is_detached (ub_channel_get_port2 (moved)));
+  ub_test_drain_context ();
+  g_assert_cmpuint (mid.count, ==, 3);
+
+  envelope = ub_port_receive (ub_channel_get_port2 (carrier), 0, NULL, &error);
+  g_assert_no_error (error);
+  received = g_object_ref (ub_message_get_port (envelope, 0));
+  ub_test_sink_init (&rest, received, TRUE);
+  UB_TEST_RUN_UNTIL (rest.messages->len == 7);
+  for (int i = 0; i < 7; i++)
+    g_assert_cmpint (ub_test_sink_int (&rest, i), ==, i + 3);
+
+  ub_port_close (received);
+  ub_test_sink_clear (&rest);
+  ub_test_sink_clear (&mid.sink);
+}
+
+/* messageerror ------------------------------------------------------------ */
+
+static void
+test_messageerror (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(GBytes) corrupt = g_bytes_new_static ("abc", 3);   /* no NUL */
+  UbTestSink sink;
+
+  g_test_summary ("A body of the wrong type for its registered kind, or a corrupt "
+                  "serialised body, fires messageerror instead of message");
+
+  ub_message_register_kind ("test.point", G_VARIANT_TYPE ("(ii)"));
+  ub_message_register_kind ("test.name", G_VARIANT_TYPE_STRING);
+
+  ub_test_sink_init (&sink, ub_channel_get_port2 (channel), TRUE);
+  g_assert_true (ub_port_post (ub_channel_get_port1 (channel), "test.point",
+                               g_variant_new ("(ii)", 1, 2), NULL));
+  g_assert_true (ub_port_post (ub_channel_get_port1 (channel), "test.point",
+                               g_variant_new ("(s)", "one"), NULL));
+  g_assert_true (ub_port_post (ub_channel_get_port1 (channel), "test.point", NULL, NULL));
+  g_assert_true (ub_port_post (ub_channel_get_port1 (channel), "test.name",
+                               g_variant_new_from_bytes (G_VARIANT_TYPE_STRING, corrupt, FALSE),
+                               NULL));
+  g_assert_true (ub_port_post (ub_channel_get_port1 (channel), "test.name",
+                               g_variant_new_string ("ok"), NULL));
+  UB_TEST_RUN_UNTIL (sink.messages->len + sink.n_errors == 5);
+  g_assert_cmpuint (sink.messages->len, ==, 2);
+  g_assert_cmpuint (sink.n_errors, ==, 3);
+
+  ub_message_register_kind ("test.point", NULL);
+  ub_message_register_kind ("test.name", NULL);
+  ub_port_close (ub_channel_get_port2 (channel));
+  ub_test_sink_clear (&sink);
+}
+
+/* Ordering under producers ------------------------------------------------ */
+
+#define N_PRODUCERS 4
+
+typedef struct
+{
+  UbPort *port;
+  guint   producer;
+  guint   n_messages;
+} Producer;
+
+static gpointer
+produce (gpointer data)
+{
+  Producer *producer = data;
+
+  for (guint i = 0; i < producer->n_messages; i++)
+    if (!ub_port_post (producer->port, "test.seq",
+                       g_variant_new ("(uu)", producer->producer, i), NULL))
+      break;
+  return NULL;
+}
+
+typedef struct
+{
+  guint   next[N_PRODUCERS];
+  guint   total;
+  guint   out_of_order;
+} Ordering;
+
+static void
+check_order (UbPort    *port,
+             UbMessage *message,
+             gpointer   user_data)
+{
+  Ordering *ordering = user_data;
+  guint producer, seq;
+
+  g_variant_get (ub_message_get_body (message), "(uu)", &producer, &seq);
+  if (producer >= N_PRODUCERS || seq != ordering->next[producer])
+    ordering->out_of_order++;
+  else
+    ordering->next[producer]++;
+  ordering->total++;
+}
+
+static void
+test_ordering_producers (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  Producer producers[N_PRODUCERS];
+  GThread *threads[N_PRODUCERS];
+  Ordering ordering = { { 0 } };
+  guint n = 100000;
+  UbPortStats stats;
+
+  g_test_summary ("4 threads posting 100k messages each on one port: every "
+                  "message arrives, each producer's in order");
+
+  ub_port_connect_message (ub_channel_get_port2 (channel), check_order, &ordering);
+  for (guint i = 0; i < N_PRODUCERS; i++)
+    {
+      producers[i] = (Producer) { ub_channel_get_port1 (channel), i, n };
+      threads[i] = g_thread_new ("producer", produce, &producers[i]);
+    }
+
+  UB_TEST_RUN_UNTIL (ordering.total == N_PRODUCERS * n);
+  for (guint i = 0; i < N_PRODUCERS; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpuint (ordering.out_of_order, ==, 0);
+  for (guint i = 0; i < N_PRODUCERS; i++)
+    g_assert_cmpuint (ordering.next[i], ==, n);
+  g_assert_true (ub_port_get_stats (ub_channel_get_port2 (channel), &stats));
+  g_assert_cmpuint (stats.delivered, ==, N_PRODUCERS * n);
+  g_assert_cmpuint (stats.dropped, ==, 0);
+  g_assert_cmpuint (stats.queue_depth, ==, 0);
+  g_assert_cmpuint (stats.high_water, >=, 1);
+  g_assert_true (ub_port_get_stats (ub_channel_get_port1 (channel), &stats));
+  g_assert_cmpuint (stats.posted, ==, N_PRODUCERS * n);
+
+  ub_port_close (ub_channel_get_port2 (channel));
+}
+
+/* Back-pressure on the main thread ----------------------------------------- */
+
+static void
+test_bounded_main_thread (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (2);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbMessage) message = NULL;
+  UbPortStats stats;
+
+  g_test_summary ("A full bounded channel never blocks a non-worker thread: "
+                  "the post fails with UB_ERROR_FULL and sends nothing");
+
+  g_assert_true (post_int (ub_channel_get_port1 (channel), 1));
+  g_assert_true (post_int (ub_channel_get_port1 (channel), 2));
+  g_assert_false (ub_port_post (ub_channel_get_port1 (channel), "test.int",
+                                g_variant_new_int32 (3), &error));
+  g_assert_error (error, UB_ERROR, UB_ERROR_FULL);
+  g_clear_error (&error);
+
+  g_assert_true (ub_port_get_stats (ub_channel_get_port2 (channel), &stats));
+  g_assert_cmpuint (stats.queue_depth, ==, 2);
+  g_assert_cmpuint (stats.capacity, ==, 2);
+
+  message = ub_port_receive (ub_channel_get_port2 (channel), 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (post_int (ub_channel_get_port1 (channel), 3));
+  g_assert_true (ub_port_get_stats (ub_channel_get_port2 (channel), &stats));
+  g_assert_cmpuint (stats.high_water, ==, 2);
+}
+
+/* Latest value ------------------------------------------------------------ */
+
+static void
+test_latest_value (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  UbPort *port1 = ub_channel_get_port1 (channel);
+  UbTestSink sink;
+  UbPortStats stats;
+
+  g_test_summary ("A latest-value post replaces an undelivered one with the same "
+                  "key, in place; other keys and plain messages are untouched");
+
+  ub_test_sink_init (&sink, ub_channel_get_port2 (channel), FALSE);
+  g_assert_true (post_int (port1, -1));
+  for (int i = 0; i < 100; i++)
+    g_assert_true (ub_port_post_latest (port1, "progress", "test.int",
+                                        g_variant_new_int32 (i), NULL));
+  g_assert_true (ub_port_post_latest (port1, "other", "test.int",
+                                      g_variant_new_int32 (1000), NULL));
+  g_assert_true (post_int (port1, -2));
+  g_assert_true (ub_port_post_latest (port1, "progress", "test.int",
+                                      g_variant_new_int32 (100), NULL));
+
+  g_assert_true (ub_port_get_stats (ub_channel_get_port2 (channel), &stats));
+  g_assert_cmpuint (stats.queue_depth, ==, 4);
+  g_assert_cmpuint (stats.replaced, ==, 100);
+
+  ub_port_start (ub_channel_get_port2 (channel));
+  UB_TEST_RUN_UNTIL (sink.messages->len == 4);
+  g_assert_cmpint (ub_test_sink_int (&sink, 0), ==, -1);
+  g_assert_cmpint (ub_test_sink_int (&sink, 1), ==, 100);
+  g_assert_cmpint (ub_test_sink_int (&sink, 2), ==, 1000);
+  g_assert_cmpint (ub_test_sink_int (&sink, 3), ==, -2);
+
+  /* Once delivered, the key queues afresh. */
+  g_assert_true (ub_port_post_latest (port1, "progress", "test.int",
+                                      g_variant_new_int32 (101), NULL));
+  UB_TEST_RUN_UNTIL (sink.messages->len == 5);
+  g_assert_cmpint (ub_test_sink_int (&sink, 4), ==, 101);
+
+  ub_port_close (ub_channel_get_port2 (channel));
+  ub_test_sink_clear (&sink);
+}
+
+/* Blocking receive -------------------------------------------------------- */
+
+static gpointer
+cancel_soon (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return NULL;
+}
+
+static void
+test_receive (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbMessage) message = NULL;
+  GThread *thread;
+
+  g_test_summary ("Blocking receive: a message, a timeout, a cancellation from "
+                  "another thread, the peer's close, and refusal on a started port");
+
+  g_assert_true (post_int (ub_channel_get_port1 (channel), 5));
+  message = ub_port_receive (ub_channel_get_port2 (channel), -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_variant_get_int32 (ub_message_get_body (message)), ==, 5);
+  g_clear_pointer (&message, ub_message_unref);
+
+  message = ub_port_receive (ub_channel_get_port2 (channel), 1000, NULL, &error);
+  g_assert_null (message);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_clear_error (&error);
+
+  thread = g_thread_new ("cancel", cancel_soon, cancellable);
+  message = ub_port_receive (ub_channel_get_port2 (channel), -1, cancellable, &error);
+  g_thread_join (thread);
+  g_assert_null (message);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  ub_port_close (ub_channel_get_port1 (channel));
+  message = ub_port_receive (ub_channel_get_port2 (channel), -1, NULL, &error);
+  g_assert_null (message);
+  g_assert_error (error, UB_ERROR, UB_ERROR_CLOSED);
+  g_clear_error (&error);
+
+  {
+    g_autoptr(UbChannel) started = new_channel (0);
+
+    ub_port_start (ub_channel_get_port2 (started));
+    message = ub_port_receive (ub_channel_get_port2 (started), 0, NULL, &error);
+    g_assert_null (message);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_BUSY);
+    ub_port_close (ub_channel_get_port2 (started));
+  }
+}
+
+/* Delivery source ---------------------------------------------------------- */
+
+static gboolean
+count_idle (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+count_delivered (UbPort    *port,
+                 UbMessage *message,
+                 gpointer   user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_delivery_yields (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  guint n = 300000, delivered = 0, ticks = 0, ticks_during = 0;
+  GSource *idle;
+  UbPortStats stats;
+
+  g_test_summary ("A flood is drained in time-budgeted batches at DEFAULT_IDLE: "
+                  "a 1 ms timer at DEFAULT priority keeps running while it drains");
+
+  for (guint i = 0; i < n; i++)
+    g_assert_true (ub_port_post (ub_channel_get_port1 (channel), "test.nil", NULL, NULL));
+
+  idle = g_timeout_source_new (1);
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, count_idle, &ticks, NULL);
+  g_source_attach (idle, NULL);
+
+  ub_port_connect_message (ub_channel_get_port2 (channel), count_delivered, &delivered);
+  while (delivered < n)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (delivered > 0 && delivered < n)
+        ticks_during = ticks;
+    }
+  g_source_destroy (idle);
+  g_source_unref (idle);
+
+  g_assert_cmpuint (delivered, ==, n);
+  g_assert_cmpuint (ticks_during, >=, 1);
+  g_assert_true (ub_port_get_stats (ub_channel_get_port2 (channel), &stats));
+  g_assert_cmpuint (stats.high_water, ==, n);
+  ub_port_close (ub_channel_get_port2 (channel));
+}
+
+/* Bad input ---------------------------------------------------------------- */
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  UbPortStats stats;
+
+  g_test_summary ("Public functions reject bad arguments with a critical, not a crash");
+
+  g_test_expect_message ("Unblock-Workers", G_LOG_LEVEL_CRITICAL, "*UB_IS_PORT*");
+  g_assert_false (ub_port_post (NULL, "test", NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Unblock-Workers", G_LOG_LEVEL_CRITICAL, "*kind != NULL*");
+  g_assert_false (ub_port_post (ub_channel_get_port1 (channel), NULL,
+                                g_variant_new_int32 (1), NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Unblock-Workers", G_LOG_LEVEL_CRITICAL, "*message != NULL*");
+  g_assert_false (ub_port_post_message (ub_channel_get_port1 (channel), NULL, NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Unblock-Workers", G_LOG_LEVEL_CRITICAL, "*UB_IS_PORT*");
+  g_assert_false (ub_port_get_stats (NULL, &stats));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Unblock-Workers", G_LOG_LEVEL_CRITICAL, "*kind != NULL*");
+  g_assert_null (ub_message_new (NULL, NULL));
+  g_test_assert_expected_messages ();
+
+  g_test_expect_message ("Unblock-Workers", G_LOG_LEVEL_CRITICAL, "*data != NULL*");
+  g_assert_null (ub_buffer_new_take (NULL, 4, NULL));
+  g_test_assert_expected_messages ();
+}
+
+static void
+test_labels_and_snapshot (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbRuntimeSnapshot) snapshot = NULL;
+  g_autofree char *label = NULL;
+  gboolean found = FALSE;
+
+  g_test_summary ("Ports carry a label and appear in the runtime snapshot with their counters");
+
+  ub_port_set_label (ub_channel_get_port2 (channel), "test sink");
+  label = ub_port_dup_label (ub_channel_get_port2 (channel));
+  g_assert_cmpstr (label, ==, "test sink");
+  g_assert_true (post_int (ub_channel_get_port1 (channel), 1));
+  g_assert_true (ub_port_post_latest (ub_channel_get_port1 (channel), "k", "test.int",
+                                      g_variant_new_int32 (1), NULL));
+  g_assert_true (ub_port_post_latest (ub_channel_get_port1 (channel), "k", "test.int",
+                                      g_variant_new_int32 (2), NULL));
+
+  snapshot = ub_runtime_snapshot ();
+  for (guint i = 0; i < snapshot->ports->len; i++)
+    {
+      UbRuntimePortInfo *info = &g_array_index (snapshot->ports, UbRuntimePortInfo, i);
+
+      if (g_strcmp0 (info->label, "test sink") == 0)
+        {
+          found = TRUE;
+          g_assert_cmpuint (info->stats.queue_depth, ==, 2);
+          g_assert_cmpuint (info->stats.replaced, ==, 1);
+        }
+    }
+  g_assert_true (found);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/runtime/message/basics", test_message_basics);
+  g_test_add_func ("/runtime/port/start/nothing-before-start", test_nothing_delivered_before_start);
+  g_test_add_func ("/runtime/port/start/connect-message-starts", test_connect_message_starts);
+  g_test_add_func ("/runtime/port/start/delivers-in-starting-context", test_delivers_in_starting_context);
+  g_test_add_func ("/runtime/port/fifo", test_fifo);
+  g_test_add_func ("/runtime/port/close/from-sender", test_close_from_sender);
+  g_test_add_func ("/runtime/port/close/from-receiver", test_close_from_receiver);
+  g_test_add_func ("/runtime/port/close/inside-handler", test_close_inside_handler);
+  g_test_add_func ("/runtime/port/close/last-unref", test_close_on_last_unref);
+  g_test_add_func ("/runtime/transfer/port-with-queue", test_transfer_port_with_queue);
+  g_test_add_func ("/runtime/transfer/errors", test_transfer_errors);
+  g_test_add_func ("/runtime/transfer/buffer", test_transfer_buffer);
+  g_test_add_func ("/runtime/transfer/inside-handler", test_transfer_inside_handler);
+  g_test_add_func ("/runtime/port/messageerror", test_messageerror);
+  g_test_add_func ("/runtime/port/ordering/4-producers-100k", test_ordering_producers);
+  g_test_add_func ("/runtime/port/bounded/main-thread-fails", test_bounded_main_thread);
+  g_test_add_func ("/runtime/port/latest-value", test_latest_value);
+  g_test_add_func ("/runtime/port/receive", test_receive);
+  g_test_add_func ("/runtime/port/delivery/yields", test_delivery_yields);
+  g_test_add_func ("/runtime/port/bad-input", test_bad_input);
+  g_test_add_func ("/runtime/port/snapshot", test_labels_and_snapshot);
+
+  return g_test_run ();
+}

@@ -1,0 +1,399 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ub-test-runtime.h"
+
+/* Remote calls (the Comlink analogue): matching by id, errors crossing
+ * intact, cancellation, timeouts, progress and termination. */
+
+#define TEST_ERROR (g_quark_from_static_string ("ub-test-remote-error-quark"))
+
+/* Worker side -------------------------------------------------------------- */
+
+static gboolean
+stop_waiting (GCancellable *cancellable,
+              gpointer      user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_cancel (GCancellable *cancellable)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  GSource *source = g_cancellable_source_new (cancellable);
+
+  g_source_set_callback (source, G_SOURCE_FUNC (stop_waiting), NULL, NULL);
+  g_source_attach (source, context);
+  while (!g_cancellable_is_cancelled (cancellable))
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static GVariant *
+add_method (UbRemoteInvocation  *invocation,
+            GVariant            *params,
+            gpointer             user_data,
+            GError             **error)
+{
+  gint32 a, b;
+
+  g_variant_get (params, "(ii)", &a, &b);
+  return g_variant_new ("(i)", a + b);
+}
+
+static GVariant *
+fail_method (UbRemoteInvocation  *invocation,
+             GVariant            *params,
+             gpointer             user_data,
+             GError             **error)
+{
+  if (params != NULL && g_variant_get_boolean (params))
+    g_set_error_literal (error, TEST_ERROR, 42, "custom failure");
+  else
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "nope");
+  return NULL;
+}
+
+static GVariant *
+void_method (UbRemoteInvocation  *invocation,
+             GVariant            *params,
+             gpointer             user_data,
+             GError             **error)
+{
+  return NULL;
+}
+
+static GVariant *
+wait_method (UbRemoteInvocation  *invocation,
+             GVariant            *params,
+             gpointer             user_data,
+             GError             **error)
+{
+  GCancellable *cancellable = ub_remote_invocation_get_cancellable (invocation);
+  UbWorkerScope *scope = ub_remote_invocation_get_scope (invocation);
+
+  ub_remote_invocation_report_progress (invocation, g_variant_new_int32 (0));
+  wait_for_cancel (cancellable);
+  ub_port_post (ub_worker_scope_get_port (scope), "test.saw-cancel", NULL, NULL);
+  g_cancellable_set_error_if_cancelled (cancellable, error);
+  return NULL;
+}
+
+static GVariant *
+progress_method (UbRemoteInvocation  *invocation,
+                 GVariant            *params,
+                 gpointer             user_data,
+                 GError             **error)
+{
+  for (int i = 0; i < 1000; i++)
+    ub_remote_invocation_report_progress (invocation, g_variant_new_int32 (i));
+  return g_variant_new_int32 (1000);
+}
+
+static gboolean
+remote_entry (UbWorkerScope  *scope,
+              gpointer        user_data,
+              GError        **error)
+{
+  ub_worker_scope_expose (scope, "add", add_method, NULL, NULL);
+  ub_worker_scope_expose (scope, "fail", fail_method, NULL, NULL);
+  ub_worker_scope_expose (scope, "void", void_method, NULL, NULL);
+  ub_worker_scope_expose (scope, "wait", wait_method, NULL, NULL);
+  ub_worker_scope_expose (scope, "progress", progress_method, NULL, NULL);
+  ub_worker_scope_run (scope);
+  return TRUE;
+}
+
+static gboolean
+exit_entry (UbWorkerScope  *scope,
+            gpointer        user_data,
+            GError        **error)
+{
+  return TRUE;
+}
+
+/* Owner side --------------------------------------------------------------- */
+
+typedef struct
+{
+  gboolean       done;
+  GVariant      *value;
+  GError        *error;
+  GArray        *progress;     /* gint32 */
+  gboolean       progress_after_done;
+  GCancellable  *cancel_on_progress;
+  UbWorker      *terminate_on_progress;
+} Call;
+
+static void
+call_init (Call *call)
+{
+  *call = (Call) { 0 };
+  call->progress = g_array_new (FALSE, FALSE, sizeof (gint32));
+}
+
+static void
+call_clear (Call *call)
+{
+  g_clear_pointer (&call->value, g_variant_unref);
+  g_clear_error (&call->error);
+  g_clear_pointer (&call->progress, g_array_unref);
+}
+
+static void
+on_progress (GVariant *value,
+             gpointer  user_data)
+{
+  Call *call = user_data;
+  gint32 v = g_variant_get_int32 (value);
+
+  if (call->done)
+    call->progress_after_done = TRUE;
+  g_array_append_val (call->progress, v);
+  if (call->cancel_on_progress != NULL)
+    g_cancellable_cancel (call->cancel_on_progress);
+  if (call->terminate_on_progress != NULL)
+    ub_worker_terminate (call->terminate_on_progress);
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Call *call = user_data;
+
+  call->value = ub_remote_call_finish (UB_REMOTE (source), result, &call->error);
+  call->done = TRUE;
+}
+
+static void
+saw_message (UbPort    *port,
+             UbMessage *message,
+             gpointer   user_data)
+{
+  if (ub_message_is_kind (message, "test.saw-cancel"))
+    (*(guint *) user_data)++;
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(UbWorker) worker = ub_worker_new ("remote", NULL);
+  UbRemote *remote = ub_worker_get_remote (worker);
+  Call calls[3];
+  gint32 sum;
+
+  g_test_summary ("Calls are matched by id and return their values");
+
+  for (int i = 0; i < 3; i++)
+    {
+      call_init (&calls[i]);
+      ub_remote_call_async (remote, "add", g_variant_new ("(ii)", i, 10 * i), NULL, NULL,
+                            on_done, &calls[i]);
+    }
+  g_assert_cmpuint (ub_remote_get_n_pending (remote), ==, 3);
+  UB_TEST_RUN_UNTIL (calls[0].done && calls[1].done && calls[2].done);
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_no_error (calls[i].error);
+      g_variant_get (calls[i].value, "(i)", &sum);
+      g_assert_cmpint (sum, ==, 11 * i);
+      call_clear (&calls[i]);
+    }
+  g_assert_cmpuint (ub_remote_get_n_pending (remote), ==, 0);
+
+  call_init (&calls[0]);
+  ub_remote_call_async (remote, "void", NULL, NULL, NULL, on_done, &calls[0]);
+  UB_TEST_RUN_UNTIL (calls[0].done);
+  g_assert_no_error (calls[0].error);
+  g_assert_null (calls[0].value);
+  call_clear (&calls[0]);
+}
+
+static void
+test_errors (void)
+{
+  g_autoptr(UbWorker) worker = ub_worker_new ("remote", NULL);
+  UbRemote *remote = ub_worker_get_remote (worker);
+  Call io, custom, missing;
+
+  g_test_summary ("Errors cross with domain, code and message intact; an unknown "
+                  "method fails with UB_ERROR_NO_SUCH_METHOD");
+
+  call_init (&io);
+  call_init (&custom);
+  call_init (&missing);
+  ub_remote_call_async (remote, "fail", g_variant_new_boolean (FALSE), NULL, NULL, on_done, &io);
+  ub_remote_call_async (remote, "fail", g_variant_new_boolean (TRUE), NULL, NULL, on_done, &custom);
+  ub_remote_call_async (remote, "no-such-method", NULL, NULL, NULL, on_done, &missing);
+  UB_TEST_RUN_UNTIL (io.done && custom.done && missing.done);
+
+  g_assert_error (io.error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_cmpstr (io.error->message, ==, "nope");
+  g_assert_error (custom.error, TEST_ERROR, 42);
+  g_assert_cmpstr (custom.error->message, ==, "custom failure");
+  g_assert_error (missing.error, UB_ERROR, UB_ERROR_NO_SUCH_METHOD);
+
+  call_clear (&io);
+  call_clear (&custom);
+  call_clear (&missing);
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(UbWorker) worker = ub_worker_new ("remote", NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GCancellable) early = g_cancellable_new ();
+  UbRemote *remote = ub_worker_get_remote (worker);
+  guint saw_cancel = 0;
+  Call call, after, pre;
+
+  g_test_summary ("Cancelling from the owner completes the call with "
+                  "G_IO_ERROR_CANCELLED at once and cancels the worker's cancellable");
+
+  g_signal_connect (ub_worker_get_port (worker), "message", G_CALLBACK (saw_message), &saw_cancel);
+  call_init (&call);
+  call.cancel_on_progress = cancellable;
+  ub_remote_call_async (remote, "wait", NULL, cancellable, on_progress, on_done, &call);
+  UB_TEST_RUN_UNTIL (call.done);
+  g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (ub_remote_get_n_pending (remote), ==, 0);
+  UB_TEST_RUN_UNTIL (saw_cancel == 1);
+
+  /* The worker is free again afterwards. */
+  call_init (&after);
+  ub_remote_call_async (remote, "add", g_variant_new ("(ii)", 1, 2), NULL, NULL, on_done, &after);
+  UB_TEST_RUN_UNTIL (after.done);
+  g_assert_no_error (after.error);
+
+  /* Already cancelled: fails at once, the worker never runs it. */
+  g_cancellable_cancel (early);
+  call_init (&pre);
+  ub_remote_call_async (remote, "wait", NULL, early, NULL, on_done, &pre);
+  UB_TEST_RUN_UNTIL (pre.done);
+  g_assert_error (pre.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (saw_cancel, ==, 1);
+
+  call_clear (&call);
+  call_clear (&after);
+  call_clear (&pre);
+}
+
+static void
+test_timeout (void)
+{
+  g_autoptr(UbWorker) worker = ub_worker_new ("remote", NULL);
+  UbRemote *remote = ub_worker_get_remote (worker);
+  guint saw_cancel = 0;
+  Call call;
+
+  g_test_summary ("A per-call timeout fails the call with G_IO_ERROR_TIMED_OUT "
+                  "and cancels it on the worker");
+
+  g_signal_connect (ub_worker_get_port (worker), "message", G_CALLBACK (saw_message), &saw_cancel);
+  call_init (&call);
+  ub_remote_call_full_async (remote, "wait", NULL, 20, NULL, NULL, on_done, &call);
+  UB_TEST_RUN_UNTIL (call.done);
+  g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  UB_TEST_RUN_UNTIL (saw_cancel == 1);
+  call_clear (&call);
+}
+
+static void
+test_terminate_pending (void)
+{
+  g_autoptr(UbWorker) worker = ub_worker_new ("remote", NULL);
+  UbRemote *remote = ub_worker_get_remote (worker);
+  Call calls[3], late;
+
+  g_test_summary ("terminate() fails every pending call with UB_ERROR_TERMINATED, "
+                  "and later calls too");
+
+  for (int i = 0; i < 3; i++)
+    call_init (&calls[i]);
+  calls[0].terminate_on_progress = worker;
+  for (int i = 0; i < 3; i++)
+    ub_remote_call_async (remote, "wait", NULL, NULL, on_progress, on_done, &calls[i]);
+  UB_TEST_RUN_UNTIL (calls[0].done && calls[1].done && calls[2].done);
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_error (calls[i].error, UB_ERROR, UB_ERROR_TERMINATED);
+      call_clear (&calls[i]);
+    }
+  g_assert_cmpuint (ub_remote_get_n_pending (remote), ==, 0);
+
+  call_init (&late);
+  ub_remote_call_async (remote, "add", g_variant_new ("(ii)", 1, 2), NULL, NULL, on_done, &late);
+  UB_TEST_RUN_UNTIL (late.done);
+  g_assert_error (late.error, UB_ERROR, UB_ERROR_TERMINATED);
+  call_clear (&late);
+
+  g_assert_true (ub_runtime_wait_for_threads (30 * G_USEC_PER_SEC));
+}
+
+static void
+test_worker_exited (void)
+{
+  g_autoptr(UbWorker) worker = ub_worker_new ("exits", NULL);
+  Call call;
+
+  g_test_summary ("A call to a worker whose thread has ended fails with "
+                  "UB_ERROR_TERMINATED instead of hanging");
+
+  call_init (&call);
+  ub_remote_call_async (ub_worker_get_remote (worker), "add",
+                        g_variant_new ("(ii)", 1, 2), NULL, NULL, on_done, &call);
+  UB_TEST_RUN_UNTIL (call.done);
+  g_assert_error (call.error, UB_ERROR, UB_ERROR_TERMINATED);
+  call_clear (&call);
+}
+
+static void
+test_progress (void)
+{
+  g_autoptr(UbWorker) worker = ub_worker_new ("remote", NULL);
+  Call call;
+
+  g_test_summary ("Progress arrives as latest values: in order, possibly "
+                  "coalesced, never after the result");
+
+  call_init (&call);
+  ub_remote_call_async (ub_worker_get_remote (worker), "progress", NULL, NULL,
+                        on_progress, on_done, &call);
+  UB_TEST_RUN_UNTIL (call.done);
+  g_assert_no_error (call.error);
+  g_assert_cmpint (g_variant_get_int32 (call.value), ==, 1000);
+  g_assert_false (call.progress_after_done);
+  g_assert_cmpuint (call.progress->len, >=, 1);
+  g_assert_cmpuint (call.progress->len, <=, 1000);
+  for (guint i = 1; i < call.progress->len; i++)
+    g_assert_cmpint (g_array_index (call.progress, gint32, i), >,
+                     g_array_index (call.progress, gint32, i - 1));
+  g_assert_cmpint (g_array_index (call.progress, gint32, call.progress->len - 1), ==, 999);
+  call_clear (&call);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  ub_worker_kind_register ("remote", remote_entry, NULL);
+  ub_worker_kind_register ("exits", exit_entry, NULL);
+
+  g_test_add_func ("/runtime/remote/round-trip", test_round_trip);
+  g_test_add_func ("/runtime/remote/errors", test_errors);
+  g_test_add_func ("/runtime/remote/cancel", test_cancel);
+  g_test_add_func ("/runtime/remote/timeout", test_timeout);
+  g_test_add_func ("/runtime/remote/terminate-pending", test_terminate_pending);
+  g_test_add_func ("/runtime/remote/worker-exited", test_worker_exited);
+  g_test_add_func ("/runtime/remote/progress", test_progress);
+
+  return g_test_run ();
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Helpers shared by the runtime's tests. */
+
+#include "ub-runtime.h"
+
+G_BEGIN_DECLS
+
+static gboolean
+ub_test_tick (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Iterates the thread-default context until @cond holds. The watchdog
+ * only turns a hang into a failure; it never stands in for a wake-up. */
+#define UB_TEST_RUN_UNTIL(cond)                                              \
+  G_STMT_START {                                                             \
+    g_autoptr(GMainContext) ctx_ = g_main_context_ref_thread_default ();     \
+    gint64 deadline_ = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;        \
+    GSource *tick_ = g_timeout_source_new (100);                             \
+    g_source_set_callback (tick_, ub_test_tick, NULL, NULL);                 \
+    g_source_attach (tick_, ctx_);                                           \
+    while (!(cond))                                                          \
+      {                                                                      \
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline_);             \
+        g_main_context_iteration (ctx_, TRUE);                               \
+      }                                                                      \
+    g_source_destroy (tick_);                                                \
+    g_source_unref (tick_);                                                  \
+  } G_STMT_END
+
+/* Runs every source that is ready now, without blocking. */
+static inline void
+ub_test_drain_context (void)
+{
+  g_autoptr(GMainContext) ctx = g_main_context_ref_thread_default ();
+
+  while (g_main_context_iteration (ctx, FALSE))
+    ;
+}
+
+/* Collects what a port delivers. */
+typedef struct
+{
+  GPtrArray *messages;   /* UbMessage */
+  guint      n_errors;
+  guint      n_close;
+} UbTestSink;
+
+static inline void
+ub_test_sink_message (UbPort    *port,
+                      UbMessage *message,
+                      gpointer   user_data)
+{
+  UbTestSink *sink = user_data;
+
+  g_ptr_array_add (sink->messages, ub_message_ref (message));
+}
+
+static inline void
+ub_test_sink_error (UbPort    *port,
+                    UbMessage *message,
+                    gpointer   user_data)
+{
+  ((UbTestSink *) user_data)->n_errors++;
+}
+
+static inline void
+ub_test_sink_close (UbPort   *port,
+                    gpointer  user_data)
+{
+  ((UbTestSink *) user_data)->n_close++;
+}
+
+static inline void
+ub_test_sink_init (UbTestSink *sink,
+                   UbPort     *port,
+                   gboolean    start)
+{
+  sink->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) ub_message_unref);
+  sink->n_errors = 0;
+  sink->n_close = 0;
+  g_signal_connect (port, "messageerror", G_CALLBACK (ub_test_sink_error), sink);
+  g_signal_connect (port, "close", G_CALLBACK (ub_test_sink_close), sink);
+  if (start)
+    ub_port_connect_message (port, ub_test_sink_message, sink);
+  else
+    g_signal_connect (port, "message", G_CALLBACK (ub_test_sink_message), sink);
+}
+
+static inline void
+ub_test_sink_clear (UbTestSink *sink)
+{
+  g_clear_pointer (&sink->messages, g_ptr_array_unref);
+}
+
+static inline gint32
+ub_test_sink_int (UbTestSink *sink,
+                  guint       i)
+{
+  UbMessage *message = g_ptr_array_index (sink->messages, i);
+
+  return g_variant_get_int32 (ub_message_get_body (message));
+}
+
+G_END_DECLS
