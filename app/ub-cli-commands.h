@@ -5,5 +5,8 @@
 
 #include "ub-cli.h"
 
+int ub_cli_png (int argc, char **argv);
+
 #define UB_CLI_COMMANDS \
+  { "png", "png decode IN.png OUT.pam | thumbnail IN.png OUT.png [--size N] | info IN.png", ub_cli_png }, \
   /* end of list */
