@@ -1030,13 +1030,20 @@ test_sample_file (void)
 
 /* ---- registration -------------------------------------------------------- */
 
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Registers one test per PngSuite file; @names keeps the names alive. */
 static void
-add_pngsuite_tests (void)
+add_pngsuite_tests (GPtrArray *names)
 {
   g_autofree char *dir = pngsuite_dir ();
   g_autofree char *png_dir = NULL;
   g_autoptr(GDir) d = NULL;
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
   const char *name;
 
   if (dir != NULL)
@@ -1054,7 +1061,7 @@ add_pngsuite_tests (void)
   while ((name = g_dir_read_name (d)) != NULL)
     if (g_str_has_suffix (name, ".png"))
       g_ptr_array_add (names, g_strndup (name, strlen (name) - 4));
-  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (names, compare_names);
   g_assert_cmpuint (names->len, >, 0);
 
   for (guint i = 0; i < names->len; i++)
@@ -1062,7 +1069,6 @@ add_pngsuite_tests (void)
       char *n = g_ptr_array_index (names, i);
       g_autofree char *path = NULL;
 
-      /* The names live as long as the test program. */
       if (n[0] == 'x')
         {
           path = g_strdup_printf ("/png/pngsuite/corrupt/%s", n);
@@ -1080,13 +1086,15 @@ int
 main (int    argc,
       char **argv)
 {
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_summary ("The PNG engine: PngSuite conformance, hostile input, "
                   "thumbnails, cancellation, the buffer pool, the encoder "
                   "and the sample generator.");
   crc_init ();
 
-  add_pngsuite_tests ();
+  add_pngsuite_tests (names);
   g_test_add_func ("/png/pngsuite/thumbnail-interlaced", test_pngsuite_thumbnail_interlaced);
   g_test_add_func ("/png/errors/truncated", test_truncated);
   g_test_add_func ("/png/errors/huge-header", test_huge_header);
