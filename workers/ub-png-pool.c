@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <pthread.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "ub-png-pool.h"
@@ -21,10 +23,16 @@ struct _UbPngPool
   gsize  max_bytes;
   guint  max_buffers;
 
-  GMutex lock;
-  /* Protected by @lock: idle buffers, most recently released last. */
-  GArray *cached;   /* (element-type CachedBuffer) (owned) */
-  gsize   cached_bytes;
+  /* A pthread mutex rather than a GMutex: GLib's futex-based GMutex lives
+   * in uninstrumented code, so ThreadSanitizer would not see it order the
+   * accesses below and would report every hand-over as a race. */
+  pthread_mutex_t lock;
+  /* Protected by @lock: idle buffers, oldest first; room for max_buffers.
+   * (Plain arrays, not GArray: its GSlice allocator is GLib-internal
+   * locking that ThreadSanitizer cannot see either.) */
+  CachedBuffer *cached; /* (owned) */
+  guint         n_cached;
+  gsize         cached_bytes;
 };
 
 /**
@@ -90,8 +98,8 @@ ub_png_pool_new (gsize max_bytes,
   pool->ref_count = 1;
   pool->max_bytes = max_bytes;
   pool->max_buffers = max_buffers;
-  g_mutex_init (&pool->lock);
-  pool->cached = g_array_new (FALSE, FALSE, sizeof (CachedBuffer));
+  pthread_mutex_init (&pool->lock, NULL);
+  pool->cached = g_new0 (CachedBuffer, MAX (max_buffers, 1));
 
   return pool;
 }
@@ -132,8 +140,8 @@ ub_png_pool_unref (UbPngPool *pool)
     return;
 
   ub_png_pool_trim (pool);
-  g_array_unref (pool->cached);
-  g_mutex_clear (&pool->lock);
+  g_free (pool->cached);
+  pthread_mutex_destroy (&pool->lock);
   g_free (pool);
 }
 
@@ -158,20 +166,21 @@ ub_png_pool_acquire (UbPngPool *pool,
 
   if (pool != NULL)
     {
-      g_mutex_lock (&pool->lock);
-      for (guint i = pool->cached->len; i > 0; i--)
+      pthread_mutex_lock (&pool->lock);
+      /* The most recently released first: its pages are likeliest warm. */
+      for (guint i = pool->n_cached; i > 0; i--)
         {
-          CachedBuffer *entry = &g_array_index (pool->cached, CachedBuffer, i - 1);
-
-          if (entry->size == size)
+          if (pool->cached[i - 1].size == size)
             {
-              data = entry->data;
+              data = pool->cached[i - 1].data;
               pool->cached_bytes -= size;
-              g_array_remove_index (pool->cached, i - 1);
+              memmove (&pool->cached[i - 1], &pool->cached[i],
+                       (pool->n_cached - i) * sizeof (CachedBuffer));
+              pool->n_cached--;
               break;
             }
         }
-      g_mutex_unlock (&pool->lock);
+      pthread_mutex_unlock (&pool->lock);
     }
 
   if (out_reused != NULL)
@@ -194,7 +203,8 @@ ub_png_pool_release (UbPngPool *pool,
                      guint8    *buffer,
                      gsize      size)
 {
-  GArray *evicted;
+  CachedBuffer *evicted;
+  guint n_evicted = 0;
 
   if (buffer == NULL)
     return;
@@ -205,31 +215,27 @@ ub_png_pool_release (UbPngPool *pool,
       return;
     }
 
-  evicted = g_array_new (FALSE, FALSE, sizeof (CachedBuffer));
+  evicted = g_new (CachedBuffer, pool->max_buffers);
 
-  g_mutex_lock (&pool->lock);
-  while (pool->cached->len > 0 &&
+  pthread_mutex_lock (&pool->lock);
+  while (pool->n_cached > 0 &&
          (pool->cached_bytes + size > pool->max_bytes ||
-          pool->cached->len + 1 > pool->max_buffers))
+          pool->n_cached + 1 > pool->max_buffers))
     {
-      CachedBuffer oldest = g_array_index (pool->cached, CachedBuffer, 0);
-
-      g_array_remove_index (pool->cached, 0);
-      pool->cached_bytes -= oldest.size;
-      g_array_append_val (evicted, oldest);
+      evicted[n_evicted++] = pool->cached[0];
+      pool->cached_bytes -= pool->cached[0].size;
+      memmove (&pool->cached[0], &pool->cached[1],
+               (pool->n_cached - 1) * sizeof (CachedBuffer));
+      pool->n_cached--;
     }
-  g_array_append_val (pool->cached, ((CachedBuffer) { buffer, size }));
+  pool->cached[pool->n_cached++] = (CachedBuffer) { buffer, size };
   pool->cached_bytes += size;
-  g_mutex_unlock (&pool->lock);
+  pthread_mutex_unlock (&pool->lock);
 
   /* Unmap outside the lock. */
-  for (guint i = 0; i < evicted->len; i++)
-    {
-      CachedBuffer *entry = &g_array_index (evicted, CachedBuffer, i);
-
-      ub_png_buffer_free (entry->data, entry->size);
-    }
-  g_array_unref (evicted);
+  for (guint i = 0; i < n_evicted; i++)
+    ub_png_buffer_free (evicted[i].data, evicted[i].size);
+  g_free (evicted);
 }
 
 /**
@@ -241,22 +247,22 @@ ub_png_pool_release (UbPngPool *pool,
 void
 ub_png_pool_trim (UbPngPool *pool)
 {
-  g_autoptr(GArray) idle = NULL;
+  CachedBuffer *idle;
+  guint n_idle;
 
   g_return_if_fail (pool != NULL);
 
-  g_mutex_lock (&pool->lock);
-  idle = g_steal_pointer (&pool->cached);
-  pool->cached = g_array_new (FALSE, FALSE, sizeof (CachedBuffer));
+  idle = g_new (CachedBuffer, MAX (pool->max_buffers, 1));
+  pthread_mutex_lock (&pool->lock);
+  n_idle = pool->n_cached;
+  memcpy (idle, pool->cached, n_idle * sizeof (CachedBuffer));
+  pool->n_cached = 0;
   pool->cached_bytes = 0;
-  g_mutex_unlock (&pool->lock);
+  pthread_mutex_unlock (&pool->lock);
 
-  for (guint i = 0; i < idle->len; i++)
-    {
-      CachedBuffer *entry = &g_array_index (idle, CachedBuffer, i);
-
-      ub_png_buffer_free (entry->data, entry->size);
-    }
+  for (guint i = 0; i < n_idle; i++)
+    ub_png_buffer_free (idle[i].data, idle[i].size);
+  g_free (idle);
 }
 
 gsize
@@ -266,9 +272,9 @@ ub_png_pool_get_cached_bytes (UbPngPool *pool)
 
   g_return_val_if_fail (pool != NULL, 0);
 
-  g_mutex_lock (&pool->lock);
+  pthread_mutex_lock (&pool->lock);
   bytes = pool->cached_bytes;
-  g_mutex_unlock (&pool->lock);
+  pthread_mutex_unlock (&pool->lock);
   return bytes;
 }
 
@@ -279,8 +285,8 @@ ub_png_pool_get_cached_count (UbPngPool *pool)
 
   g_return_val_if_fail (pool != NULL, 0);
 
-  g_mutex_lock (&pool->lock);
-  count = pool->cached->len;
-  g_mutex_unlock (&pool->lock);
+  pthread_mutex_lock (&pool->lock);
+  count = pool->n_cached;
+  pthread_mutex_unlock (&pool->lock);
   return count;
 }
