@@ -6,7 +6,9 @@
 #include "ub-cli.h"
 
 int ub_cli_primes (int argc, char **argv);
+int ub_cli_png (int argc, char **argv);
 
 #define UB_CLI_COMMANDS \
   { "primes", "primes count [FROM] TO [--threads N] | primes list FROM TO", ub_cli_primes }, \
+  { "png", "png decode IN.png OUT.pam | thumbnail IN.png OUT.png [--size N] | info IN.png", ub_cli_png }, \
   /* end of list */

@@ -5,5 +5,8 @@
 
 #include "ub-bench.h"
 
+int ub_bench_png (int argc, char **argv);
+
 #define UB_BENCH_COMMANDS \
+  { "png", "PNG decode vs gdk-pixbuf, GdkTexture, libspng, zlib; thumbnails", ub_bench_png }, \
   /* end of list */

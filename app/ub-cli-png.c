@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "ub-cli.h"
+#include "ub-cli-commands.h"
+#include "ub-png.h"
+#include "ub-png-encode.h"
+
+/*
+ * unblock-cli png: the PNG engine from a terminal.
+ *
+ *   png decode IN.png OUT.pam              RGBA8 PAM (TUPLTYPE RGB_ALPHA)
+ *   png thumbnail IN.png OUT.png [--size N] fit within N×N (default 256)
+ *   png info IN.png                        what the header says
+ *
+ * Outputs are written to a temporary file beside the destination and
+ * renamed into place, so a failure never leaves a partial file.
+ */
+
+#define USAGE_DECODE    "png decode IN.png OUT.pam"
+#define USAGE_THUMBNAIL "png thumbnail IN.png OUT.png [--size N]"
+#define USAGE_INFO      "png info IN.png"
+
+static int
+usage_error (const char *message)
+{
+  ub_cli_error ("%s; usage: %s | %s | %s", message,
+                USAGE_DECODE, USAGE_THUMBNAIL, USAGE_INFO);
+  return UB_CLI_EXIT_USAGE;
+}
+
+static gboolean
+write_all (int           fd,
+           const guint8 *data,
+           gsize         size,
+           GError      **error)
+{
+  while (size > 0)
+    {
+      gssize n = write (fd, data, MIN (size, (gsize) G_MAXSSIZE));
+
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          if (saved_errno == EINTR)
+            continue;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       "Write error: %s", g_strerror (saved_errno));
+          return FALSE;
+        }
+      data += n;
+      size -= n;
+    }
+  return TRUE;
+}
+
+/* Header and pixels to a temporary file, then renamed over @path. */
+static gboolean
+write_pam (const char        *path,
+           const UbPngImage  *image,
+           GError           **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
+  g_autofree char *tmp = g_build_filename (dir, name, NULL);
+  g_autofree char *header = NULL;
+  mode_t mask;
+  int fd;
+
+  header = g_strdup_printf ("P7\nWIDTH %u\nHEIGHT %u\nDEPTH 4\nMAXVAL 255\n"
+                            "TUPLTYPE RGB_ALPHA\nENDHDR\n",
+                            image->width, image->height);
+
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot create a file in %s: %s", dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  mask = umask (0);
+  umask (mask);
+  (void) fchmod (fd, 0666 & ~mask);
+
+  if (!write_all (fd, (const guint8 *) header, strlen (header), error) ||
+      !write_all (fd, image->pixels, image->size, error))
+    {
+      close (fd);
+      g_unlink (tmp);
+      return FALSE;
+    }
+
+  if (close (fd) != 0 || g_rename (tmp, path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot write: %s", g_strerror (saved_errno));
+      g_unlink (tmp);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+run_decode (int    argc,
+            char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbPngImage) image = NULL;
+
+  if (argc != 3)
+    return usage_error ("png decode takes an input and an output file");
+
+  image = ub_png_decode_file (argv[1], NULL, NULL, NULL, NULL, NULL, &error);
+  if (image == NULL)
+    {
+      ub_cli_error ("%s: %s", argv[1], error->message);
+      return UB_CLI_EXIT_FAILURE;
+    }
+
+  if (!write_pam (argv[2], image, &error))
+    {
+      ub_cli_error ("%s: %s", argv[2], error->message);
+      return UB_CLI_EXIT_FAILURE;
+    }
+
+  return UB_CLI_EXIT_OK;
+}
+
+static int
+run_thumbnail (int    argc,
+               char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbPngImage) image = NULL;
+  const char *files[2] = { NULL, NULL };
+  guint n_files = 0;
+  guint64 size = 256;
+
+  for (int i = 1; i < argc; i++)
+    {
+      const char *value = NULL;
+
+      if (strcmp (argv[i], "--size") == 0)
+        {
+          if (i + 1 >= argc)
+            return usage_error ("--size needs a value");
+          value = argv[++i];
+        }
+      else if (g_str_has_prefix (argv[i], "--size="))
+        value = argv[i] + strlen ("--size=");
+      else if (argv[i][0] == '-' && argv[i][1] != '\0')
+        {
+          g_autofree char *message = g_strdup_printf ("unknown option “%s”", argv[i]);
+
+          return usage_error (message);
+        }
+      else if (n_files < 2)
+        files[n_files++] = argv[i];
+      else
+        return usage_error ("png thumbnail takes an input and an output file");
+
+      if (value != NULL &&
+          !g_ascii_string_to_unsigned (value, 10, 1, 16384, &size, NULL))
+        return usage_error ("--size must be a whole number from 1 to 16384");
+    }
+  if (n_files != 2)
+    return usage_error ("png thumbnail takes an input and an output file");
+
+  image = ub_png_thumbnail_file (files[0], (guint) size, NULL, NULL, NULL, &error);
+  if (image == NULL)
+    {
+      ub_cli_error ("%s: %s", files[0], error->message);
+      return UB_CLI_EXIT_FAILURE;
+    }
+
+  if (!ub_png_encode_file (files[1], image->pixels, image->width, image->height,
+                           image->stride, UB_PNG_FORMAT_RGBA8, NULL, NULL, &error))
+    {
+      ub_cli_error ("%s: %s", files[1], error->message);
+      return UB_CLI_EXIT_FAILURE;
+    }
+
+  return UB_CLI_EXIT_OK;
+}
+
+static const char *
+color_type_name (guint8 color_type)
+{
+  switch (color_type)
+    {
+    case 0: return "grey";
+    case 2: return "RGB";
+    case 3: return "palette";
+    case 4: return "grey+alpha";
+    case 6: return "RGBA";
+    default: return "unknown";
+    }
+}
+
+static int
+run_info (int    argc,
+          char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  UbPngInfo info;
+
+  if (argc != 2)
+    return usage_error ("png info takes one file");
+
+  if (!ub_png_read_info_file (argv[1], &info, &error))
+    {
+      ub_cli_error ("%s: %s", argv[1], error->message);
+      return UB_CLI_EXIT_FAILURE;
+    }
+
+  printf ("width: %u\n"
+          "height: %u\n"
+          "color-type: %u (%s)\n"
+          "bit-depth: %u\n"
+          "interlaced: %s\n"
+          "alpha: %s\n",
+          info.width, info.height, info.color_type,
+          color_type_name (info.color_type), info.bit_depth,
+          info.interlaced ? "yes" : "no", info.has_alpha ? "yes" : "no");
+
+  return UB_CLI_EXIT_OK;
+}
+
+int
+ub_cli_png (int    argc,
+            char **argv)
+{
+  if (argc < 2)
+    return usage_error ("png needs a sub-command");
+
+  if (strcmp (argv[1], "decode") == 0)
+    return run_decode (argc - 1, argv + 1);
+  if (strcmp (argv[1], "thumbnail") == 0)
+    return run_thumbnail (argc - 1, argv + 1);
+  if (strcmp (argv[1], "info") == 0)
+    return run_info (argc - 1, argv + 1);
+
+  return usage_error ("unknown png sub-command");
+}

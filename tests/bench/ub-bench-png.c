@@ -1,0 +1,524 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <zlib.h>
+
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <gdk/gdk.h>
+#include <glib/gstdio.h>
+#ifdef HAVE_SPNG
+#include <spng.h>
+#endif
+
+#include "ub-bench.h"
+#include "ub-bench-commands.h"
+#include "ub-png.h"
+#include "ub-png-sample.h"
+
+/*
+ * unblock-bench png: full decode to RGBA8 of large photo-like PNGs with
+ * Unblock's decoder against gdk-pixbuf, GdkTexture, libspng (if built
+ * with it) and zlib's inflate of the same IDAT data (the ceiling), all
+ * interleaved in one run; then one thread against two, thumbnail
+ * throughput, and the peak RSS of thumbnailing 4 and 16 images, each in a
+ * fresh child process.
+ */
+
+typedef struct
+{
+  const char *label;
+  char       *path;
+  guint32     width;
+  guint32     height;
+  GBytes     *idat;     /* the concatenated IDAT payload */
+  gsize       raw_size; /* inflated size: (1 + row bytes) × height */
+} BenchFile;
+
+typedef double (*DecodeFunc) (BenchFile *file);
+
+static UbPngPool *pool;
+
+/* ---- the contenders; each returns the seconds one decode took ---------- */
+
+static double
+decode_unblock (BenchFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  double start = ub_bench_now ();
+  UbPngImage *image = ub_png_decode_file (file->path, NULL, pool, NULL, NULL, NULL, &error);
+  double elapsed = ub_bench_now () - start;
+
+  if (image == NULL)
+    g_error ("%s: %s", file->path, error->message);
+  ub_png_image_free (image);
+  return elapsed;
+}
+
+static double
+decode_pixbuf (BenchFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  double start = ub_bench_now ();
+  GdkPixbuf *pixbuf = gdk_pixbuf_new_from_file (file->path, &error);
+  double elapsed = ub_bench_now () - start;
+
+  if (pixbuf == NULL)
+    g_error ("%s: %s", file->path, error->message);
+  g_object_unref (pixbuf);
+  return elapsed;
+}
+
+static double
+decode_texture (BenchFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  double start = ub_bench_now ();
+  GdkTexture *texture = gdk_texture_new_from_filename (file->path, &error);
+  double elapsed = ub_bench_now () - start;
+
+  if (texture == NULL)
+    g_error ("%s: %s", file->path, error->message);
+  g_object_unref (texture);
+  return elapsed;
+}
+
+#ifdef HAVE_SPNG
+/* libspng into a buffer reused across calls: its best case. */
+static guint8 *spng_buffer;
+static gsize spng_buffer_size;
+
+static double
+decode_spng (BenchFile *file)
+{
+  double start = ub_bench_now ();
+  spng_ctx *ctx = spng_ctx_new (0);
+  FILE *stream = fopen (file->path, "rb");
+  size_t size;
+  int ret;
+
+  if (stream == NULL)
+    g_error ("%s: cannot open", file->path);
+  spng_set_png_file (ctx, stream);
+  ret = spng_decoded_image_size (ctx, SPNG_FMT_RGBA8, &size);
+  if (ret == 0 && size != spng_buffer_size)
+    {
+      g_free (spng_buffer);
+      spng_buffer = g_malloc (size);
+      spng_buffer_size = size;
+    }
+  if (ret == 0)
+    ret = spng_decode_image (ctx, spng_buffer, size, SPNG_FMT_RGBA8, SPNG_DECODE_TRNS);
+  if (ret != 0)
+    g_error ("%s: spng: %s", file->path, spng_strerror (ret));
+  spng_ctx_free (ctx);
+  fclose (stream);
+  return ub_bench_now () - start;
+}
+#endif
+
+/* zlib alone on the IDAT data already in memory, into a reused buffer. */
+static guint8 *inflate_buffer;
+static gsize inflate_buffer_size;
+
+static double
+decode_inflate (BenchFile *file)
+{
+  z_stream z = { 0 };
+  double start;
+  gsize size;
+  int ret;
+
+  if (inflate_buffer_size != file->raw_size)
+    {
+      g_free (inflate_buffer);
+      inflate_buffer = g_malloc (file->raw_size);
+      inflate_buffer_size = file->raw_size;
+      memset (inflate_buffer, 0, file->raw_size);
+    }
+
+  start = ub_bench_now ();
+  inflateInit (&z);
+  z.next_in = (Bytef *) g_bytes_get_data (file->idat, &size);
+  z.avail_in = size;
+  z.next_out = inflate_buffer;
+  z.avail_out = file->raw_size;
+  ret = inflate (&z, Z_FINISH);
+  inflateEnd (&z);
+  if (ret != Z_STREAM_END)
+    g_error ("%s: inflate: %d", file->path, ret);
+  return ub_bench_now () - start;
+}
+
+/* ---- setup ---------------------------------------------------------------- */
+
+static guint32
+be32 (const guint8 *p)
+{
+  return (guint32) p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static void
+bench_file_load_idat (BenchFile *file,
+                      guint      channels)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GByteArray) idat = g_byte_array_new ();
+  gsize length, pos = 8;
+
+  if (!g_file_get_contents (file->path, &contents, &length, NULL))
+    g_error ("cannot read %s", file->path);
+  while (pos + 12 <= length)
+    {
+      guint32 chunk = be32 ((const guint8 *) contents + pos);
+
+      if (memcmp (contents + pos + 4, "IDAT", 4) == 0)
+        g_byte_array_append (idat, (const guint8 *) contents + pos + 8, chunk);
+      pos += 12 + chunk;
+    }
+  file->raw_size = ((gsize) file->width * channels + 1) * file->height;
+  file->idat = g_byte_array_free_to_bytes (g_steal_pointer (&idat));
+}
+
+typedef struct
+{
+  const char *path;
+  guint32     width;
+  guint32     height;
+  guint64     seed;
+  UbPngFormat format;
+} GenerateJob;
+
+static gpointer
+generate_thread (gpointer data)
+{
+  GPtrArray *jobs = data;
+
+  for (guint i = 0; i < jobs->len; i++)
+    {
+      GenerateJob *job = g_ptr_array_index (jobs, i);
+      g_autoptr(GError) error = NULL;
+
+      if (!ub_png_sample_write_file (job->path, job->width, job->height, job->seed,
+                                     job->format, NULL, NULL, &error))
+        g_error ("%s: %s", job->path, error->message);
+    }
+  return NULL;
+}
+
+/* Generates @n_jobs images with two threads; returns the seconds taken. */
+static double
+generate (GenerateJob *jobs,
+          guint        n_jobs)
+{
+  g_autoptr(GPtrArray) a = g_ptr_array_new ();
+  g_autoptr(GPtrArray) b = g_ptr_array_new ();
+  double start = ub_bench_now ();
+  GThread *ta, *tb;
+
+  for (guint i = 0; i < n_jobs; i++)
+    g_ptr_array_add (i % 2 ? b : a, &jobs[i]);
+  ta = g_thread_new ("generate", generate_thread, a);
+  tb = g_thread_new ("generate", generate_thread, b);
+  g_thread_join (ta);
+  g_thread_join (tb);
+  return ub_bench_now () - start;
+}
+
+/* ---- phases ------------------------------------------------------------ */
+
+typedef struct
+{
+  const char *name;
+  DecodeFunc  func;
+} Contender;
+
+static void
+bench_full_decode (BenchFile *file,
+                   guint      rounds)
+{
+  Contender contenders[] = {
+    { "unblock (libpng, pooled)", decode_unblock },
+    { "gdk_pixbuf_new_from_file", decode_pixbuf },
+    { "gdk_texture_new_from_filename", decode_texture },
+#ifdef HAVE_SPNG
+    { "libspng (reused buffer)", decode_spng },
+#endif
+    { "zlib inflate of IDAT only", decode_inflate },
+  };
+  guint n = G_N_ELEMENTS (contenders);
+  g_autofree double *times = g_new0 (double, n * rounds);
+  g_autofree double *column = g_new0 (double, rounds);
+  double mpx = (double) file->width * file->height / 1e6;
+
+  /* Warm-up: page cache, the pool, lazy initialisation in every library. */
+  for (guint c = 0; c < n; c++)
+    contenders[c].func (file);
+
+  for (guint r = 0; r < rounds; r++)
+    for (guint c = 0; c < n; c++)
+      times[r * n + c] = contenders[c].func (file);
+
+  printf ("\n%s, %ux%u, %.1f MiB file, %u rounds (median):\n", file->label,
+          file->width, file->height, g_bytes_get_size (file->idat) / 1048576.0, rounds);
+  printf ("  %-32s %9s %9s %14s\n", "decoder", "ms", "Mpx/s", "unblock ÷ it");
+  for (guint c = 0; c < n; c++)
+    {
+      double ms, ratio;
+
+      for (guint r = 0; r < rounds; r++)
+        column[r] = times[r * n + c];
+      ms = ub_bench_median (column, rounds) * 1000;
+      /* Per-round ratio of throughputs: its time ÷ ours. */
+      for (guint r = 0; r < rounds; r++)
+        column[r] = times[r * n + c] / times[r * n + 0];
+      ratio = ub_bench_median (column, rounds);
+      printf ("  %-32s %9.1f %9.1f %13.2fx\n", contenders[c].name, ms, mpx / (ms / 1000), ratio);
+    }
+  fflush (stdout);
+}
+
+typedef struct
+{
+  BenchFile *file;
+  guint      count;
+} ThreadWork;
+
+static gpointer
+decode_thread (gpointer data)
+{
+  ThreadWork *work = data;
+
+  for (guint i = 0; i < work->count; i++)
+    decode_unblock (work->file);
+  return NULL;
+}
+
+static double
+decode_with_threads (BenchFile *file,
+                     guint      n_threads,
+                     guint      per_thread)
+{
+  ThreadWork work = { file, per_thread };
+  GThread *threads[8];
+  double start = ub_bench_now ();
+
+  for (guint i = 0; i < n_threads; i++)
+    threads[i] = g_thread_new ("decode", decode_thread, &work);
+  for (guint i = 0; i < n_threads; i++)
+    g_thread_join (threads[i]);
+  return ub_bench_now () - start;
+}
+
+static void
+bench_threads (BenchFile *file,
+               guint      rounds)
+{
+  g_autofree double *one = g_new0 (double, rounds);
+  g_autofree double *two = g_new0 (double, rounds);
+  g_autofree double *ratio = g_new0 (double, rounds);
+  double mpx = (double) file->width * file->height / 1e6;
+  const guint per_thread = 2;
+
+  decode_with_threads (file, 2, 1);
+  for (guint r = 0; r < rounds; r++)
+    {
+      double t1 = decode_with_threads (file, 1, per_thread);
+      double t2 = decode_with_threads (file, 2, per_thread);
+
+      one[r] = per_thread * mpx / t1;
+      two[r] = 2 * per_thread * mpx / t2;
+      ratio[r] = two[r] / one[r];
+    }
+
+  printf ("\nunblock decode, %s, %u per thread, %u rounds (median):\n",
+          file->label, per_thread, rounds);
+  printf ("  1 thread:  %7.1f Mpx/s\n", ub_bench_median (one, rounds));
+  printf ("  2 threads: %7.1f Mpx/s aggregate, %.2fx one thread\n",
+          ub_bench_median (two, rounds), ub_bench_median (ratio, rounds));
+  fflush (stdout);
+}
+
+/* Child: thumbnails (or fully decodes) every file given, then reports its
+ * own peak RSS; it is a fresh process so nothing earlier inflates it. */
+static int
+run_child (int    argc,
+           char **argv)
+{
+  gboolean full = strcmp (argv[0], "--child-decode") == 0;
+  double start = ub_bench_now ();
+  double mpx = 0;
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      UbPngImage *image;
+      UbPngInfo info;
+
+      if (!ub_png_read_info_file (argv[i], &info, &error))
+        g_error ("%s: %s", argv[i], error->message);
+      if (full)
+        image = ub_png_decode_file (argv[i], NULL, ub_png_pool_get_default (),
+                                    NULL, NULL, NULL, &error);
+      else
+        image = ub_png_thumbnail_file (argv[i], 256, NULL, ub_png_pool_get_default (),
+                                       NULL, &error);
+      if (image == NULL)
+        g_error ("%s: %s", argv[i], error->message);
+      ub_png_image_free (image);
+      mpx += (double) info.width * info.height / 1e6;
+    }
+  printf ("%" G_GSIZE_FORMAT " %.6f %.3f\n", ub_bench_peak_rss_kib (),
+          ub_bench_now () - start, mpx);
+  return 0;
+}
+
+static void
+spawn_child (const char *mode,
+             GPtrArray  *paths,
+             guint       count,
+             gsize      *rss_kib,
+             double     *seconds,
+             double     *mpx)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  int status;
+
+  g_ptr_array_add (argv, self);
+  g_ptr_array_add (argv, (char *) "png");
+  g_ptr_array_add (argv, (char *) mode);
+  for (guint i = 0; i < count; i++)
+    g_ptr_array_add (argv, g_ptr_array_index (paths, i % paths->len));
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                     &out, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    g_error ("child: %s", error->message);
+  if (sscanf (out, "%" G_GSIZE_FORMAT " %lf %lf", rss_kib, seconds, mpx) != 3)
+    g_error ("child: unexpected output “%s”", out);
+}
+
+static void
+bench_thumbnails (GPtrArray *folder)
+{
+  guint counts[] = { 4, 16 };
+
+  printf ("\nthumbnails to 256 of a folder of 4096x4096 RGBA PNGs, each in a fresh process:\n");
+  printf ("  %-22s %7s %9s %12s\n", "", "images", "Mpx/s", "peak RSS");
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      gsize rss;
+      double seconds, mpx;
+
+      spawn_child ("--child-thumbnail", folder, counts[i], &rss, &seconds, &mpx);
+      printf ("  %-22s %7u %9.1f %9.1f MiB\n", "thumbnail (streamed)", counts[i],
+              mpx / seconds, rss / 1024.0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      gsize rss;
+      double seconds, mpx;
+
+      spawn_child ("--child-decode", folder, counts[i], &rss, &seconds, &mpx);
+      printf ("  %-22s %7u %9.1f %9.1f MiB\n", "full decode (pooled)", counts[i],
+              mpx / seconds, rss / 1024.0);
+    }
+  fflush (stdout);
+}
+
+/* ---- entry point ---------------------------------------------------------- */
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+int
+ub_bench_png (int    argc,
+              char **argv)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GPtrArray) folder = g_ptr_array_new_with_free_func (g_free);
+  guint rounds = ub_bench_rounds (5);
+  guint n_generate = 4;
+  GenerateJob jobs[32];
+  BenchFile files[2] = { { "RGBA photo" }, { "RGB photo" } };
+  double seconds;
+
+  if (argc >= 2 && g_str_has_prefix (argv[1], "--child-"))
+    return run_child (argc - 1, argv + 1);
+  if (argc >= 3 && strcmp (argv[1], "--generate") == 0)
+    n_generate = CLAMP (atoi (argv[2]), 2, (int) G_N_ELEMENTS (jobs));
+
+  ub_bench_header ("png: decode, thumbnails, sample generation");
+  dir = g_dir_make_tmp ("ub-bench-png-XXXXXX", NULL);
+  pool = ub_png_pool_get_default ();
+
+  /* The images: photo-like samples written by the project's own generator,
+   * row by row, two threads. */
+  for (guint i = 0; i < n_generate; i++)
+    {
+      char *path = g_strdup_printf ("%s/sample-%02u.png", dir, i);
+
+      jobs[i] = (GenerateJob) { path, 4096, 4096, i + 1, UB_PNG_FORMAT_RGBA8 };
+      g_ptr_array_add (folder, path);
+    }
+  seconds = generate (jobs, n_generate);
+  printf ("\nsample generation: %u x 4096x4096 RGBA by 2 threads: %.1f s, "
+          "%.1f Mpx/s (24 images: ~%.0f s)\n", n_generate, seconds,
+          n_generate * 4096.0 * 4096.0 / 1e6 / seconds, seconds / n_generate * 24);
+
+  files[0].path = g_strdup (g_ptr_array_index (folder, 0));
+  files[0].width = files[0].height = 4096;
+  files[1].path = g_build_filename (dir, "hd.png", NULL);
+  files[1].width = 1920;
+  files[1].height = 1080;
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!ub_png_sample_write_file (files[1].path, 1920, 1080, 99, UB_PNG_FORMAT_RGB8,
+                                   NULL, NULL, &error))
+      g_error ("%s", error->message);
+  }
+  bench_file_load_idat (&files[0], 4);
+  bench_file_load_idat (&files[1], 3);
+
+#ifndef HAVE_SPNG
+  printf ("(libspng not available at build time: no libspng row)\n");
+#endif
+
+  bench_full_decode (&files[0], rounds);
+  bench_full_decode (&files[1], rounds * 2);
+  bench_threads (&files[0], rounds);
+  bench_thumbnails (folder);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_free (files[i].path);
+      g_bytes_unref (files[i].idat);
+    }
+  g_clear_pointer (&inflate_buffer, g_free);
+#ifdef HAVE_SPNG
+  g_clear_pointer (&spng_buffer, g_free);
+#endif
+  ub_png_pool_trim (pool);
+  remove_dir (dir);
+
+  return 0;
+}

@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "ub-png.h"
+#include "ub-png-encode.h"
+#include "ub-png-sample.h"
+
+/* Runs the built unblock-cli (next to this test in the build tree). */
+
+static char *cli_path;
+
+typedef struct
+{
+  char *dir;   /* a private temporary directory */
+  char *input; /* a 600×300 RGBA sample in it */
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("ub-png-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->input = g_build_filename (f->dir, "in.png", NULL);
+  g_assert_true (ub_png_sample_write_file (f->input, 600, 300, 3, UB_PNG_FORMAT_RGBA8,
+                                           NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->input);
+  g_free (f->dir);
+}
+
+/* Runs the CLI with a NULL-terminated argument list; returns the exit code. */
+static int
+run_cli (char       **out,
+         char       **err,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out_text = NULL, *err_text = NULL;
+  const char *arg;
+  va_list ap;
+  int status;
+
+  g_ptr_array_add (args, cli_path);
+  va_start (ap, first);
+  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &out_text, &err_text, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+
+  if (out != NULL)
+    *out = g_steal_pointer (&out_text);
+  if (err != NULL)
+    *err = g_steal_pointer (&err_text);
+  return WEXITSTATUS (status);
+}
+
+static guint
+count_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+static void
+assert_one_line_naming (const char *err,
+                        const char *path)
+{
+  g_assert_nonnull (err);
+  g_assert_true (g_str_has_prefix (err, "unblock-cli: "));
+  g_assert_nonnull (strstr (err, path));
+  g_assert_true (g_str_has_suffix (err, "\n"));
+  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+}
+
+static void
+test_info (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (run_cli (&out, &err, "png", "info", f->input, NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpstr (out, ==,
+                   "width: 600\nheight: 300\ncolor-type: 6 (RGBA)\nbit-depth: 8\n"
+                   "interlaced: no\nalpha: yes\n");
+}
+
+static void
+test_decode (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *pam = g_build_filename (f->dir, "out.pam", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbPngImage) image = NULL;
+  const char *header = "P7\nWIDTH 600\nHEIGHT 300\nDEPTH 4\nMAXVAL 255\n"
+                       "TUPLTYPE RGB_ALPHA\nENDHDR\n";
+  gsize length;
+
+  g_assert_cmpint (run_cli (NULL, &err, "png", "decode", f->input, pam, NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_file_get_contents (pam, &contents, &length, NULL));
+
+  image = ub_png_decode_file (f->input, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, ==, strlen (header) + image->size);
+  g_assert_cmpmem (contents, strlen (header), header, strlen (header));
+  g_assert_cmpmem (contents + strlen (header), image->size, image->pixels, image->size);
+  g_assert_cmpuint (count_entries (f->dir), ==, 2);
+}
+
+static void
+assert_png_size (const char *path,
+                 guint32     width,
+                 guint32     height)
+{
+  g_autoptr(GError) error = NULL;
+  UbPngInfo info;
+
+  g_assert_true (ub_png_read_info_file (path, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (info.width, ==, width);
+  g_assert_cmpuint (info.height, ==, height);
+}
+
+static void
+test_thumbnail (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *out = g_build_filename (f->dir, "thumb.png", NULL);
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbPngImage) expected = NULL;
+  g_autoptr(UbPngImage) written = NULL;
+
+  g_assert_cmpint (run_cli (NULL, NULL, "png", "thumbnail", f->input, out, NULL), ==, 0);
+  assert_png_size (out, 256, 128);
+
+  g_assert_cmpint (run_cli (NULL, NULL, "png", "thumbnail", "--size", "50",
+                            f->input, out, NULL), ==, 0);
+  assert_png_size (out, 50, 25);
+
+  g_assert_cmpint (run_cli (NULL, &err, "png", "thumbnail", f->input, out,
+                            "--size=100", NULL), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  assert_png_size (out, 100, 50);
+
+  /* The very pixels of the library's thumbnail. */
+  expected = ub_png_thumbnail_file (f->input, 100, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  written = ub_png_decode_file (out, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (written->pixels, written->size, expected->pixels, expected->size);
+  g_assert_cmpuint (count_entries (f->dir), ==, 2);
+}
+
+static void
+test_bad_input (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *bad = g_build_filename (f->dir, "bad.png", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "missing.png", NULL);
+  g_autofree char *pam = g_build_filename (f->dir, "out.pam", NULL);
+  g_autofree char *thumb = g_build_filename (f->dir, "out.png", NULL);
+  g_autofree char *contents = NULL;
+  const char *inputs[3];
+  gsize length;
+
+  /* The sample, cut in the middle of its image data. */
+  g_assert_true (g_file_get_contents (f->input, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (bad, contents, length / 2, NULL));
+
+  inputs[0] = bad;
+  inputs[1] = missing;
+  inputs[2] = f->dir;
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL;
+      g_autofree char *out3 = NULL;
+
+      g_assert_cmpint (run_cli (NULL, &err1, "png", "decode", inputs[i], pam, NULL), ==, 1);
+      assert_one_line_naming (err1, inputs[i]);
+      g_assert_cmpint (run_cli (NULL, &err2, "png", "thumbnail", inputs[i], thumb, NULL), ==, 1);
+      assert_one_line_naming (err2, inputs[i]);
+      g_assert_cmpint (run_cli (&out3, &err3, "png", "info", inputs[i], NULL), ==,
+                       i == 0 ? 0 : 1);
+      if (i != 0)
+        assert_one_line_naming (err3, inputs[i]);
+      g_test_message ("%s", err1);
+    }
+
+  /* Nothing half-written: only the two inputs remain. */
+  g_assert_false (g_file_test (pam, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (thumb, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_entries (f->dir), ==, 2);
+}
+
+static void
+test_bad_output (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *nowhere = g_build_filename (f->dir, "no", "such", "out.pam", NULL);
+  g_autofree char *err1 = NULL, *err2 = NULL;
+
+  g_assert_cmpint (run_cli (NULL, &err1, "png", "decode", f->input, nowhere, NULL), ==, 1);
+  assert_one_line_naming (err1, nowhere);
+  g_assert_cmpint (run_cli (NULL, &err2, "png", "thumbnail", f->input, nowhere, NULL), ==, 1);
+  assert_one_line_naming (err2, nowhere);
+  g_assert_cmpuint (count_entries (f->dir), ==, 1);
+}
+
+static void
+test_usage (Fixture       *f,
+            gconstpointer  data)
+{
+  const char *cases[][5] = {
+    { "png", NULL },
+    { "png", "resize", f->input, NULL },
+    { "png", "decode", f->input, NULL },
+    { "png", "decode", f->input, "a", "b" },
+    { "png", "info", NULL },
+    { "png", "thumbnail", f->input, NULL },
+    { "png", "thumbnail", f->input, "out.png", "--size" },
+    { "png", "thumbnail", f->input, "out.png", "--size=0" },
+    { "png", "thumbnail", f->input, "out.png", "--size=big" },
+    { "png", "thumbnail", f->input, "out.png", "--frobnicate" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *err = NULL;
+      int status = run_cli (NULL, &err, cases[i][0], cases[i][1], cases[i][2],
+                            cases[i][3], cases[i][4], NULL);
+
+      g_assert_cmpint (status, ==, 2);
+      g_assert_true (g_str_has_prefix (err, "unblock-cli: "));
+    }
+  g_assert_cmpuint (count_entries (f->dir), ==, 1);
+}
+
+static void
+test_no_cli (void)
+{
+  g_test_skip ("unblock-cli not found next to the test (G_TEST_BUILDDIR/../app)");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *builddir;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_summary ("unblock-cli png: decode to PAM, thumbnail, info, and "
+                  "clean failures (exit codes, one-line messages, no "
+                  "partial output).");
+
+  builddir = g_getenv ("G_TEST_BUILDDIR");
+  if (builddir != NULL)
+    cli_path = g_build_filename (builddir, "..", "app", "unblock-cli", NULL);
+  if (cli_path == NULL || !g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_add_func ("/png/cli", test_no_cli);
+      return g_test_run ();
+    }
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/png/cli/info", test_info);
+  ADD ("/png/cli/decode", test_decode);
+  ADD ("/png/cli/thumbnail", test_thumbnail);
+  ADD ("/png/cli/bad-input", test_bad_input);
+  ADD ("/png/cli/bad-output", test_bad_output);
+  ADD ("/png/cli/usage", test_usage);
+#undef ADD
+
+  return g_test_run ();
+}
