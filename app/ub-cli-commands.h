@@ -5,5 +5,10 @@
 
 #include "ub-cli.h"
 
+int ub_cli_base64 (int argc, char **argv);
+int ub_cli_sha256 (int argc, char **argv);
+
 #define UB_CLI_COMMANDS \
+  { "base64", "base64 encode [-w COLS] IN OUT | base64 decode IN OUT", ub_cli_base64 }, \
+  { "sha256", "sha256 [FILE...]", ub_cli_sha256 }, \
   /* end of list */
