@@ -5,5 +5,8 @@
 
 #include "ub-bench.h"
 
+int ub_bench_data (int argc, char **argv);
+
 #define UB_BENCH_COMMANDS \
+  { "data", "base64 encode/decode and SHA-256 vs coreutils; peak RSS", ub_bench_data }, \
   /* end of list */
