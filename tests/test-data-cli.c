@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "ub-base64.h"
+
+/*
+ * Runs the built unblock-cli (UB_CLI, or app/unblock-cli next to the test
+ * build directory) and, where installed, coreutils for comparison.
+ */
+
+static char *cli_path;
+static char *work_dir;
+
+typedef struct
+{
+  int     status;
+  GBytes *out;
+  char   *err;
+} Result;
+
+static void
+result_clear (Result *r)
+{
+  g_clear_pointer (&r->out, g_bytes_unref);
+  g_clear_pointer (&r->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+typedef struct
+{
+  const char *in_path;
+  const char *out_path;
+} Redirect;
+
+/* Runs in the child after fork: stdin from a file, stdout to a file. */
+static void
+redirect_child (gpointer user_data)
+{
+  const Redirect *redirect = user_data;
+  int in = open (redirect->in_path, O_RDONLY);
+  int out = open (redirect->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+  if (in >= 0)
+    {
+      dup2 (in, STDIN_FILENO);
+      close (in);
+    }
+  if (out >= 0)
+    {
+      dup2 (out, STDOUT_FILENO);
+      close (out);
+    }
+}
+
+/* Runs argv (NULL-terminated) with @input on stdin (or nothing).
+ * g_spawn_sync() rather than GSubprocess: it starts no threads, so the
+ * test stays clean under ThreadSanitizer (GLib's own locks are invisible
+ * to it). Standard input and output go through files, as they may hold
+ * NUL bytes. */
+static void
+run (Result       *r,
+     GBytes       *input,
+     const char   *first,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *in_path = g_build_filename (work_dir, "stdin.bin", NULL);
+  g_autofree char *out_path = g_build_filename (work_dir, "stdout.bin", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  Redirect redirect = { in_path, out_path };
+  gsize out_len = 0;
+  va_list args;
+  int status;
+
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_file_set_contents (in_path, input ? g_bytes_get_data (input, NULL) : "",
+                       input ? (gssize) g_bytes_get_size (input) : 0, &error);
+  g_assert_no_error (error);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT,
+                redirect_child, &redirect, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+
+  g_file_get_contents (out_path, &out, &out_len, &error);
+  g_assert_no_error (error);
+  g_unlink (in_path);
+  g_unlink (out_path);
+
+  r->status = WEXITSTATUS (status);
+  r->out = g_bytes_new (out, out_len);
+  r->err = err ? g_steal_pointer (&err) : g_strdup ("");
+}
+
+static char *
+path_in_work (const char *name)
+{
+  return g_build_filename (work_dir, name, NULL);
+}
+
+static void
+write_file (const char *path,
+            const void *data,
+            gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, (gssize) len, &error);
+  g_assert_no_error (error);
+}
+
+static GBytes *
+read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  gsize n;
+
+  g_file_get_contents (path, &contents, &n, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (contents, n);
+}
+
+static void
+assert_bytes_equal (GBytes *a,
+                    GBytes *b)
+{
+  g_assert_cmpmem (g_bytes_get_data (a, NULL), g_bytes_get_size (a),
+                   g_bytes_get_data (b, NULL), g_bytes_get_size (b));
+}
+
+/* One line on stderr, starting with the program name. */
+static void
+assert_one_line_error (const char *err,
+                       const char *must_contain)
+{
+  g_test_message ("stderr: %s", err);
+  g_assert_true (g_str_has_prefix (err, "unblock-cli: "));
+  g_assert_true (g_str_has_suffix (err, "\n"));
+  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+  if (must_contain != NULL)
+    g_assert_nonnull (strstr (err, must_contain));
+}
+
+static guint8 *
+make_data (gsize len)
+{
+  guint8 *data = g_malloc (len + 1);
+
+  for (gsize i = 0; i < len; i++)
+    data[i] = (guint8) ((i * 7919) ^ (i >> 8));
+  return data;
+}
+
+static void
+test_encode_like_coreutils (void)
+{
+  static const gsize sizes[] = { 0, 1, 2, 57, 58, 114, 100000 };
+  g_autofree char *base64 = g_find_program_in_path ("base64");
+  g_autofree char *in = path_in_work ("in.bin");
+  g_autofree char *out = path_in_work ("out.b64");
+  g_autofree char *back = path_in_work ("back.bin");
+
+  g_test_summary ("`base64 encode IN OUT` writes what coreutils base64 prints (wrap 76, "
+                  "-w 0, -w 10), and `base64 decode` gives the input back");
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      static const char *wraps[] = { NULL, "0", "10" };
+      g_autofree guint8 *data = make_data (sizes[s]);
+      g_autoptr(GBytes) plain = g_bytes_new (data, sizes[s]);
+
+      write_file (in, data, sizes[s]);
+
+      for (guint w = 0; w < G_N_ELEMENTS (wraps); w++)
+        {
+          g_auto(Result) enc = { 0 };
+          g_auto(Result) dec = { 0 };
+          g_autoptr(GBytes) got = NULL;
+          g_autoptr(GBytes) got_back = NULL;
+
+          if (wraps[w] == NULL)
+            run (&enc, NULL, cli_path, "base64", "encode", in, out, NULL);
+          else
+            run (&enc, NULL, cli_path, "base64", "encode", "-w", wraps[w], in, out, NULL);
+          g_assert_cmpstr (enc.err, ==, "");
+          g_assert_cmpint (enc.status, ==, 0);
+          got = read_file (out);
+
+          if (base64 != NULL)
+            {
+              g_auto(Result) ref = { 0 };
+
+              if (wraps[w] == NULL)
+                run (&ref, NULL, base64, in, NULL);
+              else
+                run (&ref, NULL, base64, "-w", wraps[w], in, NULL);
+              g_assert_cmpint (ref.status, ==, 0);
+              assert_bytes_equal (got, ref.out);
+            }
+          else
+            {
+              g_autofree char *expected = NULL;
+              g_autoptr(GBytes) expected_bytes = NULL;
+              gsize n;
+
+              expected = ub_base64_encode (data, sizes[s], wraps[w] ? atoi (wraps[w]) : 76, &n);
+              expected_bytes = g_bytes_new (expected, n);
+              assert_bytes_equal (got, expected_bytes);
+            }
+
+          run (&dec, NULL, cli_path, "base64", "decode", out, back, NULL);
+          g_assert_cmpstr (dec.err, ==, "");
+          g_assert_cmpint (dec.status, ==, 0);
+          got_back = read_file (back);
+          assert_bytes_equal (got_back, plain);
+        }
+    }
+
+  if (base64 == NULL)
+    g_test_incomplete ("coreutils base64 is not installed: compared with the library only");
+}
+
+static void
+test_stdin_stdout (void)
+{
+  const gsize len = 200000;
+  g_autofree guint8 *data = make_data (len);
+  g_autoptr(GBytes) plain = g_bytes_new (data, len);
+  g_autofree char *expected = NULL;
+  g_autoptr(GBytes) expected_bytes = NULL;
+  g_auto(Result) enc = { 0 };
+  g_auto(Result) dec = { 0 };
+  gsize n;
+
+  g_test_summary ("“-” reads standard input and writes standard output");
+
+  expected = ub_base64_encode (data, len, 76, &n);
+  expected_bytes = g_bytes_new (expected, n);
+
+  run (&enc, plain, cli_path, "base64", "encode", "-", "-", NULL);
+  g_assert_cmpstr (enc.err, ==, "");
+  g_assert_cmpint (enc.status, ==, 0);
+  assert_bytes_equal (enc.out, expected_bytes);
+
+  run (&dec, expected_bytes, cli_path, "base64", "decode", "-", "-", NULL);
+  g_assert_cmpstr (dec.err, ==, "");
+  g_assert_cmpint (dec.status, ==, 0);
+  assert_bytes_equal (dec.out, plain);
+}
+
+static void
+test_sha256_like_sha256sum (void)
+{
+  g_autofree char *sha256sum = g_find_program_in_path ("sha256sum");
+  g_autofree char *a = path_in_work ("a.bin");
+  g_autofree char *b = path_in_work ("b.bin");
+  g_autofree guint8 *data = make_data (300000);
+  g_autoptr(GBytes) input = g_bytes_new_static ("abc", 3);
+  g_auto(Result) ours = { 0 };
+  g_autofree char *expected_b = NULL;
+  g_autofree char *line = NULL;
+
+  g_test_summary ("`sha256 FILE... -` prints what sha256sum prints, stdin included");
+
+  write_file (a, "", 0);
+  write_file (b, data, 300000);
+
+  run (&ours, input, cli_path, "sha256", a, b, "-", NULL);
+  g_assert_cmpstr (ours.err, ==, "");
+  g_assert_cmpint (ours.status, ==, 0);
+
+  if (sha256sum != NULL)
+    {
+      g_auto(Result) ref = { 0 };
+
+      run (&ref, input, sha256sum, a, b, "-", NULL);
+      g_assert_cmpint (ref.status, ==, 0);
+      assert_bytes_equal (ours.out, ref.out);
+    }
+  else
+    {
+      expected_b = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, 300000);
+      line = g_strdup_printf ("%s  %s\n", expected_b, b);
+      g_assert_nonnull (g_strstr_len (g_bytes_get_data (ours.out, NULL),
+                                      g_bytes_get_size (ours.out), line));
+      g_test_incomplete ("sha256sum is not installed: compared with GChecksum only");
+    }
+}
+
+static void
+test_runtime_errors (void)
+{
+  g_autofree char *bad = path_in_work ("bad.b64");
+  g_autofree char *out = path_in_work ("bad.out");
+  g_autofree char *missing = path_in_work ("missing.bin");
+  g_autofree char *good = path_in_work ("good.bin");
+  g_autofree char *expected = NULL;
+
+  g_test_summary ("Runtime failures exit 1 with one line naming the file and, for bad "
+                  "data, the byte offset; sha256 goes on with the other files");
+
+  write_file (bad, "Zm9vYmFy\nZm9v!mFy\n", 18);
+  {
+    g_auto(Result) r = { 0 };
+
+    run (&r, NULL, cli_path, "base64", "decode", bad, out, NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    expected = g_strdup_printf ("unblock-cli: %s: invalid character “!” at byte offset 13\n", bad);
+    g_assert_cmpstr (r.err, ==, expected);
+    g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  }
+
+  write_file (bad, "Zm9vY", 5);
+  {
+    g_auto(Result) r = { 0 };
+
+    run (&r, NULL, cli_path, "base64", "decode", bad, "-", NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    assert_one_line_error (r.err, "truncated input");
+    g_assert_nonnull (strstr (r.err, "at byte offset 5"));
+  }
+
+  {
+    g_auto(Result) r = { 0 };
+
+    run (&r, NULL, cli_path, "base64", "encode", missing, out, NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    assert_one_line_error (r.err, missing);
+    g_assert_nonnull (strstr (r.err, "No such file or directory"));
+  }
+
+  write_file (good, "abc", 3);
+  {
+    g_auto(Result) r = { 0 };
+    g_autofree char *line = g_strdup_printf ("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  %s\n", good);
+
+    run (&r, NULL, cli_path, "sha256", missing, good, NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    assert_one_line_error (r.err, missing);
+    g_assert_cmpmem (g_bytes_get_data (r.out, NULL), g_bytes_get_size (r.out), line, strlen (line));
+  }
+}
+
+static void
+test_usage_errors (void)
+{
+  static const char *cases[][6] = {
+    { "base64", NULL },
+    { "base64", "compress", "a", "b", NULL },
+    { "base64", "encode", "a", NULL },
+    { "base64", "encode", "a", "b", "c", NULL },
+    { "base64", "encode", "-w", "x", "a", NULL },
+    { "base64", "encode", "--wrap", NULL },
+    { "base64", "decode", "-w", "76", "a", NULL },
+    { "base64", "encode", "--bogus", "a", "b", NULL },
+    { "sha256", "--bogus", NULL },
+    { "no-such-command", NULL },
+  };
+
+  g_test_summary ("Usage errors exit 2 with one line on stderr and touch no file");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Result) r = { 0 };
+      const char **c = cases[i];
+
+      run (&r, NULL, cli_path, c[0], c[1], c[2], c[3], c[4], NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      assert_one_line_error (r.err, NULL);
+      g_assert_cmpuint (g_bytes_get_size (r.out), ==, 0);
+    }
+}
+
+static void
+remove_work_dir (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (work_dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (work_dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (work_dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  if (g_getenv ("UB_CLI") != NULL)
+    cli_path = g_strdup (g_getenv ("UB_CLI"));
+  else
+    cli_path = g_test_build_filename (G_TEST_BUILT, "..", "app", "unblock-cli", NULL);
+
+  g_test_add_func ("/data/cli/base64/encode-like-coreutils", test_encode_like_coreutils);
+  g_test_add_func ("/data/cli/base64/stdin-stdout", test_stdin_stdout);
+  g_test_add_func ("/data/cli/sha256/like-sha256sum", test_sha256_like_sha256sum);
+  g_test_add_func ("/data/cli/errors/runtime", test_runtime_errors);
+  g_test_add_func ("/data/cli/errors/usage", test_usage_errors);
+
+  if (!g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      printf ("1..0 # SKIP unblock-cli not found at %s (set UB_CLI)\n", cli_path);
+      g_free (cli_path);
+      return 0;
+    }
+
+  work_dir = g_dir_make_tmp ("ub-data-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  status = g_test_run ();
+  remove_work_dir ();
+  g_free (work_dir);
+  g_free (cli_path);
+  return status;
+}

@@ -1,0 +1,846 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "ub-base64.h"
+#include "ub-data-job.h"
+#include "ub-error.h"
+
+/* Each test gets a fresh directory of its own, removed afterwards. */
+typedef struct
+{
+  char *dir;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("ub-data-job-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_chmod (fixture->dir, 0700);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static char *
+fixture_path (Fixture    *fixture,
+              const char *name)
+{
+  return g_build_filename (fixture->dir, name, NULL);
+}
+
+/* How many entries the directory holds: catches leftover temporary files. */
+static guint
+count_entries (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static guint8 *
+make_data (gsize   len,
+           guint32 seed)
+{
+  guint8 *data = g_malloc (len + 1);
+  guint32 x = seed * 2654435761u + 7;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      x ^= x << 13;
+      x ^= x >> 17;
+      x ^= x << 5;
+      data[i] = (guint8) (x >> 7);
+    }
+  return data;
+}
+
+static void
+write_file (const char *path,
+            const void *data,
+            gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, (gssize) len, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_file_equals (const char *path,
+                    const void *expected,
+                    gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize n;
+
+  g_file_get_contents (path, &contents, &n, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (contents, n, expected, len);
+}
+
+/* Base64 text with whitespace sprinkled in, so quanta straddle chunks. */
+static char *
+make_messy_text (const guint8 *data,
+                 gsize         len,
+                 gsize        *text_len)
+{
+  g_autofree char *enc = NULL;
+  GString *text = g_string_new (NULL);
+  gsize n;
+
+  enc = ub_base64_encode (data, len, 76, &n);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (enc[i] == '\n')
+        g_string_append_c (text, '\r');
+      g_string_append_c (text, enc[i]);
+      if (i % 29 == 3)
+        g_string_append (text, " \t");
+    }
+  *text_len = text->len;
+  return g_string_free (text, FALSE);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_encode_file (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const gsize chunks[] = { 1, 7, 4096, 65537, 0 };
+  const gsize len = 200000;
+  g_autofree guint8 *input = make_data (len, 1);
+  g_autofree char *in_path = fixture_path (fixture, "in.bin");
+  g_autofree char *out_path = fixture_path (fixture, "out.b64");
+  g_autofree char *expected = NULL;
+  gsize expected_len;
+
+  g_test_summary ("Encoding a file to a file in chunks of any size gives the one-call text");
+
+  write_file (in_path, input, len);
+  expected = ub_base64_encode (input, len, 76, &expected_len);
+
+  for (guint c = 0; c < G_N_ELEMENTS (chunks); c++)
+    {
+      g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
+      g_autoptr(GError) error = NULL;
+      /* A one-byte chunk is a syscall per byte: keep that one short. */
+      gsize this_len = chunks[c] == 1 ? 3000 : len;
+      g_autofree char *this_expected = NULL;
+      gsize this_expected_len;
+
+      if (this_len != len)
+        write_file (in_path, input, this_len);
+      this_expected = ub_base64_encode (input, this_len, 76, &this_expected_len);
+
+      ub_data_job_set_chunk_size (job, chunks[c]);
+      ub_data_job_set_input_file (job, in_path);
+      ub_data_job_set_output_file (job, out_path);
+      g_assert_true (ub_data_job_run (job, NULL, &error));
+      g_assert_no_error (error);
+
+      assert_file_equals (out_path, this_expected, this_expected_len);
+      g_assert_cmpuint (ub_data_job_get_bytes_read (job), ==, this_len);
+      g_assert_cmpuint (ub_data_job_get_bytes_written (job), ==, this_expected_len);
+      g_assert_cmpuint (count_entries (fixture->dir), ==, 2);
+
+      if (this_len != len)
+        write_file (in_path, input, len);
+    }
+}
+
+static void
+test_decode_file (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  static const gsize chunks[] = { 5, 1000, 65536, 0 };
+  const gsize len = 100000;
+  g_autofree guint8 *plain = make_data (len, 2);
+  g_autofree char *text = NULL;
+  g_autofree char *in_path = fixture_path (fixture, "in.b64");
+  g_autofree char *out_path = fixture_path (fixture, "out.bin");
+  gsize text_len;
+
+  g_test_summary ("Decoding wrapped CRLF text with stray whitespace, file to file, in "
+                  "chunks of any size gives the data back");
+
+  text = make_messy_text (plain, len, &text_len);
+  write_file (in_path, text, text_len);
+
+  for (guint c = 0; c < G_N_ELEMENTS (chunks); c++)
+    {
+      g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_DECODE);
+      g_autoptr(GError) error = NULL;
+
+      ub_data_job_set_chunk_size (job, chunks[c]);
+      ub_data_job_set_input_file (job, in_path);
+      ub_data_job_set_output_file (job, out_path);
+      g_assert_true (ub_data_job_run (job, NULL, &error));
+      g_assert_no_error (error);
+      assert_file_equals (out_path, plain, len);
+      g_assert_cmpint (ub_data_job_get_error_offset (job), ==, -1);
+    }
+}
+
+static void
+test_memory (Fixture       *fixture,
+             gconstpointer  data)
+{
+  const gsize len = 54321;
+  g_autofree guint8 *plain = make_data (len, 3);
+  g_autoptr(GBytes) input = g_bytes_new (plain, len);
+  g_autoptr(UbDataJob) enc = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
+  g_autoptr(UbDataJob) dec = ub_data_job_new (UB_DATA_MODE_BASE64_DECODE);
+  g_autoptr(UbDataJob) sha = ub_data_job_new (UB_DATA_MODE_SHA256);
+  g_autoptr(GBytes) text = NULL;
+  g_autoptr(GBytes) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *expected_sha = NULL;
+  gsize expected_len;
+
+  g_test_summary ("In-memory input and output, in chunks: encode, decode, hash");
+
+  expected = ub_base64_encode (plain, len, 0, &expected_len);
+  ub_data_job_set_wrap (enc, 0);
+  ub_data_job_set_chunk_size (enc, 1000);
+  ub_data_job_set_input_bytes (enc, input);
+  g_assert_true (ub_data_job_run (enc, NULL, &error));
+  g_assert_no_error (error);
+  text = ub_data_job_steal_output (enc);
+  g_assert_cmpmem (g_bytes_get_data (text, NULL), g_bytes_get_size (text), expected, expected_len);
+
+  ub_data_job_set_chunk_size (dec, 999);
+  ub_data_job_set_input_bytes (dec, text);
+  g_assert_true (ub_data_job_run (dec, NULL, &error));
+  g_assert_no_error (error);
+  back = ub_data_job_steal_output (dec);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), plain, len);
+
+  expected_sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, input);
+  g_assert_null (ub_data_job_get_sha256_hex (sha));
+  ub_data_job_set_chunk_size (sha, 4097);
+  ub_data_job_set_input_bytes (sha, input);
+  g_assert_true (ub_data_job_run (sha, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ub_data_job_get_sha256_hex (sha), ==, expected_sha);
+  g_assert_nonnull (ub_data_job_get_sha256 (sha));
+  g_assert_null (ub_data_job_steal_output (sha));
+}
+
+typedef struct
+{
+  guint   calls;
+  guint64 last_done;
+  gint64  total;
+} ProgressLog;
+
+static void
+log_progress (UbDataJob *job,
+              guint64    done,
+              gint64     total,
+              gpointer   user_data)
+{
+  ProgressLog *log = user_data;
+
+  g_assert_cmpuint (done, >, log->last_done);
+  if (log->calls > 0)
+    g_assert_cmpint (total, ==, log->total);
+  log->calls++;
+  log->last_done = done;
+  log->total = total;
+}
+
+static void
+test_progress (Fixture       *fixture,
+               gconstpointer  data)
+{
+  const gsize len = 10500;
+  g_autofree guint8 *plain = make_data (len, 4);
+  g_autofree char *in_path = fixture_path (fixture, "in.bin");
+  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_SHA256);
+  g_autoptr(UbDataJob) piped = ub_data_job_new (UB_DATA_MODE_SHA256);
+  g_autoptr(GError) error = NULL;
+  ProgressLog log = { 0 };
+  ProgressLog piped_log = { 0 };
+  int fds[2];
+
+  g_test_summary ("Progress comes after every chunk, grows, ends at the total; the "
+                  "total is the file size, or -1 for a pipe");
+
+  write_file (in_path, plain, len);
+  ub_data_job_set_chunk_size (job, 1000);
+  ub_data_job_set_input_file (job, in_path);
+  ub_data_job_set_progress_func (job, log_progress, &log);
+  g_assert_true (ub_data_job_run (job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (log.calls, ==, 11);
+  g_assert_cmpuint (log.last_done, ==, len);
+  g_assert_cmpint (log.total, ==, len);
+
+  /* A pipe (smaller than its buffer, so one thread is enough). */
+  g_assert_cmpint (pipe (fds), ==, 0);
+  g_assert_cmpint (write (fds[1], plain, len), ==, len);
+  close (fds[1]);
+  ub_data_job_set_chunk_size (piped, 4000);
+  ub_data_job_set_input_fd (piped, fds[0], "pipe");
+  ub_data_job_set_progress_func (piped, log_progress, &piped_log);
+  g_assert_true (ub_data_job_run (piped, NULL, &error));
+  g_assert_no_error (error);
+  close (fds[0]);
+  g_assert_cmpuint (piped_log.calls, ==, 3);
+  g_assert_cmpint (piped_log.total, ==, -1);
+  g_assert_cmpstr (ub_data_job_get_sha256_hex (piped), ==, ub_data_job_get_sha256_hex (job));
+}
+
+static void
+test_sha256_vs_sha256sum (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  const gsize len = 3 * 1024 * 1024 + 17;
+  g_autofree guint8 *plain = make_data (len, 5);
+  g_autofree char *in_path = fixture_path (fixture, "in.bin");
+  g_autofree char *sha256sum = g_find_program_in_path ("sha256sum");
+  g_autofree char *expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, plain, len);
+  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_SHA256);
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Hashing a multi-chunk file agrees with GChecksum and with sha256sum");
+
+  write_file (in_path, plain, len);
+  ub_data_job_set_chunk_size (job, 65536 + 3);
+  ub_data_job_set_input_file (job, in_path);
+  g_assert_true (ub_data_job_run (job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (ub_data_job_get_sha256_hex (job), ==, expected);
+
+  if (sha256sum == NULL)
+    {
+      g_test_skip ("sha256sum is not installed");
+      return;
+    }
+
+  {
+    const char *argv[] = { sha256sum, in_path, NULL };
+    g_autofree char *out = NULL;
+    int status;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                  &out, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_cmpuint (strlen (out), >=, 64);
+    out[64] = '\0';
+    g_assert_cmpstr (ub_data_job_get_sha256_hex (job), ==, out);
+  }
+}
+
+typedef struct
+{
+  GCancellable *cancellable;
+  guint         calls;
+  guint         cancel_at;
+  gboolean      saw_partial;
+  char         *save_partial_to;     /* copy the partial output here first */
+  UbDataCheckpoint checkpoint;
+  char         *shrink;              /* truncate this file at the first call */
+} Interrupt;
+
+static void
+interrupt_progress (UbDataJob *job,
+                    guint64    done,
+                    gint64     total,
+                    gpointer   user_data)
+{
+  Interrupt *in = user_data;
+  const char *partial = ub_data_job_get_partial_path (job);
+
+  if (partial != NULL)
+    in->saw_partial = g_file_test (partial, G_FILE_TEST_IS_REGULAR);
+
+  if (in->shrink != NULL && in->calls == 0)
+    g_assert_cmpint (truncate (in->shrink, (off_t) (done + 100)), ==, 0);
+
+  if (++in->calls == in->cancel_at)
+    {
+      g_assert_true (ub_data_job_get_checkpoint (job, &in->checkpoint));
+      if (in->save_partial_to != NULL)
+        {
+          g_autofree char *contents = NULL;
+          gsize n;
+
+          g_assert_true (g_file_get_contents (partial, &contents, &n, NULL));
+          write_file (in->save_partial_to, contents, n);
+        }
+      g_cancellable_cancel (in->cancellable);
+    }
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  const gsize len = 1024 * 1024;
+  g_autofree guint8 *plain = make_data (len, 6);
+  g_autofree char *in_path = fixture_path (fixture, "in.bin");
+  g_autofree char *out_path = fixture_path (fixture, "out.b64");
+  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  Interrupt in = { .cancellable = cancellable, .cancel_at = 3 };
+
+  g_test_summary ("Cancelling mid-file stops after the current chunk and leaves neither "
+                  "the output nor a temporary file");
+
+  write_file (in_path, plain, len);
+  ub_data_job_set_chunk_size (job, 4096);
+  ub_data_job_set_input_file (job, in_path);
+  ub_data_job_set_output_file (job, out_path);
+  ub_data_job_set_progress_func (job, interrupt_progress, &in);
+  g_assert_false (ub_data_job_run (job, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  g_assert_true (in.saw_partial);          /* there was something to remove */
+  g_assert_cmpuint (in.calls, ==, 3);
+  g_assert_cmpuint (ub_data_job_get_bytes_read (job), ==, 3 * 4096);
+  g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+  g_assert_null (ub_data_job_get_partial_path (job));
+}
+
+static void
+test_decode_error (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  const gsize len = 60000;
+  g_autofree guint8 *plain = make_data (len, 7);
+  g_autofree char *in_path = fixture_path (fixture, "in.b64");
+  g_autofree char *out_path = fixture_path (fixture, "out.bin");
+  g_autofree char *text = NULL;
+  g_autofree char *at = NULL;
+  gsize n;
+  guint64 bad = 50003;
+
+  g_test_summary ("A bad character deep in a multi-chunk file fails the job with its "
+                  "file offset and the file name, and leaves no output");
+
+  text = ub_base64_encode (plain, len, 76, &n);
+  g_assert_cmpint (text[bad], !=, '\n');
+  text[bad] = '*';
+  write_file (in_path, text, n);
+  at = g_strdup_printf ("at byte offset %" G_GUINT64_FORMAT, bad);
+
+  for (gsize chunk = 4096; chunk <= 65536; chunk *= 16)
+    {
+      g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_DECODE);
+      g_autoptr(GError) error = NULL;
+
+      ub_data_job_set_chunk_size (job, chunk);
+      ub_data_job_set_input_file (job, in_path);
+      ub_data_job_set_output_file (job, out_path);
+      g_assert_false (ub_data_job_run (job, NULL, &error));
+      g_assert_error (error, UB_ERROR, UB_ERROR_INVALID_DATA);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, in_path));
+      g_assert_nonnull (strstr (error->message, "“*”"));
+      g_assert_nonnull (strstr (error->message, at));
+      g_assert_cmpint (ub_data_job_get_error_offset (job), ==, bad);
+      g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+    }
+}
+
+static void
+test_truncated_file (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *in_path = fixture_path (fixture, "in.b64");
+  g_autofree char *out_path = fixture_path (fixture, "out.bin");
+  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_DECODE);
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A file that stops inside a quantum is truncated, at its size");
+
+  write_file (in_path, "Zm9vYmFy\nZm9vY\n", 15);
+  ub_data_job_set_chunk_size (job, 4);
+  ub_data_job_set_input_file (job, in_path);
+  ub_data_job_set_output_file (job, out_path);
+  g_assert_false (ub_data_job_run (job, NULL, &error));
+  g_assert_error (error, UB_ERROR, UB_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "truncated"));
+  g_assert_cmpint (ub_data_job_get_error_offset (job), ==, 15);
+  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+}
+
+static void
+test_read_error_directory (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *out_path = fixture_path (fixture, "out.b64");
+  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Reading a directory is a read error that names it; no output is left");
+
+  ub_data_job_set_input_file (job, fixture->dir);
+  ub_data_job_set_output_file (job, out_path);
+  g_assert_false (ub_data_job_run (job, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, fixture->dir));
+  g_assert_nonnull (strstr (error->message, "read failed"));
+  g_assert_cmpuint (count_entries (fixture->dir), ==, 0);
+}
+
+static void
+test_read_error_shrinking (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  const gsize len = 100000;
+  g_autofree guint8 *plain = make_data (len, 8);
+  g_autofree char *in_path = fixture_path (fixture, "in.bin");
+  g_autofree char *out_path = fixture_path (fixture, "out.b64");
+  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
+  g_autoptr(GError) error = NULL;
+  Interrupt in = { .shrink = in_path };
+
+  g_test_summary ("A file cut short while it is read fails the job with a read error, "
+                  "and no output is left");
+
+  write_file (in_path, plain, len);
+  ub_data_job_set_chunk_size (job, 8192);
+  ub_data_job_set_input_file (job, in_path);
+  ub_data_job_set_output_file (job, out_path);
+  ub_data_job_set_progress_func (job, interrupt_progress, &in);
+  g_assert_false (ub_data_job_run (job, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, in_path));
+  g_assert_nonnull (strstr (error->message, "shrank from 100000 to 8292 bytes"));
+  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+}
+
+static void
+test_output_missing_directory (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *in_path = fixture_path (fixture, "in.bin");
+  g_autofree char *out_path = g_build_filename (fixture->dir, "no-such-dir", "out.b64", NULL);
+  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Output into a directory that does not exist is a clear error");
+
+  write_file (in_path, "hello", 5);
+  ub_data_job_set_input_file (job, in_path);
+  ub_data_job_set_output_file (job, out_path);
+  g_assert_false (ub_data_job_run (job, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, out_path));
+  g_assert_nonnull (strstr (error->message, "No such file or directory"));
+  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+}
+
+static void
+test_output_read_only_directory (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *in_path = fixture_path (fixture, "in.bin");
+  g_autofree char *ro_dir = fixture_path (fixture, "ro");
+  g_autofree char *out_path = NULL;
+  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Output into a directory that cannot be written is a clear error");
+
+  write_file (in_path, "hello", 5);
+  if (geteuid () != 0)
+    {
+      g_assert_cmpint (g_mkdir (ro_dir, 0500), ==, 0);
+      out_path = g_build_filename (ro_dir, "out.b64", NULL);
+    }
+  else
+    {
+      /* Permissions do not stop root; sysfs refuses new files to anyone. */
+      if (!g_file_test ("/sys/kernel", G_FILE_TEST_IS_DIR))
+        {
+          g_test_skip ("running as root without sysfs: no read-only directory to try");
+          return;
+        }
+      out_path = g_strdup ("/sys/ub-data-job-out.b64");
+    }
+
+  ub_data_job_set_input_file (job, in_path);
+  ub_data_job_set_output_file (job, out_path);
+  g_assert_false (ub_data_job_run (job, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_test_message ("%s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, out_path));
+  g_assert_nonnull (strstr (error->message, "cannot create a file in"));
+  g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_output_replaces (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autofree char *in_path = fixture_path (fixture, "in.bin");
+  g_autofree char *out_path = fixture_path (fixture, "out.b64");
+  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+  mode_t mask;
+
+  g_test_summary ("An existing destination is replaced whole; the new file gets the "
+                  "usual 0666 & ~umask mode");
+
+  write_file (in_path, "foobar", 6);
+  write_file (out_path, "old contents, longer than the new ones", 38);
+  ub_data_job_set_input_file (job, in_path);
+  ub_data_job_set_output_file (job, out_path);
+  g_assert_true (ub_data_job_run (job, NULL, &error));
+  g_assert_no_error (error);
+  assert_file_equals (out_path, "Zm9vYmFy\n", 9);
+  g_assert_cmpuint (count_entries (fixture->dir), ==, 2);
+
+  mask = umask (0);
+  umask (mask);
+  g_assert_cmpint (g_stat (out_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0666 & ~mask);
+}
+
+static void
+test_output_fd (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *out_path = fixture_path (fixture, "out.bin");
+  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_DECODE);
+  g_autoptr(GBytes) input = g_bytes_new_static ("Zm9v\nYmFy\n", 10);
+  g_autoptr(GError) error = NULL;
+  int fd;
+
+  g_test_summary ("Output to a descriptor is written straight to it");
+
+  fd = g_open (out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  g_assert_cmpint (fd, >=, 0);
+  ub_data_job_set_input_bytes (job, input);
+  ub_data_job_set_output_fd (job, fd, "out");
+  g_assert_true (ub_data_job_run (job, NULL, &error));
+  g_assert_no_error (error);
+  close (fd);
+  assert_file_equals (out_path, "foobar", 6);
+}
+
+static void
+test_preview (Fixture       *fixture,
+              gconstpointer  data)
+{
+  static const gsize sizes[] = { 0, 10, 1500, 2048, 2049, 100000 };
+  const gsize preview = 1024;
+  g_autofree guint8 *plain = make_data (100000, 9);
+
+  g_test_summary ("The preview holds the first and last N bytes of the output, never "
+                  "overlapping: head + tail is the whole output when it is short");
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      g_autoptr(GBytes) input = g_bytes_new (plain, sizes[s] * 3 / 4);
+      g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
+      g_autoptr(GBytes) output = NULL;
+      g_autoptr(GBytes) head = NULL;
+      g_autoptr(GBytes) tail = NULL;
+      g_autoptr(GError) error = NULL;
+      const guint8 *out;
+      gsize out_len, head_len, tail_len;
+
+      ub_data_job_set_chunk_size (job, 333);
+      ub_data_job_set_preview_size (job, preview);
+      ub_data_job_set_input_bytes (job, input);
+      g_assert_true (ub_data_job_run (job, NULL, &error));
+      g_assert_no_error (error);
+
+      output = ub_data_job_steal_output (job);
+      out = g_bytes_get_data (output, &out_len);
+      ub_data_job_dup_preview (job, &head, &tail);
+      head_len = g_bytes_get_size (head);
+      tail_len = g_bytes_get_size (tail);
+
+      g_assert_cmpuint (head_len, ==, MIN (out_len, preview));
+      g_assert_cmpuint (tail_len, ==, MIN (out_len - head_len, preview));
+      g_assert_cmpmem (g_bytes_get_data (head, NULL), head_len, out, head_len);
+      g_assert_cmpmem (g_bytes_get_data (tail, NULL), tail_len, out + out_len - tail_len, tail_len);
+    }
+}
+
+/* Runs @mode over @in_path with a "crash" (a cancel after saving the
+ * checkpoint and a copy of the partial output) at chunk @stop, then resumes
+ * from that and checks the final result. */
+static void
+crash_and_resume (Fixture    *fixture,
+                  UbDataMode  mode,
+                  const char *in_path,
+                  gsize       chunk,
+                  guint       stop,
+                  const void *expected,
+                  gsize       expected_len)
+{
+  g_autofree char *out_path = fixture_path (fixture, "out");
+  g_autofree char *saved = fixture_path (fixture, "saved.partial");
+  g_autoptr(UbDataJob) first = ub_data_job_new (mode);
+  g_autoptr(UbDataJob) second = ub_data_job_new (mode);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  gboolean to_file = mode != UB_DATA_MODE_SHA256;
+  Interrupt in = {
+    .cancellable = cancellable,
+    .cancel_at = stop,
+    .save_partial_to = to_file ? saved : NULL,
+  };
+
+  ub_data_job_set_chunk_size (first, chunk);
+  ub_data_job_set_input_file (first, in_path);
+  if (to_file)
+    ub_data_job_set_output_file (first, out_path);
+  ub_data_job_set_progress_func (first, interrupt_progress, &in);
+  g_assert_false (ub_data_job_run (first, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (in.checkpoint.input_offset, >, 0);
+  g_assert_cmpuint (in.checkpoint.input_offset, <=, (guint64) chunk * stop);
+
+  ub_data_job_set_chunk_size (second, chunk);
+  ub_data_job_set_input_file (second, in_path);
+  if (to_file)
+    ub_data_job_set_output_file (second, out_path);
+  g_assert_true (ub_data_job_set_resume (second, &in.checkpoint, to_file ? saved : NULL, &error));
+  g_assert_true (ub_data_job_run (second, NULL, &error));
+  g_assert_no_error (error);
+
+  if (to_file)
+    {
+      assert_file_equals (out_path, expected, expected_len);
+      g_assert_false (g_file_test (saved, G_FILE_TEST_EXISTS));
+    }
+  else
+    {
+      g_assert_cmpstr (ub_data_job_get_sha256_hex (second), ==, expected);
+    }
+}
+
+static void
+test_resume (Fixture       *fixture,
+             gconstpointer  data)
+{
+  const gsize len = 40000;
+  g_autofree guint8 *plain = make_data (len, 10);
+  g_autofree char *bin_path = fixture_path (fixture, "in.bin");
+  g_autofree char *b64_path = fixture_path (fixture, "in.b64");
+  g_autofree char *encoded = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, plain, len);
+  gsize encoded_len, text_len;
+
+  g_test_summary ("A job stopped between chunks resumes from its checkpoint and the "
+                  "partial output, and finishes with the same result");
+
+  write_file (bin_path, plain, len);
+  encoded = ub_base64_encode (plain, len, 76, &encoded_len);
+  text = make_messy_text (plain, len, &text_len);
+  write_file (b64_path, text, text_len);
+
+  /* Chunk sizes that leave carries: not multiples of 3, 4 or 64. */
+  for (guint stop = 1; stop <= 7; stop += 3)
+    {
+      crash_and_resume (fixture, UB_DATA_MODE_BASE64_ENCODE, bin_path, 4001, stop,
+                        encoded, encoded_len);
+      crash_and_resume (fixture, UB_DATA_MODE_BASE64_DECODE, b64_path, 3001, stop, plain, len);
+      crash_and_resume (fixture, UB_DATA_MODE_SHA256, bin_path, 4001, stop, sha, 0);
+    }
+}
+
+static void
+test_resume_mismatch (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
+  g_autoptr(GError) error = NULL;
+  UbDataCheckpoint cp = { .mode = UB_DATA_MODE_SHA256 };
+
+  g_test_summary ("A checkpoint from another kind of job is refused");
+
+  g_assert_false (ub_data_job_set_resume (job, &cp, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/data/job/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("encode/file-chunks", test_encode_file);
+  ADD ("decode/file-chunks", test_decode_file);
+  ADD ("memory", test_memory);
+  ADD ("progress", test_progress);
+  ADD ("sha256/vs-sha256sum", test_sha256_vs_sha256sum);
+  ADD ("cancel/no-output-left", test_cancel);
+  ADD ("decode/error-offset", test_decode_error);
+  ADD ("decode/truncated", test_truncated_file);
+  ADD ("read-error/directory", test_read_error_directory);
+  ADD ("read-error/file-shrinks", test_read_error_shrinking);
+  ADD ("output/missing-directory", test_output_missing_directory);
+  ADD ("output/read-only-directory", test_output_read_only_directory);
+  ADD ("output/replaces-existing", test_output_replaces);
+  ADD ("output/fd", test_output_fd);
+  ADD ("preview", test_preview);
+  ADD ("resume/crash-and-resume", test_resume);
+  ADD ("resume/mismatch", test_resume_mismatch);
+
+#undef ADD
+
+  return g_test_run ();
+}
