@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
+#include "ub-data-jobs.h"
+#include "ub-data-page.h"
 #include "ub-primes-page.h"
 #include "ub-test-workloads.h"
 
@@ -38,7 +42,7 @@ primes_prepare (UbWindow *window,
 }
 
 static void
-primes_start (UbWindow *window)
+page_start (UbWindow *window)
 {
   window_action (window, "start");
 }
@@ -50,7 +54,7 @@ primes_is_running (UbWindow *window)
 }
 
 static void
-primes_cancel (UbWindow *window)
+page_cancel (UbWindow *window)
 {
   window_action (window, "cancel");
 }
@@ -71,15 +75,91 @@ primes_get_entry (UbWindow *window)
   return ub_primes_page_get_notes_entry (primes_page (window));
 }
 
+/* Data: base64 encoding of a large file of random bytes. */
+
+#define DATA_WORKER_MIB   1024
+#define DATA_BLOCKING_MIB 256
+
+static UbDataPage *
+data_page (UbWindow *window)
+{
+  return UB_DATA_PAGE (ub_window_get_page (window, "data"));
+}
+
+/* The page's cached random input, made here so that the measured run is
+ * the base64 job alone. */
+static void
+ensure_random_input (guint mib)
+{
+  g_autofree char *name = g_strdup_printf ("random-%u-MiB.bin", mib);
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "data", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GVariant) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  result = ub_job_run_sync (UB_DATA_JOB_RANDOM, g_variant_new ("(stt)", path, (guint64) mib << 20,
+                                                               (guint64) 1),
+                            NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+data_prepare (UbWindow *window,
+              gboolean  blocking)
+{
+  guint mib = blocking ? DATA_BLOCKING_MIB : DATA_WORKER_MIB;
+
+  ensure_random_input (mib);
+  show_page (window, "data");
+  ub_data_page_set_input (data_page (window), NULL, mib, UB_DATA_MODE_BASE64_ENCODE);
+}
+
+static gboolean
+data_is_running (UbWindow *window)
+{
+  return ub_data_page_get_state (data_page (window)) == UB_DATA_PAGE_RUNNING;
+}
+
+static gboolean
+data_finished_ok (UbWindow *window)
+{
+  const char *output = ub_data_page_get_output_path (data_page (window));
+  struct stat st;
+
+  /* 4 characters per 3 bytes, and a newline per 76 characters. */
+  return output != NULL && g_stat (output, &st) == 0 &&
+         (guint64) st.st_size == ((guint64) DATA_BLOCKING_MIB << 20) / 3 * 4 + 4 +
+                                 (((guint64) DATA_BLOCKING_MIB << 20) / 3 * 4 + 4 + 75) / 76;
+}
+
+static GtkWidget *
+data_get_entry (UbWindow *window)
+{
+  return ub_data_page_get_notes_entry (data_page (window));
+}
+
 static const UbTestWorkload workloads[] = {
   {
     "primes",
     primes_prepare,
-    primes_start,
+    page_start,
     primes_is_running,
-    primes_cancel,
+    page_cancel,
     primes_finished_ok,
     primes_get_entry,
+  },
+  {
+    "data",
+    data_prepare,
+    page_start,
+    data_is_running,
+    page_cancel,
+    data_finished_ok,
+    data_get_entry,
   },
 };
 

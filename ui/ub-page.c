@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-job.h"
 #include "ub-page.h"
 
 G_DEFINE_INTERFACE (UbPage, ub_page, GTK_TYPE_WIDGET)
@@ -81,4 +82,86 @@ ub_page_get_blocking (UbPage *self)
 
   state = g_action_group_get_action_state (G_ACTION_GROUP (app), "blocking");
   return state != NULL && g_variant_get_boolean (state);
+}
+
+/**
+ * ub_page_call_new:
+ * @page: the page making the call
+ * @generation: the page's current run
+ * @index: which part of the run the call is for
+ *
+ * Returns: (transfer full): user data for a remote call; free it in the
+ *   call's completion callback
+ */
+UbPageCall *
+ub_page_call_new (gpointer page,
+                  guint    generation,
+                  guint    index)
+{
+  UbPageCall *call = g_new0 (UbPageCall, 1);
+
+  g_weak_ref_init (&call->page, page);
+  call->generation = generation;
+  call->index = index;
+  return call;
+}
+
+/**
+ * ub_page_call_dup_page:
+ *
+ * Returns: (transfer full) (nullable): the page, or %NULL if it is gone
+ */
+gpointer
+ub_page_call_dup_page (UbPageCall *call)
+{
+  return g_weak_ref_get (&call->page);
+}
+
+void
+ub_page_call_free (UbPageCall *call)
+{
+  if (call == NULL)
+    return;
+  g_weak_ref_clear (&call->page);
+  g_free (call);
+}
+
+/**
+ * ub_page_ensure_pool:
+ * @pool: (inout): a page's pool of "jobs" workers, or %NULL
+ * @n_workers: how many workers it must have
+ *
+ * Creates the pool, or replaces it when it has the wrong size.
+ */
+gboolean
+ub_page_ensure_pool (UbWorkerPool **pool,
+                     guint          n_workers,
+                     GError       **error)
+{
+  g_return_val_if_fail (pool != NULL, FALSE);
+  g_return_val_if_fail (n_workers > 0, FALSE);
+
+  if (*pool != NULL && ub_worker_pool_get_n_workers (*pool) == n_workers)
+    return TRUE;
+
+  ub_page_clear_pool (pool);
+  *pool = ub_worker_pool_new (UB_JOB_WORKER_KIND, n_workers, error);
+  return *pool != NULL;
+}
+
+/**
+ * ub_page_clear_pool:
+ * @pool: (inout): a page's pool, or %NULL
+ *
+ * Terminates the pool's workers (their pending calls fail with
+ * %UB_ERROR_TERMINATED, without waiting) and drops it.
+ */
+void
+ub_page_clear_pool (UbWorkerPool **pool)
+{
+  g_return_if_fail (pool != NULL);
+
+  if (*pool != NULL)
+    ub_worker_pool_terminate (*pool);
+  g_clear_object (pool);
 }

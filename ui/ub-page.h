@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ub-worker.h"
+
 G_BEGIN_DECLS
 
 #define UB_TYPE_PAGE (ub_page_get_type ())
@@ -30,6 +32,30 @@ struct _UbPageInterface
   void     (*start_demo)   (UbPage *self);
   gboolean (*is_busy)      (UbPage *self);
 };
+
+/*
+ * A call a page made to a worker: it reaches the page only through a weak
+ * reference, and only if the page's run is still the one that made it.
+ */
+typedef struct
+{
+  GWeakRef page;
+  guint    generation;
+  guint    index;
+} UbPageCall;
+
+UbPageCall *ub_page_call_new      (gpointer      page,
+                                   guint         generation,
+                                   guint         index);
+gpointer    ub_page_call_dup_page (UbPageCall   *call);
+void        ub_page_call_free     (UbPageCall   *call);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UbPageCall, ub_page_call_free)
+
+gboolean    ub_page_ensure_pool   (UbWorkerPool **pool,
+                                   guint          n_workers,
+                                   GError       **error);
+void        ub_page_clear_pool    (UbWorkerPool **pool);
 
 void     ub_page_start        (UbPage *self);
 void     ub_page_cancel       (UbPage *self);

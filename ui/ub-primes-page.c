@@ -86,23 +86,6 @@ static void ub_primes_page_iface_init (UbPageInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (UbPrimesPage, ub_primes_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (UB_TYPE_PAGE, ub_primes_page_iface_init))
 
-/* A call in flight: owned by the call, freed when it completes. */
-typedef struct
-{
-  GWeakRef page;
-  guint    generation;
-  guint    part;
-} CallData;
-
-static void
-call_data_free (CallData *data)
-{
-  g_weak_ref_clear (&data->page);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CallData, call_data_free)
-
 static guint64
 numbers_in (guint64 from,
             guint64 to)
@@ -346,13 +329,13 @@ static void
 on_call_progress (GVariant *progress,
                   gpointer  user_data)
 {
-  CallData *data = user_data;
-  g_autoptr(UbPrimesPage) self = g_weak_ref_get (&data->page);
+  UbPageCall *call = user_data;
+  g_autoptr(UbPrimesPage) self = ub_page_call_dup_page (call);
 
-  if (self == NULL || data->generation != self->generation || self->parts == NULL)
+  if (self == NULL || call->generation != self->generation || self->parts == NULL)
     return;
 
-  take_progress (self, data->part, progress);
+  take_progress (self, call->index, progress);
 }
 
 static void
@@ -360,8 +343,8 @@ on_call_done (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  g_autoptr(CallData) data = user_data;
-  g_autoptr(UbPrimesPage) self = g_weak_ref_get (&data->page);
+  g_autoptr(UbPageCall) call = user_data;
+  g_autoptr(UbPrimesPage) self = ub_page_call_dup_page (call);
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) record = NULL;
@@ -371,7 +354,7 @@ on_call_done (GObject      *object,
   reply = ub_remote_call_finish (UB_REMOTE (object), result, &error);
 
   /* Disposed, or a reply to a run that was cancelled or restarted. */
-  if (self == NULL || data->generation != self->generation || self->parts == NULL)
+  if (self == NULL || call->generation != self->generation || self->parts == NULL)
     return;
 
   self->n_running--;
@@ -390,29 +373,11 @@ on_call_done (GObject      *object,
     }
 
   g_variant_get (reply, "(@(ttttb)t)", &record, &bytes);
-  ub_primes_record_from_variant (record, &self->parts[data->part].record, NULL);
-  self->parts[data->part].bytes = bytes;
+  ub_primes_record_from_variant (record, &self->parts[call->index].record, NULL);
+  self->parts[call->index].bytes = bytes;
 
   if (self->n_running == 0 && self->state == UB_PRIMES_PAGE_RUNNING)
     finish (self);
-}
-
-static gboolean
-ensure_pool (UbPrimesPage  *self,
-             guint          n_workers,
-             GError       **error)
-{
-  if (self->pool != NULL && ub_worker_pool_get_n_workers (self->pool) == n_workers)
-    return TRUE;
-
-  if (self->pool != NULL)
-    {
-      ub_worker_pool_terminate (self->pool);
-      g_clear_object (&self->pool);
-    }
-
-  self->pool = ub_worker_pool_new (UB_JOB_WORKER_KIND, n_workers, error);
-  return self->pool != NULL;
 }
 
 static void
@@ -480,7 +445,7 @@ launch (UbPrimesPage *self)
       return;
     }
 
-  if (!ensure_pool (self, self->n_parts, &error))
+  if (!ub_page_ensure_pool (&self->pool, self->n_parts, &error))
     {
       show_error (self, error->message);
       set_state (self, UB_PRIMES_PAGE_IDLE);
@@ -491,21 +456,16 @@ launch (UbPrimesPage *self)
   for (guint i = 0; i < self->n_parts; i++)
     {
       Part *part = &self->parts[i];
-      CallData *data;
 
       if (part->record.done)
         continue;
 
-      data = g_new0 (CallData, 1);
-      g_weak_ref_init (&data->page, self);
-      data->generation = self->generation;
-      data->part = i;
       self->n_running++;
-
       ub_worker_pool_call_async (self->pool, UB_PRIMES_JOB_RUN,
                                  ub_primes_job_params (&part->record, self->list,
                                                        self->list_path, part->bytes),
-                                 self->cancellable, on_call_progress, on_call_done, data);
+                                 self->cancellable, on_call_progress, on_call_done,
+                                 ub_page_call_new (self, self->generation, i));
     }
 
   if (self->n_running == 0)
@@ -750,9 +710,7 @@ ub_primes_page_dispose (GObject *object)
   self->generation++;
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-  if (self->pool != NULL)
-    ub_worker_pool_terminate (self->pool);
-  g_clear_object (&self->pool);
+  ub_page_clear_pool (&self->pool);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
 

@@ -8,9 +8,9 @@
 /**
  * ub_format_rate:
  * @per_second: a rate
- * @unit: what is counted, e.g. "numbers/s"
+ * @unit: what is counted, e.g. "numbers/s" or "B/s"
  *
- * Returns: (transfer full): e.g. "1.23 G numbers/s"
+ * Returns: (transfer full): e.g. "1.23 G numbers/s" or "361 MB/s"
  */
 char *
 ub_format_rate (double      per_second,
@@ -28,8 +28,10 @@ ub_format_rate (double      per_second,
       i++;
     }
 
+  /* "361 MB/s" but "7.49 G numbers/s": a prefix joins a unit symbol. */
   return g_strdup_printf (per_second < 10 ? "%.2f %s%s%s" : "%.1f %s%s%s",
-                          per_second, prefixes[i], *prefixes[i] ? " " : "", unit);
+                          per_second, prefixes[i],
+                          *prefixes[i] && g_ascii_islower (unit[0]) ? " " : "", unit);
 }
 
 /**

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-data-page.h"
 #include "ub-job.h"
 #include "ub-meter.h"
 #include "ub-primes-page.h"
@@ -23,6 +24,7 @@ ub_ui_init (void)
       ub_register_resource ();
       g_type_ensure (UB_TYPE_METER);
       g_type_ensure (UB_TYPE_PRIMES_PAGE);
+      g_type_ensure (UB_TYPE_DATA_PAGE);
       ub_jobs_init ();
       g_once_init_leave (&initialized, 1);
     }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ub-error.h"
+#include "ub-data-jobs.h"
 #include "ub-job.h"
 #include "ub-primes-job.h"
 #include "ub-remote.h"
@@ -329,6 +330,7 @@ ub_jobs_init (void)
   if (g_once_init_enter (&initialized))
     {
       ub_primes_job_register ();
+      ub_data_jobs_register ();
       ub_jobs_register_worker_kind ();
       g_once_init_leave (&initialized, 1);
     }

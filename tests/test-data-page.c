@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "ub-data-page.h"
+#include "ub-test-gtk.h"
+
+static UbDataPage *
+show_data_page (void)
+{
+  UbWindow *window = ub_test_gtk_get_window ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("data"));
+  return UB_DATA_PAGE (ub_window_get_page (window, "data"));
+}
+
+static void
+window_action (const char *name)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_window ()), name, NULL);
+}
+
+static gboolean
+page_settled (gpointer user_data)
+{
+  UbDataPageState state = ub_data_page_get_state (user_data);
+
+  return state == UB_DATA_PAGE_DONE || state == UB_DATA_PAGE_IDLE;
+}
+
+static void
+run_page (UbDataPage *page)
+{
+  window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
+}
+
+static char *
+read_output (UbDataPage *page)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_assert_nonnull (ub_data_page_get_output_path (page));
+  g_file_get_contents (ub_data_page_get_output_path (page), &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+test_encode_text (void)
+{
+  UbDataPage *page;
+  g_autofree char *output = NULL;
+  g_autofree char *preview = NULL;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_data_page ();
+  ub_data_page_set_input (page, NULL, 0, UB_DATA_MODE_BASE64_ENCODE);
+  ub_data_page_set_text (page, "Many hands make light work.");
+  run_page (page);
+
+  g_assert_null (ub_data_page_get_error (page));
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
+  output = read_output (page);
+  g_assert_cmpstr (output, ==, "TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsu\n");
+  preview = ub_data_page_get_preview (page);
+  g_assert_cmpstr (preview, ==, "TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsu\n");
+}
+
+static void
+test_decode_error_names_offset (void)
+{
+  UbDataPage *page;
+  const char *message;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_data_page ();
+  ub_data_page_set_input (page, NULL, 0, UB_DATA_MODE_BASE64_DECODE);
+  ub_data_page_set_text (page, "TWFu\nSGVs$G8=");
+  run_page (page);
+
+  message = ub_data_page_get_error (page);
+  g_test_message ("error: %s", message);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "offset 9"));
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_IDLE);
+  g_assert_null (ub_data_page_get_output_path (page));
+}
+
+static char *
+make_file (gsize size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree guchar *data = g_malloc (size);
+  char *path = NULL;
+  int fd;
+
+  for (gsize i = 0; i < size; i++)
+    data[i] = (guchar) ((i * 2654435761u) >> 13);
+
+  fd = g_file_open_tmp ("unblock-data-XXXXXX", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_file_set_contents (path, (const char *) data, size, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_hash_file (void)
+{
+  UbDataPage *page;
+  g_autofree char *path = make_file (3 * 1024 * 1024 + 17);
+  g_autofree char *contents = NULL;
+  g_autofree char *expected = NULL;
+  gsize length;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  g_file_get_contents (path, &contents, &length, NULL);
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+
+  page = show_data_page ();
+  ub_data_page_set_input (page, path, 0, UB_DATA_MODE_SHA256);
+  run_page (page);
+
+  g_assert_null (ub_data_page_get_error (page));
+  g_assert_cmpstr (ub_data_page_get_digest (page), ==, expected);
+
+  /* The same in blocking mode, on the main thread. */
+  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
+                                      g_variant_new_boolean (TRUE));
+  window_action ("start");
+  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
+                                      g_variant_new_boolean (FALSE));
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
+  g_assert_cmpstr (ub_data_page_get_digest (page), ==, expected);
+
+  g_unlink (path);
+}
+
+static void
+test_encode_decode_round_trip (void)
+{
+  UbDataPage *page;
+  g_autofree char *path = make_file (5 * 1024 * 1024 + 3);
+  g_autofree char *encoded_path = NULL;
+  g_autofree char *original = NULL;
+  g_autofree char *decoded = NULL;
+  gsize original_length;
+  gsize decoded_length;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_data_page ();
+  ub_data_page_set_input (page, path, 0, UB_DATA_MODE_BASE64_ENCODE);
+  run_page (page);
+  g_assert_null (ub_data_page_get_error (page));
+
+  encoded_path = g_strconcat (path, ".b64", NULL);
+  g_assert_cmpint (g_rename (ub_data_page_get_output_path (page), encoded_path), ==, 0);
+
+  ub_data_page_set_input (page, encoded_path, 0, UB_DATA_MODE_BASE64_DECODE);
+  run_page (page);
+  g_assert_null (ub_data_page_get_error (page));
+
+  g_file_get_contents (path, &original, &original_length, NULL);
+  g_file_get_contents (ub_data_page_get_output_path (page), &decoded, &decoded_length, NULL);
+  g_assert_cmpmem (decoded, decoded_length, original, original_length);
+
+  g_unlink (path);
+  g_unlink (encoded_path);
+}
+
+static gboolean
+page_running (gpointer user_data)
+{
+  return ub_data_page_get_state (user_data) == UB_DATA_PAGE_RUNNING ||
+         page_settled (user_data);
+}
+
+static void
+test_cancel_leaves_no_output (void)
+{
+  UbDataPage *page;
+  g_autofree char *output = g_build_filename (g_get_user_cache_dir (), "unblock", "data",
+                                              "result.b64", NULL);
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  g_unlink (output);
+  page = show_data_page ();
+  ub_data_page_set_input (page, NULL, 64, UB_DATA_MODE_BASE64_ENCODE);
+  window_action ("start");
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_GENERATING);
+  g_assert_true (ub_test_gtk_run_until (page_running, page, 120000));
+  window_action ("cancel");
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_IDLE);
+
+  /* Let the worker notice; it removes its temporary file. */
+  ub_test_gtk_run_for_ms (500);
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+
+  /* The random input was kept and is reused: this run skips generating. */
+  window_action ("start");
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_RUNNING);
+  g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
+  g_assert_true (g_file_test (output, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_missing_file (void)
+{
+  UbDataPage *page;
+  const char *message;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_data_page ();
+  ub_data_page_set_input (page, "/nonexistent-unblock/input.bin", 0, UB_DATA_MODE_SHA256);
+  run_page (page);
+  message = ub_data_page_get_error (page);
+  g_test_message ("error: %s", message);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "input.bin"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  ub_test_gtk_init (&argc, &argv);
+
+  g_test_summary ("The Data page: base64 and SHA-256 through a worker, errors, cancel");
+
+  g_test_add_func ("/data-page/encode-text", test_encode_text);
+  g_test_add_func ("/data-page/decode-error-names-offset", test_decode_error_names_offset);
+  g_test_add_func ("/data-page/hash-file", test_hash_file);
+  g_test_add_func ("/data-page/encode-decode-round-trip", test_encode_decode_round_trip);
+  g_test_add_func ("/data-page/cancel-leaves-no-output", test_cancel_leaves_no_output);
+  g_test_add_func ("/data-page/missing-file", test_missing_file);
+
+  return g_test_run ();
+}

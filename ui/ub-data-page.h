@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ub-data-job.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  UB_DATA_PAGE_IDLE,
+  UB_DATA_PAGE_GENERATING,
+  UB_DATA_PAGE_RUNNING,
+  UB_DATA_PAGE_DONE,
+} UbDataPageState;
+
+#define UB_TYPE_DATA_PAGE (ub_data_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (UbDataPage, ub_data_page, UB, DATA_PAGE, GtkWidget)
+
+GtkWidget       *ub_data_page_new             (void);
+UbDataPageState  ub_data_page_get_state       (UbDataPage *self);
+void             ub_data_page_set_input       (UbDataPage *self,
+                                               const char *path,
+                                               guint       random_mib,
+                                               UbDataMode  mode);
+void             ub_data_page_set_text        (UbDataPage *self,
+                                               const char *text);
+const char      *ub_data_page_get_digest      (UbDataPage *self);
+const char      *ub_data_page_get_output_path (UbDataPage *self);
+char            *ub_data_page_get_preview     (UbDataPage *self);
+const char      *ub_data_page_get_error       (UbDataPage *self);
+GtkWidget       *ub_data_page_get_notes_entry (UbDataPage *self);
+
+G_END_DECLS
