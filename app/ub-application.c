@@ -106,6 +106,7 @@ static const struct
   { "win.pause", { "<Primary>p", NULL } },
   { "win.cancel", { "Escape", NULL } },
   { "win.show-page('primes')", { "<Alt>1", NULL } },
+  { "win.show-page('images')", { "<Alt>2", NULL } },
   { "win.show-page('data')", { "<Alt>3", NULL } },
 };
 

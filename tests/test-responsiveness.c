@@ -58,7 +58,12 @@ test_workload_in_workers (gconstpointer data)
   if (ub_key_typer_supported ())
     typer = ub_key_typer_start (workload->get_entry (window), N_KEYS, KEY_INTERVAL_MS);
 
-  ub_test_gtk_run_for_ms (MEASURE_MS);
+  for (guint elapsed = 0; elapsed < MEASURE_MS; elapsed += 100)
+    {
+      if (workload->step != NULL)
+        workload->step (window);
+      ub_test_gtk_run_for_ms (100);
+    }
   if (typer != NULL)
     g_assert_true (ub_test_gtk_run_until (typer_done, typer, 10000));
   /* The work must still be going on: otherwise this measured an idle app. */
@@ -100,32 +105,32 @@ typedef struct
 {
   const UbTestWorkload *workload;
   UbWindow             *window;
-  gint64                duration_usec;
-  gboolean              ran;
+  gint64                started_usec;
 } BlockingRun;
 
 static gboolean
 start_blocking (gpointer user_data)
 {
   BlockingRun *run = user_data;
-  gint64 start = g_get_monotonic_time ();
 
   /* Activated from the main loop, as a click would be. */
+  run->started_usec = g_get_monotonic_time ();
   run->workload->start (run->window);
-  run->duration_usec = g_get_monotonic_time () - start;
-  run->ran = TRUE;
 
   return G_SOURCE_REMOVE;
 }
 
 static gboolean
-blocking_ran (gpointer user_data)
+blocking_finished (gpointer user_data)
 {
-  return ((BlockingRun *) user_data)->ran;
+  BlockingRun *run = user_data;
+
+  return run->started_usec != 0 && run->workload->finished_ok (run->window);
 }
 
 /* The negative control: the same work on the main thread stalls the loop
- * for (nearly) all of its duration. */
+ * for (nearly) all of its duration: in one piece for a prime count or a
+ * file, thumbnail after thumbnail for the gallery. */
 static void
 test_workload_blocking (gconstpointer data)
 {
@@ -134,6 +139,7 @@ test_workload_blocking (gconstpointer data)
   UbMeter *meter;
   UbMeterStats stats;
   double duration_ms;
+  gboolean finished;
 
   if (!ub_test_gtk_have_display ())
     return;
@@ -148,24 +154,26 @@ test_workload_blocking (gconstpointer data)
   ub_meter_reset (meter);
 
   g_idle_add (start_blocking, &run);
-  g_assert_true (ub_test_gtk_run_until (blocking_ran, &run, 600000));
-  /* The stall is recorded when the loop runs again. */
+  finished = ub_test_gtk_run_until (blocking_finished, &run, 600000);
+  duration_ms = (g_get_monotonic_time () - run.started_usec) / 1000.0;
+  /* The last stall is recorded when the loop runs again. */
   ub_test_gtk_run_for_ms (100);
 
   g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
                                       g_variant_new_boolean (FALSE));
 
   ub_meter_get_stats (meter, &stats);
-  duration_ms = run.duration_usec / 1000.0;
-  g_test_message ("%s on the main thread: the job took %.0f ms, longest stall %.0f ms",
-                  workload->name, duration_ms, stats.max_stall_ms);
+  g_test_message ("%s on the main thread: the work took %.0f ms, the loop was stalled %.0f ms "
+                  "of it, longest stall %.0f ms",
+                  workload->name, duration_ms, stats.total_stall_ms, stats.max_stall_ms);
 
-  /* It ran to the end, correctly, inside the click. */
-  g_assert_true (workload->finished_ok (run.window));
+  workload->cancel (run.window);
   gtk_window_destroy (GTK_WINDOW (run.window));
 
+  /* It ran to the end, correctly. */
+  g_assert_true (finished);
   g_assert_cmpfloat (duration_ms, >=, 200.0);
-  g_assert_cmpfloat (stats.max_stall_ms, >, 0.9 * duration_ms);
+  g_assert_cmpfloat (stats.total_stall_ms, >, 0.9 * duration_ms);
 }
 
 static gboolean

@@ -5,6 +5,9 @@
 
 #include "ub-data-jobs.h"
 #include "ub-data-page.h"
+#include "ub-images-page.h"
+#include "ub-png-jobs.h"
+#include "ub-page.h"
 #include "ub-primes-page.h"
 #include "ub-test-workloads.h"
 
@@ -142,6 +145,120 @@ data_get_entry (UbWindow *window)
   return ub_data_page_get_notes_entry (data_page (window));
 }
 
+/* Images: the gallery decoding a folder of large PNGs while it scrolls. */
+
+#define GALLERY_IMAGE_SIZE 2048
+#define GALLERY_N_IMAGES   96
+
+static UbImagesPage *
+images_page (UbWindow *window)
+{
+  return UB_IMAGES_PAGE (ub_window_get_page (window, "images"));
+}
+
+/* One photo-like sample, made once, copied: decoding is the work. */
+static char *
+ensure_gallery (void)
+{
+  char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "test-gallery", NULL);
+  g_autofree char *first = g_build_filename (dir, "image-000.png", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  if (g_file_test (first, G_FILE_TEST_EXISTS))
+    return dir;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_clear_pointer (&contents, g_free);
+  {
+    g_autoptr(GVariant) result = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
+                                                  g_variant_new ("(suut)", first, GALLERY_IMAGE_SIZE,
+                                                                 GALLERY_IMAGE_SIZE, (guint64) 7),
+                                                  NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+
+  g_file_get_contents (first, &contents, &length, &error);
+  g_assert_no_error (error);
+  for (guint i = 1; i < GALLERY_N_IMAGES; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("image-%03u.png", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_file_set_contents (path, contents, length, &error);
+      g_assert_no_error (error);
+    }
+
+  return dir;
+}
+
+static void
+images_prepare (UbWindow *window,
+                gboolean  blocking)
+{
+  g_free (g_object_get_data (G_OBJECT (window), "gallery"));
+  g_object_set_data_full (G_OBJECT (window), "gallery", ensure_gallery (), g_free);
+  show_page (window, "images");
+}
+
+static void
+images_start (UbWindow *window)
+{
+  ub_images_page_open_folder (images_page (window), g_object_get_data (G_OBJECT (window), "gallery"));
+}
+
+static gboolean
+images_is_running (UbWindow *window)
+{
+  return ub_page_is_busy (UB_PAGE (images_page (window)));
+}
+
+static void
+images_cancel (UbWindow *window)
+{
+  ub_page_cancel (UB_PAGE (images_page (window)));
+}
+
+static void
+images_step (UbWindow *window)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (ub_images_page_get_scroller (images_page (window)));
+  double value = gtk_adjustment_get_value (adjustment) + 60;
+
+  if (value > gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment))
+    value = 0;
+  gtk_adjustment_set_value (adjustment, value);
+}
+
+/* Every tile on screen shows its thumbnail (or says why not). */
+static gboolean
+images_finished_ok (UbWindow *window)
+{
+  UbImagesPage *page = images_page (window);
+  GListModel *model = ub_images_page_get_model (page);
+  guint n_visible = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
+
+      if (!ub_images_page_is_visible_item (page, item))
+        continue;
+      n_visible++;
+      if (ub_image_item_get_state (item) != UB_IMAGE_DONE)
+        return FALSE;
+    }
+
+  return n_visible > 0;
+}
+
+static GtkWidget *
+images_get_entry (UbWindow *window)
+{
+  return ub_images_page_get_notes_entry (images_page (window));
+}
+
 static const UbTestWorkload workloads[] = {
   {
     "primes",
@@ -149,6 +266,7 @@ static const UbTestWorkload workloads[] = {
     page_start,
     primes_is_running,
     page_cancel,
+    NULL,
     primes_finished_ok,
     primes_get_entry,
   },
@@ -158,8 +276,19 @@ static const UbTestWorkload workloads[] = {
     page_start,
     data_is_running,
     page_cancel,
+    NULL,
     data_finished_ok,
     data_get_entry,
+  },
+  {
+    "images",
+    images_prepare,
+    images_start,
+    images_is_running,
+    images_cancel,
+    images_step,
+    images_finished_ok,
+    images_get_entry,
   },
 };
 

@@ -21,7 +21,9 @@ typedef struct
   void       (*start)       (UbWindow *window);
   gboolean   (*is_running)  (UbWindow *window);
   void       (*cancel)      (UbWindow *window);
-  /* After a blocking run: whether it finished with the right result. */
+  /* Called every 100 ms while the work is measured (the gallery scrolls). */
+  void       (*step)        (UbWindow *window);
+  /* Whether it finished, with the right result. */
   gboolean   (*finished_ok) (UbWindow *window);
   /* Somewhere to type while it runs. */
   GtkWidget *(*get_entry)   (UbWindow *window);

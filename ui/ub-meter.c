@@ -70,6 +70,7 @@ struct _UbMeter
   /* Since the last reset, for tests and benchmarks */
   Histogram *stalls;
   Histogram *frames;
+  gint64     total_stall_usec;
   gint64     self_cost_usec;
   guint      self_cost_frames;
 };
@@ -163,6 +164,8 @@ heartbeat_cb (gpointer user_data)
   bucket = bucket_for (self, now);
   bucket->max_stall_usec = MAX (bucket->max_stall_usec, gap);
   histogram_add (self->stalls, gap);
+  if (gap > FRAME_BUDGET_MS * 1000)
+    self->total_stall_usec += gap;
 
   self->self_cost_usec += g_get_monotonic_time () - now;
 
@@ -539,6 +542,7 @@ ub_meter_get_stats (UbMeter      *self,
   stats->frame_max_ms = self->frames->max_usec / 1000.0;
   stats->n_frames = self->frames->count;
   stats->n_heartbeats = self->stalls->count;
+  stats->total_stall_ms = self->total_stall_usec / 1000.0;
   stats->self_cost_us_per_frame =
     self->self_cost_frames ? (double) self->self_cost_usec / self->self_cost_frames : 0.0;
 }
@@ -556,6 +560,7 @@ ub_meter_reset (UbMeter *self)
 
   memset (self->stalls, 0, sizeof *self->stalls);
   memset (self->frames, 0, sizeof *self->frames);
+  self->total_stall_usec = 0;
   self->self_cost_usec = 0;
   self->self_cost_frames = 0;
   /* The previous heartbeat and tick are kept: a gap that spans the reset

@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (UbMeter, ub_meter, UB, METER, GtkWidget)
  * @frame_max_ms: the longest frame interval
  * @n_frames: how many frame intervals were recorded
  * @n_heartbeats: how many heartbeat gaps were recorded
+ * @total_stall_ms: the sum of the gaps longer than a frame (16.7 ms): how
+ *   long the main loop was unable to run anything, in total
  * @self_cost_us_per_frame: time the meter itself spent on the main thread
  *   (heartbeat, tick and drawing), divided by the number of frames
  *
@@ -32,6 +34,7 @@ typedef struct
   double frame_max_ms;
   guint  n_frames;
   guint  n_heartbeats;
+  double total_stall_ms;
   double self_cost_us_per_frame;
 } UbMeterStats;
 

@@ -117,11 +117,30 @@ ub_page_call_dup_page (UbPageCall *call)
   return g_weak_ref_get (&call->page);
 }
 
+/**
+ * ub_page_call_new_for_object:
+ * @object: (type GObject): what the call is about, e.g. a gallery item
+ *
+ * Returns: (transfer full): like ub_page_call_new(), holding a reference
+ *   to @object until the call is freed
+ */
+UbPageCall *
+ub_page_call_new_for_object (gpointer page,
+                             guint    generation,
+                             gpointer object)
+{
+  UbPageCall *call = ub_page_call_new (page, generation, 0);
+
+  call->object = g_object_ref (object);
+  return call;
+}
+
 void
 ub_page_call_free (UbPageCall *call)
 {
   if (call == NULL)
     return;
+  g_clear_object (&call->object);
   g_weak_ref_clear (&call->page);
   g_free (call);
 }

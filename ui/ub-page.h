@@ -42,11 +42,15 @@ typedef struct
   GWeakRef page;
   guint    generation;
   guint    index;
+  gpointer object; /* (owned) (nullable): what the call is about */
 } UbPageCall;
 
 UbPageCall *ub_page_call_new      (gpointer      page,
                                    guint         generation,
                                    guint         index);
+UbPageCall *ub_page_call_new_for_object (gpointer page,
+                                         guint    generation,
+                                         gpointer object);
 gpointer    ub_page_call_dup_page (UbPageCall   *call);
 void        ub_page_call_free     (UbPageCall   *call);
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ub-data-page.h"
+#include "ub-images-page.h"
 #include "ub-job.h"
 #include "ub-meter.h"
 #include "ub-primes-page.h"
@@ -25,6 +26,7 @@ ub_ui_init (void)
       g_type_ensure (UB_TYPE_METER);
       g_type_ensure (UB_TYPE_PRIMES_PAGE);
       g_type_ensure (UB_TYPE_DATA_PAGE);
+      g_type_ensure (UB_TYPE_IMAGES_PAGE);
       ub_jobs_init ();
       g_once_init_leave (&initialized, 1);
     }

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "ub-image-item.h"
+
+G_BEGIN_DECLS
+
+/**
+ * UbImagesPageStats:
+ * @n_decoded: thumbnails decoded since the folder was opened
+ * @n_errors: images that could not be decoded
+ * @n_evicted: thumbnails dropped from the cache
+ * @n_cancelled: decodes cancelled because their tile scrolled away
+ * @n_in_flight: decodes running now
+ * @n_cached: thumbnails in the cache now
+ * @n_visible: tiles the grid has bound now (on screen and around it)
+ * @n_generating: sample images still being written
+ */
+typedef struct
+{
+  guint n_decoded;
+  guint n_errors;
+  guint n_evicted;
+  guint n_cancelled;
+  guint n_in_flight;
+  guint n_cached;
+  guint n_visible;
+  guint n_generating;
+} UbImagesPageStats;
+
+#define UB_TYPE_IMAGES_PAGE (ub_images_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (UbImagesPage, ub_images_page, UB, IMAGES_PAGE, GtkWidget)
+
+GtkWidget         *ub_images_page_new              (void);
+void               ub_images_page_open_folder      (UbImagesPage      *self,
+                                                    const char        *path);
+void               ub_images_page_open_files       (UbImagesPage      *self,
+                                                    GPtrArray         *paths);
+void               ub_images_page_generate_samples (UbImagesPage      *self,
+                                                    const char        *folder,
+                                                    guint              n_images,
+                                                    guint              size);
+GListModel        *ub_images_page_get_model        (UbImagesPage      *self);
+GtkScrolledWindow *ub_images_page_get_scroller     (UbImagesPage      *self);
+void               ub_images_page_get_stats        (UbImagesPage      *self,
+                                                    UbImagesPageStats *stats);
+gboolean           ub_images_page_is_visible_item  (UbImagesPage      *self,
+                                                    UbImageItem       *item);
+GtkWidget         *ub_images_page_get_notes_entry  (UbImagesPage      *self);
+const char        *ub_images_page_get_error        (UbImagesPage      *self);
+
+G_END_DECLS

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ub-job.h"
+
+G_BEGIN_DECLS
+
+/*
+ * PNG jobs. Pixels come back as straight RGBA8, tightly packed (stride =
+ * 4 × width), in an "ay" that owns the decoder's own buffer: the array is
+ * built around the buffer without copying it, crosses the port by
+ * reference, and g_variant_get_data_as_bytes() hands the very same memory
+ * to a GdkMemoryTexture. The buffer goes back to the decoder's pool when
+ * the last reference is dropped.
+ *
+ * "png.thumbnail" (su): path, largest side
+ *   → (uuuuay): width, height, the original's width and height, pixels
+ * "png.decode" (s): path
+ *   → (uuay): width, height, pixels
+ *   progress (d): the fraction decoded
+ * "png.sample" (suut): path, width, height, seed
+ *   → (t): the file's size; writes a photo-like sample image, atomically
+ */
+
+#define UB_PNG_JOB_THUMBNAIL      "png.thumbnail"
+#define UB_PNG_JOB_THUMBNAIL_TYPE "(su)"
+#define UB_PNG_JOB_DECODE         "png.decode"
+#define UB_PNG_JOB_DECODE_TYPE    "(s)"
+#define UB_PNG_JOB_SAMPLE         "png.sample"
+#define UB_PNG_JOB_SAMPLE_TYPE    "(suut)"
+
+void ub_png_jobs_register (void);
+
+G_END_DECLS
