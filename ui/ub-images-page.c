@@ -15,11 +15,10 @@
  * The Images page: a gallery of PNG thumbnails decoded by a pool of
  * workers.
  *
- * Only tiles the grid has bound ask for a thumbnail (GTK binds those on
- * screen and a few dozen rows around them). The one nearest the viewport
- * goes first, on-screen tiles before all others, so what the user looks
- * at is decoded first. A decode whose tile scrolls more than a screen
- * away is cancelled (the worker stops between rows) and the item goes
+ * Only tiles on screen or up to a screen away ask for a thumbnail. The
+ * one nearest the viewport goes first, on-screen tiles before all others,
+ * so what the user looks at is decoded first. A decode whose tile scrolls
+ * more than a screen away is cancelled (the worker stops between rows) and the item goes
  * back to the queue. Thumbnails are kept in a cache of bounded size that
  * evicts the least recently seen; an evicted item is decoded again when
  * it comes back into view.
@@ -58,7 +57,11 @@ struct _UbImagesPage
   guint              generation;
   guint64            clock;
   guint              max_in_flight;
+  guint              cache_size;
   guint              blocking_id;
+  guint              pump_id;
+  guint              recheck_id;
+  gboolean           waiting_for_layout;
 
   /* Figures for the status line and for tests */
   UbImagesPageStats  stats;
@@ -79,6 +82,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (UbImagesPage, ub_images_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (UB_TYPE_PAGE, ub_images_page_iface_init))
 
 static void pump (UbImagesPage *self);
+static void schedule_pump (UbImagesPage *self);
 
 static void
 show_error (UbImagesPage *self,
@@ -131,12 +135,12 @@ evict (UbImagesPage *self)
   GList *link = self->lru.tail;
 
   /* Least recently seen first; never a tile on screen. */
-  while (self->lru.length > CACHE_MAX_THUMBNAILS && link != NULL)
+  while (self->lru.length > self->cache_size && link != NULL)
     {
       GList *prev = link->prev;
       UbImageItem *item = link->data;
 
-      if (!g_hash_table_contains (self->bound, item))
+      if (!ub_images_page_is_visible_item (self, item))
         {
           g_queue_delete_link (&self->lru, link);
           ub_image_item_set_queued (item);
@@ -229,9 +233,15 @@ pick_next (UbImagesPage *self)
   UbImageItem *best = NULL;
   double best_distance = G_MAXDOUBLE;
   guint64 best_seen = 0;
+  gboolean cache_full = self->lru.length >= self->cache_size;
+  double reach = gtk_widget_get_height (GTK_WIDGET (self->scroller));
+
+  self->waiting_for_layout = FALSE;
 
   /* The bound tile nearest the viewport that still needs its thumbnail;
-   * among equals, the most recently bound. */
+   * among equals, the most recently bound. Tiles up to a screen away are
+   * decoded ahead, unless the cache is full: then only tiles on screen
+   * qualify, as decoding ahead would just evict what is there. */
   g_hash_table_iter_init (&iter, self->bound);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -244,6 +254,10 @@ pick_next (UbImagesPage *self)
         continue;
 
       distance = distance_from_view (self, bound->tile);
+      if (distance == G_MAXDOUBLE)
+        self->waiting_for_layout = TRUE;
+      if (distance > reach || (cache_full && distance > 0))
+        continue;
       if (best == NULL || distance < best_distance ||
           (distance == best_distance && bound->seen > best_seen))
         {
@@ -256,10 +270,9 @@ pick_next (UbImagesPage *self)
   return best;
 }
 
-/* After a scroll: stop decoding what went far out of view, start on what
- * came into it. */
+/* Stop decoding what went far out of view. */
 static void
-on_scrolled (UbImagesPage *self)
+cancel_far_decodes (UbImagesPage *self)
 {
   GHashTableIter iter;
   gpointer key, value;
@@ -277,8 +290,13 @@ on_scrolled (UbImagesPage *self)
           self->stats.n_cancelled++;
         }
     }
+}
 
-  pump (self);
+/* After a scroll the tiles move only at the next layout: look then. */
+static void
+on_scrolled (UbImagesPage *self)
+{
+  schedule_pump (self);
 }
 
 static void
@@ -345,14 +363,31 @@ blocking_step (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+recheck_tick (GtkWidget     *widget,
+              GdkFrameClock *frame_clock,
+              gpointer       user_data)
+{
+  UbImagesPage *self = UB_IMAGES_PAGE (widget);
+
+  self->recheck_id = 0;
+  schedule_pump (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 pump (UbImagesPage *self)
 {
   g_autoptr(GError) error = NULL;
   UbImageItem *item;
 
+  cancel_far_decodes (self);
+
   if (ub_page_get_blocking (UB_PAGE (self)))
     {
+      if (self->blocking_id == 0 && pick_next (self) == NULL && self->waiting_for_layout &&
+          self->recheck_id == 0)
+        self->recheck_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), recheck_tick, NULL, NULL);
       if (self->blocking_id == 0 && pick_next (self) != NULL)
         self->blocking_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, blocking_step, self, NULL);
       return;
@@ -367,6 +402,30 @@ pump (UbImagesPage *self)
   while (g_hash_table_size (self->in_flight) < self->max_in_flight &&
          (item = pick_next (self)) != NULL)
     start_thumbnail (self, item);
+
+  /* Tiles bound but not placed yet: look again after the next frame. */
+  if (self->waiting_for_layout && self->recheck_id == 0 &&
+      g_hash_table_size (self->in_flight) < self->max_in_flight)
+    self->recheck_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), recheck_tick, NULL, NULL);
+}
+
+static gboolean
+pump_cb (gpointer user_data)
+{
+  UbImagesPage *self = user_data;
+
+  self->pump_id = 0;
+  pump (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Tiles are bound before they are placed: choose what to decode once the
+ * frame's layout is done, so distances from the viewport are known. */
+static void
+schedule_pump (UbImagesPage *self)
+{
+  if (self->pump_id == 0)
+    self->pump_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pump_cb, self, NULL);
 }
 
 /* Tiles */
@@ -449,7 +508,7 @@ bind_tile (GtkSignalListItemFactory *factory,
   bound->tile = tile;
   g_hash_table_replace (self->bound, g_object_ref (item), bound);
   touch (self, item);
-  pump (self);
+  schedule_pump (self);
 }
 
 static void
@@ -961,6 +1020,10 @@ ub_images_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   ub_page_clear_pool (&self->pool);
   g_clear_handle_id (&self->blocking_id, g_source_remove);
+  g_clear_handle_id (&self->pump_id, g_source_remove);
+  if (self->recheck_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->recheck_id);
+  self->recheck_id = 0;
 
   if (self->chooser != NULL)
     {
@@ -1028,6 +1091,7 @@ ub_images_page_init (UbImagesPage *self)
   self->in_flight = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
   self->cancellable = g_cancellable_new ();
   self->max_in_flight = MAX (g_get_num_processors (), 1);
+  self->cache_size = CACHE_MAX_THUMBNAILS;
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_tile), NULL);
@@ -1055,6 +1119,22 @@ GtkWidget *
 ub_images_page_new (void)
 {
   return g_object_new (UB_TYPE_IMAGES_PAGE, NULL);
+}
+
+/**
+ * ub_images_page_set_cache_size:
+ * @n_thumbnails: how many thumbnails the cache keeps at most (tiles on
+ *   screen are kept whatever this says)
+ */
+void
+ub_images_page_set_cache_size (UbImagesPage *self,
+                               guint         n_thumbnails)
+{
+  g_return_if_fail (UB_IS_IMAGES_PAGE (self));
+  g_return_if_fail (n_thumbnails > 0);
+
+  self->cache_size = n_thumbnails;
+  evict (self);
 }
 
 /**

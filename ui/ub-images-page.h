@@ -43,6 +43,8 @@ void               ub_images_page_generate_samples (UbImagesPage      *self,
                                                     const char        *folder,
                                                     guint              n_images,
                                                     guint              size);
+void               ub_images_page_set_cache_size   (UbImagesPage      *self,
+                                                    guint              n_thumbnails);
 GListModel        *ub_images_page_get_model        (UbImagesPage      *self);
 GtkScrolledWindow *ub_images_page_get_scroller     (UbImagesPage      *self);
 void               ub_images_page_get_stats        (UbImagesPage      *self,

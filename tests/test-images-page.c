@@ -1,0 +1,438 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <zlib.h>
+
+#include "ub-image-viewer.h"
+#include "ub-images-page.h"
+#include "ub-job.h"
+#include "ub-png-jobs.h"
+#include "ub-test-gtk.h"
+
+static char *gallery_root;
+
+static UbImagesPage *
+show_images_page (void)
+{
+  UbWindow *window = ub_test_gtk_get_window ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("images"));
+  return UB_IMAGES_PAGE (ub_window_get_page (window, "images"));
+}
+
+static void
+write_sample (const char *path,
+              guint       size,
+              guint64     seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) result = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
+                                                g_variant_new ("(suut)", path, size, size, seed),
+                                                NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+}
+
+/* @n copies of one sample of @size² pixels in a folder of their own. */
+static char *
+make_gallery (const char *name,
+              guint       n,
+              guint       size)
+{
+  char *dir = g_build_filename (gallery_root, name, NULL);
+  g_autofree char *first = g_build_filename (dir, "img-000.png", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  write_sample (first, size, 3);
+  g_file_get_contents (first, &contents, &length, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 1; i < n; i++)
+    {
+      g_autofree char *file = g_strdup_printf ("img-%03u.png", i);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+
+      g_file_set_contents (path, contents, length, &error);
+      g_assert_no_error (error);
+    }
+
+  return dir;
+}
+
+static guint
+count_state (UbImagesPage *page,
+             UbImageState  state)
+{
+  GListModel *model = ub_images_page_get_model (page);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
+
+      n += ub_image_item_get_state (item) == state;
+    }
+  return n;
+}
+
+typedef struct
+{
+  UbImagesPage *page;
+  guint         n_items;
+} Settle;
+
+/* The folder is listed and every tile on screen is decoded or failed,
+ * and nothing is decoding any more. */
+static gboolean
+gallery_settled (gpointer user_data)
+{
+  Settle *settle = user_data;
+  GListModel *model = ub_images_page_get_model (settle->page);
+  UbImagesPageStats stats;
+  guint n_visible = 0;
+
+  if (g_list_model_get_n_items (model) != settle->n_items)
+    return FALSE;
+
+  for (guint i = 0; i < settle->n_items; i++)
+    {
+      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
+      UbImageState state = ub_image_item_get_state (item);
+
+      if (!ub_images_page_is_visible_item (settle->page, item))
+        continue;
+      n_visible++;
+      if (state != UB_IMAGE_DONE && state != UB_IMAGE_ERROR)
+        return FALSE;
+    }
+
+  ub_images_page_get_stats (settle->page, &stats);
+  return n_visible > 0 && stats.n_in_flight == 0;
+}
+
+static void
+wait_settled (UbImagesPage *page,
+              guint         n_items)
+{
+  Settle settle = { page, n_items };
+
+  g_assert_true (ub_test_gtk_run_until (gallery_settled, &settle, 120000));
+}
+
+static void
+test_states_and_errors (void)
+{
+  UbImagesPage *page;
+  g_autofree char *dir = NULL;
+  g_autofree char *truncated = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *model;
+  gsize length;
+  /* A valid signature and IHDR claiming 100000 × 100000, CRC included. */
+  static const guint8 huge[] = {
+    0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+    0, 0, 0, 13, 'I', 'H', 'D', 'R',
+    0x00, 0x01, 0x86, 0xa0, 0x00, 0x01, 0x86, 0xa0, 8, 6, 0, 0, 0,
+    0x00, 0x00, 0x00, 0x00,
+  };
+  guint8 huge_png[sizeof huge];
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  dir = make_gallery ("states", 5, 300);
+
+  /* Broken files beside them: random bytes, a cut file, a hostile header. */
+  path = g_build_filename (dir, "broken.png", NULL);
+  g_file_set_contents (path, "this is not a PNG at all", -1, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&path, g_free);
+
+  path = g_build_filename (dir, "img-000.png", NULL);
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  truncated = g_build_filename (dir, "truncated.png", NULL);
+  g_file_set_contents (truncated, contents, length / 2, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&path, g_free);
+
+  memcpy (huge_png, huge, sizeof huge);
+  {
+    guint32 crc = (guint32) crc32 (0, huge_png + 12, 17);
+
+    huge_png[29] = crc >> 24;
+    huge_png[30] = crc >> 16;
+    huge_png[31] = crc >> 8;
+    huge_png[32] = crc;
+  }
+  path = g_build_filename (dir, "huge.png", NULL);
+  g_file_set_contents (path, (const char *) huge_png, sizeof huge_png, &error);
+  g_assert_no_error (error);
+
+  page = show_images_page ();
+  ub_images_page_open_folder (page, dir);
+  wait_settled (page, 8);
+
+  g_assert_cmpuint (count_state (page, UB_IMAGE_DONE), ==, 5);
+  g_assert_cmpuint (count_state (page, UB_IMAGE_ERROR), ==, 3);
+
+  model = ub_images_page_get_model (page);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
+      g_autofree char *status = ub_image_item_dup_status (item);
+
+      g_test_message ("%s: %s", ub_image_item_get_name (item), status);
+      if (ub_image_item_get_state (item) == UB_IMAGE_DONE)
+        {
+          GdkTexture *thumbnail = ub_image_item_get_thumbnail (item);
+          guint width, height;
+
+          g_assert_nonnull (thumbnail);
+          g_assert_cmpint (gdk_texture_get_width (thumbnail), ==, 256);
+          g_assert_cmpint (gdk_texture_get_height (thumbnail), ==, 256);
+          ub_image_item_get_size (item, &width, &height);
+          g_assert_cmpuint (width, ==, 300);
+          g_assert_cmpuint (height, ==, 300);
+        }
+      else
+        {
+          g_assert_nonnull (ub_image_item_get_error (item));
+          g_assert_true (g_str_has_prefix (status, "Error: "));
+          g_assert_null (ub_image_item_get_thumbnail (item));
+        }
+    }
+}
+
+static void
+on_item_state (UbImageItem *item,
+               GParamSpec  *pspec,
+               GPtrArray   *started)
+{
+  if (ub_image_item_get_state (item) == UB_IMAGE_DECODING && !g_ptr_array_find (started, item, NULL))
+    g_ptr_array_add (started, item);
+}
+
+static gboolean
+model_filled (gpointer user_data)
+{
+  return g_list_model_get_n_items (ub_images_page_get_model (user_data)) > 0;
+}
+
+static void
+test_visible_first (void)
+{
+  UbImagesPage *page;
+  g_autofree char *dir = NULL;
+  g_autoptr(GPtrArray) started = g_ptr_array_new ();
+  GListModel *model;
+  guint n_visible = 0;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  dir = make_gallery ("order", 60, 512);
+  page = show_images_page ();
+  ub_images_page_open_folder (page, dir);
+  g_assert_true (ub_test_gtk_run_until (model_filled, page, 10000));
+
+  model = ub_images_page_get_model (page);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
+
+      g_signal_connect (item, "notify::state", G_CALLBACK (on_item_state), started);
+    }
+
+  wait_settled (page, 60);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
+
+      n_visible += ub_images_page_is_visible_item (page, item);
+      g_signal_handlers_disconnect_by_data (item, started);
+    }
+
+  g_test_message ("%u tiles on screen, %u decodes started", n_visible, started->len);
+  g_assert_cmpuint (n_visible, >, 0);
+  g_assert_cmpuint (n_visible, <, 60);
+  g_assert_cmpuint (started->len, >=, n_visible);
+
+  /* The first decodes were all for tiles on screen. */
+  for (guint i = 0; i < n_visible; i++)
+    g_assert_true (ub_images_page_is_visible_item (page, started->pdata[i]));
+}
+
+static gboolean
+decoding (gpointer user_data)
+{
+  UbImagesPageStats stats;
+
+  ub_images_page_get_stats (user_data, &stats);
+  return stats.n_in_flight > 0;
+}
+
+static void
+scroll_to_end (UbImagesPage *page)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (ub_images_page_get_scroller (page));
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                        gtk_adjustment_get_page_size (adjustment));
+  /* Tiles move at the next layout. */
+  ub_test_gtk_wait_painted (GTK_WIDGET (page), 2);
+}
+
+static void
+scroll_to_top (UbImagesPage *page)
+{
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (ub_images_page_get_scroller (page)), 0);
+  ub_test_gtk_wait_painted (GTK_WIDGET (page), 2);
+}
+
+static void
+test_scroll_cancels_and_cache_evicts (void)
+{
+  UbImagesPage *page;
+  g_autofree char *dir = NULL;
+  UbImagesPageStats stats;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  dir = make_gallery ("scroll", 60, 1024);
+  page = show_images_page ();
+  ub_images_page_set_cache_size (page, 12);
+  ub_images_page_open_folder (page, dir);
+  g_assert_true (ub_test_gtk_run_until (decoding, page, 30000));
+
+  /* Far away while the top row decodes: those decodes are abandoned. */
+  scroll_to_end (page);
+  wait_settled (page, 60);
+
+  ub_images_page_get_stats (page, &stats);
+  g_test_message ("decoded %u, cancelled %u, evicted %u, cached %u, bound %u",
+                  stats.n_decoded, stats.n_cancelled, stats.n_evicted, stats.n_cached,
+                  stats.n_visible);
+  g_assert_cmpuint (stats.n_cancelled, >, 0);
+
+  /* Back to the top: those come back into view and are decoded again
+   * once the cache has made room for them. */
+  scroll_to_top (page);
+  wait_settled (page, 60);
+  scroll_to_end (page);
+  wait_settled (page, 60);
+
+  ub_images_page_get_stats (page, &stats);
+  g_test_message ("decoded %u, cancelled %u, evicted %u, cached %u",
+                  stats.n_decoded, stats.n_cancelled, stats.n_evicted, stats.n_cached);
+  g_assert_cmpuint (stats.n_evicted, >, 0);
+  g_assert_cmpuint (stats.n_cached, <=, MAX (12, stats.n_visible));
+  ub_images_page_set_cache_size (page, 240);
+}
+
+static gboolean
+viewer_settled (gpointer user_data)
+{
+  UbImageViewer *viewer = user_data;
+
+  return ub_image_viewer_is_loaded (viewer) || ub_image_viewer_get_error (viewer) != NULL;
+}
+
+static void
+test_viewer (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *broken = NULL;
+  GtkWidget *viewer;
+  double zoom;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  dir = make_gallery ("viewer", 1, 640);
+  path = g_build_filename (dir, "img-000.png", NULL);
+
+  viewer = ub_image_viewer_new (path, FALSE);
+  gtk_window_present (GTK_WINDOW (viewer));
+  g_assert_true (ub_test_gtk_run_until (viewer_settled, viewer, 30000));
+  g_assert_null (ub_image_viewer_get_error (UB_IMAGE_VIEWER (viewer)));
+  ub_test_gtk_wait_painted (viewer, 2);
+
+  zoom = ub_image_viewer_get_zoom (UB_IMAGE_VIEWER (viewer));
+  gtk_widget_activate_action (viewer, "viewer.zoom-in", NULL);
+  g_assert_cmpfloat (ub_image_viewer_get_zoom (UB_IMAGE_VIEWER (viewer)), >, zoom);
+  gtk_widget_activate_action (viewer, "viewer.zoom-original", NULL);
+  g_assert_cmpfloat (ub_image_viewer_get_zoom (UB_IMAGE_VIEWER (viewer)), ==, 1.0);
+  gtk_window_destroy (GTK_WINDOW (viewer));
+
+  broken = g_build_filename (dir, "broken.png", NULL);
+  g_file_set_contents (broken, "\x89PNG\r\n\x1a\nnot really", -1, NULL);
+  viewer = ub_image_viewer_new (broken, FALSE);
+  gtk_window_present (GTK_WINDOW (viewer));
+  g_assert_true (ub_test_gtk_run_until (viewer_settled, viewer, 30000));
+  g_test_message ("broken: %s", ub_image_viewer_get_error (UB_IMAGE_VIEWER (viewer)));
+  g_assert_nonnull (ub_image_viewer_get_error (UB_IMAGE_VIEWER (viewer)));
+  gtk_window_destroy (GTK_WINDOW (viewer));
+}
+
+static void
+test_blocking_mode (void)
+{
+  UbImagesPage *page;
+  g_autofree char *dir = NULL;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  dir = make_gallery ("blocking", 8, 300);
+  page = show_images_page ();
+  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
+                                      g_variant_new_boolean (TRUE));
+  ub_images_page_open_folder (page, dir);
+  wait_settled (page, 8);
+  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
+                                      g_variant_new_boolean (FALSE));
+
+  g_assert_cmpuint (count_state (page, UB_IMAGE_DONE), ==, 8);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  ub_test_gtk_init (&argc, &argv);
+  ub_jobs_init ();
+  gallery_root = g_dir_make_tmp ("unblock-gallery-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_summary ("The Images page: tile states, visible-first decoding, cancel on scroll, "
+                  "the thumbnail cache, the viewer, blocking mode");
+
+  g_test_add_func ("/images-page/states-and-errors", test_states_and_errors);
+  g_test_add_func ("/images-page/visible-first", test_visible_first);
+  g_test_add_func ("/images-page/scroll-cancels-and-cache-evicts", test_scroll_cancels_and_cache_evicts);
+  g_test_add_func ("/images-page/viewer", test_viewer);
+  g_test_add_func ("/images-page/blocking-mode", test_blocking_mode);
+
+  status = g_test_run ();
+
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", gallery_root);
+
+    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+  }
+  g_free (gallery_root);
+  return status;
+}
