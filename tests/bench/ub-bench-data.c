@@ -40,12 +40,36 @@ extern char **environ;
 typedef struct
 {
   const char *name;
-  double     *ours;      /* seconds per round */
+  double     *ours;       /* wall seconds per round */
   double     *anchor;
-  double     *ratios;    /* anchor time / our time: > 1 means faster */
-  guint64     bytes;     /* input bytes of one run */
+  double     *ratios;     /* anchor time / our time: > 1 means faster */
+  double     *cpu_ratios; /* the same in CPU time (user + system) */
+  guint64     bytes;      /* input bytes of one run */
   gboolean    have_anchor;
 } Case;
+
+/* What one run took: wall time, and CPU time (user + system). */
+typedef struct
+{
+  double wall;
+  double cpu;
+} Cost;
+
+static double
+rusage_seconds (const struct rusage *usage)
+{
+  return usage->ru_utime.tv_sec + usage->ru_utime.tv_usec / 1e6 +
+         usage->ru_stime.tv_sec + usage->ru_stime.tv_usec / 1e6;
+}
+
+static double
+self_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return rusage_seconds (&usage);
+}
 
 static guint64
 env_mib (const char *name,
@@ -94,12 +118,11 @@ make_input (const char *path,
 }
 
 /* Runs argv with stdout to @out_path (or /dev/null); returns its exit
- * status, fills *@seconds and, if asked, the child's peak RSS in KiB. */
+ * status and fills in what it cost. */
 static int
 spawn_wait (const char * const *argv,
             const char         *out_path,
-            double             *seconds,
-            gsize              *peak_rss_kib)
+            Cost               *cost)
 {
   posix_spawn_file_actions_t actions;
   struct rusage usage;
@@ -120,16 +143,17 @@ spawn_wait (const char * const *argv,
     }
   while (wait4 (pid, &status, 0, &usage) < 0 && errno == EINTR)
     ;
-  if (seconds != NULL)
-    *seconds = ub_bench_now () - start;
-  if (peak_rss_kib != NULL)
-    *peak_rss_kib = (gsize) usage.ru_maxrss;
+  if (cost != NULL)
+    {
+      cost->wall = ub_bench_now () - start;
+      cost->cpu = rusage_seconds (&usage);
+    }
   posix_spawn_file_actions_destroy (&actions);
 
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
-static double
+static Cost
 run_job (UbDataMode  mode,
          const char *in_path,
          const char *out_path,
@@ -137,19 +161,21 @@ run_job (UbDataMode  mode,
 {
   g_autoptr(UbDataJob) job = ub_data_job_new (mode);
   g_autoptr(GError) error = NULL;
+  double cpu_start = self_cpu_seconds ();
   double start = ub_bench_now ();
-  double elapsed;
+  Cost cost;
 
   ub_data_job_set_input_file (job, in_path);
   if (out_path != NULL)
     ub_data_job_set_output_file (job, out_path);
   if (!ub_data_job_run (job, NULL, &error))
     g_error ("data job failed: %s", error->message);
-  elapsed = ub_bench_now () - start;
+  cost.wall = ub_bench_now () - start;
+  cost.cpu = self_cpu_seconds () - cpu_start;
 
   if (hex != NULL)
     g_strlcpy (hex, ub_data_job_get_sha256_hex (job), UB_SHA256_HEX_SIZE);
-  return elapsed;
+  return cost;
 }
 
 /* Compares two files a block at a time (they may be bigger than RAM). */
@@ -191,27 +217,40 @@ file_size (const char *path)
 }
 
 static void
+record (Case  *c,
+        guint  round,
+        Cost   ours,
+        Cost   anchor)
+{
+  c->ours[round] = ours.wall;
+  c->anchor[round] = anchor.wall;
+  c->ratios[round] = anchor.wall / ours.wall;
+  c->cpu_ratios[round] = anchor.cpu / ours.cpu;
+}
+
+static void
 print_case (Case  *c,
             guint  rounds)
 {
   double ours = ub_bench_median (c->ours, rounds);
+  double anchor, med, lo, hi, cpu;
+  char range[32];
 
   if (!c->have_anchor)
     {
-      printf ("%-22s %10.0f %12s %12s\n", c->name, c->bytes / ours / 1e6, "n/a", "n/a");
+      printf ("%-20s %9.0f %10s %9s %15s %9s\n", c->name, c->bytes / ours / 1e6,
+              "n/a", "n/a", "", "n/a");
       return;
     }
 
-  {
-    double anchor = ub_bench_median (c->anchor, rounds);
-    double lo, hi, med;
-
-    med = ub_bench_median (c->ratios, rounds);   /* sorts ratios */
-    lo = c->ratios[0];
-    hi = c->ratios[rounds - 1];
-    printf ("%-22s %10.0f %12.0f %9.2f×   [%.2f–%.2f]\n", c->name,
-            c->bytes / ours / 1e6, c->bytes / anchor / 1e6, med, lo, hi);
-  }
+  anchor = ub_bench_median (c->anchor, rounds);
+  med = ub_bench_median (c->ratios, rounds);   /* sorts the ratios */
+  lo = c->ratios[0];
+  hi = c->ratios[rounds - 1];
+  cpu = ub_bench_median (c->cpu_ratios, rounds);
+  g_snprintf (range, sizeof range, "[%.2f–%.2f]", lo, hi);
+  printf ("%-20s %9.0f %10.0f %8.2f× %15s %8.2f×\n", c->name,
+          c->bytes / ours / 1e6, c->bytes / anchor / 1e6, med, range, cpu);
 }
 
 static gsize
@@ -259,7 +298,7 @@ child_peak_rss (const char *self,
   const char *argv[] = { self, "data", "--child", mode, in, out, NULL };
   gsize kib;
 
-  if (spawn_wait (argv, report, NULL, NULL) != 0 ||
+  if (spawn_wait (argv, report, NULL) != 0 ||
       !g_file_get_contents (report, &text, NULL, NULL))
     g_error ("the %s child failed", mode);
   kib = (gsize) g_ascii_strtoull (text, NULL, 10);
@@ -354,6 +393,7 @@ ub_bench_data (int    argc,
       cases[i].ours = g_new0 (double, rounds);
       cases[i].anchor = g_new0 (double, rounds);
       cases[i].ratios = g_new0 (double, rounds);
+      cases[i].cpu_ratios = g_new0 (double, rounds);
     }
   cases[0].bytes = mib << 20;
   cases[0].have_anchor = cases[1].have_anchor = base64 != NULL;
@@ -363,7 +403,7 @@ ub_bench_data (int    argc,
   /* Round 0 is the warm-up, and checks both sides agree. */
   for (guint r = 0; r <= rounds; r++)
     {
-      double t_ours, t_anchor = 0;
+      Cost t_ours, t_anchor = { 0, 0 };
 
       /* Encode */
       g_unlink (ub_b64);
@@ -373,18 +413,14 @@ ub_bench_data (int    argc,
         {
           const char *a[] = { base64, in, NULL };
 
-          if (spawn_wait (a, cu_b64, &t_anchor, NULL) != 0)
+          if (spawn_wait (a, cu_b64, &t_anchor) != 0)
             g_error ("base64 failed");
         }
       if (r == 0 && base64 != NULL && !same_contents (ub_b64, cu_b64))
         g_error ("the encodings differ");
       cases[1].bytes = file_size (ub_b64);
       if (r > 0)
-        {
-          cases[0].ours[r - 1] = t_ours;
-          cases[0].anchor[r - 1] = t_anchor;
-          cases[0].ratios[r - 1] = t_anchor / t_ours;
-        }
+        record (&cases[0], r - 1, t_ours, t_anchor);
 
       /* Decode (both read the same text) */
       g_unlink (ub_dec);
@@ -394,17 +430,13 @@ ub_bench_data (int    argc,
         {
           const char *a[] = { base64, "-d", ub_b64, NULL };
 
-          if (spawn_wait (a, cu_dec, &t_anchor, NULL) != 0)
+          if (spawn_wait (a, cu_dec, &t_anchor) != 0)
             g_error ("base64 -d failed");
         }
       if (r == 0 && !same_contents (ub_dec, in))
         g_error ("decoding did not give the input back");
       if (r > 0)
-        {
-          cases[1].ours[r - 1] = t_ours;
-          cases[1].anchor[r - 1] = t_anchor;
-          cases[1].ratios[r - 1] = t_anchor / t_ours;
-        }
+        record (&cases[1], r - 1, t_ours, t_anchor);
       g_unlink (ub_dec);
       g_unlink (cu_dec);
       g_unlink (cu_b64);
@@ -421,7 +453,7 @@ ub_bench_data (int    argc,
             {
               const char *a[] = { sha256sum, in, NULL };
 
-              if (spawn_wait (a, cu_sum, &t_anchor, NULL) != 0)
+              if (spawn_wait (a, cu_sum, &t_anchor) != 0)
                 g_error ("sha256sum failed");
               if (r == 0)
                 {
@@ -433,19 +465,17 @@ ub_bench_data (int    argc,
                 }
             }
           if (r > 0)
-            {
-              c->ours[r - 1] = t_ours;
-              c->anchor[r - 1] = t_anchor;
-              c->ratios[r - 1] = t_anchor / t_ours;
-            }
+            record (c, r - 1, t_ours, t_anchor);
         }
     }
 
-  printf ("\n%-22s %10s %12s %10s   %s\n", "case (MB/s of input)", "unblock",
-          "coreutils", "ratio", "[min–max of per-round ratios]");
+  printf ("\n%-20s %9s %10s %9s %15s %9s\n", "MB/s of input", "unblock",
+          "coreutils", "ratio", "[min–max]", "CPU ratio");
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     print_case (&cases[i], rounds);
-  printf ("ratio = coreutils time / unblock time, median of rounds; > 1 means unblock is faster\n");
+  printf ("ratio = coreutils wall time / unblock wall time, median of per-round ratios (> 1: unblock\n"
+          "is faster); CPU ratio = the same in user + system CPU time, which preemption on a\n"
+          "shared machine does not inflate\n");
   printf ("targets: base64 encode and decode ≥ 1.0×, sha256 ≥ 0.9×\n");
   fflush (stdout);
 
@@ -470,6 +500,7 @@ ub_bench_data (int    argc,
       g_free (cases[i].ours);
       g_free (cases[i].anchor);
       g_free (cases[i].ratios);
+      g_free (cases[i].cpu_ratios);
     }
   g_rmdir (dir);
   return 0;
