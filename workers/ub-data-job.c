@@ -616,14 +616,18 @@ open_output_file (UbDataJob  *job,
     {
       fd = g_open (job->resume_partial, O_WRONLY | O_CLOEXEC, 0);
       if (fd < 0)
-        return set_errno_error (error, errno, job->resume_partial, "cannot open"), -1;
+        {
+          set_errno_error (error, errno, job->resume_partial, "cannot open");
+          return -1;
+        }
       if (ftruncate (fd, (off_t) job->resume_point.output_offset) != 0 ||
           lseek (fd, 0, SEEK_END) < 0)
         {
           int errsv = errno;
 
           close (fd);
-          return set_errno_error (error, errsv, job->resume_partial, "cannot resume"), -1;
+          set_errno_error (error, errsv, job->resume_partial, "cannot resume");
+          return -1;
         }
       job->partial_path = g_strdup (job->resume_partial);
       return fd;
@@ -641,7 +645,8 @@ open_output_file (UbDataJob  *job,
       {
         g_autofree char *what = g_strdup_printf ("cannot create a file in “%s”", dir);
 
-        return set_errno_error (error, errno, job->out_name, what), -1;
+        set_errno_error (error, errno, job->out_name, what);
+        return -1;
       }
     job->partial_path = g_steal_pointer (&tmpl);
   }
@@ -717,14 +722,17 @@ ub_data_job_run (UbDataJob     *job,
   out_buf = out_size ? g_malloc (out_size) : NULL;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
+    goto out;
 
   /* Input */
   if (job->in_kind == ENDPOINT_FILE)
     {
       in_fd = g_open (job->in_path, O_RDONLY | O_CLOEXEC, 0);
       if (in_fd < 0)
-        return set_errno_error (error, errno, job->in_name, "cannot open");
+        {
+          set_errno_error (error, errno, job->in_name, "cannot open");
+          goto out;
+        }
       close_in = TRUE;
     }
   else if (job->in_kind == ENDPOINT_FD)
@@ -848,6 +856,8 @@ ub_data_job_run (UbDataJob     *job,
   ok = TRUE;
 
 out:
+  /* A checkpoint serves one run. */
+  job->resume = FALSE;
   if (close_in)
     close (in_fd);
   if (job->out_kind == ENDPOINT_FILE && out_fd >= 0)
