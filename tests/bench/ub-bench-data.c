@@ -15,6 +15,7 @@
 
 #include "ub-bench.h"
 #include "ub-bench-commands.h"
+#include "ub-base64.h"
 #include "ub-data-job.h"
 #include "ub-sha256.h"
 
@@ -378,9 +379,9 @@ ub_bench_data (int    argc,
   cu_sum = g_build_filename (dir, "cu.sum", NULL);
 
   ub_bench_header ("data: base64 and SHA-256, file to file");
-  printf ("input %" G_GUINT64_FORMAT " MiB in %s, %u rounds after a warm-up; "
-          "SHA-256 implementation: %s\n",
-          mib, dir, rounds, ub_sha256_get_implementation ());
+  printf ("input %" G_GUINT64_FORMAT " MiB in %s, %u rounds after a warm-up\n"
+          "implementations: base64 %s, SHA-256 %s\n",
+          mib, dir, rounds, ub_base64_get_implementation (), ub_sha256_get_implementation ());
   printf ("unblock: UbDataJob in this process; coreutils: %s, %s as subprocesses\n",
           base64 ? base64 : "(base64 missing)", sha256sum ? sha256sum : "(sha256sum missing)");
   fflush (stdout);
