@@ -354,11 +354,16 @@ ub_bench_data (int    argc,
   g_autofree char *sha256sum = g_find_program_in_path ("sha256sum");
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   char our_hex[UB_SHA256_HEX_SIZE];
-  Case cases[4] = {
-    { .name = "base64 encode" },
-    { .name = "base64 decode" },
-    { .name = "sha256" },
-    { .name = "sha256 (portable C)" },
+  /* The scalar/portable rows are compared with the coreutils run of the
+   * same round as the row above them. */
+  enum { ENCODE, ENCODE_SCALAR, DECODE, DECODE_SCALAR, SHA, SHA_PORTABLE, N_CASES };
+  Case cases[N_CASES] = {
+    [ENCODE] = { .name = "base64 encode" },
+    [ENCODE_SCALAR] = { .name = "  (scalar code)" },
+    [DECODE] = { .name = "base64 decode" },
+    [DECODE_SCALAR] = { .name = "  (scalar code)" },
+    [SHA] = { .name = "sha256" },
+    [SHA_PORTABLE] = { .name = "  (portable C)" },
   };
 
   if (argc > 1 && strcmp (argv[1], "--child") == 0)
@@ -396,10 +401,11 @@ ub_bench_data (int    argc,
       cases[i].ratios = g_new0 (double, rounds);
       cases[i].cpu_ratios = g_new0 (double, rounds);
     }
-  cases[0].bytes = mib << 20;
-  cases[0].have_anchor = cases[1].have_anchor = base64 != NULL;
-  cases[2].bytes = cases[3].bytes = mib << 20;
-  cases[2].have_anchor = cases[3].have_anchor = sha256sum != NULL;
+  cases[ENCODE].bytes = cases[ENCODE_SCALAR].bytes = mib << 20;
+  cases[SHA].bytes = cases[SHA_PORTABLE].bytes = mib << 20;
+  for (guint i = ENCODE; i <= DECODE_SCALAR; i++)
+    cases[i].have_anchor = base64 != NULL;
+  cases[SHA].have_anchor = cases[SHA_PORTABLE].have_anchor = sha256sum != NULL;
 
   /* Round 0 is the warm-up, and checks both sides agree. */
   for (guint r = 0; r <= rounds; r++)
@@ -419,9 +425,18 @@ ub_bench_data (int    argc,
         }
       if (r == 0 && base64 != NULL && !same_contents (ub_b64, cu_b64))
         g_error ("the encodings differ");
-      cases[1].bytes = file_size (ub_b64);
+      cases[DECODE].bytes = cases[DECODE_SCALAR].bytes = file_size (ub_b64);
       if (r > 0)
-        record (&cases[0], r - 1, t_ours, t_anchor);
+        record (&cases[ENCODE], r - 1, t_ours, t_anchor);
+
+      g_unlink (ub_b64);
+      ub_base64_set_portable_only (TRUE);
+      t_ours = run_job (UB_DATA_MODE_BASE64_ENCODE, in, ub_b64, NULL);
+      ub_base64_set_portable_only (FALSE);
+      if (r == 0 && base64 != NULL && !same_contents (ub_b64, cu_b64))
+        g_error ("the scalar encoding differs");
+      if (r > 0)
+        record (&cases[ENCODE_SCALAR], r - 1, t_ours, t_anchor);
 
       /* Decode (both read the same text) */
       g_unlink (ub_dec);
@@ -437,7 +452,16 @@ ub_bench_data (int    argc,
       if (r == 0 && !same_contents (ub_dec, in))
         g_error ("decoding did not give the input back");
       if (r > 0)
-        record (&cases[1], r - 1, t_ours, t_anchor);
+        record (&cases[DECODE], r - 1, t_ours, t_anchor);
+
+      g_unlink (ub_dec);
+      ub_base64_set_portable_only (TRUE);
+      t_ours = run_job (UB_DATA_MODE_BASE64_DECODE, ub_b64, ub_dec, NULL);
+      ub_base64_set_portable_only (FALSE);
+      if (r == 0 && !same_contents (ub_dec, in))
+        g_error ("scalar decoding did not give the input back");
+      if (r > 0)
+        record (&cases[DECODE_SCALAR], r - 1, t_ours, t_anchor);
       g_unlink (ub_dec);
       g_unlink (cu_dec);
       g_unlink (cu_b64);
@@ -445,7 +469,7 @@ ub_bench_data (int    argc,
       /* Hash, with the implementation this CPU picks and the portable one. */
       for (guint portable = 0; portable <= 1; portable++)
         {
-          Case *c = &cases[2 + portable];
+          Case *c = &cases[portable ? SHA_PORTABLE : SHA];
 
           ub_sha256_set_portable_only (portable);
           t_ours = run_job (UB_DATA_MODE_SHA256, in, NULL, our_hex);
