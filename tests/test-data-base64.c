@@ -478,23 +478,124 @@ test_decoder_resume (void)
     }
 }
 
+static void
+test_simd_matches_scalar (void)
+{
+  g_autofree guint8 *data = make_data (1100, 7);
+
+  g_test_summary ("The vector path encodes every length exactly as the scalar path, and "
+                  "decodes every byte value in every position of a block as it does");
+
+  if (g_strcmp0 (ub_base64_get_implementation (), "scalar") == 0)
+    {
+      g_test_skip ("this CPU has no vector path");
+      return;
+    }
+
+  for (gsize len = 0; len <= 1100; len++)
+    for (guint wrap = 0; wrap <= 76; wrap += 76)
+      {
+        g_autofree char *fast = NULL;
+        g_autofree char *slow = NULL;
+        gsize n_fast, n_slow;
+
+        fast = ub_base64_encode (data, len, wrap, &n_fast);
+        ub_base64_set_portable_only (TRUE);
+        slow = ub_base64_encode (data, len, wrap, &n_slow);
+        ub_base64_set_portable_only (FALSE);
+        g_assert_cmpmem (fast, n_fast, slow, n_slow);
+      }
+
+  /* 96 valid characters (three vector blocks); one byte replaced. */
+  for (guint c = 0; c < 256; c++)
+    for (gsize pos = 0; pos < 96; pos += 5)
+      {
+        g_autofree char *text = NULL;
+        g_autoptr(GBytes) fast = NULL;
+        g_autoptr(GBytes) slow = NULL;
+        g_autoptr(GError) fast_error = NULL;
+        g_autoptr(GError) slow_error = NULL;
+        gsize n;
+
+        text = ub_base64_encode (data, 72, 0, &n);
+        g_assert_cmpuint (n, ==, 96);
+        text[pos] = (char) c;
+
+        fast = ub_base64_decode (text, n, &fast_error);
+        ub_base64_set_portable_only (TRUE);
+        slow = ub_base64_decode (text, n, &slow_error);
+        ub_base64_set_portable_only (FALSE);
+
+        if (slow == NULL)
+          {
+            g_assert_null (fast);
+            g_assert_nonnull (fast_error);
+            g_assert_cmpstr (fast_error->message, ==, slow_error->message);
+          }
+        else
+          {
+            g_assert_no_error (fast_error);
+            g_assert_cmpmem (g_bytes_get_data (fast, NULL), g_bytes_get_size (fast),
+                             g_bytes_get_data (slow, NULL), g_bytes_get_size (slow));
+          }
+      }
+}
+
+typedef struct
+{
+  const char *name;
+  GTestFunc   func;
+} TestCase;
+
+static const TestCase test_cases[] = {
+  { "rfc4648-vectors", test_rfc4648_vectors },
+  { "wrap/coreutils-layout", test_wrap_layout },
+  { "round-trip/every-length-0-1024", test_round_trip_every_length },
+  { "round-trip/pieces", test_round_trip_pieces },
+  { "decode/wrapped-crlf", test_decode_wrapped_crlf },
+  { "decode/accepts", test_decode_accepts },
+  { "decode/invalid-character", test_decode_invalid_characters },
+  { "decode/bad-padding", test_decode_bad_padding },
+  { "decode/truncated", test_decode_truncated },
+  { "resume/encoder", test_encoder_resume },
+  { "resume/decoder", test_decoder_resume },
+};
+
+/* Every case runs on the path this CPU picks and on the scalar path. */
+static void
+run_native (gconstpointer data)
+{
+  const TestCase *test = data;
+
+  g_test_message ("implementation: %s", ub_base64_get_implementation ());
+  test->func ();
+}
+
+static void
+run_scalar (gconstpointer data)
+{
+  const TestCase *test = data;
+
+  ub_base64_set_portable_only (TRUE);
+  test->func ();
+  ub_base64_set_portable_only (FALSE);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  g_test_add_func ("/data/base64/rfc4648-vectors", test_rfc4648_vectors);
-  g_test_add_func ("/data/base64/wrap/coreutils-layout", test_wrap_layout);
-  g_test_add_func ("/data/base64/round-trip/every-length-0-1024", test_round_trip_every_length);
-  g_test_add_func ("/data/base64/round-trip/pieces", test_round_trip_pieces);
-  g_test_add_func ("/data/base64/decode/wrapped-crlf", test_decode_wrapped_crlf);
-  g_test_add_func ("/data/base64/decode/accepts", test_decode_accepts);
-  g_test_add_func ("/data/base64/decode/invalid-character", test_decode_invalid_characters);
-  g_test_add_func ("/data/base64/decode/bad-padding", test_decode_bad_padding);
-  g_test_add_func ("/data/base64/decode/truncated", test_decode_truncated);
-  g_test_add_func ("/data/base64/resume/encoder", test_encoder_resume);
-  g_test_add_func ("/data/base64/resume/decoder", test_decoder_resume);
+  for (guint i = 0; i < G_N_ELEMENTS (test_cases); i++)
+    {
+      g_autofree char *native = g_strconcat ("/data/base64/native/", test_cases[i].name, NULL);
+      g_autofree char *scalar = g_strconcat ("/data/base64/scalar/", test_cases[i].name, NULL);
+
+      g_test_add_data_func (native, &test_cases[i], run_native);
+      g_test_add_data_func (scalar, &test_cases[i], run_scalar);
+    }
+  g_test_add_func ("/data/base64/native/matches-scalar", test_simd_matches_scalar);
 
   return g_test_run ();
 }

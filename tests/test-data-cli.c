@@ -173,7 +173,8 @@ make_data (gsize len)
 static void
 test_encode_like_coreutils (void)
 {
-  static const gsize sizes[] = { 0, 1, 2, 57, 58, 114, 100000 };
+  /* Empty, one byte, exactly one line, a line and a bit, many lines. */
+  static const gsize sizes[] = { 0, 1, 57, 58, 100000 };
   g_autofree char *base64 = g_find_program_in_path ("base64");
   g_autofree char *in = path_in_work ("in.bin");
   g_autofree char *out = path_in_work ("out.b64");
@@ -227,6 +228,9 @@ test_encode_like_coreutils (void)
               assert_bytes_equal (got, expected_bytes);
             }
 
+          /* Decoding is the library's, tested at length elsewhere: once a size. */
+          if (wraps[w] != NULL)
+            continue;
           run (&dec, NULL, cli_path, "base64", "decode", out, back, NULL);
           g_assert_cmpstr (dec.err, ==, "");
           g_assert_cmpint (dec.status, ==, 0);

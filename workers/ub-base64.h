@@ -101,4 +101,7 @@ GBytes   *ub_base64_decode               (const char            *text,
                                           gsize                  len,
                                           GError               **error);
 
+const char *ub_base64_get_implementation (void);
+void        ub_base64_set_portable_only  (gboolean               portable_only);
+
 G_END_DECLS

@@ -44,7 +44,8 @@ struct _UbDataJob
   char               *out_path;       /* (owned) for ENDPOINT_FILE */
   char               *out_name;       /* (owned) the name errors use */
   int                 out_fd;         /* for ENDPOINT_FD (not owned) */
-  GByteArray         *out_memory;     /* (owned) for ENDPOINT_NONE */
+  GString            *out_memory;     /* (owned) for ENDPOINT_NONE; a GString
+                                       * because its length is a gsize */
 
   /* Resuming */
   gboolean            resume;
@@ -128,7 +129,8 @@ ub_data_job_free (UbDataJob *job)
 
   clear_input (job);
   clear_output (job);
-  g_clear_pointer (&job->out_memory, g_byte_array_unref);
+  if (job->out_memory != NULL)
+    g_string_free (g_steal_pointer (&job->out_memory), TRUE);
   g_clear_pointer (&job->resume_partial, g_free);
   g_clear_pointer (&job->partial_path, g_free);
   g_clear_pointer (&job->head, g_free);
@@ -467,7 +469,7 @@ emit (UbDataJob    *job,
     return TRUE;
 
   if (job->out_kind == ENDPOINT_NONE)
-    g_byte_array_append (job->out_memory, data, len);
+    g_string_append_len (job->out_memory, (const char *) data, (gssize) len);
   else if (!write_all (out_fd, data, len))
     return set_errno_error (error, errno, job->out_name, "write failed");
 
@@ -585,9 +587,10 @@ reset_state (UbDataJob *job)
   job->have_digest = FALSE;
   job->digest_hex[0] = '\0';
 
-  g_clear_pointer (&job->out_memory, g_byte_array_unref);
+  if (job->out_memory != NULL)
+    g_string_free (g_steal_pointer (&job->out_memory), TRUE);
   if (job->out_kind == ENDPOINT_NONE && job->mode != UB_DATA_MODE_SHA256)
-    job->out_memory = g_byte_array_new ();
+    job->out_memory = g_string_new (NULL);
 
   g_clear_pointer (&job->head, g_free);
   g_clear_pointer (&job->tail, g_free);
@@ -613,14 +616,18 @@ open_output_file (UbDataJob  *job,
     {
       fd = g_open (job->resume_partial, O_WRONLY | O_CLOEXEC, 0);
       if (fd < 0)
-        return set_errno_error (error, errno, job->resume_partial, "cannot open"), -1;
+        {
+          set_errno_error (error, errno, job->resume_partial, "cannot open");
+          return -1;
+        }
       if (ftruncate (fd, (off_t) job->resume_point.output_offset) != 0 ||
           lseek (fd, 0, SEEK_END) < 0)
         {
           int errsv = errno;
 
           close (fd);
-          return set_errno_error (error, errsv, job->resume_partial, "cannot resume"), -1;
+          set_errno_error (error, errsv, job->resume_partial, "cannot resume");
+          return -1;
         }
       job->partial_path = g_strdup (job->resume_partial);
       return fd;
@@ -638,7 +645,8 @@ open_output_file (UbDataJob  *job,
       {
         g_autofree char *what = g_strdup_printf ("cannot create a file in “%s”", dir);
 
-        return set_errno_error (error, errno, job->out_name, what), -1;
+        set_errno_error (error, errno, job->out_name, what);
+        return -1;
       }
     job->partial_path = g_steal_pointer (&tmpl);
   }
@@ -714,14 +722,17 @@ ub_data_job_run (UbDataJob     *job,
   out_buf = out_size ? g_malloc (out_size) : NULL;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
+    goto out;
 
   /* Input */
   if (job->in_kind == ENDPOINT_FILE)
     {
       in_fd = g_open (job->in_path, O_RDONLY | O_CLOEXEC, 0);
       if (in_fd < 0)
-        return set_errno_error (error, errno, job->in_name, "cannot open");
+        {
+          set_errno_error (error, errno, job->in_name, "cannot open");
+          goto out;
+        }
       close_in = TRUE;
     }
   else if (job->in_kind == ENDPOINT_FD)
@@ -845,6 +856,8 @@ ub_data_job_run (UbDataJob     *job,
   ok = TRUE;
 
 out:
+  /* A checkpoint serves one run. */
+  job->resume = FALSE;
   if (close_in)
     close (in_fd);
   if (job->out_kind == ENDPOINT_FILE && out_fd >= 0)
@@ -870,7 +883,7 @@ ub_data_job_steal_output (UbDataJob *job)
 
   if (job->out_memory == NULL)
     return NULL;
-  return g_byte_array_free_to_bytes (g_steal_pointer (&job->out_memory));
+  return g_string_free_to_bytes (g_steal_pointer (&job->out_memory));
 }
 
 /**

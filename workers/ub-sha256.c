@@ -41,6 +41,40 @@ rotr (guint32 x,
   return (x >> n) | (x << (32 - n));
 }
 
+#define BSIG0(x) (rotr ((x), 2) ^ rotr ((x), 13) ^ rotr ((x), 22))
+#define BSIG1(x) (rotr ((x), 6) ^ rotr ((x), 11) ^ rotr ((x), 25))
+#define SSIG0(x) (rotr ((x), 7) ^ rotr ((x), 18) ^ ((x) >> 3))
+#define SSIG1(x) (rotr ((x), 17) ^ rotr ((x), 19) ^ ((x) >> 10))
+#define CH(x, y, z) ((z) ^ ((x) & ((y) ^ (z))))
+#define MAJ(x, y, z) (((x) & (y)) | ((z) & ((x) | (y))))
+
+/* Message word i of the block: the first 16 as loaded, then the schedule,
+ * computed in place in a ring of 16. */
+#define W_LOAD(i) (w[(i)])
+#define W_NEXT(i) (w[(i) & 15] += SSIG1 (w[((i) - 2) & 15]) + w[((i) - 7) & 15] + \
+                                   SSIG0 (w[((i) - 15) & 15]))
+
+/* One round, with the variables renamed instead of moved: after eight
+ * rounds every name is back in its place. */
+#define ROUND(a, b, c, d, e, f, g, h, i, W)                              \
+  do {                                                                   \
+    guint32 t1 = (h) + BSIG1 (e) + CH ((e), (f), (g)) + K[(i)] + W (i);  \
+    (d) += t1;                                                           \
+    (h) = t1 + BSIG0 (a) + MAJ ((a), (b), (c));                          \
+  } while (0)
+
+#define EIGHT_ROUNDS(i, W)                        \
+  do {                                            \
+    ROUND (a, b, c, d, e, f, g, h, (i) + 0, W);   \
+    ROUND (h, a, b, c, d, e, f, g, (i) + 1, W);   \
+    ROUND (g, h, a, b, c, d, e, f, (i) + 2, W);   \
+    ROUND (f, g, h, a, b, c, d, e, (i) + 3, W);   \
+    ROUND (e, f, g, h, a, b, c, d, (i) + 4, W);   \
+    ROUND (d, e, f, g, h, a, b, c, (i) + 5, W);   \
+    ROUND (c, d, e, f, g, h, a, b, (i) + 6, W);   \
+    ROUND (b, c, d, e, f, g, h, a, (i) + 7, W);   \
+  } while (0)
+
 static void
 compress_portable (guint32       state[8],
                    const guint8 *blocks,
@@ -60,36 +94,12 @@ compress_portable (guint32       state[8],
           w[i] = GUINT32_FROM_BE (v);
         }
 
-      for (guint i = 0; i < 64; i++)
-        {
-          guint32 wi, t1, t2;
-
-          if (i < 16)
-            {
-              wi = w[i];
-            }
-          else
-            {
-              guint32 w15 = w[(i - 15) & 15], w2 = w[(i - 2) & 15];
-              guint32 s0 = rotr (w15, 7) ^ rotr (w15, 18) ^ (w15 >> 3);
-              guint32 s1 = rotr (w2, 17) ^ rotr (w2, 19) ^ (w2 >> 10);
-
-              wi = w[i & 15] = w[i & 15] + s0 + w[(i - 7) & 15] + s1;
-            }
-
-          t1 = h + (rotr (e, 6) ^ rotr (e, 11) ^ rotr (e, 25)) +
-               ((e & f) ^ (~e & g)) + K[i] + wi;
-          t2 = (rotr (a, 2) ^ rotr (a, 13) ^ rotr (a, 22)) +
-               ((a & b) ^ (a & c) ^ (b & c));
-          h = g;
-          g = f;
-          f = e;
-          e = d + t1;
-          d = c;
-          c = b;
-          b = a;
-          a = t1 + t2;
-        }
+      EIGHT_ROUNDS (0, W_LOAD);
+      EIGHT_ROUNDS (8, W_LOAD);
+      /* Unrolled, so that every ring index is a constant. */
+#pragma GCC unroll 6
+      for (guint i = 16; i < 64; i += 8)
+        EIGHT_ROUNDS (i, W_NEXT);
 
       state[0] += a; state[1] += b; state[2] += c; state[3] += d;
       state[4] += e; state[5] += f; state[6] += g; state[7] += h;

@@ -15,6 +15,7 @@
 
 #include "ub-bench.h"
 #include "ub-bench-commands.h"
+#include "ub-base64.h"
 #include "ub-data-job.h"
 #include "ub-sha256.h"
 
@@ -40,12 +41,36 @@ extern char **environ;
 typedef struct
 {
   const char *name;
-  double     *ours;      /* seconds per round */
+  double     *ours;       /* wall seconds per round */
   double     *anchor;
-  double     *ratios;    /* anchor time / our time: > 1 means faster */
-  guint64     bytes;     /* input bytes of one run */
+  double     *ratios;     /* anchor time / our time: > 1 means faster */
+  double     *cpu_ratios; /* the same in CPU time (user + system) */
+  guint64     bytes;      /* input bytes of one run */
   gboolean    have_anchor;
 } Case;
+
+/* What one run took: wall time, and CPU time (user + system). */
+typedef struct
+{
+  double wall;
+  double cpu;
+} Cost;
+
+static double
+rusage_seconds (const struct rusage *usage)
+{
+  return usage->ru_utime.tv_sec + usage->ru_utime.tv_usec / 1e6 +
+         usage->ru_stime.tv_sec + usage->ru_stime.tv_usec / 1e6;
+}
+
+static double
+self_cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return rusage_seconds (&usage);
+}
 
 static guint64
 env_mib (const char *name,
@@ -94,12 +119,11 @@ make_input (const char *path,
 }
 
 /* Runs argv with stdout to @out_path (or /dev/null); returns its exit
- * status, fills *@seconds and, if asked, the child's peak RSS in KiB. */
+ * status and fills in what it cost. */
 static int
 spawn_wait (const char * const *argv,
             const char         *out_path,
-            double             *seconds,
-            gsize              *peak_rss_kib)
+            Cost               *cost)
 {
   posix_spawn_file_actions_t actions;
   struct rusage usage;
@@ -120,16 +144,17 @@ spawn_wait (const char * const *argv,
     }
   while (wait4 (pid, &status, 0, &usage) < 0 && errno == EINTR)
     ;
-  if (seconds != NULL)
-    *seconds = ub_bench_now () - start;
-  if (peak_rss_kib != NULL)
-    *peak_rss_kib = (gsize) usage.ru_maxrss;
+  if (cost != NULL)
+    {
+      cost->wall = ub_bench_now () - start;
+      cost->cpu = rusage_seconds (&usage);
+    }
   posix_spawn_file_actions_destroy (&actions);
 
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 
-static double
+static Cost
 run_job (UbDataMode  mode,
          const char *in_path,
          const char *out_path,
@@ -137,19 +162,21 @@ run_job (UbDataMode  mode,
 {
   g_autoptr(UbDataJob) job = ub_data_job_new (mode);
   g_autoptr(GError) error = NULL;
+  double cpu_start = self_cpu_seconds ();
   double start = ub_bench_now ();
-  double elapsed;
+  Cost cost;
 
   ub_data_job_set_input_file (job, in_path);
   if (out_path != NULL)
     ub_data_job_set_output_file (job, out_path);
   if (!ub_data_job_run (job, NULL, &error))
     g_error ("data job failed: %s", error->message);
-  elapsed = ub_bench_now () - start;
+  cost.wall = ub_bench_now () - start;
+  cost.cpu = self_cpu_seconds () - cpu_start;
 
   if (hex != NULL)
     g_strlcpy (hex, ub_data_job_get_sha256_hex (job), UB_SHA256_HEX_SIZE);
-  return elapsed;
+  return cost;
 }
 
 /* Compares two files a block at a time (they may be bigger than RAM). */
@@ -191,27 +218,40 @@ file_size (const char *path)
 }
 
 static void
+record (Case  *c,
+        guint  round,
+        Cost   ours,
+        Cost   anchor)
+{
+  c->ours[round] = ours.wall;
+  c->anchor[round] = anchor.wall;
+  c->ratios[round] = anchor.wall / ours.wall;
+  c->cpu_ratios[round] = anchor.cpu / ours.cpu;
+}
+
+static void
 print_case (Case  *c,
             guint  rounds)
 {
   double ours = ub_bench_median (c->ours, rounds);
+  double anchor, med, lo, hi, cpu;
+  char range[32];
 
   if (!c->have_anchor)
     {
-      printf ("%-22s %10.0f %12s %12s\n", c->name, c->bytes / ours / 1e6, "n/a", "n/a");
+      printf ("%-20s %9.0f %10s %9s %15s %9s\n", c->name, c->bytes / ours / 1e6,
+              "n/a", "n/a", "", "n/a");
       return;
     }
 
-  {
-    double anchor = ub_bench_median (c->anchor, rounds);
-    double lo, hi, med;
-
-    med = ub_bench_median (c->ratios, rounds);   /* sorts ratios */
-    lo = c->ratios[0];
-    hi = c->ratios[rounds - 1];
-    printf ("%-22s %10.0f %12.0f %9.2f×   [%.2f–%.2f]\n", c->name,
-            c->bytes / ours / 1e6, c->bytes / anchor / 1e6, med, lo, hi);
-  }
+  anchor = ub_bench_median (c->anchor, rounds);
+  med = ub_bench_median (c->ratios, rounds);   /* sorts the ratios */
+  lo = c->ratios[0];
+  hi = c->ratios[rounds - 1];
+  cpu = ub_bench_median (c->cpu_ratios, rounds);
+  g_snprintf (range, sizeof range, "[%.2f–%.2f]", lo, hi);
+  printf ("%-20s %9.0f %10.0f %8.2f× %15s %8.2f×\n", c->name,
+          c->bytes / ours / 1e6, c->bytes / anchor / 1e6, med, range, cpu);
 }
 
 static gsize
@@ -259,7 +299,7 @@ child_peak_rss (const char *self,
   const char *argv[] = { self, "data", "--child", mode, in, out, NULL };
   gsize kib;
 
-  if (spawn_wait (argv, report, NULL, NULL) != 0 ||
+  if (spawn_wait (argv, report, NULL) != 0 ||
       !g_file_get_contents (report, &text, NULL, NULL))
     g_error ("the %s child failed", mode);
   kib = (gsize) g_ascii_strtoull (text, NULL, 10);
@@ -314,11 +354,16 @@ ub_bench_data (int    argc,
   g_autofree char *sha256sum = g_find_program_in_path ("sha256sum");
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   char our_hex[UB_SHA256_HEX_SIZE];
-  Case cases[4] = {
-    { .name = "base64 encode" },
-    { .name = "base64 decode" },
-    { .name = "sha256" },
-    { .name = "sha256 (portable C)" },
+  /* The scalar/portable rows are compared with the coreutils run of the
+   * same round as the row above them. */
+  enum { ENCODE, ENCODE_SCALAR, DECODE, DECODE_SCALAR, SHA, SHA_PORTABLE, N_CASES };
+  Case cases[N_CASES] = {
+    [ENCODE] = { .name = "base64 encode" },
+    [ENCODE_SCALAR] = { .name = "  (scalar code)" },
+    [DECODE] = { .name = "base64 decode" },
+    [DECODE_SCALAR] = { .name = "  (scalar code)" },
+    [SHA] = { .name = "sha256" },
+    [SHA_PORTABLE] = { .name = "  (portable C)" },
   };
 
   if (argc > 1 && strcmp (argv[1], "--child") == 0)
@@ -339,9 +384,9 @@ ub_bench_data (int    argc,
   cu_sum = g_build_filename (dir, "cu.sum", NULL);
 
   ub_bench_header ("data: base64 and SHA-256, file to file");
-  printf ("input %" G_GUINT64_FORMAT " MiB in %s, %u rounds after a warm-up; "
-          "SHA-256 implementation: %s\n",
-          mib, dir, rounds, ub_sha256_get_implementation ());
+  printf ("input %" G_GUINT64_FORMAT " MiB in %s, %u rounds after a warm-up\n"
+          "implementations: base64 %s, SHA-256 %s\n",
+          mib, dir, rounds, ub_base64_get_implementation (), ub_sha256_get_implementation ());
   printf ("unblock: UbDataJob in this process; coreutils: %s, %s as subprocesses\n",
           base64 ? base64 : "(base64 missing)", sha256sum ? sha256sum : "(sha256sum missing)");
   fflush (stdout);
@@ -354,16 +399,18 @@ ub_bench_data (int    argc,
       cases[i].ours = g_new0 (double, rounds);
       cases[i].anchor = g_new0 (double, rounds);
       cases[i].ratios = g_new0 (double, rounds);
+      cases[i].cpu_ratios = g_new0 (double, rounds);
     }
-  cases[0].bytes = mib << 20;
-  cases[0].have_anchor = cases[1].have_anchor = base64 != NULL;
-  cases[2].bytes = cases[3].bytes = mib << 20;
-  cases[2].have_anchor = cases[3].have_anchor = sha256sum != NULL;
+  cases[ENCODE].bytes = cases[ENCODE_SCALAR].bytes = mib << 20;
+  cases[SHA].bytes = cases[SHA_PORTABLE].bytes = mib << 20;
+  for (guint i = ENCODE; i <= DECODE_SCALAR; i++)
+    cases[i].have_anchor = base64 != NULL;
+  cases[SHA].have_anchor = cases[SHA_PORTABLE].have_anchor = sha256sum != NULL;
 
   /* Round 0 is the warm-up, and checks both sides agree. */
   for (guint r = 0; r <= rounds; r++)
     {
-      double t_ours, t_anchor = 0;
+      Cost t_ours, t_anchor = { 0, 0 };
 
       /* Encode */
       g_unlink (ub_b64);
@@ -373,18 +420,23 @@ ub_bench_data (int    argc,
         {
           const char *a[] = { base64, in, NULL };
 
-          if (spawn_wait (a, cu_b64, &t_anchor, NULL) != 0)
+          if (spawn_wait (a, cu_b64, &t_anchor) != 0)
             g_error ("base64 failed");
         }
       if (r == 0 && base64 != NULL && !same_contents (ub_b64, cu_b64))
         g_error ("the encodings differ");
-      cases[1].bytes = file_size (ub_b64);
+      cases[DECODE].bytes = cases[DECODE_SCALAR].bytes = file_size (ub_b64);
       if (r > 0)
-        {
-          cases[0].ours[r - 1] = t_ours;
-          cases[0].anchor[r - 1] = t_anchor;
-          cases[0].ratios[r - 1] = t_anchor / t_ours;
-        }
+        record (&cases[ENCODE], r - 1, t_ours, t_anchor);
+
+      g_unlink (ub_b64);
+      ub_base64_set_portable_only (TRUE);
+      t_ours = run_job (UB_DATA_MODE_BASE64_ENCODE, in, ub_b64, NULL);
+      ub_base64_set_portable_only (FALSE);
+      if (r == 0 && base64 != NULL && !same_contents (ub_b64, cu_b64))
+        g_error ("the scalar encoding differs");
+      if (r > 0)
+        record (&cases[ENCODE_SCALAR], r - 1, t_ours, t_anchor);
 
       /* Decode (both read the same text) */
       g_unlink (ub_dec);
@@ -394,17 +446,22 @@ ub_bench_data (int    argc,
         {
           const char *a[] = { base64, "-d", ub_b64, NULL };
 
-          if (spawn_wait (a, cu_dec, &t_anchor, NULL) != 0)
+          if (spawn_wait (a, cu_dec, &t_anchor) != 0)
             g_error ("base64 -d failed");
         }
       if (r == 0 && !same_contents (ub_dec, in))
         g_error ("decoding did not give the input back");
       if (r > 0)
-        {
-          cases[1].ours[r - 1] = t_ours;
-          cases[1].anchor[r - 1] = t_anchor;
-          cases[1].ratios[r - 1] = t_anchor / t_ours;
-        }
+        record (&cases[DECODE], r - 1, t_ours, t_anchor);
+
+      g_unlink (ub_dec);
+      ub_base64_set_portable_only (TRUE);
+      t_ours = run_job (UB_DATA_MODE_BASE64_DECODE, ub_b64, ub_dec, NULL);
+      ub_base64_set_portable_only (FALSE);
+      if (r == 0 && !same_contents (ub_dec, in))
+        g_error ("scalar decoding did not give the input back");
+      if (r > 0)
+        record (&cases[DECODE_SCALAR], r - 1, t_ours, t_anchor);
       g_unlink (ub_dec);
       g_unlink (cu_dec);
       g_unlink (cu_b64);
@@ -412,7 +469,7 @@ ub_bench_data (int    argc,
       /* Hash, with the implementation this CPU picks and the portable one. */
       for (guint portable = 0; portable <= 1; portable++)
         {
-          Case *c = &cases[2 + portable];
+          Case *c = &cases[portable ? SHA_PORTABLE : SHA];
 
           ub_sha256_set_portable_only (portable);
           t_ours = run_job (UB_DATA_MODE_SHA256, in, NULL, our_hex);
@@ -421,7 +478,7 @@ ub_bench_data (int    argc,
             {
               const char *a[] = { sha256sum, in, NULL };
 
-              if (spawn_wait (a, cu_sum, &t_anchor, NULL) != 0)
+              if (spawn_wait (a, cu_sum, &t_anchor) != 0)
                 g_error ("sha256sum failed");
               if (r == 0)
                 {
@@ -433,19 +490,17 @@ ub_bench_data (int    argc,
                 }
             }
           if (r > 0)
-            {
-              c->ours[r - 1] = t_ours;
-              c->anchor[r - 1] = t_anchor;
-              c->ratios[r - 1] = t_anchor / t_ours;
-            }
+            record (c, r - 1, t_ours, t_anchor);
         }
     }
 
-  printf ("\n%-22s %10s %12s %10s   %s\n", "case (MB/s of input)", "unblock",
-          "coreutils", "ratio", "[min–max of per-round ratios]");
+  printf ("\n%-20s %9s %10s %9s %15s %9s\n", "MB/s of input", "unblock",
+          "coreutils", "ratio", "[min–max]", "CPU ratio");
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     print_case (&cases[i], rounds);
-  printf ("ratio = coreutils time / unblock time, median of rounds; > 1 means unblock is faster\n");
+  printf ("ratio = coreutils wall time / unblock wall time, median of per-round ratios (> 1: unblock\n"
+          "is faster); CPU ratio = the same in user + system CPU time, which preemption on a\n"
+          "shared machine does not inflate\n");
   printf ("targets: base64 encode and decode ≥ 1.0×, sha256 ≥ 0.9×\n");
   fflush (stdout);
 
@@ -470,6 +525,7 @@ ub_bench_data (int    argc,
       g_free (cases[i].ours);
       g_free (cases[i].anchor);
       g_free (cases[i].ratios);
+      g_free (cases[i].cpu_ratios);
     }
   g_rmdir (dir);
   return 0;
