@@ -69,10 +69,27 @@ gboolean
 ub_test_gtk_init (int    *argc,
                   char ***argv)
 {
-  g_autoptr(GError) error = NULL;
-
   isolate_user_dirs ();
   g_test_init (argc, argv, NULL);
+
+  return ub_test_gtk_init_app ();
+}
+
+/**
+ * ub_test_gtk_init_app:
+ *
+ * Like ub_test_gtk_init() without GTest: for the UI benchmark. The user
+ * directories are private to the process and removed at exit.
+ *
+ * Returns: whether there is a display (and so an application)
+ */
+gboolean
+ub_test_gtk_init_app (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (test_home == NULL)
+    isolate_user_dirs ();
 
   have_display = gtk_init_check ();
   if (!have_display)

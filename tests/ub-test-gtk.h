@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 
 gboolean       ub_test_gtk_init        (int            *argc,
                                         char         ***argv);
+gboolean       ub_test_gtk_init_app    (void);
 gboolean       ub_test_gtk_have_display (void);
 UbApplication *ub_test_gtk_get_app     (void);
 UbWindow      *ub_test_gtk_get_window  (void);
