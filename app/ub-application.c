@@ -12,8 +12,9 @@
 /* Frames the window must have drawn before a screenshot is taken. */
 #define SCREENSHOT_FRAMES       5
 #define SCREENSHOT_MIN_DELAY_MS 250
-/* With --demo: long enough for the workload to be in full swing. */
-#define SCREENSHOT_DEMO_DELAY_MS 2500
+/* With --demo: long enough for the workload to be in full swing, and for
+ * the start-up's own stall to leave the meter's 10 s window. */
+#define SCREENSHOT_DEMO_DELAY_MS 11000
 
 struct _UbApplication
 {
@@ -23,6 +24,8 @@ struct _UbApplication
   char           *screenshot_path;
   char           *page;
   gboolean        demo;
+  gboolean        start_blocking;
+  int             screenshot_delay_ms;
 
   int             exit_status;
 };
@@ -36,6 +39,10 @@ static const GOptionEntry option_entries[] = {
     "Show the given page at start-up", "NAME" },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Start the page's showcase workload (with --screenshot: capture mid-work)", NULL },
+  { "screenshot-delay", 0, 0, G_OPTION_ARG_INT, NULL,
+    "With --screenshot: wait this long before capturing (default 250, 11000 with --demo)", "MS" },
+  { "blocking", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Start in blocking mode: work runs on the main thread", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Print the version and exit", NULL },
   { NULL }
@@ -180,6 +187,13 @@ ub_application_activate (GApplication *app)
 
   gtk_window_present (window);
 
+  if (self->start_blocking)
+    {
+      self->start_blocking = FALSE;
+      g_action_group_change_action_state (G_ACTION_GROUP (self), "blocking",
+                                          g_variant_new_boolean (TRUE));
+    }
+
   if (self->demo)
     {
       GtkWidget *page = gtk_stack_get_visible_child (ub_window_get_stack (UB_WINDOW (window)));
@@ -191,6 +205,9 @@ ub_application_activate (GApplication *app)
       if (self->screenshot_path != NULL)
         screenshot_delay_ms = SCREENSHOT_DEMO_DELAY_MS;
     }
+
+  if (self->screenshot_delay_ms >= 0)
+    screenshot_delay_ms = (guint) self->screenshot_delay_ms;
 
   if (self->screenshot_path != NULL)
     {
@@ -232,6 +249,14 @@ ub_application_handle_local_options (GApplication *app,
     self->page = g_strdup (page);
 
   self->demo = g_variant_dict_contains (options, "demo");
+  self->start_blocking = g_variant_dict_contains (options, "blocking");
+  if (!g_variant_dict_lookup (options, "screenshot-delay", "i", &self->screenshot_delay_ms))
+    self->screenshot_delay_ms = -1;
+  else if (self->screenshot_delay_ms < 0)
+    {
+      g_printerr ("unblock: --screenshot-delay must not be negative\n");
+      return 2;
+    }
 
   return -1;
 }

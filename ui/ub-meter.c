@@ -426,12 +426,33 @@ ub_meter_finalize (GObject *object)
   G_OBJECT_CLASS (ub_meter_parent_class)->finalize (object);
 }
 
+/* The heartbeat starts when the meter is first shown: it measures the main
+ * loop of a window that is up, not the building of the window itself. */
+static void
+ub_meter_map (GtkWidget *widget)
+{
+  UbMeter *self = UB_METER (widget);
+
+  GTK_WIDGET_CLASS (ub_meter_parent_class)->map (widget);
+
+  if (self->heartbeat == NULL)
+    {
+      self->last_heartbeat_usec = g_get_monotonic_time ();
+      self->heartbeat = g_timeout_source_new (HEARTBEAT_INTERVAL_MS);
+      g_source_set_priority (self->heartbeat, G_PRIORITY_HIGH);
+      g_source_set_callback (self->heartbeat, heartbeat_cb, self, NULL);
+      g_source_set_static_name (self->heartbeat, "[unblock] meter heartbeat");
+      g_source_attach (self->heartbeat, NULL);
+    }
+}
+
 static void
 ub_meter_class_init (UbMeterClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  widget_class->map = ub_meter_map;
   object_class->dispose = ub_meter_dispose;
   object_class->finalize = ub_meter_finalize;
 
@@ -474,13 +495,6 @@ ub_meter_init (UbMeter *self)
   gtk_widget_add_css_class (self->label, "caption");
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));
   update_label (self, g_get_monotonic_time ());
-
-  self->last_heartbeat_usec = g_get_monotonic_time ();
-  self->heartbeat = g_timeout_source_new (HEARTBEAT_INTERVAL_MS);
-  g_source_set_priority (self->heartbeat, G_PRIORITY_HIGH);
-  g_source_set_callback (self->heartbeat, heartbeat_cb, self, NULL);
-  g_source_set_static_name (self->heartbeat, "[unblock] meter heartbeat");
-  g_source_attach (self->heartbeat, NULL);
 
   self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
 }
