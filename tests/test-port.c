@@ -568,11 +568,12 @@ test_ordering_producers (void)
   Producer producers[N_PRODUCERS];
   GThread *threads[N_PRODUCERS];
   Ordering ordering = { { 0 } };
-  guint n = 100000;
+  guint n = ub_test_scale (100000, 10000);
   UbPortStats stats;
 
   g_test_summary ("4 threads posting 100k messages each on one port: every "
-                  "message arrives, each producer's in order");
+                  "message arrives, each producer's in order (10k each under "
+                  "sanitizers unless -m slow)");
 
   ub_port_connect_message (ub_channel_get_port2 (channel), check_order, &ordering);
   for (guint i = 0; i < N_PRODUCERS; i++)
@@ -752,7 +753,7 @@ static void
 test_delivery_yields (void)
 {
   g_autoptr(UbChannel) channel = new_channel (0);
-  guint n = 300000, delivered = 0, ticks = 0, ticks_during = 0;
+  guint n = ub_test_scale (300000, 30000), delivered = 0, ticks = 0, ticks_during = 0;
   GSource *idle;
   UbPortStats stats;
 

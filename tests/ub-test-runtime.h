@@ -7,6 +7,49 @@
 
 G_BEGIN_DECLS
 
+/* Sanitizer builds run slow cases smaller unless `-m slow` is given. */
+#if defined(__SANITIZE_ADDRESS__)
+# define UB_TEST_ASAN 1
+#endif
+#if defined(__SANITIZE_THREAD__)
+# define UB_TEST_TSAN 1
+#endif
+#if defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define UB_TEST_ASAN 1
+# endif
+# if __has_feature(thread_sanitizer)
+#  define UB_TEST_TSAN 1
+# endif
+#endif
+#if defined(UB_TEST_ASAN) || defined(UB_TEST_TSAN)
+# define UB_TEST_SANITIZED 1
+#endif
+
+#ifdef UB_TEST_ASAN
+/* GLib is built without frame pointers, so LeakSanitizer's fast unwinder
+ * loses the stack of GLib's own known leak (g_set_user_dirs) and the
+ * suppression in lsan.supp cannot match it. Unwind slowly instead. */
+const char *__asan_default_options (void);
+
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
+#endif
+
+static inline guint
+ub_test_scale (guint full,
+               guint sanitized)
+{
+#ifdef UB_TEST_SANITIZED
+  return g_test_slow () ? full : sanitized;
+#else
+  return full;
+#endif
+}
+
 static gboolean
 ub_test_tick (gpointer user_data)
 {
