@@ -33,7 +33,7 @@
 
 struct _UbEndpoint
 {
-  gatomicrefcount  ref_count;
+  UbRefCount       ref_count;
 
   /* (owned): incoming messages, oldest first; a push takes a reference.
    * The queue's own lock (g_async_queue_lock) also protects every field
@@ -61,10 +61,15 @@ struct _UbEndpoint
   guint            capacity;          /* immutable; 0 = unbounded */
 
   /* Producers waiting for room in a bounded queue sleep on space_cond
-   * under space_mutex; space_waiters (atomic) tells consumers to signal. */
+   * under space_mutex; space_waiters (atomic) tells consumers to signal.
+   * A blocking receive sleeps on items_cond under the same mutex;
+   * items_waiters (atomic) tells producers to signal. (GAsyncQueue's own
+   * blocking pop is not used: its wait is invisible to ThreadSanitizer.) */
   GMutex           space_mutex;
   GCond            space_cond;
   atomic_uint      space_waiters;
+  GCond            items_cond;
+  atomic_uint      items_waiters;
 
   /* (atomic) counters. */
   atomic_uint_fast64_t posted;
@@ -122,11 +127,12 @@ endpoint_new (guint  capacity,
 {
   UbEndpoint *ep = g_new0 (UbEndpoint, 1);
 
-  g_atomic_ref_count_init (&ep->ref_count);
+  ub_ref_count_init (&ep->ref_count);
   ep->queue = g_async_queue_new ();
   ep->capacity = capacity;
   g_mutex_init (&ep->space_mutex);
   g_cond_init (&ep->space_cond);
+  g_cond_init (&ep->items_cond);
   g_weak_ref_init (&ep->port, NULL);
   _ub_runtime_add_endpoint (ep, label);
   return ep;
@@ -135,7 +141,7 @@ endpoint_new (guint  capacity,
 UbEndpoint *
 _ub_endpoint_ref (UbEndpoint *ep)
 {
-  g_atomic_ref_count_inc (&ep->ref_count);
+  ub_ref_count_inc (&ep->ref_count);
   return ep;
 }
 
@@ -149,21 +155,24 @@ endpoint_free (UbEndpoint *ep)
   g_assert (ep->source == NULL);
   g_assert (ep->batch_pos == ep->batch_len);
 
-  while ((item = g_async_queue_try_pop (ep->queue)) != NULL)
+  ub_queue_lock (ep->queue);
+  while ((item = g_async_queue_try_pop_unlocked (ep->queue)) != NULL)
     ub_message_unref (item);
+  ub_queue_unlock (ep->queue);
   g_async_queue_unref (ep->queue);
   g_clear_pointer (&ep->peer, _ub_endpoint_unref);
   g_clear_pointer (&ep->latest, g_hash_table_unref);
   g_weak_ref_clear (&ep->port);
   g_mutex_clear (&ep->space_mutex);
   g_cond_clear (&ep->space_cond);
+  g_cond_clear (&ep->items_cond);
   g_free (ep);
 }
 
 void
 _ub_endpoint_unref (UbEndpoint *ep)
 {
-  if (g_atomic_ref_count_dec (&ep->ref_count))
+  if (ub_ref_count_dec (&ep->ref_count))
     endpoint_free (ep);
 }
 
@@ -216,9 +225,9 @@ release_slots (UbEndpoint *ep,
   atomic_fetch_sub (&ep->depth, n);
   if (atomic_load (&ep->space_waiters) > 0)
     {
-      g_mutex_lock (&ep->space_mutex);
+      ub_mutex_lock (&ep->space_mutex);
       g_cond_broadcast (&ep->space_cond);
-      g_mutex_unlock (&ep->space_mutex);
+      ub_mutex_unlock (&ep->space_mutex);
     }
 }
 
@@ -271,6 +280,18 @@ wake_source (GSource *source)
     }
 }
 
+/* After a push, outside the queue lock: wake a blocked receive. */
+static void
+wake_receiver (UbEndpoint *ep)
+{
+  if (atomic_load (&ep->items_waiters) > 0)
+    {
+      ub_mutex_lock (&ep->space_mutex);
+      g_cond_broadcast (&ep->items_cond);
+      ub_mutex_unlock (&ep->space_mutex);
+    }
+}
+
 /* Consumes @item. Returns FALSE if @ep is closed and the item was dropped. */
 static gboolean
 endpoint_push_full (UbEndpoint *ep,
@@ -279,10 +300,10 @@ endpoint_push_full (UbEndpoint *ep,
 {
   GSource *wake;
 
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   if (atomic_load (&ep->closed))
     {
-      g_async_queue_unlock (ep->queue);
+      ub_queue_unlock (ep->queue);
       if (reserved)
         release_slots (ep, 1);
       if (item->control == UB_CONTROL_NONE)
@@ -291,9 +312,10 @@ endpoint_push_full (UbEndpoint *ep,
       return FALSE;
     }
   wake = push_locked (ep, item, reserved);
-  g_async_queue_unlock (ep->queue);
+  ub_queue_unlock (ep->queue);
 
   wake_source (wake);
+  wake_receiver (ep);
   return TRUE;
 }
 
@@ -308,9 +330,9 @@ static void
 space_cancelled_cb (GCancellable *cancellable,
                     UbEndpoint   *ep)
 {
-  g_mutex_lock (&ep->space_mutex);
+  ub_mutex_lock (&ep->space_mutex);
   g_cond_broadcast (&ep->space_cond);
-  g_mutex_unlock (&ep->space_mutex);
+  ub_mutex_unlock (&ep->space_mutex);
 }
 
 /* Reserves room for one message in a bounded queue, waiting for it on a
@@ -345,14 +367,14 @@ endpoint_reserve (UbEndpoint    *ep,
       handler = g_cancellable_connect (cancellable, G_CALLBACK (space_cancelled_cb),
                                        _ub_endpoint_ref (ep),
                                        (GDestroyNotify) _ub_endpoint_unref);
-      g_mutex_lock (&ep->space_mutex);
+      ub_mutex_lock (&ep->space_mutex);
       atomic_fetch_add (&ep->space_waiters, 1);
       while (atomic_load (&ep->depth) >= ep->capacity &&
              !atomic_load (&ep->closed) &&
              !g_cancellable_is_cancelled (cancellable))
-        g_cond_wait (&ep->space_cond, &ep->space_mutex);
+        ub_cond_wait (&ep->space_cond, &ep->space_mutex);
       atomic_fetch_sub (&ep->space_waiters, 1);
-      g_mutex_unlock (&ep->space_mutex);
+      ub_mutex_unlock (&ep->space_mutex);
       g_cancellable_disconnect (cancellable, handler);
     }
 }
@@ -365,7 +387,7 @@ endpoint_return_batch (UbEndpoint *ep)
   if (ep->batch_pos == ep->batch_len)
     return;
 
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   for (guint i = ep->batch_len; i > ep->batch_pos; i--)
     {
       UbMessage *item = g_steal_pointer (&ep->batch[i - 1]);
@@ -374,7 +396,7 @@ endpoint_return_batch (UbEndpoint *ep)
         atomic_fetch_add (&ep->depth, 1);
       g_async_queue_push_front_unlocked (ep->queue, item);
     }
-  g_async_queue_unlock (ep->queue);
+  ub_queue_unlock (ep->queue);
   ep->batch_pos = ep->batch_len = 0;
 }
 
@@ -403,7 +425,7 @@ endpoint_fill_batch (UbEndpoint *ep)
 
   g_assert (ep->batch_pos == ep->batch_len);
 
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   while (n < BATCH_SIZE &&
          (item = g_async_queue_try_pop_unlocked (ep->queue)) != NULL)
     {
@@ -413,7 +435,7 @@ endpoint_fill_batch (UbEndpoint *ep)
     }
   if (n == 0)
     ep->needs_wake = TRUE;
-  g_async_queue_unlock (ep->queue);
+  ub_queue_unlock (ep->queue);
 
   release_slots (ep, counted);
   ep->batch_pos = 0;
@@ -426,10 +448,10 @@ endpoint_stop (UbEndpoint *ep)
 {
   GSource *source;
 
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   source = g_steal_pointer (&ep->source);
   ep->needs_wake = FALSE;
-  g_async_queue_unlock (ep->queue);
+  ub_queue_unlock (ep->queue);
   return source;
 }
 
@@ -442,10 +464,10 @@ endpoint_close (UbEndpoint *ep)
   UbMessage *item;
   guint counted = 0;
 
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   if (atomic_load (&ep->closed))
     {
-      g_async_queue_unlock (ep->queue);
+      ub_queue_unlock (ep->queue);
       return;
     }
   atomic_store (&ep->closed, TRUE);
@@ -461,14 +483,15 @@ endpoint_close (UbEndpoint *ep)
   g_clear_pointer (&ep->latest, g_hash_table_unref);
   source = g_steal_pointer (&ep->source);
   ep->needs_wake = FALSE;
-  /* Wakes a receive blocked on this port, which then sees it is closed. */
-  g_async_queue_push_unlocked (ep->queue, _ub_message_new_control (UB_CONTROL_WAKE));
-  g_async_queue_unlock (ep->queue);
+  ub_queue_unlock (ep->queue);
 
+  /* Wake producers waiting for room and a receive waiting for items: they
+   * see that the port is closed. */
   release_slots (ep, counted);
-  g_mutex_lock (&ep->space_mutex);
+  ub_mutex_lock (&ep->space_mutex);
   g_cond_broadcast (&ep->space_cond);
-  g_mutex_unlock (&ep->space_mutex);
+  g_cond_broadcast (&ep->items_cond);
+  ub_mutex_unlock (&ep->space_mutex);
 
   endpoint_drop_batch (ep);
 
@@ -895,10 +918,10 @@ ub_port_post_latest (UbPort      *self,
   g_clear_pointer (&body, g_variant_unref);
   atomic_fetch_add_explicit (&ep->posted, 1, memory_order_relaxed);
 
-  g_async_queue_lock (to->queue);
+  ub_queue_lock (to->queue);
   if (atomic_load (&to->closed))
     {
-      g_async_queue_unlock (to->queue);
+      ub_queue_unlock (to->queue);
       atomic_fetch_add_explicit (&to->dropped, 1, memory_order_relaxed);
       ub_message_unref (payload);
       return TRUE;
@@ -921,10 +944,11 @@ ub_port_post_latest (UbPort      *self,
       g_hash_table_insert (to->latest, slot->latest_key, slot);
       wake = push_locked (to, slot, FALSE);
     }
-  g_async_queue_unlock (to->queue);
+  ub_queue_unlock (to->queue);
 
   g_clear_pointer (&old, ub_message_unref);
   wake_source (wake);
+  wake_receiver (to);
   return TRUE;
 }
 
@@ -932,7 +956,44 @@ static void
 receive_cancelled_cb (GCancellable *cancellable,
                       UbEndpoint   *ep)
 {
-  g_async_queue_push (ep->queue, _ub_message_new_control (UB_CONTROL_WAKE));
+  ub_mutex_lock (&ep->space_mutex);
+  g_cond_broadcast (&ep->items_cond);
+  ub_mutex_unlock (&ep->space_mutex);
+}
+
+/* Waits until the queue has an item, @cancellable fires or @deadline (-1:
+ * never) passes. Returns FALSE on timeout. */
+static gboolean
+wait_for_item (UbEndpoint   *ep,
+               GCancellable *cancellable,
+               gint64        deadline)
+{
+  gboolean in_time = TRUE;
+
+  ub_mutex_lock (&ep->space_mutex);
+  atomic_fetch_add (&ep->items_waiters, 1);
+  for (;;)
+    {
+      gint length;
+
+      ub_queue_lock (ep->queue);
+      length = g_async_queue_length_unlocked (ep->queue);
+      ub_queue_unlock (ep->queue);
+
+      if (length > 0 || g_cancellable_is_cancelled (cancellable) ||
+          atomic_load (&ep->closed))
+        break;
+      if (deadline < 0)
+        ub_cond_wait (&ep->items_cond, &ep->space_mutex);
+      else if (!ub_cond_wait_until (&ep->items_cond, &ep->space_mutex, deadline))
+        {
+          in_time = FALSE;
+          break;
+        }
+    }
+  atomic_fetch_sub (&ep->items_waiters, 1);
+  ub_mutex_unlock (&ep->space_mutex);
+  return in_time;
 }
 
 /**
@@ -986,11 +1047,17 @@ ub_port_receive (UbPort        *self,
                                      _ub_endpoint_ref (ep),
                                      (GDestroyNotify) _ub_endpoint_unref);
 
-  deadline = timeout_usec >= 0 ? g_get_monotonic_time () + timeout_usec : -1;
+  if (timeout_usec < 0)
+    deadline = -1;
+  else if (timeout_usec == 0)
+    deadline = 0;
+  else
+    deadline = g_get_monotonic_time () + timeout_usec;
 
   while (result == NULL)
     {
       UbMessage *item;
+      gboolean counted;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         break;
@@ -1000,14 +1067,19 @@ ub_port_receive (UbPort        *self,
           break;
         }
 
-      if (deadline < 0)
-        item = g_async_queue_pop (ep->queue);
-      else
-        {
-          gint64 left = deadline - g_get_monotonic_time ();
+      ub_queue_lock (ep->queue);
+      item = g_async_queue_try_pop_unlocked (ep->queue);
+      counted = item != NULL && is_counted (item);
+      if (counted)
+        item = unwrap_locked (ep, item);
+      ub_queue_unlock (ep->queue);
 
-          item = left > 0 ? g_async_queue_timeout_pop (ep->queue, left)
-                          : g_async_queue_try_pop (ep->queue);
+      if (item == NULL)
+        {
+          if (deadline != 0 && wait_for_item (ep, cancellable, deadline))
+            continue;
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            break;
         }
 
       if (item == NULL)
@@ -1017,13 +1089,8 @@ ub_port_receive (UbPort        *self,
           break;
         }
 
-      if (is_counted (item))
-        {
-          g_async_queue_lock (ep->queue);
-          item = unwrap_locked (ep, item);
-          g_async_queue_unlock (ep->queue);
-          release_slots (ep, 1);
-        }
+      if (counted)
+        release_slots (ep, 1);
 
       switch (item->control)
         {
@@ -1107,11 +1174,11 @@ ub_port_start (UbPort *self)
   g_source_set_static_name (source, "UbPort delivery");
   g_source_attach (source, context);
 
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   ep->source = source;
   ready = g_async_queue_length_unlocked (ep->queue) > 0;
   ep->needs_wake = !ready;
-  g_async_queue_unlock (ep->queue);
+  ub_queue_unlock (ep->queue);
 
   if (ready)
     g_source_set_ready_time (source, 0);

@@ -51,7 +51,7 @@ static GPrivate may_block_key;
  * may outlive the other. */
 typedef struct
 {
-  gatomicrefcount  ref_count;
+  UbRefCount       ref_count;
   char            *kind;          /* (owned) immutable */
   UbWorkerEntry    entry;         /* immutable */
   gpointer         entry_data;    /* immutable */
@@ -96,14 +96,14 @@ G_DEFINE_FINAL_TYPE (UbWorker, ub_worker, G_TYPE_OBJECT)
 static Shared *
 shared_ref (Shared *shared)
 {
-  g_atomic_ref_count_inc (&shared->ref_count);
+  ub_ref_count_inc (&shared->ref_count);
   return shared;
 }
 
 static void
 shared_unref (Shared *shared)
 {
-  if (!g_atomic_ref_count_dec (&shared->ref_count))
+  if (!ub_ref_count_dec (&shared->ref_count))
     return;
 
   g_clear_object (&shared->worker_port);
@@ -145,11 +145,11 @@ ub_worker_kind_register (const char    *kind,
   value->entry = entry;
   value->user_data = user_data;
 
-  g_mutex_lock (&kinds_mutex);
+  ub_mutex_lock (&kinds_mutex);
   if (kinds == NULL)
     kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_replace (kinds, g_strdup (kind), value);
-  g_mutex_unlock (&kinds_mutex);
+  ub_mutex_unlock (&kinds_mutex);
 }
 
 /**
@@ -165,32 +165,28 @@ ub_worker_kind_is_registered (const char *kind)
 
   g_return_val_if_fail (kind != NULL, FALSE);
 
-  g_mutex_lock (&kinds_mutex);
+  ub_mutex_lock (&kinds_mutex);
   found = kinds != NULL && g_hash_table_contains (kinds, kind);
-  g_mutex_unlock (&kinds_mutex);
+  ub_mutex_unlock (&kinds_mutex);
   return found;
 }
 
 /* Reaper ------------------------------------------------------------------- */
 
-static void
-reap_thread (gpointer data,
-             gpointer user_data)
+static gpointer
+reap_thread (gpointer data)
 {
   g_thread_join (data);
   _ub_runtime_thread_joined ();
+  return NULL;
 }
 
-/* Joins @thread off the calling (UI) thread. */
+/* Joins @thread off the calling (UI) thread, on a short-lived thread of
+ * its own: a worker that ignores its cancellable then delays no other. */
 static void
 reap (GThread *thread)
 {
-  static GThreadPool *reaper;
-
-  if (g_once_init_enter (&reaper))
-    g_once_init_leave (&reaper, g_thread_pool_new (reap_thread, NULL, -1, FALSE, NULL));
-
-  g_thread_pool_push (reaper, thread, NULL);
+  g_thread_unref (g_thread_new ("ub-reaper", reap_thread, thread));
 }
 
 /* Worker thread ------------------------------------------------------------ */
@@ -406,13 +402,13 @@ ub_worker_new (const char  *kind,
   g_return_val_if_fail (kind != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_mutex_lock (&kinds_mutex);
+  ub_mutex_lock (&kinds_mutex);
   if (kinds != NULL && g_hash_table_contains (kinds, kind))
     {
       entry = *(KindEntry *) g_hash_table_lookup (kinds, kind);
       found = TRUE;
     }
-  g_mutex_unlock (&kinds_mutex);
+  ub_mutex_unlock (&kinds_mutex);
 
   if (!found)
     {
@@ -422,7 +418,7 @@ ub_worker_new (const char  *kind,
     }
 
   shared = g_new0 (Shared, 1);
-  g_atomic_ref_count_init (&shared->ref_count);
+  ub_ref_count_init (&shared->ref_count);
   shared->kind = g_strdup (kind);
   shared->entry = entry.entry;
   shared->entry_data = entry.user_data;

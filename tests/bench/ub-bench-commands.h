@@ -5,5 +5,8 @@
 
 #include "ub-bench.h"
 
+int ub_bench_channel (int argc, char **argv);
+
 #define UB_BENCH_COMMANDS \
+  { "channel", "MessageChannel: flood, latency, overhead vs g_idle_add and GAsyncQueue", ub_bench_channel }, \
   /* end of list */
