@@ -248,9 +248,11 @@ unwrap_locked (UbEndpoint *ep,
   return payload;
 }
 
-/* Call with the queue lock held; consumes @item. Returns a source to wake
- * (the caller wakes it after unlocking), or NULL. */
-static GSource *
+/* Call with the queue lock held; consumes @item. Wakes the delivery source
+ * if it sleeps: the lock keeps the source alive (the owner clears
+ * ep->source under it before destroying the source), and
+ * g_source_set_ready_time() is thread-safe. */
+static void
 push_locked (UbEndpoint *ep,
              UbMessage  *item,
              gboolean    reserved)
@@ -265,18 +267,7 @@ push_locked (UbEndpoint *ep,
   if (ep->needs_wake && ep->source != NULL)
     {
       ep->needs_wake = FALSE;
-      return g_source_ref (ep->source);
-    }
-  return NULL;
-}
-
-static void
-wake_source (GSource *source)
-{
-  if (source != NULL)
-    {
-      g_source_set_ready_time (source, 0);
-      g_source_unref (source);
+      g_source_set_ready_time (ep->source, 0);
     }
 }
 
@@ -298,8 +289,6 @@ endpoint_push_full (UbEndpoint *ep,
                     UbMessage  *item,
                     gboolean    reserved)
 {
-  GSource *wake;
-
   ub_queue_lock (ep->queue);
   if (atomic_load (&ep->closed))
     {
@@ -311,10 +300,9 @@ endpoint_push_full (UbEndpoint *ep,
       ub_message_unref (item);
       return FALSE;
     }
-  wake = push_locked (ep, item, reserved);
+  push_locked (ep, item, reserved);
   ub_queue_unlock (ep->queue);
 
-  wake_source (wake);
   wake_receiver (ep);
   return TRUE;
 }
@@ -890,7 +878,6 @@ ub_port_post_latest (UbPort      *self,
 {
   UbEndpoint *ep, *to;
   UbMessage *payload, *slot, *old = NULL;
-  GSource *wake = NULL;
 
   if (body != NULL)
     g_variant_ref_sink (body);
@@ -942,12 +929,11 @@ ub_port_post_latest (UbPort      *self,
       if (to->latest == NULL)
         to->latest = g_hash_table_new (g_str_hash, g_str_equal);
       g_hash_table_insert (to->latest, slot->latest_key, slot);
-      wake = push_locked (to, slot, FALSE);
+      push_locked (to, slot, FALSE);
     }
   ub_queue_unlock (to->queue);
 
   g_clear_pointer (&old, ub_message_unref);
-  wake_source (wake);
   wake_receiver (to);
   return TRUE;
 }
