@@ -58,6 +58,7 @@ struct _UbEndpoint
    * queue), and the largest value seen. */
   atomic_uint      depth;
   atomic_uint      high_water;
+  atomic_uint      longest_dispatch;  /* µs, written by the delivering thread */
   guint            capacity;          /* immutable; 0 = unbounded */
 
   /* Producers waiting for room in a bounded queue sleep on space_cond
@@ -194,6 +195,7 @@ _ub_endpoint_get_stats (UbEndpoint  *ep,
   stats->queue_depth = atomic_load (&ep->depth);
   stats->high_water = atomic_load (&ep->high_water);
   stats->capacity = ep->capacity;
+  stats->longest_dispatch_usec = atomic_load_explicit (&ep->longest_dispatch, memory_order_relaxed);
   stats->closed = atomic_load (&ep->closed);
 }
 
@@ -543,6 +545,16 @@ deliver (UbEndpoint *ep,
   ub_message_unref (item);
 }
 
+static void
+note_dispatch (UbEndpoint *ep,
+               gint64      start)
+{
+  guint took = (guint) MIN (g_get_monotonic_time () - start, G_MAXUINT);
+
+  if (took > atomic_load_explicit (&ep->longest_dispatch, memory_order_relaxed))
+    atomic_store_explicit (&ep->longest_dispatch, took, memory_order_relaxed);
+}
+
 static gboolean
 port_source_dispatch (GSource     *source,
                       GSourceFunc  callback,
@@ -550,14 +562,15 @@ port_source_dispatch (GSource     *source,
 {
   UbEndpoint *ep = ((UbPortSource *) source)->ep;
   g_autoptr(UbPort) port = g_weak_ref_get (&ep->port);
-  gint64 deadline;
+  gint64 start, deadline;
 
   g_source_set_ready_time (source, -1);
 
   if (port == NULL)
     return G_SOURCE_CONTINUE;
 
-  deadline = g_get_monotonic_time () + DISPATCH_BUDGET_USEC;
+  start = g_get_monotonic_time ();
+  deadline = start + DISPATCH_BUDGET_USEC;
 
   while (endpoint_fill_batch (ep) > 0)
     {
@@ -570,7 +583,10 @@ port_source_dispatch (GSource     *source,
 
           /* A handler may have transferred or closed the port. */
           if (port->endpoint != ep || g_source_is_destroyed (source))
-            return G_SOURCE_REMOVE;
+            {
+              note_dispatch (ep, start);
+              return G_SOURCE_REMOVE;
+            }
         }
 
       if (g_get_monotonic_time () >= deadline)
@@ -580,6 +596,7 @@ port_source_dispatch (GSource     *source,
         }
     }
 
+  note_dispatch (ep, start);
   return G_SOURCE_CONTINUE;
 }
 

@@ -21,6 +21,8 @@ G_DECLARE_FINAL_TYPE (UbPort, ub_port, UB, PORT, GObject)
  * @queue_depth: messages waiting in this port's queue now
  * @high_water: the largest @queue_depth seen
  * @capacity: the bound on the queue, 0 if unbounded
+ * @longest_dispatch_usec: the longest time one dispatch of the delivery
+ *   source kept the main loop, handlers included
  * @closed: whether the port is closed
  *
  * Counters of one port, readable from any thread.
@@ -35,6 +37,7 @@ typedef struct
   guint    queue_depth;
   guint    high_water;
   guint    capacity;
+  guint    longest_dispatch_usec;
   gboolean closed;
 } UbPortStats;
 

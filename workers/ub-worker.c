@@ -505,6 +505,13 @@ ub_worker_get_state (UbWorker *self)
   return atomic_load (&self->shared->state);
 }
 
+/**
+ * ub_worker_get_remote:
+ * @worker: a #UbWorker
+ *
+ * Returns: (transfer none): the worker's #UbRemote, for calling the
+ *   methods it exposes
+ */
 UbRemote *
 ub_worker_get_remote (UbWorker *self)
 {

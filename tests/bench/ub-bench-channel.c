@@ -84,6 +84,7 @@ typedef struct
   double rate;           /* messages per second */
   double gap_default;    /* ms */
   double gap_redraw;     /* ms */
+  double dispatch;       /* ms, longest UbPort dispatch */
 } FloodResult;
 
 /* Flood: UbPort ----------------------------------------------------------- */
@@ -113,6 +114,7 @@ flood_port (void)
   Meter input, redraw;
   guint delivered = 0;
   FloodResult result;
+  UbPortStats stats;
   GThread *thread;
   double start, end;
 
@@ -131,6 +133,8 @@ flood_port (void)
   result.rate = FLOOD_N / (end - start);
   result.gap_default = meter_stop (&input);
   result.gap_redraw = meter_stop (&redraw);
+  ub_port_get_stats (ub_channel_get_port2 (channel), &stats);
+  result.dispatch = stats.longest_dispatch_usec / 1000.0;
   ub_port_close (ub_channel_get_port2 (channel));
   return result;
 }
@@ -178,6 +182,7 @@ flood_idle (void)
   result.rate = FLOOD_N / (end - start);
   result.gap_default = meter_stop (&input);
   result.gap_redraw = meter_stop (&redraw);
+  result.dispatch = 0;
   return result;
 }
 
@@ -277,6 +282,45 @@ latency_port (Latency *latency)
         g_main_context_iteration (NULL, TRUE);
     }
   ub_worker_terminate (worker);
+}
+
+static gpointer
+port_echo_thread (gpointer data)
+{
+  UbPort *port = data;
+
+  for (;;)
+    {
+      g_autoptr(UbMessage) ping = ub_port_receive (port, -1, NULL, NULL);
+
+      if (ping == NULL || ub_message_is_kind (ping, "bench.stop"))
+        break;
+      ub_port_post (port, "bench.pong", g_variant_new_int64 (g_get_monotonic_time ()), NULL);
+    }
+  return NULL;
+}
+
+/* The same through a thread at the UI's own priority, to tell the cost of
+ * the runtime from the effect of a worker's lower priority on a busy box. */
+static void
+latency_port_thread (Latency *latency)
+{
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
+  PortPing ping = { latency, 0, FALSE };
+  GThread *thread = g_thread_new ("port-echo", port_echo_thread, ub_channel_get_port2 (channel));
+
+  ub_port_connect_message (ub_channel_get_port1 (channel), pong_received, &ping);
+  for (guint i = 0; i < LATENCY_N; i++)
+    {
+      ping.got = FALSE;
+      ping.sent = g_get_monotonic_time ();
+      ub_port_post (ub_channel_get_port1 (channel), "bench.ping", NULL, NULL);
+      while (!ping.got)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  ub_port_post (ub_channel_get_port1 (channel), "bench.stop", NULL, NULL);
+  g_thread_join (thread);
+  ub_port_close (ub_channel_get_port1 (channel));
 }
 
 typedef struct
@@ -545,7 +589,8 @@ ub_bench_channel (int    argc,
   g_autofree double *queue_cost = g_new0 (double, rounds);
   g_autofree double *cost_ratio = g_new0 (double, rounds);
   double worst_port_input = 0, worst_port_redraw = 0;
-  Latency lat_port, lat_idle, lat_queue;
+  g_autofree double *port_dispatch = g_new0 (double, rounds);
+  Latency lat_port, lat_thread, lat_idle, lat_queue;
 
   ub_worker_kind_register ("bench-echo", echo_entry, NULL);
   memset (payload, 0x5a, sizeof payload);
@@ -558,21 +603,25 @@ ub_bench_channel (int    argc,
 
   /* Warm-up: one of everything. */
   latency_init (&lat_port, 1);
+  latency_init (&lat_thread, 1);
   latency_init (&lat_idle, 1);
   latency_init (&lat_queue, 1);
   flood_port ();
   flood_idle ();
   flood_queue ();
   latency_port (&lat_port);
+  latency_port_thread (&lat_thread);
   latency_idle (&lat_idle);
   latency_queue (&lat_queue);
   overhead_port ();
   overhead_queue ();
   g_free (lat_port.one_way); g_free (lat_port.round_trip);
+  g_free (lat_thread.one_way); g_free (lat_thread.round_trip);
   g_free (lat_idle.one_way); g_free (lat_idle.round_trip);
   g_free (lat_queue.one_way); g_free (lat_queue.round_trip);
 
   latency_init (&lat_port, rounds);
+  latency_init (&lat_thread, rounds);
   latency_init (&lat_idle, rounds);
   latency_init (&lat_queue, rounds);
 
@@ -587,12 +636,20 @@ ub_bench_channel (int    argc,
       rate_ratio[r] = port.rate / idle.rate;
       port_gap_input[r] = port.gap_default;
       port_gap_redraw[r] = port.gap_redraw;
+      port_dispatch[r] = port.dispatch;
       idle_gap_input[r] = idle.gap_default;
       idle_gap_redraw[r] = idle.gap_redraw;
       worst_port_input = MAX (worst_port_input, port.gap_default);
       worst_port_redraw = MAX (worst_port_redraw, port.gap_redraw);
 
+      printf ("  round %u: flood UbPort %.2f M/s (gaps %.1f / %.1f ms, longest dispatch %.1f ms), "
+              "g_idle_add %.2f M/s (gaps %.1f / %.1f ms), GAsyncQueue %.2f M/s\n",
+              r + 1, port.rate / 1e6, port.gap_default, port.gap_redraw, port.dispatch,
+              idle.rate / 1e6, idle.gap_default, idle.gap_redraw, queue_rate[r] / 1e6);
+      fflush (stdout);
+
       latency_port (&lat_port);
+      latency_port_thread (&lat_thread);
       latency_idle (&lat_idle);
       latency_queue (&lat_queue);
 
@@ -616,9 +673,13 @@ ub_bench_channel (int    argc,
           ub_bench_median (queue_rate, rounds) / 1e6, "-", "-");
   printf ("  UbPort / g_idle_add throughput: median ratio %.1f×\n",
           ub_bench_median (rate_ratio, rounds));
+  printf ("  longest single UbPort dispatch: median %.1f ms (budget %.1f ms); a gap longer than\n"
+          "  that while both timers show it is the thread being descheduled, not the loop\n",
+          ub_bench_median (port_dispatch, rounds), 4.0);
 
   printf ("\n  one message worker → sleeping main thread (all rounds pooled)\n");
   latency_print ("UbPort (UbWorker)", &lat_port);
+  latency_print ("UbPort (plain thread)", &lat_thread);
   latency_print ("g_idle_add", &lat_idle);
   latency_print ("GAsyncQueue (no loop)", &lat_queue);
 
