@@ -69,7 +69,6 @@ struct _UbWorkerScope
   UbPort         *port;          /* (owned) */
   GMainContext   *context;       /* (owned) */
   GMainLoop      *loop;          /* (owned) */
-  GSource        *cancel_source; /* (owned) quits the loop on terminate */
   UbRemoteServer *server;        /* (owned) */
   gboolean        quit;          /* quit or close was requested */
 };
@@ -205,15 +204,14 @@ scope_filter (UbPort    *port,
   return _ub_remote_server_handle (_ub_worker_scope_get_server (scope), port, message);
 }
 
-static gboolean
-scope_cancelled_cb (GCancellable *cancellable,
-                    gpointer      user_data)
+/* The owner's end closed (terminate, or the owner dropped it): the loop
+ * quits. This travels through the port's own queue, after everything the
+ * owner posted, so it is never lost, even before ub_worker_scope_run(). */
+static void
+scope_peer_closed_cb (UbPort        *port,
+                      UbWorkerScope *scope)
 {
-  UbWorkerScope *scope = user_data;
-
-  scope->quit = TRUE;
-  g_main_loop_quit (scope->loop);
-  return G_SOURCE_REMOVE;
+  ub_worker_scope_quit (scope);
 }
 
 static void
@@ -242,10 +240,7 @@ worker_thread (gpointer data)
   g_main_context_push_thread_default (scope.context);
   scope.loop = g_main_loop_new (scope.context, FALSE);
 
-  scope.cancel_source = g_cancellable_source_new (shared->cancellable);
-  g_source_set_callback (scope.cancel_source, G_SOURCE_FUNC (scope_cancelled_cb), &scope, NULL);
-  g_source_set_static_name (scope.cancel_source, "UbWorker terminate");
-  g_source_attach (scope.cancel_source, scope.context);
+  g_signal_connect (scope.port, "close", G_CALLBACK (scope_peer_closed_cb), &scope);
 
   _ub_port_set_filter (scope.port, scope_filter, &scope);
 
@@ -269,11 +264,9 @@ worker_thread (gpointer data)
   _ub_port_set_filter (scope.port, NULL, NULL);
   g_clear_object (&scope.port);
   g_clear_pointer (&scope.server, _ub_remote_server_free);
-  g_source_destroy (scope.cancel_source);
-  g_clear_pointer (&scope.cancel_source, g_source_unref);
-  g_clear_pointer (&scope.loop, g_main_loop_unref);
   while (g_main_context_iteration (scope.context, FALSE))
     ;
+  g_clear_pointer (&scope.loop, g_main_loop_unref);
   g_main_context_pop_thread_default (scope.context);
   g_clear_pointer (&scope.context, g_main_context_unref);
 
@@ -540,10 +533,12 @@ ub_worker_terminate (UbWorker *self)
   if (self->thread == NULL)
     return;
 
+  /* Cancel first, so the worker sees the cancellable fired by the time the
+   * close reaches its loop. */
   atomic_store (&self->shared->state, UB_WORKER_STATE_TERMINATED);
-  ub_port_close (self->port);
   g_cancellable_cancel (self->shared->cancellable);
   _ub_remote_link_cancel_all (self->shared->link);
+  ub_port_close (self->port);
 
   error = g_error_new (UB_ERROR, UB_ERROR_TERMINATED,
                        "The worker “%s” was terminated", self->shared->kind);
