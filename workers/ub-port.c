@@ -80,6 +80,7 @@ struct _UbEndpoint
   atomic_uint_fast64_t dropped;
   atomic_uint_fast64_t replaced;
   atomic_uint_fast64_t message_errors;
+  atomic_uint_fast64_t wakeups;
 
   /* The handle that currently owns the endpoint (thread-safe weak ref). */
   GWeakRef         port;
@@ -194,6 +195,7 @@ _ub_endpoint_get_stats (UbEndpoint  *ep,
   stats->dropped = atomic_load_explicit (&ep->dropped, memory_order_relaxed);
   stats->replaced = atomic_load_explicit (&ep->replaced, memory_order_relaxed);
   stats->message_errors = atomic_load_explicit (&ep->message_errors, memory_order_relaxed);
+  stats->wakeups = atomic_load_explicit (&ep->wakeups, memory_order_relaxed);
   stats->queue_depth = atomic_load (&ep->depth);
   stats->high_water = atomic_load (&ep->high_water);
   stats->capacity = ep->capacity;
@@ -271,6 +273,7 @@ push_locked (UbEndpoint *ep,
   if (ep->needs_wake && ep->source != NULL)
     {
       ep->needs_wake = FALSE;
+      atomic_fetch_add_explicit (&ep->wakeups, 1, memory_order_relaxed);
       g_source_set_ready_time (ep->source, 0);
     }
 }

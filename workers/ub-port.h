@@ -18,6 +18,8 @@ G_DECLARE_FINAL_TYPE (UbPort, ub_port, UB, PORT, GObject)
  * @dropped: messages addressed to this port and discarded (closed, terminated)
  * @replaced: latest-value posts to this port that replaced an undelivered message
  * @message_errors: messages to this port that fired `messageerror`
+ * @wakeups: times a producer woke this port's sleeping delivery source
+ *   (once per burst: only when its queue went from empty to non-empty)
  * @queue_depth: messages waiting in this port's queue now
  * @high_water: the largest @queue_depth seen
  * @capacity: the bound on the queue, 0 if unbounded
@@ -34,6 +36,7 @@ typedef struct
   guint64  dropped;
   guint64  replaced;
   guint64  message_errors;
+  guint64  wakeups;
   guint    queue_depth;
   guint    high_water;
   guint    capacity;
