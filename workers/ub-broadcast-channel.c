@@ -214,7 +214,8 @@ ub_broadcast_channel_post (UbBroadcastChannel  *self,
       return FALSE;
     }
 
-  message->sealed = TRUE;
+  /* No transfers: this seals (and serialises) the message in place. */
+  ub_message_unref (_ub_message_seal (message));
 
   ub_mutex_lock (&registry_mutex);
   instances = g_hash_table_lookup (registry, self->name);

@@ -373,6 +373,12 @@ _ub_message_seal (UbMessage *self)
 {
   UbMessage *sealed;
 
+  /* Serialise the body here, on the sender's thread: a GVariant built as a
+   * tree serialises itself lazily on first read, and that must not happen
+   * on the receiver's thread while the sender may still hold parts of it. */
+  if (self->body != NULL)
+    (void) g_variant_get_data (self->body);
+
   if (self->buffers == NULL && self->ports == NULL)
     {
       self->sealed = TRUE;

@@ -923,8 +923,14 @@ ub_port_post_latest (UbPort      *self,
     }
 
   payload = ub_message_new (kind, body);
-  payload->sealed = TRUE;
   g_clear_pointer (&body, g_variant_unref);
+  {
+    /* No transfers: this seals (and serialises) the payload in place. */
+    UbMessage *sealed = _ub_message_seal (payload);
+
+    ub_message_unref (payload);
+    payload = sealed;
+  }
   atomic_fetch_add_explicit (&ep->posted, 1, memory_order_relaxed);
 
   ub_queue_lock (to->queue);
