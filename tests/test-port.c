@@ -573,7 +573,7 @@ test_ordering_producers (void)
 
   g_test_summary ("4 threads posting 100k messages each on one port: every "
                   "message arrives, each producer's in order (10k each under "
-                  "sanitizers unless -m slow)");
+                  "ASan unless -m slow)");
 
   ub_port_connect_message (ub_channel_get_port2 (channel), check_order, &ordering);
   for (guint i = 0; i < N_PRODUCERS; i++)

@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-/* Sanitizer builds run slow cases smaller unless `-m slow` is given. */
+/* Which sanitizer, if any, this test is built with. */
 #if defined(__SANITIZE_ADDRESS__)
 # define UB_TEST_ASAN 1
 #endif
@@ -57,11 +57,13 @@ __tsan_default_suppressions (void)
 }
 #endif
 
+/* ASan unwinds every allocation slowly (see above), so flood cases run
+ * smaller there unless `-m slow` is given; TSan copes with the full size. */
 static inline guint
 ub_test_scale (guint full,
                guint sanitized)
 {
-#ifdef UB_TEST_SANITIZED
+#ifdef UB_TEST_ASAN
   return g_test_slow () ? full : sanitized;
 #else
   return full;
