@@ -126,13 +126,6 @@ test_create_during_delivery (void)
   g_clear_object (&creator.created);
 }
 
-typedef struct
-{
-  GMutex   mutex;
-  GCond    cond;
-  gboolean ready;
-} Handshake;
-
 static void
 reply_and_quit (UbBroadcastChannel *channel,
                 UbMessage          *message,
@@ -147,7 +140,7 @@ reply_and_quit (UbBroadcastChannel *channel,
 static gpointer
 thread_instance (gpointer data)
 {
-  Handshake *handshake = data;
+  UbPort *ready = data;
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GMainLoop) loop = g_main_loop_new (context, FALSE);
   g_autoptr(UbBroadcastChannel) channel = NULL;
@@ -156,10 +149,7 @@ thread_instance (gpointer data)
   channel = ub_broadcast_channel_new ("test-threads");
   g_signal_connect (channel, "message", G_CALLBACK (reply_and_quit), loop);
 
-  g_mutex_lock (&handshake->mutex);
-  handshake->ready = TRUE;
-  g_cond_signal (&handshake->cond);
-  g_mutex_unlock (&handshake->mutex);
+  g_assert_true (ub_port_post (ready, "test.ready", NULL, NULL));
 
   g_main_loop_run (loop);
   g_clear_object (&channel);
@@ -172,28 +162,25 @@ test_other_thread (void)
 {
   g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(UbBroadcastChannel) main_instance = ub_broadcast_channel_new ("test-threads");
-  Handshake handshake = { 0 };
+  g_autoptr(UbChannel) handshake = ub_channel_new (0);
+  g_autoptr(UbMessage) ready = NULL;
+  g_autoptr(GError) error = NULL;
   Receiver receiver = { log, "main" };
   GThread *thread;
 
   g_test_summary ("Instances on other threads deliver in their own context");
 
   g_signal_connect (main_instance, "message", G_CALLBACK (log_message), &receiver);
-  g_mutex_init (&handshake.mutex);
-  g_cond_init (&handshake.cond);
-  thread = g_thread_new ("broadcast", thread_instance, &handshake);
-  g_mutex_lock (&handshake.mutex);
-  while (!handshake.ready)
-    g_cond_wait (&handshake.cond, &handshake.mutex);
-  g_mutex_unlock (&handshake.mutex);
+  thread = g_thread_new ("broadcast", thread_instance, ub_channel_get_port1 (handshake));
+  ready = ub_port_receive (ub_channel_get_port2 (handshake), -1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ready);
 
   g_assert_true (ub_broadcast_channel_post (main_instance, "test.int", g_variant_new_int32 (1), NULL));
   UB_TEST_RUN_UNTIL (log->len == 1);
   g_assert_cmpstr (g_ptr_array_index (log, 0), ==, "main:101");
 
   g_thread_join (thread);
-  g_mutex_clear (&handshake.mutex);
-  g_cond_clear (&handshake.cond);
 }
 
 int

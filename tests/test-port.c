@@ -568,11 +568,12 @@ test_ordering_producers (void)
   Producer producers[N_PRODUCERS];
   GThread *threads[N_PRODUCERS];
   Ordering ordering = { { 0 } };
-  guint n = 100000;
+  guint n = ub_test_scale (100000, 10000);
   UbPortStats stats;
 
   g_test_summary ("4 threads posting 100k messages each on one port: every "
-                  "message arrives, each producer's in order");
+                  "message arrives, each producer's in order (10k each under "
+                  "ASan unless -m slow)");
 
   ub_port_connect_message (ub_channel_get_port2 (channel), check_order, &ordering);
   for (guint i = 0; i < N_PRODUCERS; i++)
@@ -752,7 +753,7 @@ static void
 test_delivery_yields (void)
 {
   g_autoptr(UbChannel) channel = new_channel (0);
-  guint n = 300000, delivered = 0, ticks = 0, ticks_during = 0;
+  guint n = ub_test_scale (300000, 30000), delivered = 0, ticks = 0, ticks_during = 0;
   GSource *idle;
   UbPortStats stats;
 
@@ -782,6 +783,51 @@ test_delivery_yields (void)
   g_assert_true (ub_port_get_stats (ub_channel_get_port2 (channel), &stats));
   g_assert_cmpuint (stats.high_water, ==, n);
   ub_port_close (ub_channel_get_port2 (channel));
+}
+
+static gpointer
+post_burst (gpointer data)
+{
+  for (int i = 0; i < 1000; i++)
+    post_int (data, i);
+  return NULL;
+}
+
+static void
+test_delivery_wakes_once_per_burst (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  UbTestSink sink;
+  UbPortStats stats;
+  GThread *thread;
+
+  g_test_summary ("The delivery source is woken only when its queue goes from "
+                  "empty to non-empty: one wake-up for a burst");
+
+  ub_test_sink_init (&sink, ub_channel_get_port2 (channel), TRUE);
+  ub_test_drain_context ();
+
+  /* The loop does not run while the burst is posted from another thread. */
+  thread = g_thread_new ("burst", post_burst, ub_channel_get_port1 (channel));
+  g_thread_join (thread);
+  g_assert_true (ub_port_get_stats (ub_channel_get_port2 (channel), &stats));
+  g_assert_cmpuint (stats.wakeups, ==, 1);
+  g_assert_cmpuint (stats.queue_depth, ==, 1000);
+
+  UB_TEST_RUN_UNTIL (sink.messages->len == 1000);
+  ub_test_drain_context ();
+  g_assert_true (ub_port_get_stats (ub_channel_get_port2 (channel), &stats));
+  g_assert_cmpuint (stats.wakeups, ==, 1);
+
+  /* Asleep again on the empty queue: the next post wakes it once more. */
+  g_assert_true (post_int (ub_channel_get_port1 (channel), 1));
+  g_assert_true (post_int (ub_channel_get_port1 (channel), 2));
+  g_assert_true (ub_port_get_stats (ub_channel_get_port2 (channel), &stats));
+  g_assert_cmpuint (stats.wakeups, ==, 2);
+  UB_TEST_RUN_UNTIL (sink.messages->len == 1002);
+
+  ub_port_close (ub_channel_get_port2 (channel));
+  ub_test_sink_clear (&sink);
 }
 
 /* Bad input ---------------------------------------------------------------- */
@@ -879,6 +925,7 @@ main (int    argc,
   g_test_add_func ("/runtime/port/latest-value", test_latest_value);
   g_test_add_func ("/runtime/port/receive", test_receive);
   g_test_add_func ("/runtime/port/delivery/yields", test_delivery_yields);
+  g_test_add_func ("/runtime/port/delivery/wakes-once-per-burst", test_delivery_wakes_once_per_burst);
   g_test_add_func ("/runtime/port/bad-input", test_bad_input);
   g_test_add_func ("/runtime/port/snapshot", test_labels_and_snapshot);
 

@@ -7,6 +7,69 @@
 
 G_BEGIN_DECLS
 
+/* Which sanitizer, if any, this test is built with. */
+#if defined(__SANITIZE_ADDRESS__)
+# define UB_TEST_ASAN 1
+#endif
+#if defined(__SANITIZE_THREAD__)
+# define UB_TEST_TSAN 1
+#endif
+#if defined(__has_feature)
+# if __has_feature(address_sanitizer)
+#  define UB_TEST_ASAN 1
+# endif
+# if __has_feature(thread_sanitizer)
+#  define UB_TEST_TSAN 1
+# endif
+#endif
+#if defined(UB_TEST_ASAN) || defined(UB_TEST_TSAN)
+# define UB_TEST_SANITIZED 1
+#endif
+
+#ifdef UB_TEST_ASAN
+/* GLib is built without frame pointers, so LeakSanitizer's fast unwinder
+ * loses the stack of GLib's own known leak (g_set_user_dirs) and the
+ * suppression in lsan.supp cannot match it. Unwind slowly instead. */
+const char *__asan_default_options (void);
+
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
+#endif
+
+#ifdef UB_TEST_TSAN
+/* GLib 2.74 is not built with ThreadSanitizer: its futex locks and atomics
+ * are invisible to it, which alone explains two kinds of report. The slice
+ * allocator hands a block freed on one thread to another through a
+ * per-thread magazine, and GVariant's process-wide type-info cache is
+ * refcounted with GLib's atomics. Nothing else is suppressed. */
+const char *__tsan_default_suppressions (void);
+
+const char *
+__tsan_default_suppressions (void)
+{
+  return "race:g_slice_alloc\n"
+         "race:g_slice_free\n"
+         "race:g_variant_type_info_get\n"
+         "race:g_variant_type_info_unref\n";
+}
+#endif
+
+/* ASan unwinds every allocation slowly (see above), so flood cases run
+ * smaller there unless `-m slow` is given; TSan copes with the full size. */
+static inline guint
+ub_test_scale (guint full,
+               guint sanitized)
+{
+#ifdef UB_TEST_ASAN
+  return g_test_slow () ? full : sanitized;
+#else
+  return full;
+#endif
+}
+
 static gboolean
 ub_test_tick (gpointer user_data)
 {

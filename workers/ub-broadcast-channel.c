@@ -143,7 +143,7 @@ ub_broadcast_channel_new (const char *name)
   g_signal_connect (self->port, "messageerror", G_CALLBACK (forward_message_error), self);
   ub_port_start (self->port);
 
-  g_mutex_lock (&registry_mutex);
+  ub_mutex_lock (&registry_mutex);
   if (registry == NULL)
     registry = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                       (GDestroyNotify) g_ptr_array_unref);
@@ -154,7 +154,7 @@ ub_broadcast_channel_new (const char *name)
       g_hash_table_insert (registry, g_strdup (name), instances);
     }
   g_ptr_array_add (instances, self);
-  g_mutex_unlock (&registry_mutex);
+  ub_mutex_unlock (&registry_mutex);
 
   return self;
 }
@@ -214,9 +214,10 @@ ub_broadcast_channel_post (UbBroadcastChannel  *self,
       return FALSE;
     }
 
-  message->sealed = TRUE;
+  /* No transfers: this seals (and serialises) the message in place. */
+  ub_message_unref (_ub_message_seal (message));
 
-  g_mutex_lock (&registry_mutex);
+  ub_mutex_lock (&registry_mutex);
   instances = g_hash_table_lookup (registry, self->name);
   for (guint i = 0; instances != NULL && i < instances->len; i++)
     {
@@ -225,7 +226,7 @@ ub_broadcast_channel_post (UbBroadcastChannel  *self,
       if (other != self)
         _ub_endpoint_push (other->endpoint, ub_message_ref (message));
     }
-  g_mutex_unlock (&registry_mutex);
+  ub_mutex_unlock (&registry_mutex);
 
   return TRUE;
 }
@@ -248,7 +249,7 @@ ub_broadcast_channel_close (UbBroadcastChannel *self)
     return;
   self->closed = TRUE;
 
-  g_mutex_lock (&registry_mutex);
+  ub_mutex_lock (&registry_mutex);
   instances = g_hash_table_lookup (registry, self->name);
   if (instances != NULL)
     {
@@ -256,7 +257,7 @@ ub_broadcast_channel_close (UbBroadcastChannel *self)
       if (instances->len == 0)
         g_hash_table_remove (registry, self->name);
     }
-  g_mutex_unlock (&registry_mutex);
+  ub_mutex_unlock (&registry_mutex);
 
   if (self->port != NULL)
     ub_port_close (self->port);

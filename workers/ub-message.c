@@ -34,7 +34,7 @@ message_alloc (const char *kind)
   gsize len = strlen (kind);
   UbMessage *self = g_malloc0 (sizeof (UbMessage) + len + 1);
 
-  g_atomic_ref_count_init (&self->ref_count);
+  ub_ref_count_init (&self->ref_count);
   memcpy (self->kind, kind, len + 1);
   return self;
 }
@@ -81,7 +81,7 @@ ub_message_ref (UbMessage *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  g_atomic_ref_count_inc (&self->ref_count);
+  ub_ref_count_inc (&self->ref_count);
   return self;
 }
 
@@ -94,7 +94,7 @@ ub_message_unref (UbMessage *self)
 {
   g_return_if_fail (self != NULL);
 
-  if (!g_atomic_ref_count_dec (&self->ref_count))
+  if (!ub_ref_count_dec (&self->ref_count))
     return;
 
   g_clear_pointer (&self->body, g_variant_unref);
@@ -273,6 +273,7 @@ ub_message_register_kind (const char         *kind,
   g_return_if_fail (body_type == NULL || g_variant_type_string_is_valid ((const char *) body_type));
 
   g_rw_lock_writer_lock (&kinds_lock);
+  ub_tsan_acquire (&kinds_lock);
   if (kinds == NULL)
     kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                    (GDestroyNotify) g_variant_type_free);
@@ -281,6 +282,7 @@ ub_message_register_kind (const char         *kind,
   else
     g_hash_table_remove (kinds, kind);
   g_atomic_int_set (&n_kinds, g_hash_table_size (kinds));
+  ub_tsan_release (&kinds_lock);
   g_rw_lock_writer_unlock (&kinds_lock);
 }
 
@@ -297,6 +299,7 @@ _ub_message_body_is_valid (UbMessage *self)
     return TRUE;
 
   g_rw_lock_reader_lock (&kinds_lock);
+  ub_tsan_acquire (&kinds_lock);
   {
     const GVariantType *type = g_hash_table_lookup (kinds, self->kind);
 
@@ -369,6 +372,12 @@ UbMessage *
 _ub_message_seal (UbMessage *self)
 {
   UbMessage *sealed;
+
+  /* Serialise the body here, on the sender's thread: a GVariant built as a
+   * tree serialises itself lazily on first read, and that must not happen
+   * on the receiver's thread while the sender may still hold parts of it. */
+  if (self->body != NULL)
+    (void) g_variant_get_data (self->body);
 
   if (self->buffers == NULL && self->ports == NULL)
     {

@@ -17,9 +17,11 @@
  * into whose queue this port posts. Transferring a port moves the endpoint
  * (with whatever is queued in it) to a new handle and detaches the old one.
  *
- * A port is used by one thread at a time: the one that posts on it and, once
- * started, the one whose thread-default #GMainContext it delivers in. Its
- * statistics and label may be read from any thread.
+ * Threads: posting (ub_port_post() and friends) is safe from several threads
+ * at once. Everything else (start, receive, close, transfer) belongs to one
+ * thread at a time: once started, the one whose thread-default
+ * #GMainContext it delivers in. Statistics and label may be read from any
+ * thread. Close a port on the thread that uses it.
  *
  * Delivery: a started port owns a #GSource at %G_PRIORITY_DEFAULT_IDLE. A
  * producer wakes it only when it has gone to sleep on an empty queue, so a
@@ -33,7 +35,7 @@
 
 struct _UbEndpoint
 {
-  gatomicrefcount  ref_count;
+  UbRefCount       ref_count;
 
   /* (owned): incoming messages, oldest first; a push takes a reference.
    * The queue's own lock (g_async_queue_lock) also protects every field
@@ -58,13 +60,19 @@ struct _UbEndpoint
    * queue), and the largest value seen. */
   atomic_uint      depth;
   atomic_uint      high_water;
+  atomic_uint      longest_dispatch;  /* µs, written by the delivering thread */
   guint            capacity;          /* immutable; 0 = unbounded */
 
   /* Producers waiting for room in a bounded queue sleep on space_cond
-   * under space_mutex; space_waiters (atomic) tells consumers to signal. */
+   * under space_mutex; space_waiters (atomic) tells consumers to signal.
+   * A blocking receive sleeps on items_cond under the same mutex;
+   * items_waiters (atomic) tells producers to signal. (GAsyncQueue's own
+   * blocking pop is not used: its wait is invisible to ThreadSanitizer.) */
   GMutex           space_mutex;
   GCond            space_cond;
   atomic_uint      space_waiters;
+  GCond            items_cond;
+  atomic_uint      items_waiters;
 
   /* (atomic) counters. */
   atomic_uint_fast64_t posted;
@@ -72,6 +80,7 @@ struct _UbEndpoint
   atomic_uint_fast64_t dropped;
   atomic_uint_fast64_t replaced;
   atomic_uint_fast64_t message_errors;
+  atomic_uint_fast64_t wakeups;
 
   /* The handle that currently owns the endpoint (thread-safe weak ref). */
   GWeakRef         port;
@@ -122,11 +131,12 @@ endpoint_new (guint  capacity,
 {
   UbEndpoint *ep = g_new0 (UbEndpoint, 1);
 
-  g_atomic_ref_count_init (&ep->ref_count);
+  ub_ref_count_init (&ep->ref_count);
   ep->queue = g_async_queue_new ();
   ep->capacity = capacity;
   g_mutex_init (&ep->space_mutex);
   g_cond_init (&ep->space_cond);
+  g_cond_init (&ep->items_cond);
   g_weak_ref_init (&ep->port, NULL);
   _ub_runtime_add_endpoint (ep, label);
   return ep;
@@ -135,7 +145,7 @@ endpoint_new (guint  capacity,
 UbEndpoint *
 _ub_endpoint_ref (UbEndpoint *ep)
 {
-  g_atomic_ref_count_inc (&ep->ref_count);
+  ub_ref_count_inc (&ep->ref_count);
   return ep;
 }
 
@@ -149,21 +159,24 @@ endpoint_free (UbEndpoint *ep)
   g_assert (ep->source == NULL);
   g_assert (ep->batch_pos == ep->batch_len);
 
-  while ((item = g_async_queue_try_pop (ep->queue)) != NULL)
+  ub_queue_lock (ep->queue);
+  while ((item = g_async_queue_try_pop_unlocked (ep->queue)) != NULL)
     ub_message_unref (item);
+  ub_queue_unlock (ep->queue);
   g_async_queue_unref (ep->queue);
   g_clear_pointer (&ep->peer, _ub_endpoint_unref);
   g_clear_pointer (&ep->latest, g_hash_table_unref);
   g_weak_ref_clear (&ep->port);
   g_mutex_clear (&ep->space_mutex);
   g_cond_clear (&ep->space_cond);
+  g_cond_clear (&ep->items_cond);
   g_free (ep);
 }
 
 void
 _ub_endpoint_unref (UbEndpoint *ep)
 {
-  if (g_atomic_ref_count_dec (&ep->ref_count))
+  if (ub_ref_count_dec (&ep->ref_count))
     endpoint_free (ep);
 }
 
@@ -182,9 +195,11 @@ _ub_endpoint_get_stats (UbEndpoint  *ep,
   stats->dropped = atomic_load_explicit (&ep->dropped, memory_order_relaxed);
   stats->replaced = atomic_load_explicit (&ep->replaced, memory_order_relaxed);
   stats->message_errors = atomic_load_explicit (&ep->message_errors, memory_order_relaxed);
+  stats->wakeups = atomic_load_explicit (&ep->wakeups, memory_order_relaxed);
   stats->queue_depth = atomic_load (&ep->depth);
   stats->high_water = atomic_load (&ep->high_water);
   stats->capacity = ep->capacity;
+  stats->longest_dispatch_usec = atomic_load_explicit (&ep->longest_dispatch, memory_order_relaxed);
   stats->closed = atomic_load (&ep->closed);
 }
 
@@ -216,9 +231,9 @@ release_slots (UbEndpoint *ep,
   atomic_fetch_sub (&ep->depth, n);
   if (atomic_load (&ep->space_waiters) > 0)
     {
-      g_mutex_lock (&ep->space_mutex);
+      ub_mutex_lock (&ep->space_mutex);
       g_cond_broadcast (&ep->space_cond);
-      g_mutex_unlock (&ep->space_mutex);
+      ub_mutex_unlock (&ep->space_mutex);
     }
 }
 
@@ -239,9 +254,11 @@ unwrap_locked (UbEndpoint *ep,
   return payload;
 }
 
-/* Call with the queue lock held; consumes @item. Returns a source to wake
- * (the caller wakes it after unlocking), or NULL. */
-static GSource *
+/* Call with the queue lock held; consumes @item. Wakes the delivery source
+ * if it sleeps: the lock keeps the source alive (the owner clears
+ * ep->source under it before destroying the source), and
+ * g_source_set_ready_time() is thread-safe. */
+static void
 push_locked (UbEndpoint *ep,
              UbMessage  *item,
              gboolean    reserved)
@@ -256,18 +273,20 @@ push_locked (UbEndpoint *ep,
   if (ep->needs_wake && ep->source != NULL)
     {
       ep->needs_wake = FALSE;
-      return g_source_ref (ep->source);
+      atomic_fetch_add_explicit (&ep->wakeups, 1, memory_order_relaxed);
+      g_source_set_ready_time (ep->source, 0);
     }
-  return NULL;
 }
 
+/* After a push, outside the queue lock: wake a blocked receive. */
 static void
-wake_source (GSource *source)
+wake_receiver (UbEndpoint *ep)
 {
-  if (source != NULL)
+  if (atomic_load (&ep->items_waiters) > 0)
     {
-      g_source_set_ready_time (source, 0);
-      g_source_unref (source);
+      ub_mutex_lock (&ep->space_mutex);
+      g_cond_broadcast (&ep->items_cond);
+      ub_mutex_unlock (&ep->space_mutex);
     }
 }
 
@@ -277,12 +296,10 @@ endpoint_push_full (UbEndpoint *ep,
                     UbMessage  *item,
                     gboolean    reserved)
 {
-  GSource *wake;
-
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   if (atomic_load (&ep->closed))
     {
-      g_async_queue_unlock (ep->queue);
+      ub_queue_unlock (ep->queue);
       if (reserved)
         release_slots (ep, 1);
       if (item->control == UB_CONTROL_NONE)
@@ -290,10 +307,10 @@ endpoint_push_full (UbEndpoint *ep,
       ub_message_unref (item);
       return FALSE;
     }
-  wake = push_locked (ep, item, reserved);
-  g_async_queue_unlock (ep->queue);
+  push_locked (ep, item, reserved);
+  ub_queue_unlock (ep->queue);
 
-  wake_source (wake);
+  wake_receiver (ep);
   return TRUE;
 }
 
@@ -308,9 +325,9 @@ static void
 space_cancelled_cb (GCancellable *cancellable,
                     UbEndpoint   *ep)
 {
-  g_mutex_lock (&ep->space_mutex);
+  ub_mutex_lock (&ep->space_mutex);
   g_cond_broadcast (&ep->space_cond);
-  g_mutex_unlock (&ep->space_mutex);
+  ub_mutex_unlock (&ep->space_mutex);
 }
 
 /* Reserves room for one message in a bounded queue, waiting for it on a
@@ -345,14 +362,14 @@ endpoint_reserve (UbEndpoint    *ep,
       handler = g_cancellable_connect (cancellable, G_CALLBACK (space_cancelled_cb),
                                        _ub_endpoint_ref (ep),
                                        (GDestroyNotify) _ub_endpoint_unref);
-      g_mutex_lock (&ep->space_mutex);
+      ub_mutex_lock (&ep->space_mutex);
       atomic_fetch_add (&ep->space_waiters, 1);
       while (atomic_load (&ep->depth) >= ep->capacity &&
              !atomic_load (&ep->closed) &&
              !g_cancellable_is_cancelled (cancellable))
-        g_cond_wait (&ep->space_cond, &ep->space_mutex);
+        ub_cond_wait (&ep->space_cond, &ep->space_mutex);
       atomic_fetch_sub (&ep->space_waiters, 1);
-      g_mutex_unlock (&ep->space_mutex);
+      ub_mutex_unlock (&ep->space_mutex);
       g_cancellable_disconnect (cancellable, handler);
     }
 }
@@ -365,7 +382,7 @@ endpoint_return_batch (UbEndpoint *ep)
   if (ep->batch_pos == ep->batch_len)
     return;
 
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   for (guint i = ep->batch_len; i > ep->batch_pos; i--)
     {
       UbMessage *item = g_steal_pointer (&ep->batch[i - 1]);
@@ -374,7 +391,7 @@ endpoint_return_batch (UbEndpoint *ep)
         atomic_fetch_add (&ep->depth, 1);
       g_async_queue_push_front_unlocked (ep->queue, item);
     }
-  g_async_queue_unlock (ep->queue);
+  ub_queue_unlock (ep->queue);
   ep->batch_pos = ep->batch_len = 0;
 }
 
@@ -403,7 +420,7 @@ endpoint_fill_batch (UbEndpoint *ep)
 
   g_assert (ep->batch_pos == ep->batch_len);
 
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   while (n < BATCH_SIZE &&
          (item = g_async_queue_try_pop_unlocked (ep->queue)) != NULL)
     {
@@ -413,7 +430,7 @@ endpoint_fill_batch (UbEndpoint *ep)
     }
   if (n == 0)
     ep->needs_wake = TRUE;
-  g_async_queue_unlock (ep->queue);
+  ub_queue_unlock (ep->queue);
 
   release_slots (ep, counted);
   ep->batch_pos = 0;
@@ -426,10 +443,10 @@ endpoint_stop (UbEndpoint *ep)
 {
   GSource *source;
 
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   source = g_steal_pointer (&ep->source);
   ep->needs_wake = FALSE;
-  g_async_queue_unlock (ep->queue);
+  ub_queue_unlock (ep->queue);
   return source;
 }
 
@@ -442,10 +459,10 @@ endpoint_close (UbEndpoint *ep)
   UbMessage *item;
   guint counted = 0;
 
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   if (atomic_load (&ep->closed))
     {
-      g_async_queue_unlock (ep->queue);
+      ub_queue_unlock (ep->queue);
       return;
     }
   atomic_store (&ep->closed, TRUE);
@@ -461,14 +478,15 @@ endpoint_close (UbEndpoint *ep)
   g_clear_pointer (&ep->latest, g_hash_table_unref);
   source = g_steal_pointer (&ep->source);
   ep->needs_wake = FALSE;
-  /* Wakes a receive blocked on this port, which then sees it is closed. */
-  g_async_queue_push_unlocked (ep->queue, _ub_message_new_control (UB_CONTROL_WAKE));
-  g_async_queue_unlock (ep->queue);
+  ub_queue_unlock (ep->queue);
 
+  /* Wake producers waiting for room and a receive waiting for items: they
+   * see that the port is closed. */
   release_slots (ep, counted);
-  g_mutex_lock (&ep->space_mutex);
+  ub_mutex_lock (&ep->space_mutex);
   g_cond_broadcast (&ep->space_cond);
-  g_mutex_unlock (&ep->space_mutex);
+  g_cond_broadcast (&ep->items_cond);
+  ub_mutex_unlock (&ep->space_mutex);
 
   endpoint_drop_batch (ep);
 
@@ -532,6 +550,16 @@ deliver (UbEndpoint *ep,
   ub_message_unref (item);
 }
 
+static void
+note_dispatch (UbEndpoint *ep,
+               gint64      start)
+{
+  guint took = (guint) MIN (g_get_monotonic_time () - start, G_MAXUINT);
+
+  if (took > atomic_load_explicit (&ep->longest_dispatch, memory_order_relaxed))
+    atomic_store_explicit (&ep->longest_dispatch, took, memory_order_relaxed);
+}
+
 static gboolean
 port_source_dispatch (GSource     *source,
                       GSourceFunc  callback,
@@ -539,14 +567,15 @@ port_source_dispatch (GSource     *source,
 {
   UbEndpoint *ep = ((UbPortSource *) source)->ep;
   g_autoptr(UbPort) port = g_weak_ref_get (&ep->port);
-  gint64 deadline;
+  gint64 start, deadline;
 
   g_source_set_ready_time (source, -1);
 
   if (port == NULL)
     return G_SOURCE_CONTINUE;
 
-  deadline = g_get_monotonic_time () + DISPATCH_BUDGET_USEC;
+  start = g_get_monotonic_time ();
+  deadline = start + DISPATCH_BUDGET_USEC;
 
   while (endpoint_fill_batch (ep) > 0)
     {
@@ -559,7 +588,10 @@ port_source_dispatch (GSource     *source,
 
           /* A handler may have transferred or closed the port. */
           if (port->endpoint != ep || g_source_is_destroyed (source))
-            return G_SOURCE_REMOVE;
+            {
+              note_dispatch (ep, start);
+              return G_SOURCE_REMOVE;
+            }
         }
 
       if (g_get_monotonic_time () >= deadline)
@@ -569,6 +601,7 @@ port_source_dispatch (GSource     *source,
         }
     }
 
+  note_dispatch (ep, start);
   return G_SOURCE_CONTINUE;
 }
 
@@ -867,7 +900,6 @@ ub_port_post_latest (UbPort      *self,
 {
   UbEndpoint *ep, *to;
   UbMessage *payload, *slot, *old = NULL;
-  GSource *wake = NULL;
 
   if (body != NULL)
     g_variant_ref_sink (body);
@@ -891,14 +923,20 @@ ub_port_post_latest (UbPort      *self,
     }
 
   payload = ub_message_new (kind, body);
-  payload->sealed = TRUE;
   g_clear_pointer (&body, g_variant_unref);
+  {
+    /* No transfers: this seals (and serialises) the payload in place. */
+    UbMessage *sealed = _ub_message_seal (payload);
+
+    ub_message_unref (payload);
+    payload = sealed;
+  }
   atomic_fetch_add_explicit (&ep->posted, 1, memory_order_relaxed);
 
-  g_async_queue_lock (to->queue);
+  ub_queue_lock (to->queue);
   if (atomic_load (&to->closed))
     {
-      g_async_queue_unlock (to->queue);
+      ub_queue_unlock (to->queue);
       atomic_fetch_add_explicit (&to->dropped, 1, memory_order_relaxed);
       ub_message_unref (payload);
       return TRUE;
@@ -919,12 +957,12 @@ ub_port_post_latest (UbPort      *self,
       if (to->latest == NULL)
         to->latest = g_hash_table_new (g_str_hash, g_str_equal);
       g_hash_table_insert (to->latest, slot->latest_key, slot);
-      wake = push_locked (to, slot, FALSE);
+      push_locked (to, slot, FALSE);
     }
-  g_async_queue_unlock (to->queue);
+  ub_queue_unlock (to->queue);
 
   g_clear_pointer (&old, ub_message_unref);
-  wake_source (wake);
+  wake_receiver (to);
   return TRUE;
 }
 
@@ -932,7 +970,44 @@ static void
 receive_cancelled_cb (GCancellable *cancellable,
                       UbEndpoint   *ep)
 {
-  g_async_queue_push (ep->queue, _ub_message_new_control (UB_CONTROL_WAKE));
+  ub_mutex_lock (&ep->space_mutex);
+  g_cond_broadcast (&ep->items_cond);
+  ub_mutex_unlock (&ep->space_mutex);
+}
+
+/* Waits until the queue has an item, @cancellable fires or @deadline (-1:
+ * never) passes. Returns FALSE on timeout. */
+static gboolean
+wait_for_item (UbEndpoint   *ep,
+               GCancellable *cancellable,
+               gint64        deadline)
+{
+  gboolean in_time = TRUE;
+
+  ub_mutex_lock (&ep->space_mutex);
+  atomic_fetch_add (&ep->items_waiters, 1);
+  for (;;)
+    {
+      gint length;
+
+      ub_queue_lock (ep->queue);
+      length = g_async_queue_length_unlocked (ep->queue);
+      ub_queue_unlock (ep->queue);
+
+      if (length > 0 || g_cancellable_is_cancelled (cancellable) ||
+          atomic_load (&ep->closed))
+        break;
+      if (deadline < 0)
+        ub_cond_wait (&ep->items_cond, &ep->space_mutex);
+      else if (!ub_cond_wait_until (&ep->items_cond, &ep->space_mutex, deadline))
+        {
+          in_time = FALSE;
+          break;
+        }
+    }
+  atomic_fetch_sub (&ep->items_waiters, 1);
+  ub_mutex_unlock (&ep->space_mutex);
+  return in_time;
 }
 
 /**
@@ -986,11 +1061,17 @@ ub_port_receive (UbPort        *self,
                                      _ub_endpoint_ref (ep),
                                      (GDestroyNotify) _ub_endpoint_unref);
 
-  deadline = timeout_usec >= 0 ? g_get_monotonic_time () + timeout_usec : -1;
+  if (timeout_usec < 0)
+    deadline = -1;
+  else if (timeout_usec == 0)
+    deadline = 0;
+  else
+    deadline = g_get_monotonic_time () + timeout_usec;
 
   while (result == NULL)
     {
       UbMessage *item;
+      gboolean counted;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         break;
@@ -1000,14 +1081,19 @@ ub_port_receive (UbPort        *self,
           break;
         }
 
-      if (deadline < 0)
-        item = g_async_queue_pop (ep->queue);
-      else
-        {
-          gint64 left = deadline - g_get_monotonic_time ();
+      ub_queue_lock (ep->queue);
+      item = g_async_queue_try_pop_unlocked (ep->queue);
+      counted = item != NULL && is_counted (item);
+      if (counted)
+        item = unwrap_locked (ep, item);
+      ub_queue_unlock (ep->queue);
 
-          item = left > 0 ? g_async_queue_timeout_pop (ep->queue, left)
-                          : g_async_queue_try_pop (ep->queue);
+      if (item == NULL)
+        {
+          if (deadline != 0 && wait_for_item (ep, cancellable, deadline))
+            continue;
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            break;
         }
 
       if (item == NULL)
@@ -1017,13 +1103,8 @@ ub_port_receive (UbPort        *self,
           break;
         }
 
-      if (is_counted (item))
-        {
-          g_async_queue_lock (ep->queue);
-          item = unwrap_locked (ep, item);
-          g_async_queue_unlock (ep->queue);
-          release_slots (ep, 1);
-        }
+      if (counted)
+        release_slots (ep, 1);
 
       switch (item->control)
         {
@@ -1107,11 +1188,11 @@ ub_port_start (UbPort *self)
   g_source_set_static_name (source, "UbPort delivery");
   g_source_attach (source, context);
 
-  g_async_queue_lock (ep->queue);
+  ub_queue_lock (ep->queue);
   ep->source = source;
   ready = g_async_queue_length_unlocked (ep->queue) > 0;
   ep->needs_wake = !ready;
-  g_async_queue_unlock (ep->queue);
+  ub_queue_unlock (ep->queue);
 
   if (ready)
     g_source_set_ready_time (source, 0);

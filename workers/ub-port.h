@@ -18,9 +18,13 @@ G_DECLARE_FINAL_TYPE (UbPort, ub_port, UB, PORT, GObject)
  * @dropped: messages addressed to this port and discarded (closed, terminated)
  * @replaced: latest-value posts to this port that replaced an undelivered message
  * @message_errors: messages to this port that fired `messageerror`
+ * @wakeups: times a producer woke this port's sleeping delivery source
+ *   (once per burst: only when its queue went from empty to non-empty)
  * @queue_depth: messages waiting in this port's queue now
  * @high_water: the largest @queue_depth seen
  * @capacity: the bound on the queue, 0 if unbounded
+ * @longest_dispatch_usec: the longest time one dispatch of the delivery
+ *   source kept the main loop, handlers included
  * @closed: whether the port is closed
  *
  * Counters of one port, readable from any thread.
@@ -32,9 +36,11 @@ typedef struct
   guint64  dropped;
   guint64  replaced;
   guint64  message_errors;
+  guint64  wakeups;
   guint    queue_depth;
   guint    high_water;
   guint    capacity;
+  guint    longest_dispatch_usec;
   gboolean closed;
 } UbPortStats;
 

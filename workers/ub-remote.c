@@ -36,7 +36,7 @@
 
 struct _UbRemoteLink
 {
-  gatomicrefcount  ref_count;
+  UbRefCount       ref_count;
   GMutex           mutex;
   GHashTable      *calls;   /* (owned) protected by mutex: id → GCancellable
                              * of each call not yet finished or given up */
@@ -99,7 +99,7 @@ _ub_remote_link_new (void)
 {
   UbRemoteLink *link = g_new0 (UbRemoteLink, 1);
 
-  g_atomic_ref_count_init (&link->ref_count);
+  ub_ref_count_init (&link->ref_count);
   g_mutex_init (&link->mutex);
   link->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
   return link;
@@ -108,14 +108,14 @@ _ub_remote_link_new (void)
 UbRemoteLink *
 _ub_remote_link_ref (UbRemoteLink *link)
 {
-  g_atomic_ref_count_inc (&link->ref_count);
+  ub_ref_count_inc (&link->ref_count);
   return link;
 }
 
 void
 _ub_remote_link_unref (UbRemoteLink *link)
 {
-  if (!g_atomic_ref_count_dec (&link->ref_count))
+  if (!ub_ref_count_dec (&link->ref_count))
     return;
 
   g_hash_table_unref (link->calls);
@@ -127,9 +127,9 @@ static void
 link_add (UbRemoteLink *link,
           guint64       id)
 {
-  g_mutex_lock (&link->mutex);
+  ub_mutex_lock (&link->mutex);
   g_hash_table_insert (link->calls, g_memdup2 (&id, sizeof id), g_cancellable_new ());
-  g_mutex_unlock (&link->mutex);
+  ub_mutex_unlock (&link->mutex);
 }
 
 /* Returns (transfer full) the call's cancellable, or NULL if the owner has
@@ -140,11 +140,11 @@ link_lookup (UbRemoteLink *link,
 {
   GCancellable *cancellable;
 
-  g_mutex_lock (&link->mutex);
+  ub_mutex_lock (&link->mutex);
   cancellable = g_hash_table_lookup (link->calls, &id);
   if (cancellable != NULL)
     g_object_ref (cancellable);
-  g_mutex_unlock (&link->mutex);
+  ub_mutex_unlock (&link->mutex);
   return cancellable;
 }
 
@@ -156,10 +156,10 @@ link_remove (UbRemoteLink *link,
   g_autoptr(GCancellable) cancellable = NULL;
   gpointer key = NULL;
 
-  g_mutex_lock (&link->mutex);
+  ub_mutex_lock (&link->mutex);
   if (g_hash_table_steal_extended (link->calls, &id, &key, (gpointer *) &cancellable))
     g_free (key);
-  g_mutex_unlock (&link->mutex);
+  ub_mutex_unlock (&link->mutex);
 
   /* Cancel outside the lock: handlers run synchronously. */
   if (cancel && cancellable != NULL)
@@ -173,10 +173,10 @@ _ub_remote_link_cancel_all (UbRemoteLink *link)
   GHashTableIter iter;
   gpointer value;
 
-  g_mutex_lock (&link->mutex);
+  ub_mutex_lock (&link->mutex);
   calls = g_steal_pointer (&link->calls);
   link->calls = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  g_mutex_unlock (&link->mutex);
+  ub_mutex_unlock (&link->mutex);
 
   g_hash_table_iter_init (&iter, calls);
   while (g_hash_table_iter_next (&iter, NULL, &value))

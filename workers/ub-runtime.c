@@ -27,20 +27,20 @@ void _ub_worker_get_info (GObject *object, const char **kind, UbWorkerState *sta
 void
 _ub_runtime_lock (void)
 {
-  g_mutex_lock (&runtime_mutex);
+  ub_mutex_lock (&runtime_mutex);
 }
 
 void
 _ub_runtime_unlock (void)
 {
-  g_mutex_unlock (&runtime_mutex);
+  ub_mutex_unlock (&runtime_mutex);
 }
 
 void
 _ub_runtime_add_endpoint (UbEndpoint *ep,
                           char       *label)
 {
-  g_mutex_lock (&runtime_mutex);
+  ub_mutex_lock (&runtime_mutex);
   if (endpoint_labels == NULL)
     {
       endpoint_labels = g_hash_table_new_full (NULL, NULL, NULL, g_free);
@@ -48,16 +48,16 @@ _ub_runtime_add_endpoint (UbEndpoint *ep,
     }
   g_hash_table_insert (endpoint_labels, ep, label);
   g_ptr_array_add (endpoint_order, ep);
-  g_mutex_unlock (&runtime_mutex);
+  ub_mutex_unlock (&runtime_mutex);
 }
 
 void
 _ub_runtime_remove_endpoint (UbEndpoint *ep)
 {
-  g_mutex_lock (&runtime_mutex);
+  ub_mutex_lock (&runtime_mutex);
   if (endpoint_labels != NULL && g_hash_table_remove (endpoint_labels, ep))
     g_ptr_array_remove (endpoint_order, ep);
-  g_mutex_unlock (&runtime_mutex);
+  ub_mutex_unlock (&runtime_mutex);
 }
 
 char *
@@ -65,9 +65,9 @@ _ub_runtime_dup_endpoint_label (UbEndpoint *ep)
 {
   char *label;
 
-  g_mutex_lock (&runtime_mutex);
+  ub_mutex_lock (&runtime_mutex);
   label = g_strdup (g_hash_table_lookup (endpoint_labels, ep));
-  g_mutex_unlock (&runtime_mutex);
+  ub_mutex_unlock (&runtime_mutex);
   return label;
 }
 
@@ -75,47 +75,47 @@ void
 _ub_runtime_set_endpoint_label (UbEndpoint *ep,
                                 const char *label)
 {
-  g_mutex_lock (&runtime_mutex);
+  ub_mutex_lock (&runtime_mutex);
   if (g_hash_table_contains (endpoint_labels, ep))
     g_hash_table_insert (endpoint_labels, ep, g_strdup (label));
-  g_mutex_unlock (&runtime_mutex);
+  ub_mutex_unlock (&runtime_mutex);
 }
 
 void
 _ub_runtime_add_worker (GObject *worker)
 {
-  g_mutex_lock (&runtime_mutex);
+  ub_mutex_lock (&runtime_mutex);
   if (workers == NULL)
     workers = g_ptr_array_new ();
   g_ptr_array_add (workers, worker);
-  g_mutex_unlock (&runtime_mutex);
+  ub_mutex_unlock (&runtime_mutex);
 }
 
 void
 _ub_runtime_remove_worker (GObject *worker)
 {
-  g_mutex_lock (&runtime_mutex);
+  ub_mutex_lock (&runtime_mutex);
   if (workers != NULL)
     g_ptr_array_remove (workers, worker);
-  g_mutex_unlock (&runtime_mutex);
+  ub_mutex_unlock (&runtime_mutex);
 }
 
 void
 _ub_runtime_thread_started (void)
 {
-  g_mutex_lock (&threads_mutex);
+  ub_mutex_lock (&threads_mutex);
   n_threads++;
-  g_mutex_unlock (&threads_mutex);
+  ub_mutex_unlock (&threads_mutex);
 }
 
 void
 _ub_runtime_thread_joined (void)
 {
-  g_mutex_lock (&threads_mutex);
+  ub_mutex_lock (&threads_mutex);
   g_assert (n_threads > 0);
   n_threads--;
   g_cond_broadcast (&threads_cond);
-  g_mutex_unlock (&threads_mutex);
+  ub_mutex_unlock (&threads_mutex);
 }
 
 /**
@@ -128,9 +128,9 @@ ub_runtime_get_n_running_threads (void)
 {
   guint n;
 
-  g_mutex_lock (&threads_mutex);
+  ub_mutex_lock (&threads_mutex);
   n = n_threads;
-  g_mutex_unlock (&threads_mutex);
+  ub_mutex_unlock (&threads_mutex);
   return n;
 }
 
@@ -149,12 +149,12 @@ ub_runtime_wait_for_threads (gint64 timeout_usec)
   gint64 deadline = g_get_monotonic_time () + timeout_usec;
   gboolean done;
 
-  g_mutex_lock (&threads_mutex);
+  ub_mutex_lock (&threads_mutex);
   while (n_threads > 0)
-    if (!g_cond_wait_until (&threads_cond, &threads_mutex, deadline))
+    if (!ub_cond_wait_until (&threads_cond, &threads_mutex, deadline))
       break;
   done = n_threads == 0;
-  g_mutex_unlock (&threads_mutex);
+  ub_mutex_unlock (&threads_mutex);
   return done;
 }
 
@@ -188,7 +188,7 @@ ub_runtime_snapshot (void)
   snapshot->workers = g_array_new (FALSE, TRUE, sizeof (UbRuntimeWorkerInfo));
   g_array_set_clear_func (snapshot->workers, (GDestroyNotify) clear_worker_info);
 
-  g_mutex_lock (&runtime_mutex);
+  ub_mutex_lock (&runtime_mutex);
   for (guint i = 0; endpoint_order != NULL && i < endpoint_order->len; i++)
     {
       UbEndpoint *ep = g_ptr_array_index (endpoint_order, i);
@@ -208,7 +208,7 @@ ub_runtime_snapshot (void)
       info.kind = g_strdup (kind);
       g_array_append_val (snapshot->workers, info);
     }
-  g_mutex_unlock (&runtime_mutex);
+  ub_mutex_unlock (&runtime_mutex);
 
   snapshot->n_running_threads = ub_runtime_get_n_running_threads ();
   return snapshot;

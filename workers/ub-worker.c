@@ -51,7 +51,7 @@ static GPrivate may_block_key;
  * may outlive the other. */
 typedef struct
 {
-  gatomicrefcount  ref_count;
+  UbRefCount       ref_count;
   char            *kind;          /* (owned) immutable */
   UbWorkerEntry    entry;         /* immutable */
   gpointer         entry_data;    /* immutable */
@@ -69,7 +69,6 @@ struct _UbWorkerScope
   UbPort         *port;          /* (owned) */
   GMainContext   *context;       /* (owned) */
   GMainLoop      *loop;          /* (owned) */
-  GSource        *cancel_source; /* (owned) quits the loop on terminate */
   UbRemoteServer *server;        /* (owned) */
   gboolean        quit;          /* quit or close was requested */
 };
@@ -96,14 +95,14 @@ G_DEFINE_FINAL_TYPE (UbWorker, ub_worker, G_TYPE_OBJECT)
 static Shared *
 shared_ref (Shared *shared)
 {
-  g_atomic_ref_count_inc (&shared->ref_count);
+  ub_ref_count_inc (&shared->ref_count);
   return shared;
 }
 
 static void
 shared_unref (Shared *shared)
 {
-  if (!g_atomic_ref_count_dec (&shared->ref_count))
+  if (!ub_ref_count_dec (&shared->ref_count))
     return;
 
   g_clear_object (&shared->worker_port);
@@ -145,11 +144,11 @@ ub_worker_kind_register (const char    *kind,
   value->entry = entry;
   value->user_data = user_data;
 
-  g_mutex_lock (&kinds_mutex);
+  ub_mutex_lock (&kinds_mutex);
   if (kinds == NULL)
     kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_replace (kinds, g_strdup (kind), value);
-  g_mutex_unlock (&kinds_mutex);
+  ub_mutex_unlock (&kinds_mutex);
 }
 
 /**
@@ -165,32 +164,28 @@ ub_worker_kind_is_registered (const char *kind)
 
   g_return_val_if_fail (kind != NULL, FALSE);
 
-  g_mutex_lock (&kinds_mutex);
+  ub_mutex_lock (&kinds_mutex);
   found = kinds != NULL && g_hash_table_contains (kinds, kind);
-  g_mutex_unlock (&kinds_mutex);
+  ub_mutex_unlock (&kinds_mutex);
   return found;
 }
 
 /* Reaper ------------------------------------------------------------------- */
 
-static void
-reap_thread (gpointer data,
-             gpointer user_data)
+static gpointer
+reap_thread (gpointer data)
 {
   g_thread_join (data);
   _ub_runtime_thread_joined ();
+  return NULL;
 }
 
-/* Joins @thread off the calling (UI) thread. */
+/* Joins @thread off the calling (UI) thread, on a short-lived thread of
+ * its own: a worker that ignores its cancellable then delays no other. */
 static void
 reap (GThread *thread)
 {
-  static GThreadPool *reaper;
-
-  if (g_once_init_enter (&reaper))
-    g_once_init_leave (&reaper, g_thread_pool_new (reap_thread, NULL, -1, FALSE, NULL));
-
-  g_thread_pool_push (reaper, thread, NULL);
+  g_thread_unref (g_thread_new ("ub-reaper", reap_thread, thread));
 }
 
 /* Worker thread ------------------------------------------------------------ */
@@ -209,15 +204,14 @@ scope_filter (UbPort    *port,
   return _ub_remote_server_handle (_ub_worker_scope_get_server (scope), port, message);
 }
 
-static gboolean
-scope_cancelled_cb (GCancellable *cancellable,
-                    gpointer      user_data)
+/* The owner's end closed (terminate, or the owner dropped it): the loop
+ * quits. This travels through the port's own queue, after everything the
+ * owner posted, so it is never lost, even before ub_worker_scope_run(). */
+static void
+scope_peer_closed_cb (UbPort        *port,
+                      UbWorkerScope *scope)
 {
-  UbWorkerScope *scope = user_data;
-
-  scope->quit = TRUE;
-  g_main_loop_quit (scope->loop);
-  return G_SOURCE_REMOVE;
+  ub_worker_scope_quit (scope);
 }
 
 static void
@@ -246,10 +240,7 @@ worker_thread (gpointer data)
   g_main_context_push_thread_default (scope.context);
   scope.loop = g_main_loop_new (scope.context, FALSE);
 
-  scope.cancel_source = g_cancellable_source_new (shared->cancellable);
-  g_source_set_callback (scope.cancel_source, G_SOURCE_FUNC (scope_cancelled_cb), &scope, NULL);
-  g_source_set_static_name (scope.cancel_source, "UbWorker terminate");
-  g_source_attach (scope.cancel_source, scope.context);
+  g_signal_connect (scope.port, "close", G_CALLBACK (scope_peer_closed_cb), &scope);
 
   _ub_port_set_filter (scope.port, scope_filter, &scope);
 
@@ -273,11 +264,9 @@ worker_thread (gpointer data)
   _ub_port_set_filter (scope.port, NULL, NULL);
   g_clear_object (&scope.port);
   g_clear_pointer (&scope.server, _ub_remote_server_free);
-  g_source_destroy (scope.cancel_source);
-  g_clear_pointer (&scope.cancel_source, g_source_unref);
-  g_clear_pointer (&scope.loop, g_main_loop_unref);
   while (g_main_context_iteration (scope.context, FALSE))
     ;
+  g_clear_pointer (&scope.loop, g_main_loop_unref);
   g_main_context_pop_thread_default (scope.context);
   g_clear_pointer (&scope.context, g_main_context_unref);
 
@@ -406,13 +395,13 @@ ub_worker_new (const char  *kind,
   g_return_val_if_fail (kind != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  g_mutex_lock (&kinds_mutex);
+  ub_mutex_lock (&kinds_mutex);
   if (kinds != NULL && g_hash_table_contains (kinds, kind))
     {
       entry = *(KindEntry *) g_hash_table_lookup (kinds, kind);
       found = TRUE;
     }
-  g_mutex_unlock (&kinds_mutex);
+  ub_mutex_unlock (&kinds_mutex);
 
   if (!found)
     {
@@ -422,7 +411,7 @@ ub_worker_new (const char  *kind,
     }
 
   shared = g_new0 (Shared, 1);
-  g_atomic_ref_count_init (&shared->ref_count);
+  ub_ref_count_init (&shared->ref_count);
   shared->kind = g_strdup (kind);
   shared->entry = entry.entry;
   shared->entry_data = entry.user_data;
@@ -509,6 +498,13 @@ ub_worker_get_state (UbWorker *self)
   return atomic_load (&self->shared->state);
 }
 
+/**
+ * ub_worker_get_remote:
+ * @worker: a #UbWorker
+ *
+ * Returns: (transfer none): the worker's #UbRemote, for calling the
+ *   methods it exposes
+ */
 UbRemote *
 ub_worker_get_remote (UbWorker *self)
 {
@@ -537,10 +533,12 @@ ub_worker_terminate (UbWorker *self)
   if (self->thread == NULL)
     return;
 
+  /* Cancel first, so the worker sees the cancellable fired by the time the
+   * close reaches its loop. */
   atomic_store (&self->shared->state, UB_WORKER_STATE_TERMINATED);
-  ub_port_close (self->port);
   g_cancellable_cancel (self->shared->cancellable);
   _ub_remote_link_cancel_all (self->shared->link);
+  ub_port_close (self->port);
 
   error = g_error_new (UB_ERROR, UB_ERROR_TERMINATED,
                        "The worker “%s” was terminated", self->shared->kind);
