@@ -99,6 +99,32 @@ decode_texture (BenchFile *file)
 }
 
 #ifdef HAVE_SPNG
+/* Byte for byte, Unblock's decoder and libspng must agree. */
+static void
+check_against_spng (BenchFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbPngImage) image = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree guint8 *out = NULL;
+  spng_ctx *ctx = spng_ctx_new (0);
+  gsize length;
+  size_t size;
+
+  image = ub_png_decode_file (file->path, NULL, NULL, NULL, NULL, NULL, &error);
+  if (image == NULL || !g_file_get_contents (file->path, &contents, &length, NULL))
+    g_error ("%s: cannot read", file->path);
+  spng_set_png_buffer (ctx, contents, length);
+  if (spng_decoded_image_size (ctx, SPNG_FMT_RGBA8, &size) != 0 || size != image->size)
+    g_error ("%s: libspng disagrees on the size", file->path);
+  out = g_malloc (size);
+  if (spng_decode_image (ctx, out, size, SPNG_FMT_RGBA8, SPNG_DECODE_TRNS) != 0 ||
+      memcmp (out, image->pixels, size) != 0)
+    g_error ("%s: libspng decodes other pixels", file->path);
+  spng_ctx_free (ctx);
+  printf ("%s: same RGBA8 as libspng, byte for byte\n", file->label);
+}
+
 /* libspng into a buffer reused across calls: its best case. */
 static guint8 *spng_buffer;
 static gsize spng_buffer_size;
@@ -606,7 +632,11 @@ ub_bench_png (int    argc,
   bench_file_load_idat (&files[0], 4);
   bench_file_load_idat (&files[1], 3);
 
-#ifndef HAVE_SPNG
+#ifdef HAVE_SPNG
+  printf ("\n");
+  check_against_spng (&files[0]);
+  check_against_spng (&files[1]);
+#else
   printf ("(libspng not available at build time: no libspng row)\n");
 #endif
 
