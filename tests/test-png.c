@@ -144,6 +144,13 @@ encode_rgba (const guint8 *pixels,
   return bytes;
 }
 
+static void reference_box (const guint8 *src,
+                           guint32       sw,
+                           guint32       sh,
+                           guint8       *dst,
+                           guint32       dw,
+                           guint32       dh);
+
 /* ---- PngSuite ----------------------------------------------------------- */
 
 static void
@@ -202,6 +209,33 @@ test_pngsuite_valid (gconstpointer data)
                  name, i, i / 4 % image->width, i / 4 / image->width, i % 4,
                  image->pixels[i], expected);
     }
+
+  /* The streamed thumbnail of every colour type and depth matches the
+   * box filter applied to the full decode. */
+  {
+    g_autoptr(UbPngImage) thumb = NULL;
+    g_autofree guint8 *expected = NULL;
+    guint32 tw, th;
+
+    ub_png_thumbnail_size (image->width, image->height, 13, &tw, &th);
+    thumb = ub_png_thumbnail_file (png, 13, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (thumb->width, ==, tw);
+    g_assert_cmpuint (thumb->height, ==, th);
+    if (tw < image->width || th < image->height)
+      {
+        expected = g_malloc ((gsize) tw * th * 4);
+        reference_box (image->pixels, image->width, image->height, expected, tw, th);
+        for (gsize i = 0; i < thumb->size; i++)
+          {
+            int diff = (int) thumb->pixels[i] - (int) expected[i];
+
+            g_assert_cmpint (ABS (diff), <=, 1);
+          }
+      }
+    else
+      g_assert_cmpmem (thumb->pixels, thumb->size, image->pixels, image->size);
+  }
 
   if (sixteen && g_file_test (json8, G_FILE_TEST_EXISTS))
     {
