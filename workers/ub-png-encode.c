@@ -52,7 +52,7 @@ ub_png_encode_options_init_default (UbPngEncodeOptions *options)
   g_return_if_fail (options != NULL);
 
   options->compression_level = 2;
-  options->filter = UB_PNG_FILTER_SUB;
+  options->filter = UB_PNG_FILTER_UP;
 }
 
 static void

@@ -23,8 +23,9 @@ typedef enum
 /**
  * UbPngFilter:
  * @UB_PNG_FILTER_NONE: no filter
- * @UB_PNG_FILTER_SUB: left neighbour (fast, good on photographs)
- * @UB_PNG_FILTER_UP: upper neighbour
+ * @UB_PNG_FILTER_SUB: left neighbour
+ * @UB_PNG_FILTER_UP: upper neighbour (fast both ways: the cheapest to undo
+ *   when decoding, and on photographs as small as %UB_PNG_FILTER_SUB)
  * @UB_PNG_FILTER_AVERAGE: average of left and up
  * @UB_PNG_FILTER_PAETH: Paeth predictor
  * @UB_PNG_FILTER_ADAPTIVE: libpng picks per row among all five (slowest)
@@ -44,7 +45,7 @@ typedef enum
  * @compression_level: zlib level, 0 (store) to 9 (smallest)
  * @filter: the row filter
  *
- * The defaults (level 2, %UB_PNG_FILTER_SUB) favour speed: large images
+ * The defaults (level 2, %UB_PNG_FILTER_UP) favour speed: large images
  * are written often (samples, screenshots) and read back locally.
  */
 typedef struct

@@ -15,6 +15,7 @@ struct _UbPngSample
   guint32 seed;
   float  *ridge; /* (owned) per column: where the mountains meet the sky, in rows */
   float  *alpha; /* (owned) per column: the horizontal part of the alpha falloff */
+  float   ridge_min, ridge_max;
 };
 
 static inline guint32
@@ -83,6 +84,65 @@ fbm (float   x,
   return sum / norm;
 }
 
+/*
+ * fbm() along one row: out[x] = fbm (x_scale · x / width, y, …) for every
+ * x. The lattice values of an octave only change when x crosses a cell
+ * boundary, so they are hashed once per cell instead of once per pixel.
+ * Same octave offsets as fbm(); the bilinear blend is taken in the other
+ * order (y first), which only changes the last bits.
+ */
+static void
+fbm_row (float   *out,
+         guint32  width,
+         float    x_scale,
+         float    y,
+         int      octaves,
+         guint32  seed)
+{
+  float amplitude = 0.5f, norm = 0.0f;
+  float a = x_scale / width, b = 0.0f;
+
+  for (guint32 x = 0; x < width; x++)
+    out[x] = 0.0f;
+
+  for (int i = 0; i < octaves; i++)
+    {
+      guint32 octave_seed = seed + i * 0x9e3779b9u;
+      float fy = floorf (y);
+      gint32 iy = (gint32) fy;
+      float ty = smooth (y - fy);
+      gint32 cell = G_MININT32;
+      float left = 0.0f, right = 0.0f;
+
+      for (guint32 x = 0; x < width; x++)
+        {
+          float px = a * x + b;
+          float fx = floorf (px);
+          gint32 ix = (gint32) fx;
+
+          if (ix != cell)
+            {
+              float l0 = lattice (ix, iy, octave_seed), l1 = lattice (ix, iy + 1, octave_seed);
+              float r0 = lattice (ix + 1, iy, octave_seed), r1 = lattice (ix + 1, iy + 1, octave_seed);
+
+              left = l0 + (l1 - l0) * ty;
+              right = r0 + (r1 - r0) * ty;
+              cell = ix;
+            }
+          out[x] += amplitude * (left + (right - left) * smooth (px - fx));
+        }
+
+      norm += amplitude;
+      amplitude *= 0.5f;
+      a *= 2.0f;
+      b = b * 2.0f + 17.1f;
+      y = y * 2.0f + 31.7f;
+    }
+
+  for (guint32 x = 0; x < width; x++)
+    out[x] /= norm;
+}
+
 /**
  * ub_png_sample_new:
  * @width: in pixels, > 0
@@ -115,6 +175,8 @@ ub_png_sample_new (guint32 width,
 
       s->ridge[x] = height * (0.22f + 0.38f * e * e * 1.6f);
       s->alpha[x] = 1.0f - 1.6f * d * d;
+      s->ridge_min = x == 0 ? s->ridge[x] : MIN (s->ridge_min, s->ridge[x]);
+      s->ridge_max = x == 0 ? s->ridge[x] : MAX (s->ridge_max, s->ridge[x]);
     }
 
   return s;
@@ -157,14 +219,30 @@ ub_png_sample_render_row (const UbPngSample *sample,
   float aspect = (float) s->width / s->height;
   float alpha_row = 1.0f - 1.2f * (v - 0.5f) * (v - 0.5f);
   guint32 grain_state = hash3 (y, 0x1234567u, s->seed) | 1u;
+  g_autofree float *clouds = NULL;
+  g_autofree float *terrain = NULL;
+  g_autofree float *detail = NULL;
 
   g_return_if_fail (sample != NULL);
   g_return_if_fail (y < sample->height);
   g_return_if_fail (row != NULL);
 
+  /* The noise of this row, for the sky and for the ground, where needed. */
+  if (y < s->ridge_max)
+    {
+      clouds = g_new (float, s->width);
+      fbm_row (clouds, s->width, 5.0f * aspect, v * 14.0f, 5, s->seed ^ 0xc10du);
+    }
+  if (y >= s->ridge_min)
+    {
+      terrain = g_new (float, s->width);
+      detail = g_new (float, s->width);
+      fbm_row (terrain, s->width, 8.0f * aspect, v * 8.0f, 6, s->seed ^ 0x9u);
+      fbm_row (detail, s->width, 300.0f * aspect, v * 300.0f, 1, s->seed ^ 0xd7u);
+    }
+
   for (guint32 x = 0; x < s->width; x++)
     {
-      float u = (float) x / s->width;
       float ridge = s->ridge[x];
       float r, g, b, grain;
       guint8 *p = row + (gsize) x * bpp;
@@ -178,8 +256,8 @@ ub_png_sample_render_row (const UbPngSample *sample,
       if (y < ridge)
         {
           /* Sky: deep blue above, hazy near the horizon, soft clouds. */
-          float t = y / ridge;
-          float cloud = fbm (u * 5.0f * aspect, v * 14.0f, 5, s->seed ^ 0xc10du);
+          float t = MIN (1.0f, y / s->ridge_max);
+          float cloud = clouds[x];
 
           cloud = CLAMP ((cloud - 0.48f) * 3.0f, 0.0f, 1.0f);
           r = 40.0f + 150.0f * t;
@@ -194,13 +272,12 @@ ub_png_sample_render_row (const UbPngSample *sample,
           /* Ground: rock and grass by a large-scale fractal, detail by a
            * finer one, darker further from the ridge line (closer). */
           float depth = (y - ridge) / (s->height - ridge + 1.0f);
-          float n = fbm (u * 8.0f * aspect, v * 8.0f, 6, s->seed ^ 0x9u);
-          float detail = value_noise (u * 300.0f * aspect, v * 300.0f, s->seed ^ 0xd7u);
+          float n = terrain[x];
           float rock = CLAMP ((n - 0.45f) * 4.0f, 0.0f, 1.0f);
-          float shade = 0.55f + 0.6f * n + 0.25f * detail - 0.25f * depth;
+          float shade = 0.55f + 0.6f * n + 0.25f * detail[x] - 0.25f * depth;
 
           r = (70.0f + 60.0f * rock) * shade;
-          g = (110.0f - 20.0f * rock) * shade;
+          g = (110.0f + 5.0f * rock) * shade;
           b = (45.0f + 55.0f * rock) * shade;
           /* Haze at the ridge. */
           if (depth < 0.08f)

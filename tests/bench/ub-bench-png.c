@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <zlib.h>
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
@@ -41,15 +42,27 @@ typedef double (*DecodeFunc) (BenchFile *file);
 
 static UbPngPool *pool;
 
+/* Each decode is timed in CPU time of the calling thread (user + system,
+ * so page faults count): on a shared machine that is far steadier than
+ * wall time, and every contender here decodes in the calling thread. */
+static double
+cpu_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* ---- the contenders; each returns the seconds one decode took ---------- */
 
 static double
 decode_unblock (BenchFile *file)
 {
   g_autoptr(GError) error = NULL;
-  double start = ub_bench_now ();
+  double start = cpu_now ();
   UbPngImage *image = ub_png_decode_file (file->path, NULL, pool, NULL, NULL, NULL, &error);
-  double elapsed = ub_bench_now () - start;
+  double elapsed = cpu_now () - start;
 
   if (image == NULL)
     g_error ("%s: %s", file->path, error->message);
@@ -61,9 +74,9 @@ static double
 decode_pixbuf (BenchFile *file)
 {
   g_autoptr(GError) error = NULL;
-  double start = ub_bench_now ();
+  double start = cpu_now ();
   GdkPixbuf *pixbuf = gdk_pixbuf_new_from_file (file->path, &error);
-  double elapsed = ub_bench_now () - start;
+  double elapsed = cpu_now () - start;
 
   if (pixbuf == NULL)
     g_error ("%s: %s", file->path, error->message);
@@ -75,9 +88,9 @@ static double
 decode_texture (BenchFile *file)
 {
   g_autoptr(GError) error = NULL;
-  double start = ub_bench_now ();
+  double start = cpu_now ();
   GdkTexture *texture = gdk_texture_new_from_filename (file->path, &error);
-  double elapsed = ub_bench_now () - start;
+  double elapsed = cpu_now () - start;
 
   if (texture == NULL)
     g_error ("%s: %s", file->path, error->message);
@@ -86,6 +99,32 @@ decode_texture (BenchFile *file)
 }
 
 #ifdef HAVE_SPNG
+/* Byte for byte, Unblock's decoder and libspng must agree. */
+static void
+check_against_spng (BenchFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbPngImage) image = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree guint8 *out = NULL;
+  spng_ctx *ctx = spng_ctx_new (0);
+  gsize length;
+  size_t size;
+
+  image = ub_png_decode_file (file->path, NULL, NULL, NULL, NULL, NULL, &error);
+  if (image == NULL || !g_file_get_contents (file->path, &contents, &length, NULL))
+    g_error ("%s: cannot read", file->path);
+  spng_set_png_buffer (ctx, contents, length);
+  if (spng_decoded_image_size (ctx, SPNG_FMT_RGBA8, &size) != 0 || size != image->size)
+    g_error ("%s: libspng disagrees on the size", file->path);
+  out = g_malloc (size);
+  if (spng_decode_image (ctx, out, size, SPNG_FMT_RGBA8, SPNG_DECODE_TRNS) != 0 ||
+      memcmp (out, image->pixels, size) != 0)
+    g_error ("%s: libspng decodes other pixels", file->path);
+  spng_ctx_free (ctx);
+  printf ("%s: same RGBA8 as libspng, byte for byte\n", file->label);
+}
+
 /* libspng into a buffer reused across calls: its best case. */
 static guint8 *spng_buffer;
 static gsize spng_buffer_size;
@@ -93,7 +132,7 @@ static gsize spng_buffer_size;
 static double
 decode_spng (BenchFile *file)
 {
-  double start = ub_bench_now ();
+  double start = cpu_now ();
   spng_ctx *ctx = spng_ctx_new (0);
   FILE *stream = fopen (file->path, "rb");
   size_t size;
@@ -115,20 +154,24 @@ decode_spng (BenchFile *file)
     g_error ("%s: spng: %s", file->path, spng_strerror (ret));
   spng_ctx_free (ctx);
   fclose (stream);
-  return ub_bench_now () - start;
+  return cpu_now () - start;
 }
 #endif
 
-/* zlib alone on the IDAT data already in memory, into a reused buffer. */
+/* zlib alone on the IDAT data already in memory, into a reused buffer:
+ * as a zlib stream (with its Adler-32, as libpng does by default), or as
+ * raw deflate (no checksum, as Unblock's decoder does). */
 static guint8 *inflate_buffer;
 static gsize inflate_buffer_size;
 
 static double
-decode_inflate (BenchFile *file)
+inflate_idat (BenchFile *file,
+              gboolean   raw)
 {
   z_stream z = { 0 };
   double start;
   gsize size;
+  const guint8 *data;
   int ret;
 
   if (inflate_buffer_size != file->raw_size)
@@ -139,9 +182,18 @@ decode_inflate (BenchFile *file)
       memset (inflate_buffer, 0, file->raw_size);
     }
 
-  start = ub_bench_now ();
-  inflateInit (&z);
-  z.next_in = (Bytef *) g_bytes_get_data (file->idat, &size);
+  start = cpu_now ();
+  data = g_bytes_get_data (file->idat, &size);
+  if (raw)
+    {
+      /* Skip the two-byte zlib header; the trailer is never reached. */
+      inflateInit2 (&z, -15);
+      data += 2;
+      size -= 2;
+    }
+  else
+    inflateInit (&z);
+  z.next_in = (Bytef *) data;
   z.avail_in = size;
   z.next_out = inflate_buffer;
   z.avail_out = file->raw_size;
@@ -149,7 +201,19 @@ decode_inflate (BenchFile *file)
   inflateEnd (&z);
   if (ret != Z_STREAM_END)
     g_error ("%s: inflate: %d", file->path, ret);
-  return ub_bench_now () - start;
+  return cpu_now () - start;
+}
+
+static double
+decode_inflate (BenchFile *file)
+{
+  return inflate_idat (file, FALSE);
+}
+
+static double
+decode_inflate_raw (BenchFile *file)
+{
+  return inflate_idat (file, TRUE);
 }
 
 /* ---- setup ---------------------------------------------------------------- */
@@ -191,10 +255,18 @@ typedef struct
   UbPngFormat format;
 } GenerateJob;
 
+typedef struct
+{
+  GPtrArray *jobs; /* (element-type GenerateJob) */
+  double     cpu;  /* written by the thread, read after the join */
+} GenerateWork;
+
 static gpointer
 generate_thread (gpointer data)
 {
-  GPtrArray *jobs = data;
+  GenerateWork *work = data;
+  GPtrArray *jobs = work->jobs;
+  double start = cpu_now ();
 
   for (guint i = 0; i < jobs->len; i++)
     {
@@ -205,25 +277,30 @@ generate_thread (gpointer data)
                                      job->format, NULL, NULL, &error))
         g_error ("%s: %s", job->path, error->message);
     }
+  work->cpu = cpu_now () - start;
   return NULL;
 }
 
-/* Generates @n_jobs images with two threads; returns the seconds taken. */
+/* Generates @n_jobs images with two threads; returns the wall seconds
+ * taken, and the CPU seconds in *cpu. */
 static double
 generate (GenerateJob *jobs,
-          guint        n_jobs)
+          guint        n_jobs,
+          double      *cpu)
 {
   g_autoptr(GPtrArray) a = g_ptr_array_new ();
   g_autoptr(GPtrArray) b = g_ptr_array_new ();
+  GenerateWork wa = { a, 0 }, wb = { b, 0 };
   double start = ub_bench_now ();
   GThread *ta, *tb;
 
   for (guint i = 0; i < n_jobs; i++)
     g_ptr_array_add (i % 2 ? b : a, &jobs[i]);
-  ta = g_thread_new ("generate", generate_thread, a);
-  tb = g_thread_new ("generate", generate_thread, b);
+  ta = g_thread_new ("generate", generate_thread, &wa);
+  tb = g_thread_new ("generate", generate_thread, &wb);
   g_thread_join (ta);
   g_thread_join (tb);
+  *cpu = wa.cpu + wb.cpu;
   return ub_bench_now () - start;
 }
 
@@ -246,7 +323,8 @@ bench_full_decode (BenchFile *file,
 #ifdef HAVE_SPNG
     { "libspng (reused buffer)", decode_spng },
 #endif
-    { "zlib inflate of IDAT only", decode_inflate },
+    { "zlib inflate of IDAT (ceiling)", decode_inflate },
+    { "  same, raw, no Adler-32", decode_inflate_raw },
   };
   guint n = G_N_ELEMENTS (contenders);
   g_autofree double *times = g_new0 (double, n * rounds);
@@ -261,9 +339,10 @@ bench_full_decode (BenchFile *file,
     for (guint c = 0; c < n; c++)
       times[r * n + c] = contenders[c].func (file);
 
-  printf ("\n%s, %ux%u, %.1f MiB file, %u rounds (median):\n", file->label,
-          file->width, file->height, g_bytes_get_size (file->idat) / 1048576.0, rounds);
-  printf ("  %-32s %9s %9s %14s\n", "decoder", "ms", "Mpx/s", "unblock ÷ it");
+  printf ("\n%s, %ux%u, %.1f MiB of IDAT, %u rounds, CPU time (median):\n",
+          file->label, file->width, file->height,
+          g_bytes_get_size (file->idat) / 1048576.0, rounds);
+  printf ("  %-32s %9s %9s %14s\n", "decoder", "ms", "Mpx/s", "unblock speed ÷ its");
   for (guint c = 0; c < n; c++)
     {
       double ms, ratio;
@@ -284,6 +363,7 @@ typedef struct
 {
   BenchFile *file;
   guint      count;
+  double     cpu;   /* written by the thread, read after the join */
 } ThreadWork;
 
 static gpointer
@@ -291,25 +371,39 @@ decode_thread (gpointer data)
 {
   ThreadWork *work = data;
 
+  work->cpu = 0;
   for (guint i = 0; i < work->count; i++)
-    decode_unblock (work->file);
+    work->cpu += decode_unblock (work->file);
   return NULL;
 }
 
+/* Returns the wall time; *cpu_per_decode gets the mean CPU time of one
+ * decode while the threads ran side by side. */
 static double
 decode_with_threads (BenchFile *file,
                      guint      n_threads,
-                     guint      per_thread)
+                     guint      per_thread,
+                     double    *cpu_per_decode)
 {
-  ThreadWork work = { file, per_thread };
+  ThreadWork work[8];
   GThread *threads[8];
   double start = ub_bench_now ();
+  double cpu = 0, elapsed;
 
   for (guint i = 0; i < n_threads; i++)
-    threads[i] = g_thread_new ("decode", decode_thread, &work);
+    {
+      work[i] = (ThreadWork) { file, per_thread, 0 };
+      threads[i] = g_thread_new ("decode", decode_thread, &work[i]);
+    }
   for (guint i = 0; i < n_threads; i++)
     g_thread_join (threads[i]);
-  return ub_bench_now () - start;
+  elapsed = ub_bench_now () - start;
+
+  for (guint i = 0; i < n_threads; i++)
+    cpu += work[i].cpu;
+  if (cpu_per_decode != NULL)
+    *cpu_per_decode = cpu / (n_threads * per_thread);
+  return elapsed;
 }
 
 static void
@@ -319,26 +413,51 @@ bench_threads (BenchFile *file,
   g_autofree double *one = g_new0 (double, rounds);
   g_autofree double *two = g_new0 (double, rounds);
   g_autofree double *ratio = g_new0 (double, rounds);
+  g_autofree double *cpu_ratio = g_new0 (double, rounds);
   double mpx = (double) file->width * file->height / 1e6;
   const guint per_thread = 2;
 
-  decode_with_threads (file, 2, 1);
+  decode_with_threads (file, 2, 1, NULL);
   for (guint r = 0; r < rounds; r++)
     {
-      double t1 = decode_with_threads (file, 1, per_thread);
-      double t2 = decode_with_threads (file, 2, per_thread);
+      double c1, c2;
+      double t1 = decode_with_threads (file, 1, per_thread, &c1);
+      double t2 = decode_with_threads (file, 2, per_thread, &c2);
 
       one[r] = per_thread * mpx / t1;
       two[r] = 2 * per_thread * mpx / t2;
       ratio[r] = two[r] / one[r];
+      cpu_ratio[r] = 2 * c1 / c2;
     }
 
-  printf ("\nunblock decode, %s, %u per thread, %u rounds (median):\n",
+  printf ("\nunblock decode, %s, %u per thread, %u rounds, wall time (median):\n",
           file->label, per_thread, rounds);
   printf ("  1 thread:  %7.1f Mpx/s\n", ub_bench_median (one, rounds));
   printf ("  2 threads: %7.1f Mpx/s aggregate, %.2fx one thread\n",
           ub_bench_median (two, rounds), ub_bench_median (ratio, rounds));
+  /* What two free cores would give: each decode's CPU cost alone against
+   * its cost with the other thread decoding beside it (memory bandwidth,
+   * shared cache). Immune to other processes taking a core away. */
+  printf ("  2 threads, from CPU cost per decode (1 thread ÷ 2 threads, x2): %.2fx\n",
+          ub_bench_median (cpu_ratio, rounds));
   fflush (stdout);
+}
+
+/* Peak RSS of this process image, in KiB: VmHWM, which (unlike
+ * getrusage()'s ru_maxrss) starts afresh at exec, so the parent's memory
+ * at fork time does not count. */
+static gsize
+peak_rss_since_exec_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return ub_bench_peak_rss_kib ();
+  line = strstr (status, "VmHWM:");
+  if (line == NULL)
+    return ub_bench_peak_rss_kib ();
+  return g_ascii_strtoull (line + strlen ("VmHWM:"), NULL, 10);
 }
 
 /* Child: thumbnails (or fully decodes) every file given, then reports its
@@ -348,8 +467,8 @@ run_child (int    argc,
            char **argv)
 {
   gboolean full = strcmp (argv[0], "--child-decode") == 0;
-  double start = ub_bench_now ();
   double mpx = 0;
+  struct rusage usage;
 
   for (int i = 1; i < argc; i++)
     {
@@ -370,8 +489,11 @@ run_child (int    argc,
       ub_png_image_free (image);
       mpx += (double) info.width * info.height / 1e6;
     }
-  printf ("%" G_GSIZE_FORMAT " %.6f %.3f\n", ub_bench_peak_rss_kib (),
-          ub_bench_now () - start, mpx);
+  /* Process CPU time (one thread), from exec: steadier than wall time. */
+  getrusage (RUSAGE_SELF, &usage);
+  printf ("%" G_GSIZE_FORMAT " %.6f %.3f\n", peak_rss_since_exec_kib (),
+          usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+          usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6, mpx);
   return 0;
 }
 
@@ -409,7 +531,8 @@ bench_thumbnails (GPtrArray *folder)
 {
   guint counts[] = { 4, 16 };
 
-  printf ("\nthumbnails to 256 of a folder of 4096x4096 RGBA PNGs, each in a fresh process:\n");
+  printf ("\nthumbnails to 256 of a folder of 4096x4096 RGBA PNGs, each run in a fresh\n"
+          "process (Mpx/s of source in process CPU time, peak RSS = VmHWM):\n");
   printf ("  %-22s %7s %9s %12s\n", "", "images", "Mpx/s", "peak RSS");
   for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
     {
@@ -459,7 +582,7 @@ ub_bench_png (int    argc,
   guint n_generate = 4;
   GenerateJob jobs[32];
   BenchFile files[2] = { { "RGBA photo" }, { "RGB photo" } };
-  double seconds;
+  double seconds, cpu;
 
   if (argc >= 2 && g_str_has_prefix (argv[1], "--child-"))
     return run_child (argc - 1, argv + 1);
@@ -467,6 +590,14 @@ ub_bench_png (int    argc,
     n_generate = CLAMP (atoi (argv[2]), 2, (int) G_N_ELEMENTS (jobs));
 
   ub_bench_header ("png: decode, thumbnails, sample generation");
+  {
+    g_autofree char *loadavg = NULL;
+
+    /* Other work on the machine shows in wall times, the 2-thread figures
+     * above all. */
+    if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
+      printf ("load average at start: %s", loadavg);
+  }
   dir = g_dir_make_tmp ("ub-bench-png-XXXXXX", NULL);
   pool = ub_png_pool_get_default ();
 
@@ -479,10 +610,12 @@ ub_bench_png (int    argc,
       jobs[i] = (GenerateJob) { path, 4096, 4096, i + 1, UB_PNG_FORMAT_RGBA8 };
       g_ptr_array_add (folder, path);
     }
-  seconds = generate (jobs, n_generate);
-  printf ("\nsample generation: %u x 4096x4096 RGBA by 2 threads: %.1f s, "
-          "%.1f Mpx/s (24 images: ~%.0f s)\n", n_generate, seconds,
-          n_generate * 4096.0 * 4096.0 / 1e6 / seconds, seconds / n_generate * 24);
+  seconds = generate (jobs, n_generate, &cpu);
+  printf ("\nsample generation (render + encode, level 2, UP), %u x 4096x4096 RGBA, 2 threads:\n"
+          "  wall %.1f s (%.1f Mpx/s); CPU %.2f s per image, so 24 images on two free\n"
+          "  cores: ~%.0f s\n", n_generate, seconds,
+          n_generate * 4096.0 * 4096.0 / 1e6 / seconds, cpu / n_generate,
+          cpu / n_generate * 24 / 2);
 
   files[0].path = g_strdup (g_ptr_array_index (folder, 0));
   files[0].width = files[0].height = 4096;
@@ -499,7 +632,11 @@ ub_bench_png (int    argc,
   bench_file_load_idat (&files[0], 4);
   bench_file_load_idat (&files[1], 3);
 
-#ifndef HAVE_SPNG
+#ifdef HAVE_SPNG
+  printf ("\n");
+  check_against_spng (&files[0]);
+  check_against_spng (&files[1]);
+#else
   printf ("(libspng not available at build time: no libspng row)\n");
 #endif
 
