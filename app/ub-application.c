@@ -28,6 +28,7 @@ struct _UbApplication
   int             screenshot_delay_ms;
 
   int             exit_status;
+  gboolean        reloading;
 };
 
 G_DEFINE_FINAL_TYPE (UbApplication, ub_application, GTK_TYPE_APPLICATION)
@@ -56,16 +57,51 @@ ub_application_quit_action (GSimpleAction *action,
   UbApplication *self = user_data;
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
-  /* Destroying the windows lets their pages stop their workers in dispose. */
+  /* Closing (not destroying) the windows lets their workers save their
+   * state first; the application ends with its last window. */
   while (windows != NULL)
     {
       GList *next = windows->next;
 
-      gtk_window_destroy (GTK_WINDOW (windows->data));
+      gtk_window_close (GTK_WINDOW (windows->data));
       windows = next;
     }
+}
 
-  g_application_quit (G_APPLICATION (self));
+static void
+on_window_removed (GtkApplication *app,
+                   GtkWindow      *window,
+                   gpointer        user_data)
+{
+  UbApplication *self = UB_APPLICATION (app);
+  UbWindow *fresh;
+
+  if (!self->reloading)
+    return;
+
+  /* The page-refresh analogue: a new window picks up the saved work. */
+  self->reloading = FALSE;
+  fresh = ub_window_new (app);
+  gtk_window_present (GTK_WINDOW (fresh));
+  ub_window_resume_saved (fresh);
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+ub_application_reload_action (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  UbApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL || self->reloading)
+    return;
+
+  /* Kept alive between the old window and the new one. */
+  self->reloading = TRUE;
+  g_application_hold (G_APPLICATION (self));
+  gtk_window_close (window);
 }
 
 static void
@@ -97,6 +133,7 @@ ub_application_blocking_change_state (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "quit", ub_application_quit_action },
+  { "reload", ub_application_reload_action },
   { "about", ub_application_about_action },
   { "blocking", NULL, NULL, "false", ub_application_blocking_change_state },
 };
@@ -107,6 +144,7 @@ static const struct
   const char *accels[3];
 } app_accels[] = {
   { "app.quit", { "<Primary>q", NULL } },
+  { "app.reload", { "F5", "<Primary>r", NULL } },
   { "app.blocking", { "<Primary>b", NULL } },
   { "win.show-help-overlay", { "<Primary>question", NULL } },
   { "win.start", { "<Primary>Return", NULL } },
@@ -143,6 +181,8 @@ ub_application_startup (GApplication *app)
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                     "/io/unblock/Unblock/icons");
   gtk_window_set_default_icon_name (APP_ID);
+
+  g_signal_connect (self, "window-removed", G_CALLBACK (on_window_removed), NULL);
 }
 
 static void

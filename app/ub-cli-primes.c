@@ -84,7 +84,7 @@ on_progress (GVariant *progress,
   PartCall *call = user_data;
   g_autoptr(GVariant) record = NULL;
 
-  g_variant_get (progress, "(@(ttttb)t@at)", &record, NULL, NULL);
+  g_variant_get (progress, "(@(ttttb)t@at&s)", &record, NULL, NULL, NULL);
   ub_primes_record_from_variant (record, &call->run->parts[call->part], NULL);
   print_progress (call->run, FALSE);
 }

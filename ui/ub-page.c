@@ -59,6 +59,25 @@ ub_page_is_busy (UbPage *self)
   return FALSE;
 }
 
+void
+ub_page_load_saved (UbPage   *self,
+                    gboolean  resume_now)
+{
+  g_return_if_fail (UB_IS_PAGE (self));
+
+  if (UB_PAGE_GET_IFACE (self)->load_saved)
+    UB_PAGE_GET_IFACE (self)->load_saved (self, resume_now);
+}
+
+void
+ub_page_save_state (UbPage *self)
+{
+  g_return_if_fail (UB_IS_PAGE (self));
+
+  if (UB_PAGE_GET_IFACE (self)->save_state)
+    UB_PAGE_GET_IFACE (self)->save_state (self);
+}
+
 /**
  * ub_page_get_blocking:
  *

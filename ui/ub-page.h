@@ -18,6 +18,9 @@ G_DECLARE_INTERFACE (UbPage, ub_page, UB, PAGE, GtkWidget)
  * @toggle_pause: pause a running job, or resume a paused one
  * @start_demo: start the page's showcase workload (for --demo)
  * @is_busy: whether a job is running or paused
+ * @load_saved: look for unfinished work saved by an earlier run: offer to
+ *   resume it, or resume it at once when @resume_now (a reloaded window)
+ * @save_state: save what the page's workers do not save themselves
  *
  * What the window's actions (win.start, win.cancel, win.pause) call on the
  * visible page.
@@ -31,6 +34,9 @@ struct _UbPageInterface
   void     (*toggle_pause) (UbPage *self);
   void     (*start_demo)   (UbPage *self);
   gboolean (*is_busy)      (UbPage *self);
+  void     (*load_saved)   (UbPage   *self,
+                            gboolean  resume_now);
+  void     (*save_state)   (UbPage *self);
 };
 
 /*
@@ -66,6 +72,9 @@ void     ub_page_cancel       (UbPage *self);
 void     ub_page_toggle_pause (UbPage *self);
 void     ub_page_start_demo   (UbPage *self);
 gboolean ub_page_is_busy      (UbPage *self);
+void     ub_page_load_saved   (UbPage   *self,
+                               gboolean  resume_now);
+void     ub_page_save_state   (UbPage *self);
 gboolean ub_page_get_blocking (UbPage *self);
 
 G_END_DECLS

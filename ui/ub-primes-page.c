@@ -7,6 +7,8 @@
 #include "ub-primes-job.h"
 #include "ub-primes-page.h"
 #include "ub-remote.h"
+#include "ub-resume-bar.h"
+#include "ub-state.h"
 #include "ub-ui.h"
 #include "ub-ui-format.h"
 #include "ub-worker.h"
@@ -19,6 +21,11 @@
  * In blocking mode the very same job runs part after part on the main
  * thread.
  *
+ * Work survives a restart: the page saves the job's description when it
+ * starts, and each part's worker saves its record every second and when
+ * the window asks before closing (ub_jobs_request_checkpoint()). On the
+ * next start the page offers to resume from those records.
+ *
  * Replies are matched to the run that asked for them by a generation
  * number, and reach the page only through a weak reference: a reply that
  * arrives after the page was disposed, or for a run that was cancelled,
@@ -26,6 +33,8 @@
  */
 
 #define REFRESH_INTERVAL_MS 100
+#define STATE_PREFIX        "primes."
+#define STATE_JOB           "primes.job"
 
 typedef struct
 {
@@ -38,6 +47,7 @@ struct _UbPrimesPage
   GtkWidget          parent_instance;
 
   /* Template widgets */
+  UbResumeBar       *resume_bar;
   GtkEntry          *from_entry;
   GtkEntry          *to_entry;
   GtkDropDown       *mode_dropdown;
@@ -71,6 +81,7 @@ struct _UbPrimesPage
   guint64            recent[UB_PRIMES_JOB_RECENT];
   guint              n_recent;
   gboolean           dirty;
+  gboolean           reported_checkpoint_error;
   guint              refresh_id;
 
   /* Time spent running, excluding pauses */
@@ -82,9 +93,17 @@ struct _UbPrimesPage
 };
 
 static void ub_primes_page_iface_init (UbPageInterface *iface);
+static void update_save_label         (UbPrimesPage    *self);
+static void save_job                  (UbPrimesPage    *self);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (UbPrimesPage, ub_primes_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (UB_TYPE_PAGE, ub_primes_page_iface_init))
+
+static gboolean
+is_busy_state (UbPrimesPageState state)
+{
+  return state == UB_PRIMES_PAGE_RUNNING || state == UB_PRIMES_PAGE_PAUSED;
+}
 
 static guint64
 numbers_in (guint64 from,
@@ -292,6 +311,7 @@ finish (UbPrimesPage *self)
   result = g_strdup_printf ("%s primes in [%s, %s]", count_text, from_text, to_text);
   gtk_label_set_text (self->result_label, result);
 
+  ub_state_remove_prefix (STATE_PREFIX);
   set_state (self, UB_PRIMES_PAGE_DONE);
 }
 
@@ -303,13 +323,20 @@ take_progress (UbPrimesPage *self,
   g_autoptr(GVariant) record = NULL;
   g_autoptr(GVariant) recent = NULL;
   UbPrimesRecord parsed;
+  const char *checkpoint_error;
   guint64 bytes;
   gsize n = 0;
   const guint64 *values;
 
-  g_variant_get (progress, "(@(ttttb)t@at)", &record, &bytes, &recent);
+  g_variant_get (progress, "(@(ttttb)t@at&s)", &record, &bytes, &recent, &checkpoint_error);
   if (!ub_primes_record_from_variant (record, &parsed, NULL))
     return;
+
+  if (checkpoint_error[0] != '\0' && !self->reported_checkpoint_error)
+    {
+      self->reported_checkpoint_error = TRUE;
+      ub_state_report_failure (checkpoint_error);
+    }
 
   self->parts[part].record = parsed;
   self->parts[part].bytes = bytes;
@@ -456,14 +483,18 @@ launch (UbPrimesPage *self)
   for (guint i = 0; i < self->n_parts; i++)
     {
       Part *part = &self->parts[i];
+      g_autofree char *key = NULL;
 
       if (part->record.done)
         continue;
 
+      key = g_strdup_printf (STATE_PREFIX "part.%u", i);
+
       self->n_running++;
       ub_worker_pool_call_async (self->pool, UB_PRIMES_JOB_RUN,
-                                 ub_primes_job_params (&part->record, self->list,
-                                                       self->list_path, part->bytes),
+                                 ub_primes_job_params_resumable (&part->record, self->list,
+                                                                 self->list_path, part->bytes,
+                                                                 key),
                                  self->cancellable, on_call_progress, on_call_done,
                                  ub_page_call_new (self, self->generation, i));
     }
@@ -535,8 +566,181 @@ ub_primes_page_start (UbPage *page)
   self->rate = 0;
   gtk_label_set_text (self->result_label, "");
   gtk_label_set_text (self->recent_label, "");
+  ub_resume_bar_hide (self->resume_bar);
+
+  /* Forget any older job, then describe this one for a later restart. */
+  ub_state_remove_prefix (STATE_PREFIX);
+  save_job (self);
 
   launch (self);
+}
+
+/* Saved work: the job's description and each part's last record. */
+static gboolean
+read_saved (UbPrimesPage  *self,
+            Part         **parts_out,
+            guint         *n_parts_out,
+            GVariantDict  *job)
+{
+  g_autoptr(GVariant) saved = ub_state_dup (STATE_JOB);
+  g_autofree Part *parts = NULL;
+  guint64 from, to;
+  guint n_parts;
+
+  if (saved == NULL || !g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT))
+    return FALSE;
+
+  g_variant_dict_init (job, saved);
+  if (!g_variant_dict_lookup (job, "from", "t", &from) ||
+      !g_variant_dict_lookup (job, "to", "t", &to) ||
+      !g_variant_dict_lookup (job, "parts", "u", &n_parts) ||
+      from > to || n_parts == 0 || n_parts > 256)
+    {
+      g_variant_dict_clear (job);
+      return FALSE;
+    }
+
+  /* Each part resumes from its record, or starts again without one. */
+  {
+    g_autofree UbPrimesRange *ranges = NULL;
+    guint n_ranges = 0;
+
+    ranges = ub_primes_split (from, to, n_parts, &n_ranges);
+    parts = g_new0 (Part, n_ranges);
+    for (guint i = 0; i < n_ranges; i++)
+      {
+        g_autofree char *key = g_strdup_printf (STATE_PREFIX "part.%u", i);
+        g_autoptr(GVariant) part = ub_state_dup (key);
+        g_autoptr(GVariant) record = NULL;
+        UbPrimesRecord parsed;
+        guint64 bytes = 0;
+
+        ub_primes_record_init (&parts[i].record, ranges[i].from, ranges[i].to);
+        if (part == NULL || !g_variant_is_of_type (part, G_VARIANT_TYPE ("((ttttb)t)")))
+          continue;
+        g_variant_get (part, "(@(ttttb)t)", &record, &bytes);
+        if (ub_primes_record_from_variant (record, &parsed, NULL) &&
+            parsed.from == ranges[i].from && parsed.to == ranges[i].to)
+          {
+            parts[i].record = parsed;
+            parts[i].bytes = bytes;
+          }
+      }
+    n_parts = n_ranges;
+  }
+
+  *parts_out = g_steal_pointer (&parts);
+  *n_parts_out = n_parts;
+  return TRUE;
+}
+
+static void
+resume_saved (UbPrimesPage *self)
+{
+  g_auto(GVariantDict) job = G_VARIANT_DICT_INIT (NULL);
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  const char *path = "";
+  Part *parts = NULL;
+  guint n_parts = 0;
+  gboolean list = FALSE;
+  gint64 active = 0;
+
+  if (is_busy_state (self->state))
+    return;
+
+  g_variant_dict_clear (&job);
+  if (!read_saved (self, &parts, &n_parts, &job))
+    {
+      show_error (self, "The saved work could not be read; it was discarded.");
+      ub_state_remove_prefix (STATE_PREFIX);
+      return;
+    }
+
+  g_variant_dict_lookup (&job, "from", "t", &self->from);
+  g_variant_dict_lookup (&job, "to", "t", &self->to);
+  g_variant_dict_lookup (&job, "list", "b", &list);
+  g_variant_dict_lookup (&job, "path", "&s", &path);
+  g_variant_dict_lookup (&job, "active-usec", "x", &active);
+  g_variant_dict_clear (&job);
+
+  from_text = g_strdup_printf ("%" G_GUINT64_FORMAT, self->from);
+  to_text = g_strdup_printf ("%" G_GUINT64_FORMAT, self->to);
+  gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from_text);
+  gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to_text);
+  gtk_drop_down_set_selected (self->mode_dropdown, list ? 1 : 0);
+  gtk_spin_button_set_value (self->workers_spin, n_parts);
+  g_free (self->list_path);
+  self->list_path = path[0] ? g_strdup (path) : NULL;
+  update_save_label (self);
+
+  g_clear_pointer (&self->parts, g_free);
+  self->parts = parts;
+  self->n_parts = n_parts;
+  self->list = list;
+  self->n_recent = 0;
+  self->active_usec = active;
+  self->rate = 0;
+  gtk_label_set_text (self->result_label, "");
+  show_error (self, NULL);
+
+  launch (self);
+}
+
+static void
+ub_primes_page_load_saved (UbPage   *page,
+                           gboolean  resume_now)
+{
+  UbPrimesPage *self = UB_PRIMES_PAGE (page);
+  g_auto(GVariantDict) job = G_VARIANT_DICT_INIT (NULL);
+  g_autofree Part *parts = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  guint n_parts = 0;
+  guint64 done = 0;
+  guint64 from = 0, to = 0;
+  gboolean list = FALSE;
+
+  if (is_busy_state (self->state))
+    return;
+
+  g_variant_dict_clear (&job);
+  if (!read_saved (self, &parts, &n_parts, &job))
+    return;
+
+  if (resume_now)
+    {
+      g_variant_dict_clear (&job);
+      resume_saved (self);
+      return;
+    }
+
+  g_variant_dict_lookup (&job, "from", "t", &from);
+  g_variant_dict_lookup (&job, "to", "t", &to);
+  g_variant_dict_lookup (&job, "list", "b", &list);
+  g_variant_dict_clear (&job);
+  for (guint i = 0; i < n_parts; i++)
+    done += part_done (&parts[i]);
+
+  from_text = ub_number_format_u64 (from);
+  to_text = ub_number_format_u64 (to);
+  message = g_strdup_printf ("%s primes in [%s, %s] — %.0f %% done when Unblock last stopped.",
+                             list ? "Listing" : "Counting", from_text, to_text,
+                             100.0 * done / (double) numbers_in (from, to));
+  ub_resume_bar_offer (self->resume_bar, message);
+}
+
+static void
+on_resume (UbPrimesPage *self)
+{
+  resume_saved (self);
+}
+
+static void
+on_discard (UbPrimesPage *self)
+{
+  ub_state_remove_prefix (STATE_PREFIX);
 }
 
 static void
@@ -549,7 +753,37 @@ ub_primes_page_cancel (UbPage *page)
 
   self->generation++;
   g_cancellable_cancel (self->cancellable);
+  ub_state_remove_prefix (STATE_PREFIX);
   set_state (self, UB_PRIMES_PAGE_IDLE);
+}
+
+/* The parts' records as of their last reports: consistent, so a paused
+ * job can be resumed after a restart. */
+static void
+save_parts (UbPrimesPage *self)
+{
+  for (guint i = 0; i < self->n_parts; i++)
+    {
+      g_autoptr(GVariant) record = ub_primes_record_to_variant (&self->parts[i].record);
+      g_autofree char *key = g_strdup_printf (STATE_PREFIX "part.%u", i);
+
+      ub_state_set (key, g_variant_new ("(@(ttttb)t)", record, self->parts[i].bytes));
+    }
+}
+
+static void
+save_job (UbPrimesPage *self)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "from", "t", self->from);
+  g_variant_dict_insert (&dict, "to", "t", self->to);
+  g_variant_dict_insert (&dict, "list", "b", self->list);
+  g_variant_dict_insert (&dict, "path", "s", self->list_path ? self->list_path : "");
+  g_variant_dict_insert (&dict, "parts", "u", self->n_parts);
+  g_variant_dict_insert (&dict, "active-usec", "x", active_time (self));
+  ub_state_set (STATE_JOB, g_variant_dict_end (&dict));
 }
 
 static void
@@ -563,6 +797,8 @@ ub_primes_page_toggle_pause (UbPage *page)
       self->generation++;
       g_cancellable_cancel (self->cancellable);
       set_state (self, UB_PRIMES_PAGE_PAUSED);
+      save_job (self);
+      save_parts (self);
     }
   else if (self->state == UB_PRIMES_PAGE_PAUSED)
     {
@@ -588,9 +824,7 @@ ub_primes_page_start_demo (UbPage *page)
 static gboolean
 ub_primes_page_is_busy (UbPage *page)
 {
-  UbPrimesPage *self = UB_PRIMES_PAGE (page);
-
-  return self->state == UB_PRIMES_PAGE_RUNNING || self->state == UB_PRIMES_PAGE_PAUSED;
+  return is_busy_state (UB_PRIMES_PAGE (page)->state);
 }
 
 static void
@@ -601,6 +835,7 @@ ub_primes_page_iface_init (UbPageInterface *iface)
   iface->toggle_pause = ub_primes_page_toggle_pause;
   iface->start_demo = ub_primes_page_start_demo;
   iface->is_busy = ub_primes_page_is_busy;
+  iface->load_saved = ub_primes_page_load_saved;
 }
 
 static void
@@ -752,6 +987,7 @@ ub_primes_page_class_init (UbPrimesPageClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-primes-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, resume_bar);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, from_entry);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, to_entry);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, mode_dropdown);
@@ -768,6 +1004,8 @@ ub_primes_page_class_init (UbPrimesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_input_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_mode_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_resume);
+  gtk_widget_class_bind_template_callback (widget_class, on_discard);
 
   gtk_widget_class_install_action (widget_class, "primes.start", NULL, page_action);
   gtk_widget_class_install_action (widget_class, "primes.pause", NULL, page_action);

@@ -6,6 +6,7 @@
 #include "ub-job.h"
 #include "ub-meter.h"
 #include "ub-primes-page.h"
+#include "ub-resume-bar.h"
 #include "ub-resources.h"
 #include "ub-ui.h"
 
@@ -24,6 +25,7 @@ ub_ui_init (void)
     {
       ub_register_resource ();
       g_type_ensure (UB_TYPE_METER);
+      g_type_ensure (UB_TYPE_RESUME_BAR);
       g_type_ensure (UB_TYPE_PRIMES_PAGE);
       g_type_ensure (UB_TYPE_DATA_PAGE);
       g_type_ensure (UB_TYPE_IMAGES_PAGE);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-job.h"
 #include "ub-page.h"
 #include "ub-primes-page.h"
+#include "ub-state.h"
 #include "ub-ui.h"
 #include "ub-window.h"
 
@@ -18,7 +20,18 @@ struct _UbWindow
   GtkSwitch            *blocking_switch;
   UbMeter              *meter;
   UbPrimesPage         *primes_page;
+  GtkRevealer          *message_revealer;
+  GtkLabel             *message_label;
+
+  /* Closing: the checkpoint asked of the workers, and until when to wait */
+  guint                 checkpoint_request;
+  gint64                checkpoint_deadline;
+  guint                 checkpoint_poll_id;
+  gboolean              checkpointed;
 };
+
+/* How long closing waits for workers to save their state, at most. */
+#define CHECKPOINT_TIMEOUT_USEC (500 * G_TIME_SPAN_MILLISECOND)
 
 G_DEFINE_FINAL_TYPE (UbWindow, ub_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -75,18 +88,118 @@ show_page_action (GSimpleAction *action,
     gtk_stack_set_visible_child_name (self->stack, name);
 }
 
+static void
+dismiss_message_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  UbWindow *self = user_data;
+
+  gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
+}
+
 /* The window's actions act on the visible page. */
 static const GActionEntry win_actions[] = {
   { "start", start_action },
   { "cancel", cancel_action },
   { "pause", pause_action },
   { "show-page", show_page_action, "s" },
+  { "dismiss-message", dismiss_message_action },
 };
+
+static void
+foreach_page (UbWindow *self,
+              void    (*func) (UbPage *page, gpointer data),
+              gpointer  data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (UB_IS_PAGE (child))
+      func (UB_PAGE (child), data);
+}
+
+static void
+save_page (UbPage   *page,
+           gpointer  data)
+{
+  ub_page_save_state (page);
+}
+
+static gboolean
+checkpoint_poll (gpointer user_data)
+{
+  UbWindow *self = user_data;
+  gboolean saved = ub_jobs_checkpoint_acked (self->checkpoint_request) && ub_state_is_flushed ();
+
+  if (!saved && g_get_monotonic_time () < self->checkpoint_deadline)
+    return G_SOURCE_CONTINUE;
+
+  if (!saved)
+    g_message ("Closing before every worker saved its state: at most a second of work is lost");
+
+  self->checkpoint_poll_id = 0;
+  self->checkpointed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* The beforeunload analogue: before the window goes, every page saves
+ * what it holds and every running resumable job is asked to checkpoint.
+ * The window waits for their acknowledgements — on a timer, so it keeps
+ * drawing — for half a second at most, then closes. */
+static gboolean
+ub_window_close_request (GtkWindow *window)
+{
+  UbWindow *self = UB_WINDOW (window);
+
+  if (self->checkpointed)
+    return GTK_WINDOW_CLASS (ub_window_parent_class)->close_request (window);
+
+  if (self->checkpoint_poll_id != 0)
+    return TRUE;
+
+  foreach_page (self, save_page, NULL);
+  self->checkpoint_request = ub_jobs_request_checkpoint ();
+  self->checkpoint_deadline = g_get_monotonic_time () + CHECKPOINT_TIMEOUT_USEC;
+  self->checkpoint_poll_id = g_timeout_add (5, checkpoint_poll, self);
+  return TRUE;
+}
+
+static void
+ub_window_dispose (GObject *object)
+{
+  UbWindow *self = UB_WINDOW (object);
+
+  g_clear_handle_id (&self->checkpoint_poll_id, g_source_remove);
+  ub_state_unset_message_func (self);
+
+  G_OBJECT_CLASS (ub_window_parent_class)->dispose (object);
+}
+
+static void
+show_message (const char *message,
+              gpointer    user_data)
+{
+  ub_window_show_message (user_data, message);
+}
+
+static void
+offer_saved (UbPage   *page,
+             gpointer  data)
+{
+  ub_page_load_saved (page, GPOINTER_TO_INT (data));
+}
 
 static void
 ub_window_class_init (UbWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = ub_window_dispose;
+  window_class->close_request = ub_window_close_request;
 
   ub_ui_init ();
 
@@ -98,6 +211,8 @@ ub_window_class_init (UbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbWindow, blocking_switch);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, meter);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, primes_page);
+  gtk_widget_class_bind_template_child (widget_class, UbWindow, message_revealer);
+  gtk_widget_class_bind_template_child (widget_class, UbWindow, message_label);
 }
 
 static void
@@ -107,6 +222,71 @@ ub_window_init (UbWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
+
+  /* Failures to save, and a state file set aside as corrupt, show here. */
+  ub_state_set_message_func (show_message, self);
+  /* Unfinished work from an earlier run is offered in its page. */
+  foreach_page (self, offer_saved, GINT_TO_POINTER (FALSE));
+}
+
+/**
+ * ub_window_show_message:
+ * @message: a sentence for the user
+ *
+ * Shows @message in a strip at the top of the window until dismissed.
+ */
+void
+ub_window_show_message (UbWindow   *self,
+                        const char *message)
+{
+  g_return_if_fail (UB_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  gtk_label_set_text (self->message_label, message);
+  gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
+}
+
+/**
+ * ub_window_get_message:
+ *
+ * Returns: (nullable): the message shown, if any
+ */
+const char *
+ub_window_get_message (UbWindow *self)
+{
+  g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->message_revealer))
+    return NULL;
+  return gtk_label_get_text (self->message_label);
+}
+
+/**
+ * ub_window_resume_saved:
+ *
+ * Resumes, without asking, the work an earlier window saved: for a
+ * reloaded window.
+ */
+void
+ub_window_resume_saved (UbWindow *self)
+{
+  g_return_if_fail (UB_IS_WINDOW (self));
+
+  foreach_page (self, offer_saved, GINT_TO_POINTER (TRUE));
+}
+
+/**
+ * ub_window_is_closing:
+ *
+ * Returns: whether the window is waiting for its workers to save their
+ *   state before it closes
+ */
+gboolean
+ub_window_is_closing (UbWindow *self)
+{
+  g_return_val_if_fail (UB_IS_WINDOW (self), FALSE);
+
+  return self->checkpoint_poll_id != 0;
 }
 
 UbWindow *

@@ -16,5 +16,10 @@ UbMeter  *ub_window_get_meter (UbWindow       *self);
 GtkStack *ub_window_get_stack (UbWindow       *self);
 GtkWidget *ub_window_get_page (UbWindow      *self,
                                const char    *name);
+void        ub_window_show_message (UbWindow   *self,
+                                    const char *message);
+const char *ub_window_get_message  (UbWindow   *self);
+void        ub_window_resume_saved (UbWindow   *self);
+gboolean    ub_window_is_closing   (UbWindow   *self);
 
 G_END_DECLS

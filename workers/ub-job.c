@@ -13,6 +13,9 @@
  * progress bar, rarely enough that the reports cost nothing. */
 #define PROGRESS_INTERVAL_USEC (50 * G_TIME_SPAN_MILLISECOND)
 
+/* A resumable job saves its state this often, and when asked. */
+#define CHECKPOINT_INTERVAL_USEC G_USEC_PER_SEC
+
 typedef struct
 {
   char         *name;
@@ -32,7 +35,21 @@ struct _UbJobContext
   UbJobProgressFunc   progress;     /* (nullable): set in blocking mode */
   gpointer            progress_data;
   gint64              last_report;  /* monotonic time of the last report */
+
+  /* Checkpoints: read and written by the job's thread, except that
+   * acked_request is read under checkpoint_lock by ub_jobs_checkpoint_acked() */
+  gboolean            resumable;
+  gint64              last_checkpoint;
+  guint               seen_request;
+  guint               acked_request;
 };
+
+/* Checkpoint requests (the beforeunload analogue): the owner bumps the
+ * request number; every resumable job saves its state at its next chance
+ * and acknowledges the number it saw. */
+static guint checkpoint_request;     /* (atomic) */
+static GMutex checkpoint_lock;
+static GPtrArray *resumable_jobs;    /* UbJobContext*, protected by checkpoint_lock */
 
 static void
 job_definition_free (gpointer data)
@@ -145,6 +162,13 @@ run_job (const char    *name,
   result = func (params, context, error);
   g_assert (result != NULL || error == NULL || *error != NULL);
 
+  if (context->resumable)
+    {
+      g_mutex_lock (&checkpoint_lock);
+      g_ptr_array_remove_fast (resumable_jobs, context);
+      g_mutex_unlock (&checkpoint_lock);
+    }
+
   return result != NULL ? g_variant_ref_sink (result) : NULL;
 }
 
@@ -238,6 +262,114 @@ ub_job_context_report_progress (UbJobContext *context,
     ub_remote_invocation_report_progress (context->invocation, owned);
   else if (context->progress != NULL)
     context->progress (owned, context->progress_data);
+}
+
+/**
+ * ub_job_context_set_resumable:
+ *
+ * Declares that the job saves checkpoints: from now on a checkpoint
+ * request waits for it (see ub_jobs_request_checkpoint()).
+ */
+void
+ub_job_context_set_resumable (UbJobContext *context)
+{
+  g_return_if_fail (context != NULL);
+
+  if (context->resumable)
+    return;
+
+  context->resumable = TRUE;
+  context->last_checkpoint = g_get_monotonic_time ();
+  context->seen_request = context->acked_request = g_atomic_int_get (&checkpoint_request);
+
+  g_mutex_lock (&checkpoint_lock);
+  if (resumable_jobs == NULL)
+    resumable_jobs = g_ptr_array_new ();
+  g_ptr_array_add (resumable_jobs, context);
+  g_mutex_unlock (&checkpoint_lock);
+}
+
+/**
+ * ub_job_context_checkpoint_due:
+ *
+ * Returns: whether the job should save its state now: a second has passed
+ *   since the last save, or the owner asked for one
+ */
+gboolean
+ub_job_context_checkpoint_due (UbJobContext *context)
+{
+  guint request;
+
+  g_return_val_if_fail (context != NULL, FALSE);
+
+  if (!context->resumable)
+    return FALSE;
+
+  request = g_atomic_int_get (&checkpoint_request);
+  if (request != context->acked_request)
+    {
+      context->seen_request = request;
+      return TRUE;
+    }
+
+  context->seen_request = request;
+  return g_get_monotonic_time () - context->last_checkpoint >= CHECKPOINT_INTERVAL_USEC;
+}
+
+/**
+ * ub_job_context_checkpoint_saved:
+ *
+ * Tells the owner the job's state is saved, as of the request it last saw.
+ */
+void
+ub_job_context_checkpoint_saved (UbJobContext *context)
+{
+  g_return_if_fail (context != NULL);
+
+  context->last_checkpoint = g_get_monotonic_time ();
+  g_mutex_lock (&checkpoint_lock);
+  context->acked_request = context->seen_request;
+  g_mutex_unlock (&checkpoint_lock);
+}
+
+/**
+ * ub_jobs_request_checkpoint:
+ *
+ * Asks every running resumable job, in any thread, to save its state at
+ * its next chance. Returns at once.
+ *
+ * Returns: the request's number, for ub_jobs_checkpoint_acked()
+ */
+guint
+ub_jobs_request_checkpoint (void)
+{
+  return (guint) g_atomic_int_add (&checkpoint_request, 1) + 1;
+}
+
+/**
+ * ub_jobs_checkpoint_acked:
+ * @request: a number from ub_jobs_request_checkpoint()
+ *
+ * Returns: whether every resumable job still running has saved its state
+ *   since @request was made
+ */
+gboolean
+ub_jobs_checkpoint_acked (guint request)
+{
+  gboolean acked = TRUE;
+
+  g_mutex_lock (&checkpoint_lock);
+  for (guint i = 0; resumable_jobs != NULL && i < resumable_jobs->len; i++)
+    {
+      UbJobContext *context = g_ptr_array_index (resumable_jobs, i);
+
+      /* Request numbers only grow; compare as a wrapping difference. */
+      if ((gint) (context->acked_request - request) < 0)
+        acked = FALSE;
+    }
+  g_mutex_unlock (&checkpoint_lock);
+
+  return acked;
 }
 
 /* The worker side: every registered job is a remote method. */

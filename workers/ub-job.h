@@ -41,5 +41,11 @@ gboolean      ub_job_context_should_report    (UbJobContext       *context);
 void          ub_job_context_report_progress  (UbJobContext       *context,
                                                GVariant           *progress);
 gboolean      ub_job_context_is_blocking      (UbJobContext       *context);
+void          ub_job_context_set_resumable    (UbJobContext       *context);
+gboolean      ub_job_context_checkpoint_due   (UbJobContext       *context);
+void          ub_job_context_checkpoint_saved (UbJobContext       *context);
+
+guint         ub_jobs_request_checkpoint      (void);
+gboolean      ub_jobs_checkpoint_acked        (guint               request);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "ub-primes-job.h"
+#include "ub-store.h"
 
 #define OUTPUT_BUFFER_SIZE (1 << 20)
 
@@ -24,6 +25,10 @@ typedef struct
   GString        *buffer;
   guint64         bytes_done;
   GError         *write_error;
+
+  /* Checkpoints: the store key ("" for none) and the last failure */
+  const char     *checkpoint_key;
+  char           *checkpoint_error;
 
   /* The latest primes, a ring of UB_PRIMES_JOB_RECENT */
   guint64         recent[UB_PRIMES_JOB_RECENT];
@@ -104,8 +109,26 @@ build_progress (PrimesRun *run)
   for (guint i = 0; i < run->n_recent; i++)
     g_variant_builder_add (&recent, "t", run->recent[(start + i) % UB_PRIMES_JOB_RECENT]);
 
-  return g_variant_new ("(@(ttttb)t@at)", record, run->bytes_done,
-                        g_variant_builder_end (&recent));
+  return g_variant_new ("(@(ttttb)t@ats)", record, run->bytes_done,
+                        g_variant_builder_end (&recent),
+                        run->checkpoint_error ? run->checkpoint_error : "");
+}
+
+/* Saves the record, as of the segment just finished, where a later run
+ * can find it: from this worker thread, never the UI's. */
+static void
+save_checkpoint (PrimesRun *run)
+{
+  g_autoptr(GVariant) record = ub_primes_record_to_variant (run->record);
+  g_autoptr(GError) error = NULL;
+
+  if (!ub_store_set (ub_store_get_default (), run->checkpoint_key,
+                     g_variant_new ("(@(ttttb)t)", record, run->bytes_done), &error))
+    {
+      g_free (run->checkpoint_error);
+      run->checkpoint_error = g_strdup (error->message);
+    }
+  ub_job_context_checkpoint_saved (run->context);
 }
 
 static void
@@ -114,12 +137,17 @@ on_progress (guint64  done,
              gpointer user_data)
 {
   PrimesRun *run = user_data;
+  gboolean checkpoint = run->checkpoint_key[0] != '\0' &&
+                        ub_job_context_checkpoint_due (run->context) &&
+                        !g_cancellable_is_cancelled (ub_job_context_get_cancellable (run->context));
 
-  if (!ub_job_context_should_report (run->context) && !run->record->done)
+  if (!checkpoint && !ub_job_context_should_report (run->context) && !run->record->done)
     return;
 
   /* The record now stands at a segment boundary: make the file agree. */
   flush_output (run);
+  if (checkpoint)
+    save_checkpoint (run);
   ub_job_context_report_progress (run->context, build_progress (run));
 }
 
@@ -181,9 +209,13 @@ primes_run_job (GVariant      *params,
   const char *path;
   gboolean ok;
 
-  g_variant_get (params, "(@(ttttb)b&st)", &record_variant, &run.list, &path, &run.bytes_done);
+  g_variant_get (params, "(@(ttttb)b&st&s)", &record_variant, &run.list, &path, &run.bytes_done,
+                 &run.checkpoint_key);
   if (!ub_primes_record_from_variant (record_variant, &record, error))
     return NULL;
+
+  if (run.checkpoint_key[0] != '\0')
+    ub_job_context_set_resumable (context);
 
   run.context = context;
   run.record = &record;
@@ -216,6 +248,7 @@ primes_run_job (GVariant      *params,
     }
   if (run.buffer != NULL)
     g_string_free (run.buffer, TRUE);
+  g_free (run.checkpoint_error);
 
   if (ok && run.write_error != NULL)
     {
@@ -245,12 +278,30 @@ ub_primes_job_params (const UbPrimesRecord *record,
                       const char           *path,
                       guint64               bytes_done)
 {
+  return ub_primes_job_params_resumable (record, list, path, bytes_done, NULL);
+}
+
+/**
+ * ub_primes_job_params_resumable:
+ * @checkpoint_key: (nullable): where in the store the part saves its
+ *   record, every second and when a checkpoint is requested
+ *
+ * Returns: (transfer floating): parameters for "primes.run"
+ */
+GVariant *
+ub_primes_job_params_resumable (const UbPrimesRecord *record,
+                                gboolean              list,
+                                const char           *path,
+                                guint64               bytes_done,
+                                const char           *checkpoint_key)
+{
   g_autoptr(GVariant) record_variant = NULL;
 
   g_return_val_if_fail (record != NULL, NULL);
 
   record_variant = ub_primes_record_to_variant (record);
-  return g_variant_new ("(@(ttttb)bst)", record_variant, list, path ? path : "", bytes_done);
+  return g_variant_new ("(@(ttttb)bsts)", record_variant, list, path ? path : "", bytes_done,
+                        checkpoint_key ? checkpoint_key : "");
 }
 
 void

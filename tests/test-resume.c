@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "ub-page.h"
+#include "ub-primes-page.h"
+#include "ub-runtime.h"
+#include "ub-store.h"
+#include "ub-test-gtk.h"
+
+/*
+ * Work that survives the window: closing it, reloading it, and killing
+ * the whole process with SIGKILL all leave a checkpoint from which the
+ * next window resumes and reaches exactly the uninterrupted result.
+ */
+
+#define RANGE_TO  "5e9"
+#define PI_5E9    G_GUINT64_CONSTANT (234954223)
+/* Long enough that a checkpoint is written before the child is killed. */
+#define KILL_RANGE_TO "2e10"
+#define PI_2E10   G_GUINT64_CONSTANT (882206716)
+
+static char *state_dir;
+static char *self_path;
+
+static UbPrimesPage *
+primes_page (UbWindow *window)
+{
+  return UB_PRIMES_PAGE (ub_window_get_page (window, "primes"));
+}
+
+static gboolean
+made_progress (gpointer user_data)
+{
+  guint64 count, done;
+
+  ub_primes_page_get_result (user_data, &count, &done);
+  return done > 0;
+}
+
+static gboolean
+page_done (gpointer user_data)
+{
+  return ub_primes_page_get_state (user_data) == UB_PRIMES_PAGE_DONE;
+}
+
+static gboolean
+no_window (gpointer user_data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (ub_test_gtk_get_app ())) == NULL;
+}
+
+static gboolean
+saved_progress (gpointer user_data)
+{
+  g_autoptr(GVariant) part = ub_store_dup (ub_store_get_default (), "primes.part.0");
+  g_autoptr(GVariant) record = NULL;
+  guint64 from, to, next, count, bytes;
+  gboolean done;
+
+  if (part == NULL)
+    return FALSE;
+  g_variant_get (part, "(@(ttttb)t)", &record, &bytes);
+  g_variant_get (record, "(ttttb)", &from, &to, &next, &count, &done);
+  return next > from;
+}
+
+static void
+finish_and_check (UbWindow *window)
+{
+  UbPrimesPage *page = primes_page (window);
+  guint64 count = 0;
+
+  g_assert_true (ub_test_gtk_run_until (page_done, page, 300000));
+  g_assert_true (ub_primes_page_get_result (page, &count, NULL));
+  g_assert_cmpuint (count, ==, PI_5E9);
+
+  /* Finished work is forgotten. */
+  ub_test_gtk_run_for_ms (200);
+  g_assert_null (ub_store_dup (ub_store_get_default (), "primes.job"));
+}
+
+static void
+test_close_then_resume (void)
+{
+  UbWindow *window;
+  UbPrimesPage *page;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  window = ub_test_gtk_new_window ();
+  page = primes_page (window);
+  ub_primes_page_set_input (page, "0", RANGE_TO, FALSE, 2);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+  g_assert_true (ub_test_gtk_run_until (made_progress, page, 60000));
+
+  /* Closing waits for the workers' checkpoints, without blocking. */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ub_window_is_closing (window));
+  g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
+  g_assert_true (saved_progress (NULL));
+
+  /* The next window offers it; resuming finishes exactly. */
+  window = ub_test_gtk_get_window ();
+  g_assert_cmpint (ub_primes_page_get_state (primes_page (window)), ==, UB_PRIMES_PAGE_IDLE);
+  ub_window_resume_saved (window);
+  g_assert_cmpint (ub_primes_page_get_state (primes_page (window)), ==, UB_PRIMES_PAGE_RUNNING);
+  finish_and_check (window);
+}
+
+static gboolean
+new_window_running (gpointer user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (ub_test_gtk_get_app ()));
+
+  return window != user_data && window != NULL &&
+         ub_primes_page_get_state (primes_page (UB_WINDOW (window))) == UB_PRIMES_PAGE_RUNNING;
+}
+
+static void
+test_reload_continues (void)
+{
+  UbWindow *window;
+  UbPrimesPage *page;
+  guint64 count, done_before, done_after;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  window = ub_test_gtk_new_window ();
+  page = primes_page (window);
+  ub_primes_page_set_input (page, "0", RANGE_TO, FALSE, 2);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+  g_assert_true (ub_test_gtk_run_until (made_progress, page, 60000));
+  ub_primes_page_get_result (page, &count, &done_before);
+
+  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "reload", NULL);
+  g_assert_true (ub_test_gtk_run_until (new_window_running, window, 10000));
+
+  /* The new window carries on from the checkpoint, not from zero. */
+  window = UB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ub_test_gtk_get_app ())));
+  ub_primes_page_get_result (primes_page (window), &count, &done_after);
+  g_test_message ("sieved %" G_GUINT64_FORMAT " before the reload, resumed at %" G_GUINT64_FORMAT,
+                  done_before, done_after);
+  g_assert_cmpuint (done_after, >, 0);
+  finish_and_check (window);
+}
+
+/* In a child process: start the count and run until killed. */
+static int
+child_count_forever (void)
+{
+  UbWindow *window = ub_test_gtk_get_window ();
+
+  ub_primes_page_set_input (primes_page (window), "0", KILL_RANGE_TO, FALSE, 2);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+  for (;;)
+    g_main_context_iteration (NULL, TRUE);
+  return 1;
+}
+
+/* In a child process: resume what a killed process saved, print π. */
+static int
+child_resume (void)
+{
+  UbWindow *window = ub_test_gtk_get_window ();
+  UbPrimesPage *page = primes_page (window);
+  guint64 count = 0;
+
+  ub_window_resume_saved (window);
+  if (ub_primes_page_get_state (page) != UB_PRIMES_PAGE_RUNNING)
+    {
+      g_printerr ("nothing was resumed\n");
+      return 1;
+    }
+  if (!ub_test_gtk_run_until (page_done, page, 300000) ||
+      !ub_primes_page_get_result (page, &count, NULL))
+    return 1;
+
+  g_print ("%" G_GUINT64_FORMAT "\n", count);
+  return 0;
+}
+
+static void
+test_sigkill_then_resume (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { self_path, "--child-count", NULL };
+  g_autofree char *part = g_build_filename (state_dir, "primes.part.0.gvariant", NULL);
+  GPid pid;
+  gint64 deadline;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                &pid, &error));
+  g_assert_no_error (error);
+
+  /* Wait for the child's first checkpoint (another process: poll). */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!g_file_test (part, G_FILE_TEST_EXISTS) && g_get_monotonic_time () < deadline)
+    g_usleep (20 * 1000);
+  g_assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
+
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+
+  /* A new process, as after a crash, resumes from what is on disk. */
+  {
+    const char *resume_argv[] = { self_path, "--child-resume", NULL };
+    g_autofree char *out = NULL;
+    g_autofree char *expected = g_strdup_printf ("%" G_GUINT64_FORMAT "\n", PI_2E10);
+    int status;
+
+    g_spawn_sync (NULL, (char **) resume_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+                  &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (out, ==, expected);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  const char *child = argc > 1 && g_str_has_prefix (argv[1], "--child-") ? argv[1] : NULL;
+
+  /* One state folder for this binary and its child. */
+  if (g_getenv ("UNBLOCK_STATE_DIR") == NULL)
+    {
+      state_dir = g_dir_make_tmp ("unblock-state-XXXXXX", &error);
+      g_assert_no_error (error);
+      g_setenv ("UNBLOCK_STATE_DIR", state_dir, TRUE);
+    }
+  else
+    state_dir = g_strdup (g_getenv ("UNBLOCK_STATE_DIR"));
+  self_path = g_strdup (argv[0]);
+
+  if (child != NULL)
+    {
+      if (!ub_test_gtk_init_app ())
+        return 77;
+      return g_str_equal (child, "--child-count") ? child_count_forever () : child_resume ();
+    }
+
+  ub_test_gtk_init (&argc, &argv);
+  g_test_summary ("Work survives closing the window, reloading it, and SIGKILL");
+
+  g_test_add_func ("/resume/close-then-resume", test_close_then_resume);
+  g_test_add_func ("/resume/reload-continues", test_reload_continues);
+  g_test_add_func ("/resume/sigkill-then-resume", test_sigkill_then_resume);
+
+  {
+    int status = g_test_run ();
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", state_dir);
+
+    g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+    return status;
+  }
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ub-state.h"
+#include "ub-store.h"
+
+typedef struct
+{
+  char     *key;
+  char     *prefix; /* (nullable): remove every key with this prefix */
+  GVariant *value;  /* (nullable): NULL removes the key */
+} Write;
+
+/* The writer: one thread of a GThreadPool, so writes keep their order.
+ * pending counts queued writes (atomic); message_func and its data are
+ * main-thread only; failures travel to the main thread by g_idle_add. */
+static GThreadPool *writer;
+static gint pending;
+static UbStateMessageFunc message_func;
+static gpointer message_data;
+static gboolean reported_failure; /* main thread only */
+
+static void
+write_free (Write *write)
+{
+  g_free (write->key);
+  g_free (write->prefix);
+  g_clear_pointer (&write->value, g_variant_unref);
+  g_free (write);
+}
+
+static gboolean
+report_on_main_thread (gpointer data)
+{
+  g_autofree char *message = data;
+
+  /* Once: a full disk would otherwise say so every second. */
+  if (!reported_failure && message_func != NULL)
+    {
+      reported_failure = TRUE;
+      message_func (message, message_data);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+write_in_thread (gpointer data,
+                 gpointer user_data)
+{
+  Write *write = data;
+  UbStore *store = ub_store_get_default ();
+  g_autoptr(GError) error = NULL;
+
+  if (write->prefix != NULL)
+    {
+      g_auto(GStrv) keys = ub_store_list_keys (store, write->prefix);
+
+      for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+        if (!ub_store_remove (store, keys[i], &error))
+          break;
+    }
+  else if (write->value != NULL)
+    ub_store_set (store, write->key, write->value, &error);
+  else
+    ub_store_remove (store, write->key, &error);
+
+  if (error != NULL)
+    g_idle_add (report_on_main_thread,
+                g_strdup_printf ("Your work goes on, but it cannot be saved for after a "
+                                 "restart: %s", error->message));
+
+  write_free (write);
+  g_atomic_int_dec_and_test (&pending);
+}
+
+static gpointer
+create_writer (gpointer data)
+{
+  return g_thread_pool_new (write_in_thread, NULL, 1, FALSE, NULL);
+}
+
+static void
+queue (Write *write)
+{
+  static GOnce writer_once = G_ONCE_INIT;
+
+  g_atomic_int_inc (&pending);
+  writer = g_once (&writer_once, create_writer, NULL);
+  g_thread_pool_push (writer, write, NULL);
+}
+
+/**
+ * ub_state_dup:
+ *
+ * Returns: (transfer full) (nullable): the saved value of @key
+ */
+GVariant *
+ub_state_dup (const char *key)
+{
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return ub_store_dup (ub_store_get_default (), key);
+}
+
+/**
+ * ub_state_set:
+ * @value: (transfer floating): what to save
+ *
+ * Saves @value under @key, durably, from a background thread.
+ */
+void
+ub_state_set (const char *key,
+              GVariant   *value)
+{
+  Write *write;
+
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (value != NULL);
+
+  write = g_new0 (Write, 1);
+  write->key = g_strdup (key);
+  write->value = g_variant_ref_sink (value);
+  queue (write);
+}
+
+void
+ub_state_remove (const char *key)
+{
+  Write *write;
+
+  g_return_if_fail (key != NULL);
+
+  write = g_new0 (Write, 1);
+  write->key = g_strdup (key);
+  queue (write);
+}
+
+/* Removes every key that starts with @prefix, e.g. "primes.". */
+void
+ub_state_remove_prefix (const char *prefix)
+{
+  Write *write;
+
+  g_return_if_fail (prefix != NULL);
+
+  write = g_new0 (Write, 1);
+  write->prefix = g_strdup (prefix);
+  queue (write);
+}
+
+/**
+ * ub_state_is_flushed:
+ *
+ * Returns: whether every queued write has reached the disk (or failed)
+ */
+gboolean
+ub_state_is_flushed (void)
+{
+  return g_atomic_int_get (&pending) == 0;
+}
+
+/**
+ * ub_state_report_failure:
+ * @message: why something could not be saved
+ *
+ * Shows @message, once per run of the app: for failures met by workers
+ * that save their own checkpoints. Main thread only.
+ */
+void
+ub_state_report_failure (const char *message)
+{
+  g_return_if_fail (message != NULL);
+
+  report_on_main_thread (g_strdup_printf ("Your work goes on, but it cannot be saved for after "
+                                          "a restart: %s", message));
+}
+
+/**
+ * ub_state_unset_message_func:
+ * @user_data: the data given to ub_state_set_message_func()
+ *
+ * Stops reporting to @user_data, if it is still the one reported to.
+ */
+void
+ub_state_unset_message_func (gpointer user_data)
+{
+  if (message_data == user_data)
+    {
+      message_func = NULL;
+      message_data = NULL;
+    }
+}
+
+/**
+ * ub_state_set_message_func:
+ * @func: shows a message to the user, on the main thread
+ *
+ * Where failures to save, and the store's recovery notice, are reported.
+ */
+void
+ub_state_set_message_func (UbStateMessageFunc func,
+                           gpointer           user_data)
+{
+  g_autofree char *recovery = NULL;
+
+  message_func = func;
+  message_data = user_data;
+
+  recovery = ub_store_take_recovery_message (ub_store_get_default ());
+  if (recovery != NULL && func != NULL)
+    func (recovery, user_data);
+}
