@@ -5,7 +5,10 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "ub-images-page.h"
+#include "ub-job.h"
 #include "ub-page.h"
+#include "ub-png-jobs.h"
 #include "ub-primes-page.h"
 #include "ub-runtime.h"
 #include "ub-store.h"
@@ -150,6 +153,85 @@ test_reload_continues (void)
   finish_and_check (window);
 }
 
+static gboolean
+gallery_restored (gpointer user_data)
+{
+  UbImagesPage *page = user_data;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (ub_images_page_get_scroller (page));
+
+  return g_list_model_get_n_items (ub_images_page_get_model (page)) == 60 &&
+         gtk_adjustment_get_value (adjustment) > 0;
+}
+
+static gboolean
+gallery_listed (gpointer user_data)
+{
+  return g_list_model_get_n_items (ub_images_page_get_model (user_data)) == 60;
+}
+
+static void
+test_gallery_folder_and_scroll (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *contents = NULL;
+  UbWindow *window;
+  UbImagesPage *page;
+  GtkAdjustment *adjustment;
+  double range;
+  gsize length;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  dir = g_build_filename (state_dir, "gallery", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  first = g_build_filename (dir, "a-00.png", NULL);
+  {
+    g_autoptr(GVariant) result = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
+                                                  g_variant_new ("(suut)", first, 64, 64, (guint64) 1),
+                                                  NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_file_get_contents (first, &contents, &length, &error);
+  g_assert_no_error (error);
+  for (guint i = 1; i < 60; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("a-%02u.png", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_file_set_contents (path, contents, length, &error);
+      g_assert_no_error (error);
+    }
+
+  window = ub_test_gtk_new_window ();
+  page = UB_IMAGES_PAGE (ub_window_get_page (window, "images"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("images"));
+  ub_images_page_open_folder (page, dir);
+  g_assert_true (ub_test_gtk_run_until (gallery_listed, page, 10000));
+  ub_test_gtk_wait_painted (GTK_WIDGET (page), 3);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (ub_images_page_get_scroller (page));
+  range = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  g_assert_cmpfloat (range, >, 0);
+  gtk_adjustment_set_value (adjustment, range);
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
+
+  /* The next window reopens the folder, scrolled to the end again. */
+  window = ub_test_gtk_get_window ();
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("images"));
+  page = UB_IMAGES_PAGE (ub_window_get_page (window, "images"));
+  ub_window_resume_saved (window);
+  g_assert_true (ub_test_gtk_run_until (gallery_restored, page, 10000));
+  adjustment = gtk_scrolled_window_get_vadjustment (ub_images_page_get_scroller (page));
+  range = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  g_test_message ("restored at %.0f of %.0f", gtk_adjustment_get_value (adjustment), range);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >=, 0.9 * range);
+}
+
 /* In a child process: start the count and run until killed. */
 static int
 child_count_forever (void)
@@ -258,6 +340,7 @@ main (int    argc,
   g_test_add_func ("/resume/close-then-resume", test_close_then_resume);
   g_test_add_func ("/resume/reload-continues", test_reload_continues);
   g_test_add_func ("/resume/sigkill-then-resume", test_sigkill_then_resume);
+  g_test_add_func ("/resume/gallery-folder-and-scroll", test_gallery_folder_and_scroll);
 
   {
     int status = g_test_run ();

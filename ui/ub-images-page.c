@@ -9,6 +9,8 @@
 #include "ub-page.h"
 #include "ub-png-jobs.h"
 #include "ub-remote.h"
+#include "ub-resume-bar.h"
+#include "ub-state.h"
 #include "ub-ui.h"
 
 /*
@@ -27,6 +29,8 @@
  * main-loop iteration: scrolling then stutters with every decode.
  */
 
+#define STATE_GALLERY        "images.gallery"
+#define SAVE_SCROLL_DELAY_MS 1000
 #define THUMBNAIL_SIZE       256
 #define CACHE_MAX_THUMBNAILS 240
 #define N_SAMPLES            24
@@ -37,6 +41,7 @@ struct _UbImagesPage
   GtkWidget          parent_instance;
 
   /* Template widgets */
+  UbResumeBar       *resume_bar;
   GtkWidget         *content;
   GtkLabel          *status_label;
   GtkLabel          *error_label;
@@ -62,6 +67,10 @@ struct _UbImagesPage
   guint              pump_id;
   guint              recheck_id;
   gboolean           waiting_for_layout;
+
+  /* Where the user was, saved a second after scrolling stops */
+  guint              save_scroll_id;
+  double             restore_fraction; /* < 0: nothing to restore */
 
   /* Figures for the status line and for tests */
   UbImagesPageStats  stats;
@@ -292,11 +301,67 @@ cancel_far_decodes (UbImagesPage *self)
     }
 }
 
+static double
+scroll_fraction (UbImagesPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  double range = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  return range > 0 ? gtk_adjustment_get_value (adjustment) / range : 0;
+}
+
+/* The open folder and how far down it was scrolled, for the next start. */
+static void
+save_gallery (UbImagesPage *self)
+{
+  g_clear_handle_id (&self->save_scroll_id, g_source_remove);
+  if (self->folder != NULL && self->restore_fraction < 0)
+    ub_state_set (STATE_GALLERY, g_variant_new ("(sd)", self->folder, scroll_fraction (self)));
+}
+
+static gboolean
+save_scroll_cb (gpointer user_data)
+{
+  UbImagesPage *self = user_data;
+
+  self->save_scroll_id = 0;
+  save_gallery (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once the folder is listed and laid out, scroll to where the user was. */
+static void
+on_adjustment_changed (UbImagesPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
+  double range = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+
+  if (self->restore_fraction < 0 || g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0 ||
+      gtk_adjustment_get_upper (adjustment) <= 0)
+    return;
+
+  /* Laid out, and it all fits: nothing to scroll to. */
+  if (range <= 0)
+    {
+      self->restore_fraction = -1;
+      return;
+    }
+
+  gtk_adjustment_set_value (adjustment, self->restore_fraction * range);
+  self->restore_fraction = -1;
+}
+
 /* After a scroll the tiles move only at the next layout: look then. */
 static void
 on_scrolled (UbImagesPage *self)
 {
   schedule_pump (self);
+
+  if (self->folder != NULL && self->restore_fraction < 0)
+    {
+      g_clear_handle_id (&self->save_scroll_id, g_source_remove);
+      self->save_scroll_id = g_timeout_add (SAVE_SCROLL_DELAY_MS, save_scroll_cb, self);
+    }
 }
 
 static void
@@ -674,6 +739,9 @@ ub_images_page_open_folder (UbImagesPage *self,
   g_free (self->folder);
   self->folder = g_strdup (path);
   g_list_store_remove_all (self->store);
+  ub_resume_bar_hide (self->resume_bar);
+  if (self->restore_fraction < 0)
+    ub_state_set (STATE_GALLERY, g_variant_new ("(sd)", path, 0.0));
 
   scan = g_new0 (FolderScan, 1);
   scan->folder = g_strdup (path);
@@ -1001,9 +1069,82 @@ ub_images_page_is_busy (UbPage *page)
          self->blocking_id != 0;
 }
 
+static char *
+saved_folder (double *fraction)
+{
+  g_autoptr(GVariant) saved = ub_state_dup (STATE_GALLERY);
+  const char *folder;
+
+  if (saved == NULL || !g_variant_is_of_type (saved, G_VARIANT_TYPE ("(sd)")))
+    return NULL;
+
+  g_variant_get (saved, "(&sd)", &folder, fraction);
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    return NULL;
+  *fraction = CLAMP (*fraction, 0.0, 1.0);
+  return g_strdup (folder);
+}
+
+static void
+reopen_saved (UbImagesPage *self)
+{
+  double fraction = 0;
+  g_autofree char *folder = saved_folder (&fraction);
+
+  if (folder == NULL)
+    return;
+
+  self->restore_fraction = fraction;
+  ub_images_page_open_folder (self, folder);
+}
+
+static void
+ub_images_page_load_saved (UbPage   *page,
+                           gboolean  resume_now)
+{
+  UbImagesPage *self = UB_IMAGES_PAGE (page);
+  double fraction = 0;
+  g_autofree char *folder = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  if (self->folder != NULL || !(folder = saved_folder (&fraction)))
+    return;
+
+  if (resume_now)
+    {
+      reopen_saved (self);
+      return;
+    }
+
+  name = g_filename_display_name (folder);
+  message = g_strdup_printf ("Reopen %s where you left it (%.0f %% down)?", name, 100 * fraction);
+  ub_resume_bar_offer (self->resume_bar, message);
+}
+
+static void
+ub_images_page_save_state (UbPage *page)
+{
+  save_gallery (UB_IMAGES_PAGE (page));
+}
+
+static void
+on_resume (UbImagesPage *self)
+{
+  reopen_saved (self);
+}
+
+static void
+on_discard (UbImagesPage *self)
+{
+  ub_state_remove (STATE_GALLERY);
+}
+
 static void
 ub_images_page_iface_init (UbPageInterface *iface)
 {
+  iface->load_saved = ub_images_page_load_saved;
+  iface->save_state = ub_images_page_save_state;
   iface->start = ub_images_page_start;
   iface->cancel = ub_images_page_cancel;
   iface->start_demo = ub_images_page_start;
@@ -1021,6 +1162,7 @@ ub_images_page_dispose (GObject *object)
   ub_page_clear_pool (&self->pool);
   g_clear_handle_id (&self->blocking_id, g_source_remove);
   g_clear_handle_id (&self->pump_id, g_source_remove);
+  g_clear_handle_id (&self->save_scroll_id, g_source_remove);
   if (self->recheck_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->recheck_id);
   self->recheck_id = 0;
@@ -1065,6 +1207,7 @@ ub_images_page_class_init (UbImagesPageClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-images-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, resume_bar);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, content);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, error_label);
@@ -1072,6 +1215,8 @@ ub_images_page_class_init (UbImagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, grid);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, notes_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_grid_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_resume);
+  gtk_widget_class_bind_template_callback (widget_class, on_discard);
 
   gtk_widget_class_install_action (widget_class, "images.open-folder", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "images.open-files", NULL, open_action);
@@ -1092,6 +1237,7 @@ ub_images_page_init (UbImagesPage *self)
   self->cancellable = g_cancellable_new ();
   self->max_in_flight = MAX (g_get_num_processors (), 1);
   self->cache_size = CACHE_MAX_THUMBNAILS;
+  self->restore_fraction = -1;
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_tile), NULL);
@@ -1109,6 +1255,8 @@ ub_images_page_init (UbImagesPage *self)
 
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
+                           G_CALLBACK (on_adjustment_changed), self, G_CONNECT_SWAPPED);
 
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
