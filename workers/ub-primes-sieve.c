@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -310,10 +309,8 @@ _ub_sieve_new (guint64 from,
   span_bytes = s->last_byte - s->first_byte + 1;
 
   /* Segment: half the L2 cache, less for short ranges. */
-  want = MAX (t->l2_bytes / 4, 32 * 1024);
+  want = MAX (t->l2_bytes / 2, 32 * 1024);
   want = MIN (want, 4 * 1024 * 1024);
-  if (g_getenv ("UB_SEG"))
-    want = atoi (g_getenv ("UB_SEG"));
   s->log2_seg = 15;
   while (((gsize) 1 << (s->log2_seg + 1)) <= want &&
          ((guint64) 1 << s->log2_seg) < span_bytes)
@@ -322,8 +319,6 @@ _ub_sieve_new (guint64 from,
   s->block_bytes = 1 << 14;
   while (s->block_bytes * 2 <= t->l1_bytes && s->block_bytes < 64 * 1024)
     s->block_bytes *= 2;
-  if (g_getenv ("UB_BLOCK"))
-    s->block_bytes = atoi (g_getenv ("UB_BLOCK"));
   s->block_bytes = MIN (s->block_bytes, s->seg_bytes);
   s->n_segs = (span_bytes - 1) / s->seg_bytes + 1;
 
@@ -331,12 +326,10 @@ _ub_sieve_new (guint64 from,
   s->buf = (guint8 *) (((guintptr) s->buf_alloc + 63) & ~(guintptr) 63);
 
   s->plimit = isqrt64 (to);
-  s->small_limit = (guint32) s->block_bytes / 2;
-  s->medium_limit = (guint32) s->seg_bytes * 2;
-  if (g_getenv ("UB_SMALL"))
-    s->small_limit = atoi (g_getenv ("UB_SMALL"));
-  if (g_getenv ("UB_MEDIUM"))
-    s->medium_limit = atoi (g_getenv ("UB_MEDIUM"));
+  /* Measured here: these limits are where the unrolled loops stop paying
+   * for their dispatch and the buckets start to. */
+  s->small_limit = (guint32) s->block_bytes / 4;
+  s->medium_limit = (guint32) s->seg_bytes / 2;
 
   /* Enough buckets for the longest step of the largest prime, and no
    * more than there are segments. */

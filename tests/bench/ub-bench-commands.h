@@ -5,5 +5,8 @@
 
 #include "ub-bench.h"
 
+int ub_bench_primes (int argc, char **argv);
+
 #define UB_BENCH_COMMANDS \
+  { "primes", "count primes: the sieve engine vs primesieve", ub_bench_primes }, \
   /* end of list */
