@@ -407,6 +407,48 @@ test_random_large_offsets (void)
     }
 }
 
+/* Short ranges high up are sieved with small primes and confirmed with
+ * Miller–Rabin; longer ones are sieved with all primes up to their square
+ * root. Both ways must agree on every sub-range. */
+static void
+test_short_vs_long (void)
+{
+  static const guint64 offsets[] = {
+    G_GUINT64_CONSTANT (1000000000000000),
+    G_GUINT64_CONSTANT (1234567890123456789),
+  };
+
+  g_test_summary ("Short ranges at large offsets agree with the long range around them");
+
+  for (gsize i = 0; i < G_N_ELEMENTS (offsets); i++)
+    {
+      guint64 from = offsets[i];
+      guint64 width = i == 0 ? 600000 : 60000000;
+      guint64 n_counted = 0;
+      g_autoptr(GArray) primes = NULL;
+
+      if (i == 1 && !g_test_slow ())
+        continue;
+      primes = enumerate (from, from + width, &n_counted);
+
+      for (guint k = 0; k < 30; k++)
+        {
+          guint64 a = from + (guint64) g_test_rand_int_range (0, (gint32) width);
+          guint64 len = (guint64) g_test_rand_int_range (0, 20000);
+          guint64 b = MIN (a + len, from + width);
+          guint64 expected = 0;
+
+          for (guint j = 0; j < primes->len; j++)
+            {
+              guint64 p = g_array_index (primes, guint64, j);
+
+              expected += p >= a && p <= b;
+            }
+          g_assert_cmpuint (count (a, b), ==, expected);
+        }
+    }
+}
+
 /* ---- enumeration ------------------------------------------------------ */
 
 static void
@@ -782,6 +824,7 @@ main (int    argc,
   g_test_add_func ("/primes/count/small-ranges", test_small_ranges);
   g_test_add_func ("/primes/count/boundaries", test_boundaries);
   g_test_add_func ("/primes/count/random-large-offsets", test_random_large_offsets);
+  g_test_add_func ("/primes/count/short-vs-long", test_short_vs_long);
   g_test_add_func ("/primes/enumerate/in-order", test_enumerate);
   g_test_add_func ("/primes/run/progress", test_progress);
   g_test_add_func ("/primes/run/cancel", test_cancel);
