@@ -209,9 +209,12 @@ test_pi_powers_of_ten (void)
       g_test_message ("π(10^%u)", k);
       g_assert_cmpuint (count (0, p10), ==, pi[k]);
       /* from 1 and from 2 give the same */
-      g_assert_cmpuint (count (1, p10), ==, pi[k]);
-      if (p10 >= 2)
-        g_assert_cmpuint (count (2, p10), ==, pi[k]);
+      if (k <= 8)
+        {
+          g_assert_cmpuint (count (1, p10), ==, pi[k]);
+          if (p10 >= 2)
+            g_assert_cmpuint (count (2, p10), ==, pi[k]);
+        }
     }
 }
 
@@ -288,27 +291,30 @@ static void
 test_small_ranges (void)
 {
   static const guint64 tos[] = { 100000, 99991, 65536, 30029, 31 };
-  static const guint64 froms[] = { 0, 2, 7, 29, 31, 103, 7680, 65521 };
+  static const guint64 froms[] = { 0, 7, 31, 2, 29, 103, 7680, 65521 };
   const guint64 limit = 100000;
+  /* the first few of each set always, all of them with -m slow */
+  const gsize n_tos = g_test_slow () ? G_N_ELEMENTS (tos) : 2;
+  const gsize n_froms = g_test_slow () ? G_N_ELEMENTS (froms) : 3;
 
   g_test_summary ("Ranges with to ≤ 10^5 match a plain sieve");
 
-  for (gsize i = 0; i < G_N_ELEMENTS (tos); i++)
+  for (gsize i = 0; i < n_tos; i++)
     for (guint64 from = 0; from <= tos[i]; from++)
       if (count (from, tos[i]) != ref_count (from, tos[i]))
         g_assert_cmpuint (count (from, tos[i]), ==, ref_count (from, tos[i]));
 
-  for (gsize i = 0; i < G_N_ELEMENTS (froms); i++)
+  for (gsize i = 0; i < n_froms; i++)
     for (guint64 to = froms[i]; to <= limit; to++)
       if (count (froms[i], to) != ref_count (froms[i], to))
         g_assert_cmpuint (count (froms[i], to), ==, ref_count (froms[i], to));
 
-  for (guint64 from = 0; from < 600; from++)
-    for (guint64 to = from; to < 600; to++)
+  for (guint64 from = 0; from < 400; from++)
+    for (guint64 to = from; to < 400; to++)
       if (count (from, to) != ref_count (from, to))
         g_assert_cmpuint (count (from, to), ==, ref_count (from, to));
 
-  for (guint i = 0; i < 100000; i++)
+  for (guint i = 0; i < 20000; i++)
     {
       guint64 a = (guint64) g_test_rand_int_range (0, (gint32) limit + 1);
       guint64 b = (guint64) g_test_rand_int_range (0, (gint32) limit + 1);
@@ -348,12 +354,27 @@ test_boundaries (void)
     {
       guint64 e = g_array_index (edges, guint64, i);
 
-      g_assert_cmpuint (count (0, e), ==, ref_count (0, e));
-      g_assert_cmpuint (count (e, end), ==, ref_count (e, end));
+      if (e < (1 << 22) || g_test_slow ())
+        g_assert_cmpuint (count (0, e), ==, ref_count (0, e));
+      if (e > end - (1 << 22) || g_test_slow ())
+        g_assert_cmpuint (count (e, end), ==, ref_count (e, end));
       g_assert_cmpuint (count (e, e), ==, ref_count (e, e));
       if (e + 1000 <= end)
         g_assert_cmpuint (count (e, e + 1000), ==, ref_count (e, e + 1000));
+      if (e >= 1000)
+        g_assert_cmpuint (count (e - 1000, e), ==, ref_count (e - 1000, e));
     }
+
+  /* ranges one or two segments long, give or take a number (segments are
+   * half the L2 cache: 2^19 bytes of 30 numbers on the machines we know) */
+  for (guint64 k = 1; k <= 2; k++)
+    for (gint64 d = -1; d <= 1; d++)
+      {
+        guint64 e = (guint64) ((gint64) (((guint64) 30 << 19) * k) + d);
+
+        g_assert_cmpuint (count (0, e), ==, ref_count (0, e));
+        g_assert_cmpuint (count (31, e + 31), ==, ref_count (31, e + 31));
+      }
 
   /* single numbers: primes, composites, 0, 1, 2 */
   for (guint64 n = 0; n < 1000; n++)
@@ -645,8 +666,8 @@ test_resume (void)
   g_test_summary ("Resuming from saved records at several points equals an "
                   "uninterrupted run");
 
-  resume_in_steps (0, 100000000, 1);
-  resume_in_steps (7, 60000000, 2);
+  resume_in_steps (0, 60000000, 1);
+  resume_in_steps (7, 40000000, 2);
   resume_in_steps (G_GUINT64_CONSTANT (1000000000000), G_GUINT64_CONSTANT (1000100000000), 3);
 }
 
@@ -802,11 +823,10 @@ test_split (void)
       guint64 from = ranges[i][0], to = ranges[i][1];
       guint64 whole = count (from, to);
 
-      for (guint n = 1; n <= 4; n++)
-        {
-          g_assert_cmpuint (count_split (from, to, n, FALSE), ==, whole);
-          g_assert_cmpuint (count_split (from, to, n, TRUE), ==, whole);
-        }
+      g_assert_cmpuint (count_split (from, to, 1, FALSE), ==, whole);
+      g_assert_cmpuint (count_split (from, to, 4, FALSE), ==, whole);
+      g_assert_cmpuint (count_split (from, to, 2, TRUE), ==, whole);
+      g_assert_cmpuint (count_split (from, to, 3, TRUE), ==, whole);
     }
 }
 
