@@ -272,12 +272,14 @@ test_known_ranges (void)
 {
   g_test_summary ("Counts of mid-sized ranges at large offsets match primesieve's");
 
-  g_assert_cmpuint (count (G_GUINT64_CONSTANT (1000000000000000000),
-                           G_GUINT64_CONSTANT (1000000000010000000)), ==, 241295);
+  g_assert_cmpuint (count (G_GUINT64_CONSTANT (10000000000000000),
+                           G_GUINT64_CONSTANT (10000000010000000)), ==, 271897);
   g_assert_cmpuint (count (G_GUINT64_CONSTANT (9223372036854775808),
                            G_GUINT64_CONSTANT (9223372036864775808)), ==, 228925);
   if (g_test_slow ())
     {
+      g_assert_cmpuint (count (G_GUINT64_CONSTANT (1000000000000000000),
+                               G_GUINT64_CONSTANT (1000000000010000000)), ==, 241295);
       g_assert_cmpuint (count (G_GUINT64_CONSTANT (1000000000000),
                                G_GUINT64_CONSTANT (1010000000000)), ==, 361840208);
       g_assert_cmpuint (count (G_GUINT64_CONSTANT (1000000000000000000),

@@ -258,7 +258,7 @@ struct _UbSieve
   Block   **buckets;          /* (owned) */
   guint64   bucket_mask;
   Block    *free_blocks;
-  GPtrArray *slabs;           /* (owned) */
+  GPtrArray *slabs;           /* (owned) (nullable) until a bucket is used */
 
   /* Where sieving primes come from: the static table or a child sieve. */
   guint64   plimit;           /* isqrt (to), or MR_SIEVE_LIMIT when mr */
@@ -353,7 +353,14 @@ _ub_sieve_new (guint64 from,
     s->buckets = g_new0 (Block *, n);
     s->bucket_mask = n - 1;
   }
-  s->slabs = g_ptr_array_new_with_free_func (g_free);
+
+  /* Room for the small sieving primes up front: one allocation. */
+  {
+    double x = (double) MIN (s->plimit, (guint64) s->small_limit) + 16.0;
+
+    s->small_alloc = (gsize) (1.3 * x / log (x)) + 16;
+    s->small = g_new (Entry, s->small_alloc);
+  }
 
   if (s->plimit < (1u << 16))
     {
@@ -378,7 +385,7 @@ _ub_sieve_free (UbSieve *s)
   g_free (s->small);
   g_free (s->medium);
   g_free (s->buckets);
-  g_ptr_array_unref (s->slabs);
+  g_clear_pointer (&s->slabs, g_ptr_array_unref);
   g_free (s->buf_alloc);
   g_free (s);
 }
@@ -563,6 +570,8 @@ new_block (UbSieve  *s,
     {
       Block *slab = g_new (Block, SLAB_BLOCKS);
 
+      if (s->slabs == NULL)
+        s->slabs = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (s->slabs, slab);
       for (gsize i = 0; i < SLAB_BLOCKS; i++)
         {
