@@ -904,6 +904,7 @@ static guint64
 popcount_words (const guint64 *w,
                 gsize          n)
 {
+  /* Process-wide, set by whichever thread gets here first; atomic. */
   static int have_popcnt = -1;
 
   if (G_UNLIKELY (have_popcnt < 0))
