@@ -10,15 +10,18 @@ G_BEGIN_DECLS
  *
  * A UbSieve walks an inclusive range [from, to] of 64-bit numbers one
  * segment at a time. Each segment is a bit array of numbers coprime to 30
- * (8 per byte) that fits the L2 cache; it is pre-sieved by copying
- * patterns for the primes up to 100, then the sieving primes up to about
- * the L1 size are crossed off L1-sized block by block with unrolled
- * loops, and the larger ones are kept in buckets, one bucket per future
- * segment, so that a prime is only touched in the segments it hits.
+ * (8 per byte) of half the L2 cache; it is pre-sieved by ANDing patterns
+ * of the primes 7 … 101, then the sieving primes below a quarter of the
+ * L1 cache are crossed off L1-sized block by block with unrolled loops,
+ * those below half a segment over the whole segment with the same loops,
+ * and the larger ones are kept in buckets, one per future segment, so a
+ * prime is only touched in the segments it hits.
  *
  * Sieving primes are produced on demand by a smaller sieve of the same
- * kind running over [0, sqrt(to)], so memory is the segment plus one
- * 8-byte entry per sieving prime that has a multiple in the range.
+ * kind running over [103, sqrt(to)], so memory is the segment plus one
+ * 8-byte entry per sieving prime that has a multiple in the range. Short
+ * ranges above 2^40 may instead be sieved with the primes below 2^20 and
+ * their survivors confirmed by Miller–Rabin.
  *
  * A UbSieve is used by one thread at a time.
  */
@@ -41,7 +44,6 @@ gboolean  _ub_sieve_next       (UbSieve         *sieve,
                                 guint64         *seg_hi,
                                 guint64         *count,
                                 GError         **error);
-gsize     _ub_sieve_segment_numbers (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UbSieve, _ub_sieve_free)
 
