@@ -5,12 +5,15 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "ub-data-jobs.h"
+#include "ub-data-page.h"
 #include "ub-images-page.h"
 #include "ub-job.h"
 #include "ub-page.h"
 #include "ub-png-jobs.h"
 #include "ub-primes-page.h"
 #include "ub-runtime.h"
+#include "ub-state.h"
 #include "ub-store.h"
 #include "ub-test-gtk.h"
 
@@ -232,6 +235,123 @@ test_gallery_folder_and_scroll (void)
   g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >=, 0.9 * range);
 }
 
+static gboolean
+data_page_progressed (gpointer user_data)
+{
+  UbDataPage *page = user_data;
+
+  return ub_data_page_get_state (page) == UB_DATA_PAGE_RUNNING &&
+         ub_state_dup (UB_DATA_JOBS_STATE_KEY) != NULL;
+}
+
+static gboolean
+data_page_settled (gpointer user_data)
+{
+  UbDataPageState state = ub_data_page_get_state (user_data);
+
+  return state == UB_DATA_PAGE_DONE || state == UB_DATA_PAGE_IDLE;
+}
+
+static char *
+sha256_of_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) result = NULL;
+  const char *digest;
+
+  result = ub_job_run_sync (UB_DATA_JOB_RUN,
+                            g_variant_new ("(uus@ays@a{sv})", (guint32) UB_DATA_MODE_SHA256, 0, path,
+                                           g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, NULL, 0, 1),
+                                           "", g_variant_new ("a{sv}", NULL)),
+                            NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (result, "(tt&s@ay@ay)", NULL, NULL, &digest, NULL, NULL);
+  return g_strdup (digest);
+}
+
+/* A base64 encode closed half way resumes from its last chunk and writes
+ * exactly the file an uninterrupted run writes. */
+static void
+test_data_close_then_resume (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = g_build_filename (state_dir, "input.bin", NULL);
+  g_autofree char *reference = g_build_filename (state_dir, "reference.b64", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *actual = NULL;
+  UbWindow *window;
+  UbDataPage *page;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  {
+    g_autoptr(GVariant) made = ub_job_run_sync (UB_DATA_JOB_RANDOM,
+                                                g_variant_new ("(stt)", input, (guint64) 512 << 20,
+                                                               (guint64) 9),
+                                                NULL, NULL, NULL, &error);
+    g_autoptr(GVariant) encoded = NULL;
+
+    g_assert_no_error (error);
+    encoded = ub_job_run_sync (UB_DATA_JOB_RUN,
+                               g_variant_new ("(uus@ays@a{sv})", (guint32) UB_DATA_MODE_BASE64_ENCODE,
+                                              76, input,
+                                              g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, NULL, 0, 1),
+                                              reference, g_variant_new ("a{sv}", NULL)),
+                               NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+  expected = sha256_of_file (reference);
+
+  window = ub_test_gtk_new_window ();
+  page = UB_DATA_PAGE (ub_window_get_page (window, "data"));
+  ub_data_page_set_input (page, input, 0, UB_DATA_MODE_BASE64_ENCODE);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("data"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+  g_assert_true (ub_test_gtk_run_until (data_page_progressed, page, 60000));
+  if (ub_data_page_get_state (page) != UB_DATA_PAGE_RUNNING)
+    {
+      g_test_incomplete ("The encode finished before the window could be closed");
+      return;
+    }
+
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
+
+  /* The checkpoint taken on closing is part-way, with its partial output. */
+  {
+    g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
+    g_autoptr(GVariant) resume = NULL;
+    const char *partial = NULL;
+    guint64 offset = 0;
+
+    g_assert_nonnull (saved);
+    resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT);
+    g_assert_nonnull (resume);
+    g_assert_true (g_variant_lookup (resume, "input-offset", "t", &offset));
+    g_assert_true (g_variant_lookup (resume, "partial", "&s", &partial));
+    g_test_message ("closed at byte %" G_GUINT64_FORMAT " of %u", offset, 512u << 20);
+    g_assert_cmpuint (offset, >, 0);
+    g_assert_cmpuint (offset, <, (guint64) 512 << 20);
+    g_assert_true (g_file_test (partial, G_FILE_TEST_EXISTS));
+  }
+
+  window = ub_test_gtk_get_window ();
+  page = UB_DATA_PAGE (ub_window_get_page (window, "data"));
+  ub_window_resume_saved (window);
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_RUNNING);
+  g_assert_true (ub_test_gtk_run_until (data_page_settled, page, 120000));
+  g_assert_null (ub_data_page_get_error (page));
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
+
+  actual = sha256_of_file (ub_data_page_get_output_path (page));
+  g_assert_cmpstr (actual, ==, expected);
+
+  g_unlink (input);
+  g_unlink (reference);
+  g_unlink (ub_data_page_get_output_path (page));
+}
+
 /* In a child process: start the count and run until killed. */
 static int
 child_count_forever (void)
@@ -341,6 +461,7 @@ main (int    argc,
   g_test_add_func ("/resume/reload-continues", test_reload_continues);
   g_test_add_func ("/resume/sigkill-then-resume", test_sigkill_then_resume);
   g_test_add_func ("/resume/gallery-folder-and-scroll", test_gallery_folder_and_scroll);
+  g_test_add_func ("/resume/data-close-then-resume", test_data_close_then_resume);
 
   {
     int status = g_test_run ();

@@ -7,6 +7,8 @@
 #include "ub-data-page.h"
 #include "ub-page.h"
 #include "ub-remote.h"
+#include "ub-resume-bar.h"
+#include "ub-state.h"
 #include "ub-ui.h"
 #include "ub-ui-format.h"
 
@@ -32,6 +34,7 @@ struct _UbDataPage
   GtkWidget        parent_instance;
 
   /* Template widgets */
+  UbResumeBar     *resume_bar;
   GtkDropDown     *input_dropdown;
   GtkDropDown     *op_dropdown;
   GtkStack        *input_stack;
@@ -66,9 +69,13 @@ struct _UbDataPage
   gint64           finished_usec;
   guint            refresh_id;
   const char      *phase;
+  GVariant        *resume;     /* (owned) (nullable): where the next run starts */
+  gboolean         reported_checkpoint_error;
 };
 
 static void ub_data_page_iface_init (UbPageInterface *iface);
+static void set_input_path          (UbDataPage      *self,
+                                     const char      *path);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (UbDataPage, ub_data_page, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (UB_TYPE_PAGE, ub_data_page_iface_init))
@@ -235,6 +242,9 @@ show_result (UbDataPage *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->preview_view), preview->str,
                             (int) preview->len);
 
+  g_clear_pointer (&self->resume, g_variant_unref);
+  ub_state_remove (UB_DATA_JOBS_STATE_KEY);
+
   if (self->mode == UB_DATA_MODE_SHA256)
     {
       g_autofree char *text = g_strdup_printf ("SHA-256: %s", digest);
@@ -277,17 +287,47 @@ run_params (UbDataPage *self)
       text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
     }
 
-  return g_variant_new ("(uus@ays)", (guint32) self->mode, 76, input,
+  return g_variant_new ("(uus@ays@a{sv})", (guint32) self->mode, 76, input,
                         g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, text,
                                                    text ? strlen (text) : 0, 1),
-                        self->mode == UB_DATA_MODE_SHA256 ? "" : self->output_path);
+                        self->mode == UB_DATA_MODE_SHA256 ? "" : self->output_path,
+                        self->resume ? self->resume : g_variant_new ("a{sv}", NULL));
 }
 
 static void
 take_progress (UbDataPage *self,
                GVariant   *progress)
 {
-  g_variant_get (progress, "(tx)", &self->done, &self->total);
+  const char *checkpoint_error;
+
+  if (g_variant_is_of_type (progress, G_VARIANT_TYPE ("(tx)")))
+    {
+      g_variant_get (progress, "(tx)", &self->done, &self->total);
+      return;
+    }
+
+  g_variant_get (progress, "(tx&s)", &self->done, &self->total, &checkpoint_error);
+  if (checkpoint_error[0] != '\0' && !self->reported_checkpoint_error)
+    {
+      self->reported_checkpoint_error = TRUE;
+      ub_state_report_failure (checkpoint_error);
+    }
+}
+
+/* Removes the saved progress and the partial output kept for it. */
+static void
+forget_saved (void)
+{
+  g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
+  g_autoptr(GVariant) resume = NULL;
+  const char *partial = NULL;
+
+  if (saved != NULL && g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT) &&
+      (resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT)) != NULL &&
+      g_variant_lookup (resume, "partial", "&s", &partial) && partial[0] != '\0')
+    g_unlink (partial);
+
+  ub_state_remove (UB_DATA_JOBS_STATE_KEY);
 }
 
 static void
@@ -425,6 +465,9 @@ ub_data_page_start (UbPage *page)
   self->mode = (UbDataMode) gtk_drop_down_get_selected (self->op_dropdown);
   g_clear_pointer (&self->run_input_path, g_free);
   g_clear_pointer (&self->digest, g_free);
+  g_clear_pointer (&self->resume, g_variant_unref);
+  ub_resume_bar_hide (self->resume_bar);
+  forget_saved ();
 
   switch (input)
     {
@@ -503,7 +546,100 @@ ub_data_page_cancel (UbPage *page)
 
   self->generation++;
   g_cancellable_cancel (self->cancellable);
+  g_clear_pointer (&self->resume, g_variant_unref);
+  forget_saved ();
   set_state (self, UB_DATA_PAGE_IDLE);
+}
+
+static void
+resume_saved (UbDataPage *self)
+{
+  g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
+  g_autoptr(GError) error = NULL;
+  const char *input = NULL;
+  const char *output = NULL;
+  guint32 mode = 0;
+
+  if (is_busy (self) || saved == NULL || !g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT) ||
+      !g_variant_lookup (saved, "mode", "u", &mode) || mode > UB_DATA_MODE_SHA256 ||
+      !g_variant_lookup (saved, "input", "&s", &input) ||
+      !g_variant_lookup (saved, "output", "&s", &output))
+    return;
+
+  g_clear_pointer (&self->resume, g_variant_unref);
+  self->resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT);
+
+  gtk_drop_down_set_selected (self->input_dropdown, INPUT_FILE);
+  gtk_drop_down_set_selected (self->op_dropdown, mode);
+  set_input_path (self, input);
+  self->mode = (UbDataMode) mode;
+  g_free (self->run_input_path);
+  self->run_input_path = g_strdup (input);
+  g_free (self->output_path);
+  self->output_path = g_strdup (output);
+  show_error (self, NULL);
+
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->generation++;
+  self->blocking = ub_page_get_blocking (UB_PAGE (self));
+  if (!ub_page_ensure_pool (&self->pool, 1, &error))
+    {
+      fail (self, error);
+      return;
+    }
+  start_run (self);
+}
+
+static void
+ub_data_page_load_saved (UbPage   *page,
+                         gboolean  resume_now)
+{
+  UbDataPage *self = UB_DATA_PAGE (page);
+  g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
+  g_autoptr(GVariant) resume = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+  static const char *verbs[] = { "Encoding", "Decoding", "Hashing" };
+  const char *input = NULL;
+  guint32 mode = 0;
+  guint64 offset = 0;
+  gint64 total = -1;
+
+  if (is_busy (self) || saved == NULL || !g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT) ||
+      !g_variant_lookup (saved, "mode", "u", &mode) || mode > UB_DATA_MODE_SHA256 ||
+      !g_variant_lookup (saved, "input", "&s", &input) || !g_file_test (input, G_FILE_TEST_EXISTS))
+    return;
+
+  if (resume_now)
+    {
+      resume_saved (self);
+      return;
+    }
+
+  g_variant_lookup (saved, "total", "x", &total);
+  resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT);
+  if (resume != NULL)
+    g_variant_lookup (resume, "input-offset", "t", &offset);
+
+  name = g_filename_display_basename (input);
+  message = total > 0
+            ? g_strdup_printf ("%s %s — %.0f %% done when Unblock last stopped.", verbs[mode], name,
+                               100.0 * offset / total)
+            : g_strdup_printf ("%s %s was not finished when Unblock last stopped.", verbs[mode], name);
+  ub_resume_bar_offer (self->resume_bar, message);
+}
+
+static void
+on_resume (UbDataPage *self)
+{
+  resume_saved (self);
+}
+
+static void
+on_discard (UbDataPage *self)
+{
+  forget_saved ();
 }
 
 static void
@@ -530,6 +666,7 @@ ub_data_page_iface_init (UbPageInterface *iface)
   iface->cancel = ub_data_page_cancel;
   iface->start_demo = ub_data_page_start_demo;
   iface->is_busy = ub_data_page_is_busy;
+  iface->load_saved = ub_data_page_load_saved;
 }
 
 static void
@@ -693,6 +830,7 @@ ub_data_page_finalize (GObject *object)
   g_clear_pointer (&self->run_input_path, g_free);
   g_clear_pointer (&self->output_path, g_free);
   g_clear_pointer (&self->digest, g_free);
+  g_clear_pointer (&self->resume, g_variant_unref);
 
   G_OBJECT_CLASS (ub_data_page_parent_class)->finalize (object);
 }
@@ -708,6 +846,7 @@ ub_data_page_class_init (UbDataPageClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-data-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, UbDataPage, resume_bar);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, op_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_stack);
@@ -721,6 +860,8 @@ ub_data_page_class_init (UbDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, preview_view);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, notes_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_input_kind_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_resume);
+  gtk_widget_class_bind_template_callback (widget_class, on_discard);
 
   gtk_widget_class_install_action (widget_class, "data.start", NULL, page_action);
   gtk_widget_class_install_action (widget_class, "data.cancel", NULL, page_action);

@@ -4,16 +4,102 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ub-data-jobs.h"
+#include "ub-error.h"
+#include "ub-store.h"
 
 #define RANDOM_CHUNK (1024 * 1024)
 
 typedef struct
 {
   UbJobContext *context;
+  const char   *input;
+  const char   *output;
+  guint32       mode;
+  guint32       wrap;
+  guint32       run_number;  /* this run's part in the name of the kept partial output */
+  char         *kept;        /* (owned) (nullable): the partial output's second name */
+  char         *checkpoint_error;
 } RunData;
+
+/* The partial output's second name, made once per run: the engine removes
+ * its own name when stopped, the second one stays for the next run. */
+static const char *
+keep_partial (RunData   *run,
+              UbDataJob *job)
+{
+  const char *partial = ub_data_job_get_partial_path (job);
+
+  if (partial == NULL)
+    return NULL;
+
+  if (run->kept == NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.resume.%u", run->output, run->run_number);
+
+      g_unlink (name);
+      if (link (partial, name) != 0)
+        {
+          int saved_errno = errno;
+
+          g_free (run->checkpoint_error);
+          run->checkpoint_error = g_strdup_printf ("cannot keep the partial output: %s",
+                                                   g_strerror (saved_errno));
+          return NULL;
+        }
+      run->kept = g_steal_pointer (&name);
+    }
+
+  return run->kept;
+}
+
+static void
+save_checkpoint (RunData   *run,
+                 UbDataJob *job,
+                 gint64     total)
+{
+  UbDataCheckpoint checkpoint;
+  g_autoptr(GError) error = NULL;
+  GVariantDict resume;
+  GVariantDict record;
+  const char *kept = NULL;
+
+  if (!ub_data_job_get_checkpoint (job, &checkpoint) ||
+      (run->output[0] != '\0' && (kept = keep_partial (run, job)) == NULL))
+    {
+      ub_job_context_checkpoint_saved (run->context);
+      return;
+    }
+
+  g_variant_dict_init (&resume, NULL);
+  g_variant_dict_insert (&resume, "input-offset", "t", checkpoint.input_offset);
+  g_variant_dict_insert (&resume, "output-offset", "t", checkpoint.output_offset);
+  g_variant_dict_insert_value (&resume, "sha256-state",
+                               g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32,
+                                                          checkpoint.sha256_state, 8,
+                                                          sizeof (guint32)));
+  g_variant_dict_insert (&resume, "partial", "s", kept ? kept : "");
+  g_variant_dict_insert (&resume, "run", "u", run->run_number);
+
+  g_variant_dict_init (&record, NULL);
+  g_variant_dict_insert (&record, "mode", "u", run->mode);
+  g_variant_dict_insert (&record, "wrap", "u", run->wrap);
+  g_variant_dict_insert (&record, "input", "s", run->input);
+  g_variant_dict_insert (&record, "output", "s", run->output);
+  g_variant_dict_insert (&record, "total", "x", total);
+  g_variant_dict_insert_value (&record, "resume", g_variant_dict_end (&resume));
+
+  if (!ub_store_set (ub_store_get_default (), UB_DATA_JOBS_STATE_KEY, g_variant_dict_end (&record),
+                     &error))
+    {
+      g_free (run->checkpoint_error);
+      run->checkpoint_error = g_strdup (error->message);
+    }
+  ub_job_context_checkpoint_saved (run->context);
+}
 
 static void
 on_data_progress (UbDataJob *job,
@@ -22,9 +108,54 @@ on_data_progress (UbDataJob *job,
                   gpointer   user_data)
 {
   RunData *run = user_data;
+  gboolean checkpoint = run->input[0] != '\0' && ub_job_context_checkpoint_due (run->context) &&
+                        !g_cancellable_is_cancelled (ub_job_context_get_cancellable (run->context));
 
-  if (ub_job_context_should_report (run->context))
-    ub_job_context_report_progress (run->context, g_variant_new ("(tx)", done, total));
+  if (checkpoint)
+    save_checkpoint (run, job, total);
+
+  if (checkpoint || ub_job_context_should_report (run->context))
+    ub_job_context_report_progress (run->context,
+                                    g_variant_new ("(txs)", done, total,
+                                                   run->checkpoint_error ? run->checkpoint_error : ""));
+}
+
+/* Points @job at the checkpoint an earlier run saved. */
+static gboolean
+set_resume (UbDataJob  *job,
+            RunData    *run,
+            GVariant   *resume,
+            GError    **error)
+{
+  GVariantDict dict;
+  UbDataCheckpoint checkpoint = { 0 };
+  g_autoptr(GVariant) state = NULL;
+  const char *partial = "";
+  gboolean ok;
+
+  g_variant_dict_init (&dict, resume);
+  checkpoint.mode = (UbDataMode) run->mode;
+  checkpoint.wrap = run->wrap;
+  ok = g_variant_dict_lookup (&dict, "input-offset", "t", &checkpoint.input_offset) &&
+       g_variant_dict_lookup (&dict, "output-offset", "t", &checkpoint.output_offset) &&
+       g_variant_dict_lookup (&dict, "run", "u", &run->run_number) &&
+       (state = g_variant_dict_lookup_value (&dict, "sha256-state", G_VARIANT_TYPE ("au"))) != NULL &&
+       g_variant_n_children (state) == 8;
+  g_variant_dict_lookup (&dict, "partial", "&s", &partial);
+  if (ok)
+    memcpy (checkpoint.sha256_state, g_variant_get_data (state), sizeof checkpoint.sha256_state);
+  run->run_number++;
+
+  if (!ok)
+    {
+      g_variant_dict_clear (&dict);
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA, "The saved progress is damaged");
+      return FALSE;
+    }
+
+  ok = ub_data_job_set_resume (job, &checkpoint, partial[0] ? partial : NULL, error);
+  g_variant_dict_clear (&dict);
+  return ok;
 }
 
 static GVariant *
@@ -43,6 +174,7 @@ data_run_job (GVariant      *params,
 {
   g_autoptr(UbDataJob) job = NULL;
   g_autoptr(GVariant) input_bytes = NULL;
+  g_autoptr(GVariant) resume = NULL;
   g_autoptr(GBytes) head = NULL;
   g_autoptr(GBytes) tail = NULL;
   RunData run = { context };
@@ -50,8 +182,14 @@ data_run_job (GVariant      *params,
   const char *output_path;
   guint32 mode;
   guint32 wrap;
+  GVariant *result = NULL;
 
-  g_variant_get (params, "(uu&s@ay&s)", &mode, &wrap, &input_path, &input_bytes, &output_path);
+  g_variant_get (params, "(uu&s@ay&s@a{sv})", &mode, &wrap, &input_path, &input_bytes,
+                 &output_path, &resume);
+  run.input = input_path;
+  run.output = output_path;
+  run.mode = mode;
+  run.wrap = wrap;
 
   if (mode > UB_DATA_MODE_SHA256)
     {
@@ -86,17 +224,32 @@ data_run_job (GVariant      *params,
       ub_data_job_set_output_file (job, output_path);
     }
 
+  /* A file can be resumed after a restart; pasted text is redone. */
+  if (input_path[0] != '\0')
+    ub_job_context_set_resumable (context);
+
+  if (g_variant_n_children (resume) > 0 && !set_resume (job, &run, resume, error))
+    goto out;
+
   if (!ub_data_job_run (job, ub_job_context_get_cancellable (context), error))
-    return NULL;
+    goto out;
+
+  /* Done: the kept second name of the partial output is not needed. */
+  if (run.kept != NULL)
+    g_unlink (run.kept);
 
   ub_data_job_dup_preview (job, &head, &tail);
+  result = g_variant_new ("(tts@ay@ay)",
+                          ub_data_job_get_bytes_read (job),
+                          ub_data_job_get_bytes_written (job),
+                          mode == UB_DATA_MODE_SHA256 ? ub_data_job_get_sha256_hex (job) : "",
+                          bytes_variant (head),
+                          bytes_variant (tail));
 
-  return g_variant_new ("(tts@ay@ay)",
-                        ub_data_job_get_bytes_read (job),
-                        ub_data_job_get_bytes_written (job),
-                        mode == UB_DATA_MODE_SHA256 ? ub_data_job_get_sha256_hex (job) : "",
-                        bytes_variant (head),
-                        bytes_variant (tail));
+out:
+  g_free (run.kept);
+  g_free (run.checkpoint_error);
+  return result;
 }
 
 /* xorshift64*: fast, and random enough to be incompressible test data. */

@@ -8,9 +8,19 @@ G_BEGIN_DECLS
 
 /*
  * "data.run": base64 encode/decode or SHA-256 of a file or of bytes.
- *   Parameters (uusays): mode (UbDataMode), wrap, input path ("" to use the
- *     bytes instead), input bytes, output path ("" for SHA-256).
- *   Progress (tx): input bytes done, input size (-1 if unknown).
+ *   Parameters (uusaysa{sv}): mode (UbDataMode), wrap, input path ("" to
+ *     use the bytes instead), input bytes, output path ("" for SHA-256),
+ *     and where to resume from: empty to start afresh, else the "resume"
+ *     entry of a saved record (see below).
+ *   Progress (txs): input bytes done, input size (-1 if unknown), and why
+ *     the last checkpoint could not be saved ("" if it was).
+ *   A job reading a file saves a record under UB_DATA_JOBS_STATE_KEY every
+ *   second and when a checkpoint is requested: a{sv} with "mode", "wrap",
+ *   "input", "output", "total" and "resume" (a{sv}: "input-offset",
+ *   "output-offset", "sha256-state", "partial", "run"). Its partial output
+ *   is kept under "partial", a second name for the file being written, so
+ *   it survives the job being stopped; a resumed job cuts it back to the
+ *   checkpoint and appends.
  *   Result (ttsayay): bytes read, bytes written, SHA-256 in hex ("" unless
  *     hashing), the first and the last UB_DATA_JOBS_PREVIEW bytes of the
  *     output.
@@ -22,7 +32,8 @@ G_BEGIN_DECLS
  */
 
 #define UB_DATA_JOB_RUN           "data.run"
-#define UB_DATA_JOB_RUN_TYPE      "(uusays)"
+#define UB_DATA_JOB_RUN_TYPE      "(uusaysa{sv})"
+#define UB_DATA_JOBS_STATE_KEY    "data.job"
 #define UB_DATA_JOB_RANDOM        "data.random"
 #define UB_DATA_JOB_RANDOM_TYPE   "(stt)"
 #define UB_DATA_JOBS_PREVIEW      (4 * 1024)
