@@ -387,6 +387,105 @@ child_resume (void)
   return 0;
 }
 
+/* In a child process: print what the window tells the user. */
+static int
+child_message (void)
+{
+  UbWindow *window = ub_test_gtk_get_window ();
+  UbPrimesPage *page = primes_page (window);
+  const char *message = ub_window_get_message (window);
+  guint64 count = 0;
+
+  g_print ("%s\n", message ? message : "(none)");
+
+  /* And work goes on, saved or not. */
+  ub_primes_page_set_input (page, "0", "1e8", FALSE, 2);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+  if (!ub_test_gtk_run_until (page_done, page, 120000) ||
+      !ub_primes_page_get_result (page, &count, NULL))
+    return 1;
+  g_print ("%" G_GUINT64_FORMAT "\n", count);
+  return 0;
+}
+
+/* A damaged state file is set aside, the user is told once, the app
+ * starts clean and the other keys survive. */
+static void
+test_corrupt_state_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (state_dir, "corrupt", NULL);
+  g_autofree char *bad = g_build_filename (dir, "primes.job.gvariant", NULL);
+  g_autofree char *moved = g_strconcat (bad, ".corrupt", NULL);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) envp = g_get_environ ();
+  const char *argv[] = { self_path, "--child-message", NULL };
+  int status;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  {
+    g_autoptr(UbStore) store = ub_store_new_for_directory (dir, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (ub_store_set (store, "images.gallery", g_variant_new ("(sd)", "/nowhere", 0.5),
+                                 &error));
+    g_assert_no_error (error);
+  }
+  g_file_set_contents (bad, "\x13\x37 not a state file at all", -1, &error);
+  g_assert_no_error (error);
+
+  envp = g_environ_setenv (envp, "UNBLOCK_STATE_DIR", dir, TRUE);
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_test_message ("the window said: %s", out);
+
+  g_assert_false (g_str_has_prefix (out, "(none)\n"));
+  g_assert_nonnull (strstr (out, "damaged"));
+  g_assert_true (g_str_has_suffix (out, "\n5761455\n"));
+  g_assert_true (g_file_test (moved, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (bad, G_FILE_TEST_EXISTS));
+
+  /* The other key is still there. */
+  {
+    g_autoptr(UbStore) store = ub_store_new_for_directory (dir, &error);
+    g_autoptr(GVariant) gallery = NULL;
+
+    g_assert_no_error (error);
+    gallery = ub_store_dup (store, "images.gallery");
+    g_assert_nonnull (gallery);
+  }
+}
+
+/* A state folder that cannot be written: the user is told, work goes on. */
+static void
+test_unwritable_state_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_auto(GStrv) envp = g_get_environ ();
+  const char *argv[] = { self_path, "--child-message", NULL };
+  int status;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  /* Not creatable, even by root. */
+  envp = g_environ_setenv (envp, "UNBLOCK_STATE_DIR", "/proc/unblock-state", TRUE);
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_test_message ("the window said: %s", out);
+
+  g_assert_false (g_str_has_prefix (out, "(none)\n"));
+  g_assert_true (g_str_has_suffix (out, "\n5761455\n"));
+}
+
 static void
 test_sigkill_then_resume (void)
 {
@@ -451,7 +550,11 @@ main (int    argc,
     {
       if (!ub_test_gtk_init_app ())
         return 77;
-      return g_str_equal (child, "--child-count") ? child_count_forever () : child_resume ();
+      if (g_str_equal (child, "--child-count"))
+        return child_count_forever ();
+      if (g_str_equal (child, "--child-message"))
+        return child_message ();
+      return child_resume ();
     }
 
   ub_test_gtk_init (&argc, &argv);
@@ -462,6 +565,8 @@ main (int    argc,
   g_test_add_func ("/resume/sigkill-then-resume", test_sigkill_then_resume);
   g_test_add_func ("/resume/gallery-folder-and-scroll", test_gallery_folder_and_scroll);
   g_test_add_func ("/resume/data-close-then-resume", test_data_close_then_resume);
+  g_test_add_func ("/resume/corrupt-state-file", test_corrupt_state_file);
+  g_test_add_func ("/resume/unwritable-state-dir", test_unwritable_state_dir);
 
   {
     int status = g_test_run ();
