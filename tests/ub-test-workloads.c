@@ -80,7 +80,7 @@ primes_get_entry (UbWindow *window)
 
 /* Data: base64 encoding of a large file of random bytes. */
 
-#define DATA_WORKER_MIB   1024
+#define DATA_WORKER_MIB   2048
 #define DATA_BLOCKING_MIB 256
 
 static UbDataPage *

@@ -1065,8 +1065,9 @@ ub_images_page_is_busy (UbPage *page)
 {
   UbImagesPage *self = UB_IMAGES_PAGE (page);
 
+  /* Also between two decodes: while a pump or a look after layout is due. */
   return self->scanning || self->n_samples_left > 0 || g_hash_table_size (self->in_flight) > 0 ||
-         self->blocking_id != 0;
+         self->blocking_id != 0 || self->pump_id != 0 || self->recheck_id != 0;
 }
 
 static char *
