@@ -126,7 +126,16 @@ test_workload_in_workers (gconstpointer data)
   if (ub_test_gtk_skip_timing ())
     return;
 
-  g_assert_cmpuint (stats.n_frames, >=, MEASURE_MS / 100);
+  /* Waiting for a CPU a quarter of the time: other processes, not this
+   * app, decide the figures; they are shown above but not judged. */
+  if (wait_after - wait_before > 0.25 * measured_ms)
+    {
+      g_test_skip ("the main thread waited for a CPU more than a quarter of the time: the "
+                   "machine is too busy to judge timing");
+      return;
+    }
+
+  g_assert_cmpuint (stats.n_frames, >=, measured_ms / 100);
   g_assert_cmpfloat (stats.max_stall_ms, <, MAX_STALL_MS);
   g_assert_cmpfloat (stats.frame_p99_ms, <, MAX_FRAME_P99_MS);
   g_assert_cmpfloat (max_key, <, MAX_KEY_MS);
