@@ -362,7 +362,7 @@ write_atomically (const char  *path,
   fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0)
     {
-      set_errno_error (error, errno, "Cannot create a file in", dir);
+      set_errno_error (error, errno, "Cannot write", path);
       return FALSE;
     }
 
@@ -493,6 +493,59 @@ ub_store_read_file (const char  *path,
       return NULL;
     }
   return value;
+}
+
+/* Whether @name is a temporary file of write_atomically() for @base. */
+static gboolean
+is_temporary_of (const char *name,
+                 const char *base)
+{
+  gsize base_len = strlen (base);
+
+  return name[0] == '.' && strncmp (name + 1, base, base_len) == 0 &&
+         name[1 + base_len] == '.' && strlen (name + 2 + base_len) == 6;
+}
+
+/**
+ * ub_store_remove_file:
+ * @path: a file written by ub_store_write_file()
+ * @error: return location for a #GError
+ *
+ * Removes @path, and the temporary files that writes to it interrupted by a
+ * crash may have left beside it. A missing file is no error.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_store_remove_file (const char  *path,
+                      GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      set_errno_error (error, errno, "Cannot remove", path);
+      return FALSE;
+    }
+
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  listing = g_dir_open (dir, 0, NULL);
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (is_temporary_of (name, base))
+      {
+        g_autofree char *temp = g_build_filename (dir, name, NULL);
+
+        g_unlink (temp);
+      }
+
+  return sync_directory (dir, error);
 }
 
 /* Loading */
