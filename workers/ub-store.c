@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -67,9 +68,13 @@ struct _UbStore
 
   char       *path;       /* (owned): immutable after construction */
 
+  /* The locks are pthread mutexes rather than GMutexes: GLib's futex-based
+   * GMutex lives in uninstrumented code, so ThreadSanitizer would not see
+   * it order the accesses and would report every hand-over as a race. */
+
   /* Protects every field below it. Held only for in-memory work, never
    * across file I/O, so ub_store_dup() never waits for a disk. */
-  GMutex      lock;
+  pthread_mutex_t lock;
   GHashTable *entries;    /* (owned): key (owned) → Entry (owned) */
   guint64     generation; /* last generation handed out */
   GPtrArray  *incidents;  /* (owned): sentences not yet taken */
@@ -77,7 +82,7 @@ struct _UbStore
 
   /* Serialises writes to disk, so that the file of a key always ends up
    * holding that key's latest value. Taken before `lock`, never after. */
-  GMutex      write_lock;
+  pthread_mutex_t write_lock;
 };
 
 G_DEFINE_FINAL_TYPE (UbStore, ub_store, G_TYPE_OBJECT)
@@ -100,8 +105,8 @@ ub_store_finalize (GObject *object)
   g_clear_pointer (&self->incidents, g_ptr_array_unref);
   g_clear_pointer (&self->damaged, g_ptr_array_unref);
   g_clear_pointer (&self->path, g_free);
-  g_mutex_clear (&self->lock);
-  g_mutex_clear (&self->write_lock);
+  pthread_mutex_destroy (&self->lock);
+  pthread_mutex_destroy (&self->write_lock);
 
   G_OBJECT_CLASS (ub_store_parent_class)->finalize (object);
 }
@@ -115,8 +120,8 @@ ub_store_class_init (UbStoreClass *klass)
 static void
 ub_store_init (UbStore *self)
 {
-  g_mutex_init (&self->lock);
-  g_mutex_init (&self->write_lock);
+  pthread_mutex_init (&self->lock, NULL);
+  pthread_mutex_init (&self->write_lock, NULL);
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, entry_free);
   self->incidents = g_ptr_array_new_with_free_func (g_free);
   self->damaged = g_ptr_array_new_with_free_func (g_free);
@@ -619,7 +624,7 @@ load (UbStore *self)
       return;
     }
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
 
   while ((name = g_dir_read_name (dir)) != NULL)
     {
@@ -666,7 +671,7 @@ load (UbStore *self)
       g_hash_table_replace (self->entries, g_steal_pointer (&key), entry);
     }
 
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 }
 
 static UbStore *
@@ -772,7 +777,7 @@ update_entry (UbStore    *self,
   Entry *entry;
   guint64 generation;
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   entry = g_hash_table_lookup (self->entries, key);
   if (entry == NULL)
     {
@@ -782,7 +787,7 @@ update_entry (UbStore    *self,
   g_clear_pointer (&entry->value, g_variant_unref);
   entry->value = value ? g_variant_ref (value) : NULL;
   generation = entry->generation = ++self->generation;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   return generation;
 }
@@ -796,10 +801,10 @@ is_latest (UbStore    *self,
   Entry *entry;
   gboolean latest;
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   entry = g_hash_table_lookup (self->entries, key);
   latest = entry != NULL && entry->generation == generation;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   return latest;
 }
@@ -851,7 +856,7 @@ ub_store_set (UbStore     *self,
   generation = update_entry (self, key, owned);
   path = key_path (self, key);
 
-  g_mutex_lock (&self->write_lock);
+  pthread_mutex_lock (&self->write_lock);
   /* A later set of the same key will write (or has written) its value. */
   if (is_latest (self, key, generation))
     {
@@ -859,7 +864,7 @@ ub_store_set (UbStore     *self,
       if (!ok)
         g_prefix_error (error, "Cannot save “%s”: ", key);
     }
-  g_mutex_unlock (&self->write_lock);
+  pthread_mutex_unlock (&self->write_lock);
 
   return ok;
 }
@@ -882,11 +887,11 @@ ub_store_dup (UbStore    *self,
   g_return_val_if_fail (UB_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   entry = g_hash_table_lookup (self->entries, key);
   if (entry != NULL && entry->value != NULL)
     value = g_variant_ref (entry->value);
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   return value;
 }
@@ -920,7 +925,7 @@ ub_store_remove (UbStore     *self,
   generation = update_entry (self, key, NULL);
   path = key_path (self, key);
 
-  g_mutex_lock (&self->write_lock);
+  pthread_mutex_lock (&self->write_lock);
   if (is_latest (self, key, generation))
     {
       if (g_unlink (path) != 0 && errno != ENOENT)
@@ -931,7 +936,7 @@ ub_store_remove (UbStore     *self,
       else
         ok = sync_directory (self->path, error);
     }
-  g_mutex_unlock (&self->write_lock);
+  pthread_mutex_unlock (&self->write_lock);
 
   return ok;
 }
@@ -960,7 +965,7 @@ ub_store_list_keys (UbStore    *self,
 
   g_return_val_if_fail (UB_IS_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -969,7 +974,7 @@ ub_store_list_keys (UbStore    *self,
       if (entry->value != NULL && (prefix == NULL || g_str_has_prefix (key, prefix)))
         g_ptr_array_add (keys, g_strdup (key));
     }
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   g_ptr_array_sort (keys, compare_strings);
   g_ptr_array_add (keys, NULL);
@@ -994,7 +999,7 @@ ub_store_take_recovery_message (UbStore *self)
 
   g_return_val_if_fail (UB_IS_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   if (self->incidents->len > 0)
     {
       message = g_string_new (NULL);
@@ -1011,7 +1016,7 @@ ub_store_take_recovery_message (UbStore *self)
       g_ptr_array_set_size (self->incidents, 0);
       g_ptr_array_set_size (self->damaged, 0);
     }
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   return message ? g_string_free (g_steal_pointer (&message), FALSE) : NULL;
 }
