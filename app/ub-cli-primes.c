@@ -1,25 +1,46 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib-unix.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
+#include "ub-error.h"
 #include "ub-job.h"
 #include "ub-number.h"
 #include "ub-primes-job.h"
 #include "ub-runtime.h"
+#include "ub-store.h"
 
 /*
- * unblock-cli primes count [FROM] TO [--threads N]
+ * unblock-cli primes count [FROM] TO [--threads N] [--checkpoint FILE]
  * unblock-cli primes list FROM TO
  *
  * The range is split into parts that run "primes.run" in a pool of
  * workers, exactly as the Primes page does; this thread only runs the
  * main loop that collects progress and results.
+ *
+ * Checkpoints: with --checkpoint FILE, the parts' records (each part's
+ * progress carries its resumable record) are written to FILE at start and
+ * then at most once a second, atomically and durably (ub_store_write_file():
+ * temporary file, fsync, rename, fsync of the folder), from this thread, so
+ * the workers never wait for the disk. If FILE exists the count resumes
+ * from it: its parts, not --threads, decide the split. A FILE for another
+ * range is a usage error (2); a damaged one a failure (1) that names it.
+ * When the count completes FILE is removed, so a finished count leaves
+ * nothing behind. SIGINT and SIGTERM save FILE before exiting.
+ *
+ * UB_CLI_CHECKPOINT_INTERVAL_MS changes the interval (for tests).
  */
+
+#define CHECKPOINT_KEY      "primes-count"
+#define CHECKPOINT_TYPE     "(tta(ttttb))"
+#define CHECKPOINT_INTERVAL 1000
+#define MAX_PARTS           256
 
 typedef struct
 {
@@ -32,6 +53,14 @@ typedef struct
   guint64         total;
   gint64          started;
   gint64          last_print;
+
+  /* Checkpoint (path NULL when none) */
+  const char     *checkpoint;
+  guint64         from;
+  guint64         to;
+  gboolean        dirty;
+  gboolean        save_failed;
+  gboolean        interrupted;
 } PrimesRun;
 
 typedef struct
@@ -86,6 +115,7 @@ on_progress (GVariant *progress,
 
   g_variant_get (progress, "(@(ttttb)t@at&s)", &record, NULL, NULL, NULL);
   ub_primes_record_from_variant (record, &call->run->parts[call->part], NULL);
+  call->run->dirty = TRUE;
   print_progress (call->run, FALSE);
 }
 
@@ -110,6 +140,7 @@ on_done (GObject      *object,
     {
       g_variant_get (reply, "(@(ttttb)t)", &record, NULL);
       ub_primes_record_from_variant (record, &run->parts[call->part], NULL);
+      run->dirty = TRUE;
     }
 
   if (--run->n_running == 0 || run->error != NULL)
@@ -131,43 +162,225 @@ parse_bound (const char *text,
   return TRUE;
 }
 
+static GVariant *
+checkpoint_to_variant (PrimesRun *run)
+{
+  GVariantBuilder parts;
+
+  g_variant_builder_init (&parts, G_VARIANT_TYPE ("a(ttttb)"));
+  for (guint i = 0; i < run->n_parts; i++)
+    {
+      g_autoptr(GVariant) record = ub_primes_record_to_variant (&run->parts[i]);
+
+      g_variant_builder_add_value (&parts, record);
+    }
+
+  return g_variant_new ("(tt@a(ttttb))", run->from, run->to, g_variant_builder_end (&parts));
+}
+
+static gboolean
+save_checkpoint (PrimesRun  *run,
+                 GError    **error)
+{
+  run->dirty = FALSE;
+  return ub_store_write_file (run->checkpoint, CHECKPOINT_KEY, checkpoint_to_variant (run), error);
+}
+
+static gboolean
+on_checkpoint_tick (gpointer user_data)
+{
+  PrimesRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (run->dirty && !save_checkpoint (run, &error) && !run->save_failed)
+    {
+      /* The count goes on: only the chance to resume from here is lost. */
+      run->save_failed = TRUE;
+      ub_cli_error ("%s; counting goes on without checkpoints", error->message);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+  PrimesRun *run = user_data;
+
+  run->interrupted = TRUE;
+  g_main_loop_quit (run->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+checkpoint_interval (void)
+{
+  const char *env = g_getenv ("UB_CLI_CHECKPOINT_INTERVAL_MS");
+  guint64 value;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 60000, &value, NULL))
+    return (guint) value;
+  return CHECKPOINT_INTERVAL;
+}
+
+/*
+ * Reads the parts saved in @path. Returns an exit status; on success
+ * *parts is NULL when there is no checkpoint yet.
+ */
+static int
+load_checkpoint (const char      *path,
+                 guint64          from,
+                 guint64          to,
+                 UbPrimesRecord **parts,
+                 guint           *n_parts)
+{
+  g_autofree char *name = g_filename_display_name (path);
+  g_autofree UbPrimesRecord *records = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GVariant) array = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 saved_from, saved_to;
+  gsize n;
+
+  *parts = NULL;
+  *n_parts = 0;
+
+  value = ub_store_read_file (path, CHECKPOINT_KEY, &error);
+  if (value == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return UB_CLI_EXIT_OK;
+      if (g_error_matches (error, UB_ERROR, UB_ERROR_INVALID_DATA))
+        ub_cli_error ("%s; remove it to count from the start", error->message);
+      else
+        ub_cli_error ("%s: %s", name, error->message);
+      return UB_CLI_EXIT_FAILURE;
+    }
+
+  if (!g_variant_is_of_type (value, G_VARIANT_TYPE (CHECKPOINT_TYPE)))
+    {
+      ub_cli_error ("%s: not a checkpoint of primes count (it holds “%s”)",
+                    name, g_variant_get_type_string (value));
+      return UB_CLI_EXIT_FAILURE;
+    }
+
+  g_variant_get (value, "(tt@a(ttttb))", &saved_from, &saved_to, &array);
+  if (saved_from != from || saved_to != to)
+    {
+      ub_cli_error ("%s: this checkpoint counts from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                    ", not from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT,
+                    name, saved_from, saved_to, from, to);
+      return UB_CLI_EXIT_USAGE;
+    }
+
+  /* The parts must tile [from, to] exactly, in order. */
+  n = g_variant_n_children (array);
+  if (n == 0 || n > MAX_PARTS)
+    {
+      ub_cli_error ("%s: damaged checkpoint: %" G_GSIZE_FORMAT " parts", name, n);
+      return UB_CLI_EXIT_FAILURE;
+    }
+
+  records = g_new0 (UbPrimesRecord, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GVariant) record = g_variant_get_child_value (array, i);
+
+      if (!ub_primes_record_from_variant (record, &records[i], &error))
+        {
+          ub_cli_error ("%s: damaged checkpoint: %s", name, error->message);
+          return UB_CLI_EXIT_FAILURE;
+        }
+      if ((i == 0 && records[i].from != from) ||
+          (i > 0 && (records[i - 1].to == G_MAXUINT64 ||
+                     records[i].from != records[i - 1].to + 1)) ||
+          (i == n - 1 && records[i].to != to))
+        {
+          ub_cli_error ("%s: damaged checkpoint: its parts do not cover the range", name);
+          return UB_CLI_EXIT_FAILURE;
+        }
+    }
+
+  *parts = g_steal_pointer (&records);
+  *n_parts = (guint) n;
+  return UB_CLI_EXIT_OK;
+}
+
 static int
 run_primes (guint64     from,
             guint64     to,
             guint       n_threads,
-            const char *list_path)
+            const char *list_path,
+            const char *checkpoint)
 {
-  g_autofree UbPrimesRange *ranges = NULL;
   g_autoptr(UbWorkerPool) pool = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GMainContext) context = g_main_context_new ();
   PrimesRun run = { 0 };
   guint64 count = 0;
-  guint n_ranges = 0;
+  guint n_pending = 0;
+  int status = UB_CLI_EXIT_OK;
+  GSource *tick = NULL;
+  GSource *signals[2] = { NULL, NULL };
+
+  run.checkpoint = checkpoint;
+  run.from = from;
+  run.to = to;
+
+  if (checkpoint != NULL)
+    {
+      status = load_checkpoint (checkpoint, from, to, &run.parts, &run.n_parts);
+      if (status != UB_CLI_EXIT_OK)
+        return status;
+    }
+
+  if (run.parts == NULL)
+    {
+      g_autofree UbPrimesRange *ranges = ub_primes_split (from, to, n_threads, &run.n_parts);
+
+      run.parts = g_new0 (UbPrimesRecord, run.n_parts);
+      for (guint i = 0; i < run.n_parts; i++)
+        ub_primes_record_init (&run.parts[i], ranges[i].from, ranges[i].to);
+    }
+
+  for (guint i = 0; i < run.n_parts; i++)
+    if (!run.parts[i].done)
+      n_pending++;
+
+  /* Written before any work, so a FILE that cannot be written fails now. */
+  if (checkpoint != NULL && !save_checkpoint (&run, &error))
+    {
+      ub_cli_error ("%s", error->message);
+      g_free (run.parts);
+      return UB_CLI_EXIT_FAILURE;
+    }
 
   g_main_context_push_thread_default (context);
   ub_jobs_init ();
 
-  ranges = ub_primes_split (from, to, n_threads, &n_ranges);
-  run.parts = g_new0 (UbPrimesRecord, n_ranges);
-  run.n_parts = n_ranges;
   run.total = to - from == G_MAXUINT64 ? G_MAXUINT64 : to - from + 1;
   run.show_progress = list_path == NULL && isatty (STDERR_FILENO);
   run.started = g_get_monotonic_time ();
   run.loop = g_main_loop_new (context, FALSE);
 
-  pool = ub_worker_pool_new (UB_JOB_WORKER_KIND, n_ranges, &error);
-  if (pool == NULL)
+  if (n_pending > 0)
     {
-      ub_cli_error ("%s", error->message);
-      return UB_CLI_EXIT_FAILURE;
+      pool = ub_worker_pool_new (UB_JOB_WORKER_KIND, n_pending, &error);
+      if (pool == NULL)
+        {
+          ub_cli_error ("%s", error->message);
+          status = UB_CLI_EXIT_FAILURE;
+          goto out;
+        }
     }
 
-  for (guint i = 0; i < n_ranges; i++)
+  for (guint i = 0; i < run.n_parts; i++)
     {
-      PartCall *call = g_new0 (PartCall, 1);
+      PartCall *call;
 
-      ub_primes_record_init (&run.parts[i], ranges[i].from, ranges[i].to);
+      if (run.parts[i].done)
+        continue;
+
+      call = g_new0 (PartCall, 1);
       call->run = &run;
       call->part = i;
       run.n_running++;
@@ -177,38 +390,76 @@ run_primes (guint64     from,
                                  NULL, on_progress, on_done, call);
     }
 
-  g_main_loop_run (run.loop);
-
-  if (run.error != NULL)
+  if (checkpoint != NULL)
     {
-      ub_worker_pool_terminate (pool);
-      ub_cli_error ("%s", run.error->message);
-      g_clear_error (&run.error);
-      g_main_loop_unref (run.loop);
-      g_free (run.parts);
-      g_main_context_pop_thread_default (context);
-      return UB_CLI_EXIT_FAILURE;
+      tick = g_timeout_source_new (checkpoint_interval ());
+      g_source_set_callback (tick, on_checkpoint_tick, &run, NULL);
+      g_source_attach (tick, context);
+      for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+        {
+          signals[i] = g_unix_signal_source_new (i == 0 ? SIGINT : SIGTERM);
+          g_source_set_callback (signals[i], on_interrupt, &run, NULL);
+          g_source_attach (signals[i], context);
+        }
     }
 
-  for (guint i = 0; i < n_ranges; i++)
+  if (run.n_running > 0)
+    g_main_loop_run (run.loop);
+
+  if (pool != NULL)
+    ub_worker_pool_terminate (pool);
+
+  if (run.error != NULL || run.interrupted)
+    {
+      /* Keep what was done: the next run resumes from here. */
+      if (checkpoint != NULL && !save_checkpoint (&run, &error))
+        ub_cli_error ("%s", error->message);
+      else if (checkpoint != NULL && run.interrupted)
+        ub_cli_error ("interrupted; progress saved in %s", checkpoint);
+      if (run.error != NULL)
+        ub_cli_error ("%s", run.error->message);
+      status = UB_CLI_EXIT_FAILURE;
+      goto out;
+    }
+
+  for (guint i = 0; i < run.n_parts; i++)
     count += run.parts[i].count;
 
   print_progress (&run, TRUE);
   if (list_path == NULL)
     printf ("%" G_GUINT64_FORMAT "\n", count);
 
-  ub_worker_pool_terminate (pool);
-  g_main_loop_unref (run.loop);
-  g_free (run.parts);
-  g_main_context_pop_thread_default (context);
-
   if (fflush (stdout) != 0 || ferror (stdout))
     {
       ub_cli_error ("cannot write the result to standard output");
-      return UB_CLI_EXIT_FAILURE;
+      status = UB_CLI_EXIT_FAILURE;
+      goto out;
     }
 
-  return UB_CLI_EXIT_OK;
+  /* Done: a finished count leaves no checkpoint behind. */
+  if (checkpoint != NULL && !ub_store_remove_file (checkpoint, &error))
+    {
+      ub_cli_error ("%s", error->message);
+      status = UB_CLI_EXIT_FAILURE;
+    }
+
+out:
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    if (signals[i] != NULL)
+      {
+        g_source_destroy (signals[i]);
+        g_source_unref (signals[i]);
+      }
+  if (tick != NULL)
+    {
+      g_source_destroy (tick);
+      g_source_unref (tick);
+    }
+  g_clear_error (&run.error);
+  g_main_loop_unref (run.loop);
+  g_free (run.parts);
+  g_main_context_pop_thread_default (context);
+  return status;
 }
 
 static gboolean
@@ -232,13 +483,15 @@ ub_cli_primes (int    argc,
 {
   g_autoptr(GPtrArray) positional = g_ptr_array_new ();
   guint n_threads = g_get_num_processors ();
+  const char *checkpoint = NULL;
   const char *mode;
   guint64 from = 0;
   guint64 to;
 
   if (argc < 2)
     {
-      ub_cli_error ("usage: primes count [FROM] TO [--threads N] | primes list FROM TO");
+      ub_cli_error ("usage: primes count [FROM] TO [--threads N] [--checkpoint FILE] | "
+                    "primes list FROM TO");
       return UB_CLI_EXIT_USAGE;
     }
 
@@ -268,6 +521,19 @@ ub_cli_primes (int    argc,
           if (!parse_threads (argv[++i], &n_threads))
             return UB_CLI_EXIT_USAGE;
         }
+      else if (g_str_has_prefix (arg, "--checkpoint="))
+        {
+          checkpoint = arg + strlen ("--checkpoint=");
+        }
+      else if (g_str_equal (arg, "--checkpoint"))
+        {
+          if (i + 1 >= argc)
+            {
+              ub_cli_error ("--checkpoint needs a file");
+              return UB_CLI_EXIT_USAGE;
+            }
+          checkpoint = argv[++i];
+        }
       else if (arg[0] == '-' && arg[1] == '-')
         {
           ub_cli_error ("primes: unknown option “%s”", arg);
@@ -294,7 +560,7 @@ ub_cli_primes (int    argc,
   else
     {
       ub_cli_error (g_str_equal (mode, "count")
-                    ? "usage: primes count [FROM] TO [--threads N]"
+                    ? "usage: primes count [FROM] TO [--threads N] [--checkpoint FILE]"
                     : "usage: primes list FROM TO");
       return UB_CLI_EXIT_USAGE;
     }
@@ -305,9 +571,16 @@ ub_cli_primes (int    argc,
       return UB_CLI_EXIT_USAGE;
     }
 
+  if (checkpoint != NULL && (checkpoint[0] == '\0' || g_str_equal (mode, "list")))
+    {
+      ub_cli_error (checkpoint[0] == '\0' ? "--checkpoint needs a file"
+                                          : "primes list: --checkpoint only applies to count");
+      return UB_CLI_EXIT_USAGE;
+    }
+
   /* A list is written in order by one worker. */
   if (g_str_equal (mode, "list"))
-    return run_primes (from, to, 1, "-");
+    return run_primes (from, to, 1, "-", NULL);
 
-  return run_primes (from, to, n_threads, NULL);
+  return run_primes (from, to, n_threads, NULL, checkpoint);
 }

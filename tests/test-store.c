@@ -437,18 +437,38 @@ test_default_unwritable (void)
   g_test_trap_assert_passed ();
 }
 
+static gpointer
+default_thread (gpointer user_data)
+{
+  UbStore *store = ub_store_get_default ();
+  g_autofree char *key = g_strdup_printf ("thread-%u", GPOINTER_TO_UINT (user_data));
+
+  g_assert_true (ub_store_set (store, key, g_variant_new_uint32 (1), NULL));
+  return store;
+}
+
 static void
 test_default (void)
 {
   if (g_test_subprocess ())
     {
       g_autofree char *dir = state_dir ("from-env");
-      g_autoptr(UbStore) reopened = NULL;
       g_autofree char *expected = NULL;
+      g_auto(GStrv) keys = NULL;
+      GThread *threads[N_THREADS];
       UbStore *store;
 
       g_setenv ("UNBLOCK_STATE_DIR", dir, TRUE);
+
+      /* The first calls race each other: all get the same store. */
+      for (guint t = 0; t < N_THREADS; t++)
+        threads[t] = g_thread_new ("default", default_thread, GUINT_TO_POINTER (t));
       store = ub_store_get_default ();
+      for (guint t = 0; t < N_THREADS; t++)
+        g_assert_true (g_thread_join (threads[t]) == store);
+      keys = ub_store_list_keys (store, "thread-");
+      g_assert_cmpuint (g_strv_length (keys), ==, N_THREADS);
+
       g_assert_cmpstr (ub_store_get_path (store), ==, dir);
       g_assert_true (ub_store_set (store, "key", g_variant_new_string ("saved"), NULL));
       expected = file_of (dir, "key");
@@ -456,7 +476,8 @@ test_default (void)
       return;
     }
 
-  g_test_summary ("UNBLOCK_STATE_DIR chooses the default store's folder");
+  g_test_summary ("UNBLOCK_STATE_DIR chooses the default store's folder; the first calls "
+                  "from several threads get one store");
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
   g_test_trap_assert_passed ();
 }
@@ -567,9 +588,10 @@ reader_thread (gpointer user_data)
   while (!g_atomic_int_get (&reader->stop))
     {
       gint64 start = g_get_monotonic_time ();
-      g_autoptr(GVariant) value = ub_store_dup (reader->store, "checkpoint");
+      GVariant *value = ub_store_dup (reader->store, "checkpoint");
       double us = (double) (g_get_monotonic_time () - start);
 
+      g_clear_pointer (&value, g_variant_unref);
       g_array_append_val (reader->latencies, us);
       g_usleep (100);
     }
@@ -613,9 +635,10 @@ test_perf (void)
 
   start = g_get_monotonic_time ();
   {
-    g_autoptr(UbStore) reopened = open_store (dir);
+    UbStore *reopened = open_store (dir);
 
     open_ms = (g_get_monotonic_time () - start) / 1000.0;
+    g_object_unref (reopened);
   }
 
   g_array_sort (saves, compare_doubles);

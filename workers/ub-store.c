@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -67,9 +68,13 @@ struct _UbStore
 
   char       *path;       /* (owned): immutable after construction */
 
+  /* The locks are pthread mutexes rather than GMutexes: GLib's futex-based
+   * GMutex lives in uninstrumented code, so ThreadSanitizer would not see
+   * it order the accesses and would report every hand-over as a race. */
+
   /* Protects every field below it. Held only for in-memory work, never
    * across file I/O, so ub_store_dup() never waits for a disk. */
-  GMutex      lock;
+  pthread_mutex_t lock;
   GHashTable *entries;    /* (owned): key (owned) → Entry (owned) */
   guint64     generation; /* last generation handed out */
   GPtrArray  *incidents;  /* (owned): sentences not yet taken */
@@ -77,7 +82,7 @@ struct _UbStore
 
   /* Serialises writes to disk, so that the file of a key always ends up
    * holding that key's latest value. Taken before `lock`, never after. */
-  GMutex      write_lock;
+  pthread_mutex_t write_lock;
 };
 
 G_DEFINE_FINAL_TYPE (UbStore, ub_store, G_TYPE_OBJECT)
@@ -100,8 +105,8 @@ ub_store_finalize (GObject *object)
   g_clear_pointer (&self->incidents, g_ptr_array_unref);
   g_clear_pointer (&self->damaged, g_ptr_array_unref);
   g_clear_pointer (&self->path, g_free);
-  g_mutex_clear (&self->lock);
-  g_mutex_clear (&self->write_lock);
+  pthread_mutex_destroy (&self->lock);
+  pthread_mutex_destroy (&self->write_lock);
 
   G_OBJECT_CLASS (ub_store_parent_class)->finalize (object);
 }
@@ -115,8 +120,8 @@ ub_store_class_init (UbStoreClass *klass)
 static void
 ub_store_init (UbStore *self)
 {
-  g_mutex_init (&self->lock);
-  g_mutex_init (&self->write_lock);
+  pthread_mutex_init (&self->lock, NULL);
+  pthread_mutex_init (&self->write_lock, NULL);
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, entry_free);
   self->incidents = g_ptr_array_new_with_free_func (g_free);
   self->damaged = g_ptr_array_new_with_free_func (g_free);
@@ -362,7 +367,7 @@ write_atomically (const char  *path,
   fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0644);
   if (fd < 0)
     {
-      set_errno_error (error, errno, "Cannot create a file in", dir);
+      set_errno_error (error, errno, "Cannot write", path);
       return FALSE;
     }
 
@@ -495,6 +500,59 @@ ub_store_read_file (const char  *path,
   return value;
 }
 
+/* Whether @name is a temporary file of write_atomically() for @base. */
+static gboolean
+is_temporary_of (const char *name,
+                 const char *base)
+{
+  gsize base_len = strlen (base);
+
+  return name[0] == '.' && strncmp (name + 1, base, base_len) == 0 &&
+         name[1 + base_len] == '.' && strlen (name + 2 + base_len) == 6;
+}
+
+/**
+ * ub_store_remove_file:
+ * @path: a file written by ub_store_write_file()
+ * @error: return location for a #GError
+ *
+ * Removes @path, and the temporary files that writes to it interrupted by a
+ * crash may have left beside it. A missing file is no error.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_store_remove_file (const char  *path,
+                      GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_unlink (path) != 0 && errno != ENOENT)
+    {
+      set_errno_error (error, errno, "Cannot remove", path);
+      return FALSE;
+    }
+
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  listing = g_dir_open (dir, 0, NULL);
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    if (is_temporary_of (name, base))
+      {
+        g_autofree char *temp = g_build_filename (dir, name, NULL);
+
+        g_unlink (temp);
+      }
+
+  return sync_directory (dir, error);
+}
+
 /* Loading */
 
 static char *
@@ -566,7 +624,7 @@ load (UbStore *self)
       return;
     }
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
 
   while ((name = g_dir_read_name (dir)) != NULL)
     {
@@ -613,7 +671,7 @@ load (UbStore *self)
       g_hash_table_replace (self->entries, g_steal_pointer (&key), entry);
     }
 
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 }
 
 static UbStore *
@@ -656,6 +714,30 @@ ub_store_new_for_directory (const char  *path,
   return self;
 }
 
+static UbStore *default_store;   /* (owned): written once under default_once */
+static pthread_once_t default_once = PTHREAD_ONCE_INIT;
+
+static void
+create_default_store (void)
+{
+  const char *env = g_getenv ("UNBLOCK_STATE_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (env != NULL && env[0] != '\0')
+    path = g_strdup (env);
+  else
+    path = g_build_filename (g_get_user_state_dir (), "unblock", NULL);
+
+  default_store = ub_store_new_for_directory (path, &error);
+  if (default_store == NULL)
+    {
+      default_store = store_new (path);
+      g_ptr_array_add (default_store->incidents,
+                       g_strdup_printf ("Progress cannot be saved: %s.", error->message));
+    }
+}
+
 /**
  * ub_store_get_default:
  *
@@ -669,29 +751,9 @@ ub_store_new_for_directory (const char  *path,
 UbStore *
 ub_store_get_default (void)
 {
-  static UbStore *default_store;
-
-  if (g_once_init_enter (&default_store))
-    {
-      const char *env = g_getenv ("UNBLOCK_STATE_DIR");
-      g_autofree char *path = NULL;
-      g_autoptr(GError) error = NULL;
-      UbStore *store;
-
-      if (env != NULL && env[0] != '\0')
-        path = g_strdup (env);
-      else
-        path = g_build_filename (g_get_user_state_dir (), "unblock", NULL);
-
-      store = ub_store_new_for_directory (path, &error);
-      if (store == NULL)
-        {
-          store = store_new (path);
-          g_ptr_array_add (store->incidents,
-                           g_strdup_printf ("Progress cannot be saved: %s.", error->message));
-        }
-      g_once_init_leave (&default_store, store);
-    }
+  /* pthread_once rather than g_once_init_enter: ThreadSanitizer sees the
+   * former publish the store, not GLib's uninstrumented atomics. */
+  pthread_once (&default_once, create_default_store);
 
   return default_store;
 }
@@ -719,7 +781,7 @@ update_entry (UbStore    *self,
   Entry *entry;
   guint64 generation;
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   entry = g_hash_table_lookup (self->entries, key);
   if (entry == NULL)
     {
@@ -729,7 +791,7 @@ update_entry (UbStore    *self,
   g_clear_pointer (&entry->value, g_variant_unref);
   entry->value = value ? g_variant_ref (value) : NULL;
   generation = entry->generation = ++self->generation;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   return generation;
 }
@@ -743,10 +805,10 @@ is_latest (UbStore    *self,
   Entry *entry;
   gboolean latest;
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   entry = g_hash_table_lookup (self->entries, key);
   latest = entry != NULL && entry->generation == generation;
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   return latest;
 }
@@ -798,7 +860,7 @@ ub_store_set (UbStore     *self,
   generation = update_entry (self, key, owned);
   path = key_path (self, key);
 
-  g_mutex_lock (&self->write_lock);
+  pthread_mutex_lock (&self->write_lock);
   /* A later set of the same key will write (or has written) its value. */
   if (is_latest (self, key, generation))
     {
@@ -806,7 +868,7 @@ ub_store_set (UbStore     *self,
       if (!ok)
         g_prefix_error (error, "Cannot save “%s”: ", key);
     }
-  g_mutex_unlock (&self->write_lock);
+  pthread_mutex_unlock (&self->write_lock);
 
   return ok;
 }
@@ -829,11 +891,11 @@ ub_store_dup (UbStore    *self,
   g_return_val_if_fail (UB_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   entry = g_hash_table_lookup (self->entries, key);
   if (entry != NULL && entry->value != NULL)
     value = g_variant_ref (entry->value);
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   return value;
 }
@@ -867,7 +929,7 @@ ub_store_remove (UbStore     *self,
   generation = update_entry (self, key, NULL);
   path = key_path (self, key);
 
-  g_mutex_lock (&self->write_lock);
+  pthread_mutex_lock (&self->write_lock);
   if (is_latest (self, key, generation))
     {
       if (g_unlink (path) != 0 && errno != ENOENT)
@@ -878,7 +940,7 @@ ub_store_remove (UbStore     *self,
       else
         ok = sync_directory (self->path, error);
     }
-  g_mutex_unlock (&self->write_lock);
+  pthread_mutex_unlock (&self->write_lock);
 
   return ok;
 }
@@ -907,7 +969,7 @@ ub_store_list_keys (UbStore    *self,
 
   g_return_val_if_fail (UB_IS_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   g_hash_table_iter_init (&iter, self->entries);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -916,7 +978,7 @@ ub_store_list_keys (UbStore    *self,
       if (entry->value != NULL && (prefix == NULL || g_str_has_prefix (key, prefix)))
         g_ptr_array_add (keys, g_strdup (key));
     }
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   g_ptr_array_sort (keys, compare_strings);
   g_ptr_array_add (keys, NULL);
@@ -941,7 +1003,7 @@ ub_store_take_recovery_message (UbStore *self)
 
   g_return_val_if_fail (UB_IS_STORE (self), NULL);
 
-  g_mutex_lock (&self->lock);
+  pthread_mutex_lock (&self->lock);
   if (self->incidents->len > 0)
     {
       message = g_string_new (NULL);
@@ -958,7 +1020,7 @@ ub_store_take_recovery_message (UbStore *self)
       g_ptr_array_set_size (self->incidents, 0);
       g_ptr_array_set_size (self->damaged, 0);
     }
-  g_mutex_unlock (&self->lock);
+  pthread_mutex_unlock (&self->lock);
 
   return message ? g_string_free (g_steal_pointer (&message), FALSE) : NULL;
 }

@@ -47,5 +47,7 @@ gboolean   ub_store_write_file             (const char  *path,
 GVariant  *ub_store_read_file              (const char  *path,
                                             const char  *key,
                                             GError     **error);
+gboolean   ub_store_remove_file            (const char  *path,
+                                            GError     **error);
 
 G_END_DECLS
