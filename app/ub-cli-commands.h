@@ -11,7 +11,7 @@ int ub_cli_base64 (int argc, char **argv);
 int ub_cli_sha256 (int argc, char **argv);
 
 #define UB_CLI_COMMANDS \
-  { "primes", "primes count [FROM] TO [--threads N] | primes list FROM TO", ub_cli_primes }, \
+  { "primes", "primes count [FROM] TO [--threads N] [--checkpoint FILE] | primes list FROM TO", ub_cli_primes }, \
   { "png", "png decode IN.png OUT.pam | thumbnail IN.png OUT.png [--size N] | info IN.png", ub_cli_png }, \
   { "base64", "base64 encode [-w COLS] IN OUT | base64 decode IN OUT", ub_cli_base64 }, \
   { "sha256", "sha256 [FILE...]", ub_cli_sha256 }, \
