@@ -716,17 +716,9 @@ choose_input_action (GtkWidget  *widget,
                      GVariant   *parameter)
 {
   UbDataPage *self = UB_DATA_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
 
-  if (self->chooser != NULL)
-    return;
-
-  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new ("Choose the Input",
-                                                                  GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                                  GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                                  "_Open", "_Cancel"));
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_input_chosen), self);
-  gtk_native_dialog_show (self->chooser);
+  ub_page_open_chooser (widget, &self->chooser, "Choose the Input", GTK_FILE_CHOOSER_ACTION_OPEN,
+                        G_CALLBACK (on_input_chosen));
 }
 
 static void
@@ -770,19 +762,13 @@ save_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   UbDataPage *self = UB_DATA_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooser *chooser = ub_page_open_chooser (widget, &self->chooser, "Save the Result",
+                                                  GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                  G_CALLBACK (on_save_chosen));
 
-  if (self->chooser != NULL)
-    return;
-
-  self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new ("Save the Result",
-                                                                  GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                                  GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                                  "_Save", "_Cancel"));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser),
-                                     self->mode == UB_DATA_MODE_BASE64_ENCODE ? "result.b64" : "result.bin");
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_save_chosen), self);
-  gtk_native_dialog_show (self->chooser);
+  if (chooser != NULL)
+    gtk_file_chooser_set_current_name (chooser, self->mode == UB_DATA_MODE_BASE64_ENCODE
+                                                ? "result.b64" : "result.bin");
 }
 
 static void
@@ -802,18 +788,9 @@ ub_data_page_dispose (GObject *object)
   UbDataPage *self = UB_DATA_PAGE (object);
 
   self->generation++;
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  ub_page_clear_pool (&self->pool);
-  g_clear_object (&self->cancellable);
+  ub_page_stop_work (&self->cancellable, &self->pool);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (self->chooser);
-      g_clear_object (&self->chooser);
-    }
+  ub_page_close_chooser (&self->chooser, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_DATA_PAGE);
   ub_widget_unparent_children (GTK_WIDGET (self));

@@ -162,6 +162,27 @@ evict (UbImagesPage *self)
 
 /* Decoding */
 
+/* A thumbnail from a "png.thumbnail" reply: the worker's own buffer
+ * becomes the texture, without a copy. */
+static void
+take_thumbnail (UbImagesPage *self,
+                UbImageItem  *item,
+                GVariant     *reply)
+{
+  g_autoptr(GVariant) pixels = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  guint32 width, height, full_width, full_height;
+
+  g_variant_get (reply, "(uuuu@ay)", &width, &height, &full_width, &full_height, &pixels);
+  bytes = g_variant_get_data_as_bytes (pixels);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, (gsize) width * 4);
+  ub_image_item_set_thumbnail (item, texture, full_width, full_height);
+  g_queue_push_head (&self->lru, g_object_ref (item));
+  self->stats.n_decoded++;
+  evict (self);
+}
+
 static void
 on_thumbnail_done (GObject      *object,
                    GAsyncResult *result,
@@ -181,19 +202,7 @@ on_thumbnail_done (GObject      *object,
 
   if (reply != NULL)
     {
-      g_autoptr(GVariant) pixels = NULL;
-      g_autoptr(GBytes) bytes = NULL;
-      g_autoptr(GdkTexture) texture = NULL;
-      guint32 width, height, full_width, full_height;
-
-      g_variant_get (reply, "(uuuu@ay)", &width, &height, &full_width, &full_height, &pixels);
-      /* The worker's buffer itself: no copy on the way to the texture. */
-      bytes = g_variant_get_data_as_bytes (pixels);
-      texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, (gsize) width * 4);
-      ub_image_item_set_thumbnail (item, texture, full_width, full_height);
-      g_queue_push_head (&self->lru, g_object_ref (item));
-      self->stats.n_decoded++;
-      evict (self);
+      take_thumbnail (self, item, reply);
     }
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
@@ -384,10 +393,6 @@ decode_blocking (UbImagesPage *self,
 {
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) pixels = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  guint32 width, height, full_width, full_height;
 
   reply = ub_job_run_sync (UB_PNG_JOB_THUMBNAIL,
                            g_variant_new ("(su)", ub_image_item_get_path (item), THUMBNAIL_SIZE),
@@ -399,13 +404,7 @@ decode_blocking (UbImagesPage *self,
       return;
     }
 
-  g_variant_get (reply, "(uuuu@ay)", &width, &height, &full_width, &full_height, &pixels);
-  bytes = g_variant_get_data_as_bytes (pixels);
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, (gsize) width * 4);
-  ub_image_item_set_thumbnail (item, texture, full_width, full_height);
-  g_queue_push_head (&self->lru, g_object_ref (item));
-  self->stats.n_decoded++;
-  evict (self);
+  take_thumbnail (self, item, reply);
 }
 
 static gboolean
@@ -818,33 +817,25 @@ open_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   UbImagesPage *self = UB_IMAGES_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   gboolean folder = g_str_equal (action_name, "images.open-folder");
-  GtkFileChooserNative *chooser;
+  GtkFileChooser *chooser;
+  GtkFileFilter *filter;
 
-  if (self->chooser != NULL)
+  chooser = ub_page_open_chooser (widget, &self->chooser,
+                                  folder ? "Open a Folder of Images" : "Open Images",
+                                  folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                         : GTK_FILE_CHOOSER_ACTION_OPEN,
+                                  G_CALLBACK (on_chosen));
+  if (chooser == NULL || folder)
     return;
 
-  chooser = gtk_file_chooser_native_new (folder ? "Open a Folder of Images" : "Open Images",
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
-                                                : GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         "_Open", "_Cancel");
-  if (!folder)
-    {
-      GtkFileFilter *filter = gtk_file_filter_new ();
-
-      gtk_file_filter_set_name (filter, "PNG images");
-      gtk_file_filter_add_mime_type (filter, "image/png");
-      gtk_file_filter_add_suffix (filter, "png");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-      gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-      g_object_unref (filter);
-    }
-
-  self->chooser = GTK_NATIVE_DIALOG (chooser);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_chosen), self);
-  gtk_native_dialog_show (self->chooser);
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, "PNG images");
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_suffix (filter, "png");
+  gtk_file_chooser_add_filter (chooser, filter);
+  gtk_file_chooser_set_select_multiple (chooser, TRUE);
+  g_object_unref (filter);
 }
 
 /* Sample images */
@@ -1162,18 +1153,13 @@ ub_images_page_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   ub_page_clear_pool (&self->pool);
   g_clear_handle_id (&self->blocking_id, g_source_remove);
+  ub_page_close_chooser (&self->chooser, self);
   g_clear_handle_id (&self->pump_id, g_source_remove);
   g_clear_handle_id (&self->save_scroll_id, g_source_remove);
   if (self->recheck_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->recheck_id);
   self->recheck_id = 0;
 
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (self->chooser);
-      g_clear_object (&self->chooser);
-    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_IMAGES_PAGE);
   ub_widget_unparent_children (GTK_WIDGET (self));

@@ -203,3 +203,82 @@ ub_page_clear_pool (UbWorkerPool **pool)
     ub_worker_pool_terminate (*pool);
   g_clear_object (pool);
 }
+
+/**
+ * ub_page_open_chooser:
+ * @page: the page asking
+ * @chooser: (inout): where the page keeps its open chooser, or %NULL
+ * @title: the dialog's title
+ * @action: open, save or select a folder
+ * @on_response: the "response" handler; it gets @page as its data
+ *
+ * Opens a file chooser for @page, unless one is open already.
+ *
+ * Returns: (transfer none) (nullable): the new chooser, to fine-tune
+ *   before the main loop shows it, or %NULL if one was open
+ */
+GtkFileChooser *
+ub_page_open_chooser (GtkWidget            *page,
+                      GtkNativeDialog     **chooser,
+                      const char           *title,
+                      GtkFileChooserAction  action,
+                      GCallback             on_response)
+{
+  GtkRoot *root;
+
+  g_return_val_if_fail (GTK_IS_WIDGET (page), NULL);
+  g_return_val_if_fail (chooser != NULL, NULL);
+
+  if (*chooser != NULL)
+    return NULL;
+
+  root = gtk_widget_get_root (page);
+  *chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (title,
+                                                             GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                             action,
+                                                             action == GTK_FILE_CHOOSER_ACTION_SAVE ? "_Save" : "_Open",
+                                                             "_Cancel"));
+  g_signal_connect (*chooser, "response", on_response, page);
+  gtk_native_dialog_show (*chooser);
+  return GTK_FILE_CHOOSER (*chooser);
+}
+
+/**
+ * ub_page_close_chooser:
+ * @chooser: (inout): a page's chooser, or %NULL
+ * @page: the page, whose handlers are disconnected
+ *
+ * Closes and drops the page's chooser, for dispose().
+ */
+void
+ub_page_close_chooser (GtkNativeDialog **chooser,
+                       gpointer          page)
+{
+  g_return_if_fail (chooser != NULL);
+
+  if (*chooser == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (*chooser, page);
+  gtk_native_dialog_destroy (*chooser);
+  g_clear_object (chooser);
+}
+
+/**
+ * ub_page_stop_work:
+ * @cancellable: (inout): the page's current cancellable, or %NULL
+ * @pool: (inout): the page's pool, or %NULL
+ *
+ * For dispose(): cancels the page's work and terminates its workers.
+ */
+void
+ub_page_stop_work (GCancellable **cancellable,
+                   UbWorkerPool **pool)
+{
+  g_return_if_fail (cancellable != NULL && pool != NULL);
+
+  if (*cancellable != NULL)
+    g_cancellable_cancel (*cancellable);
+  ub_page_clear_pool (pool);
+  g_clear_object (cancellable);
+}

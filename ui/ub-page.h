@@ -62,6 +62,16 @@ void        ub_page_call_free     (UbPageCall   *call);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UbPageCall, ub_page_call_free)
 
+GtkFileChooser *ub_page_open_chooser (GtkWidget           *page,
+                                      GtkNativeDialog    **chooser,
+                                      const char          *title,
+                                      GtkFileChooserAction action,
+                                      GCallback            on_response);
+void        ub_page_close_chooser  (GtkNativeDialog    **chooser,
+                                    gpointer             page);
+void        ub_page_stop_work      (GCancellable       **cancellable,
+                                    UbWorkerPool       **pool);
+
 gboolean    ub_page_ensure_pool   (UbWorkerPool **pool,
                                    guint          n_workers,
                                    GError       **error);

@@ -900,19 +900,13 @@ choose_file_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   UbPrimesPage *self = UB_PRIMES_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkFileChooserNative *chooser;
+  GtkFileChooser *chooser = ub_page_open_chooser (widget, &self->file_chooser,
+                                                  "Save the List of Primes",
+                                                  GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                  G_CALLBACK (on_file_chosen));
 
-  if (self->file_chooser != NULL)
-    return;
-
-  chooser = gtk_file_chooser_native_new ("Save the List of Primes",
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "primes.txt");
-  self->file_chooser = GTK_NATIVE_DIALOG (chooser);
-  g_signal_connect (chooser, "response", G_CALLBACK (on_file_chosen), self);
-  gtk_native_dialog_show (self->file_chooser);
+  if (chooser != NULL)
+    gtk_file_chooser_set_current_name (chooser, "primes.txt");
 }
 
 static void
@@ -946,18 +940,9 @@ ub_primes_page_dispose (GObject *object)
 
   /* Nothing the workers still send may reach this page. */
   self->generation++;
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  ub_page_clear_pool (&self->pool);
-  g_clear_object (&self->cancellable);
+  ub_page_stop_work (&self->cancellable, &self->pool);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-
-  if (self->file_chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->file_chooser, self);
-      gtk_native_dialog_destroy (self->file_chooser);
-      g_clear_object (&self->file_chooser);
-    }
+  ub_page_close_chooser (&self->file_chooser, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_PRIMES_PAGE);
   ub_widget_unparent_children (GTK_WIDGET (self));
