@@ -340,10 +340,18 @@ on_progress (GVariant *progress,
     take_progress (self, progress);
 }
 
+static void start_run (UbDataPage *self);
+
+/* The phases of a run: random data first when asked for, then the job. */
+enum {
+  CALL_RANDOM,
+  CALL_RUN,
+};
+
 static void
-on_run_done (GObject      *object,
-             GAsyncResult *result,
-             gpointer      user_data)
+on_call_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(UbPageCall) call = user_data;
   g_autoptr(UbDataPage) self = ub_page_call_dup_page (call);
@@ -356,6 +364,8 @@ on_run_done (GObject      *object,
 
   if (reply == NULL)
     fail (self, error);
+  else if (call->index == CALL_RANDOM)
+    start_run (self);
   else
     show_result (self, reply);
 }
@@ -371,29 +381,10 @@ start_run (UbDataPage *self)
   set_state (self, UB_DATA_PAGE_RUNNING);
 
   ub_worker_pool_call_async (self->pool, UB_DATA_JOB_RUN, run_params (self), self->cancellable,
-                             on_progress, on_run_done,
-                             ub_page_call_new (self, self->generation, 0));
+                             on_progress, on_call_done,
+                             ub_page_call_new (self, self->generation, CALL_RUN));
 }
 
-static void
-on_random_done (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(UbPageCall) call = user_data;
-  g_autoptr(UbDataPage) self = ub_page_call_dup_page (call);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = ub_remote_call_finish (UB_REMOTE (object), result, &error);
-  if (self == NULL || call->generation != self->generation)
-    return;
-
-  if (reply == NULL)
-    fail (self, error);
-  else
-    start_run (self);
-}
 
 static char *
 cache_path (const char *name)
@@ -528,8 +519,8 @@ ub_data_page_start (UbPage *page)
       ub_worker_pool_call_async (self->pool, UB_DATA_JOB_RANDOM,
                                  g_variant_new ("(stt)", self->run_input_path, random_size,
                                                 (guint64) 1),
-                                 self->cancellable, on_progress, on_random_done,
-                                 ub_page_call_new (self, self->generation, 0));
+                                 self->cancellable, on_progress, on_call_done,
+                                 ub_page_call_new (self, self->generation, CALL_RANDOM));
       return;
     }
 
