@@ -967,3 +967,20 @@ ub_data_page_get_notes_entry (UbDataPage *self)
 
   return GTK_WIDGET (self->notes_entry);
 }
+
+/**
+ * ub_data_page_get_progress:
+ * @done: (out): input bytes done by the running job
+ * @total: (out) (optional): its input size, or -1 if unknown
+ */
+void
+ub_data_page_get_progress (UbDataPage *self,
+                           guint64    *done,
+                           gint64     *total)
+{
+  g_return_if_fail (UB_IS_DATA_PAGE (self));
+
+  *done = self->done;
+  if (total != NULL)
+    *total = self->total;
+}

@@ -31,6 +31,9 @@ const char      *ub_data_page_get_digest      (UbDataPage *self);
 const char      *ub_data_page_get_output_path (UbDataPage *self);
 char            *ub_data_page_get_preview     (UbDataPage *self);
 const char      *ub_data_page_get_error       (UbDataPage *self);
+void             ub_data_page_get_progress    (UbDataPage *self,
+                                               guint64    *done,
+                                               gint64     *total);
 GtkWidget       *ub_data_page_get_notes_entry (UbDataPage *self);
 
 G_END_DECLS
