@@ -7,8 +7,10 @@
 
 int ub_bench_png (int argc, char **argv);
 int ub_bench_data (int argc, char **argv);
+int ub_bench_pipeline (int argc, char **argv);
 
 #define UB_BENCH_COMMANDS \
   { "png", "PNG decode vs gdk-pixbuf, GdkTexture, libspng, zlib; thumbnails", ub_bench_png }, \
   { "data", "base64 encode/decode and SHA-256 vs coreutils; peak RSS", ub_bench_data }, \
+  { "pipeline", "decoder → scaler workers vs decode+scale in one worker", ub_bench_pipeline }, \
   /* end of list */
