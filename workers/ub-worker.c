@@ -221,6 +221,12 @@ scope_cancelled_cb (GCancellable *cancellable,
 }
 
 static void
+cancelled_noop (GCancellable *cancellable,
+                gpointer      user_data)
+{
+}
+
+static void
 lower_priority (int nice)
 {
 #ifdef __linux__
@@ -273,6 +279,13 @@ worker_thread (gpointer data)
   _ub_port_set_filter (scope.port, NULL, NULL);
   g_clear_object (&scope.port);
   g_clear_pointer (&scope.server, _ub_remote_server_free);
+  /* If the owner is cancelling right now, let its "cancelled" emission end
+   * first: GLib 2.74 leaks a GCancellableSource disposed during one (it
+   * keeps a resurrection reference that the finished handler never drops).
+   * Disconnecting a handler waits for a running emission. */
+  g_cancellable_disconnect (shared->cancellable,
+                            g_signal_connect (shared->cancellable, "cancelled",
+                                              G_CALLBACK (cancelled_noop), NULL));
   g_source_destroy (scope.cancel_source);
   g_clear_pointer (&scope.cancel_source, g_source_unref);
   g_clear_pointer (&scope.loop, g_main_loop_unref);
