@@ -204,7 +204,10 @@ ensure_row (GtkGrid   *grid,
       GtkLabel *label = new_cell (c > 0, FALSE);
 
       if (c == 0)
-        gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_END);
+        {
+          gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_MIDDLE);
+          gtk_label_set_width_chars (label, 24);
+        }
       gtk_grid_attach (grid, GTK_WIDGET (label), c, r + 1, 1, 1);
       g_ptr_array_add (cells, label);
     }
@@ -399,6 +402,22 @@ update_pipeline_labels (UbChannelsPage *self)
 
   if (self->pipeline != NULL)
     ub_pipeline_get_stats (self->pipeline, &stats);
+
+  if (self->n_samples_left > 0)
+    status = g_strdup_printf ("Writing sample images: %u left…", self->n_samples_left);
+  else if (self->running_blocking)
+    status = g_strdup_printf ("Blocking mode: %u of %u decoded and scaled on the main thread",
+                              self->blocking_done, n_expected (self));
+  else if (self->pipeline != NULL)
+    status = g_strdup_printf ("%s · %u of %u images back · %u errors%s%s",
+                              ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_TWO_WORKERS
+                                ? "decoder → scaler" : "one worker",
+                              stats.n_results, stats.n_posted, stats.n_errors,
+                              self->paused ? " · paused" : "",
+                              self->cancelled ? " · cancelled" : "");
+  if (status != NULL && g_strcmp0 (gtk_label_get_text (self->status_label), status) != 0)
+    gtk_label_set_text (self->status_label, status);
+
   main_bytes = stats.owner_bytes + self->blocking_bytes;
   between_bytes = stats.between_bytes;
 
@@ -417,21 +436,6 @@ update_pipeline_labels (UbChannelsPage *self)
   if (g_strcmp0 (gtk_label_get_text (self->bytes_label), text) != 0)
     gtk_label_set_text (self->bytes_label, text);
   gtk_level_bar_set_value (self->share_bar, share);
-
-  if (self->n_samples_left > 0)
-    status = g_strdup_printf ("Writing sample images: %u left…", self->n_samples_left);
-  else if (self->running_blocking)
-    status = g_strdup_printf ("Blocking mode: %u of %u decoded and scaled on the main thread",
-                              self->blocking_done, n_expected (self));
-  else if (self->pipeline != NULL)
-    status = g_strdup_printf ("%s · %u of %u images back · %u errors%s%s",
-                              ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_TWO_WORKERS
-                                ? "decoder → scaler" : "one worker",
-                              stats.n_results, stats.n_posted, stats.n_errors,
-                              self->paused ? " · paused" : "",
-                              self->cancelled ? " · cancelled" : "");
-  if (status != NULL && g_strcmp0 (gtk_label_get_text (self->status_label), status) != 0)
-    gtk_label_set_text (self->status_label, status);
 }
 
 static void
