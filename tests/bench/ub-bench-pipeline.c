@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "ub-bench-commands.h"
 #include "ub-job.h"
@@ -21,15 +22,28 @@ typedef struct
 {
   const char  *name;
   UbPipeline  *pipeline;
-  double      *seconds;   /* per round */
+  double      *seconds;   /* per round, wall time */
+  double      *cpu;       /* per round, CPU time of the whole process */
 } Case;
+
+/* User + system time of every thread of the process. */
+static double
+process_cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static double
 run_once (UbPipeline *pipeline,
-          GPtrArray  *paths)
+          GPtrArray  *paths,
+          double     *cpu)
 {
   UbPipelineStats stats;
   double start = ub_bench_now ();
+  double cpu_start = process_cpu_seconds ();
 
   ub_pipeline_new_run (pipeline);
   for (guint i = 0; i < paths->len; i++)
@@ -40,6 +54,8 @@ run_once (UbPipeline *pipeline,
   ub_pipeline_get_stats (pipeline, &stats);
   if (stats.n_errors > 0)
     g_error ("%u images failed", stats.n_errors);
+  if (cpu != NULL)
+    *cpu = process_cpu_seconds () - cpu_start;
   return ub_bench_now () - start;
 }
 
@@ -58,11 +74,12 @@ ub_bench_pipeline (int    argc,
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree double *ratios = NULL;
+  g_autofree double *cpu_ratios = NULL;
   g_autofree char *dir = NULL;
   guint rounds = ub_bench_rounds (7);
   Case cases[2] = {
-    { "two workers", NULL, NULL },
-    { "one worker", NULL, NULL },
+    { "two workers", NULL, NULL, NULL },
+    { "one worker", NULL, NULL, NULL },
   };
   double megapixels;
 
@@ -118,13 +135,18 @@ ub_bench_pipeline (int    argc,
 
   /* Warm-up: page in the pools' buffers on both sides. */
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
-    run_once (cases[c].pipeline, paths);
+    run_once (cases[c].pipeline, paths, NULL);
 
   ratios = g_new (double, rounds);
+  cpu_ratios = g_new (double, rounds);
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
-    cases[c].seconds = g_new (double, rounds);
+    {
+      cases[c].seconds = g_new (double, rounds);
+      cases[c].cpu = g_new (double, rounds);
+    }
 
-  printf ("\n%-7s %20s %20s %9s\n", "round", "two workers s", "one worker s", "ratio");
+  printf ("\n%-7s %15s %15s %9s %15s %15s %9s\n", "round", "two workers s", "one worker s",
+          "ratio", "two CPU s", "one CPU s", "CPU ratio");
   for (guint r = 0; r < rounds; r++)
     {
       /* Alternate which goes first, so neither always runs on a warm cache. */
@@ -132,26 +154,32 @@ ub_bench_pipeline (int    argc,
         {
           guint c = (r % 2 == 0) ? k : G_N_ELEMENTS (cases) - 1 - k;
 
-          cases[c].seconds[r] = run_once (cases[c].pipeline, paths);
+          cases[c].seconds[r] = run_once (cases[c].pipeline, paths, &cases[c].cpu[r]);
         }
       ratios[r] = cases[1].seconds[r] / cases[0].seconds[r];
-      printf ("%-7u %20.3f %20.3f %8.2f×\n", r + 1, cases[0].seconds[r], cases[1].seconds[r],
-              ratios[r]);
+      cpu_ratios[r] = cases[1].cpu[r] / cases[0].cpu[r];
+      printf ("%-7u %15.3f %15.3f %8.2f× %15.3f %15.3f %8.2f×\n", r + 1, cases[0].seconds[r],
+              cases[1].seconds[r], ratios[r], cases[0].cpu[r], cases[1].cpu[r], cpu_ratios[r]);
     }
 
   megapixels = (double) n_images * size * size / 1e6;
-  printf ("\n%-20s %10s %10s %10s\n", "median", "images/s", "Mpx/s", "ms/image");
+  printf ("\n%-20s %10s %10s %10s %14s\n", "median", "images/s", "Mpx/s", "ms/image",
+          "CPU ms/image");
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
     {
       double s = ub_bench_median (cases[c].seconds, rounds);
+      double cpu = ub_bench_median (cases[c].cpu, rounds);
 
-      printf ("%-20s %10.1f %10.1f %10.2f\n", cases[c].name, n_images / s, megapixels / s,
-              1000.0 * s / n_images);
+      printf ("%-20s %10.1f %10.1f %10.2f %14.2f\n", cases[c].name, n_images / s,
+              megapixels / s, 1000.0 * s / n_images, 1000.0 * cpu / n_images);
     }
   printf ("\nthroughput ratio (two workers / one worker), median of per-round ratios: "
           "%.2f× [%.2f–%.2f]\n", ub_bench_median (ratios, rounds),
           ub_bench_percentile (ratios, rounds, 0), ub_bench_percentile (ratios, rounds, 100));
   printf ("target: ≥ 0.90× (within 10%% of one worker)\n");
+  printf ("CPU-time ratio (one worker / two workers: < 1 is what the hand-over costs): "
+          "%.2f× [%.2f–%.2f]\n", ub_bench_median (cpu_ratios, rounds),
+          ub_bench_percentile (cpu_ratios, rounds, 0), ub_bench_percentile (cpu_ratios, rounds, 100));
 
   {
     UbPipelineStats stats;
@@ -170,6 +198,7 @@ ub_bench_pipeline (int    argc,
     {
       g_clear_object (&cases[c].pipeline);
       g_free (cases[c].seconds);
+      g_free (cases[c].cpu);
     }
   ub_runtime_wait_for_threads (10 * G_USEC_PER_SEC);
   for (guint i = 0; i < paths->len; i++)
