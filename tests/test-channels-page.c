@@ -353,6 +353,13 @@ test_blocking_mode (void)
   before = ub_channels_page_get_main_bytes (page);
   set_blocking (TRUE);
   ub_channels_page_run_files (page, (const char * const *) large_paths);
+
+  /* Paused before its first step, blocking mode does nothing (and does
+   * not spin) until resumed. */
+  window_action ("pause");
+  ub_test_gtk_run_for_ms (200);
+  g_assert_cmpuint (n_arrivals (page), ==, 0);
+  window_action ("pause");
   g_assert_true (ub_test_gtk_run_until (all_arrived, page, 60000));
   set_blocking (FALSE);
 

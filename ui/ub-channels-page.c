@@ -596,7 +596,11 @@ blocking_step (gpointer user_data)
   guint index;
 
   if (self->paused)
-    return G_SOURCE_CONTINUE;
+    {
+      /* Resumed by toggle_pause(); an idle that does nothing would spin. */
+      self->blocking_id = 0;
+      return G_SOURCE_REMOVE;
+    }
   if (self->blocking_paths == NULL || self->blocking_next >= self->blocking_paths->len)
     {
       self->blocking_id = 0;
@@ -838,6 +842,8 @@ ub_channels_page_toggle_pause (UbPage *page)
     broadcast (self, UB_PIPELINE_PAUSE, "pause", NULL);
   else
     broadcast (self, UB_PIPELINE_RESUME, "resume", NULL);
+  if (!self->paused && self->running_blocking && self->blocking_id == 0)
+    self->blocking_id = g_idle_add_full (G_PRIORITY_DEFAULT, blocking_step, self, NULL);
   update_pipeline_labels (self);
 }
 
