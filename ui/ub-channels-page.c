@@ -39,6 +39,7 @@
 #define N_SAMPLES        24
 #define SAMPLE_SIZE      1024
 #define RESULT_SIZE      96
+#define PREBUILT_ROWS    16
 
 enum {
   PORT_LABEL,
@@ -975,6 +976,12 @@ ub_channels_page_init (UbChannelsPage *self)
 
   add_titles (self->workers_grid, worker_titles, N_WORKER_COLUMNS);
   add_titles (self->ports_grid, port_titles, N_PORT_COLUMNS);
+
+  /* Build the rows a typical runtime needs now, not during an update. */
+  ensure_row (self->workers_grid, self->worker_cells, N_WORKER_COLUMNS, PREBUILT_ROWS / 2 - 1);
+  ensure_row (self->ports_grid, self->port_cells, N_PORT_COLUMNS, PREBUILT_ROWS - 1);
+  hide_rows_from (self->worker_cells, N_WORKER_COLUMNS, 0);
+  hide_rows_from (self->port_cells, N_PORT_COLUMNS, 0);
 }
 
 GtkWidget *
