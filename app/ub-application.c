@@ -153,6 +153,7 @@ static const struct
   { "win.show-page('primes')", { "<Alt>1", NULL } },
   { "win.show-page('images')", { "<Alt>2", NULL } },
   { "win.show-page('data')", { "<Alt>3", NULL } },
+  { "win.show-page('channels')", { "<Alt>4", NULL } },
 };
 
 static void

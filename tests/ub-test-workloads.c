@@ -81,7 +81,7 @@ primes_get_entry (UbWindow *window)
 /* Data: base64 encoding of a large file of random bytes. */
 
 #define DATA_WORKER_MIB   2048
-#define DATA_BLOCKING_MIB 256
+#define DATA_BLOCKING_MIB 1024
 
 static UbDataPage *
 data_page (UbWindow *window)

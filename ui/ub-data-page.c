@@ -190,7 +190,7 @@ append_preview (GString      *out,
                 gsize         size)
 {
   if (g_utf8_validate ((const char *) data, size, NULL) &&
-      memchr (data, '\0', size) == NULL)
+      (size == 0 || memchr (data, '\0', size) == NULL))
     {
       g_string_append_len (out, (const char *) data, size);
       return;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-channels-page.h"
 #include "ub-data-page.h"
 #include "ub-images-page.h"
 #include "ub-job.h"
@@ -29,6 +30,7 @@ ub_ui_init (void)
       g_type_ensure (UB_TYPE_PRIMES_PAGE);
       g_type_ensure (UB_TYPE_DATA_PAGE);
       g_type_ensure (UB_TYPE_IMAGES_PAGE);
+      g_type_ensure (UB_TYPE_CHANNELS_PAGE);
       ub_jobs_init ();
       g_once_init_leave (&initialized, 1);
     }

@@ -4,6 +4,7 @@
 #include "ub-error.h"
 #include "ub-data-jobs.h"
 #include "ub-job.h"
+#include "ub-pipeline.h"
 #include "ub-png-jobs.h"
 #include "ub-primes-job.h"
 #include "ub-remote.h"
@@ -465,6 +466,7 @@ ub_jobs_init (void)
       ub_primes_job_register ();
       ub_data_jobs_register ();
       ub_png_jobs_register ();
+      ub_pipeline_register ();
       ub_jobs_register_worker_kind ();
       g_once_init_leave (&initialized, 1);
     }

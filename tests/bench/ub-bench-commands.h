@@ -10,11 +10,13 @@ int ub_bench_data (int argc, char **argv);
 int ub_bench_ui (int argc, char **argv);
 int ub_bench_channel (int argc, char **argv);
 int ub_bench_primes (int argc, char **argv);
+int ub_bench_pipeline (int argc, char **argv);
 
 #define UB_BENCH_COMMANDS \
+  { "primes", "count primes: the sieve engine vs primesieve", ub_bench_primes }, \
   { "png", "PNG decode vs gdk-pixbuf, GdkTexture, libspng, zlib; thumbnails", ub_bench_png }, \
   { "data", "base64 encode/decode and SHA-256 vs coreutils; peak RSS", ub_bench_data }, \
-  { "ui", "main-loop stalls, frames and key latency per workload, workers vs blocking", ub_bench_ui }, \
   { "channel", "MessageChannel: flood, latency, overhead vs g_idle_add and GAsyncQueue", ub_bench_channel }, \
-  { "primes", "count primes: the sieve engine vs primesieve", ub_bench_primes }, \
+  { "pipeline", "decoder → scaler workers vs decode+scale in one worker", ub_bench_pipeline }, \
+  { "ui", "main-loop stalls, frames and key latency per workload, workers vs blocking", ub_bench_ui }, \
   /* end of list */

@@ -1,0 +1,1141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "ub-channels-page.h"
+#include "ub-job.h"
+#include "ub-page.h"
+#include "ub-pipeline.h"
+#include "ub-png-jobs.h"
+#include "ub-remote.h"
+#include "ub-runtime.h"
+#include "ub-ui.h"
+#include "ub-ui-format.h"
+
+/*
+ * The Channels page: a live view of every worker and port of the runtime,
+ * and a worker-to-worker pipeline to watch in it.
+ *
+ * The live view polls ub_runtime_snapshot() every 250 ms while the page is
+ * mapped, and updates two grids of labels in place: a label's text is set
+ * only when it changed, rows are added when the runtime grows and hidden
+ * when it shrinks. Rates come from the counters' deltas between polls. The
+ * cost of each update is measured and shown.
+ *
+ * The pipeline: the page creates a channel, transfers port1 to a decoder
+ * worker and port2 to a scaler worker (UbPipeline), posts file names to the
+ * decoder and receives only the scaled results from the scaler. The page
+ * shows how many bytes crossed the main thread and how many went between
+ * the workers. Pause, resume and cancel go out on the "unblock.control"
+ * broadcast channel, and every pipeline worker acknowledges on it.
+ *
+ * In blocking mode the same decode+scale runs on the main thread, one image
+ * per main-loop iteration: every byte then goes through the main thread.
+ */
+
+#define POLL_INTERVAL_MS 250
+#define N_SAMPLES        24
+#define SAMPLE_SIZE      1024
+#define RESULT_SIZE      96
+#define PREBUILT_ROWS    16
+
+enum {
+  PORT_LABEL,
+  PORT_IN_RATE,
+  PORT_OUT_RATE,
+  PORT_DEPTH,
+  PORT_HIGH_WATER,
+  PORT_DROPPED,
+  PORT_REPLACED,
+  PORT_ERRORS,
+  N_PORT_COLUMNS
+};
+
+enum {
+  WORKER_KIND,
+  WORKER_STATE,
+  WORKER_CALLS,
+  N_WORKER_COLUMNS
+};
+
+static const char *port_titles[N_PORT_COLUMNS] = {
+  "Port", "In/s", "Out/s", "Queue", "High-water", "Dropped", "Replaced", "Msg errors",
+};
+
+static const char *worker_titles[N_WORKER_COLUMNS] = {
+  "Worker", "State", "Pending calls",
+};
+
+/* What the last poll saw of one port, to compute rates. */
+typedef struct
+{
+  guint64 posted;
+  guint64 delivered;
+  guint   seen;       /* the poll that last saw it */
+} PortHistory;
+
+struct _UbChannelsPage
+{
+  GtkWidget                  parent_instance;
+
+  /* Template widgets */
+  GtkWidget                 *content;
+  GtkLabel                  *status_label;
+  GtkLabel                  *error_label;
+  GtkGrid                   *workers_grid;
+  GtkGrid                   *ports_grid;
+  GtkLabel                  *update_label;
+  GtkLabel                  *bytes_label;
+  GtkLevelBar               *share_bar;
+  GtkLabel                  *acks_label;
+  GtkFlowBox                *results_box;
+  GtkCheckButton            *single_check;
+  GtkButton                 *pause_button;
+
+  /* Owned references */
+  UbPipeline                *pipeline;
+  UbBroadcastChannel        *control;
+  UbWorkerPool              *pool;         /* "jobs" workers writing samples */
+  GCancellable              *cancellable;  /* sample generation */
+  GPtrArray                 *worker_cells; /* GtkLabel, N_WORKER_COLUMNS per row */
+  GPtrArray                 *port_cells;   /* GtkLabel, N_PORT_COLUMNS per row */
+  GHashTable                *history;      /* "label\037n" → PortHistory */
+  GArray                    *arrivals;     /* guint: result indices, in arrival order */
+  GPtrArray                 *blocking_paths; /* (element-type utf8) blocking mode's queue */
+  char                      *folder;
+  char                      *error;
+  char                      *acks[3];      /* decoder, scaler, single: last command */
+  char                      *sent;         /* the last command broadcast */
+
+  guint                      generation;
+  guint                      poll_id;
+  guint                      blocking_id;
+  guint                      blocking_next;
+  guint                      poll_count;
+  gint64                     last_poll;
+  guint                      n_samples;
+  guint                      sample_size;
+  guint                      n_samples_left;
+  guint64                    blocking_bytes;  /* bytes decode+scale moved on the main thread */
+  guint                      blocking_done;
+  gboolean                   paused;
+  gboolean                   cancelled;
+  gboolean                   running_blocking;
+
+  UbChannelsPageUpdateStats  update_stats;
+};
+
+static void ub_channels_page_iface_init (UbPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (UbChannelsPage, ub_channels_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (UB_TYPE_PAGE, ub_channels_page_iface_init))
+
+static void
+show_error (UbChannelsPage *self,
+            const char     *message)
+{
+  g_free (self->error);
+  self->error = g_strdup (message);
+  gtk_label_set_text (self->error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+/* Live view ---------------------------------------------------------------- */
+
+static void
+set_cell (GtkLabel   *label,
+          const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+  if (!gtk_widget_get_visible (GTK_WIDGET (label)))
+    gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
+}
+
+static void
+set_cell_uint (GtkLabel *label,
+               guint64   value)
+{
+  char text[32];
+
+  g_snprintf (text, sizeof text, "%" G_GUINT64_FORMAT, value);
+  set_cell (label, text);
+}
+
+static GtkLabel *
+new_cell (gboolean numeric,
+          gboolean heading)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
+  if (numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  if (heading)
+    gtk_widget_add_css_class (label, "dim-label");
+  return GTK_LABEL (label);
+}
+
+static void
+add_titles (GtkGrid     *grid,
+            const char **titles,
+            guint        n_columns)
+{
+  for (guint c = 0; c < n_columns; c++)
+    {
+      GtkLabel *label = new_cell (c > 0, TRUE);
+
+      gtk_label_set_text (label, titles[c]);
+      gtk_grid_attach (grid, GTK_WIDGET (label), c, 0, 1, 1);
+    }
+}
+
+/* Returns the cells of data row @row, creating them if needed. */
+static GtkLabel **
+ensure_row (GtkGrid   *grid,
+            GPtrArray *cells,
+            guint      n_columns,
+            guint      row)
+{
+  while (cells->len < (row + 1) * n_columns)
+    {
+      guint r = cells->len / n_columns, c = cells->len % n_columns;
+      GtkLabel *label = new_cell (c > 0, FALSE);
+
+      if (c == 0)
+        {
+          gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_MIDDLE);
+          gtk_label_set_width_chars (label, 24);
+        }
+      gtk_grid_attach (grid, GTK_WIDGET (label), c, r + 1, 1, 1);
+      g_ptr_array_add (cells, label);
+    }
+  return (GtkLabel **) &cells->pdata[row * n_columns];
+}
+
+static void
+hide_rows_from (GPtrArray *cells,
+                guint      n_columns,
+                guint      row)
+{
+  for (guint i = row * n_columns; i < cells->len; i++)
+    if (gtk_widget_get_visible (cells->pdata[i]))
+      gtk_widget_set_visible (cells->pdata[i], FALSE);
+}
+
+static const char *
+state_name (UbWorkerState state)
+{
+  switch (state)
+    {
+    case UB_WORKER_STATE_STARTING:   return "starting";
+    case UB_WORKER_STATE_RUNNING:    return "running";
+    case UB_WORKER_STATE_CLOSED:     return "closed itself";
+    case UB_WORKER_STATE_EXITED:     return "exited";
+    case UB_WORKER_STATE_TERMINATED: return "terminated";
+    default:                         return "?";
+    }
+}
+
+static void
+set_rate_cell (GtkLabel *label,
+               guint64   now,
+               guint64   before,
+               double    seconds,
+               gboolean  known)
+{
+  char text[32];
+
+  if (!known || seconds <= 0)
+    {
+      set_cell (label, "—");
+      return;
+    }
+  g_snprintf (text, sizeof text, "%.0f", now >= before ? (now - before) / seconds : 0.0);
+  set_cell (label, text);
+}
+
+static void update_pipeline_labels (UbChannelsPage *self);
+
+static void
+update_live_view (UbChannelsPage *self)
+{
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(UbRuntimeSnapshot) snapshot = ub_runtime_snapshot ();
+  g_autoptr(GHashTable) occurrences = g_hash_table_new (g_str_hash, g_str_equal);
+  double seconds = self->last_poll > 0 ? (start - self->last_poll) / (double) G_USEC_PER_SEC : 0;
+  GHashTableIter iter;
+  gpointer value;
+  g_autofree char *text = NULL;
+  gint64 cost;
+
+  self->poll_count++;
+
+  for (guint i = 0; i < snapshot->workers->len; i++)
+    {
+      UbRuntimeWorkerInfo *info = &g_array_index (snapshot->workers, UbRuntimeWorkerInfo, i);
+      GtkLabel **row = ensure_row (self->workers_grid, self->worker_cells, N_WORKER_COLUMNS, i);
+
+      set_cell (row[WORKER_KIND], info->kind);
+      set_cell (row[WORKER_STATE], state_name (info->state));
+      set_cell_uint (row[WORKER_CALLS], info->n_pending_calls);
+    }
+  hide_rows_from (self->worker_cells, N_WORKER_COLUMNS, snapshot->workers->len);
+
+  for (guint i = 0; i < snapshot->ports->len; i++)
+    {
+      UbRuntimePortInfo *info = &g_array_index (snapshot->ports, UbRuntimePortInfo, i);
+      const char *label = info->label != NULL ? info->label : "(unlabelled)";
+      GtkLabel **row = ensure_row (self->ports_grid, self->port_cells, N_PORT_COLUMNS, i);
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (occurrences, label));
+      char key[256];
+      PortHistory *history;
+      gboolean known;
+
+      /* Ports have no identity in a snapshot: the nth port of a label is
+       * taken to be the same port as in the last poll. */
+      g_hash_table_insert (occurrences, (gpointer) label, GUINT_TO_POINTER (n + 1));
+      g_snprintf (key, sizeof key, "%s\037%u", label, n);
+      history = g_hash_table_lookup (self->history, key);
+      known = history != NULL && history->seen + 1 == self->poll_count;
+      if (history == NULL)
+        {
+          history = g_new0 (PortHistory, 1);
+          g_hash_table_insert (self->history, g_strdup (key), history);
+        }
+
+      set_cell (row[PORT_LABEL], label);
+      set_rate_cell (row[PORT_IN_RATE], info->stats.delivered, history->delivered, seconds, known);
+      set_rate_cell (row[PORT_OUT_RATE], info->stats.posted, history->posted, seconds, known);
+      set_cell_uint (row[PORT_DEPTH], info->stats.queue_depth);
+      set_cell_uint (row[PORT_HIGH_WATER], info->stats.high_water);
+      set_cell_uint (row[PORT_DROPPED], info->stats.dropped);
+      set_cell_uint (row[PORT_REPLACED], info->stats.replaced);
+      set_cell_uint (row[PORT_ERRORS], info->stats.message_errors);
+
+      history->posted = info->stats.posted;
+      history->delivered = info->stats.delivered;
+      history->seen = self->poll_count;
+    }
+  hide_rows_from (self->port_cells, N_PORT_COLUMNS, snapshot->ports->len);
+
+  g_hash_table_iter_init (&iter, self->history);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((PortHistory *) value)->seen != self->poll_count)
+      g_hash_table_iter_remove (&iter);
+
+  update_pipeline_labels (self);
+
+  self->last_poll = start;
+  cost = g_get_monotonic_time () - start;
+  self->update_stats.n_updates++;
+  self->update_stats.last_usec = cost;
+  self->update_stats.max_usec = MAX (self->update_stats.max_usec, cost);
+  self->update_stats.total_usec += cost;
+  self->update_stats.n_ports = snapshot->ports->len;
+  self->update_stats.n_workers = snapshot->workers->len;
+
+  text = g_strdup_printf ("%u worker threads running · updated every %u ms while shown · "
+                          "this update cost the main thread %.3f ms (mean %.3f, max %.3f)",
+                          snapshot->n_running_threads, POLL_INTERVAL_MS, cost / 1000.0,
+                          self->update_stats.total_usec / 1000.0 / self->update_stats.n_updates,
+                          self->update_stats.max_usec / 1000.0);
+  gtk_label_set_text (self->update_label, text);
+}
+
+static gboolean
+poll_cb (gpointer user_data)
+{
+  update_live_view (UB_CHANNELS_PAGE (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+ub_channels_page_map (GtkWidget *widget)
+{
+  UbChannelsPage *self = UB_CHANNELS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (ub_channels_page_parent_class)->map (widget);
+
+  update_live_view (self);
+  if (self->poll_id == 0)
+    self->poll_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, POLL_INTERVAL_MS,
+                                        poll_cb, self, NULL);
+}
+
+static void
+ub_channels_page_unmap (GtkWidget *widget)
+{
+  UbChannelsPage *self = UB_CHANNELS_PAGE (widget);
+
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  self->last_poll = 0;
+
+  GTK_WIDGET_CLASS (ub_channels_page_parent_class)->unmap (widget);
+}
+
+/* Pipeline ----------------------------------------------------------------- */
+
+static guint
+n_expected (UbChannelsPage *self)
+{
+  UbPipelineStats stats = { 0 };
+
+  if (self->running_blocking)
+    return self->blocking_paths != NULL ? self->blocking_paths->len : 0;
+  if (self->pipeline != NULL)
+    ub_pipeline_get_stats (self->pipeline, &stats);
+  return stats.n_posted;
+}
+
+static void
+update_pipeline_labels (UbChannelsPage *self)
+{
+  UbPipelineStats stats = { 0 };
+  g_autofree char *main_text = NULL;
+  g_autofree char *between_text = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *status = NULL;
+  guint64 main_bytes, between_bytes;
+  double share;
+
+  if (self->pipeline != NULL)
+    ub_pipeline_get_stats (self->pipeline, &stats);
+
+  if (self->n_samples_left > 0)
+    status = g_strdup_printf ("Writing sample images: %u left…", self->n_samples_left);
+  else if (self->running_blocking)
+    status = g_strdup_printf ("Blocking mode: %u of %u decoded and scaled on the main thread",
+                              self->blocking_done, n_expected (self));
+  else if (self->pipeline != NULL)
+    status = g_strdup_printf ("%s · %u of %u images back · %u errors%s%s",
+                              ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_TWO_WORKERS
+                                ? "decoder → scaler" : "one worker",
+                              stats.n_results, stats.n_posted, stats.n_errors,
+                              self->paused ? " · paused" : "",
+                              self->cancelled ? " · cancelled" : "");
+  if (status != NULL && g_strcmp0 (gtk_label_get_text (self->status_label), status) != 0)
+    gtk_label_set_text (self->status_label, status);
+
+  main_bytes = stats.owner_bytes + self->blocking_bytes;
+  between_bytes = stats.between_bytes;
+
+  if (main_bytes + between_bytes == 0)
+    return;
+
+  share = main_bytes / (double) (main_bytes + between_bytes);
+  main_text = ub_format_bytes (main_bytes);
+  between_text = ub_format_bytes (between_bytes);
+  text = g_strdup_printf ("Through the main thread: %s (%" G_GUINT64_FORMAT " messages%s)\n"
+                          "Between the workers: %s\n"
+                          "The main thread carried %.2f %% of the bytes",
+                          main_text, stats.owner_messages,
+                          self->blocking_bytes > 0 ? ", and blocking mode's own decoding" : "",
+                          between_text, 100.0 * share);
+  if (g_strcmp0 (gtk_label_get_text (self->bytes_label), text) != 0)
+    gtk_label_set_text (self->bytes_label, text);
+  gtk_level_bar_set_value (self->share_bar, share);
+}
+
+static void
+update_acks (UbChannelsPage *self,
+             const char     *sent)
+{
+  static const char *roles[] = { "decoder", "scaler", "single" };
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_append_printf (text, "Control channel “%s”: sent “%s”. Acknowledged by:",
+                          UB_PIPELINE_CONTROL_CHANNEL, sent);
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    if (self->acks[i] != NULL)
+      g_string_append_printf (text, " %s (%s)", roles[i], self->acks[i]);
+  gtk_label_set_text (self->acks_label, text->str);
+}
+
+static void
+on_control_message (UbBroadcastChannel *control,
+                    UbMessage          *message,
+                    UbChannelsPage     *self)
+{
+  const char *role, *command;
+  guint slot;
+
+  if (!ub_message_is_kind (message, UB_PIPELINE_ACK))
+    return;
+
+  g_variant_get (ub_message_get_body (message), "(&s&s)", &role, &command);
+  if (g_str_equal (role, "decoder"))
+    slot = 0;
+  else if (g_str_equal (role, "scaler"))
+    slot = 1;
+  else if (g_str_equal (role, "single"))
+    slot = 2;
+  else
+    return;
+
+  g_free (self->acks[slot]);
+  self->acks[slot] = g_strdup (command);
+  update_acks (self, self->sent != NULL ? self->sent : "nothing");
+}
+
+static void
+broadcast (UbChannelsPage *self,
+           const char     *kind,
+           const char     *name,
+           GVariant       *body)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->control == NULL)
+    {
+      self->control = ub_broadcast_channel_new (UB_PIPELINE_CONTROL_CHANNEL);
+      g_signal_connect (self->control, "message", G_CALLBACK (on_control_message), self);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->acks); i++)
+    g_clear_pointer (&self->acks[i], g_free);
+  g_free (self->sent);
+  self->sent = g_strdup (name);
+  if (!ub_broadcast_channel_post (self->control, kind, body, &error))
+    show_error (self, error->message);
+  update_acks (self, name);
+}
+
+static void
+add_result (UbChannelsPage *self,
+            guint           index,
+            guint           width,
+            guint           height,
+            GBytes         *pixels)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkWidget *picture;
+
+  g_array_append_val (self->arrivals, index);
+
+  /* The bytes are the worker's own buffer: the texture wraps it, no copy. */
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, pixels, (gsize) width * 4);
+  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_widget_set_size_request (picture, RESULT_SIZE / 2, RESULT_SIZE / 2);
+  gtk_flow_box_append (self->results_box, picture);
+}
+
+static void
+on_pipeline_result (UbPipeline     *pipeline,
+                    guint           index,
+                    guint           width,
+                    guint           height,
+                    UbBuffer       *pixels,
+                    UbChannelsPage *self)
+{
+  g_autoptr(GBytes) bytes = ub_buffer_dup_bytes (pixels);
+
+  if (bytes != NULL)
+    add_result (self, index, width, height, bytes);
+  if (ub_pipeline_is_idle (pipeline))
+    update_pipeline_labels (self);
+}
+
+static void
+on_pipeline_image_error (UbPipeline     *pipeline,
+                         guint           index,
+                         const char     *message,
+                         UbChannelsPage *self)
+{
+  g_autofree char *text = g_strdup_printf ("Image %u: %s", index + 1, message);
+
+  show_error (self, text);
+}
+
+static void
+on_pipeline_worker_error (UbPipeline     *pipeline,
+                          const GError   *error,
+                          UbChannelsPage *self)
+{
+  show_error (self, error->message);
+}
+
+static void
+clear_pipeline (UbChannelsPage *self)
+{
+  if (self->pipeline == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->pipeline, self);
+  ub_pipeline_terminate (self->pipeline);
+  g_clear_object (&self->pipeline);
+}
+
+static void
+clear_results (UbChannelsPage *self)
+{
+  GtkWidget *child;
+
+  g_array_set_size (self->arrivals, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_box))) != NULL)
+    gtk_flow_box_remove (self->results_box, child);
+}
+
+static void
+stop_blocking (UbChannelsPage *self)
+{
+  g_clear_handle_id (&self->blocking_id, g_source_remove);
+  g_clear_pointer (&self->blocking_paths, g_ptr_array_unref);
+  self->running_blocking = FALSE;
+}
+
+/* Blocking mode: one image per main-loop iteration, on the main thread. */
+static gboolean
+blocking_step (gpointer user_data)
+{
+  UbChannelsPage *self = user_data;
+  g_autoptr(UbPngImage) small = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 width = 0, height = 0;
+  guint index;
+
+  if (self->paused)
+    {
+      /* Resumed by toggle_pause(); an idle that does nothing would spin. */
+      self->blocking_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (self->blocking_paths == NULL || self->blocking_next >= self->blocking_paths->len)
+    {
+      self->blocking_id = 0;
+      self->running_blocking = FALSE;
+      update_pipeline_labels (self);
+      return G_SOURCE_REMOVE;
+    }
+
+  index = self->blocking_next++;
+  small = ub_pipeline_decode_scale_file (g_ptr_array_index (self->blocking_paths, index),
+                                         RESULT_SIZE, &width, &height, NULL, &error);
+  self->blocking_done++;
+  if (small == NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Image %u: %s", index + 1, error->message);
+
+      show_error (self, text);
+    }
+  else
+    {
+      guint32 w = small->width, h = small->height;
+      g_autoptr(GBytes) bytes = NULL;
+
+      /* The full image and its result both lived on the main thread. */
+      self->blocking_bytes += (guint64) width * height * 4 + small->size;
+      bytes = ub_png_image_steal_bytes (g_steal_pointer (&small));
+      add_result (self, index, w, h, bytes);
+    }
+  update_pipeline_labels (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+ensure_pipeline (UbChannelsPage *self)
+{
+  UbPipelineMode mode = gtk_check_button_get_active (self->single_check)
+                          ? UB_PIPELINE_ONE_WORKER : UB_PIPELINE_TWO_WORKERS;
+  g_autoptr(GError) error = NULL;
+
+  if (self->pipeline != NULL && ub_pipeline_get_mode (self->pipeline) == mode)
+    return TRUE;
+
+  clear_pipeline (self);
+  self->pipeline = ub_pipeline_new (mode, RESULT_SIZE, UB_PIPELINE_CONTROL_CHANNEL, &error);
+  if (self->pipeline == NULL)
+    {
+      show_error (self, error->message);
+      return FALSE;
+    }
+  g_signal_connect (self->pipeline, "result", G_CALLBACK (on_pipeline_result), self);
+  g_signal_connect (self->pipeline, "image-error", G_CALLBACK (on_pipeline_image_error), self);
+  g_signal_connect (self->pipeline, "worker-error", G_CALLBACK (on_pipeline_worker_error), self);
+  return TRUE;
+}
+
+/**
+ * ub_channels_page_run_files:
+ * @paths: (array zero-terminated=1): PNG files
+ *
+ * Sends @paths through the pipeline (or, in blocking mode, decodes and
+ * scales them on the main thread), replacing the results shown.
+ */
+void
+ub_channels_page_run_files (UbChannelsPage     *self,
+                            const char * const *paths)
+{
+  g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
+  g_return_if_fail (paths != NULL);
+
+  show_error (self, NULL);
+  stop_blocking (self);
+  clear_results (self);
+  self->cancelled = FALSE;
+  if (self->paused)
+    {
+      self->paused = FALSE;
+      gtk_button_set_label (self->pause_button, "_Pause All");
+      broadcast (self, UB_PIPELINE_RESUME, "resume", NULL);
+    }
+
+  if (ub_page_get_blocking (UB_PAGE (self)))
+    {
+      self->blocking_paths = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; paths[i] != NULL; i++)
+        g_ptr_array_add (self->blocking_paths, g_strdup (paths[i]));
+      self->blocking_next = 0;
+      self->blocking_done = 0;
+      self->running_blocking = TRUE;
+      self->blocking_id = g_idle_add_full (G_PRIORITY_DEFAULT, blocking_step, self, NULL);
+      update_pipeline_labels (self);
+      return;
+    }
+
+  if (!ensure_pipeline (self))
+    return;
+
+  ub_pipeline_new_run (self->pipeline);
+  for (guint i = 0; paths[i] != NULL; i++)
+    ub_pipeline_push (self->pipeline, paths[i]);
+  update_pipeline_labels (self);
+}
+
+static char *
+sample_path (UbChannelsPage *self,
+             guint           i)
+{
+  g_autofree char *name = g_strdup_printf ("sample-%02u-%ux%u.png", i + 1, self->sample_size,
+                                           self->sample_size);
+
+  return g_build_filename (self->folder, name, NULL);
+}
+
+static void
+run_samples (UbChannelsPage *self)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < self->n_samples; i++)
+    g_ptr_array_add (paths, sample_path (self, i));
+  g_ptr_array_add (paths, NULL);
+  ub_channels_page_run_files (self, (const char * const *) paths->pdata);
+}
+
+static void
+on_sample_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(UbPageCall) call = user_data;
+  g_autoptr(UbChannelsPage) self = ub_page_call_dup_page (call);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = ub_remote_call_finish (UB_REMOTE (object), result, &error);
+  if (self == NULL || call->generation != self->generation || self->n_samples_left == 0)
+    return;
+
+  if (reply == NULL)
+    {
+      self->n_samples_left = 0;
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+
+  if (--self->n_samples_left == 0)
+    {
+      ub_page_clear_pool (&self->pool);
+      run_samples (self);
+    }
+  else
+    {
+      update_pipeline_labels (self);
+    }
+}
+
+static void
+start_samples (UbChannelsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_missing = 0;
+
+  self->generation++;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  show_error (self, NULL);
+
+  if (g_mkdir_with_parents (self->folder, 0755) != 0)
+    {
+      int saved_errno = errno;
+      g_autofree char *message = g_strdup_printf ("Cannot create “%s”: %s", self->folder,
+                                                  g_strerror (saved_errno));
+
+      show_error (self, message);
+      return;
+    }
+
+  for (guint i = 0; i < self->n_samples; i++)
+    {
+      g_autofree char *path = sample_path (self, i);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+
+      if (self->pool == NULL &&
+          !ub_page_ensure_pool (&self->pool, MAX (g_get_num_processors (), 1), &error))
+        {
+          show_error (self, error->message);
+          return;
+        }
+      n_missing++;
+      ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SAMPLE,
+                                 g_variant_new ("(suut)", path, self->sample_size,
+                                                self->sample_size, (guint64) i + 1),
+                                 self->cancellable, NULL, on_sample_done,
+                                 ub_page_call_new (self, self->generation, i));
+    }
+
+  self->n_samples_left = n_missing;
+  if (n_missing == 0)
+    run_samples (self);
+  else
+    update_pipeline_labels (self);
+}
+
+/* UbPage ------------------------------------------------------------------- */
+
+static void
+ub_channels_page_start (UbPage *page)
+{
+  start_samples (UB_CHANNELS_PAGE (page));
+}
+
+static void
+ub_channels_page_cancel (UbPage *page)
+{
+  UbChannelsPage *self = UB_CHANNELS_PAGE (page);
+
+  self->generation++;
+  self->n_samples_left = 0;
+  g_cancellable_cancel (self->cancellable);
+  ub_page_clear_pool (&self->pool);
+  stop_blocking (self);
+  self->cancelled = TRUE;
+  broadcast (self, UB_PIPELINE_CANCEL, "cancel",
+             g_variant_new_uint32 (self->pipeline != NULL ? ub_pipeline_get_run (self->pipeline) : 0));
+  update_pipeline_labels (self);
+}
+
+static void
+ub_channels_page_toggle_pause (UbPage *page)
+{
+  UbChannelsPage *self = UB_CHANNELS_PAGE (page);
+
+  self->paused = !self->paused;
+  gtk_button_set_label (self->pause_button, self->paused ? "_Resume All" : "_Pause All");
+  if (self->paused)
+    broadcast (self, UB_PIPELINE_PAUSE, "pause", NULL);
+  else
+    broadcast (self, UB_PIPELINE_RESUME, "resume", NULL);
+  if (!self->paused && self->running_blocking && self->blocking_id == 0)
+    self->blocking_id = g_idle_add_full (G_PRIORITY_DEFAULT, blocking_step, self, NULL);
+  update_pipeline_labels (self);
+}
+
+static gboolean
+ub_channels_page_is_busy (UbPage *page)
+{
+  UbChannelsPage *self = UB_CHANNELS_PAGE (page);
+
+  return self->n_samples_left > 0 || self->running_blocking ||
+         (self->pipeline != NULL && !self->cancelled && !ub_pipeline_is_idle (self->pipeline));
+}
+
+static void
+ub_channels_page_iface_init (UbPageInterface *iface)
+{
+  iface->start = ub_channels_page_start;
+  iface->cancel = ub_channels_page_cancel;
+  iface->toggle_pause = ub_channels_page_toggle_pause;
+  iface->start_demo = ub_channels_page_start;
+  iface->is_busy = ub_channels_page_is_busy;
+}
+
+static void
+page_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  UbPage *page = UB_PAGE (widget);
+
+  if (g_str_equal (action_name, "channels.start"))
+    ub_page_start (page);
+  else if (g_str_equal (action_name, "channels.pause"))
+    ub_page_toggle_pause (page);
+  else if (g_str_equal (action_name, "channels.cancel"))
+    ub_page_cancel (page);
+}
+
+/* GObject ------------------------------------------------------------------ */
+
+static void
+ub_channels_page_dispose (GObject *object)
+{
+  UbChannelsPage *self = UB_CHANNELS_PAGE (object);
+
+  self->generation++;
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  ub_page_clear_pool (&self->pool);
+  stop_blocking (self);
+  clear_pipeline (self);
+  if (self->control != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->control, self);
+      ub_broadcast_channel_close (self->control);
+      g_clear_object (&self->control);
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_CHANNELS_PAGE);
+  ub_widget_unparent_children (GTK_WIDGET (self));
+
+  g_clear_pointer (&self->worker_cells, g_ptr_array_unref);
+  g_clear_pointer (&self->port_cells, g_ptr_array_unref);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (ub_channels_page_parent_class)->dispose (object);
+}
+
+static void
+ub_channels_page_finalize (GObject *object)
+{
+  UbChannelsPage *self = UB_CHANNELS_PAGE (object);
+
+  g_clear_pointer (&self->history, g_hash_table_unref);
+  g_clear_pointer (&self->arrivals, g_array_unref);
+  g_clear_pointer (&self->folder, g_free);
+  g_clear_pointer (&self->error, g_free);
+  g_clear_pointer (&self->sent, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (self->acks); i++)
+    g_clear_pointer (&self->acks[i], g_free);
+
+  G_OBJECT_CLASS (ub_channels_page_parent_class)->finalize (object);
+}
+
+static void
+ub_channels_page_class_init (UbChannelsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ub_channels_page_dispose;
+  object_class->finalize = ub_channels_page_finalize;
+  widget_class->map = ub_channels_page_map;
+  widget_class->unmap = ub_channels_page_unmap;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-channels-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, content);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, workers_grid);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, ports_grid);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, update_label);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, bytes_label);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, share_bar);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, acks_label);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, results_box);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, single_check);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, pause_button);
+
+  gtk_widget_class_install_action (widget_class, "channels.start", NULL, page_action);
+  gtk_widget_class_install_action (widget_class, "channels.pause", NULL, page_action);
+  gtk_widget_class_install_action (widget_class, "channels.cancel", NULL, page_action);
+}
+
+static void
+ub_channels_page_init (UbChannelsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->worker_cells = g_ptr_array_new ();
+  self->port_cells = g_ptr_array_new ();
+  self->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->arrivals = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->cancellable = g_cancellable_new ();
+  self->folder = g_build_filename (g_get_user_cache_dir (), "unblock", "pipeline", NULL);
+  self->n_samples = N_SAMPLES;
+  self->sample_size = SAMPLE_SIZE;
+
+  add_titles (self->workers_grid, worker_titles, N_WORKER_COLUMNS);
+  add_titles (self->ports_grid, port_titles, N_PORT_COLUMNS);
+
+  /* Build the rows a typical runtime needs now, not during an update. */
+  ensure_row (self->workers_grid, self->worker_cells, N_WORKER_COLUMNS, PREBUILT_ROWS / 2 - 1);
+  ensure_row (self->ports_grid, self->port_cells, N_PORT_COLUMNS, PREBUILT_ROWS - 1);
+  hide_rows_from (self->worker_cells, N_WORKER_COLUMNS, 0);
+  hide_rows_from (self->port_cells, N_PORT_COLUMNS, 0);
+}
+
+GtkWidget *
+ub_channels_page_new (void)
+{
+  return g_object_new (UB_TYPE_CHANNELS_PAGE, NULL);
+}
+
+/**
+ * ub_channels_page_set_samples:
+ * @folder: where the sample images are written
+ * @n_images: how many the pipeline runs
+ * @size: their width and height
+ */
+void
+ub_channels_page_set_samples (UbChannelsPage *self,
+                              const char     *folder,
+                              guint           n_images,
+                              guint           size)
+{
+  g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
+  g_return_if_fail (folder != NULL);
+  g_return_if_fail (n_images > 0 && size > 0);
+
+  g_free (self->folder);
+  self->folder = g_strdup (folder);
+  self->n_samples = n_images;
+  self->sample_size = size;
+}
+
+/**
+ * ub_channels_page_set_one_worker:
+ * @one_worker: run decode and scale in one worker (the reference)
+ */
+void
+ub_channels_page_set_one_worker (UbChannelsPage *self,
+                                 gboolean        one_worker)
+{
+  g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
+
+  gtk_check_button_set_active (self->single_check, one_worker);
+}
+
+/**
+ * ub_channels_page_refresh:
+ *
+ * Updates the live view now, as the poll does.
+ */
+void
+ub_channels_page_refresh (UbChannelsPage *self)
+{
+  g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
+
+  update_live_view (self);
+}
+
+/**
+ * ub_channels_page_get_update_stats:
+ * @stats: (out caller-allocates): what the live view's updates cost
+ */
+void
+ub_channels_page_get_update_stats (UbChannelsPage            *self,
+                                   UbChannelsPageUpdateStats *stats)
+{
+  g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
+  g_return_if_fail (stats != NULL);
+
+  *stats = self->update_stats;
+}
+
+/**
+ * ub_channels_page_get_arrivals:
+ * @n_arrivals: (out): how many results are shown
+ *
+ * Returns: (transfer none) (array length=n_arrivals): the results' indices
+ *   in the order they arrived
+ */
+const guint *
+ub_channels_page_get_arrivals (UbChannelsPage *self,
+                               guint          *n_arrivals)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
+  g_return_val_if_fail (n_arrivals != NULL, NULL);
+
+  *n_arrivals = self->arrivals->len;
+  return (const guint *) self->arrivals->data;
+}
+
+/**
+ * ub_channels_page_get_pipeline:
+ *
+ * Returns: (transfer none) (nullable): the page's pipeline, if one ran
+ */
+UbPipeline *
+ub_channels_page_get_pipeline (UbChannelsPage *self)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
+
+  return self->pipeline;
+}
+
+/**
+ * ub_channels_page_get_main_bytes:
+ *
+ * Returns: bytes the pipeline moved through the main thread, blocking mode
+ *   included
+ */
+guint64
+ub_channels_page_get_main_bytes (UbChannelsPage *self)
+{
+  UbPipelineStats stats = { 0 };
+
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), 0);
+
+  if (self->pipeline != NULL)
+    ub_pipeline_get_stats (self->pipeline, &stats);
+  return stats.owner_bytes + self->blocking_bytes;
+}
+
+/**
+ * ub_channels_page_get_acks:
+ *
+ * Returns: (transfer none): the acknowledgement line shown
+ */
+const char *
+ub_channels_page_get_acks (UbChannelsPage *self)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->acks_label);
+}
+
+/**
+ * ub_channels_page_is_paused:
+ *
+ * Returns: whether the page last broadcast "pause"
+ */
+gboolean
+ub_channels_page_is_paused (UbChannelsPage *self)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), FALSE);
+
+  return self->paused;
+}
+
+/**
+ * ub_channels_page_get_error:
+ *
+ * Returns: (transfer none) (nullable): the error shown, if any
+ */
+const char *
+ub_channels_page_get_error (UbChannelsPage *self)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
+
+  return self->error;
+}
