@@ -639,7 +639,7 @@ ub_data_page_start_demo (UbPage *page)
   UbDataPage *self = UB_DATA_PAGE (page);
 
   gtk_drop_down_set_selected (self->input_dropdown, INPUT_RANDOM);
-  gtk_spin_button_set_value (self->size_spin, 1024);
+  gtk_spin_button_set_value (self->size_spin, 2048);
   gtk_drop_down_set_selected (self->op_dropdown, UB_DATA_MODE_BASE64_ENCODE);
   ub_data_page_start (page);
 }

@@ -60,7 +60,6 @@ struct _UbImagesPage
   char              *folder;
 
   guint              generation;
-  guint64            clock;
   guint              max_in_flight;
   guint              cache_size;
   guint              blocking_id;
@@ -81,8 +80,8 @@ struct _UbImagesPage
 
 typedef struct
 {
-  guint64    seen; /* when it was last bound */
-  GtkWidget *tile; /* (unowned) valid while bound */
+  guint      position; /* in the gallery */
+  GtkWidget *tile;     /* (unowned) valid while bound */
 } BoundTile;
 
 static void ub_images_page_iface_init (UbPageInterface *iface);
@@ -250,14 +249,14 @@ pick_next (UbImagesPage *self)
   gpointer key, value;
   UbImageItem *best = NULL;
   double best_distance = G_MAXDOUBLE;
-  guint64 best_seen = 0;
+  guint best_position = 0;
   gboolean cache_full = self->lru.length >= self->cache_size;
   double reach = gtk_widget_get_height (GTK_WIDGET (self->scroller));
 
   self->waiting_for_layout = FALSE;
 
   /* The bound tile nearest the viewport that still needs its thumbnail;
-   * among equals, the most recently bound. Tiles up to a screen away are
+   * among equals, the first in reading order. Tiles up to a screen away are
    * decoded ahead, unless the cache is full: then only tiles on screen
    * qualify, as decoding ahead would just evict what is there. */
   g_hash_table_iter_init (&iter, self->bound);
@@ -277,11 +276,11 @@ pick_next (UbImagesPage *self)
       if (distance > reach || (cache_full && distance > 0))
         continue;
       if (best == NULL || distance < best_distance ||
-          (distance == best_distance && bound->seen > best_seen))
+          (distance == best_distance && bound->position < best_position))
         {
           best = item;
           best_distance = distance;
-          best_seen = bound->seen;
+          best_position = bound->position;
         }
     }
 
@@ -568,7 +567,7 @@ bind_tile (GtkSignalListItemFactory *factory,
   g_object_set_data (G_OBJECT (list_item), "handler", GSIZE_TO_POINTER (handler));
   sync_tile (tile, item);
 
-  bound->seen = ++self->clock;
+  bound->position = gtk_list_item_get_position (list_item);
   bound->tile = tile;
   g_hash_table_replace (self->bound, g_object_ref (item), bound);
   touch (self, item);

@@ -234,9 +234,13 @@ refresh (UbPrimesPage *self)
       {
         g_autofree char *time_text = ub_format_duration (elapsed / (double) G_USEC_PER_SEC);
 
-        status = g_strdup_printf ("Done in %s · %s · %u %s%s", time_text, rate_text,
-                                  self->n_parts, self->n_parts == 1 ? "worker" : "workers",
-                                  self->blocking ? " (blocking mode: on the main thread)" : "");
+        if (self->blocking)
+          status = g_strdup_printf ("Done in %s · %s · %u %s, one after the other on the main "
+                                    "thread (blocking mode)", time_text, rate_text, self->n_parts,
+                                    self->n_parts == 1 ? "part" : "parts");
+        else
+          status = g_strdup_printf ("Done in %s · %s · %u %s", time_text, rate_text,
+                                    self->n_parts, self->n_parts == 1 ? "worker" : "workers");
       }
       break;
 

@@ -59,8 +59,6 @@ struct _UbDataJob
   char               *partial_path;   /* (owned) (nullable) the temporary output */
   guint64             bytes_read;     /* from the start of the stream */
   guint64             bytes_written;  /* from the start of the output */
-  guint64             flush_mark;     /* output before this is being written back */
-  guint64             drop_mark;      /* output before this is on disk and out of the cache */
   gint64              error_offset;
   guint8              digest[UB_SHA256_DIGEST_SIZE];
   char                digest_hex[UB_SHA256_HEX_SIZE];
@@ -459,37 +457,6 @@ preview_feed (UbDataJob    *job,
     }
 }
 
-/* Writes a large output behind itself: every WRITE_BEHIND bytes the last
- * window's writeback is started from this (worker) thread, and the window
- * before it is waited for and dropped from the page cache. Gigabytes of
- * dirty pages would otherwise be left for the kernel's flusher threads,
- * which run at normal priority and take CPU time from the UI thread. */
-#define WRITE_BEHIND (8 * 1024 * 1024)
-
-static void
-write_behind (UbDataJob *job,
-              int        fd)
-{
-#ifdef __linux__
-  guint64 start = job->flush_mark;
-
-  if (job->bytes_written - start < WRITE_BEHIND)
-    return;
-
-  sync_file_range (fd, (off_t) start, (off_t) (job->bytes_written - start), SYNC_FILE_RANGE_WRITE);
-  if (job->drop_mark < start)
-    {
-      sync_file_range (fd, (off_t) job->drop_mark, (off_t) (start - job->drop_mark),
-                       SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                       SYNC_FILE_RANGE_WAIT_AFTER);
-      posix_fadvise (fd, (off_t) job->drop_mark, (off_t) (start - job->drop_mark),
-                     POSIX_FADV_DONTNEED);
-      job->drop_mark = start;
-    }
-  job->flush_mark = job->bytes_written;
-#endif
-}
-
 /* Hands one piece of output on: to the file or descriptor, or to memory. */
 static gboolean
 emit (UbDataJob    *job,
@@ -507,8 +474,6 @@ emit (UbDataJob    *job,
     return set_errno_error (error, errno, job->out_name, "write failed");
 
   job->bytes_written += len;
-  if (job->out_kind == ENDPOINT_FILE)
-    write_behind (job, out_fd);
   preview_feed (job, data, len);
   return TRUE;
 }
@@ -618,7 +583,6 @@ reset_state (UbDataJob *job)
 
   job->bytes_read = in_off;
   job->bytes_written = (job->resume && job->out_kind == ENDPOINT_FILE) ? out_off : 0;
-  job->flush_mark = job->drop_mark = job->bytes_written;
   job->error_offset = -1;
   job->have_digest = FALSE;
   job->digest_hex[0] = '\0';

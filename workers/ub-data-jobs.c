@@ -326,18 +326,6 @@ data_random_job (GVariant      *params,
 
       done += n;
 
-#ifdef __linux__
-      /* Write behind, as the data job does: no gigabytes of dirty pages
-       * left for the kernel's flusher threads to write at normal priority. */
-      if (done % (8 * RANDOM_CHUNK) == 0)
-        {
-          sync_file_range (fd, (off_t) (done - 8 * RANDOM_CHUNK), 8 * RANDOM_CHUNK,
-                           SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                           SYNC_FILE_RANGE_WAIT_AFTER);
-          posix_fadvise (fd, (off_t) (done - 8 * RANDOM_CHUNK), 8 * RANDOM_CHUNK,
-                         POSIX_FADV_DONTNEED);
-        }
-#endif
       if (ub_job_context_should_report (context) || done == size)
         ub_job_context_report_progress (context, g_variant_new ("(tx)", done, (gint64) size));
     }
