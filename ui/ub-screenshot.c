@@ -101,10 +101,12 @@ ub_screenshot_save (GtkWidget   *widget,
 
 typedef struct
 {
-  GtkWidget *widget;     /* (owned) */
-  guint      tick_id;
-  guint      frames_left;
-  gint64     not_before; /* monotonic time */
+  GtkWidget     *widget;         /* (owned) */
+  guint          tick_id;
+  guint          frames_left;
+  gint64         not_before;     /* monotonic time */
+  GdkFrameClock *frame_clock;    /* (owned) (nullable) */
+  gulong         after_paint_id;
 } WhenPainted;
 
 static void
@@ -114,8 +116,30 @@ when_painted_free (gpointer data)
 
   if (state->tick_id != 0)
     gtk_widget_remove_tick_callback (state->widget, state->tick_id);
+  if (state->frame_clock != NULL)
+    g_clear_signal_handler (&state->after_paint_id, state->frame_clock);
+  g_clear_object (&state->frame_clock);
   g_clear_object (&state->widget);
   g_free (state);
+}
+
+static void
+unref_task (gpointer  data,
+            GClosure *closure)
+{
+  g_object_unref (data);
+}
+
+static void
+when_painted_after_paint (GdkFrameClock *frame_clock,
+                          GTask         *task)
+{
+  /* Disconnecting drops the handler's reference: keep one to return. */
+  g_autoptr(GTask) keep = g_object_ref (task);
+  WhenPainted *state = g_task_get_task_data (task);
+
+  g_clear_signal_handler (&state->after_paint_id, state->frame_clock);
+  g_task_return_boolean (keep, TRUE);
 }
 
 static gboolean
@@ -137,8 +161,13 @@ when_painted_tick (GtkWidget     *widget,
 
   if (state->frames_left == 0 && g_get_monotonic_time () >= state->not_before)
     {
+      /* Complete after this frame is painted: during the tick a relayout
+       * may be pending, and the window would then draw nothing. */
       state->tick_id = 0;
-      g_task_return_boolean (task, TRUE);
+      state->after_paint_id = g_signal_connect_data (frame_clock, "after-paint",
+                                                     G_CALLBACK (when_painted_after_paint),
+                                                     g_object_ref (task), unref_task, 0);
+      state->frame_clock = g_object_ref (frame_clock);
       return G_SOURCE_REMOVE;
     }
 
