@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-png-encode.h"
 #include "ub-screenshot.h"
 
 /*
@@ -56,6 +57,31 @@ ub_screenshot_render (GtkWidget  *widget,
   return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
 
+/* In place: premultiplied B, G, R, A bytes to straight R, G, B, A. */
+static void
+unpremultiply_bgra (guint8 *pixels,
+                    gsize   n_pixels)
+{
+  for (gsize i = 0; i < n_pixels; i++)
+    {
+      guint8 *p = pixels + 4 * i;
+      guint a = p[3];
+      guint8 b = p[0];
+      guint8 g = p[1];
+      guint8 r = p[2];
+
+      if (a != 0 && a != 255)
+        {
+          r = (guint8) MIN (255u, (r * 255u + a / 2) / a);
+          g = (guint8) MIN (255u, (g * 255u + a / 2) / a);
+          b = (guint8) MIN (255u, (b * 255u + a / 2) / a);
+        }
+      p[0] = r;
+      p[1] = g;
+      p[2] = b;
+    }
+}
+
 /**
  * ub_screenshot_save:
  * @widget: a realized widget
@@ -70,9 +96,13 @@ ub_screenshot_save (GtkWidget   *widget,
                     GError     **error)
 {
   g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GBytes) png = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *display_name = NULL;
+  g_autofree guint8 *pixels = NULL;
+  UbPngEncodeOptions options;
+  int width;
+  int height;
+  gsize stride;
 
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -82,14 +112,18 @@ ub_screenshot_save (GtkWidget   *widget,
   if (!(texture = ub_screenshot_render (widget, error)))
     return FALSE;
 
-  png = gdk_texture_save_to_png_bytes (texture);
+  /* GDK hands out premultiplied BGRA; Unblock's own encoder takes
+   * straight RGBA and writes the file atomically. */
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  stride = (gsize) width * 4;
+  pixels = g_malloc (stride * height);
+  gdk_texture_download (texture, pixels, stride);
+  unpremultiply_bgra (pixels, (gsize) width * height);
 
-  if (!g_file_set_contents_full (path,
-                                 g_bytes_get_data (png, NULL),
-                                 g_bytes_get_size (png),
-                                 G_FILE_SET_CONTENTS_CONSISTENT,
-                                 0644,
-                                 &local_error))
+  ub_png_encode_options_init_default (&options);
+  if (!ub_png_encode_file (path, pixels, width, height, stride, UB_PNG_FORMAT_RGBA8, &options,
+                           NULL, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   "Cannot write the screenshot to “%s”: ", display_name);
