@@ -406,8 +406,11 @@ run_primes (guint64     from,
   if (run.n_running > 0)
     g_main_loop_run (run.loop);
 
+  /* Join every worker before leaving: threads still running at exit
+   * would be cut off mid-flight. */
   if (pool != NULL)
     ub_worker_pool_terminate (pool);
+  ub_runtime_wait_for_threads (10 * G_USEC_PER_SEC);
 
   if (run.error != NULL || run.interrupted)
     {
