@@ -254,6 +254,12 @@ test_workload_blocking (gconstpointer data)
 }
 
 static gboolean
+threads_running (gpointer user_data)
+{
+  return ub_runtime_get_n_running_threads () > 0;
+}
+
+static gboolean
 no_threads_left (gpointer user_data)
 {
   return ub_runtime_get_n_running_threads () == 0;
@@ -274,9 +280,10 @@ test_workload_close_during_work (gconstpointer data)
   window = ub_test_gtk_new_window ();
   workload->prepare (window, FALSE);
   workload->start (window);
-  ub_test_gtk_run_for_ms (300);
+  /* Mid-work: its workers have started (listing a folder comes first). */
+  g_assert_true (ub_test_gtk_run_until (threads_running, NULL, 30000));
+  ub_test_gtk_run_for_ms (100);
   g_assert_true (workload->is_running (window));
-  g_assert_cmpuint (ub_runtime_get_n_running_threads (), >, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_true (ub_test_gtk_run_until (no_threads_left, NULL, 30000));
