@@ -21,19 +21,6 @@ show_images_page (void)
   return UB_IMAGES_PAGE (ub_window_get_page (window, "images"));
 }
 
-static void
-write_sample (const char *path,
-              guint       size,
-              guint64     seed)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) result = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                                                g_variant_new ("(suut)", path, size, size, seed),
-                                                NULL, NULL, NULL, &error);
-
-  g_assert_no_error (error);
-}
-
 /* @n copies of one sample of @size² pixels in a folder of their own. */
 static char *
 make_gallery (const char *name,
@@ -41,25 +28,8 @@ make_gallery (const char *name,
               guint       size)
 {
   char *dir = g_build_filename (gallery_root, name, NULL);
-  g_autofree char *first = g_build_filename (dir, "img-000.png", NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length;
 
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  write_sample (first, size, 3);
-  g_file_get_contents (first, &contents, &length, &error);
-  g_assert_no_error (error);
-
-  for (guint i = 1; i < n; i++)
-    {
-      g_autofree char *file = g_strdup_printf ("img-%03u.png", i);
-      g_autofree char *path = g_build_filename (dir, file, NULL);
-
-      g_file_set_contents (path, contents, length, &error);
-      g_assert_no_error (error);
-    }
-
+  ub_test_gtk_make_gallery (dir, n, size);
   return dir;
 }
 

@@ -175,38 +175,17 @@ gallery_listed (gpointer user_data)
 static void
 test_gallery_folder_and_scroll (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *first = NULL;
-  g_autofree char *contents = NULL;
   UbWindow *window;
   UbImagesPage *page;
   GtkAdjustment *adjustment;
   double range;
-  gsize length;
 
   if (!ub_test_gtk_have_display ())
     return;
 
   dir = g_build_filename (state_dir, "gallery", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  first = g_build_filename (dir, "a-00.png", NULL);
-  {
-    g_autoptr(GVariant) result = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                                                  g_variant_new ("(suut)", first, 64, 64, (guint64) 1),
-                                                  NULL, NULL, NULL, &error);
-    g_assert_no_error (error);
-  }
-  g_file_get_contents (first, &contents, &length, &error);
-  g_assert_no_error (error);
-  for (guint i = 1; i < 60; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("a-%02u.png", i);
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_file_set_contents (path, contents, length, &error);
-      g_assert_no_error (error);
-    }
+  ub_test_gtk_make_gallery (dir, 60, 64);
 
   window = ub_test_gtk_new_window ();
   page = UB_IMAGES_PAGE (ub_window_get_page (window, "images"));

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "ub-job.h"
+#include "ub-png-jobs.h"
 #include "ub-screenshot.h"
 #include "ub-test-gtk.h"
 
@@ -283,4 +285,49 @@ ub_test_gtk_skip_timing (void)
     }
 
   return FALSE;
+}
+
+/**
+ * ub_test_gtk_make_gallery:
+ * @dir: a folder, made if needed
+ * @n_images: how many PNGs it should hold
+ * @size: their width and height
+ *
+ * Fills @dir with img-000.png … : one photo-like sample, copied, so that
+ * decoding is the work and writing them is quick. A folder already filled
+ * is left as it is.
+ */
+void
+ub_test_gtk_make_gallery (const char *dir,
+                          guint       n_images,
+                          guint       size)
+{
+  g_autofree char *first = g_build_filename (dir, "img-000.png", NULL);
+  g_autofree char *last_name = g_strdup_printf ("img-%03u.png", n_images - 1);
+  g_autofree char *last = g_build_filename (dir, last_name, NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GVariant) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  if (g_file_test (last, G_FILE_TEST_EXISTS))
+    return;
+
+  ub_jobs_init ();
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  result = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
+                            g_variant_new ("(suut)", first, size, size, (guint64) 7),
+                            NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  g_file_get_contents (first, &contents, &length, &error);
+  g_assert_no_error (error);
+  for (guint i = 1; i < n_images; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("img-%03u.png", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_file_set_contents (path, contents, length, &error);
+      g_assert_no_error (error);
+    }
 }

@@ -27,5 +27,8 @@ gboolean       ub_test_gtk_run_until   (gboolean       (*condition) (gpointer us
 void           ub_test_gtk_wait_painted (GtkWidget     *widget,
                                          guint          n_frames);
 gboolean       ub_test_gtk_skip_timing (void);
+void           ub_test_gtk_make_gallery (const char    *dir,
+                                         guint          n_images,
+                                         guint          size);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "ub-png-jobs.h"
 #include "ub-page.h"
 #include "ub-primes-page.h"
+#include "ub-test-gtk.h"
 #include "ub-test-workloads.h"
 
 static void
@@ -161,35 +162,8 @@ static char *
 ensure_gallery (void)
 {
   char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "test-gallery", NULL);
-  g_autofree char *first = g_build_filename (dir, "image-000.png", NULL);
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) error = NULL;
-  gsize length;
 
-  if (g_file_test (first, G_FILE_TEST_EXISTS))
-    return dir;
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_clear_pointer (&contents, g_free);
-  {
-    g_autoptr(GVariant) result = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                                                  g_variant_new ("(suut)", first, GALLERY_IMAGE_SIZE,
-                                                                 GALLERY_IMAGE_SIZE, (guint64) 7),
-                                                  NULL, NULL, NULL, &error);
-    g_assert_no_error (error);
-  }
-
-  g_file_get_contents (first, &contents, &length, &error);
-  g_assert_no_error (error);
-  for (guint i = 1; i < GALLERY_N_IMAGES; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("image-%03u.png", i);
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_file_set_contents (path, contents, length, &error);
-      g_assert_no_error (error);
-    }
-
+  ub_test_gtk_make_gallery (dir, GALLERY_N_IMAGES, GALLERY_IMAGE_SIZE);
   return dir;
 }
 
