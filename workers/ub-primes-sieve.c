@@ -910,19 +910,26 @@ popcount_hw (const guint64 *w,
   return c;
 }
 
+/* Written once by probe_popcnt() under pthread_once, read-only afterwards. */
+static gboolean have_popcnt;
+
+static void
+probe_popcnt (void)
+{
+  __builtin_cpu_init ();
+  have_popcnt = __builtin_cpu_supports ("popcnt");
+}
+
 static guint64
 popcount_words (const guint64 *w,
                 gsize          n)
 {
-  /* Process-wide, set by whichever thread gets here first; atomic. */
-  static int have_popcnt = -1;
+  /* pthread_once: ThreadSanitizer sees its ordering, and the CPU model
+   * libgcc fills in is written by one thread only. */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-  if (G_UNLIKELY (have_popcnt < 0))
-    {
-      __builtin_cpu_init ();
-      g_atomic_int_set (&have_popcnt, __builtin_cpu_supports ("popcnt") ? 1 : 0);
-    }
-  if (g_atomic_int_get (&have_popcnt))
+  pthread_once (&once, probe_popcnt);
+  if (have_popcnt)
     return popcount_hw (w, n);
   return popcount_plain (w, n);
 }
