@@ -25,7 +25,7 @@
 #define MAX_KEY_MS        50.0
 #define MEASURE_MS        1500
 #define MIN_MEASURED_MS   600
-#define MAX_ATTEMPTS      3
+#define MAX_ATTEMPTS      5
 #define N_KEYS            40
 #define KEY_INTERVAL_MS   25
 
@@ -131,7 +131,7 @@ attempt_within_bounds (const Attempt *attempt)
          attempt->max_key_ms < MAX_KEY_MS;
 }
 
-/* The workload in workers, judged on the best of up to three attempts: a
+/* The workload in workers, judged on the best of up to five attempts: a
  * shared machine can preempt the main thread at any moment, but work moved
  * onto the main thread fails every attempt by far. */
 static void

@@ -330,7 +330,9 @@ data_random_job (GVariant      *params,
         ub_job_context_report_progress (context, g_variant_new ("(tx)", done, (gint64) size));
     }
 
-  if (close (fd) != 0)
+  /* On disk before it is used: a generated input then leaves no backlog
+   * of dirty pages to be written back while the job that reads it runs. */
+  if (fsync (fd) != 0 || close (fd) != 0)
     {
       int saved_errno = errno;
 
