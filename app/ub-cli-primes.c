@@ -355,7 +355,6 @@ run_primes (guint64     from,
     }
 
   g_main_context_push_thread_default (context);
-  ub_jobs_init ();
 
   run.total = to - from == G_MAXUINT64 ? G_MAXUINT64 : to - from + 1;
   run.show_progress = list_path == NULL && isatty (STDERR_FILENO);

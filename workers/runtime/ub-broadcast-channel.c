@@ -3,7 +3,7 @@
 
 #include "ub-broadcast-channel.h"
 #include "ub-error.h"
-#include "ub-runtime-private.h"
+#include "ub-port-private.h"
 
 /**
  * UbBroadcastChannel:

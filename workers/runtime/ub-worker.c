@@ -10,9 +10,10 @@
 
 #include "ub-channel.h"
 #include "ub-error.h"
-#include "ub-remote.h"
+#include "ub-port-private.h"
+#include "ub-remote-private.h"
 #include "ub-runtime-private.h"
-#include "ub-worker.h"
+#include "ub-worker-private.h"
 
 /**
  * UbWorker:
@@ -190,6 +191,15 @@ reap (GThread *thread)
 
 /* Worker thread ------------------------------------------------------------ */
 
+/* The scope's side of remote calls, made on first use. */
+static UbRemoteServer *
+scope_get_server (UbWorkerScope *scope)
+{
+  if (scope->server == NULL)
+    scope->server = _ub_remote_server_new (scope->shared->link, scope);
+  return scope->server;
+}
+
 static gboolean
 scope_filter (UbPort    *port,
               UbMessage *message,
@@ -201,7 +211,7 @@ scope_filter (UbPort    *port,
                strlen (UB_RESERVED_KIND_PREFIX "remote.")) != 0)
     return FALSE;
 
-  return _ub_remote_server_handle (_ub_worker_scope_get_server (scope), port, message);
+  return _ub_remote_server_handle (scope_get_server (scope), port, message);
 }
 
 /* The owner's end closed (terminate, or the owner dropped it): the loop
@@ -547,18 +557,12 @@ ub_worker_terminate (UbWorker *self)
   reap (g_steal_pointer (&self->thread));
 }
 
-/* Snapshot support (ub-runtime.c). */
-void _ub_worker_get_info (GObject *object, const char **kind, UbWorkerState *state,
-                          guint *n_pending);
-
 void
-_ub_worker_get_info (GObject        *object,
+_ub_worker_get_info (UbWorker       *self,
                      const char    **kind,
                      UbWorkerState  *state,
                      guint          *n_pending)
 {
-  UbWorker *self = UB_WORKER (object);
-
   *kind = self->shared->kind;
   *state = atomic_load (&self->shared->state);
   *n_pending = ub_remote_get_n_pending (self->remote);
@@ -703,14 +707,30 @@ ub_worker_scope_report_error (UbWorkerScope *scope,
                 NULL);
 }
 
-UbRemoteServer *
-_ub_worker_scope_get_server (gpointer data)
+/**
+ * ub_worker_scope_expose:
+ * @scope: a #UbWorkerScope
+ * @method: the method name
+ * @func: (scope notified): the implementation
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data when the worker ends
+ *
+ * Exposes @method to the owner's ub_remote_call_async(). Calls are served
+ * in order on the worker thread while the worker's loop runs (or while it
+ * waits in ub_port_receive()). Worker thread only.
+ */
+void
+ub_worker_scope_expose (UbWorkerScope  *scope,
+                        const char     *method,
+                        UbRemoteMethod  func,
+                        gpointer        user_data,
+                        GDestroyNotify  destroy)
 {
-  UbWorkerScope *scope = data;
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (func != NULL);
 
-  if (scope->server == NULL)
-    scope->server = _ub_remote_server_new (scope->shared->link, scope);
-  return scope->server;
+  _ub_remote_server_add (scope_get_server (scope), method, func, user_data, destroy);
 }
 
 /* Pool --------------------------------------------------------------------- */

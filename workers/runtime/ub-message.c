@@ -6,7 +6,9 @@
 #include "ub-error.h"
 #include "ub-message.h"
 #include "ub-port.h"
-#include "ub-runtime-private.h"
+#include "ub-buffer-private.h"
+#include "ub-message-private.h"
+#include "ub-port-private.h"
 
 /**
  * UbMessage:

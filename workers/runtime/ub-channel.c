@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "ub-channel.h"
-#include "ub-runtime-private.h"
+#include "ub-port-private.h"
 
 /**
  * UbChannel:

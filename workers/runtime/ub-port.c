@@ -5,7 +5,9 @@
 
 #include "ub-error.h"
 #include "ub-port.h"
+#include "ub-port-private.h"
 #include "ub-runtime-private.h"
+#include "ub-worker-private.h"
 
 /**
  * UbPort:

@@ -5,7 +5,7 @@
 
 #include "ub-error.h"
 #include "ub-remote.h"
-#include "ub-runtime-private.h"
+#include "ub-remote-private.h"
 
 /**
  * UbRemote:
@@ -69,7 +69,7 @@ struct _UbRemoteServer
 {
   /* Worker thread only. */
   UbRemoteLink  *link;     /* (owned) */
-  gpointer       scope;    /* (unowned) the UbWorkerScope */
+  UbWorkerScope *scope;    /* (unowned) */
   GHashTable    *methods;  /* (owned) name → Method */
 };
 
@@ -552,8 +552,8 @@ method_free (Method *method)
 }
 
 UbRemoteServer *
-_ub_remote_server_new (UbRemoteLink *link,
-                       gpointer      scope)
+_ub_remote_server_new (UbRemoteLink  *link,
+                       UbWorkerScope *scope)
 {
   UbRemoteServer *server = g_new0 (UbRemoteServer, 1);
 
@@ -575,13 +575,13 @@ _ub_remote_server_free (UbRemoteServer *server)
 void
 _ub_remote_server_add (UbRemoteServer *server,
                        const char     *name,
-                       gpointer        func,
+                       UbRemoteMethod  func,
                        gpointer        user_data,
                        GDestroyNotify  destroy)
 {
   Method *method = g_new0 (Method, 1);
 
-  method->func = (UbRemoteMethod) func;
+  method->func = func;
   method->user_data = user_data;
   method->destroy = destroy;
   g_hash_table_replace (server->methods, g_strdup (name), method);
@@ -645,33 +645,6 @@ _ub_remote_server_handle (UbRemoteServer *server,
     ub_port_post (port, RETURN_KIND, g_variant_new ("(tmv)", id, result), NULL);
 
   return TRUE;
-}
-
-/**
- * ub_worker_scope_expose:
- * @scope: a #UbWorkerScope
- * @method: the method name
- * @func: (scope notified): the implementation
- * @user_data: data for @func
- * @destroy: (nullable): frees @user_data when the worker ends
- *
- * Exposes @method to the owner's ub_remote_call_async(). Calls are served
- * in order on the worker thread while the worker's loop runs (or while it
- * waits in ub_port_receive()). Worker thread only.
- */
-void
-ub_worker_scope_expose (UbWorkerScope  *scope,
-                        const char     *method,
-                        UbRemoteMethod  func,
-                        gpointer        user_data,
-                        GDestroyNotify  destroy)
-{
-  g_return_if_fail (scope != NULL);
-  g_return_if_fail (method != NULL);
-  g_return_if_fail (func != NULL);
-
-  _ub_remote_server_add (_ub_worker_scope_get_server (scope), method,
-                         func, user_data, destroy);
 }
 
 /**

@@ -3,6 +3,7 @@
 
 #include "ub-runtime.h"
 #include "ub-runtime-private.h"
+#include "ub-worker-private.h"
 
 /* The process-wide registry of live ports and workers.
  *
@@ -20,9 +21,6 @@ static GPtrArray *workers;            /* (owned) UbWorker, creation order */
 static GMutex threads_mutex;
 static GCond threads_cond;
 static guint n_threads;               /* protected by threads_mutex */
-
-void _ub_worker_get_info (GObject *object, const char **kind, UbWorkerState *state,
-                          guint *n_pending);
 
 void
 _ub_runtime_lock (void)

@@ -27,7 +27,6 @@ void          ub_job_register                 (const char         *name,
                                                UbJobFunc           func);
 gboolean      ub_job_is_registered            (const char         *name);
 void          ub_jobs_register_worker_kind    (void);
-void          ub_jobs_init                    (void);
 
 GVariant     *ub_job_run_sync                 (const char         *name,
                                                GVariant           *params,

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "ub-buffer.h"
-#include "ub-runtime-private.h"
+#include "ub-buffer-private.h"
 
 /**
  * UbBuffer:

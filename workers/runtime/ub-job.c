@@ -2,11 +2,7 @@
 #include "config.h"
 
 #include "ub-error.h"
-#include "ub-data-jobs.h"
 #include "ub-job.h"
-#include "ub-pipeline.h"
-#include "ub-png-jobs.h"
-#include "ub-primes-job.h"
 #include "ub-remote.h"
 #include "ub-worker.h"
 
@@ -447,27 +443,5 @@ ub_jobs_register_worker_kind (void)
     {
       ub_worker_kind_register (UB_JOB_WORKER_KIND, jobs_worker_entry, NULL);
       g_once_init_leave (&registered, 1);
-    }
-}
-
-/**
- * ub_jobs_init:
- *
- * Registers every job Unblock has and the "jobs" worker kind that runs
- * them. Call once at start-up, before creating a worker; safe to repeat.
- */
-void
-ub_jobs_init (void)
-{
-  static gsize initialized = 0;
-
-  if (g_once_init_enter (&initialized))
-    {
-      ub_primes_job_register ();
-      ub_data_jobs_register ();
-      ub_png_jobs_register ();
-      ub_pipeline_register ();
-      ub_jobs_register_worker_kind ();
-      g_once_init_leave (&initialized, 1);
     }
 }
