@@ -6,6 +6,7 @@
 #include "ub-application.h"
 #include "ub-jobs.h"
 #include "ub-page.h"
+#include "ub-run-manager.h"
 #include "ub-screenshot.h"
 #include "ub-ui.h"
 #include "ub-window.h"
@@ -78,13 +79,21 @@ on_window_removed (GtkApplication *app,
   UbWindow *fresh;
 
   if (!self->reloading)
-    return;
+    {
+      /* The last window is gone: the work stops where it is, saved, and
+       * the next start offers to resume it. */
+      if (gtk_application_get_windows (app) == NULL)
+        ub_run_manager_stop_all (ub_run_manager_get_default ());
+      return;
+    }
 
-  /* The page-refresh analogue: a new window picks up the saved work. */
+  /* The page-refresh analogue: the new window's pages find the runs
+   * where the old window's left them, still running, in the same
+   * workers; only what views keep themselves is handed over. */
   self->reloading = FALSE;
   fresh = ub_window_new (app);
   gtk_window_present (GTK_WINDOW (fresh));
-  ub_window_resume_saved (fresh);
+  ub_window_restore_views (fresh);
   g_application_release (G_APPLICATION (self));
 }
 
@@ -99,10 +108,12 @@ ub_application_reload_action (GSimpleAction *action,
   if (window == NULL || self->reloading)
     return;
 
-  /* Kept alive between the old window and the new one. */
+  /* Kept alive between the old window and the new one. The window is
+   * destroyed, not closed: closing would checkpoint work that goes on. */
   self->reloading = TRUE;
   g_application_hold (G_APPLICATION (self));
-  gtk_window_close (window);
+  ub_window_save_views (UB_WINDOW (window));
+  gtk_window_destroy (window);
 }
 
 static void

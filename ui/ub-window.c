@@ -275,6 +275,51 @@ ub_window_resume_saved (UbWindow *self)
   foreach_page (self, offer_saved, GINT_TO_POINTER (TRUE));
 }
 
+static void
+save_view (UbPage   *page,
+           gpointer  data)
+{
+  if (UB_PAGE_GET_CLASS (page)->run_key == NULL)
+    ub_page_save_state (page);
+}
+
+static void
+restore_view (UbPage   *page,
+              gpointer  data)
+{
+  if (UB_PAGE_GET_CLASS (page)->run_key == NULL)
+    ub_page_load_saved (page, TRUE);
+}
+
+/**
+ * ub_window_save_views:
+ *
+ * Before a reload: the pages that are not built on runs save what they
+ * show (a gallery's folder and scroll position). Runs need nothing: they
+ * outlive the window.
+ */
+void
+ub_window_save_views (UbWindow *self)
+{
+  g_return_if_fail (UB_IS_WINDOW (self));
+
+  foreach_page (self, save_view, NULL);
+}
+
+/**
+ * ub_window_restore_views:
+ *
+ * After a reload: the pages that are not built on runs show again what
+ * ub_window_save_views() saved.
+ */
+void
+ub_window_restore_views (UbWindow *self)
+{
+  g_return_if_fail (UB_IS_WINDOW (self));
+
+  foreach_page (self, restore_view, NULL);
+}
+
 /**
  * ub_window_is_closing:
  *

@@ -15,7 +15,8 @@ struct _UbRunManager
 {
   GObject    parent_instance;
 
-  GPtrArray *runs;      /* (owned) UbRun*, in the order they were added */
+  GPtrArray  *runs;     /* (owned) UbRun*, in the order they were added */
+  GHashTable *offered;  /* (owned) keys whose saved work was offered since their last run */
   guint      n_active;
 };
 
@@ -126,6 +127,8 @@ ub_run_manager_add (UbRunManager *self,
   g_return_if_fail (UB_IS_RUN (run));
 
   key = ub_run_get_key (run);
+  if (key != NULL)
+    g_hash_table_remove (self->offered, key);
   for (guint i = 0; i < self->runs->len; i++)
     {
       UbRun *old = g_ptr_array_index (self->runs, i);
@@ -204,15 +207,47 @@ ub_run_manager_checkpoint (UbRunManager *self)
  * ub_run_manager_stop_all:
  *
  * For quitting: every active run stops where it is, keeping what it
- * saved, and its workers are terminated.
+ * saved, its workers are terminated, and the manager lets go of every
+ * run. What was saved is what the next start offers to resume.
  */
 void
 ub_run_manager_stop_all (UbRunManager *self)
 {
+  guint n;
+
   g_return_if_fail (UB_IS_RUN_MANAGER (self));
 
   for (guint i = 0; i < self->runs->len; i++)
-    ub_run_stop (g_ptr_array_index (self->runs, i));
+    {
+      ub_run_stop (g_ptr_array_index (self->runs, i));
+      forget_run (self, g_ptr_array_index (self->runs, i));
+    }
+  n = self->runs->len;
+  g_ptr_array_set_size (self->runs, 0);
+  g_hash_table_remove_all (self->offered);
+  if (n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
+  count_active (self);
+}
+
+/**
+ * ub_run_manager_claim_offer:
+ * @key: a run's key
+ *
+ * Offering to resume saved work happens once: a reloaded window must not
+ * ask again what the last one asked.
+ *
+ * Returns: %TRUE the first time for @key since a run with that key was
+ *   last added, %FALSE after that
+ */
+gboolean
+ub_run_manager_claim_offer (UbRunManager *self,
+                            const char   *key)
+{
+  g_return_val_if_fail (UB_IS_RUN_MANAGER (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  return g_hash_table_add (self->offered, g_strdup (key));
 }
 
 UbRunManager *
@@ -257,6 +292,7 @@ ub_run_manager_finalize (GObject *object)
   UbRunManager *self = UB_RUN_MANAGER (object);
 
   g_clear_pointer (&self->runs, g_ptr_array_unref);
+  g_clear_pointer (&self->offered, g_hash_table_unref);
 
   G_OBJECT_CLASS (ub_run_manager_parent_class)->finalize (object);
 }
@@ -308,4 +344,5 @@ static void
 ub_run_manager_init (UbRunManager *self)
 {
   self->runs = g_ptr_array_new_with_free_func (g_object_unref);
+  self->offered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

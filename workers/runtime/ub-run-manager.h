@@ -20,5 +20,7 @@ UbRun        *ub_run_manager_dup_run      (UbRunManager *self,
 guint         ub_run_manager_get_n_active (UbRunManager *self);
 void          ub_run_manager_checkpoint   (UbRunManager *self);
 void          ub_run_manager_stop_all     (UbRunManager *self);
+gboolean      ub_run_manager_claim_offer  (UbRunManager *self,
+                                           const char   *key);
 
 G_END_DECLS
