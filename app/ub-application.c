@@ -31,6 +31,7 @@ struct _UbApplication
 
   int             exit_status;
   gboolean        reloading;
+  char           *reload_page;  /* (nullable): the page the reloaded window showed */
 };
 
 G_DEFINE_FINAL_TYPE (UbApplication, ub_application, GTK_TYPE_APPLICATION)
@@ -92,6 +93,9 @@ on_window_removed (GtkApplication *app,
    * workers; only what views keep themselves is handed over. */
   self->reloading = FALSE;
   fresh = ub_window_new (app);
+  if (self->reload_page != NULL)
+    gtk_stack_set_visible_child_name (ub_window_get_stack (fresh), self->reload_page);
+  g_clear_pointer (&self->reload_page, g_free);
   gtk_window_present (GTK_WINDOW (fresh));
   ub_window_restore_views (fresh);
   g_application_release (G_APPLICATION (self));
@@ -112,6 +116,8 @@ ub_application_reload_action (GSimpleAction *action,
    * destroyed, not closed: closing would checkpoint work that goes on. */
   self->reloading = TRUE;
   g_application_hold (G_APPLICATION (self));
+  g_free (self->reload_page);
+  self->reload_page = g_strdup (gtk_stack_get_visible_child_name (ub_window_get_stack (UB_WINDOW (window))));
   ub_window_save_views (UB_WINDOW (window));
   gtk_window_destroy (window);
 }
@@ -323,6 +329,7 @@ ub_application_finalize (GObject *object)
 
   g_clear_pointer (&self->screenshot_path, g_free);
   g_clear_pointer (&self->page, g_free);
+  g_clear_pointer (&self->reload_page, g_free);
 
   G_OBJECT_CLASS (ub_application_parent_class)->finalize (object);
 }

@@ -454,6 +454,7 @@ ub_data_page_class_init (UbDataPageClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-data-page.ui");
+  ub_page_class_bind_run_view (widget_class, FALSE);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, op_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_stack);

@@ -497,6 +497,30 @@ ub_page_init (UbPage *self)
 {
 }
 
+/**
+ * ub_page_class_bind_run_view:
+ * @widget_class: a page class, after it set its template
+ * @has_pause_button: whether its template has a "pause_button"
+ *
+ * Declares the template children UbPage renders the run into:
+ * "status_label", "error_label", "progress_bar", "resume_bar" and, if
+ * asked, "pause_button". A subclass with a run key calls this.
+ */
+void
+ub_page_class_bind_run_view (GtkWidgetClass *widget_class,
+                             gboolean        has_pause_button)
+{
+  static const char *names[] = { "status_label", "error_label", "progress_bar", "resume_bar" };
+
+  g_return_if_fail (GTK_IS_WIDGET_CLASS (widget_class));
+
+  /* Offset 0: found by name, not stored in the subclass's struct. */
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    gtk_widget_class_bind_template_child_full (widget_class, names[i], FALSE, 0);
+  if (has_pause_button)
+    gtk_widget_class_bind_template_child_full (widget_class, "pause_button", FALSE, 0);
+}
+
 void
 ub_page_start (UbPage *self)
 {

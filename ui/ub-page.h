@@ -39,8 +39,9 @@ G_DECLARE_DERIVABLE_TYPE (UbPage, ub_page, UB, PAGE, GtkWidget)
  * The base of every page. For a page with a @run_key it holds the run
  * lifecycle: the page.start, page.pause and page.cancel actions, their
  * enabled states, the status line, progress bar and error label (template
- * children named "status_label", "progress_bar" and "error_label", and an
- * optional "pause_button" and "resume_bar"), and the binding to the run
+ * children named "status_label", "progress_bar", "error_label" and
+ * "resume_bar", and an optional "pause_button", declared with
+ * ub_page_class_bind_run_view()), and the binding to the run
  * manager, so a new window finds the runs that outlived the old one. The
  * page supplies only its form and its result view.
  */
@@ -91,6 +92,9 @@ void        ub_page_show_error   (UbPage     *self,
                                   const char *message);
 const char *ub_page_get_error    (UbPage     *self);
 void        ub_page_update       (UbPage     *self);
+
+void        ub_page_class_bind_run_view (GtkWidgetClass *widget_class,
+                                         gboolean        has_pause_button);
 
 /*
  * A call a page made to a worker: it reaches the page only through a weak

@@ -323,6 +323,7 @@ ub_primes_page_class_init (UbPrimesPageClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-primes-page.ui");
+  ub_page_class_bind_run_view (widget_class, TRUE);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, from_entry);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, to_entry);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, mode_dropdown);
