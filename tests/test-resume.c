@@ -62,6 +62,12 @@ no_window (gpointer user_data)
 }
 
 static gboolean
+state_flushed (gpointer user_data)
+{
+  return ub_state_is_flushed ();
+}
+
+static gboolean
 saved_progress (gpointer user_data)
 {
   g_autoptr(GVariant) part = ub_store_dup (ub_store_get_default (), "primes.part.0");
@@ -106,8 +112,9 @@ test_close_then_resume (void)
   g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
   g_assert_true (ub_test_gtk_run_until (made_progress, page, 60000));
 
-  /* Closing waits for the workers' checkpoints, without blocking. */
-  gtk_window_close (GTK_WINDOW (window));
+  /* Quitting (Ctrl+Q) waits for the workers' checkpoints, without
+   * blocking, then stops them. */
+  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "quit", NULL);
   g_assert_true (ub_window_is_closing (window));
   g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
   g_assert_true (saved_progress (NULL));
@@ -298,7 +305,7 @@ test_data_close_then_resume (void)
       return;
     }
 
-  gtk_window_close (GTK_WINDOW (window));
+  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "quit", NULL);
   g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
 
   /* The checkpoint taken on closing is part-way, with its partial output. */
@@ -367,6 +374,11 @@ child_resume (void)
     return 1;
 
   g_print ("%" G_GUINT64_FORMAT "\n", count);
+
+  /* Finished work forgets its saved state; let that write land before
+   * the process ends, as the window's closing does. */
+  if (!ub_test_gtk_run_until (state_flushed, NULL, 10000))
+    return 1;
   return 0;
 }
 
@@ -388,6 +400,11 @@ child_message (void)
       !ub_primes_page_get_result (page, &count, NULL))
     return 1;
   g_print ("%" G_GUINT64_FORMAT "\n", count);
+
+  /* Finished work forgets its saved state; let that write land before
+   * the process ends, as the window's closing does. */
+  if (!ub_test_gtk_run_until (state_flushed, NULL, 10000))
+    return 1;
   return 0;
 }
 

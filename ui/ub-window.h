@@ -23,5 +23,6 @@ void        ub_window_resume_saved (UbWindow   *self);
 void        ub_window_save_views   (UbWindow   *self);
 void        ub_window_restore_views (UbWindow  *self);
 gboolean    ub_window_is_closing   (UbWindow   *self);
+gboolean    ub_window_was_closed   (UbWindow   *self);
 
 G_END_DECLS

@@ -492,8 +492,11 @@ ub_run_cancel (UbRun *self)
 /**
  * ub_run_stop:
  *
- * Stops an active run as quitting does: its workers are terminated, what
- * it saved is kept for the next start, and it stays paused.
+ * Stops an active run as quitting does: its calls are cancelled, its
+ * workers terminated, and it stays paused. It saves nothing more: what
+ * its jobs checkpointed (asked for before quitting, and every second
+ * anyway) is what the next start resumes from, and a write queued now
+ * could land after the process is gone.
  */
 void
 ub_run_stop (UbRun *self)
@@ -503,7 +506,10 @@ ub_run_stop (UbRun *self)
   g_return_if_fail (UB_IS_RUN (self));
 
   if (priv->state == UB_RUN_RUNNING)
-    ub_run_pause (self);
+    {
+      stop_calls (self);
+      set_state (self, UB_RUN_PAUSED);
+    }
   drop_pool (self);
 }
 
