@@ -393,6 +393,12 @@ child_resume (void)
   return 0;
 }
 
+static gboolean
+state_flushed (gpointer user_data)
+{
+  return ub_state_is_flushed ();
+}
+
 /* In a child process: print what the window tells the user. */
 static int
 child_message (void)
@@ -409,6 +415,10 @@ child_message (void)
   g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
   if (!ub_test_gtk_run_until (page_done, page, 120000) ||
       !ub_primes_page_get_result (page, &count, NULL))
+    return 1;
+  /* Forgetting the finished work is written from a background thread: let
+   * it reach the disk before the process ends, as closing the window does. */
+  if (!ub_test_gtk_run_until (state_flushed, NULL, 30000))
     return 1;
   g_print ("%" G_GUINT64_FORMAT "\n", count);
   return 0;
