@@ -158,7 +158,10 @@ test_workload_in_workers (gconstpointer data)
        * be made bigger. */
       g_assert_cmpuint (attempt.measured_ms, >=, MIN_MEASURED_MS);
     }
-  while (!attempt_within_bounds (&attempt) && n_attempts < MAX_ATTEMPTS);
+  /* Where timing is never judged (sanitizers, valgrind), one attempt shows
+   * the figures and checks everything else. */
+  while (!attempt_within_bounds (&attempt) && n_attempts < MAX_ATTEMPTS &&
+         g_getenv ("UB_TEST_NO_TIMING") == NULL);
 
   if (ub_test_gtk_skip_timing ())
     return;
@@ -206,8 +209,8 @@ blocking_finished (gpointer user_data)
 }
 
 /* The negative control: the same work on the main thread stalls the loop
- * for (nearly) all of its duration: in one piece for a prime count or a
- * file, thumbnail after thumbnail for the gallery. */
+ * for most of its duration: in one piece for a prime count or a file,
+ * thumbnail after thumbnail for the gallery. */
 static void
 test_workload_blocking (gconstpointer data)
 {
@@ -250,7 +253,9 @@ test_workload_blocking (gconstpointer data)
   /* It ran to the end, correctly. */
   g_assert_true (finished);
   g_assert_cmpfloat (duration_ms, >=, 200.0);
-  g_assert_cmpfloat (stats.total_stall_ms, >, 0.9 * duration_ms);
+  g_assert_cmpfloat (stats.total_stall_ms, >, workload->blocking_stall_fraction * duration_ms);
+  /* and at least one piece drops two frames at 60 Hz */
+  g_assert_cmpfloat (stats.max_stall_ms, >, 2 * 1000.0 / 60);
 }
 
 static gboolean

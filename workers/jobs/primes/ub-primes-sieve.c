@@ -68,6 +68,29 @@ init_tables (void)
     }
 }
 
+/* Cache sizes pinned by ub_primes_set_cache_sizes(), in bytes; 0 means
+ * "as the CPU reports". Read by every new sieve, written by tests and
+ * benchmarks at any time: atomic. */
+static gsize pinned_l1_bytes;
+static gsize pinned_l2_bytes;
+
+/* Set by ub_primes_set_portable_only(); atomic. */
+static gint portable_only;
+
+void
+_ub_sieve_set_cache_sizes (gsize l1_bytes,
+                           gsize l2_bytes)
+{
+  g_atomic_pointer_set (&pinned_l1_bytes, l1_bytes);
+  g_atomic_pointer_set (&pinned_l2_bytes, l2_bytes);
+}
+
+void
+_ub_sieve_set_portable_only (gboolean only)
+{
+  g_atomic_int_set (&portable_only, !!only);
+}
+
 /* pthread_once rather than g_once_init_enter(): ThreadSanitizer sees the
  * ordering it gives, and GLib 2.74's is hidden inside the library. */
 static const Tables *
@@ -171,6 +194,7 @@ _ub_sieve_new (guint64 from,
   UbSieve *s;
   guint64 span_bytes;
   guint64 max_step;
+  gsize l1_bytes, l2_bytes;
   gsize want;
 
   g_return_val_if_fail (from <= to, NULL);
@@ -182,8 +206,15 @@ _ub_sieve_new (guint64 from,
   s->last_byte = to / 30;
   span_bytes = s->last_byte - s->first_byte + 1;
 
+  l1_bytes = (gsize) g_atomic_pointer_get (&pinned_l1_bytes);
+  l2_bytes = (gsize) g_atomic_pointer_get (&pinned_l2_bytes);
+  if (l1_bytes == 0)
+    l1_bytes = t->l1_bytes;
+  if (l2_bytes == 0)
+    l2_bytes = t->l2_bytes;
+
   /* Segment: half the L2 cache, less for short ranges. */
-  want = MAX (t->l2_bytes / 2, 32 * 1024);
+  want = MAX (l2_bytes / 2, 32 * 1024);
   want = MIN (want, 4 * 1024 * 1024);
   s->log2_seg = 15;
   while (((gsize) 1 << (s->log2_seg + 1)) <= want &&
@@ -191,7 +222,7 @@ _ub_sieve_new (guint64 from,
     s->log2_seg++;
   s->seg_bytes = (gsize) 1 << s->log2_seg;
   s->block_bytes = 1 << 14;
-  while (s->block_bytes * 2 <= t->l1_bytes && s->block_bytes < 64 * 1024)
+  while (s->block_bytes * 2 <= l1_bytes && s->block_bytes < 64 * 1024)
     s->block_bytes *= 2;
   s->block_bytes = MIN (s->block_bytes, s->seg_bytes);
   s->n_segs = (span_bytes - 1) / s->seg_bytes + 1;
@@ -564,22 +595,41 @@ probe_popcnt (void)
   have_popcnt = __builtin_cpu_supports ("popcnt");
 }
 
-static guint64
-popcount_words (const guint64 *w,
-                gsize          n)
+static gboolean
+use_popcnt (void)
 {
   /* pthread_once: ThreadSanitizer sees its ordering, and the CPU model
    * libgcc fills in is written by one thread only. */
   static pthread_once_t once = PTHREAD_ONCE_INIT;
 
   pthread_once (&once, probe_popcnt);
-  if (have_popcnt)
+  return have_popcnt && !g_atomic_int_get (&portable_only);
+}
+
+static guint64
+popcount_words (const guint64 *w,
+                gsize          n)
+{
+  if (use_popcnt ())
     return popcount_hw (w, n);
   return popcount_plain (w, n);
 }
 #else
 #define popcount_words popcount_plain
+#define use_popcnt() FALSE
 #endif
+
+const char *
+_ub_sieve_get_implementation (void)
+{
+  return use_popcnt () ? "popcnt" : "portable";
+}
+
+guint64
+_ub_sieve_get_segment_numbers (const UbSieve *sieve)
+{
+  return (guint64) sieve->seg_bytes * 30;
+}
 
 G_GNUC_NO_INLINE static void
 emit_segment (UbSieve         *sv,
