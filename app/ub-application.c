@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "ub-application.h"
+#include "ub-jobs.h"
 #include "ub-page.h"
 #include "ub-screenshot.h"
 #include "ub-ui.h"
@@ -164,6 +165,8 @@ ub_application_startup (GApplication *app)
 
   /* Before chaining up: GtkApplication looks for gtk/help-overlay.ui then. */
   ub_ui_init ();
+  /* Every job, and the worker kind that runs them, before any window. */
+  ub_jobs_register_all ();
 
   G_APPLICATION_CLASS (ub_application_parent_class)->startup (app);
 

@@ -8,6 +8,7 @@
 
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
+#include "ub-jobs.h"
 
 static const UbCliCommand commands[] = {
   UB_CLI_COMMANDS
@@ -58,6 +59,9 @@ main (int    argc,
       printf ("unblock-cli %s\n", PACKAGE_VERSION);
       return UB_CLI_EXIT_OK;
     }
+
+  /* Before any sub-command runs a job, here or in a worker. */
+  ub_jobs_register_all ();
 
   for (guint i = 0; commands[i].name != NULL; i++)
     if (strcmp (argv[1], commands[i].name) == 0)

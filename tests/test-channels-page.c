@@ -6,6 +6,7 @@
 
 #include "ub-channels-page.h"
 #include "ub-job.h"
+#include "ub-jobs.h"
 #include "ub-page.h"
 #include "ub-png-jobs.h"
 #include "ub-runtime.h"
@@ -408,7 +409,7 @@ main (int    argc,
   int ret;
 
   ub_test_gtk_init (&argc, &argv);
-  ub_jobs_init ();
+  ub_jobs_register_all ();
 
   dir = g_dir_make_tmp ("unblock-channels-XXXXXX", NULL);
   g_assert_nonnull (dir);

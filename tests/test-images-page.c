@@ -6,7 +6,7 @@
 
 #include "ub-image-viewer.h"
 #include "ub-images-page.h"
-#include "ub-job.h"
+#include "ub-jobs.h"
 #include "ub-png-jobs.h"
 #include "ub-test-gtk.h"
 
@@ -383,7 +383,7 @@ main (int    argc,
   int status;
 
   ub_test_gtk_init (&argc, &argv);
-  ub_jobs_init ();
+  ub_jobs_register_all ();
   gallery_root = g_dir_make_tmp ("unblock-gallery-XXXXXX", &error);
   g_assert_no_error (error);
 

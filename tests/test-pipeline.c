@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ub-job.h"
+#include "ub-jobs.h"
 #include "ub-pipeline.h"
 #include "ub-png-jobs.h"
 #include "ub-test-runtime.h"
@@ -412,7 +413,7 @@ main (int   argc,
   int ret;
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  ub_jobs_init ();
+  ub_jobs_register_all ();
 
   images_dir = g_dir_make_tmp ("unblock-pipeline-XXXXXX", NULL);
   g_assert_nonnull (images_dir);

@@ -7,7 +7,7 @@
 #include "ub-primes.h"
 
 /*
- * Tests of the prime sieve engine (workers/ub-primes.c): counts against
+ * Tests of the prime sieve engine (workers/jobs/primes/ub-primes.c): counts against
  * known values and against a trivially correct reference sieve, the edges
  * of wheel bytes, words and segments, enumeration, cancellation, resuming
  * from saved records, and splitting a range across threads.

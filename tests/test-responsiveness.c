@@ -104,7 +104,7 @@ measure_in_workers (const UbTestWorkload *workload,
   attempt->wait_ms = wait_after - wait_before;
   if (typer != NULL)
     {
-      latencies = ub_key_typer_get_latencies_ms (typer, &attempt->n_keys);
+      latencies = ub_key_typer_dup_latencies_ms (typer, &attempt->n_keys);
       for (guint i = 0; i < attempt->n_keys; i++)
         attempt->max_key_ms = MAX (attempt->max_key_ms, latencies[i]);
     }

@@ -399,7 +399,7 @@ static double
 max_latency_ms (UbKeyTyper *typer,
                 guint      *n_received)
 {
-  g_autofree double *latencies = ub_key_typer_get_latencies_ms (typer, n_received);
+  g_autofree double *latencies = ub_key_typer_dup_latencies_ms (typer, n_received);
   double max = 0;
 
   for (guint i = 0; i < *n_received; i++)

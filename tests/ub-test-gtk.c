@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "ub-job.h"
+#include "ub-jobs.h"
 #include "ub-png-jobs.h"
 #include "ub-screenshot.h"
 #include "ub-test-gtk.h"
@@ -313,7 +314,7 @@ ub_test_gtk_make_gallery (const char *dir,
   if (g_file_test (last, G_FILE_TEST_EXISTS))
     return;
 
-  ub_jobs_init ();
+  ub_jobs_register_all ();
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   result = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
                             g_variant_new ("(suut)", first, size, size, (guint64) 7),

@@ -6,11 +6,11 @@
 #include "ub-data-jobs.h"
 #include "ub-data-page.h"
 #include "ub-page.h"
-#include "ub-remote.h"
 #include "ub-resume-bar.h"
 #include "ub-state.h"
-#include "ub-ui.h"
 #include "ub-ui-format.h"
+#include "ub-ui.h"
+#include "ub-worker-pool.h"
 
 /*
  * The Data page: base64 and SHA-256 over a file, generated random data or
@@ -358,7 +358,7 @@ on_call_done (GObject      *object,
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = ub_remote_call_finish (UB_REMOTE (object), result, &error);
+  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
   if (self == NULL || call->generation != self->generation)
     return;
 
@@ -381,7 +381,8 @@ start_run (UbDataPage *self)
   set_state (self, UB_DATA_PAGE_RUNNING);
 
   ub_worker_pool_call_async (self->pool, UB_DATA_JOB_RUN, run_params (self), self->cancellable,
-                             on_progress, on_call_done,
+                             on_progress, ub_page_call_new (self, self->generation, CALL_RUN),
+                             (GDestroyNotify) ub_page_call_free, on_call_done,
                              ub_page_call_new (self, self->generation, CALL_RUN));
 }
 
@@ -519,7 +520,9 @@ ub_data_page_start (UbPage *page)
       ub_worker_pool_call_async (self->pool, UB_DATA_JOB_RANDOM,
                                  g_variant_new ("(stt)", self->run_input_path, random_size,
                                                 (guint64) 1),
-                                 self->cancellable, on_progress, on_call_done,
+                                 self->cancellable,
+                                 on_progress, ub_page_call_new (self, self->generation, CALL_RANDOM),
+                                 (GDestroyNotify) ub_page_call_free, on_call_done,
                                  ub_page_call_new (self, self->generation, CALL_RANDOM));
       return;
     }
@@ -933,12 +936,12 @@ ub_data_page_get_output_path (UbDataPage *self)
 }
 
 /**
- * ub_data_page_get_preview:
+ * ub_data_page_dup_preview:
  *
  * Returns: (transfer full): the text the preview shows
  */
 char *
-ub_data_page_get_preview (UbDataPage *self)
+ub_data_page_dup_preview (UbDataPage *self)
 {
   GtkTextBuffer *buffer;
   GtkTextIter start, end;

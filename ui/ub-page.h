@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "ub-worker.h"
+#include "ub-worker-pool.h"
 
 G_BEGIN_DECLS
 

@@ -6,12 +6,11 @@
 #include "ub-page.h"
 #include "ub-primes-job.h"
 #include "ub-primes-page.h"
-#include "ub-remote.h"
 #include "ub-resume-bar.h"
 #include "ub-state.h"
-#include "ub-ui.h"
 #include "ub-ui-format.h"
-#include "ub-worker.h"
+#include "ub-ui.h"
+#include "ub-worker-pool.h"
 
 /*
  * The Primes page. A range is split into one part per worker; each part
@@ -382,7 +381,7 @@ on_call_done (GObject      *object,
   guint64 bytes;
 
   /* The pool hands each call to one of its workers' remotes. */
-  reply = ub_remote_call_finish (UB_REMOTE (object), result, &error);
+  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
 
   /* Disposed, or a reply to a run that was cancelled or restarted. */
   if (self == NULL || call->generation != self->generation || self->parts == NULL)
@@ -499,7 +498,9 @@ launch (UbPrimesPage *self)
                                  ub_primes_job_params_resumable (&part->record, self->list,
                                                                  self->list_path, part->bytes,
                                                                  key),
-                                 self->cancellable, on_call_progress, on_call_done,
+                                 self->cancellable,
+                                 on_call_progress, ub_page_call_new (self, self->generation, i),
+                                 (GDestroyNotify) ub_page_call_free, on_call_done,
                                  ub_page_call_new (self, self->generation, i));
     }
 

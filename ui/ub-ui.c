@@ -4,7 +4,6 @@
 #include "ub-channels-page.h"
 #include "ub-data-page.h"
 #include "ub-images-page.h"
-#include "ub-job.h"
 #include "ub-meter.h"
 #include "ub-primes-page.h"
 #include "ub-resume-bar.h"
@@ -31,7 +30,6 @@ ub_ui_init (void)
       g_type_ensure (UB_TYPE_DATA_PAGE);
       g_type_ensure (UB_TYPE_IMAGES_PAGE);
       g_type_ensure (UB_TYPE_CHANNELS_PAGE);
-      ub_jobs_init ();
       g_once_init_leave (&initialized, 1);
     }
 }

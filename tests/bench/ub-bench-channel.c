@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ub-bench.h"
+#include "ub-bench-commands.h"
 #include "ub-runtime.h"
 
 /*
@@ -569,8 +569,6 @@ latency_print (const char *name,
   g_free (latency->one_way);
   g_free (latency->round_trip);
 }
-
-int ub_bench_channel (int argc, char **argv);
 
 int
 ub_bench_channel (int    argc,

@@ -7,6 +7,7 @@
 
 #include "ub-bench-commands.h"
 #include "ub-job.h"
+#include "ub-jobs.h"
 #include "ub-pipeline.h"
 #include "ub-png-jobs.h"
 #include "ub-runtime.h"
@@ -92,7 +93,7 @@ ub_bench_pipeline (int    argc,
       return 2;
     }
 
-  ub_jobs_init ();
+  ub_jobs_register_all ();
   dir = g_dir_make_tmp ("unblock-bench-pipeline-XXXXXX", &error);
   if (dir == NULL)
     {

@@ -8,7 +8,7 @@
 #include <primesieve.h>
 #endif
 
-#include "ub-bench.h"
+#include "ub-bench-commands.h"
 #include "ub-primes.h"
 
 /*
@@ -18,8 +18,6 @@
  * the `primesieve` command run as a subprocess (its start-up is then part
  * of its time), else the benchmark says so and skips.
  */
-
-int ub_bench_primes (int argc, char **argv);
 
 typedef struct
 {

@@ -1,0 +1,745 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <pthread.h>
+
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ub-primes-cross.h"
+#include "ub-primes-mr.h"
+#include "ub-primes-presieve.h"
+#include "ub-primes-sieve.h"
+#include "ub-primes-wheel.h"
+
+/* ------------------------------------------------------------------ */
+/* Tables built once: the primes below 2^16 and the cache sizes.      */
+
+typedef struct
+{
+  guint32 *small_primes;          /* primes in (UB_PRESIEVE_LAST, 2^16) */
+  gsize    n_small_primes;
+  gsize    l1_bytes;
+  gsize    l2_bytes;
+} Tables;
+
+/* Written once by init_tables() under pthread_once, read-only afterwards. */
+static Tables *tables;
+
+static gsize
+cache_size (int name, gsize fallback)
+{
+  long v = sysconf (name);
+
+  return v > 0 ? (gsize) v : fallback;
+}
+
+static void
+init_tables (void)
+{
+    {
+      Tables *t = g_new0 (Tables, 1);
+      g_autofree guint8 *composite = g_malloc0 (1u << 16);
+
+      for (guint32 i = 2; i * i < (1u << 16); i++)
+        if (!composite[i])
+          for (guint32 j = i * i; j < (1u << 16); j += i)
+            composite[j] = 1;
+      for (guint32 i = UB_PRESIEVE_LAST + 1; i < (1u << 16); i++)
+        if (!composite[i])
+          t->n_small_primes++;
+      t->small_primes = g_new (guint32, t->n_small_primes);
+      t->n_small_primes = 0;
+      for (guint32 i = UB_PRESIEVE_LAST + 1; i < (1u << 16); i++)
+        if (!composite[i])
+          t->small_primes[t->n_small_primes++] = i;
+
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+      t->l1_bytes = cache_size (_SC_LEVEL1_DCACHE_SIZE, 32 * 1024);
+      t->l2_bytes = cache_size (_SC_LEVEL2_CACHE_SIZE, 256 * 1024);
+#else
+      t->l1_bytes = 32 * 1024;
+      t->l2_bytes = 256 * 1024;
+#endif
+
+      /* Never freed: the tables live as long as the process. */
+      tables = t;
+    }
+}
+
+/* Cache sizes pinned by ub_primes_set_cache_sizes(), in bytes; 0 means
+ * "as the CPU reports". Read by every new sieve, written by tests and
+ * benchmarks at any time: atomic. */
+static gsize pinned_l1_bytes;
+static gsize pinned_l2_bytes;
+
+/* Set by ub_primes_set_portable_only(); atomic. */
+static gint portable_only;
+
+void
+_ub_sieve_set_cache_sizes (gsize l1_bytes,
+                           gsize l2_bytes)
+{
+  g_atomic_pointer_set (&pinned_l1_bytes, l1_bytes);
+  g_atomic_pointer_set (&pinned_l2_bytes, l2_bytes);
+}
+
+void
+_ub_sieve_set_portable_only (gboolean only)
+{
+  g_atomic_int_set (&portable_only, !!only);
+}
+
+/* pthread_once rather than g_once_init_enter(): ThreadSanitizer sees the
+ * ordering it gives, and GLib 2.74's is hidden inside the library. */
+static const Tables *
+get_tables (void)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+  pthread_once (&once, init_tables);
+  return tables;
+}
+
+/* ------------------------------------------------------------------ */
+
+#define BLOCK_ENTRIES 510
+typedef struct _Block Block;
+struct _Block
+{
+  Block   *next;
+  guint32  n;
+  UbSieveEntry  e[BLOCK_ENTRIES];
+};
+
+#define SLAB_BLOCKS 64
+#define EMIT_BATCH 1024
+
+struct _UbSieve
+{
+  guint64   from;
+  guint64   to;
+  guint64   first_byte;       /* from / 30 */
+  guint64   last_byte;        /* to / 30 */
+  guint64   seg;              /* index of the next segment */
+  guint64   n_segs;
+  gboolean  done;
+
+  guint     log2_seg;
+  gsize     seg_bytes;        /* S */
+  gsize     block_bytes;      /* L1-sized block for the small primes */
+  guint8   *buf;              /* (owned) S + 64 bytes, 64-aligned */
+  guint8   *buf_alloc;        /* (owned) */
+
+  /* Sieving primes up to small_limit: crossed off block by block; up to
+   * medium_limit: crossed off over the whole segment. */
+  guint32   small_limit;
+  guint32   medium_limit;
+  UbSieveEntry *small;        /* (owned) */
+  gsize     n_small;
+  gsize     small_alloc;
+  UbSieveEntry *medium;       /* (owned) */
+  gsize     n_medium;
+  gsize     medium_alloc;
+
+  /* Larger sieving primes: bucket (g mod n_buckets) holds the primes
+   * whose next multiple lies in segment g. */
+  Block   **buckets;          /* (owned) */
+  guint64   bucket_mask;
+  Block    *free_blocks;
+  GPtrArray *slabs;           /* (owned) (nullable) until a bucket is used */
+
+  /* Where sieving primes come from: the static table or a child sieve. */
+  guint64   plimit;           /* isqrt (to), or MR_SIEVE_LIMIT when mr */
+  gboolean  mr;               /* survivors are confirmed by Miller–Rabin */
+  guint32   pending;          /* next prime not yet added, if have_pending */
+  gboolean  have_pending;
+  gboolean  source_done;
+  const guint32 *table;       /* (unowned) primes from the static table */
+  gsize     table_n;
+  gsize     table_pos;
+  UbSieve  *child;            /* (owned) (nullable) */
+  guint32  *cbuf;             /* (owned) primes from the child */
+  gsize     cbuf_n;
+  gsize     cbuf_pos;
+  gsize     cbuf_alloc;
+
+  guint64   out[EMIT_BATCH];
+};
+
+#define MR_SIEVE_LIMIT ((guint64) 1 << 20)
+
+static gboolean use_miller_rabin (guint64 from,
+                                  guint64 to,
+                                  guint64 plimit);
+
+static guint64
+isqrt64 (guint64 n)
+{
+  guint64 r = (guint64) sqrtl ((long double) n);
+
+  while ((ub_u128) r * r > n)
+    r--;
+  while ((ub_u128) (r + 1) * (r + 1) <= n)
+    r++;
+  return r;
+}
+
+UbSieve *
+_ub_sieve_new (guint64 from,
+               guint64 to)
+{
+  const Tables *t = get_tables ();
+  UbSieve *s;
+  guint64 span_bytes;
+  guint64 max_step;
+  gsize l1_bytes, l2_bytes;
+  gsize want;
+
+  g_return_val_if_fail (from <= to, NULL);
+
+  s = g_new0 (UbSieve, 1);
+  s->from = from;
+  s->to = to;
+  s->first_byte = from / 30;
+  s->last_byte = to / 30;
+  span_bytes = s->last_byte - s->first_byte + 1;
+
+  l1_bytes = (gsize) g_atomic_pointer_get (&pinned_l1_bytes);
+  l2_bytes = (gsize) g_atomic_pointer_get (&pinned_l2_bytes);
+  if (l1_bytes == 0)
+    l1_bytes = t->l1_bytes;
+  if (l2_bytes == 0)
+    l2_bytes = t->l2_bytes;
+
+  /* Segment: half the L2 cache, less for short ranges. */
+  want = MAX (l2_bytes / 2, 32 * 1024);
+  want = MIN (want, 4 * 1024 * 1024);
+  s->log2_seg = 15;
+  while (((gsize) 1 << (s->log2_seg + 1)) <= want &&
+         ((guint64) 1 << s->log2_seg) < span_bytes)
+    s->log2_seg++;
+  s->seg_bytes = (gsize) 1 << s->log2_seg;
+  s->block_bytes = 1 << 14;
+  while (s->block_bytes * 2 <= l1_bytes && s->block_bytes < 64 * 1024)
+    s->block_bytes *= 2;
+  s->block_bytes = MIN (s->block_bytes, s->seg_bytes);
+  s->n_segs = (span_bytes - 1) / s->seg_bytes + 1;
+
+  s->buf_alloc = g_malloc (s->seg_bytes + 128);
+  s->buf = (guint8 *) (((guintptr) s->buf_alloc + 63) & ~(guintptr) 63);
+
+  s->plimit = isqrt64 (to);
+  s->mr = use_miller_rabin (from, to, s->plimit);
+  if (s->mr)
+    s->plimit = MR_SIEVE_LIMIT;
+  /* Measured here: these limits are where the unrolled loops stop paying
+   * for their dispatch and the buckets start to. */
+  s->small_limit = (guint32) s->block_bytes / 4;
+  s->medium_limit = (guint32) s->seg_bytes / 2;
+
+  /* Enough buckets for the longest step of the largest prime, and no
+   * more than there are segments. */
+  max_step = s->plimit / 4 + 64;
+  {
+    guint64 need = MIN ((max_step >> s->log2_seg) + 2, s->n_segs + 1);
+    guint64 n = 1;
+
+    while (n < need)
+      n <<= 1;
+    s->buckets = g_new0 (Block *, n);
+    s->bucket_mask = n - 1;
+  }
+
+  /* Room for the small sieving primes up front: one allocation. */
+  {
+    double x = (double) MIN (s->plimit, (guint64) s->small_limit) + 16.0;
+
+    s->small_alloc = (gsize) (1.3 * x / log (x)) + 16;
+    s->small = g_new (UbSieveEntry, s->small_alloc);
+  }
+
+  if (s->plimit < (1u << 16))
+    {
+      s->table = t->small_primes;
+      s->table_n = t->n_small_primes;
+    }
+  else
+    {
+      s->child = _ub_sieve_new (UB_PRESIEVE_LAST + 1, s->plimit);
+    }
+
+  return s;
+}
+
+void
+_ub_sieve_free (UbSieve *s)
+{
+  if (s == NULL)
+    return;
+  g_clear_pointer (&s->child, _ub_sieve_free);
+  g_free (s->cbuf);
+  g_free (s->small);
+  g_free (s->medium);
+  g_free (s->buckets);
+  g_clear_pointer (&s->slabs, g_ptr_array_unref);
+  g_free (s->buf_alloc);
+  g_free (s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Short ranges high up                                                 */
+
+/*
+ * Right below 2^64 the sieve needs every prime up to 2^32 and a division
+ * for each, about two seconds whatever the range's length. A short range
+ * there is cheaper to sieve with the primes up to MR_SIEVE_LIMIT only and
+ * to confirm each survivor with a Miller–Rabin test, which is exact for
+ * 64-bit numbers with Sinclair's seven bases.
+ */
+static gboolean
+use_miller_rabin (guint64 from,
+                  guint64 to,
+                  guint64 plimit)
+{
+  double numbers, sieve_cost, mr_cost;
+
+  if (plimit <= MR_SIEVE_LIMIT || from < MR_SIEVE_LIMIT * MR_SIEVE_LIMIT)
+    return FALSE;
+
+  /* Rough costs in nanoseconds, measured here: about 10 ns per sieving
+   * prime to set up; the survivors of the primes up to 2^20 (4 % of the
+   * numbers) cost 0.75 µs each and the primes among them 3.75 µs. */
+  numbers = (double) (to - from) + 1.0;
+  sieve_cost = (double) plimit / log ((double) plimit) * 10.0;
+  mr_cost = numbers * 0.0405 * 750.0 + numbers / log ((double) to) * 3750.0;
+  return mr_cost < sieve_cost;
+}
+
+/* Clears the bits of the survivors that are not prime. */
+static void
+confirm_survivors (UbSieve *sv,
+                   guint64  base,
+                   gsize    n_words)
+{
+  guint64 *words = (guint64 *) sv->buf;
+
+  for (gsize j = 0; j < n_words; j++)
+    {
+      guint64 w = words[j];
+      guint64 n30 = (base + 8 * j) * 30;
+
+      while (w != 0)
+        {
+          guint b = (guint) __builtin_ctzll (w);
+
+          w &= w - 1;
+          if (!_ub_primes_is_prime_mr (n30 + off64[b]))
+            words[j] &= ~((guint64) 1 << b);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Sieving primes                                                       */
+
+static void
+collect_child_primes (const guint64 *primes,
+                      gsize          n,
+                      gpointer       user_data)
+{
+  UbSieve *s = user_data;
+
+  if (s->cbuf_n + n > s->cbuf_alloc)
+    {
+      s->cbuf_alloc = MAX (s->cbuf_alloc * 2, s->cbuf_n + n);
+      s->cbuf = g_renew (guint32, s->cbuf, s->cbuf_alloc);
+    }
+  for (gsize i = 0; i < n; i++)
+    s->cbuf[s->cbuf_n++] = (guint32) primes[i];
+}
+
+/* 1: *p is the next sieving prime; 0: none left; -1: cancelled. */
+static int
+source_next (UbSieve       *s,
+             guint32       *p,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  if (s->child == NULL)
+    {
+      if (s->table_pos < s->table_n && s->table[s->table_pos] <= s->plimit)
+        {
+          *p = s->table[s->table_pos++];
+          return 1;
+        }
+      return 0;
+    }
+
+  while (s->cbuf_pos == s->cbuf_n)
+    {
+      guint64 lo, hi, count;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return -1;
+      s->cbuf_n = s->cbuf_pos = 0;
+      if (!_ub_sieve_next (s->child, collect_child_primes, s, NULL,
+                           &lo, &hi, &count, NULL))
+        return 0;
+    }
+  *p = s->cbuf[s->cbuf_pos++];
+  return 1;
+}
+
+static Block *
+new_block (UbSieve  *s,
+           Block   **slot)
+{
+  Block *b = s->free_blocks;
+
+  if (b == NULL)
+    {
+      Block *slab = g_new (Block, SLAB_BLOCKS);
+
+      if (s->slabs == NULL)
+        s->slabs = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (s->slabs, slab);
+      for (gsize i = 0; i < SLAB_BLOCKS; i++)
+        {
+          slab[i].next = b;
+          b = &slab[i];
+        }
+    }
+  s->free_blocks = b->next;
+  b->n = 0;
+  b->next = *slot;
+  *slot = b;
+  return b;
+}
+
+static inline void
+bucket_push (UbSieve *s,
+             guint64  g,
+             guint32  a,
+             guint32  packed)
+{
+  Block **slot = &s->buckets[g & s->bucket_mask];
+  Block *b = *slot;
+
+  if (G_UNLIKELY (b == NULL || b->n == BLOCK_ENTRIES))
+    b = new_block (s, slot);
+  b->e[b->n].a = a;
+  b->e[b->n].packed = packed;
+  b->n++;
+}
+
+/* Starts crossing off p at its first multiple in the segment at @base or
+ * later: at least p², cofactor coprime to 30, no further than to. */
+static void
+add_sieving_prime (UbSieve *s,
+                   guint32  p,
+                   guint64  base)
+{
+  guint64 start = base * 30;
+  guint64 n0 = MAX ((guint64) p * p, start);
+  guint64 q = n0 / p;
+  ub_u128 prod;
+  guint64 rel;
+  guint32 packed;
+
+  if (q * p < n0)
+    q++;
+  q += to_coprime[q % 30];
+  prod = (ub_u128) p * q;
+  if (prod > s->to)
+    return;
+  rel = (guint64) prod / 30 - base;
+  packed = (guint32) bit_of_res[p % 30] << 3 | bit_of_res[q % 30];
+
+  if (p <= s->small_limit)
+    {
+      if (s->n_small == s->small_alloc)
+        {
+          s->small_alloc = MAX (64, s->small_alloc * 2);
+          s->small = g_renew (UbSieveEntry, s->small, s->small_alloc);
+        }
+      s->small[s->n_small].a = p / 30;
+      s->small[s->n_small].packed = (guint32) rel << 6 | packed;
+      s->n_small++;
+    }
+  else if (p <= s->medium_limit)
+    {
+      if (s->n_medium == s->medium_alloc)
+        {
+          s->medium_alloc = MAX (64, s->medium_alloc * 2);
+          s->medium = g_renew (UbSieveEntry, s->medium, s->medium_alloc);
+        }
+      s->medium[s->n_medium].a = p / 30;
+      s->medium[s->n_medium].packed = (guint32) rel << 6 | packed;
+      s->n_medium++;
+    }
+  else
+    {
+      bucket_push (s, s->seg + (rel >> s->log2_seg), p / 30,
+                   (guint32) (rel & (s->seg_bytes - 1)) << 6 | packed);
+    }
+}
+
+static gboolean
+add_sieving_primes (UbSieve       *s,
+                    guint64        base,
+                    guint64        seg_hi,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  while (!s->source_done)
+    {
+      if (!s->have_pending)
+        {
+          int r = source_next (s, &s->pending, cancellable, error);
+
+          if (r < 0)
+            return FALSE;
+          if (r == 0)
+            {
+              s->source_done = TRUE;
+              break;
+            }
+          s->have_pending = TRUE;
+        }
+      if ((guint64) s->pending * s->pending > seg_hi)
+        break;
+      add_sieving_prime (s, s->pending, base);
+      s->have_pending = FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Crossing off                                                         */
+
+G_GNUC_NO_INLINE static void
+cross_buckets (UbSieve *sv)
+{
+  guint8 *s = sv->buf;
+  const guint32 seg_bytes = (guint32) sv->seg_bytes;
+  const guint log2_seg = sv->log2_seg;
+  Block **slot = &sv->buckets[sv->seg & sv->bucket_mask];
+  Block *b = *slot;
+
+  *slot = NULL;
+  while (b != NULL)
+    {
+      Block *next = b->next;
+      const UbSieveEntry *e = b->e;
+      guint32 n = b->n;
+
+      for (guint32 j = 0; j < n; j++)
+        {
+          guint32 a = e[j].a;
+          guint32 pos = e[j].packed >> 6;
+          guint32 rw = e[j].packed & 63;
+          guint64 g;
+
+          do
+            {
+              s[pos] &= mask_tab[rw];
+              pos += a * dq_tab[rw] + cc_tab[rw];
+              rw = next_rw_tab[rw];
+            }
+          while (pos < seg_bytes);
+
+          g = sv->seg + (pos >> log2_seg);
+          if (g < sv->n_segs)
+            bucket_push (sv, g, a, (pos & (seg_bytes - 1)) << 6 | rw);
+        }
+
+      b->next = sv->free_blocks;
+      sv->free_blocks = b;
+      b = next;
+    }
+}
+
+static guint64
+popcount_plain (const guint64 *w,
+                gsize          n)
+{
+  guint64 c = 0;
+
+  for (gsize i = 0; i < n; i++)
+    c += (guint64) __builtin_popcountll (w[i]);
+  return c;
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+__attribute__ ((target ("popcnt")))
+static guint64
+popcount_hw (const guint64 *w,
+             gsize          n)
+{
+  guint64 c = 0;
+
+  for (gsize i = 0; i < n; i++)
+    c += (guint64) __builtin_popcountll (w[i]);
+  return c;
+}
+
+/* Written once by probe_popcnt() under pthread_once, read-only afterwards. */
+static gboolean have_popcnt;
+
+static void
+probe_popcnt (void)
+{
+  __builtin_cpu_init ();
+  have_popcnt = __builtin_cpu_supports ("popcnt");
+}
+
+static gboolean
+use_popcnt (void)
+{
+  /* pthread_once: ThreadSanitizer sees its ordering, and the CPU model
+   * libgcc fills in is written by one thread only. */
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+  pthread_once (&once, probe_popcnt);
+  return have_popcnt && !g_atomic_int_get (&portable_only);
+}
+
+static guint64
+popcount_words (const guint64 *w,
+                gsize          n)
+{
+  if (use_popcnt ())
+    return popcount_hw (w, n);
+  return popcount_plain (w, n);
+}
+#else
+#define popcount_words popcount_plain
+#define use_popcnt() FALSE
+#endif
+
+const char *
+_ub_sieve_get_implementation (void)
+{
+  return use_popcnt () ? "popcnt" : "portable";
+}
+
+guint64
+_ub_sieve_get_segment_numbers (const UbSieve *sieve)
+{
+  return (guint64) sieve->seg_bytes * 30;
+}
+
+G_GNUC_NO_INLINE static void
+emit_segment (UbSieve         *sv,
+              guint64          base,
+              gsize            n_words,
+              UbSieveEmitFunc  emit,
+              gpointer         user_data)
+{
+  const guint64 *words = (const guint64 *) sv->buf;
+  gsize n_out = 0;
+
+  for (gsize j = 0; j < n_words; j++)
+    {
+      guint64 w = words[j];
+      guint64 n30 = (base + 8 * j) * 30;
+
+      while (w != 0)
+        {
+          sv->out[n_out++] = n30 + off64[__builtin_ctzll (w)];
+          w &= w - 1;
+          if (n_out == EMIT_BATCH)
+            {
+              emit (sv->out, n_out, user_data);
+              n_out = 0;
+            }
+        }
+    }
+  if (n_out > 0)
+    emit (sv->out, n_out, user_data);
+}
+
+/* Sieves the next segment; its numbers [*seg_lo, *seg_hi] (clipped to the
+ * range) hold *count primes, which @emit (nullable) receives in order.
+ * Returns FALSE at the end of the range, or on cancellation with @error
+ * set (the segment is then not done). */
+gboolean
+_ub_sieve_next (UbSieve          *sv,
+                UbSieveEmitFunc   emit,
+                gpointer          user_data,
+                GCancellable     *cancellable,
+                guint64          *seg_lo,
+                guint64          *seg_hi,
+                guint64          *count,
+                GError          **error)
+{
+  guint64 base;
+  gsize n;
+  gsize n_words;
+  guint64 lo, hi;
+  guint64 c = 0;
+  static const guint32 tiny[] = { 2, 3, 5 };
+
+  if (sv->done)
+    return FALSE;
+
+  base = sv->first_byte + sv->seg * sv->seg_bytes;
+  n = (gsize) MIN ((guint64) sv->seg_bytes, sv->last_byte - base + 1);
+  lo = MAX (sv->from, base * 30);
+  hi = (base + sv->seg_bytes - 1 >= sv->last_byte) ? sv->to : (base + sv->seg_bytes) * 30 - 1;
+
+  if (!add_sieving_primes (sv, base, hi, cancellable, error))
+    return FALSE;
+
+  _ub_presieve_fill (sv->buf, base, n);
+  _ub_presieve_restore (sv->buf, base, n);
+
+  for (gsize off = 0; off < n; off += sv->block_bytes)
+    _ub_sieve_cross_small (sv->buf + off, (guint32) MIN (sv->block_bytes, n - off),
+                 sv->small, sv->n_small);
+  _ub_sieve_cross_small (sv->buf, (guint32) n, sv->medium, sv->n_medium);
+  cross_buckets (sv);
+
+  /* Keep only [lo, hi]. */
+  if (sv->seg == 0)
+    sv->buf[0] &= mask_from_res (sv->from % 30);
+  if (base + n - 1 == sv->last_byte)
+    sv->buf[n - 1] &= mask_upto_res (sv->to % 30);
+  n_words = (n + 7) / 8;
+  memset (sv->buf + n, 0, n_words * 8 - n);
+  if (sv->mr)
+    confirm_survivors (sv, base, n_words);
+
+  if (emit != NULL)
+    {
+      guint64 small_out[3];
+      gsize n_small_out = 0;
+
+      for (gsize i = 0; i < G_N_ELEMENTS (tiny); i++)
+        if (tiny[i] >= lo && tiny[i] <= hi)
+          small_out[n_small_out++] = tiny[i];
+      if (n_small_out > 0)
+        emit (small_out, n_small_out, user_data);
+      c += n_small_out;
+      emit_segment (sv, base, n_words, emit, user_data);
+      c += popcount_words ((const guint64 *) sv->buf, n_words);
+    }
+  else
+    {
+      for (gsize i = 0; i < G_N_ELEMENTS (tiny); i++)
+        if (tiny[i] >= lo && tiny[i] <= hi)
+          c++;
+      c += popcount_words ((const guint64 *) sv->buf, n_words);
+    }
+
+  sv->seg++;
+  if (sv->seg == sv->n_segs)
+    sv->done = TRUE;
+
+  *seg_lo = lo;
+  *seg_hi = hi;
+  *count = c;
+  return TRUE;
+}

@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ub-error.h"
+#include "ub-job.h"
+#include "ub-remote.h"
+#include "ub-worker.h"
+
+/* Progress is reported at most this often: often enough for a smooth
+ * progress bar, rarely enough that the reports cost nothing. */
+#define PROGRESS_INTERVAL_USEC (50 * G_TIME_SPAN_MILLISECOND)
+
+/* A resumable job saves its state this often, and when asked. */
+#define CHECKPOINT_INTERVAL_USEC G_USEC_PER_SEC
+
+typedef struct
+{
+  char         *name;
+  GVariantType *params_type;
+  UbJobFunc     func;
+} JobDefinition;
+
+/* The registry is filled at start-up and read from any thread after that;
+ * the lock makes late registrations (tests) safe too. */
+static GMutex registry_lock;
+static GHashTable *registry; /* (owned) name → JobDefinition, protected by registry_lock */
+
+struct _UbJobContext
+{
+  GCancellable       *cancellable;  /* (unowned) */
+  UbRemoteInvocation *invocation;   /* (unowned) (nullable): set in a worker */
+  UbJobProgressFunc   progress;     /* (nullable): set in blocking mode */
+  gpointer            progress_data;
+  gint64              last_report;  /* monotonic time of the last report */
+
+  /* Checkpoints: read and written by the job's thread, except that
+   * acked_request is read under checkpoint_lock by ub_jobs_checkpoint_acked() */
+  gboolean            resumable;
+  gint64              last_checkpoint;
+  guint               seen_request;
+  guint               acked_request;
+};
+
+/* Checkpoint requests (the beforeunload analogue): the owner bumps the
+ * request number; every resumable job saves its state at its next chance
+ * and acknowledges the number it saw. */
+static guint checkpoint_request;     /* (atomic) */
+static GMutex checkpoint_lock;
+static GPtrArray *resumable_jobs;    /* UbJobContext*, protected by checkpoint_lock */
+
+static void
+job_definition_free (gpointer data)
+{
+  JobDefinition *def = data;
+
+  g_free (def->name);
+  g_variant_type_free (def->params_type);
+  g_free (def);
+}
+
+/**
+ * ub_job_register:
+ * @name: the job's name, also its remote method name in a "jobs" worker
+ * @params_type: the type its parameters must have
+ * @func: the job
+ *
+ * Registers a job. Call at start-up, before any worker runs it.
+ */
+void
+ub_job_register (const char         *name,
+                 const GVariantType *params_type,
+                 UbJobFunc           func)
+{
+  JobDefinition *def;
+
+  g_return_if_fail (name != NULL);
+  g_return_if_fail (params_type != NULL);
+  g_return_if_fail (func != NULL);
+
+  def = g_new0 (JobDefinition, 1);
+  def->name = g_strdup (name);
+  def->params_type = g_variant_type_copy (params_type);
+  def->func = func;
+
+  g_mutex_lock (&registry_lock);
+  if (registry == NULL)
+    registry = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, job_definition_free);
+  g_hash_table_replace (registry, def->name, def);
+  g_mutex_unlock (&registry_lock);
+}
+
+gboolean
+ub_job_is_registered (const char *name)
+{
+  gboolean found;
+
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  g_mutex_lock (&registry_lock);
+  found = registry != NULL && g_hash_table_contains (registry, name);
+  g_mutex_unlock (&registry_lock);
+
+  return found;
+}
+
+/* Copies what a caller needs so the lock is not held while a job runs;
+ * definitions are never removed, only replaced before use. */
+static gboolean
+lookup_job (const char    *name,
+            GVariant      *params,
+            UbJobFunc     *func,
+            GError       **error)
+{
+  JobDefinition *def = NULL;
+  gboolean type_ok = FALSE;
+
+  g_mutex_lock (&registry_lock);
+  if (registry != NULL)
+    def = g_hash_table_lookup (registry, name);
+  if (def != NULL)
+    {
+      *func = def->func;
+      type_ok = g_variant_is_of_type (params, def->params_type);
+    }
+  g_mutex_unlock (&registry_lock);
+
+  if (def == NULL)
+    {
+      g_set_error (error, UB_ERROR, UB_ERROR_NO_SUCH_METHOD, "There is no job called “%s”", name);
+      return FALSE;
+    }
+
+  if (!type_ok)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The job “%s” cannot take parameters of type “%s”",
+                   name, g_variant_get_type_string (params));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GVariant *
+run_job (const char    *name,
+         GVariant      *params,
+         UbJobContext  *context,
+         GError       **error)
+{
+  UbJobFunc func;
+  GVariant *result;
+
+  if (!lookup_job (name, params, &func, error))
+    return NULL;
+
+  if (g_cancellable_set_error_if_cancelled (context->cancellable, error))
+    return NULL;
+
+  result = func (params, context, error);
+  g_assert (result != NULL || error == NULL || *error != NULL);
+
+  if (context->resumable)
+    {
+      g_mutex_lock (&checkpoint_lock);
+      g_ptr_array_remove_fast (resumable_jobs, context);
+      g_mutex_unlock (&checkpoint_lock);
+    }
+
+  return result != NULL ? g_variant_ref_sink (result) : NULL;
+}
+
+/**
+ * ub_job_run_sync:
+ * @progress: (nullable): called on this thread with each progress report
+ *
+ * Runs a job on the calling thread: the blocking path.
+ *
+ * Returns: (transfer full): the job's result
+ */
+GVariant *
+ub_job_run_sync (const char         *name,
+                 GVariant           *params,
+                 GCancellable       *cancellable,
+                 UbJobProgressFunc   progress,
+                 gpointer            user_data,
+                 GError            **error)
+{
+  g_autoptr(GVariant) owned_params = NULL;
+  UbJobContext context = { 0 };
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (params != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  owned_params = g_variant_ref_sink (params);
+  context.cancellable = cancellable;
+  context.progress = progress;
+  context.progress_data = user_data;
+
+  return run_job (name, owned_params, &context, error);
+}
+
+GCancellable *
+ub_job_context_get_cancellable (UbJobContext *context)
+{
+  g_return_val_if_fail (context != NULL, NULL);
+
+  return context->cancellable;
+}
+
+/**
+ * ub_job_context_is_blocking:
+ *
+ * Returns: %TRUE when the job runs on the caller's thread rather than in
+ *   a worker
+ */
+gboolean
+ub_job_context_is_blocking (UbJobContext *context)
+{
+  g_return_val_if_fail (context != NULL, FALSE);
+
+  return context->invocation == NULL;
+}
+
+/**
+ * ub_job_context_should_report:
+ *
+ * Returns: whether enough time passed since the last progress report for
+ *   another to be worth building
+ */
+gboolean
+ub_job_context_should_report (UbJobContext *context)
+{
+  g_return_val_if_fail (context != NULL, FALSE);
+
+  return g_get_monotonic_time () - context->last_report >= PROGRESS_INTERVAL_USEC;
+}
+
+/**
+ * ub_job_context_report_progress:
+ * @progress: (transfer floating): the progress, in the job's own format
+ *
+ * Reports progress: in a worker it is posted as a latest-value message, so
+ * a report not yet delivered is replaced by this one.
+ */
+void
+ub_job_context_report_progress (UbJobContext *context,
+                                GVariant     *progress)
+{
+  g_autoptr(GVariant) owned = NULL;
+
+  g_return_if_fail (context != NULL);
+  g_return_if_fail (progress != NULL);
+
+  owned = g_variant_ref_sink (progress);
+  context->last_report = g_get_monotonic_time ();
+
+  if (context->invocation != NULL)
+    ub_remote_invocation_report_progress (context->invocation, owned);
+  else if (context->progress != NULL)
+    context->progress (owned, context->progress_data);
+}
+
+/**
+ * ub_job_context_set_resumable:
+ *
+ * Declares that the job saves checkpoints: from now on a checkpoint
+ * request waits for it (see ub_jobs_request_checkpoint()).
+ */
+void
+ub_job_context_set_resumable (UbJobContext *context)
+{
+  g_return_if_fail (context != NULL);
+
+  if (context->resumable)
+    return;
+
+  context->resumable = TRUE;
+  context->last_checkpoint = g_get_monotonic_time ();
+  context->seen_request = context->acked_request = g_atomic_int_get (&checkpoint_request);
+
+  g_mutex_lock (&checkpoint_lock);
+  if (resumable_jobs == NULL)
+    resumable_jobs = g_ptr_array_new ();
+  g_ptr_array_add (resumable_jobs, context);
+  g_mutex_unlock (&checkpoint_lock);
+}
+
+/**
+ * ub_job_context_checkpoint_due:
+ *
+ * Returns: whether the job should save its state now: a second has passed
+ *   since the last save, or the owner asked for one
+ */
+gboolean
+ub_job_context_checkpoint_due (UbJobContext *context)
+{
+  guint request;
+
+  g_return_val_if_fail (context != NULL, FALSE);
+
+  if (!context->resumable)
+    return FALSE;
+
+  request = g_atomic_int_get (&checkpoint_request);
+  if (request != context->acked_request)
+    {
+      context->seen_request = request;
+      return TRUE;
+    }
+
+  context->seen_request = request;
+  return g_get_monotonic_time () - context->last_checkpoint >= CHECKPOINT_INTERVAL_USEC;
+}
+
+/**
+ * ub_job_context_checkpoint_saved:
+ *
+ * Tells the owner the job's state is saved, as of the request it last saw.
+ */
+void
+ub_job_context_checkpoint_saved (UbJobContext *context)
+{
+  g_return_if_fail (context != NULL);
+
+  context->last_checkpoint = g_get_monotonic_time ();
+  g_mutex_lock (&checkpoint_lock);
+  context->acked_request = context->seen_request;
+  g_mutex_unlock (&checkpoint_lock);
+}
+
+/**
+ * ub_jobs_request_checkpoint:
+ *
+ * Asks every running resumable job, in any thread, to save its state at
+ * its next chance. Returns at once.
+ *
+ * Returns: the request's number, for ub_jobs_checkpoint_acked()
+ */
+guint
+ub_jobs_request_checkpoint (void)
+{
+  return (guint) g_atomic_int_add (&checkpoint_request, 1) + 1;
+}
+
+/**
+ * ub_jobs_checkpoint_acked:
+ * @request: a number from ub_jobs_request_checkpoint()
+ *
+ * Returns: whether every resumable job still running has saved its state
+ *   since @request was made
+ */
+gboolean
+ub_jobs_checkpoint_acked (guint request)
+{
+  gboolean acked = TRUE;
+
+  g_mutex_lock (&checkpoint_lock);
+  for (guint i = 0; resumable_jobs != NULL && i < resumable_jobs->len; i++)
+    {
+      UbJobContext *context = g_ptr_array_index (resumable_jobs, i);
+
+      /* Request numbers only grow; compare as a wrapping difference. */
+      if ((gint) (context->acked_request - request) < 0)
+        acked = FALSE;
+    }
+  g_mutex_unlock (&checkpoint_lock);
+
+  return acked;
+}
+
+/* The worker side: every registered job is a remote method. */
+
+static void
+cancel_job (GCancellable *scope_cancellable,
+            gpointer      user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static GVariant *
+job_remote_method (UbRemoteInvocation  *invocation,
+                   GVariant            *params,
+                   gpointer             user_data,
+                   GError             **error)
+{
+  UbJobContext context = { 0 };
+  GCancellable *scope_cancellable;
+  GVariant *result;
+  gulong handler;
+
+  context.cancellable = ub_remote_invocation_get_cancellable (invocation);
+  context.invocation = invocation;
+
+  /* Terminating the worker cancels its scope: the running job stops too. */
+  scope_cancellable = ub_worker_scope_get_cancellable (ub_remote_invocation_get_scope (invocation));
+  handler = g_cancellable_connect (scope_cancellable, G_CALLBACK (cancel_job),
+                                   context.cancellable, NULL);
+
+  result = run_job (ub_remote_invocation_get_method (invocation), params, &context, error);
+
+  g_cancellable_disconnect (scope_cancellable, handler);
+  return result;
+}
+
+static gboolean
+jobs_worker_entry (UbWorkerScope  *scope,
+                   gpointer        user_data,
+                   GError        **error)
+{
+  g_autofree gpointer *names = NULL;
+  guint n_names = 0;
+
+  g_mutex_lock (&registry_lock);
+  if (registry != NULL)
+    names = g_hash_table_get_keys_as_array (registry, &n_names);
+  for (guint i = 0; i < n_names; i++)
+    names[i] = g_strdup (names[i]);
+  g_mutex_unlock (&registry_lock);
+
+  for (guint i = 0; i < n_names; i++)
+    {
+      ub_worker_scope_expose (scope, names[i], job_remote_method, NULL, NULL);
+      g_free (names[i]);
+    }
+
+  ub_worker_scope_run (scope);
+  return TRUE;
+}
+
+/**
+ * ub_jobs_register_worker_kind:
+ *
+ * Registers the "jobs" worker kind, whose workers expose every registered
+ * job as a remote method. Safe to call more than once.
+ */
+void
+ub_jobs_register_worker_kind (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      ub_worker_kind_register (UB_JOB_WORKER_KIND, jobs_worker_entry, NULL);
+      g_once_init_leave (&registered, 1);
+    }
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* UbMessage's internals, shared with the port, the worker, remote calls
+ * and broadcast channels. Not installed; not part of the public API. */
+
+#include "ub-message.h"
+#include "ub-port.h"
+#include "ub-sync-private.h"
+
+G_BEGIN_DECLS
+
+/* Reserved message kinds start with this prefix. */
+#define UB_RESERVED_KIND_PREFIX "ub."
+
+typedef enum
+{
+  UB_CONTROL_NONE,    /* an ordinary message */
+  UB_CONTROL_CLOSE,   /* the peer closed: fire `close` once */
+  UB_CONTROL_LATEST,  /* a latest-value slot wrapping the current payload */
+  UB_CONTROL_WAKE,    /* wakes a blocked receive; carries nothing */
+} UbControl;
+
+/* A message is immutable once posted (@sealed), so the same instance may
+ * sit in a queue while its sender still holds a reference. The exception
+ * is a latest-value slot, whose @latest is swapped under the lock of the
+ * queue holding it. */
+struct _UbMessage
+{
+  UbRefCount       ref_count;
+  UbControl        control;
+  gboolean         sealed;      /* no more transfers may be added */
+  GVariant        *body;        /* (owned) (nullable) */
+  GPtrArray       *buffers;     /* (owned) (nullable) UbBuffer, transfer list */
+  GPtrArray       *ports;       /* (owned) (nullable) UbPort, transfer list */
+  UbMessage       *latest;      /* (owned) (nullable) UB_CONTROL_LATEST payload,
+                                 * protected by the holding queue's lock */
+  char            *latest_key;  /* (owned) (nullable) UB_CONTROL_LATEST key */
+  char             kind[];      /* inline, NUL-terminated */
+};
+
+UbMessage *_ub_message_new_control        (UbControl   control);
+gboolean   _ub_message_validate_transfers (UbMessage  *message,
+                                           UbPort     *sender,
+                                           GError    **error);
+UbMessage *_ub_message_seal               (UbMessage  *message);
+gboolean   _ub_message_body_is_valid      (UbMessage  *message);
+
+G_END_DECLS

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "ub-error.h"
+#include "ub-message.h"
+#include "ub-port.h"
+#include "ub-buffer-private.h"
+#include "ub-message-private.h"
+#include "ub-port-private.h"
+
+/**
+ * UbMessage:
+ *
+ * What travels through a port: a kind name, a #GVariant body (the
+ * structured-clone analogue: immutable, thread-safe, serialisable) and a
+ * transfer list of buffers and ports whose ownership moves with it.
+ *
+ * Posting a message that carries transfers moves them: the receiver gets
+ * fresh handles, the sender's handles are detached.
+ */
+
+G_DEFINE_BOXED_TYPE (UbMessage, ub_message, ub_message_ref, ub_message_unref)
+
+/* kind → GVariantType. Written at start-up, read on every delivery, so a
+ * reader/writer lock; n_kinds lets the common "nothing registered" case
+ * skip it. */
+static GRWLock kinds_lock;
+static GHashTable *kinds;       /* (owned) protected by kinds_lock */
+static gint n_kinds;            /* (atomic) */
+
+static UbMessage *
+message_alloc (const char *kind)
+{
+  gsize len = strlen (kind);
+  UbMessage *self = g_malloc0 (sizeof (UbMessage) + len + 1);
+
+  ub_ref_count_init (&self->ref_count);
+  memcpy (self->kind, kind, len + 1);
+  return self;
+}
+
+/**
+ * ub_message_new:
+ * @kind: the message kind, e.g. "primes.count"
+ * @body: (nullable): the body; a floating reference is sunk
+ *
+ * Returns: (transfer full): a new message
+ */
+UbMessage *
+ub_message_new (const char *kind,
+                GVariant   *body)
+{
+  UbMessage *self;
+
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  self = message_alloc (kind);
+  if (body != NULL)
+    self->body = g_variant_ref_sink (body);
+  return self;
+}
+
+UbMessage *
+_ub_message_new_control (UbControl control)
+{
+  UbMessage *self = message_alloc ("");
+
+  self->control = control;
+  self->sealed = TRUE;
+  return self;
+}
+
+/**
+ * ub_message_ref:
+ * @self: a #UbMessage
+ *
+ * Returns: (transfer full): @self
+ */
+UbMessage *
+ub_message_ref (UbMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  ub_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+/**
+ * ub_message_unref:
+ * @self: (transfer full): a #UbMessage
+ */
+void
+ub_message_unref (UbMessage *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!ub_ref_count_dec (&self->ref_count))
+    return;
+
+  g_clear_pointer (&self->body, g_variant_unref);
+  g_clear_pointer (&self->buffers, g_ptr_array_unref);
+  g_clear_pointer (&self->ports, g_ptr_array_unref);
+  g_clear_pointer (&self->latest, ub_message_unref);
+  g_clear_pointer (&self->latest_key, g_free);
+  g_free (self);
+}
+
+/**
+ * ub_message_get_kind:
+ * @self: a #UbMessage
+ *
+ * Returns: (transfer none): the kind
+ */
+const char *
+ub_message_get_kind (UbMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->kind;
+}
+
+/**
+ * ub_message_is_kind:
+ * @self: a #UbMessage
+ * @kind: a kind
+ *
+ * Returns: whether @self is of @kind
+ */
+gboolean
+ub_message_is_kind (UbMessage  *self,
+                    const char *kind)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  return strcmp (self->kind, kind) == 0;
+}
+
+/**
+ * ub_message_get_body:
+ * @self: a #UbMessage
+ *
+ * Returns: (transfer none) (nullable): the body
+ */
+GVariant *
+ub_message_get_body (UbMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->body;
+}
+
+/**
+ * ub_message_add_buffer:
+ * @self: a #UbMessage not yet posted
+ * @buffer: a buffer to transfer with it
+ *
+ * Adds @buffer to the transfer list. Posting the message moves the bytes
+ * to the receiver and detaches @buffer.
+ */
+void
+ub_message_add_buffer (UbMessage *self,
+                       UbBuffer  *buffer)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->sealed);
+  g_return_if_fail (UB_IS_BUFFER (buffer));
+
+  if (self->buffers == NULL)
+    self->buffers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->buffers, g_object_ref (buffer));
+}
+
+/**
+ * ub_message_add_port:
+ * @self: a #UbMessage not yet posted
+ * @port: a port to transfer with it
+ *
+ * Adds @port to the transfer list. Posting the message moves the port, with
+ * the messages queued on it, to the receiver and detaches @port.
+ */
+void
+ub_message_add_port (UbMessage *self,
+                     UbPort    *port)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->sealed);
+  g_return_if_fail (UB_IS_PORT (port));
+
+  if (self->ports == NULL)
+    self->ports = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (self->ports, g_object_ref (port));
+}
+
+/**
+ * ub_message_get_n_buffers:
+ * @self: a #UbMessage
+ *
+ * Returns: the number of transferred buffers
+ */
+guint
+ub_message_get_n_buffers (UbMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->buffers != NULL ? self->buffers->len : 0;
+}
+
+/**
+ * ub_message_get_buffer:
+ * @self: a #UbMessage
+ * @index_: which buffer
+ *
+ * Returns: (transfer none): the buffer; take a reference to keep it
+ */
+UbBuffer *
+ub_message_get_buffer (UbMessage *self,
+                       guint      index_)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index_ < ub_message_get_n_buffers (self), NULL);
+
+  return g_ptr_array_index (self->buffers, index_);
+}
+
+/**
+ * ub_message_get_n_ports:
+ * @self: a #UbMessage
+ *
+ * Returns: the number of transferred ports
+ */
+guint
+ub_message_get_n_ports (UbMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->ports != NULL ? self->ports->len : 0;
+}
+
+/**
+ * ub_message_get_port:
+ * @self: a #UbMessage
+ * @index_: which port
+ *
+ * Returns: (transfer none): the port; take a reference to keep it (a port
+ *   nobody keeps is closed with the message)
+ */
+UbPort *
+ub_message_get_port (UbMessage *self,
+                     guint      index_)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index_ < ub_message_get_n_ports (self), NULL);
+
+  return g_ptr_array_index (self->ports, index_);
+}
+
+/**
+ * ub_message_register_kind:
+ * @kind: a message kind
+ * @body_type: (nullable): the type every body of @kind must have, or %NULL
+ *   to forget a registration
+ *
+ * Declares the body type of a kind, normally at start-up. A message of a
+ * registered kind whose body has another type (or is not in normal form,
+ * i.e. corrupt serialised data) fires `messageerror` where it arrives.
+ */
+void
+ub_message_register_kind (const char         *kind,
+                          const GVariantType *body_type)
+{
+  g_return_if_fail (kind != NULL);
+  g_return_if_fail (body_type == NULL || g_variant_type_string_is_valid ((const char *) body_type));
+
+  g_rw_lock_writer_lock (&kinds_lock);
+  ub_tsan_acquire (&kinds_lock);
+  if (kinds == NULL)
+    kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                   (GDestroyNotify) g_variant_type_free);
+  if (body_type != NULL)
+    g_hash_table_replace (kinds, g_strdup (kind), g_variant_type_copy (body_type));
+  else
+    g_hash_table_remove (kinds, kind);
+  g_atomic_int_set (&n_kinds, g_hash_table_size (kinds));
+  ub_tsan_release (&kinds_lock);
+  g_rw_lock_writer_unlock (&kinds_lock);
+}
+
+/* Whether the body can be decoded where it arrives. */
+gboolean
+_ub_message_body_is_valid (UbMessage *self)
+{
+  gboolean valid = TRUE;
+
+  if (self->body != NULL && !g_variant_is_normal_form (self->body))
+    return FALSE;
+
+  if (g_atomic_int_get (&n_kinds) == 0)
+    return TRUE;
+
+  g_rw_lock_reader_lock (&kinds_lock);
+  ub_tsan_acquire (&kinds_lock);
+  {
+    const GVariantType *type = g_hash_table_lookup (kinds, self->kind);
+
+    if (type != NULL)
+      valid = self->body != NULL && g_variant_is_of_type (self->body, type);
+  }
+  g_rw_lock_reader_unlock (&kinds_lock);
+
+  return valid;
+}
+
+/* Checks the transfer list before anything moves, so that a failed post
+ * sends nothing and detaches nothing. */
+gboolean
+_ub_message_validate_transfers (UbMessage  *self,
+                                UbPort     *sender,
+                                GError    **error)
+{
+  for (guint i = 0; self->buffers != NULL && i < self->buffers->len; i++)
+    {
+      UbBuffer *buffer = g_ptr_array_index (self->buffers, i);
+
+      if (ub_buffer_is_detached (buffer))
+        {
+          g_set_error_literal (error, UB_ERROR, UB_ERROR_DETACHED,
+                               "A buffer in the transfer list was already transferred");
+          return FALSE;
+        }
+      for (guint j = 0; j < i; j++)
+        if (g_ptr_array_index (self->buffers, j) == buffer)
+          {
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                 "The same buffer appears twice in the transfer list");
+            return FALSE;
+          }
+    }
+
+  for (guint i = 0; self->ports != NULL && i < self->ports->len; i++)
+    {
+      UbPort *port = g_ptr_array_index (self->ports, i);
+
+      if (port == sender)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "A port cannot transfer itself");
+          return FALSE;
+        }
+      if (ub_port_is_detached (port))
+        {
+          g_set_error_literal (error, UB_ERROR, UB_ERROR_DETACHED,
+                               "A port in the transfer list was already transferred");
+          return FALSE;
+        }
+      for (guint j = 0; j < i; j++)
+        if (g_ptr_array_index (self->ports, j) == port)
+          {
+            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                 "The same port appears twice in the transfer list");
+            return FALSE;
+          }
+    }
+
+  return TRUE;
+}
+
+/* Returns the message to enqueue. Without transfers that is @self, sealed
+ * so it can no longer change; with transfers it is a new message holding
+ * the moved objects, and @self forgets the (now detached) originals. */
+UbMessage *
+_ub_message_seal (UbMessage *self)
+{
+  UbMessage *sealed;
+
+  /* Serialise the body here, on the sender's thread: a GVariant built as a
+   * tree serialises itself lazily on first read, and that must not happen
+   * on the receiver's thread while the sender may still hold parts of it. */
+  if (self->body != NULL)
+    (void) g_variant_get_data (self->body);
+
+  if (self->buffers == NULL && self->ports == NULL)
+    {
+      self->sealed = TRUE;
+      return ub_message_ref (self);
+    }
+
+  sealed = message_alloc (self->kind);
+  sealed->sealed = TRUE;
+  if (self->body != NULL)
+    sealed->body = g_variant_ref (self->body);
+
+  if (self->buffers != NULL)
+    {
+      sealed->buffers = g_ptr_array_new_full (self->buffers->len, g_object_unref);
+      for (guint i = 0; i < self->buffers->len; i++)
+        g_ptr_array_add (sealed->buffers,
+                         _ub_buffer_transfer (g_ptr_array_index (self->buffers, i)));
+      g_clear_pointer (&self->buffers, g_ptr_array_unref);
+    }
+
+  if (self->ports != NULL)
+    {
+      sealed->ports = g_ptr_array_new_full (self->ports->len, g_object_unref);
+      for (guint i = 0; i < self->ports->len; i++)
+        g_ptr_array_add (sealed->ports,
+                         _ub_port_transfer (g_ptr_array_index (self->ports, i)));
+      g_clear_pointer (&self->ports, g_ptr_array_unref);
+    }
+
+  return sealed;
+}

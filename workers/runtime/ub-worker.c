@@ -1,0 +1,734 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#ifdef __linux__
+# include <sys/resource.h>
+# include <unistd.h>
+#endif
+
+#include "ub-channel.h"
+#include "ub-error.h"
+#include "ub-port-private.h"
+#include "ub-remote-private.h"
+#include "ub-runtime-private.h"
+#include "ub-worker-private.h"
+
+/**
+ * UbWorker:
+ *
+ * A worker thread, the analogue of a web `Worker`: a #GThread with its own
+ * #GMainContext and loop, running the entry point of a kind registered at
+ * start-up, and talking to its owner through one #UbChannel.
+ *
+ * The owner keeps port1 (started at creation in the owner's thread-default
+ * context, as a web worker's implicit port is), the worker gets port2 in its
+ * #UbWorkerScope. Messages posted before the worker is ready wait in its
+ * queue.
+ *
+ * Priority: on Linux, where nice values are per thread, a worker thread
+ * runs %UB_WORKER_NICE_INCREMENT nicer than the thread that created it. On
+ * other systems setpriority() applies to the whole process, so nothing is
+ * changed there and workers run at the same priority as the UI.
+ */
+
+#define ERROR_KIND UB_RESERVED_KIND_PREFIX "worker.error"
+
+typedef struct
+{
+  UbWorkerEntry entry;
+  gpointer      user_data;
+} KindEntry;
+
+/* kind name → KindEntry, filled at start-up, read by ub_worker_new(). */
+static GMutex kinds_mutex;
+static GHashTable *kinds;   /* (owned) protected by kinds_mutex */
+
+/* Set on worker threads: they may wait on a full bounded channel. */
+static GPrivate may_block_key;
+
+/* What the owner and the worker thread share; refcounted, because either
+ * may outlive the other. */
+typedef struct
+{
+  UbRefCount       ref_count;
+  char            *kind;          /* (owned) immutable */
+  UbWorkerEntry    entry;         /* immutable */
+  gpointer         entry_data;    /* immutable */
+  UbPort          *worker_port;   /* (owned) handed to the thread, which steals it */
+  GCancellable    *cancellable;   /* (owned) thread-safe; fires on terminate */
+  UbRemoteLink    *link;          /* (owned) thread-safe */
+  int              nice;          /* the worker thread's nice value */
+  atomic_int       state;         /* UbWorkerState */
+} Shared;
+
+struct _UbWorkerScope
+{
+  /* Everything here belongs to the worker thread. */
+  Shared         *shared;        /* (owned) */
+  UbPort         *port;          /* (owned) */
+  GMainContext   *context;       /* (owned) */
+  GMainLoop      *loop;          /* (owned) */
+  UbRemoteServer *server;        /* (owned) */
+  gboolean        quit;          /* quit or close was requested */
+};
+
+struct _UbWorker
+{
+  GObject    parent_instance;
+
+  Shared    *shared;  /* (owned) */
+  UbPort    *port;    /* (owned) the owner's end */
+  GThread   *thread;  /* (owned) (nullable) until handed to the reaper */
+  UbRemote  *remote;  /* (owned) */
+};
+
+enum {
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (UbWorker, ub_worker, G_TYPE_OBJECT)
+
+static Shared *
+shared_ref (Shared *shared)
+{
+  ub_ref_count_inc (&shared->ref_count);
+  return shared;
+}
+
+static void
+shared_unref (Shared *shared)
+{
+  if (!ub_ref_count_dec (&shared->ref_count))
+    return;
+
+  g_clear_object (&shared->worker_port);
+  g_clear_object (&shared->cancellable);
+  g_clear_pointer (&shared->link, _ub_remote_link_unref);
+  g_free (shared->kind);
+  g_free (shared);
+}
+
+gboolean
+_ub_thread_may_block (void)
+{
+  return g_private_get (&may_block_key) != NULL;
+}
+
+/* Kinds -------------------------------------------------------------------- */
+
+/**
+ * ub_worker_kind_register:
+ * @kind: the kind name, e.g. "primes"
+ * @entry: (scope forever): its entry point
+ * @user_data: data for @entry
+ *
+ * Registers a worker kind, normally at start-up. Only registered kinds can
+ * be spawned (the analogue of the web's same-origin rule). Registering a
+ * name again replaces the entry point.
+ */
+void
+ub_worker_kind_register (const char    *kind,
+                         UbWorkerEntry  entry,
+                         gpointer       user_data)
+{
+  KindEntry *value;
+
+  g_return_if_fail (kind != NULL);
+  g_return_if_fail (entry != NULL);
+
+  value = g_new0 (KindEntry, 1);
+  value->entry = entry;
+  value->user_data = user_data;
+
+  ub_mutex_lock (&kinds_mutex);
+  if (kinds == NULL)
+    kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_replace (kinds, g_strdup (kind), value);
+  ub_mutex_unlock (&kinds_mutex);
+}
+
+/**
+ * ub_worker_kind_is_registered:
+ * @kind: a kind name
+ *
+ * Returns: whether @kind can be spawned
+ */
+gboolean
+ub_worker_kind_is_registered (const char *kind)
+{
+  gboolean found;
+
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  ub_mutex_lock (&kinds_mutex);
+  found = kinds != NULL && g_hash_table_contains (kinds, kind);
+  ub_mutex_unlock (&kinds_mutex);
+  return found;
+}
+
+/* Reaper ------------------------------------------------------------------- */
+
+static gpointer
+reap_thread (gpointer data)
+{
+  g_thread_join (data);
+  _ub_runtime_thread_joined ();
+  return NULL;
+}
+
+/* Joins @thread off the calling (UI) thread, on a short-lived thread of
+ * its own: a worker that ignores its cancellable then delays no other. */
+static void
+reap (GThread *thread)
+{
+  g_thread_unref (g_thread_new ("ub-reaper", reap_thread, thread));
+}
+
+/* Worker thread ------------------------------------------------------------ */
+
+/* The scope's side of remote calls, made on first use. */
+static UbRemoteServer *
+scope_get_server (UbWorkerScope *scope)
+{
+  if (scope->server == NULL)
+    scope->server = _ub_remote_server_new (scope->shared->link, scope);
+  return scope->server;
+}
+
+static gboolean
+scope_filter (UbPort    *port,
+              UbMessage *message,
+              gpointer   user_data)
+{
+  UbWorkerScope *scope = user_data;
+
+  if (strncmp (message->kind, UB_RESERVED_KIND_PREFIX "remote.",
+               strlen (UB_RESERVED_KIND_PREFIX "remote.")) != 0)
+    return FALSE;
+
+  return _ub_remote_server_handle (scope_get_server (scope), port, message);
+}
+
+/* The owner's end closed (terminate, or the owner dropped it): the loop
+ * quits. This travels through the port's own queue, after everything the
+ * owner posted, so it is never lost, even before ub_worker_scope_run(). */
+static void
+scope_peer_closed_cb (UbPort        *port,
+                      UbWorkerScope *scope)
+{
+  ub_worker_scope_quit (scope);
+}
+
+static void
+lower_priority (int nice)
+{
+#ifdef __linux__
+  if (setpriority (PRIO_PROCESS, (id_t) gettid (), nice) != 0)
+    g_debug ("Could not lower the worker thread's priority: %s", g_strerror (errno));
+#endif
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Shared *shared = data;
+  UbWorkerScope scope = { 0 };
+  g_autoptr(GError) error = NULL;
+  int expected;
+
+  lower_priority (shared->nice);
+  g_private_set (&may_block_key, GINT_TO_POINTER (1));
+
+  scope.shared = shared;
+  scope.port = g_steal_pointer (&shared->worker_port);
+  scope.context = g_main_context_new ();
+  g_main_context_push_thread_default (scope.context);
+  scope.loop = g_main_loop_new (scope.context, FALSE);
+
+  g_signal_connect (scope.port, "close", G_CALLBACK (scope_peer_closed_cb), &scope);
+
+  _ub_port_set_filter (scope.port, scope_filter, &scope);
+
+  expected = UB_WORKER_STATE_STARTING;
+  atomic_compare_exchange_strong (&shared->state, &expected, UB_WORKER_STATE_RUNNING);
+
+  if (!g_cancellable_is_cancelled (shared->cancellable) &&
+      !shared->entry (&scope, shared->entry_data, &error))
+    {
+      if (error == NULL)
+        g_set_error (&error, UB_ERROR, UB_ERROR_FAILED,
+                     "Worker “%s” failed without saying why", shared->kind);
+      ub_worker_scope_report_error (&scope, error);
+    }
+
+  expected = UB_WORKER_STATE_RUNNING;
+  atomic_compare_exchange_strong (&shared->state, &expected, UB_WORKER_STATE_EXITED);
+
+  /* Closing the port tells the owner, after everything the worker posted. */
+  ub_port_close (scope.port);
+  _ub_port_set_filter (scope.port, NULL, NULL);
+  g_clear_object (&scope.port);
+  g_clear_pointer (&scope.server, _ub_remote_server_free);
+  while (g_main_context_iteration (scope.context, FALSE))
+    ;
+  g_clear_pointer (&scope.loop, g_main_loop_unref);
+  g_main_context_pop_thread_default (scope.context);
+  g_clear_pointer (&scope.context, g_main_context_unref);
+
+  shared_unref (shared);
+  return NULL;
+}
+
+/* Owner side --------------------------------------------------------------- */
+
+static gboolean
+owner_filter (UbPort    *port,
+              UbMessage *message,
+              gpointer   user_data)
+{
+  UbWorker *self = user_data;
+
+  if (strncmp (message->kind, UB_RESERVED_KIND_PREFIX, strlen (UB_RESERVED_KIND_PREFIX)) != 0)
+    return FALSE;
+
+  if (strcmp (message->kind, ERROR_KIND) == 0)
+    {
+      const char *domain, *text;
+      gint32 code;
+      g_autoptr(GError) error = NULL;
+
+      if (message->body == NULL || !g_variant_is_of_type (message->body, G_VARIANT_TYPE ("(sis)")))
+        return TRUE;
+      g_variant_get (message->body, "(&si&s)", &domain, &code, &text);
+      error = g_error_new_literal (g_quark_from_string (domain), code, text);
+      g_signal_emit (self, signals[SIGNAL_ERROR], 0, error);
+      return TRUE;
+    }
+
+  return _ub_remote_handle_message (self->remote, message);
+}
+
+/* The worker's end closed: the thread is done (or closed itself), so no
+ * pending call can ever be answered. */
+static void
+owner_port_closed_cb (UbPort   *port,
+                      UbWorker *self)
+{
+  g_autoptr(GError) error = g_error_new (UB_ERROR, UB_ERROR_TERMINATED,
+                                         "The worker “%s” has exited", self->shared->kind);
+
+  _ub_remote_fail_all (self->remote, error);
+}
+
+static void
+ub_worker_dispose (GObject *object)
+{
+  UbWorker *self = UB_WORKER (object);
+
+  _ub_runtime_remove_worker (object);
+
+  if (self->thread != NULL)
+    ub_worker_terminate (self);
+
+  if (self->port != NULL)
+    _ub_port_set_filter (self->port, NULL, NULL);
+  g_clear_object (&self->port);
+  g_clear_object (&self->remote);
+
+  G_OBJECT_CLASS (ub_worker_parent_class)->dispose (object);
+}
+
+static void
+ub_worker_finalize (GObject *object)
+{
+  UbWorker *self = UB_WORKER (object);
+
+  g_clear_pointer (&self->shared, shared_unref);
+
+  G_OBJECT_CLASS (ub_worker_parent_class)->finalize (object);
+}
+
+static void
+ub_worker_class_init (UbWorkerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ub_worker_dispose;
+  object_class->finalize = ub_worker_finalize;
+
+  /**
+   * UbWorker::error:
+   * @worker: the worker
+   * @error: the #GError raised in the worker (domain, code, message intact)
+   *
+   * An error was reported by the worker (its entry point failed, or it
+   * called ub_worker_scope_report_error()). Emitted on the owner's context.
+   */
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_ERROR | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+ub_worker_init (UbWorker *self)
+{
+}
+
+/**
+ * ub_worker_new:
+ * @kind: a registered worker kind
+ * @error: return location for a #GError
+ *
+ * Starts a worker of @kind on a new thread. Its port is started in the
+ * calling thread's thread-default context, so connect to it right away.
+ * An unknown kind fails with %G_IO_ERROR_NOT_FOUND.
+ *
+ * Returns: (transfer full) (nullable): the worker
+ */
+UbWorker *
+ub_worker_new (const char  *kind,
+               GError     **error)
+{
+  g_autoptr(UbWorker) self = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *label = NULL;
+  KindEntry entry = { 0 };
+  Shared *shared;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (kind != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  ub_mutex_lock (&kinds_mutex);
+  if (kinds != NULL && g_hash_table_contains (kinds, kind))
+    {
+      entry = *(KindEntry *) g_hash_table_lookup (kinds, kind);
+      found = TRUE;
+    }
+  ub_mutex_unlock (&kinds_mutex);
+
+  if (!found)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "No worker kind “%s” is registered", kind);
+      return NULL;
+    }
+
+  shared = g_new0 (Shared, 1);
+  ub_ref_count_init (&shared->ref_count);
+  shared->kind = g_strdup (kind);
+  shared->entry = entry.entry;
+  shared->entry_data = entry.user_data;
+  shared->cancellable = g_cancellable_new ();
+  shared->link = _ub_remote_link_new ();
+  atomic_store (&shared->state, UB_WORKER_STATE_STARTING);
+#ifdef __linux__
+  errno = 0;
+  shared->nice = getpriority (PRIO_PROCESS, (id_t) gettid ());
+  if (errno != 0)
+    shared->nice = 0;
+  shared->nice = MIN (shared->nice + UB_WORKER_NICE_INCREMENT, 19);
+#endif
+
+  self = g_object_new (UB_TYPE_WORKER, NULL);
+  self->shared = shared;
+  _ub_port_new_pair (0, &self->port, &shared->worker_port);
+  label = g_strdup_printf ("worker %s (owner)", kind);
+  ub_port_set_label (self->port, label);
+  g_free (label);
+  label = g_strdup_printf ("worker %s (worker)", kind);
+  ub_port_set_label (shared->worker_port, label);
+
+  self->remote = _ub_remote_new (self->port, shared->link);
+  _ub_port_set_filter (self->port, owner_filter, self);
+  g_signal_connect_object (self->port, "close", G_CALLBACK (owner_port_closed_cb), self, 0);
+  ub_port_start (self->port);
+
+  self->thread = g_thread_try_new (kind, worker_thread, shared_ref (shared), &local_error);
+  if (self->thread == NULL)
+    {
+      atomic_store (&shared->state, UB_WORKER_STATE_TERMINATED);
+      shared_unref (shared);
+      ub_port_close (self->port);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Could not start worker “%s”: ", kind);
+      return NULL;
+    }
+  _ub_runtime_thread_started ();
+  _ub_runtime_add_worker (G_OBJECT (self));
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * ub_worker_get_port:
+ * @self: a #UbWorker
+ *
+ * Returns: (transfer none): the owner's end of the worker's channel
+ */
+UbPort *
+ub_worker_get_port (UbWorker *self)
+{
+  g_return_val_if_fail (UB_IS_WORKER (self), NULL);
+
+  return self->port;
+}
+
+/**
+ * ub_worker_get_kind:
+ * @self: a #UbWorker
+ *
+ * Returns: (transfer none): the worker's kind
+ */
+const char *
+ub_worker_get_kind (UbWorker *self)
+{
+  g_return_val_if_fail (UB_IS_WORKER (self), NULL);
+
+  return self->shared->kind;
+}
+
+/**
+ * ub_worker_get_state:
+ * @self: a #UbWorker
+ *
+ * Returns: the worker's state; safe from any thread
+ */
+UbWorkerState
+ub_worker_get_state (UbWorker *self)
+{
+  g_return_val_if_fail (UB_IS_WORKER (self), UB_WORKER_STATE_TERMINATED);
+
+  return atomic_load (&self->shared->state);
+}
+
+/**
+ * ub_worker_get_remote:
+ * @self: a #UbWorker
+ *
+ * Returns: (transfer none): the worker's #UbRemote, for calling the
+ *   methods it exposes
+ */
+UbRemote *
+ub_worker_get_remote (UbWorker *self)
+{
+  g_return_val_if_fail (UB_IS_WORKER (self), NULL);
+
+  return self->remote;
+}
+
+/**
+ * ub_worker_terminate:
+ * @self: a #UbWorker
+ *
+ * Terminates the worker and returns at once: nothing more from it is
+ * delivered (not even messages already queued), its scope's cancellable
+ * fires and its loop quits, pending remote calls fail with
+ * %UB_ERROR_TERMINATED, and the thread is joined on another thread.
+ * Terminating twice does nothing.
+ */
+void
+ub_worker_terminate (UbWorker *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (UB_IS_WORKER (self));
+
+  if (self->thread == NULL)
+    return;
+
+  /* Cancel first, so the worker sees the cancellable fired by the time the
+   * close reaches its loop. */
+  atomic_store (&self->shared->state, UB_WORKER_STATE_TERMINATED);
+  g_cancellable_cancel (self->shared->cancellable);
+  _ub_remote_link_cancel_all (self->shared->link);
+  ub_port_close (self->port);
+
+  error = g_error_new (UB_ERROR, UB_ERROR_TERMINATED,
+                       "The worker “%s” was terminated", self->shared->kind);
+  _ub_remote_fail_all (self->remote, error);
+
+  reap (g_steal_pointer (&self->thread));
+}
+
+void
+_ub_worker_get_info (UbWorker       *self,
+                     const char    **kind,
+                     UbWorkerState  *state,
+                     guint          *n_pending)
+{
+  *kind = self->shared->kind;
+  *state = atomic_load (&self->shared->state);
+  *n_pending = ub_remote_get_n_pending (self->remote);
+}
+
+/* Scope -------------------------------------------------------------------- */
+
+/**
+ * ub_worker_scope_get_port:
+ * @scope: a #UbWorkerScope
+ *
+ * Returns: (transfer none): the worker's end of its channel
+ */
+UbPort *
+ub_worker_scope_get_port (UbWorkerScope *scope)
+{
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  return scope->port;
+}
+
+/**
+ * ub_worker_scope_get_cancellable:
+ * @scope: a #UbWorkerScope
+ *
+ * Returns: (transfer none): a cancellable that fires when the worker is
+ *   terminated; pass it to the jobs the worker runs
+ */
+GCancellable *
+ub_worker_scope_get_cancellable (UbWorkerScope *scope)
+{
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  return scope->shared->cancellable;
+}
+
+/**
+ * ub_worker_scope_get_kind:
+ * @scope: a #UbWorkerScope
+ *
+ * Returns: (transfer none): the worker's kind
+ */
+const char *
+ub_worker_scope_get_kind (UbWorkerScope *scope)
+{
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  return scope->shared->kind;
+}
+
+/**
+ * ub_worker_scope_get_context:
+ * @scope: a #UbWorkerScope
+ *
+ * Returns: (transfer none): the worker's own main context (thread-default
+ *   on the worker thread)
+ */
+GMainContext *
+ub_worker_scope_get_context (UbWorkerScope *scope)
+{
+  g_return_val_if_fail (scope != NULL, NULL);
+
+  return scope->context;
+}
+
+/**
+ * ub_worker_scope_run:
+ * @scope: a #UbWorkerScope
+ *
+ * Starts the worker's port and runs the worker's loop until
+ * ub_worker_scope_quit(), ub_worker_scope_close() or termination.
+ */
+void
+ub_worker_scope_run (UbWorkerScope *scope)
+{
+  g_return_if_fail (scope != NULL);
+
+  ub_port_start (scope->port);
+  if (!scope->quit && !g_cancellable_is_cancelled (scope->shared->cancellable))
+    g_main_loop_run (scope->loop);
+}
+
+/**
+ * ub_worker_scope_quit:
+ * @scope: a #UbWorkerScope
+ *
+ * Makes ub_worker_scope_run() return. Worker thread only.
+ */
+void
+ub_worker_scope_quit (UbWorkerScope *scope)
+{
+  g_return_if_fail (scope != NULL);
+
+  scope->quit = TRUE;
+  g_main_loop_quit (scope->loop);
+}
+
+/**
+ * ub_worker_scope_close:
+ * @scope: a #UbWorkerScope
+ *
+ * The worker closes itself (web: `self.close()`): incoming messages,
+ * queued or future, are discarded silently, and the loop quits. Worker
+ * thread only.
+ */
+void
+ub_worker_scope_close (UbWorkerScope *scope)
+{
+  int expected = UB_WORKER_STATE_RUNNING;
+
+  g_return_if_fail (scope != NULL);
+
+  atomic_compare_exchange_strong (&scope->shared->state, &expected, UB_WORKER_STATE_CLOSED);
+  ub_port_close (scope->port);
+  ub_worker_scope_quit (scope);
+}
+
+/**
+ * ub_worker_scope_report_error:
+ * @scope: a #UbWorkerScope
+ * @error: the error
+ *
+ * Reports @error to the owner, where it arrives as the worker's
+ * #UbWorker::error signal. Worker thread only.
+ */
+void
+ub_worker_scope_report_error (UbWorkerScope *scope,
+                              const GError  *error)
+{
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (error != NULL);
+
+  if (scope->port == NULL || ub_port_is_closed (scope->port))
+    {
+      g_debug ("Worker “%s” error after close: %s", scope->shared->kind, error->message);
+      return;
+    }
+
+  ub_port_post (scope->port, ERROR_KIND,
+                g_variant_new ("(sis)", g_quark_to_string (error->domain),
+                               error->code, error->message),
+                NULL);
+}
+
+/**
+ * ub_worker_scope_expose:
+ * @scope: a #UbWorkerScope
+ * @method: the method name
+ * @func: (scope notified): the implementation
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data when the worker ends
+ *
+ * Exposes @method to the owner's ub_remote_call_async(). Calls are served
+ * in order on the worker thread while the worker's loop runs (or while it
+ * waits in ub_port_receive()). Worker thread only.
+ */
+void
+ub_worker_scope_expose (UbWorkerScope  *scope,
+                        const char     *method,
+                        UbRemoteMethod  func,
+                        gpointer        user_data,
+                        GDestroyNotify  destroy)
+{
+  g_return_if_fail (scope != NULL);
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (func != NULL);
+
+  _ub_remote_server_add (scope_get_server (scope), method, func, user_data, destroy);
+}
