@@ -130,7 +130,7 @@ on_done (GObject      *object,
   g_autoptr(GVariant) record = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = ub_remote_call_finish (UB_REMOTE (object), result, &error);
+  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
   if (reply == NULL)
     {
       if (run->error == NULL)
@@ -386,7 +386,7 @@ run_primes (guint64     from,
       ub_worker_pool_call_async (pool, UB_PRIMES_JOB_RUN,
                                  ub_primes_job_params (&run.parts[i], list_path != NULL,
                                                        list_path, 0),
-                                 NULL, on_progress, on_done, call);
+                                 NULL, on_progress, call, NULL, on_done, call);
     }
 
   if (checkpoint != NULL)

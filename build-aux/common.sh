@@ -76,7 +76,7 @@ ub_build () {
   meson compile -C "$builddir"
 }
 
-# The environment GTK needs to run headless (see TESTING.md).
+# The environment GTK needs to run headless (see docs/TESTING.md).
 ub_headless_env () {
   export GDK_BACKEND=x11
   export GSK_RENDERER=cairo

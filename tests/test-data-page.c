@@ -67,7 +67,7 @@ test_encode_text (void)
   g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
   output = read_output (page);
   g_assert_cmpstr (output, ==, "TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsu\n");
-  preview = ub_data_page_get_preview (page);
+  preview = ub_data_page_dup_preview (page);
   g_assert_cmpstr (preview, ==, "TWFueSBoYW5kcyBtYWtlIGxpZ2h0IHdvcmsu\n");
 }
 

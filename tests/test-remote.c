@@ -183,7 +183,8 @@ test_round_trip (void)
   for (int i = 0; i < 3; i++)
     {
       call_init (&calls[i]);
-      ub_remote_call_async (remote, "add", g_variant_new ("(ii)", i, 10 * i), NULL, NULL,
+      ub_remote_call_async (remote, "add", g_variant_new ("(ii)", i, 10 * i), NULL,
+                            NULL, NULL, NULL,
                             on_done, &calls[i]);
     }
   g_assert_cmpuint (ub_remote_get_n_pending (remote), ==, 3);
@@ -199,7 +200,7 @@ test_round_trip (void)
   g_assert_cmpuint (ub_remote_get_n_pending (remote), ==, 0);
 
   call_init (&calls[0]);
-  ub_remote_call_async (remote, "void", NULL, NULL, NULL, on_done, &calls[0]);
+  ub_remote_call_async (remote, "void", NULL, NULL, NULL, NULL, NULL, on_done, &calls[0]);
   UB_TEST_RUN_UNTIL (calls[0].done);
   g_assert_no_error (calls[0].error);
   g_assert_null (calls[0].value);
@@ -219,9 +220,9 @@ test_errors (void)
   call_init (&io);
   call_init (&custom);
   call_init (&missing);
-  ub_remote_call_async (remote, "fail", g_variant_new_boolean (FALSE), NULL, NULL, on_done, &io);
-  ub_remote_call_async (remote, "fail", g_variant_new_boolean (TRUE), NULL, NULL, on_done, &custom);
-  ub_remote_call_async (remote, "no-such-method", NULL, NULL, NULL, on_done, &missing);
+  ub_remote_call_async (remote, "fail", g_variant_new_boolean (FALSE), NULL, NULL, NULL, NULL, on_done, &io);
+  ub_remote_call_async (remote, "fail", g_variant_new_boolean (TRUE), NULL, NULL, NULL, NULL, on_done, &custom);
+  ub_remote_call_async (remote, "no-such-method", NULL, NULL, NULL, NULL, NULL, on_done, &missing);
   UB_TEST_RUN_UNTIL (io.done && custom.done && missing.done);
 
   g_assert_error (io.error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
@@ -251,7 +252,7 @@ test_cancel (void)
   g_signal_connect (ub_worker_get_port (worker), "message", G_CALLBACK (saw_message), &saw_cancel);
   call_init (&call);
   call.cancel_on_progress = cancellable;
-  ub_remote_call_async (remote, "wait", NULL, cancellable, on_progress, on_done, &call);
+  ub_remote_call_async (remote, "wait", NULL, cancellable, on_progress, &call, NULL, on_done, &call);
   UB_TEST_RUN_UNTIL (call.done);
   g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (ub_remote_get_n_pending (remote), ==, 0);
@@ -259,14 +260,14 @@ test_cancel (void)
 
   /* The worker is free again afterwards. */
   call_init (&after);
-  ub_remote_call_async (remote, "add", g_variant_new ("(ii)", 1, 2), NULL, NULL, on_done, &after);
+  ub_remote_call_async (remote, "add", g_variant_new ("(ii)", 1, 2), NULL, NULL, NULL, NULL, on_done, &after);
   UB_TEST_RUN_UNTIL (after.done);
   g_assert_no_error (after.error);
 
   /* Already cancelled: fails at once, the worker never runs it. */
   g_cancellable_cancel (early);
   call_init (&pre);
-  ub_remote_call_async (remote, "wait", NULL, early, NULL, on_done, &pre);
+  ub_remote_call_async (remote, "wait", NULL, early, NULL, NULL, NULL, on_done, &pre);
   UB_TEST_RUN_UNTIL (pre.done);
   g_assert_error (pre.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (saw_cancel, ==, 1);
@@ -289,7 +290,7 @@ test_timeout (void)
 
   g_signal_connect (ub_worker_get_port (worker), "message", G_CALLBACK (saw_message), &saw_cancel);
   call_init (&call);
-  ub_remote_call_full_async (remote, "wait", NULL, 20, NULL, NULL, on_done, &call);
+  ub_remote_call_full_async (remote, "wait", NULL, 20, NULL, NULL, NULL, NULL, on_done, &call);
   UB_TEST_RUN_UNTIL (call.done);
   g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   UB_TEST_RUN_UNTIL (saw_cancel == 1);
@@ -310,7 +311,7 @@ test_terminate_pending (void)
     call_init (&calls[i]);
   calls[0].terminate_on_progress = worker;
   for (int i = 0; i < 3; i++)
-    ub_remote_call_async (remote, "wait", NULL, NULL, on_progress, on_done, &calls[i]);
+    ub_remote_call_async (remote, "wait", NULL, NULL, on_progress, &calls[i], NULL, on_done, &calls[i]);
   UB_TEST_RUN_UNTIL (calls[0].done && calls[1].done && calls[2].done);
   for (int i = 0; i < 3; i++)
     {
@@ -320,7 +321,7 @@ test_terminate_pending (void)
   g_assert_cmpuint (ub_remote_get_n_pending (remote), ==, 0);
 
   call_init (&late);
-  ub_remote_call_async (remote, "add", g_variant_new ("(ii)", 1, 2), NULL, NULL, on_done, &late);
+  ub_remote_call_async (remote, "add", g_variant_new ("(ii)", 1, 2), NULL, NULL, NULL, NULL, on_done, &late);
   UB_TEST_RUN_UNTIL (late.done);
   g_assert_error (late.error, UB_ERROR, UB_ERROR_TERMINATED);
   call_clear (&late);
@@ -339,7 +340,7 @@ test_worker_exited (void)
 
   call_init (&call);
   ub_remote_call_async (ub_worker_get_remote (worker), "add",
-                        g_variant_new ("(ii)", 1, 2), NULL, NULL, on_done, &call);
+                        g_variant_new ("(ii)", 1, 2), NULL, NULL, NULL, NULL, on_done, &call);
   UB_TEST_RUN_UNTIL (call.done);
   g_assert_error (call.error, UB_ERROR, UB_ERROR_TERMINATED);
   call_clear (&call);
@@ -356,7 +357,7 @@ test_progress (void)
 
   call_init (&call);
   ub_remote_call_async (ub_worker_get_remote (worker), "progress", NULL, NULL,
-                        on_progress, on_done, &call);
+                        on_progress, &call, NULL, on_done, &call);
   UB_TEST_RUN_UNTIL (call.done);
   g_assert_no_error (call.error);
   g_assert_cmpint (g_variant_get_int32 (call.value), ==, 1000);
@@ -368,6 +369,66 @@ test_progress (void)
                      g_array_index (call.progress, gint32, i - 1));
   g_assert_cmpint (g_array_index (call.progress, gint32, call.progress->len - 1), ==, 999);
   call_clear (&call);
+}
+
+typedef struct
+{
+  Call  *call;
+  guint  n_destroyed;
+  guint  n_reports;
+  gboolean destroyed_before_done;
+} ProgressData;
+
+static void
+count_progress (GVariant *value,
+                gpointer  user_data)
+{
+  ProgressData *data = user_data;
+
+  data->n_reports++;
+}
+
+static void
+progress_data_destroyed (gpointer user_data)
+{
+  ProgressData *data = user_data;
+
+  data->n_destroyed++;
+  data->destroyed_before_done = !data->call->done;
+}
+
+static void
+test_progress_destroy (void)
+{
+  g_autoptr(UbWorker) worker = ub_worker_new ("remote", NULL);
+  g_autoptr(GCancellable) early = g_cancellable_new ();
+  Call call, cancelled;
+  ProgressData data = { &call, 0 }, cancelled_data = { &cancelled, 0 };
+
+  g_test_summary ("The progress callback has data of its own, freed once by its "
+                  "destroy notify when the call is over, before the callback; "
+                  "also when the call never starts");
+
+  call_init (&call);
+  ub_remote_call_async (ub_worker_get_remote (worker), "progress", NULL, NULL,
+                        count_progress, &data, progress_data_destroyed, on_done, &call);
+  UB_TEST_RUN_UNTIL (call.done);
+  g_assert_no_error (call.error);
+  g_assert_cmpuint (data.n_reports, >=, 1);
+  g_assert_cmpuint (data.n_destroyed, ==, 1);
+  g_assert_true (data.destroyed_before_done);
+  call_clear (&call);
+
+  call_init (&cancelled);
+  g_cancellable_cancel (early);
+  ub_remote_call_async (ub_worker_get_remote (worker), "progress", NULL, early,
+                        count_progress, &cancelled_data, progress_data_destroyed,
+                        on_done, &cancelled);
+  UB_TEST_RUN_UNTIL (cancelled.done);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (cancelled_data.n_reports, ==, 0);
+  g_assert_cmpuint (cancelled_data.n_destroyed, ==, 1);
+  call_clear (&cancelled);
 }
 
 int
@@ -386,6 +447,7 @@ main (int    argc,
   g_test_add_func ("/runtime/remote/terminate-pending", test_terminate_pending);
   g_test_add_func ("/runtime/remote/worker-exited", test_worker_exited);
   g_test_add_func ("/runtime/remote/progress", test_progress);
+  g_test_add_func ("/runtime/remote/progress-destroy", test_progress_destroy);
 
   return g_test_run ();
 }

@@ -104,7 +104,7 @@ measure_in_workers (const UbTestWorkload *workload,
   attempt->wait_ms = wait_after - wait_before;
   if (typer != NULL)
     {
-      latencies = ub_key_typer_get_latencies_ms (typer, &attempt->n_keys);
+      latencies = ub_key_typer_dup_latencies_ms (typer, &attempt->n_keys);
       for (guint i = 0; i < attempt->n_keys; i++)
         attempt->max_key_ms = MAX (attempt->max_key_ms, latencies[i]);
     }
@@ -158,7 +158,10 @@ test_workload_in_workers (gconstpointer data)
        * be made bigger. */
       g_assert_cmpuint (attempt.measured_ms, >=, MIN_MEASURED_MS);
     }
-  while (!attempt_within_bounds (&attempt) && n_attempts < MAX_ATTEMPTS);
+  /* Where timing is never judged (sanitizers, valgrind), one attempt shows
+   * the figures and checks everything else. */
+  while (!attempt_within_bounds (&attempt) && n_attempts < MAX_ATTEMPTS &&
+         g_getenv ("UB_TEST_NO_TIMING") == NULL);
 
   if (ub_test_gtk_skip_timing ())
     return;
@@ -169,6 +172,22 @@ test_workload_in_workers (gconstpointer data)
     {
       g_test_skip ("the main thread waited for a CPU more than a quarter of the time: the "
                    "machine is too busy to judge timing");
+      return;
+    }
+  /* The main thread's whole wait for a CPU bounds what the machine can
+   * have added to any one stall: if the longest stall less that wait is
+   * within bounds, other processes made it, not this app. Work on the main
+   * thread runs on a CPU, so it is never explained away like this. */
+  if (!attempt_within_bounds (&attempt) &&
+      attempt.stats.max_stall_ms - attempt.wait_ms < MAX_STALL_MS &&
+      attempt.stats.frame_p99_ms - attempt.wait_ms < MAX_FRAME_P99_MS &&
+      attempt.max_key_ms - attempt.wait_ms < MAX_KEY_MS)
+    {
+      g_autofree char *message = g_strdup_printf ("the main thread waited %.0f ms for a CPU, "
+                                                  "which covers the longest stall: timing not "
+                                                  "judged", attempt.wait_ms);
+
+      g_test_skip (message);
       return;
     }
 
@@ -206,8 +225,8 @@ blocking_finished (gpointer user_data)
 }
 
 /* The negative control: the same work on the main thread stalls the loop
- * for (nearly) all of its duration: in one piece for a prime count or a
- * file, thumbnail after thumbnail for the gallery. */
+ * for most of its duration: in one piece for a prime count or a file,
+ * thumbnail after thumbnail for the gallery. */
 static void
 test_workload_blocking (gconstpointer data)
 {
@@ -250,7 +269,9 @@ test_workload_blocking (gconstpointer data)
   /* It ran to the end, correctly. */
   g_assert_true (finished);
   g_assert_cmpfloat (duration_ms, >=, 200.0);
-  g_assert_cmpfloat (stats.total_stall_ms, >, 0.9 * duration_ms);
+  g_assert_cmpfloat (stats.total_stall_ms, >, workload->blocking_stall_fraction * duration_ms);
+  /* and at least one piece drops two frames at 60 Hz */
+  g_assert_cmpfloat (stats.max_stall_ms, >, 2 * 1000.0 / 60);
 }
 
 static gboolean

@@ -416,7 +416,8 @@ pool_call_done (GObject      *source,
   g_autoptr(GVariant) value = NULL;
   g_autoptr(GError) error = NULL;
 
-  value = ub_remote_call_finish (UB_REMOTE (source), result, &error);
+  g_assert_true (UB_IS_WORKER_POOL (source));
+  value = ub_worker_pool_call_finish (UB_WORKER_POOL (source), result, &error);
   g_assert_no_error (error);
   if (value != NULL && g_variant_get_int32 (value) >= 0)
     data->n_ok++;
@@ -435,7 +436,8 @@ test_pool (void)
   g_assert_no_error (error);
   g_assert_cmpuint (ub_worker_pool_get_n_workers (pool), ==, 3);
   for (int i = 0; i < 6; i++)
-    ub_worker_pool_call_async (pool, "echo", g_variant_new_int32 (i), NULL, NULL,
+    ub_worker_pool_call_async (pool, "echo", g_variant_new_int32 (i), NULL,
+                               NULL, NULL, NULL,
                                pool_call_done, &data);
   for (guint i = 0; i < 3; i++)
     g_assert_cmpuint (ub_remote_get_n_pending (ub_worker_get_remote (ub_worker_pool_get_worker (pool, i))), ==, 2);

@@ -164,14 +164,14 @@ ub_key_typer_get_n_received (UbKeyTyper *self)
 }
 
 /**
- * ub_key_typer_get_latencies_ms:
+ * ub_key_typer_dup_latencies_ms:
  * @n_latencies: (out): how many keys arrived
  *
  * Returns: (transfer full): per received key, the time from the press to
  *   the entry's change, in milliseconds
  */
 double *
-ub_key_typer_get_latencies_ms (UbKeyTyper *self,
+ub_key_typer_dup_latencies_ms (UbKeyTyper *self,
                                guint      *n_latencies)
 {
   double *latencies = g_new0 (double, MAX (self->n_received, 1));

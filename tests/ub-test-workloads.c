@@ -40,7 +40,7 @@ primes_prepare (UbWindow *window,
 {
   show_page (window, "primes");
   if (blocking)
-    ub_primes_page_set_input (primes_page (window), "0", "3e9", FALSE, 0);
+    ub_primes_page_set_input (primes_page (window), "0", "1e10", FALSE, 0);
   else
     ub_primes_page_set_input (primes_page (window), "1e13", "1e13+1e12", FALSE, 0);
 }
@@ -68,9 +68,10 @@ primes_finished_ok (UbWindow *window)
 {
   guint64 count = 0;
 
-  /* π(3·10^9) */
+  /* π(10^10): about a second on one core, long enough on any CPU for the
+   * stall to be measured */
   return ub_primes_page_get_result (primes_page (window), &count, NULL) &&
-         count == G_GUINT64_CONSTANT (144449537);
+         count == G_GUINT64_CONSTANT (455052511);
 }
 
 static GtkWidget *
@@ -243,6 +244,7 @@ static const UbTestWorkload workloads[] = {
     NULL,
     primes_finished_ok,
     primes_get_entry,
+    0.9,
   },
   {
     "data",
@@ -253,6 +255,7 @@ static const UbTestWorkload workloads[] = {
     NULL,
     data_finished_ok,
     data_get_entry,
+    0.9,
   },
   {
     "images",
@@ -263,6 +266,7 @@ static const UbTestWorkload workloads[] = {
     images_step,
     images_finished_ok,
     images_get_entry,
+    0.6,
   },
 };
 

@@ -27,6 +27,11 @@ typedef struct
   gboolean   (*finished_ok) (UbWindow *window);
   /* Somewhere to type while it runs. */
   GtkWidget *(*get_entry)   (UbWindow *window);
+  /* In blocking mode, the least part of the work's time the main loop is
+   * stalled: nearly all of it for work done in one piece; less for work
+   * done piece by piece, where the loop runs between two pieces (one
+   * thumbnail after another), and more so on a faster CPU. */
+  double      blocking_stall_fraction;
 } UbTestWorkload;
 
 guint                 ub_test_workloads_get_n (void);

@@ -9,10 +9,10 @@
 #include "ub-page.h"
 #include "ub-pipeline.h"
 #include "ub-png-jobs.h"
-#include "ub-remote.h"
 #include "ub-runtime.h"
-#include "ub-ui.h"
 #include "ub-ui-format.h"
+#include "ub-ui.h"
+#include "ub-worker-pool.h"
 
 /*
  * The Channels page: a live view of every worker and port of the runtime,
@@ -733,7 +733,7 @@ on_sample_done (GObject      *object,
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = ub_remote_call_finish (UB_REMOTE (object), result, &error);
+  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
   if (self == NULL || call->generation != self->generation || self->n_samples_left == 0)
     return;
 
@@ -795,7 +795,7 @@ start_samples (UbChannelsPage *self)
       ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SAMPLE,
                                  g_variant_new ("(suut)", path, self->sample_size,
                                                 self->sample_size, (guint64) i + 1),
-                                 self->cancellable, NULL, on_sample_done,
+                                 self->cancellable, NULL, NULL, NULL, on_sample_done,
                                  ub_page_call_new (self, self->generation, i));
     }
 

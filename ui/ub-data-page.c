@@ -596,12 +596,12 @@ ub_data_page_get_output_path (UbDataPage *self)
 }
 
 /**
- * ub_data_page_get_preview:
+ * ub_data_page_dup_preview:
  *
  * Returns: (transfer full): the text the preview shows
  */
 char *
-ub_data_page_get_preview (UbDataPage *self)
+ub_data_page_dup_preview (UbDataPage *self)
 {
   GtkTextBuffer *buffer;
   GtkTextIter start, end;

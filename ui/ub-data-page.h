@@ -29,7 +29,7 @@ void             ub_data_page_set_text        (UbDataPage *self,
                                                const char *text);
 const char      *ub_data_page_get_digest      (UbDataPage *self);
 const char      *ub_data_page_get_output_path (UbDataPage *self);
-char            *ub_data_page_get_preview     (UbDataPage *self);
+char            *ub_data_page_dup_preview     (UbDataPage *self);
 const char      *ub_data_page_get_error       (UbDataPage *self);
 void             ub_data_page_get_progress    (UbDataPage *self,
                                                guint64    *done,

@@ -4,7 +4,7 @@
 #include "ub-image-viewer.h"
 #include "ub-page.h"
 #include "ub-png-jobs.h"
-#include "ub-remote.h"
+#include "ub-worker-pool.h"
 
 /*
  * A window showing one image at full size, decoded by a worker of its own
@@ -166,7 +166,7 @@ on_decoded (GObject      *object,
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = ub_remote_call_finish (UB_REMOTE (object), result, &error);
+  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
   if (self == NULL)
     return;
 
@@ -201,7 +201,8 @@ load (UbImageViewer *self,
     }
 
   ub_worker_pool_call_async (self->pool, UB_PNG_JOB_DECODE, g_variant_new ("(s)", self->path),
-                             self->cancellable, on_progress, on_decoded,
+                             self->cancellable, on_progress, ub_page_call_new (self, 0, 0),
+                             (GDestroyNotify) ub_page_call_free, on_decoded,
                              ub_page_call_new (self, 0, 0));
 }
 

@@ -8,10 +8,10 @@
 #include "ub-images-page.h"
 #include "ub-page.h"
 #include "ub-png-jobs.h"
-#include "ub-remote.h"
 #include "ub-resume-bar.h"
 #include "ub-state.h"
 #include "ub-ui.h"
+#include "ub-worker-pool.h"
 
 /*
  * The Images page: a gallery of PNG thumbnails decoded by a pool of
@@ -191,7 +191,7 @@ on_thumbnail_done (GObject      *object,
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = ub_remote_call_finish (UB_REMOTE (object), result, &error);
+  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
   if (self == NULL || call->generation != self->generation)
     return;
 
@@ -380,7 +380,7 @@ start_thumbnail (UbImagesPage *self,
   ub_image_item_set_decoding (item);
   ub_worker_pool_call_async (self->pool, UB_PNG_JOB_THUMBNAIL,
                              g_variant_new ("(su)", ub_image_item_get_path (item), THUMBNAIL_SIZE),
-                             cancellable, NULL, on_thumbnail_done,
+                             cancellable, NULL, NULL, NULL, on_thumbnail_done,
                              ub_page_call_new_for_object (self, self->generation, item));
 }
 
@@ -847,7 +847,7 @@ on_sample_done (GObject      *object,
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = ub_remote_call_finish (UB_REMOTE (object), result, &error);
+  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
   if (self == NULL || call->generation != self->generation || self->n_samples_left == 0)
     return;
 
@@ -918,7 +918,7 @@ ub_images_page_generate_samples (UbImagesPage *self,
       n_missing++;
       ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SAMPLE,
                                  g_variant_new ("(suut)", path, size, size, (guint64) i + 1),
-                                 self->cancellable, NULL, on_sample_done,
+                                 self->cancellable, NULL, NULL, NULL, on_sample_done,
                                  ub_page_call_new_for_object (self, self->generation, marker));
     }
 

@@ -4,7 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "ub-run.h"
-#include "ub-worker.h"
+#include "ub-worker-pool.h"
 
 G_BEGIN_DECLS
 

@@ -57,7 +57,7 @@ read_keys (UbKeyTyper *typer,
     }
 
   g_assert_true (ub_test_gtk_run_until (typer_done, typer, 60000));
-  latencies = ub_key_typer_get_latencies_ms (typer, &n);
+  latencies = ub_key_typer_dup_latencies_ms (typer, &n);
   figures->key_p50 = ub_bench_percentile (latencies, n, 50);
   figures->key_p99 = ub_bench_percentile (latencies, n, 99);
 }

@@ -30,7 +30,8 @@ clang -g -O1 -fno-omit-frame-pointer \
   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
   -D_GNU_SOURCE -DUB_PNG_FUZZING -I"$out" -I"$root/workers/runtime" -I"$root/workers/jobs/png" \
   "$here/ub-fuzz-png.c" \
-  "$root/workers/jobs/png/ub-png.c" "$root/workers/jobs/png/ub-png-pool.c" \
+  "$root/workers/jobs/png/ub-png.c" "$root/workers/jobs/png/ub-png-image.c" \
+  "$root/workers/jobs/png/ub-png-pool.c" "$root/workers/jobs/png/ub-png-scaler.c" \
   "$root/workers/runtime/ub-error.c" \
   $(pkg-config --cflags --libs gio-2.0 libpng) \
   -o "$out/ub-fuzz-png"

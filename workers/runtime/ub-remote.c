@@ -46,8 +46,9 @@ typedef struct
 {
   guint64               id;
   GTask                *task;            /* (owned) */
-  UbRemoteProgressFunc  progress;
-  gpointer              user_data;
+  UbRemoteProgressFunc  progress;        /* (nullable) */
+  gpointer              progress_data;   /* (owned) by progress_destroy */
+  GDestroyNotify        progress_destroy;
   GSource              *cancel_source;   /* (owned) (nullable) */
   GSource              *timeout_source;  /* (owned) (nullable) */
 } Call;
@@ -195,6 +196,8 @@ call_free (Call *call)
     g_source_destroy (call->timeout_source);
   g_clear_pointer (&call->timeout_source, g_source_unref);
   g_clear_object (&call->task);
+  if (call->progress_destroy != NULL)
+    call->progress_destroy (call->progress_data);
   g_free (call);
 }
 
@@ -367,7 +370,7 @@ _ub_remote_handle_message (UbRemote  *self,
       g_variant_get (body, "(tv)", &id, &value);
       call = g_hash_table_lookup (self->calls, &id);
       if (call != NULL && call->progress != NULL)
-        call->progress (value, call->user_data);
+        call->progress (value, call->progress_data);
       return TRUE;
     }
 
@@ -408,9 +411,12 @@ ub_remote_get_n_pending (UbRemote *self)
  * @method: the method name
  * @params: (nullable): its parameters; a floating reference is sunk
  * @cancellable: (nullable): a #GCancellable
- * @progress: (nullable) (scope call): called with the latest progress
- * @callback: called when the call completes
- * @user_data: data for @callback and @progress
+ * @progress: (nullable) (scope notified) (closure progress_data) (destroy progress_destroy):
+ *   called on this thread with the latest progress
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data once the call is over
+ * @callback: (scope async) (closure user_data): called when the call completes
+ * @user_data: data for @callback
  *
  * Calls @method on the worker with the default timeout; see
  * ub_remote_call_full_async().
@@ -421,13 +427,16 @@ ub_remote_call_async (UbRemote             *self,
                       GVariant             *params,
                       GCancellable         *cancellable,
                       UbRemoteProgressFunc  progress,
+                      gpointer              progress_data,
+                      GDestroyNotify        progress_destroy,
                       GAsyncReadyCallback   callback,
                       gpointer              user_data)
 {
   g_return_if_fail (UB_IS_REMOTE (self));
 
   ub_remote_call_full_async (self, method, params, self->default_timeout_msec,
-                             cancellable, progress, callback, user_data);
+                             cancellable, progress, progress_data, progress_destroy,
+                             callback, user_data);
 }
 
 /**
@@ -437,9 +446,13 @@ ub_remote_call_async (UbRemote             *self,
  * @params: (nullable): its parameters; a floating reference is sunk
  * @timeout_msec: give up after this long (%G_IO_ERROR_TIMED_OUT), 0 never
  * @cancellable: (nullable): a #GCancellable
- * @progress: (nullable) (scope call): called with the latest progress
- * @callback: called when the call completes
- * @user_data: data for @callback and @progress
+ * @progress: (nullable) (scope notified) (closure progress_data) (destroy progress_destroy):
+ *   called on this thread with the latest progress
+ * @progress_data: data for @progress
+ * @progress_destroy: (nullable): frees @progress_data once the call is over,
+ *   before @callback runs
+ * @callback: (scope async) (closure user_data): called when the call completes
+ * @user_data: data for @callback
  *
  * Calls @method on the worker. Cancelling @cancellable cancels the
  * worker's cancellable for this call and completes the call with
@@ -455,6 +468,8 @@ ub_remote_call_full_async (UbRemote             *self,
                            guint                 timeout_msec,
                            GCancellable         *cancellable,
                            UbRemoteProgressFunc  progress,
+                           gpointer              progress_data,
+                           GDestroyNotify        progress_destroy,
                            GAsyncReadyCallback   callback,
                            gpointer              user_data)
 {
@@ -476,27 +491,32 @@ ub_remote_call_full_async (UbRemote             *self,
   g_task_set_task_data (task, g_strdup (method), g_free);
   g_task_set_name (task, "ub_remote_call");
 
+  call = g_new0 (Call, 1);
+  call->progress = progress;
+  call->progress_data = progress_data;
+  call->progress_destroy = progress_destroy;
+
   if (g_task_return_error_if_cancelled (task))
-    return;
+    {
+      call_free (call);
+      return;
+    }
 
   if (self->terminated != NULL)
     {
+      call_free (call);
       g_task_return_error (task, g_error_copy (self->terminated));
       return;
     }
 
-  call = g_new0 (Call, 1);
   call->id = ++self->next_id;
-  call->progress = progress;
-  call->user_data = user_data;
-
   link_add (self->link, call->id);
   if (!ub_port_post (self->port, CALL_KIND,
                      g_variant_new ("(tsmv)", call->id, method, owned_params),
                      &error))
     {
       link_remove (self->link, call->id, FALSE);
-      g_free (call);
+      call_free (call);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }

@@ -3,9 +3,10 @@
 
 #include <gio/gio.h>
 
-#include "ub-worker.h"
-
 G_BEGIN_DECLS
+
+/* Declared in ub-worker.h, which includes this header. */
+typedef struct _UbWorkerScope UbWorkerScope;
 
 #define UB_TYPE_REMOTE (ub_remote_get_type ())
 
@@ -33,7 +34,7 @@ typedef GVariant *(*UbRemoteMethod) (UbRemoteInvocation  *invocation,
 /**
  * UbRemoteProgressFunc:
  * @progress: (transfer none): the latest progress value
- * @user_data: the call's user data
+ * @user_data: the progress data given with the call
  *
  * Receives progress on the owner's thread. Intermediate values may be
  * skipped (progress is posted as a latest value), never reordered.
@@ -41,20 +42,14 @@ typedef GVariant *(*UbRemoteMethod) (UbRemoteInvocation  *invocation,
 typedef void (*UbRemoteProgressFunc) (GVariant *progress,
                                       gpointer  user_data);
 
-/* Worker side */
-void           ub_worker_scope_expose                 (UbWorkerScope       *scope,
-                                                       const char          *method,
-                                                       UbRemoteMethod       func,
-                                                       gpointer             user_data,
-                                                       GDestroyNotify       destroy);
+/* Worker side: methods are exposed with ub_worker_scope_expose() */
 GCancellable  *ub_remote_invocation_get_cancellable   (UbRemoteInvocation  *invocation);
 const char    *ub_remote_invocation_get_method        (UbRemoteInvocation  *invocation);
 UbWorkerScope *ub_remote_invocation_get_scope         (UbRemoteInvocation  *invocation);
 void           ub_remote_invocation_report_progress   (UbRemoteInvocation  *invocation,
                                                        GVariant            *progress);
 
-/* Owner side */
-UbRemote      *ub_worker_get_remote                   (UbWorker            *worker);
+/* Owner side: a worker's remote is ub_worker_get_remote() */
 void           ub_remote_set_default_timeout          (UbRemote            *self,
                                                        guint                timeout_msec);
 guint          ub_remote_get_n_pending                (UbRemote            *self);
@@ -63,6 +58,8 @@ void           ub_remote_call_async                   (UbRemote            *self
                                                        GVariant            *params,
                                                        GCancellable        *cancellable,
                                                        UbRemoteProgressFunc progress,
+                                                       gpointer             progress_data,
+                                                       GDestroyNotify       progress_destroy,
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
 void           ub_remote_call_full_async              (UbRemote            *self,
@@ -71,20 +68,11 @@ void           ub_remote_call_full_async              (UbRemote            *self
                                                        guint                timeout_msec,
                                                        GCancellable        *cancellable,
                                                        UbRemoteProgressFunc progress,
+                                                       gpointer             progress_data,
+                                                       GDestroyNotify       progress_destroy,
                                                        GAsyncReadyCallback  callback,
                                                        gpointer             user_data);
 GVariant      *ub_remote_call_finish                  (UbRemote            *self,
-                                                       GAsyncResult        *result,
-                                                       GError             **error);
-
-void           ub_worker_pool_call_async              (UbWorkerPool        *self,
-                                                       const char          *method,
-                                                       GVariant            *params,
-                                                       GCancellable        *cancellable,
-                                                       UbRemoteProgressFunc progress,
-                                                       GAsyncReadyCallback  callback,
-                                                       gpointer             user_data);
-GVariant      *ub_worker_pool_call_finish             (UbWorkerPool        *self,
                                                        GAsyncResult        *result,
                                                        GError             **error);
 

@@ -2,8 +2,8 @@
 #include "config.h"
 
 #include "ub-job.h"
-#include "ub-remote.h"
 #include "ub-run.h"
+#include "ub-worker-pool.h"
 
 /*
  * A run drives its parts: one job call per part at a time, each in its
@@ -313,8 +313,10 @@ launch_part (UbRun *self,
   call->part = part;
 
   priv->n_running++;
+  /* The call's data outlives its progress: no progress is delivered
+   * after the completion callback, which frees it. */
   ub_worker_pool_call_async (priv->pool, job, params, priv->cancellable,
-                             on_part_progress, on_part_done, call);
+                             on_part_progress, call, NULL, on_part_done, call);
 }
 
 static void

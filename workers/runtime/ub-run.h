@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "ub-worker.h"
+#include "ub-worker-pool.h"
 
 G_BEGIN_DECLS
 

@@ -12,6 +12,7 @@
 #include "ub-port.h"
 #include "ub-remote.h"
 #include "ub-worker.h"
+#include "ub-worker-pool.h"
 
 G_BEGIN_DECLS
 

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "ub-port.h"
+#include "ub-remote.h"
 
 G_BEGIN_DECLS
 
@@ -33,8 +34,6 @@ typedef enum
  */
 #define UB_WORKER_NICE_INCREMENT 5
 
-typedef struct _UbWorkerScope UbWorkerScope;
-
 /**
  * UbWorkerEntry:
  * @scope: the worker's scope: its port, cancellable, kind and loop
@@ -63,6 +62,7 @@ gboolean       ub_worker_kind_is_registered   (const char     *kind);
 UbWorker      *ub_worker_new                  (const char     *kind,
                                                GError        **error);
 UbPort        *ub_worker_get_port             (UbWorker       *self);
+UbRemote      *ub_worker_get_remote           (UbWorker       *self);
 const char    *ub_worker_get_kind             (UbWorker       *self);
 UbWorkerState  ub_worker_get_state            (UbWorker       *self);
 void           ub_worker_terminate            (UbWorker       *self);
@@ -76,18 +76,10 @@ void           ub_worker_scope_quit            (UbWorkerScope  *scope);
 void           ub_worker_scope_close           (UbWorkerScope  *scope);
 void           ub_worker_scope_report_error    (UbWorkerScope  *scope,
                                                 const GError   *error);
-
-#define UB_TYPE_WORKER_POOL (ub_worker_pool_get_type ())
-
-G_DECLARE_FINAL_TYPE (UbWorkerPool, ub_worker_pool, UB, WORKER_POOL, GObject)
-
-UbWorkerPool  *ub_worker_pool_new             (const char     *kind,
-                                               guint           n_workers,
-                                               GError        **error);
-guint          ub_worker_pool_get_n_workers   (UbWorkerPool   *self);
-UbWorker      *ub_worker_pool_get_worker      (UbWorkerPool   *self,
-                                               guint           index_);
-UbWorker      *ub_worker_pool_pick            (UbWorkerPool   *self);
-void           ub_worker_pool_terminate       (UbWorkerPool   *self);
+void           ub_worker_scope_expose          (UbWorkerScope  *scope,
+                                                const char     *method,
+                                                UbRemoteMethod  func,
+                                                gpointer        user_data,
+                                                GDestroyNotify  destroy);
 
 G_END_DECLS

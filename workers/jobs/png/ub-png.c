@@ -14,6 +14,7 @@
 
 #include "ub-error.h"
 #include "ub-png.h"
+#include "ub-png-scaler.h"
 
 /*
  * Decoding PNG with libpng.
@@ -39,22 +40,6 @@ static const guint8 ignored_chunks[] =
 
 typedef struct
 {
-  /* Collects one thumbnail row from the streamed source rows: a box filter
-   * with exact fractional coverage, weighted by alpha. In fixed units a
-   * source column spans dst_width and a thumbnail column src_width, so all
-   * overlaps are integers. */
-  guint32  src_width, src_height;
-  guint32  dst_width, dst_height;
-  guint32 *col_index;   /* first thumbnail column each source column feeds */
-  guint32 *col_weight;  /* its weight there; dst_width - it goes to the next */
-  guint64 *hsum;        /* one source row, scaled horizontally, 4 × (dst_width + 1) */
-  guint64 *acc;         /* current and next thumbnail row, 2 × 4 × dst_width */
-  guint32  next_src_row;
-  guint32  next_dst_row;
-} Scaler;
-
-typedef struct
-{
   png_structp        png;
   png_infop          info;
 
@@ -75,7 +60,7 @@ typedef struct
   UbPngImage        *image;       /* (owned) full decode, or interlaced source */
   UbPngImage        *thumbnail;   /* (owned) */
   guint8            *row;         /* (owned) one streamed row */
-  Scaler             scaler;
+  UbPngScaler        scaler;
 
   GError            *error;       /* (owned) set before png_error() by callbacks */
   char               message[256];
@@ -182,15 +167,6 @@ decoder_init (Decoder           *d,
 }
 
 static void
-scaler_clear (Scaler *s)
-{
-  g_clear_pointer (&s->col_index, g_free);
-  g_clear_pointer (&s->col_weight, g_free);
-  g_clear_pointer (&s->hsum, g_free);
-  g_clear_pointer (&s->acc, g_free);
-}
-
-static void
 decoder_clear (Decoder *d)
 {
   if (d->png != NULL)
@@ -199,7 +175,7 @@ decoder_clear (Decoder *d)
   g_clear_pointer (&d->image, ub_png_image_free);
   g_clear_pointer (&d->thumbnail, ub_png_image_free);
   g_clear_pointer (&d->row, g_free);
-  scaler_clear (&d->scaler);
+  ub_png_scaler_clear (&d->scaler);
   g_clear_error (&d->error);
 }
 
@@ -444,10 +420,14 @@ decoder_check_cancelled (Decoder  *d,
   return g_cancellable_set_error_if_cancelled (d->cancellable, error);
 }
 
-/* Reads every row into d->image, then the chunks after the image data. */
+/* Reads every row, then the chunks after the image data. Rows land in
+ * d->image when there is one: a full decode, or the whole of an interlaced
+ * source for a thumbnail. Otherwise (a non-interlaced thumbnail) each row
+ * goes through d->row into the scaler as libpng produces it, so the image
+ * is never held whole. */
 static gboolean
-decoder_read_image (Decoder  *d,
-                    GError  **error)
+decoder_read_rows (Decoder  *d,
+                   GError  **error)
 {
   guint32 height = d->header.height;
   guint64 total_rows = (guint64) height * d->passes;
@@ -462,181 +442,21 @@ decoder_read_image (Decoder  *d,
     for (guint32 y = 0; y < height; y++)
       {
         guint64 done = (guint64) pass * height + y;
+        guint8 *row = d->image != NULL ? d->image->pixels + y * d->image->stride : d->row;
 
         if (decoder_check_cancelled (d, error))
           return FALSE;
         if (d->progress != NULL && done % ROWS_PER_PROGRESS == 0)
           d->progress ((double) done / total_rows, d->progress_data);
-        png_read_row (d->png, d->image->pixels + y * d->image->stride, NULL);
+        png_read_row (d->png, row, NULL);
+        if (d->image == NULL)
+          ub_png_scaler_push_row (&d->scaler, row, d->thumbnail);
       }
 
   png_read_end (d->png, NULL);
 
   if (d->progress != NULL)
     d->progress (1.0, d->progress_data);
-
-  return TRUE;
-}
-
-/* ---- thumbnail scaling --------------------------------------------- */
-
-static void
-scaler_init (Scaler  *s,
-             guint32  src_width,
-             guint32  src_height,
-             guint32  dst_width,
-             guint32  dst_height)
-{
-  s->src_width = src_width;
-  s->src_height = src_height;
-  s->dst_width = dst_width;
-  s->dst_height = dst_height;
-  s->col_index = g_new (guint32, src_width);
-  s->col_weight = g_new (guint32, src_width);
-  s->hsum = g_new0 (guint64, 4 * ((gsize) dst_width + 1));
-  s->acc = g_new0 (guint64, 2 * 4 * (gsize) dst_width);
-  s->next_src_row = 0;
-  s->next_dst_row = 0;
-
-  /* Source column x spans [x·dw, (x+1)·dw); thumbnail column i spans
-   * [i·sw, (i+1)·sw). Since dw ≤ sw, x overlaps at most two columns. */
-  for (guint32 x = 0; x < src_width; x++)
-    {
-      guint64 start = (guint64) x * dst_width;
-      guint64 end = start + dst_width;
-      guint32 i = start / src_width;
-      guint64 boundary = (guint64) (i + 1) * src_width;
-
-      s->col_index[x] = i;
-      s->col_weight[x] = end <= boundary ? dst_width : (guint32) (boundary - start);
-    }
-}
-
-static void
-scaler_emit (Scaler  *s,
-             guint8  *out)
-{
-  guint64 total = (guint64) s->src_width * s->src_height;
-  guint64 *acc = s->acc;
-
-  for (guint32 i = 0; i < s->dst_width; i++)
-    {
-      guint64 a = acc[4 * i + 3];
-
-      if (a == 0)
-        memset (out + 4 * i, 0, 4);
-      else
-        {
-          out[4 * i + 0] = (acc[4 * i + 0] + a / 2) / a;
-          out[4 * i + 1] = (acc[4 * i + 1] + a / 2) / a;
-          out[4 * i + 2] = (acc[4 * i + 2] + a / 2) / a;
-          out[4 * i + 3] = (a + total / 2) / total;
-        }
-    }
-
-  /* The next row's partial sums become the current row's. */
-  memmove (acc, acc + 4 * s->dst_width, 4 * s->dst_width * sizeof *acc);
-  memset (acc + 4 * s->dst_width, 0, 4 * s->dst_width * sizeof *acc);
-}
-
-/* Adds one RGBA8 source row; writes thumbnail rows into @dst as they
- * complete. */
-static void
-scaler_push_row (Scaler       *s,
-                 const guint8 *row,
-                 UbPngImage   *dst)
-{
-  guint32 dw = s->dst_width;
-  guint64 *h = s->hsum;
-  guint32 y = s->next_src_row++;
-  guint64 start = (guint64) y * s->dst_height;
-  guint64 end = start + s->dst_height;
-  guint32 j = start / s->src_height;
-  guint64 boundary = (guint64) (j + 1) * s->src_height;
-  guint64 w_here, w_next;
-
-  /* Horizontal: each source pixel's share of its first column, and what
-   * spills into the next one (never past the last: the weights add up). */
-  memset (h, 0, 4 * (gsize) (dw + 1) * sizeof *h);
-  for (guint32 x = 0; x < s->src_width; x++)
-    {
-      const guint8 *p = row + 4 * (gsize) x;
-      guint32 a = p[3];
-      guint64 *c = h + 4 * (gsize) s->col_index[x];
-      guint64 w0 = s->col_weight[x];
-      guint64 w1 = dw - w0;
-      guint32 r = p[0] * a, g = p[1] * a, b = p[2] * a;
-
-      c[0] += w0 * r;
-      c[1] += w0 * g;
-      c[2] += w0 * b;
-      c[3] += w0 * a;
-      if (w1 != 0)
-        {
-          c[4] += w1 * r;
-          c[5] += w1 * g;
-          c[6] += w1 * b;
-          c[7] += w1 * a;
-        }
-    }
-
-  /* Vertical: this row's weight in thumbnail row j, and in j + 1. */
-  w_here = end <= boundary ? s->dst_height : boundary - start;
-  w_next = s->dst_height - w_here;
-
-  for (gsize k = 0; k < 4 * (gsize) dw; k++)
-    {
-      s->acc[k] += w_here * h[k];
-      if (w_next != 0)
-        s->acc[4 * dw + k] += w_next * h[k];
-    }
-
-  if (end >= boundary)
-    {
-      scaler_emit (s, dst->pixels + (gsize) j * dst->stride);
-      s->next_dst_row = j + 1;
-    }
-}
-
-/* Streams rows through the scaler (non-interlaced images), or decodes
- * the whole image first (interlaced ones). */
-static gboolean
-decoder_read_thumbnail (Decoder  *d,
-                        GError  **error)
-{
-  guint32 height = d->header.height;
-
-  if (setjmp (png_jmpbuf (d->png)))
-    {
-      decoder_propagate_error (d, error);
-      return FALSE;
-    }
-
-  if (d->passes == 1)
-    {
-      for (guint32 y = 0; y < height; y++)
-        {
-          if (decoder_check_cancelled (d, error))
-            return FALSE;
-          png_read_row (d->png, d->row, NULL);
-          scaler_push_row (&d->scaler, d->row, d->thumbnail);
-        }
-    }
-  else
-    {
-      for (int pass = 0; pass < d->passes; pass++)
-        for (guint32 y = 0; y < height; y++)
-          {
-            if (decoder_check_cancelled (d, error))
-              return FALSE;
-            png_read_row (d->png, d->image->pixels + y * d->image->stride, NULL);
-          }
-      for (guint32 y = 0; y < height; y++)
-        scaler_push_row (&d->scaler, d->image->pixels + y * d->image->stride,
-                         d->thumbnail);
-    }
-
-  png_read_end (d->png, NULL);
 
   return TRUE;
 }
@@ -735,7 +555,7 @@ decoder_decode (Decoder  *d,
   if (d->image == NULL)
     return decoder_out_of_memory (error);
 
-  if (!decoder_read_image (d, error))
+  if (!decoder_read_rows (d, error))
     return NULL;
 
   return g_steal_pointer (&d->image);
@@ -881,13 +701,13 @@ decoder_thumbnail (Decoder  *d,
       d->image = ub_png_image_new (tw, th, NULL);
       if (d->image == NULL)
         return decoder_out_of_memory (error);
-      if (!decoder_read_image (d, error))
+      if (!decoder_read_rows (d, error))
         return NULL;
       return g_steal_pointer (&d->image);
     }
 
   d->thumbnail = ub_png_image_new (tw, th, d->pool);
-  scaler_init (&d->scaler, d->header.width, d->header.height, tw, th);
+  ub_png_scaler_init (&d->scaler, d->header.width, d->header.height, tw, th);
   if (d->passes == 1)
     d->row = g_malloc ((gsize) d->header.width * 4);
   else
@@ -895,8 +715,14 @@ decoder_thumbnail (Decoder  *d,
   if (d->thumbnail == NULL || (d->passes != 1 && d->image == NULL))
     return decoder_out_of_memory (error);
 
-  if (!decoder_read_thumbnail (d, error))
+  if (!decoder_read_rows (d, error))
     return NULL;
+
+  /* An interlaced source is whole only now: scale it down in one go. */
+  if (d->image != NULL)
+    for (guint32 y = 0; y < d->header.height; y++)
+      ub_png_scaler_push_row (&d->scaler, d->image->pixels + y * d->image->stride,
+                              d->thumbnail);
 
   return g_steal_pointer (&d->thumbnail);
 }
@@ -979,142 +805,4 @@ ub_png_thumbnail_data (const guint8       *data,
   decoder_clear (&d);
 
   return image;
-}
-
-/* ---- images ----------------------------------------------------------- */
-
-/**
- * ub_png_image_new:
- * @width: > 0
- * @height: > 0
- * @pool: (nullable): where the buffer comes from
- *
- * An RGBA8 image with undefined contents.
- *
- * Returns: (transfer full) (nullable): the image, or %NULL if the memory
- *   for it cannot be had
- */
-UbPngImage *
-ub_png_image_new (guint32    width,
-                  guint32    height,
-                  UbPngPool *pool)
-{
-  UbPngImage *image;
-
-  g_return_val_if_fail (width > 0 && height > 0, NULL);
-
-  image = g_new0 (UbPngImage, 1);
-  image->width = width;
-  image->height = height;
-  image->stride = (gsize) width * 4;
-  image->size = image->stride * height;
-  image->pool = pool != NULL ? ub_png_pool_ref (pool) : NULL;
-  image->pixels = ub_png_pool_acquire (pool, image->size, NULL);
-  if (image->pixels == NULL)
-    {
-      g_clear_pointer (&image->pool, ub_png_pool_unref);
-      g_free (image);
-      return NULL;
-    }
-
-  return image;
-}
-
-/**
- * ub_png_image_free:
- * @image: (nullable) (transfer full): an image
- *
- * Returns the pixel buffer to its pool (if it still has it) and frees
- * @image.
- */
-void
-ub_png_image_free (UbPngImage *image)
-{
-  if (image == NULL)
-    return;
-
-  ub_png_pool_release (image->pool, image->pixels, image->size);
-  g_clear_pointer (&image->pool, ub_png_pool_unref);
-  g_free (image);
-}
-
-typedef struct
-{
-  UbPngPool *pool;   /* (owned) (nullable) */
-  guint8    *pixels; /* (owned) */
-  gsize      size;
-} PixelsOwner;
-
-static void
-pixels_owner_free (gpointer data)
-{
-  PixelsOwner *owner = data;
-
-  ub_png_pool_release (owner->pool, owner->pixels, owner->size);
-  g_clear_pointer (&owner->pool, ub_png_pool_unref);
-  g_free (owner);
-}
-
-/**
- * ub_png_image_steal_pixels:
- * @image: (transfer full): an image
- * @out_size: (out) (optional): bytes in the buffer
- * @out_free_func: (out): call it with @out_free_data to release the buffer
- * @out_free_data: (out): closure for @out_free_func
- *
- * Takes the pixel buffer out of @image without copying it and frees
- * @image. Releasing the buffer returns it to its pool, from any thread.
- *
- * Returns: (transfer full): the pixels
- */
-guint8 *
-ub_png_image_steal_pixels (UbPngImage     *image,
-                           gsize          *out_size,
-                           GDestroyNotify *out_free_func,
-                           gpointer       *out_free_data)
-{
-  PixelsOwner *owner;
-  guint8 *pixels;
-
-  g_return_val_if_fail (image != NULL, NULL);
-  g_return_val_if_fail (out_free_func != NULL, NULL);
-  g_return_val_if_fail (out_free_data != NULL, NULL);
-
-  owner = g_new (PixelsOwner, 1);
-  owner->pool = g_steal_pointer (&image->pool);
-  owner->pixels = pixels = g_steal_pointer (&image->pixels);
-  owner->size = image->size;
-
-  if (out_size != NULL)
-    *out_size = image->size;
-  *out_free_func = pixels_owner_free;
-  *out_free_data = owner;
-
-  g_free (image);
-  return pixels;
-}
-
-/**
- * ub_png_image_steal_bytes:
- * @image: (transfer full): an image
- *
- * Wraps the pixel buffer in a #GBytes without copying it (suitable for
- * gdk_memory_texture_new() with GDK_MEMORY_R8G8B8A8 and the image's
- * stride) and frees @image. The buffer goes back to its pool when the
- * last reference to the #GBytes is dropped.
- *
- * Returns: (transfer full): the pixels
- */
-GBytes *
-ub_png_image_steal_bytes (UbPngImage *image)
-{
-  GDestroyNotify free_func;
-  gpointer free_data;
-  gsize size;
-  guint8 *pixels;
-
-  g_return_val_if_fail (image != NULL, NULL);
-
-  pixels = ub_png_image_steal_pixels (image, &size, &free_func, &free_data);
-  return g_bytes_new_with_free_func (pixels, size, free_func, free_data);
 }

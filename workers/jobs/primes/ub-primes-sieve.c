@@ -7,121 +7,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ub-primes-cross.h"
+#include "ub-primes-mr.h"
+#include "ub-primes-presieve.h"
 #include "ub-primes-sieve.h"
-
-/*
- * Layout: byte i of the whole number line stands for the 30 numbers
- * [30 i, 30 i + 29]; its bit k is the number 30 i + RES(k), RES being the
- * eight residues coprime to 30. A segment is S = 2^log2_seg consecutive
- * bytes of that line.
- *
- * Crossing off the multiples of a sieving prime p = 30 a + rp walks the
- * cofactors q = 30 b + rq that are coprime to 30: rq cycles through the
- * eight residues, and in every cycle of eight steps the byte index of p q
- * grows by exactly p, while the bit hit at step k and the constant part
- * of each step depend only on (rp, k). A prime's state is therefore its
- * a, the next byte to cross and the pair (rp, k) packed in 6 bits.
- */
-
-typedef unsigned __int128 ub_u128;
-
-#define RES(k) ((k) == 0 ? 1 : (k) == 1 ? 7 : (k) == 2 ? 11 : (k) == 3 ? 13 : \
-                (k) == 4 ? 17 : (k) == 5 ? 19 : (k) == 6 ? 23 : 29)
-#define BIT_OF(r) ((r) == 1 ? 0 : (r) == 7 ? 1 : (r) == 11 ? 2 : (r) == 13 ? 3 : \
-                   (r) == 17 ? 4 : (r) == 19 ? 5 : (r) == 23 ? 6 : 7)
-/* Mask clearing the bit of p q when p ≡ RES(R) and q ≡ RES(k) (mod 30). */
-#define MASK(R, k) ((guint8) ~(1u << BIT_OF ((RES (R) * RES (k)) % 30)))
-/* Growth of q between step k and step k + 1 of the cycle. */
-#define DQ(k) ((k) == 0 ? 6 : (k) == 1 ? 4 : (k) == 2 ? 2 : (k) == 3 ? 4 : \
-               (k) == 4 ? 2 : (k) == 5 ? 4 : (k) == 6 ? 6 : 2)
-/* Constant part of the byte step after step k: the step is a DQ(k) + CC. */
-#define CC(R, k) ((k) < 7 ? (RES (R) * RES ((k) + 1)) / 30 - (RES (R) * RES (k)) / 30 \
-                          : RES (R) - (RES (R) * 29) / 30)
-/* Constant part of the byte offset of step k from step 0 of a cycle. */
-#define OFF(R, k) ((RES (R) * RES (k)) / 30)
-
-#define ROW8(M, R) M (R, 0), M (R, 1), M (R, 2), M (R, 3), \
-                   M (R, 4), M (R, 5), M (R, 6), M (R, 7)
-#define TABLE64(M) { ROW8 (M, 0), ROW8 (M, 1), ROW8 (M, 2), ROW8 (M, 3), \
-                     ROW8 (M, 4), ROW8 (M, 5), ROW8 (M, 6), ROW8 (M, 7) }
-#define DQ2(R, k) DQ (k)
-#define NEXT_RW(R, k) ((R) * 8 + ((k) + 1) % 8)
-
-static const guint8 mask_tab[64] = TABLE64 (MASK);
-static const guint8 cc_tab[64] = TABLE64 (CC);
-static const guint8 dq_tab[64] = TABLE64 (DQ2);
-static const guint8 next_rw_tab[64] = TABLE64 (NEXT_RW);
-
-static const guint8 wheel_res[8] = { 1, 7, 11, 13, 17, 19, 23, 29 };
-
-/* Offset from the first number of a 64-bit word to the number of bit b. */
-#define OFF64(R, k) (30 * (R) + RES (k))
-static const guint8 off64[64] = TABLE64 (OFF64);
-
-/* 0xff for residues that share a factor with 30. */
-static const guint8 bit_of_res[30] = {
-  0xff, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 0xff, 0xff,
-  0xff, 2, 0xff, 3, 0xff, 0xff, 0xff, 4, 0xff, 5,
-  0xff, 0xff, 0xff, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 7,
-};
-
-/* Distance from a residue to the next residue coprime to 30 (or itself). */
-static const guint8 to_coprime[30] = {
-  1, 0, 5, 4, 3, 2, 1, 0, 3, 2, 1, 0, 1, 0, 3, 2, 1, 0, 1, 0, 3, 2, 1, 0, 5, 4, 3, 2, 1, 0,
-};
-
-/* Bits of a byte whose residue is >= r, and <= r. */
-static guint8
-mask_from_res (guint r)
-{
-  guint8 m = 0;
-
-  for (guint k = 0; k < 8; k++)
-    if (wheel_res[k] >= r)
-      m |= 1u << k;
-  return m;
-}
-
-static guint8
-mask_upto_res (guint r)
-{
-  guint8 m = 0;
-
-  for (guint k = 0; k < 8; k++)
-    if (wheel_res[k] <= r)
-      m |= 1u << k;
-  return m;
-}
+#include "ub-primes-wheel.h"
 
 /* ------------------------------------------------------------------ */
-/* Tables built once: pre-sieve patterns and the primes below 2^16.    */
-
-/* Groups of primes pre-sieved together: each pattern repeats every
- * product-of-the-group bytes. The first is copied, the rest are ANDed. */
-static const guint32 presieve_groups[][4] = {
-  { 7, 11, 13, 17 },   /* with 19 below: 323323 bytes */
-  { 23, 29, 31, 0 },
-  { 37, 41, 43, 0 },
-  { 47, 53, 0, 0 },
-  { 59, 61, 0, 0 },
-  { 67, 71, 0, 0 },
-  { 73, 79, 0, 0 },
-  { 83, 89, 0, 0 },
-  { 97, 101, 0, 0 },
-};
-#define N_PRESIEVE G_N_ELEMENTS (presieve_groups)
-#define PRESIEVE_LAST 101u   /* largest pre-sieved prime */
-
-static const guint32 presieve_primes[] = {
-  7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79,
-  83, 89, 97, 101,
-};
+/* Tables built once: the primes below 2^16 and the cache sizes.      */
 
 typedef struct
 {
-  guint8  *pattern[N_PRESIEVE];   /* (owned) never freed: process-wide */
-  gsize    period[N_PRESIEVE];
-  guint32 *small_primes;          /* primes in (PRESIEVE_LAST, 2^16) */
+  guint32 *small_primes;          /* primes in (UB_PRESIEVE_LAST, 2^16) */
   gsize    n_small_primes;
   gsize    l1_bytes;
   gsize    l2_bytes;
@@ -129,23 +26,6 @@ typedef struct
 
 /* Written once by init_tables() under pthread_once, read-only afterwards. */
 static Tables *tables;
-
-static void
-cross_pattern (guint8  *pattern,
-               gsize    period,
-               guint32  p)
-{
-  for (guint k = 0; k < 8; k++)
-    {
-      /* smallest byte i with 30 i + RES(k) ≡ 0 (mod p) */
-      gsize i = 0;
-
-      while ((30 * i + wheel_res[k]) % p != 0)
-        i++;
-      for (; i < period; i += p)
-        pattern[i] &= (guint8) ~(1u << k);
-    }
-}
 
 static gsize
 cache_size (int name, gsize fallback)
@@ -162,33 +42,16 @@ init_tables (void)
       Tables *t = g_new0 (Tables, 1);
       g_autofree guint8 *composite = g_malloc0 (1u << 16);
 
-      for (gsize g = 0; g < N_PRESIEVE; g++)
-        {
-          gsize period = 1;
-
-          for (gsize j = 0; j < 4 && presieve_groups[g][j] != 0; j++)
-            period *= presieve_groups[g][j];
-          if (g == 0)
-            period *= 19;
-          t->period[g] = period;
-          t->pattern[g] = g_malloc (period + 64);
-          memset (t->pattern[g], 0xff, period);
-          for (gsize j = 0; j < 4 && presieve_groups[g][j] != 0; j++)
-            cross_pattern (t->pattern[g], period, presieve_groups[g][j]);
-          if (g == 0)
-            cross_pattern (t->pattern[g], period, 19);
-        }
-
       for (guint32 i = 2; i * i < (1u << 16); i++)
         if (!composite[i])
           for (guint32 j = i * i; j < (1u << 16); j += i)
             composite[j] = 1;
-      for (guint32 i = PRESIEVE_LAST + 1; i < (1u << 16); i++)
+      for (guint32 i = UB_PRESIEVE_LAST + 1; i < (1u << 16); i++)
         if (!composite[i])
           t->n_small_primes++;
       t->small_primes = g_new (guint32, t->n_small_primes);
       t->n_small_primes = 0;
-      for (guint32 i = PRESIEVE_LAST + 1; i < (1u << 16); i++)
+      for (guint32 i = UB_PRESIEVE_LAST + 1; i < (1u << 16); i++)
         if (!composite[i])
           t->small_primes[t->n_small_primes++] = i;
 
@@ -205,6 +68,29 @@ init_tables (void)
     }
 }
 
+/* Cache sizes pinned by ub_primes_set_cache_sizes(), in bytes; 0 means
+ * "as the CPU reports". Read by every new sieve, written by tests and
+ * benchmarks at any time: atomic. */
+static gsize pinned_l1_bytes;
+static gsize pinned_l2_bytes;
+
+/* Set by ub_primes_set_portable_only(); atomic. */
+static gint portable_only;
+
+void
+_ub_sieve_set_cache_sizes (gsize l1_bytes,
+                           gsize l2_bytes)
+{
+  g_atomic_pointer_set (&pinned_l1_bytes, l1_bytes);
+  g_atomic_pointer_set (&pinned_l2_bytes, l2_bytes);
+}
+
+void
+_ub_sieve_set_portable_only (gboolean only)
+{
+  g_atomic_int_set (&portable_only, !!only);
+}
+
 /* pthread_once rather than g_once_init_enter(): ThreadSanitizer sees the
  * ordering it gives, and GLib 2.74's is hidden inside the library. */
 static const Tables *
@@ -218,19 +104,13 @@ get_tables (void)
 
 /* ------------------------------------------------------------------ */
 
-typedef struct
-{
-  guint32 a;        /* p / 30 */
-  guint32 packed;   /* next byte << 6 | index of p mod 30 << 3 | step k */
-} Entry;
-
 #define BLOCK_ENTRIES 510
 typedef struct _Block Block;
 struct _Block
 {
   Block   *next;
   guint32  n;
-  Entry    e[BLOCK_ENTRIES];
+  UbSieveEntry  e[BLOCK_ENTRIES];
 };
 
 #define SLAB_BLOCKS 64
@@ -256,10 +136,10 @@ struct _UbSieve
    * medium_limit: crossed off over the whole segment. */
   guint32   small_limit;
   guint32   medium_limit;
-  Entry    *small;            /* (owned) */
+  UbSieveEntry *small;        /* (owned) */
   gsize     n_small;
   gsize     small_alloc;
-  Entry    *medium;           /* (owned) */
+  UbSieveEntry *medium;       /* (owned) */
   gsize     n_medium;
   gsize     medium_alloc;
 
@@ -314,6 +194,7 @@ _ub_sieve_new (guint64 from,
   UbSieve *s;
   guint64 span_bytes;
   guint64 max_step;
+  gsize l1_bytes, l2_bytes;
   gsize want;
 
   g_return_val_if_fail (from <= to, NULL);
@@ -325,8 +206,15 @@ _ub_sieve_new (guint64 from,
   s->last_byte = to / 30;
   span_bytes = s->last_byte - s->first_byte + 1;
 
+  l1_bytes = (gsize) g_atomic_pointer_get (&pinned_l1_bytes);
+  l2_bytes = (gsize) g_atomic_pointer_get (&pinned_l2_bytes);
+  if (l1_bytes == 0)
+    l1_bytes = t->l1_bytes;
+  if (l2_bytes == 0)
+    l2_bytes = t->l2_bytes;
+
   /* Segment: half the L2 cache, less for short ranges. */
-  want = MAX (t->l2_bytes / 2, 32 * 1024);
+  want = MAX (l2_bytes / 2, 32 * 1024);
   want = MIN (want, 4 * 1024 * 1024);
   s->log2_seg = 15;
   while (((gsize) 1 << (s->log2_seg + 1)) <= want &&
@@ -334,7 +222,7 @@ _ub_sieve_new (guint64 from,
     s->log2_seg++;
   s->seg_bytes = (gsize) 1 << s->log2_seg;
   s->block_bytes = 1 << 14;
-  while (s->block_bytes * 2 <= t->l1_bytes && s->block_bytes < 64 * 1024)
+  while (s->block_bytes * 2 <= l1_bytes && s->block_bytes < 64 * 1024)
     s->block_bytes *= 2;
   s->block_bytes = MIN (s->block_bytes, s->seg_bytes);
   s->n_segs = (span_bytes - 1) / s->seg_bytes + 1;
@@ -369,7 +257,7 @@ _ub_sieve_new (guint64 from,
     double x = (double) MIN (s->plimit, (guint64) s->small_limit) + 16.0;
 
     s->small_alloc = (gsize) (1.3 * x / log (x)) + 16;
-    s->small = g_new (Entry, s->small_alloc);
+    s->small = g_new (UbSieveEntry, s->small_alloc);
   }
 
   if (s->plimit < (1u << 16))
@@ -379,7 +267,7 @@ _ub_sieve_new (guint64 from,
     }
   else
     {
-      s->child = _ub_sieve_new (PRESIEVE_LAST + 1, s->plimit);
+      s->child = _ub_sieve_new (UB_PRESIEVE_LAST + 1, s->plimit);
     }
 
   return s;
@@ -429,72 +317,6 @@ use_miller_rabin (guint64 from,
   return mr_cost < sieve_cost;
 }
 
-/* a b / 2^64 mod n, for a, b < n odd, with ninv = -1/n mod 2^64. */
-static inline guint64
-mont_mul (guint64 a,
-          guint64 b,
-          guint64 n,
-          guint64 ninv)
-{
-  ub_u128 t = (ub_u128) a * b;
-  guint64 m = (guint64) t * ninv;
-  ub_u128 mn = (ub_u128) m * n;
-  ub_u128 r = (t >> 64) + (mn >> 64) + ((guint64) t != 0);
-
-  return (guint64) (r >= n ? r - n : r);
-}
-
-/* Exact for every odd n > 2^40 with no factor below 2^20. */
-static gboolean
-is_prime_mr (guint64 n)
-{
-  static const guint64 bases[] = { 2, 325, 9375, 28178, 450775, 9780504, 1795265022 };
-  guint64 inv = n;
-  guint64 ninv, r1, r2, minus_one, d = n - 1;
-  guint s = 0;
-
-  for (guint i = 0; i < 5; i++)
-    inv *= 2 - n * inv;
-  ninv = -inv;
-  r1 = (-n) % n;                              /* 2^64 mod n */
-  r2 = (guint64) (((ub_u128) r1 * r1) % n);   /* 2^128 mod n */
-  minus_one = n - r1;
-  while ((d & 1) == 0)
-    {
-      d >>= 1;
-      s++;
-    }
-
-  for (gsize i = 0; i < G_N_ELEMENTS (bases); i++)
-    {
-      guint64 a = mont_mul (bases[i] % n, r2, n, ninv);
-      guint64 x = r1;
-      guint64 e = d;
-      gboolean composite = TRUE;
-
-      for (; e > 0; e >>= 1)
-        {
-          if (e & 1)
-            x = mont_mul (x, a, n, ninv);
-          a = mont_mul (a, a, n, ninv);
-        }
-      if (x == r1 || x == minus_one)
-        continue;
-      for (guint k = 1; k < s; k++)
-        {
-          x = mont_mul (x, x, n, ninv);
-          if (x == minus_one)
-            {
-              composite = FALSE;
-              break;
-            }
-        }
-      if (composite)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* Clears the bits of the survivors that are not prime. */
 static void
 confirm_survivors (UbSieve *sv,
@@ -513,7 +335,7 @@ confirm_survivors (UbSieve *sv,
           guint b = (guint) __builtin_ctzll (w);
 
           w &= w - 1;
-          if (!is_prime_mr (n30 + off64[b]))
+          if (!_ub_primes_is_prime_mr (n30 + off64[b]))
             words[j] &= ~((guint64) 1 << b);
         }
     }
@@ -640,7 +462,7 @@ add_sieving_prime (UbSieve *s,
       if (s->n_small == s->small_alloc)
         {
           s->small_alloc = MAX (64, s->small_alloc * 2);
-          s->small = g_renew (Entry, s->small, s->small_alloc);
+          s->small = g_renew (UbSieveEntry, s->small, s->small_alloc);
         }
       s->small[s->n_small].a = p / 30;
       s->small[s->n_small].packed = (guint32) rel << 6 | packed;
@@ -651,7 +473,7 @@ add_sieving_prime (UbSieve *s,
       if (s->n_medium == s->medium_alloc)
         {
           s->medium_alloc = MAX (64, s->medium_alloc * 2);
-          s->medium = g_renew (Entry, s->medium, s->medium_alloc);
+          s->medium = g_renew (UbSieveEntry, s->medium, s->medium_alloc);
         }
       s->medium[s->n_medium].a = p / 30;
       s->medium[s->n_medium].packed = (guint32) rel << 6 | packed;
@@ -697,84 +519,6 @@ add_sieving_primes (UbSieve       *s,
 /* ------------------------------------------------------------------ */
 /* Crossing off                                                         */
 
-#define STEP(R, k) \
-  if (i >= end) { w = k; break; } \
-  s[i] &= MASK (R, k); \
-  i += a * DQ (k) + CC (R, k);
-
-#define GROUP(R) \
-  case R * 8 + 0: \
-    for (;;) \
-      { \
-        if (end > a28 + OFF (R, 7)) \
-          { \
-            guint32 lim = end - a28 - OFF (R, 7); \
-            guint32 step = a30 + RES (R); \
-            for (; i < lim; i += step) \
-              { \
-                guint8 *q = s + i; \
-                q[0] &= MASK (R, 0); \
-                q[a6 + OFF (R, 1)] &= MASK (R, 1); \
-                q[a10 + OFF (R, 2)] &= MASK (R, 2); \
-                q[a12 + OFF (R, 3)] &= MASK (R, 3); \
-                q[a16 + OFF (R, 4)] &= MASK (R, 4); \
-                q[a18 + OFF (R, 5)] &= MASK (R, 5); \
-                q[a22 + OFF (R, 6)] &= MASK (R, 6); \
-                q[a28 + OFF (R, 7)] &= MASK (R, 7); \
-              } \
-          } \
-        STEP (R, 0) G_GNUC_FALLTHROUGH; \
-  case R * 8 + 1: STEP (R, 1) G_GNUC_FALLTHROUGH; \
-  case R * 8 + 2: STEP (R, 2) G_GNUC_FALLTHROUGH; \
-  case R * 8 + 3: STEP (R, 3) G_GNUC_FALLTHROUGH; \
-  case R * 8 + 4: STEP (R, 4) G_GNUC_FALLTHROUGH; \
-  case R * 8 + 5: STEP (R, 5) G_GNUC_FALLTHROUGH; \
-  case R * 8 + 6: STEP (R, 6) G_GNUC_FALLTHROUGH; \
-  case R * 8 + 7: STEP (R, 7) \
-      } \
-    break;
-
-/* Crosses off the small primes in s[0, end); their positions are kept
- * relative to s and move on by end. */
-G_GNUC_NO_INLINE static void
-cross_small (guint8  *s,
-             guint32  end,
-             Entry   *primes,
-             gsize    n)
-{
-  for (gsize j = 0; j < n; j++)
-    {
-      guint32 a = primes[j].a;
-      guint32 packed = primes[j].packed;
-      guint32 i = packed >> 6;
-      guint32 w = packed & 7;
-      guint32 a6 = a * 6, a10 = a * 10, a12 = a * 12, a16 = a * 16;
-      guint32 a18 = a * 18, a22 = a * 22, a28 = a * 28, a30 = a * 30;
-
-      if (i >= end)
-        {
-          primes[j].packed = packed - (end << 6);
-          continue;
-        }
-
-      switch (packed & 63)
-        {
-          GROUP (0)
-          GROUP (1)
-          GROUP (2)
-          GROUP (3)
-          GROUP (4)
-          GROUP (5)
-          GROUP (6)
-          GROUP (7)
-        default:
-          g_assert_not_reached ();
-        }
-
-      primes[j].packed = (i - end) << 6 | (packed & 56) | w;
-    }
-}
-
 G_GNUC_NO_INLINE static void
 cross_buckets (UbSieve *sv)
 {
@@ -788,7 +532,7 @@ cross_buckets (UbSieve *sv)
   while (b != NULL)
     {
       Block *next = b->next;
-      const Entry *e = b->e;
+      const UbSieveEntry *e = b->e;
       guint32 n = b->n;
 
       for (guint32 j = 0; j < n; j++)
@@ -814,75 +558,6 @@ cross_buckets (UbSieve *sv)
       b->next = sv->free_blocks;
       sv->free_blocks = b;
       b = next;
-    }
-}
-
-/* dst[0, n) = AND of the nine patterns at their offsets; no pattern wraps
- * within n bytes. */
-static inline void
-and_patterns (guint8        *restrict dst,
-              const guint8 **src,
-              gsize          n)
-{
-  const guint8 *restrict s0 = src[0], *restrict s1 = src[1], *restrict s2 = src[2];
-  const guint8 *restrict s3 = src[3], *restrict s4 = src[4], *restrict s5 = src[5];
-  const guint8 *restrict s6 = src[6], *restrict s7 = src[7], *restrict s8 = src[8];
-  gsize i = 0;
-
-  for (; i + 8 <= n; i += 8)
-    {
-      guint64 v0, v1, v2, v3, v4, v5, v6, v7, v8;
-
-      memcpy (&v0, s0 + i, 8);
-      memcpy (&v1, s1 + i, 8);
-      memcpy (&v2, s2 + i, 8);
-      memcpy (&v3, s3 + i, 8);
-      memcpy (&v4, s4 + i, 8);
-      memcpy (&v5, s5 + i, 8);
-      memcpy (&v6, s6 + i, 8);
-      memcpy (&v7, s7 + i, 8);
-      memcpy (&v8, s8 + i, 8);
-      v0 &= v1 & v2 & v3 & v4 & v5 & v6 & v7 & v8;
-      memcpy (dst + i, &v0, 8);
-    }
-  for (; i < n; i++)
-    dst[i] = s0[i] & s1[i] & s2[i] & s3[i] & s4[i] & s5[i] & s6[i] & s7[i] & s8[i];
-}
-
-/* Fills buf[0, n) for the bytes from @base on with the multiples of the
- * pre-sieved primes crossed off, in one pass. */
-G_GNUC_NO_INLINE static void
-presieve (const Tables *t,
-          guint8       *buf,
-          guint64       base,
-          gsize         n)
-{
-  gsize off[N_PRESIEVE];
-  const guint8 *src[N_PRESIEVE];
-  gsize done = 0;
-
-  G_STATIC_ASSERT (N_PRESIEVE == 9);
-
-  for (gsize g = 0; g < N_PRESIEVE; g++)
-    off[g] = (gsize) (base % t->period[g]);
-
-  while (done < n)
-    {
-      gsize chunk = n - done;
-
-      for (gsize g = 0; g < N_PRESIEVE; g++)
-        {
-          chunk = MIN (chunk, t->period[g] - off[g]);
-          src[g] = t->pattern[g] + off[g];
-        }
-      and_patterns (buf + done, src, chunk);
-      for (gsize g = 0; g < N_PRESIEVE; g++)
-        {
-          off[g] += chunk;
-          if (off[g] == t->period[g])
-            off[g] = 0;
-        }
-      done += chunk;
     }
 }
 
@@ -920,22 +595,41 @@ probe_popcnt (void)
   have_popcnt = __builtin_cpu_supports ("popcnt");
 }
 
-static guint64
-popcount_words (const guint64 *w,
-                gsize          n)
+static gboolean
+use_popcnt (void)
 {
   /* pthread_once: ThreadSanitizer sees its ordering, and the CPU model
    * libgcc fills in is written by one thread only. */
   static pthread_once_t once = PTHREAD_ONCE_INIT;
 
   pthread_once (&once, probe_popcnt);
-  if (have_popcnt)
+  return have_popcnt && !g_atomic_int_get (&portable_only);
+}
+
+static guint64
+popcount_words (const guint64 *w,
+                gsize          n)
+{
+  if (use_popcnt ())
     return popcount_hw (w, n);
   return popcount_plain (w, n);
 }
 #else
 #define popcount_words popcount_plain
+#define use_popcnt() FALSE
 #endif
+
+const char *
+_ub_sieve_get_implementation (void)
+{
+  return use_popcnt () ? "popcnt" : "portable";
+}
+
+guint64
+_ub_sieve_get_segment_numbers (const UbSieve *sieve)
+{
+  return (guint64) sieve->seg_bytes * 30;
+}
 
 G_GNUC_NO_INLINE static void
 emit_segment (UbSieve         *sv,
@@ -981,7 +675,6 @@ _ub_sieve_next (UbSieve          *sv,
                 guint64          *count,
                 GError          **error)
 {
-  const Tables *t = get_tables ();
   guint64 base;
   gsize n;
   gsize n_words;
@@ -1000,24 +693,13 @@ _ub_sieve_next (UbSieve          *sv,
   if (!add_sieving_primes (sv, base, hi, cancellable, error))
     return FALSE;
 
-  presieve (t, sv->buf, base, n);
-  if (base * 30 <= PRESIEVE_LAST)
-    {
-      if (base == 0)
-        sv->buf[0] &= (guint8) ~1u;   /* 1 is not prime */
-      for (gsize i = 0; i < G_N_ELEMENTS (presieve_primes); i++)
-        {
-          guint32 p = presieve_primes[i];
-
-          if (p / 30 >= base && p / 30 < base + n)
-            sv->buf[p / 30 - base] |= 1u << bit_of_res[p % 30];
-        }
-    }
+  _ub_presieve_fill (sv->buf, base, n);
+  _ub_presieve_restore (sv->buf, base, n);
 
   for (gsize off = 0; off < n; off += sv->block_bytes)
-    cross_small (sv->buf + off, (guint32) MIN (sv->block_bytes, n - off),
+    _ub_sieve_cross_small (sv->buf + off, (guint32) MIN (sv->block_bytes, n - off),
                  sv->small, sv->n_small);
-  cross_small (sv->buf, (guint32) n, sv->medium, sv->n_medium);
+  _ub_sieve_cross_small (sv->buf, (guint32) n, sv->medium, sv->n_medium);
   cross_buckets (sv);
 
   /* Keep only [lo, hi]. */

@@ -349,3 +349,67 @@ ub_primes_merge (const UbPrimesRecord  *parts,
   merged->done = TRUE;
   return TRUE;
 }
+
+/**
+ * ub_primes_set_cache_sizes:
+ * @l1_bytes: the L1 data cache to size blocks for, or 0 for the CPU's own
+ * @l2_bytes: the L2 cache to size segments for, or 0 for the CPU's own
+ *
+ * Pins the cache sizes that new runs size their segments and blocks from,
+ * instead of those the CPU reports. Runs already going keep theirs. For
+ * tests and benchmarks, whose expectations must not depend on the machine:
+ * a given size makes the same segments on every CPU.
+ *
+ * Callable from any thread.
+ */
+void
+ub_primes_set_cache_sizes (gsize l1_bytes,
+                           gsize l2_bytes)
+{
+  _ub_sieve_set_cache_sizes (l1_bytes, l2_bytes);
+}
+
+/**
+ * ub_primes_get_segment_numbers:
+ * @from: first number
+ * @to: last number, at least @from
+ *
+ * Returns: how many numbers one segment of a run over [@from, @to] spans
+ *   with the cache sizes now in force: the run reports progress, and can
+ *   be stopped, once per segment
+ */
+guint64
+ub_primes_get_segment_numbers (guint64 from,
+                               guint64 to)
+{
+  g_autoptr(UbSieve) sieve = NULL;
+
+  g_return_val_if_fail (from <= to, 0);
+
+  sieve = _ub_sieve_new (from, to);
+  return _ub_sieve_get_segment_numbers (sieve);
+}
+
+/**
+ * ub_primes_set_portable_only:
+ * @only: %TRUE to count with portable code even where the CPU has POPCNT
+ *
+ * For tests and benchmarks: runs both paths on one CPU. Callable from any
+ * thread; runs already going may change path at their next segment.
+ */
+void
+ub_primes_set_portable_only (gboolean only)
+{
+  _ub_sieve_set_portable_only (only);
+}
+
+/**
+ * ub_primes_get_implementation:
+ *
+ * Returns: (transfer none): "popcnt" or "portable": the code that counts
+ */
+const char *
+ub_primes_get_implementation (void)
+{
+  return _ub_sieve_get_implementation ();
+}

@@ -95,4 +95,11 @@ gboolean       ub_primes_merge               (const UbPrimesRecord  *parts,
                                               UbPrimesRecord        *merged,
                                               GError               **error);
 
+void           ub_primes_set_cache_sizes     (gsize                  l1_bytes,
+                                              gsize                  l2_bytes);
+guint64        ub_primes_get_segment_numbers (guint64                from,
+                                              guint64                to);
+void           ub_primes_set_portable_only   (gboolean               only);
+const char    *ub_primes_get_implementation  (void);
+
 G_END_DECLS
