@@ -88,7 +88,8 @@ state_flushed (gpointer user_data)
 static gboolean
 saved_progress (gpointer user_data)
 {
-  for (guint i = 0; ; i++)
+  /* A part that had nothing to save yet may have no record at all. */
+  for (guint i = 0; i < 64; i++)
     {
       g_autofree char *key = g_strdup_printf ("primes.part.%u", i);
       g_autoptr(GVariant) part = ub_store_dup (ub_store_get_default (), key);
@@ -97,12 +98,13 @@ saved_progress (gpointer user_data)
       gboolean done;
 
       if (part == NULL)
-        return FALSE;
+        continue;
       g_variant_get (part, "(@(ttttb)t)", &record, &bytes);
       g_variant_get (record, "(ttttb)", &from, &to, &next, &count, &done);
       if (next > from || done)
         return TRUE;
     }
+  return FALSE;
 }
 
 static void
