@@ -50,10 +50,10 @@ test_self_exclusion_and_order (void)
   ub_test_drain_context ();
 
   g_assert_cmpuint (log->len, ==, 4);
-  g_assert_cmpstr (g_ptr_array_index (log, 0), ==, "a:2");
-  g_assert_cmpstr (g_ptr_array_index (log, 1), ==, "b:1");
-  g_assert_cmpstr (g_ptr_array_index (log, 2), ==, "b:2");
-  g_assert_cmpstr (g_ptr_array_index (log, 3), ==, "c:1");
+  g_assert_cmpstr (g_ptr_array_index (log, 0), ==, "b:1");
+  g_assert_cmpstr (g_ptr_array_index (log, 1), ==, "c:1");
+  g_assert_cmpstr (g_ptr_array_index (log, 2), ==, "a:2");
+  g_assert_cmpstr (g_ptr_array_index (log, 3), ==, "b:2");
 }
 
 static void
@@ -126,6 +126,115 @@ test_create_during_delivery (void)
   g_clear_object (&creator.created);
 }
 
+typedef struct
+{
+  GPtrArray          *log;      /* "target:kind" */
+  UbBroadcastChannel *c1, *c2, *c3;
+} Order;
+
+static void
+log_target (UbBroadcastChannel *channel,
+            UbMessage          *message,
+            gpointer            user_data)
+{
+  Order *order = user_data;
+  const char *target = channel == order->c1 ? "c1" : channel == order->c2 ? "c2" : "c3";
+
+  g_ptr_array_add (order->log, g_strdup_printf ("%s:%s", target, ub_message_get_kind (message)));
+}
+
+/* webmessaging/broadcastchannel/basics.html, "messages are delivered in
+ * port creation order": each message reaches every other instance, in
+ * creation order, before the next message reaches any. */
+static void
+test_creation_order (void)
+{
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(UbBroadcastChannel) c1 = ub_broadcast_channel_new ("test-creation-order");
+  g_autoptr(UbBroadcastChannel) c2 = ub_broadcast_channel_new ("test-creation-order");
+  g_autoptr(UbBroadcastChannel) c3 = ub_broadcast_channel_new ("test-creation-order");
+  Order order = { log, c1, c2, c3 };
+  const char *expected[] = {
+    "c2:test.from-c1", "c3:test.from-c1",
+    "c1:test.from-c3", "c2:test.from-c3",
+    "c1:test.done", "c3:test.done",
+  };
+
+  g_test_summary ("Three instances in one context: message by message, each "
+                  "other instance in creation order (not grouped per instance)");
+
+  g_signal_connect (c1, "message", G_CALLBACK (log_target), &order);
+  g_signal_connect (c2, "message", G_CALLBACK (log_target), &order);
+  g_signal_connect (c3, "message", G_CALLBACK (log_target), &order);
+
+  g_assert_true (ub_broadcast_channel_post (c1, "test.from-c1", NULL, NULL));
+  g_assert_true (ub_broadcast_channel_post (c3, "test.from-c3", NULL, NULL));
+  g_assert_true (ub_broadcast_channel_post (c2, "test.done", NULL, NULL));
+  UB_TEST_RUN_UNTIL (log->len == G_N_ELEMENTS (expected));
+  ub_test_drain_context ();
+
+  g_assert_cmpuint (log->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpstr (g_ptr_array_index (log, i), ==, expected[i]);
+}
+
+typedef struct
+{
+  GPtrArray          *log;
+  UbBroadcastChannel *c1;
+  UbBroadcastChannel *c2;
+  UbBroadcastChannel *c3;   /* (owned) (nullable) made during delivery */
+} Recreate;
+
+static void
+recreate_c3_message (UbBroadcastChannel *channel,
+                     UbMessage          *message,
+                     gpointer            user_data)
+{
+  Recreate *recreate = user_data;
+
+  g_ptr_array_add (recreate->log, g_strdup_printf ("c3:%s", ub_message_get_kind (message)));
+}
+
+static void
+recreate_c2_message (UbBroadcastChannel *channel,
+                     UbMessage          *message,
+                     gpointer            user_data)
+{
+  Recreate *recreate = user_data;
+
+  g_ptr_array_add (recreate->log, g_strdup_printf ("c2:%s", ub_message_get_kind (message)));
+  ub_broadcast_channel_close (recreate->c2);
+  recreate->c3 = ub_broadcast_channel_new ("test-recreate");
+  g_signal_connect (recreate->c3, "message", G_CALLBACK (recreate_c3_message), recreate);
+  g_assert_true (ub_broadcast_channel_post (recreate->c1, "test.done", NULL, NULL));
+}
+
+/* webmessaging/broadcastchannel/basics.html, "closing and creating
+ * channels during message delivery works correctly". */
+static void
+test_close_and_create_in_handler (void)
+{
+  g_autoptr(GPtrArray) log = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(UbBroadcastChannel) c1 = ub_broadcast_channel_new ("test-recreate");
+  g_autoptr(UbBroadcastChannel) c2 = ub_broadcast_channel_new ("test-recreate");
+  Recreate recreate = { log, c1, c2, NULL };
+
+  g_test_summary ("An instance that closes itself and creates another in its handler: "
+                  "the new one gets only what is posted after it was made");
+
+  g_signal_connect (c2, "message", G_CALLBACK (recreate_c2_message), &recreate);
+  g_assert_true (ub_broadcast_channel_post (c1, "test.first", NULL, NULL));
+  g_assert_true (ub_broadcast_channel_post (c2, "test.second", NULL, NULL));
+  UB_TEST_RUN_UNTIL (log->len == 2);
+  ub_test_drain_context ();
+
+  g_assert_cmpuint (log->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (log, 0), ==, "c2:test.first");
+  g_assert_cmpstr (g_ptr_array_index (log, 1), ==, "c3:test.done");
+  g_clear_object (&recreate.c3);
+}
+
 static void
 reply_and_quit (UbBroadcastChannel *channel,
                 UbMessage          *message,
@@ -191,6 +300,9 @@ main (int    argc,
 
   g_test_add_func ("/runtime/broadcast/self-exclusion-and-order", test_self_exclusion_and_order);
   g_test_add_func ("/runtime/broadcast/closed", test_closed);
+  g_test_add_func ("/runtime/broadcast/creation-order", test_creation_order);
+  g_test_add_func ("/runtime/broadcast/close-and-create-in-handler",
+                   test_close_and_create_in_handler);
   g_test_add_func ("/runtime/broadcast/create-during-delivery", test_create_during_delivery);
   g_test_add_func ("/runtime/broadcast/other-thread", test_other_thread);
 

@@ -330,21 +330,21 @@ test_transfer_errors (void)
 
   ub_message_add_port (itself, sender);
   g_assert_false (ub_port_post_message (sender, itself, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, UB_ERROR, UB_ERROR_DATA_CLONE);
   g_clear_error (&error);
   g_assert_false (ub_port_is_detached (sender));
 
   ub_message_add_buffer (twice, buffer);
   ub_message_add_buffer (twice, buffer);
   g_assert_false (ub_port_post_message (sender, twice, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, UB_ERROR, UB_ERROR_DATA_CLONE);
   g_clear_error (&error);
   g_assert_cmpuint (ub_buffer_get_size (buffer), ==, 16);
 
   ub_message_add_port (twice_port, ub_channel_get_port1 (other));
   ub_message_add_port (twice_port, ub_channel_get_port1 (other));
   g_assert_false (ub_port_post_message (sender, twice_port, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_error (error, UB_ERROR, UB_ERROR_DATA_CLONE);
   g_clear_error (&error);
   g_assert_false (ub_port_is_detached (ub_channel_get_port1 (other)));
 
@@ -353,11 +353,45 @@ test_transfer_errors (void)
   g_assert_no_error (error);
   ub_message_add_port (again, ub_channel_get_port2 (other));
   g_assert_false (ub_port_post_message (sender, again, NULL, &error));
-  g_assert_error (error, UB_ERROR, UB_ERROR_DETACHED);
+  g_assert_error (error, UB_ERROR, UB_ERROR_DATA_CLONE);
 
   g_assert_true (ub_port_get_stats (ub_channel_get_port2 (carrier), &stats));
   g_assert_cmpuint (stats.queue_depth, ==, 1);
   g_assert_cmpuint (stats.delivered, ==, 0);
+}
+
+/* webmessaging/Channel_postMessage_clone_port_error.htm throws a
+ * DataCloneError for the source port; the HTML postMessage steps do the
+ * same for the target port, the sender's entangled peer. */
+static void
+test_transfer_entangled_peer (void)
+{
+  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbMessage) message = ub_message_new ("test.port", NULL);
+  g_autoptr(GError) error = NULL;
+  UbPort *port1 = ub_channel_get_port1 (channel);
+  UbPort *port2 = ub_channel_get_port2 (channel);
+  UbPortStats stats;
+
+  g_test_summary ("Transferring the sender's entangled port is a clone error: "
+                  "nothing is sent, nothing detached, nothing leaked");
+
+  ub_message_add_port (message, port2);
+  g_assert_false (ub_port_post_message (port1, message, NULL, &error));
+  g_assert_error (error, UB_ERROR, UB_ERROR_DATA_CLONE);
+  g_assert_false (ub_port_is_detached (port2));
+  g_assert_true (ub_port_get_stats (port2, &stats));
+  g_assert_cmpuint (stats.queue_depth, ==, 0);
+  g_assert_true (ub_port_get_stats (port1, &stats));
+  g_assert_cmpuint (stats.posted, ==, 0);
+
+  /* Both ends still work. */
+  g_assert_true (post_int (port1, 1));
+  g_clear_pointer (&message, ub_message_unref);
+  g_clear_error (&error);
+  message = ub_port_receive (port2, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_variant_get_int32 (ub_message_get_body (message)), ==, 1);
 }
 
 static int n_freed;
@@ -917,6 +951,7 @@ main (int    argc,
   g_test_add_func ("/runtime/port/close/last-unref", test_close_on_last_unref);
   g_test_add_func ("/runtime/transfer/port-with-queue", test_transfer_port_with_queue);
   g_test_add_func ("/runtime/transfer/errors", test_transfer_errors);
+  g_test_add_func ("/runtime/transfer/entangled-peer", test_transfer_entangled_peer);
   g_test_add_func ("/runtime/transfer/buffer", test_transfer_buffer);
   g_test_add_func ("/runtime/transfer/inside-handler", test_transfer_inside_handler);
   g_test_add_func ("/runtime/port/messageerror", test_messageerror);

@@ -129,6 +129,62 @@ bounded_entry (UbWorkerScope  *scope,
   return TRUE;
 }
 
+/* Closes itself on its first message, then posts three more and returns:
+ * what it posts after closing must still reach the owner. */
+static gboolean
+close_then_post_entry (UbWorkerScope  *scope,
+                       gpointer        user_data,
+                       GError        **error)
+{
+  UbPort *port = ub_worker_scope_get_port (scope);
+  g_autoptr(UbMessage) first = ub_port_receive (port, -1, ub_worker_scope_get_cancellable (scope),
+                                                error);
+  g_autoptr(UbMessage) after = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (first == NULL)
+    return FALSE;
+
+  ub_worker_scope_close (scope);
+  for (gint32 i = 0; i < 3; i++)
+    if (!ub_port_post (port, "test.int", g_variant_new_int32 (i), error))
+      return FALSE;
+
+  /* Incoming messages are discarded now: receiving reports a closed port. */
+  after = ub_port_receive (port, 0, NULL, &local_error);
+  g_assert_null (after);
+  g_assert_error (local_error, UB_ERROR, UB_ERROR_CLOSED);
+  return ub_port_post (port, "test.done", NULL, error);
+}
+
+static gboolean
+return_at_once_entry (UbWorkerScope  *scope,
+                      gpointer        user_data,
+                      GError        **error)
+{
+  return TRUE;
+}
+
+/* Posts until it is terminated. */
+static gboolean
+endless_entry (UbWorkerScope  *scope,
+               gpointer        user_data,
+               GError        **error)
+{
+  GCancellable *cancellable = ub_worker_scope_get_cancellable (scope);
+  UbPort *port = ub_worker_scope_get_port (scope);
+
+  for (gint32 i = 0; !g_cancellable_is_cancelled (cancellable); i++)
+    {
+      g_autoptr(UbMessage) message = ub_message_new ("test.int", g_variant_new_int32 (i));
+
+      /* Fails once the owner's end is closed: then the worker stops. */
+      if (!ub_port_post_message (port, message, cancellable, NULL))
+        break;
+    }
+  return TRUE;
+}
+
 /* Tests -------------------------------------------------------------------- */
 
 static void
@@ -227,6 +283,114 @@ test_unref_terminates (void)
   g_clear_object (&worker);
   g_assert_true (ub_runtime_wait_for_threads (30 * G_USEC_PER_SEC));
   g_assert_cmpuint (ub_runtime_get_n_running_threads (), ==, 0);
+}
+
+/* workers/interfaces/WorkerGlobalScope/close/sending-messages.html: what a
+ * worker posts after self.close() still arrives;
+ * workers/interfaces/WorkerGlobalScope/close/incoming-message.html: what
+ * is posted to it after self.close() is not handled. */
+static void
+test_scope_close_then_post (void)
+{
+  g_autoptr(UbWorker) worker = ub_worker_new ("close-then-post", NULL);
+  UbPort *port = ub_worker_get_port (worker);
+  UbTestSink sink;
+
+  g_test_summary ("Messages a worker posts after closing itself reach the owner, "
+                  "before the close notification");
+
+  ub_test_sink_init (&sink, port, TRUE);
+  g_assert_true (ub_port_post (port, "test.go", NULL, NULL));
+  UB_TEST_RUN_UNTIL (sink.n_close == 1);
+  ub_test_drain_context ();
+
+  g_assert_cmpuint (sink.messages->len, ==, 4);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (ub_test_sink_int (&sink, i), ==, (gint32) i);
+  g_assert_cmpstr (ub_message_get_kind (g_ptr_array_index (sink.messages, 3)), ==, "test.done");
+  g_assert_cmpint (ub_worker_get_state (worker), ==, UB_WORKER_STATE_CLOSED);
+
+  g_clear_object (&worker);
+  g_assert_true (ub_runtime_wait_for_threads (30 * G_USEC_PER_SEC));
+  ub_test_sink_clear (&sink);
+}
+
+static void
+test_returned_is_joined (void)
+{
+  g_autoptr(UbWorker) worker = ub_worker_new ("return-at-once", NULL);
+  UbTestSink sink;
+
+  g_test_summary ("A worker whose entry point returns is joined without being "
+                  "terminated or dropped");
+
+  g_assert_nonnull (worker);
+  ub_test_sink_init (&sink, ub_worker_get_port (worker), TRUE);
+
+  /* The owner still holds the worker and never terminates it. */
+  g_assert_true (ub_runtime_wait_for_threads (30 * G_USEC_PER_SEC));
+  g_assert_cmpuint (ub_runtime_get_n_running_threads (), ==, 0);
+  UB_TEST_RUN_UNTIL (sink.n_close == 1);
+  g_assert_cmpint (ub_worker_get_state (worker), ==, UB_WORKER_STATE_EXITED);
+
+  /* Terminating an exited worker, and dropping it, join nothing twice. */
+  ub_worker_terminate (worker);
+  g_clear_object (&worker);
+  g_assert_cmpuint (ub_runtime_get_n_running_threads (), ==, 0);
+  ub_test_sink_clear (&sink);
+}
+
+typedef struct
+{
+  UbWorker *worker;
+  guint     n_seen;
+  guint     n_at_terminate;
+  guint     terminate_after;
+  gint32    next;
+} Flood;
+
+static void
+flood_message (UbPort    *port,
+               UbMessage *message,
+               gpointer   user_data)
+{
+  Flood *flood = user_data;
+
+  /* FIFO to the end: nothing lost, nothing twice, nothing after terminate. */
+  g_assert_cmpint (g_variant_get_int32 (ub_message_get_body (message)), ==, flood->next);
+  flood->next++;
+  flood->n_seen++;
+  g_assert_cmpuint (flood->n_at_terminate, ==, 0);
+  if (flood->n_seen == flood->terminate_after)
+    {
+      ub_worker_terminate (flood->worker);
+      flood->n_at_terminate = flood->n_seen;
+    }
+}
+
+/* workers/Worker_terminate_event_queue.htm: after terminate() no queued
+ * message is delivered; stressed here while the worker floods the owner. */
+static void
+test_terminate_during_flood (void)
+{
+  guint rounds = ub_test_scale (20, 5);
+
+  g_test_summary ("Terminating a worker that floods its owner, from inside a "
+                  "handler, stops delivery at once and joins the thread");
+
+  for (guint r = 0; r < rounds; r++)
+    {
+      g_autoptr(UbWorker) worker = ub_worker_new ("endless", NULL);
+      Flood flood = { worker, 0, 0, 50 + r * 37, 0 };
+
+      g_assert_nonnull (worker);
+      ub_port_connect_message (ub_worker_get_port (worker), flood_message, &flood);
+      UB_TEST_RUN_UNTIL (flood.n_at_terminate > 0);
+      g_assert_true (ub_runtime_wait_for_threads (30 * G_USEC_PER_SEC));
+      ub_test_drain_context ();
+      g_assert_cmpuint (flood.n_seen, ==, flood.n_at_terminate);
+      g_assert_cmpint (ub_worker_get_state (worker), ==, UB_WORKER_STATE_TERMINATED);
+    }
 }
 
 static void
@@ -495,12 +659,18 @@ main (int    argc,
   ub_worker_kind_register ("failing", failing_entry, NULL);
   ub_worker_kind_register ("nice", nice_entry, NULL);
   ub_worker_kind_register ("bounded", bounded_entry, NULL);
+  ub_worker_kind_register ("close-then-post", close_then_post_entry, NULL);
+  ub_worker_kind_register ("return-at-once", return_at_once_entry, NULL);
+  ub_worker_kind_register ("endless", endless_entry, NULL);
 
   g_test_add_func ("/runtime/worker/unknown-kind", test_unknown_kind);
   g_test_add_func ("/runtime/worker/messages-before-ready", test_messages_before_ready);
   g_test_add_func ("/runtime/worker/terminate/queued-messages", test_terminate_queued);
   g_test_add_func ("/runtime/worker/terminate/on-last-unref", test_unref_terminates);
   g_test_add_func ("/runtime/worker/scope-close", test_scope_close);
+  g_test_add_func ("/runtime/worker/scope-close/then-post", test_scope_close_then_post);
+  g_test_add_func ("/runtime/worker/exit/joined", test_returned_is_joined);
+  g_test_add_func ("/runtime/worker/stress/terminate-during-flood", test_terminate_during_flood);
   g_test_add_func ("/runtime/worker/error-signal", test_error_signal);
   g_test_add_func ("/runtime/worker/lower-priority", test_lower_priority);
   g_test_add_func ("/runtime/worker/bounded/back-pressure", test_bounded_back_pressure);

@@ -11,27 +11,48 @@
  * A named channel, the analogue of a web `BroadcastChannel`: a message
  * posted on one instance reaches every *other* open instance with the same
  * name, whatever thread created it, each in the thread-default context its
- * creator had, in creation order. A closed instance neither sends nor
- * receives. Transfers are not allowed (as on the web).
+ * creator had. A closed instance neither sends nor receives. Transfers are
+ * not allowed (as on the web).
  *
- * Each instance receives through its own unentangled port, started at
- * creation, and re-emits that port's signals.
+ * Order: the instances of one name that share a context share one hub, an
+ * unentangled port started in that context. A post puts the message in
+ * each hub's queue once; the hub hands it to every other instance of its
+ * context, in creation order, before it looks at the next message. So with
+ * three instances in one context, each message reaches both others before
+ * the next message reaches any.
  */
+
+typedef struct _Hub Hub;
+
 struct _UbBroadcastChannel
 {
   GObject     parent_instance;
 
   char       *name;      /* (owned) immutable */
-  UbPort     *port;      /* (owned) receives; owner thread only */
-  UbEndpoint *endpoint;  /* (owned) the port's endpoint, for posters */
+  Hub        *hub;       /* (owned) (nullable) until closed; owner thread */
+  guint64     stamp;     /* immutable: when it was created (registry clock) */
   gboolean    closed;    /* owner thread only */
 };
 
-/* name → GPtrArray of open instances, in creation order. An instance is
- * in the table from creation to close; the table does not own it, and
- * posters only touch its endpoint (refcounted, thread-safe). */
+/* One per (name, context) with an open instance. */
+struct _Hub
+{
+  UbRefCount     ref_count;
+  char          *name;        /* (owned) immutable */
+  GMainContext  *context;     /* (owned) immutable */
+  UbPort        *port;        /* (owned) receives; the context's thread only */
+  UbEndpoint    *endpoint;    /* (owned) the port's endpoint, for posters */
+  GPtrArray     *instances;   /* (owned) UbBroadcastChannel (unowned), creation
+                               * order; protected by registry_mutex */
+};
+
+/* name → GPtrArray of Hub (unowned: a hub leaves the list, under the
+ * mutex, when its last instance closes). registry_clock stamps creations
+ * and posts, so that an instance receives only what was posted after it
+ * was created, even if it was created before the hub delivered. */
 static GMutex registry_mutex;
-static GHashTable *registry;   /* (owned) protected by registry_mutex */
+static GHashTable *registry;       /* (owned) protected by registry_mutex */
+static guint64 registry_clock;     /* protected by registry_mutex */
 
 enum {
   SIGNAL_MESSAGE,
@@ -43,20 +64,112 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (UbBroadcastChannel, ub_broadcast_channel, G_TYPE_OBJECT)
 
-static void
-forward_message (UbPort             *port,
-                 UbMessage          *message,
-                 UbBroadcastChannel *self)
+static Hub *
+hub_ref (Hub *hub)
 {
-  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, message);
+  ub_ref_count_inc (&hub->ref_count);
+  return hub;
 }
 
 static void
-forward_message_error (UbPort             *port,
-                       UbMessage          *message,
-                       UbBroadcastChannel *self)
+hub_unref (Hub *hub)
 {
-  g_signal_emit (self, signals[SIGNAL_MESSAGE_ERROR], 0, message);
+  if (!ub_ref_count_dec (&hub->ref_count))
+    return;
+
+  g_assert (hub->instances->len == 0);
+  g_clear_object (&hub->port);
+  g_clear_pointer (&hub->endpoint, _ub_endpoint_unref);
+  g_ptr_array_unref (hub->instances);
+  g_main_context_unref (hub->context);
+  g_free (hub->name);
+  g_free (hub);
+}
+
+/* The hub's port filter: takes every message, hands it to each instance of
+ * this context in creation order. Runs in the hub's context. */
+static gboolean
+hub_deliver (UbPort    *port,
+             UbMessage *message,
+             gpointer   user_data)
+{
+  Hub *hub = hub_ref (user_data);
+  g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean valid = _ub_message_body_is_valid (message);
+
+  /* A copy, with references: handlers may create and close instances. */
+  ub_mutex_lock (&registry_mutex);
+  for (guint i = 0; i < hub->instances->len; i++)
+    {
+      UbBroadcastChannel *instance = g_ptr_array_index (hub->instances, i);
+
+      if (instance != message->origin && instance->stamp < message->stamp)
+        g_ptr_array_add (targets, g_object_ref (instance));
+    }
+  ub_mutex_unlock (&registry_mutex);
+
+  for (guint i = 0; i < targets->len; i++)
+    {
+      UbBroadcastChannel *instance = g_ptr_array_index (targets, i);
+
+      /* Closed by an earlier handler of this very message. */
+      if (instance->closed)
+        continue;
+      g_signal_emit (instance, signals[valid ? SIGNAL_MESSAGE : SIGNAL_MESSAGE_ERROR], 0, message);
+    }
+
+  /* The last instance may have closed in a handler, taking the hub down. */
+  hub_unref (hub);
+  return TRUE;
+}
+
+/* Call with registry_mutex held. */
+static Hub *
+hub_find_locked (const char   *name,
+                 GMainContext *context)
+{
+  GPtrArray *hubs = registry != NULL ? g_hash_table_lookup (registry, name) : NULL;
+
+  for (guint i = 0; hubs != NULL && i < hubs->len; i++)
+    {
+      Hub *hub = g_ptr_array_index (hubs, i);
+
+      if (hub->context == context)
+        return hub;
+    }
+  return NULL;
+}
+
+/* Call with registry_mutex held, on the thread that iterates @context. */
+static Hub *
+hub_new_locked (const char   *name,
+                GMainContext *context)
+{
+  g_autofree char *label = g_strdup_printf ("broadcast %s", name);
+  Hub *hub = g_new0 (Hub, 1);
+  GPtrArray *hubs;
+
+  ub_ref_count_init (&hub->ref_count);
+  hub->name = g_strdup (name);
+  hub->context = g_main_context_ref (context);
+  hub->instances = g_ptr_array_new ();
+  hub->port = _ub_port_new_unentangled ();
+  hub->endpoint = _ub_port_ref_endpoint (hub->port);
+  ub_port_set_label (hub->port, label);
+  _ub_port_set_filter (hub->port, hub_deliver, hub);
+  ub_port_start (hub->port);
+
+  if (registry == NULL)
+    registry = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) g_ptr_array_unref);
+  hubs = g_hash_table_lookup (registry, name);
+  if (hubs == NULL)
+    {
+      hubs = g_ptr_array_new ();
+      g_hash_table_insert (registry, g_strdup (name), hubs);
+    }
+  g_ptr_array_add (hubs, hub);
+  return hub;
 }
 
 static void
@@ -65,8 +178,6 @@ ub_broadcast_channel_dispose (GObject *object)
   UbBroadcastChannel *self = UB_BROADCAST_CHANNEL (object);
 
   ub_broadcast_channel_close (self);
-  g_clear_object (&self->port);
-  g_clear_pointer (&self->endpoint, _ub_endpoint_unref);
 
   G_OBJECT_CLASS (ub_broadcast_channel_parent_class)->dispose (object);
 }
@@ -127,33 +238,22 @@ ub_broadcast_channel_init (UbBroadcastChannel *self)
 UbBroadcastChannel *
 ub_broadcast_channel_new (const char *name)
 {
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
   UbBroadcastChannel *self;
-  g_autofree char *label = NULL;
-  GPtrArray *instances;
+  Hub *hub;
 
   g_return_val_if_fail (name != NULL, NULL);
 
   self = g_object_new (UB_TYPE_BROADCAST_CHANNEL, NULL);
   self->name = g_strdup (name);
-  self->port = _ub_port_new_unentangled ();
-  self->endpoint = _ub_port_ref_endpoint (self->port);
-  label = g_strdup_printf ("broadcast %s", name);
-  ub_port_set_label (self->port, label);
-  g_signal_connect (self->port, "message", G_CALLBACK (forward_message), self);
-  g_signal_connect (self->port, "messageerror", G_CALLBACK (forward_message_error), self);
-  ub_port_start (self->port);
 
   ub_mutex_lock (&registry_mutex);
-  if (registry == NULL)
-    registry = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                      (GDestroyNotify) g_ptr_array_unref);
-  instances = g_hash_table_lookup (registry, name);
-  if (instances == NULL)
-    {
-      instances = g_ptr_array_new ();
-      g_hash_table_insert (registry, g_strdup (name), instances);
-    }
-  g_ptr_array_add (instances, self);
+  hub = hub_find_locked (name, context);
+  if (hub == NULL)
+    hub = hub_new_locked (name, context);
+  self->hub = hub_ref (hub);
+  self->stamp = ++registry_clock;
+  g_ptr_array_add (hub->instances, self);
   ub_mutex_unlock (&registry_mutex);
 
   return self;
@@ -181,7 +281,8 @@ ub_broadcast_channel_get_name (UbBroadcastChannel *self)
  * @error: return location for a #GError
  *
  * Posts to every other open instance named like @self. A closed instance
- * fails with %UB_ERROR_CLOSED.
+ * fails with %UB_ERROR_CLOSED, a kind starting `ub.` with
+ * %UB_ERROR_RESERVED_KIND.
  *
  * Returns: %TRUE if the message was posted
  */
@@ -192,7 +293,7 @@ ub_broadcast_channel_post (UbBroadcastChannel  *self,
                            GError             **error)
 {
   g_autoptr(UbMessage) message = NULL;
-  GPtrArray *instances;
+  GPtrArray *hubs;
 
   if (body != NULL)
     g_variant_ref_sink (body);
@@ -214,17 +315,25 @@ ub_broadcast_channel_post (UbBroadcastChannel  *self,
       return FALSE;
     }
 
+  if (!_ub_message_check_kind (message, error))
+    return FALSE;
+
   /* No transfers: this seals (and serialises) the message in place. */
   ub_message_unref (_ub_message_seal (message));
+  message->origin = self;
 
+  /* The stamp and the pushes happen under one lock, so every hub sees the
+   * posts of one name in the same order. */
   ub_mutex_lock (&registry_mutex);
-  instances = g_hash_table_lookup (registry, self->name);
-  for (guint i = 0; instances != NULL && i < instances->len; i++)
+  message->stamp = ++registry_clock;
+  hubs = g_hash_table_lookup (registry, self->name);
+  for (guint i = 0; hubs != NULL && i < hubs->len; i++)
     {
-      UbBroadcastChannel *other = g_ptr_array_index (instances, i);
+      Hub *hub = g_ptr_array_index (hubs, i);
 
-      if (other != self)
-        _ub_endpoint_push (other->endpoint, ub_message_ref (message));
+      /* A hub whose only instance is the sender has nobody to deliver to. */
+      if (hub->instances->len > 1 || g_ptr_array_index (hub->instances, 0) != self)
+        _ub_endpoint_push (hub->endpoint, ub_message_ref (message));
     }
   ub_mutex_unlock (&registry_mutex);
 
@@ -236,31 +345,43 @@ ub_broadcast_channel_post (UbBroadcastChannel  *self,
  * @self: a #UbBroadcastChannel
  *
  * Closes the instance: it neither sends nor receives from now on, and
- * what was queued for it is dropped. Closing twice does nothing.
+ * what was queued for it is dropped. Closing twice does nothing. Call it
+ * on the thread that created the instance.
  */
 void
 ub_broadcast_channel_close (UbBroadcastChannel *self)
 {
-  GPtrArray *instances;
+  Hub *hub;
+  gboolean last = FALSE;
 
   g_return_if_fail (UB_IS_BROADCAST_CHANNEL (self));
 
-  if (self->closed || self->name == NULL)
+  if (self->closed || self->hub == NULL)
     return;
   self->closed = TRUE;
+  hub = g_steal_pointer (&self->hub);
 
   ub_mutex_lock (&registry_mutex);
-  instances = g_hash_table_lookup (registry, self->name);
-  if (instances != NULL)
+  g_ptr_array_remove (hub->instances, self);
+  if (hub->instances->len == 0)
     {
-      g_ptr_array_remove (instances, self);
-      if (instances->len == 0)
-        g_hash_table_remove (registry, self->name);
+      GPtrArray *hubs = g_hash_table_lookup (registry, hub->name);
+
+      last = TRUE;
+      g_ptr_array_remove (hubs, hub);
+      if (hubs->len == 0)
+        g_hash_table_remove (registry, hub->name);
     }
   ub_mutex_unlock (&registry_mutex);
 
-  if (self->port != NULL)
-    ub_port_close (self->port);
+  /* Nobody can post into the hub any more: close its port, outside the
+   * registry lock, which posters hold while they push. */
+  if (last)
+    {
+      _ub_port_set_filter (hub->port, NULL, NULL);
+      ub_port_close (hub->port);
+    }
+  hub_unref (hub);
 }
 
 /**

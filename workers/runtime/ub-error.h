@@ -17,6 +17,11 @@ G_BEGIN_DECLS
  * @UB_ERROR_INVALID_DATA: input data is malformed (bad PNG, bad base64, …)
  * @UB_ERROR_TOO_LARGE: input exceeds a configured limit
  * @UB_ERROR_FAILED: any other failure
+ * @UB_ERROR_DATA_CLONE: a message could not be posted as given (the web's
+ *   `DataCloneError`): its transfer list names the sending port or its
+ *   entangled peer, an object twice, or an object already transferred
+ * @UB_ERROR_RESERVED_KIND: a message kind uses the prefix `ub.`, which the
+ *   runtime keeps for its own messages
  *
  * Errors raised by Unblock's runtime and jobs.
  */
@@ -30,6 +35,8 @@ typedef enum
   UB_ERROR_INVALID_DATA,
   UB_ERROR_TOO_LARGE,
   UB_ERROR_FAILED,
+  UB_ERROR_DATA_CLONE,
+  UB_ERROR_RESERVED_KIND,
 } UbError;
 
 GQuark ub_error_quark (void);

@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _UbEndpoint UbEndpoint;   /* see ub-port-private.h */
+
 /* Reserved message kinds start with this prefix. */
 #define UB_RESERVED_KIND_PREFIX "ub."
 
@@ -36,14 +38,22 @@ struct _UbMessage
   UbMessage       *latest;      /* (owned) (nullable) UB_CONTROL_LATEST payload,
                                  * protected by the holding queue's lock */
   char            *latest_key;  /* (owned) (nullable) UB_CONTROL_LATEST key */
+  gconstpointer    origin;      /* (unowned) broadcast: the posting instance,
+                                 * only compared; set before it is queued */
+  guint64          stamp;       /* broadcast: when it was posted, on the clock
+                                 * that also stamps each instance's creation */
   char             kind[];      /* inline, NUL-terminated */
 };
 
 UbMessage *_ub_message_new_control        (UbControl   control);
 gboolean   _ub_message_validate_transfers (UbMessage  *message,
                                            UbPort     *sender,
+                                           UbEndpoint *peer,
                                            GError    **error);
 UbMessage *_ub_message_seal               (UbMessage  *message);
 gboolean   _ub_message_body_is_valid      (UbMessage  *message);
+gboolean   _ub_message_is_reserved        (UbMessage  *message);
+gboolean   _ub_message_check_kind         (UbMessage  *message,
+                                           GError    **error);
 
 G_END_DECLS

@@ -313,30 +313,54 @@ _ub_message_body_is_valid (UbMessage *self)
   return valid;
 }
 
-/* Checks the transfer list before anything moves, so that a failed post
- * sends nothing and detaches nothing. */
+/* Whether the kind is one of the runtime's own (remote calls, worker
+ * errors), which its filters take before any handler sees them. */
 gboolean
-_ub_message_validate_transfers (UbMessage  *self,
-                                UbPort     *sender,
-                                GError    **error)
+_ub_message_is_reserved (UbMessage *self)
+{
+  return strncmp (self->kind, UB_RESERVED_KIND_PREFIX, strlen (UB_RESERVED_KIND_PREFIX)) == 0;
+}
+
+/* Public posts may not use a reserved kind: a handler would never see it. */
+gboolean
+_ub_message_check_kind (UbMessage  *self,
+                        GError    **error)
+{
+  if (!_ub_message_is_reserved (self))
+    return TRUE;
+
+  g_set_error (error, UB_ERROR, UB_ERROR_RESERVED_KIND,
+               "The message kind “%s” uses the reserved prefix “" UB_RESERVED_KIND_PREFIX "”",
+               self->kind);
+  return FALSE;
+}
+
+static gboolean
+clone_error (GError     **error,
+             const char  *what)
+{
+  g_set_error (error, UB_ERROR, UB_ERROR_DATA_CLONE, "The message cannot be posted: %s", what);
+  return FALSE;
+}
+
+/* Checks the transfer list before anything moves, so that a failed post
+ * sends nothing and detaches nothing. Every failure is one error code, as
+ * every failure is a DataCloneError on the web. */
+gboolean
+_ub_message_validate_transfers (UbMessage   *self,
+                                UbPort      *sender,
+                                UbEndpoint  *peer,
+                                GError     **error)
 {
   for (guint i = 0; self->buffers != NULL && i < self->buffers->len; i++)
     {
       UbBuffer *buffer = g_ptr_array_index (self->buffers, i);
 
       if (ub_buffer_is_detached (buffer))
-        {
-          g_set_error_literal (error, UB_ERROR, UB_ERROR_DETACHED,
-                               "A buffer in the transfer list was already transferred");
-          return FALSE;
-        }
+        return clone_error (error, "a buffer in the transfer list was already transferred");
       for (guint j = 0; j < i; j++)
         if (g_ptr_array_index (self->buffers, j) == buffer)
-          {
-            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                 "The same buffer appears twice in the transfer list");
-            return FALSE;
-          }
+          return clone_error (error, "the same buffer appears twice in the transfer list");
     }
 
   for (guint i = 0; self->ports != NULL && i < self->ports->len; i++)
@@ -344,24 +368,16 @@ _ub_message_validate_transfers (UbMessage  *self,
       UbPort *port = g_ptr_array_index (self->ports, i);
 
       if (port == sender)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "A port cannot transfer itself");
-          return FALSE;
-        }
+        return clone_error (error, "a port cannot transfer itself");
       if (ub_port_is_detached (port))
-        {
-          g_set_error_literal (error, UB_ERROR, UB_ERROR_DETACHED,
-                               "A port in the transfer list was already transferred");
-          return FALSE;
-        }
+        return clone_error (error, "a port in the transfer list was already transferred");
+      /* The receiving end would hold itself in its own queue: a cycle
+       * that nothing could ever deliver or free. */
+      if (peer != NULL && _ub_port_has_endpoint (port, peer))
+        return clone_error (error, "a port cannot transfer its entangled port");
       for (guint j = 0; j < i; j++)
         if (g_ptr_array_index (self->ports, j) == port)
-          {
-            g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                 "The same port appears twice in the transfer list");
-            return FALSE;
-          }
+          return clone_error (error, "the same port appears twice in the transfer list");
     }
 
   return TRUE;

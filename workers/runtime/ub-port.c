@@ -44,8 +44,11 @@ struct _UbEndpoint
    * marked "queue lock" below. */
   GAsyncQueue     *queue;
 
-  /* (owned) (nullable): the endpoint this one posts into. Used and cleared
-   * only by the thread that uses this endpoint's port; cleared on close. */
+  /* (owned) (nullable) peer_lock: the endpoint this one posts into, set at
+   * creation and cleared on close. Posters on any thread take a reference
+   * under peer_lock (endpoint_dup_peer()), so a close racing a post never
+   * frees the peer under the poster's feet. */
+  GMutex           peer_lock;
   UbEndpoint      *peer;
 
   /* (owned) (nullable) queue lock: the delivery source while started. */
@@ -55,8 +58,10 @@ struct _UbEndpoint
   /* (owned) (nullable) queue lock: latest-value key → queued slot message. */
   GHashTable      *latest;
 
-  /* Set under the queue lock, read anywhere. */
+  /* Set under the queue lock, read anywhere. @discarding: the port stopped
+   * receiving (ub_worker_scope_close()) but may still post. */
   atomic_bool      closed;
+  atomic_bool      discarding;
 
   /* Messages queued (or reserved by a waiting producer on a bounded
    * queue), and the largest value seen. */
@@ -136,6 +141,7 @@ endpoint_new (guint  capacity,
   ub_ref_count_init (&ep->ref_count);
   ep->queue = g_async_queue_new ();
   ep->capacity = capacity;
+  g_mutex_init (&ep->peer_lock);
   g_mutex_init (&ep->space_mutex);
   g_cond_init (&ep->space_cond);
   g_cond_init (&ep->items_cond);
@@ -169,6 +175,7 @@ endpoint_free (UbEndpoint *ep)
   g_clear_pointer (&ep->peer, _ub_endpoint_unref);
   g_clear_pointer (&ep->latest, g_hash_table_unref);
   g_weak_ref_clear (&ep->port);
+  g_mutex_clear (&ep->peer_lock);
   g_mutex_clear (&ep->space_mutex);
   g_cond_clear (&ep->space_cond);
   g_cond_clear (&ep->items_cond);
@@ -180,6 +187,18 @@ _ub_endpoint_unref (UbEndpoint *ep)
 {
   if (ub_ref_count_dec (&ep->ref_count))
     endpoint_free (ep);
+}
+
+/* Returns (transfer full) (nullable) the peer, safe from any thread. */
+static UbEndpoint *
+endpoint_dup_peer (UbEndpoint *ep)
+{
+  UbEndpoint *peer;
+
+  ub_mutex_lock (&ep->peer_lock);
+  peer = ep->peer != NULL ? _ub_endpoint_ref (ep->peer) : NULL;
+  ub_mutex_unlock (&ep->peer_lock);
+  return peer;
 }
 
 gboolean
@@ -299,7 +318,7 @@ endpoint_push_full (UbEndpoint *ep,
                     gboolean    reserved)
 {
   ub_queue_lock (ep->queue);
-  if (atomic_load (&ep->closed))
+  if (atomic_load (&ep->closed) || atomic_load (&ep->discarding))
     {
       ub_queue_unlock (ep->queue);
       if (reserved)
@@ -452,12 +471,16 @@ endpoint_stop (UbEndpoint *ep)
   return source;
 }
 
-static void
-endpoint_close (UbEndpoint *ep)
+/* Stops everything incoming: drops what is queued and what comes later,
+ * stops the delivery source, wakes whoever waits on the queue. With
+ * @close the port is closed, otherwise it only discards (and may still
+ * post). Returns FALSE if it was closed already. */
+static gboolean
+endpoint_shut_incoming (UbEndpoint *ep,
+                        gboolean    close)
 {
   g_autoptr(GPtrArray) drained = NULL;
   GSource *source;
-  UbEndpoint *peer;
   UbMessage *item;
   guint counted = 0;
 
@@ -465,16 +488,20 @@ endpoint_close (UbEndpoint *ep)
   if (atomic_load (&ep->closed))
     {
       ub_queue_unlock (ep->queue);
-      return;
+      return FALSE;
     }
-  atomic_store (&ep->closed, TRUE);
+  if (close)
+    atomic_store (&ep->closed, TRUE);
+  else
+    atomic_store (&ep->discarding, TRUE);
   drained = g_ptr_array_new_with_free_func ((GDestroyNotify) ub_message_unref);
   while ((item = g_async_queue_try_pop_unlocked (ep->queue)) != NULL)
     {
       if (is_counted (item))
-        counted++;
-      if (item->control == UB_CONTROL_NONE || item->control == UB_CONTROL_LATEST)
-        atomic_fetch_add_explicit (&ep->dropped, 1, memory_order_relaxed);
+        {
+          counted++;
+          atomic_fetch_add_explicit (&ep->dropped, 1, memory_order_relaxed);
+        }
       g_ptr_array_add (drained, item);
     }
   g_clear_pointer (&ep->latest, g_hash_table_unref);
@@ -497,9 +524,22 @@ endpoint_close (UbEndpoint *ep)
       g_source_destroy (source);
       g_source_unref (source);
     }
+  return TRUE;
+}
 
-  /* Tell the peer, after everything this port already posted. */
+static void
+endpoint_close (UbEndpoint *ep)
+{
+  UbEndpoint *peer;
+
+  if (!endpoint_shut_incoming (ep, TRUE))
+    return;
+
+  /* Tell the peer, after everything this port already posted. A poster
+   * that took its reference before this keeps the peer alive. */
+  ub_mutex_lock (&ep->peer_lock);
   peer = g_steal_pointer (&ep->peer);
+  ub_mutex_unlock (&ep->peer_lock);
   if (peer != NULL)
     {
       endpoint_push_full (peer, _ub_message_new_control (UB_CONTROL_CLOSE), FALSE);
@@ -653,10 +693,26 @@ _ub_port_new_unentangled (void)
   return port_new_for_endpoint (endpoint_new (0, g_strdup_printf ("port %u", id)));
 }
 
+gboolean
+_ub_port_has_endpoint (UbPort     *self,
+                       UbEndpoint *ep)
+{
+  return self->endpoint != NULL && self->endpoint == ep;
+}
+
 UbEndpoint *
 _ub_port_ref_endpoint (UbPort *self)
 {
   return self->endpoint != NULL ? _ub_endpoint_ref (self->endpoint) : NULL;
+}
+
+/* Stops receiving but keeps posting: what comes in is dropped from now on.
+ * The owner thread only; ub_port_close() finishes the job. */
+void
+_ub_port_close_receive (UbPort *self)
+{
+  if (self->endpoint != NULL)
+    endpoint_shut_incoming (self->endpoint, FALSE);
 }
 
 void
@@ -807,7 +863,7 @@ ub_port_post_message (UbPort        *self,
                       GCancellable  *cancellable,
                       GError       **error)
 {
-  UbEndpoint *ep;
+  g_autoptr(UbEndpointRef) peer = NULL;
   gboolean reserved = FALSE;
   UbMessage *sealed;
 
@@ -820,26 +876,28 @@ ub_port_post_message (UbPort        *self,
   if (!check_usable (self, error))
     return FALSE;
 
-  ep = self->endpoint;
-  if (ep->peer == NULL)
+  /* One reference, taken under the lock: a close on another thread may
+   * clear ep->peer at any moment, but cannot free what this post holds. */
+  peer = endpoint_dup_peer (self->endpoint);
+  if (peer == NULL)
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, "The port has no peer");
       return FALSE;
     }
 
-  if (!_ub_message_validate_transfers (message, self, error))
+  if (!_ub_message_validate_transfers (message, self, peer, error))
     return FALSE;
 
-  if (ep->peer->capacity > 0)
+  if (peer->capacity > 0)
     {
-      if (!endpoint_reserve (ep->peer, cancellable, error))
+      if (!endpoint_reserve (peer, cancellable, error))
         return FALSE;
       reserved = TRUE;
     }
 
   sealed = _ub_message_seal (message);
-  atomic_fetch_add_explicit (&ep->posted, 1, memory_order_relaxed);
-  endpoint_push_full (ep->peer, sealed, reserved);
+  atomic_fetch_add_explicit (&self->endpoint->posted, 1, memory_order_relaxed);
+  endpoint_push_full (peer, sealed, reserved);
   return TRUE;
 }
 
@@ -916,7 +974,7 @@ ub_port_post_latest (UbPort      *self,
     }
 
   ep = self->endpoint;
-  to = ep->peer;
+  to = endpoint_dup_peer (ep);
   if (to == NULL)
     {
       g_clear_pointer (&body, g_variant_unref);
@@ -941,6 +999,7 @@ ub_port_post_latest (UbPort      *self,
       ub_queue_unlock (to->queue);
       atomic_fetch_add_explicit (&to->dropped, 1, memory_order_relaxed);
       ub_message_unref (payload);
+      _ub_endpoint_unref (to);
       return TRUE;
     }
 
@@ -965,6 +1024,7 @@ ub_port_post_latest (UbPort      *self,
 
   g_clear_pointer (&old, ub_message_unref);
   wake_receiver (to);
+  _ub_endpoint_unref (to);
   return TRUE;
 }
 
@@ -997,7 +1057,7 @@ wait_for_item (UbEndpoint   *ep,
       ub_queue_unlock (ep->queue);
 
       if (length > 0 || g_cancellable_is_cancelled (cancellable) ||
-          atomic_load (&ep->closed))
+          atomic_load (&ep->closed) || atomic_load (&ep->discarding))
         break;
       if (deadline < 0)
         ub_cond_wait (&ep->items_cond, &ep->space_mutex);
@@ -1077,7 +1137,7 @@ ub_port_receive (UbPort        *self,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         break;
-      if (atomic_load (&ep->closed))
+      if (atomic_load (&ep->closed) || atomic_load (&ep->discarding))
         {
           g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, "The port is closed");
           break;
@@ -1180,7 +1240,8 @@ ub_port_start (UbPort *self)
   g_return_if_fail (UB_IS_PORT (self));
 
   ep = self->endpoint;
-  if (ep == NULL || atomic_load (&ep->closed) || ep->source != NULL)
+  if (ep == NULL || atomic_load (&ep->closed) || atomic_load (&ep->discarding) ||
+      ep->source != NULL)
     return;
 
   context = g_main_context_ref_thread_default ();

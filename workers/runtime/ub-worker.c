@@ -61,6 +61,13 @@ typedef struct
   UbRemoteLink    *link;          /* (owned) thread-safe */
   int              nice;          /* the worker thread's nice value */
   atomic_int       state;         /* UbWorkerState */
+
+  /* Whoever comes second joins the thread (through the reaper): the
+   * owner terminating (or dropping the worker), or the worker thread
+   * itself as its entry point returns. Both under thread_lock. */
+  GMutex           thread_lock;
+  GThread         *thread;        /* (owned) (nullable) thread_lock */
+  gboolean         exited;        /* thread_lock: the thread is on its way out */
 } Shared;
 
 struct _UbWorkerScope
@@ -78,10 +85,10 @@ struct _UbWorker
 {
   GObject    parent_instance;
 
-  Shared    *shared;  /* (owned) */
-  UbPort    *port;    /* (owned) the owner's end */
-  GThread   *thread;  /* (owned) (nullable) until handed to the reaper */
-  UbRemote  *remote;  /* (owned) */
+  Shared    *shared;      /* (owned) */
+  UbPort    *port;        /* (owned) the owner's end */
+  UbRemote  *remote;      /* (owned) */
+  gboolean   terminated;  /* owner thread only */
 };
 
 enum {
@@ -109,6 +116,8 @@ shared_unref (Shared *shared)
   g_clear_object (&shared->worker_port);
   g_clear_object (&shared->cancellable);
   g_clear_pointer (&shared->link, _ub_remote_link_unref);
+  g_assert (shared->thread == NULL);
+  g_mutex_clear (&shared->thread_lock);
   g_free (shared->kind);
   g_free (shared);
 }
@@ -187,6 +196,43 @@ static void
 reap (GThread *thread)
 {
   g_thread_unref (g_thread_new ("ub-reaper", reap_thread, thread));
+}
+
+/* The owner's side of the hand-over: called once, when the thread was
+ * created (@thread) and again with NULL when the owner lets it go. */
+static void
+shared_set_thread (Shared  *shared,
+                   GThread *thread)
+{
+  GThread *to_reap = NULL;
+
+  ub_mutex_lock (&shared->thread_lock);
+  if (thread != NULL && shared->exited)
+    to_reap = thread;
+  else if (thread != NULL)
+    shared->thread = thread;
+  else
+    to_reap = g_steal_pointer (&shared->thread);
+  ub_mutex_unlock (&shared->thread_lock);
+
+  if (to_reap != NULL)
+    reap (to_reap);
+}
+
+/* The worker thread's side, as the last thing it does: a worker whose
+ * entry point returned is joined now, not when its owner lets it go. */
+static void
+shared_thread_exiting (Shared *shared)
+{
+  GThread *to_reap;
+
+  ub_mutex_lock (&shared->thread_lock);
+  shared->exited = TRUE;
+  to_reap = g_steal_pointer (&shared->thread);
+  ub_mutex_unlock (&shared->thread_lock);
+
+  if (to_reap != NULL)
+    reap (to_reap);
 }
 
 /* Worker thread ------------------------------------------------------------ */
@@ -280,6 +326,7 @@ worker_thread (gpointer data)
   g_main_context_pop_thread_default (scope.context);
   g_clear_pointer (&scope.context, g_main_context_unref);
 
+  shared_thread_exiting (shared);
   shared_unref (shared);
   return NULL;
 }
@@ -332,7 +379,7 @@ ub_worker_dispose (GObject *object)
 
   _ub_runtime_remove_worker (object);
 
-  if (self->thread != NULL)
+  if (self->shared != NULL)
     ub_worker_terminate (self);
 
   if (self->port != NULL)
@@ -400,6 +447,7 @@ ub_worker_new (const char  *kind,
   g_autofree char *label = NULL;
   KindEntry entry = { 0 };
   Shared *shared;
+  GThread *thread;
   gboolean found = FALSE;
 
   g_return_val_if_fail (kind != NULL, NULL);
@@ -427,6 +475,7 @@ ub_worker_new (const char  *kind,
   shared->entry_data = entry.user_data;
   shared->cancellable = g_cancellable_new ();
   shared->link = _ub_remote_link_new ();
+  g_mutex_init (&shared->thread_lock);
   atomic_store (&shared->state, UB_WORKER_STATE_STARTING);
 #ifdef __linux__
   errno = 0;
@@ -450,9 +499,12 @@ ub_worker_new (const char  *kind,
   g_signal_connect_object (self->port, "close", G_CALLBACK (owner_port_closed_cb), self, 0);
   ub_port_start (self->port);
 
-  self->thread = g_thread_try_new (kind, worker_thread, shared_ref (shared), &local_error);
-  if (self->thread == NULL)
+  _ub_runtime_thread_started ();
+  thread = g_thread_try_new (kind, worker_thread, shared_ref (shared), &local_error);
+  if (thread == NULL)
     {
+      _ub_runtime_thread_joined ();
+      self->terminated = TRUE;
       atomic_store (&shared->state, UB_WORKER_STATE_TERMINATED);
       shared_unref (shared);
       ub_port_close (self->port);
@@ -460,7 +512,7 @@ ub_worker_new (const char  *kind,
                                   "Could not start worker “%s”: ", kind);
       return NULL;
     }
-  _ub_runtime_thread_started ();
+  shared_set_thread (shared, thread);
   _ub_runtime_add_worker (G_OBJECT (self));
 
   return g_steal_pointer (&self);
@@ -540,8 +592,9 @@ ub_worker_terminate (UbWorker *self)
 
   g_return_if_fail (UB_IS_WORKER (self));
 
-  if (self->thread == NULL)
+  if (self->terminated)
     return;
+  self->terminated = TRUE;
 
   /* Cancel first, so the worker sees the cancellable fired by the time the
    * close reaches its loop. */
@@ -554,7 +607,7 @@ ub_worker_terminate (UbWorker *self)
                        "The worker “%s” was terminated", self->shared->kind);
   _ub_remote_fail_all (self->remote, error);
 
-  reap (g_steal_pointer (&self->thread));
+  shared_set_thread (self->shared, NULL);
 }
 
 void
@@ -665,8 +718,9 @@ ub_worker_scope_quit (UbWorkerScope *scope)
  * @scope: a #UbWorkerScope
  *
  * The worker closes itself (web: `self.close()`): incoming messages,
- * queued or future, are discarded silently, and the loop quits. Worker
- * thread only.
+ * queued or future, are discarded silently, and the loop quits. What the
+ * worker posts afterwards, until its entry point returns, still reaches
+ * the owner, as on the web. Worker thread only.
  */
 void
 ub_worker_scope_close (UbWorkerScope *scope)
@@ -676,7 +730,7 @@ ub_worker_scope_close (UbWorkerScope *scope)
   g_return_if_fail (scope != NULL);
 
   atomic_compare_exchange_strong (&scope->shared->state, &expected, UB_WORKER_STATE_CLOSED);
-  ub_port_close (scope->port);
+  _ub_port_close_receive (scope->port);
   ub_worker_scope_quit (scope);
 }
 
