@@ -999,15 +999,28 @@ static void
 on_grid_activate (UbImagesPage *self,
                   guint         position)
 {
-  g_autoptr(UbImageItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+  GListModel *model = G_LIST_MODEL (self->store);
+  guint n_items = g_list_model_get_n_items (model);
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) paths = NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *viewer;
 
-  if (item == NULL)
+  if (position >= n_items)
     return;
 
-  viewer = ub_image_viewer_new (ub_image_item_get_path (item),
-                                ub_page_get_blocking (UB_PAGE (self)));
+  /* The whole folder, so that the viewer can step through it. */
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
+
+      g_strv_builder_add (builder, ub_image_item_get_path (item));
+    }
+  paths = g_strv_builder_end (builder);
+
+  viewer = ub_image_viewer_new_for_list ((const char * const *) paths, position,
+                                         ub_page_get_blocking (UB_PAGE (self)));
   if (GTK_IS_WINDOW (root))
     gtk_window_set_transient_for (GTK_WINDOW (viewer), GTK_WINDOW (root));
   gtk_window_present (GTK_WINDOW (viewer));

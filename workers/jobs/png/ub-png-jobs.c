@@ -5,6 +5,7 @@
 
 #include "ub-png.h"
 #include "ub-png-jobs.h"
+#include "ub-png-levels.h"
 #include "ub-png-sample.h"
 
 typedef struct
@@ -100,6 +101,59 @@ decode_job (GVariant      *params,
   return g_variant_new ("(uu@ay)", width, height, pixels_variant (image));
 }
 
+/* The decode is most of the work; the levels take the last fifth. */
+#define LEVELS_DECODE_SHARE 0.8
+
+static void
+on_levels_progress (double   fraction,
+                    gpointer user_data)
+{
+  on_decode_progress (fraction * LEVELS_DECODE_SHARE, user_data);
+}
+
+static GVariant *
+levels_job (GVariant      *params,
+            UbJobContext  *context,
+            GError       **error)
+{
+  GCancellable *cancellable = ub_job_context_get_cancellable (context);
+  g_autoptr(GPtrArray) levels = NULL;
+  GVariantBuilder builder;
+  UbPngLimits limits;
+  UbPngImage *image;
+  const char *path;
+  guint32 width;
+  guint32 height;
+
+  g_variant_get (params, "(&s)", &path);
+  ub_png_limits_init_default (&limits);
+
+  image = ub_png_decode_file (path, &limits, ub_png_pool_get_default (), cancellable,
+                              on_levels_progress, context, error);
+  if (image == NULL)
+    return NULL;
+
+  width = image->width;
+  height = image->height;
+  levels = ub_png_levels_build (image, UB_PNG_LEVELS_MIN_SIZE, ub_png_pool_get_default (),
+                                cancellable, error);
+  if (levels == NULL)
+    return NULL;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(uuay)"));
+  for (guint i = 0; i < levels->len; i++)
+    {
+      UbPngImage *level = g_steal_pointer (&g_ptr_array_index (levels, i));
+      guint32 level_width = level->width;
+      guint32 level_height = level->height;
+
+      g_variant_builder_add (&builder, "(uu@ay)", level_width, level_height,
+                             pixels_variant (level));
+    }
+
+  return g_variant_new ("(uua(uuay))", width, height, &builder);
+}
+
 static GVariant *
 sample_job (GVariant      *params,
             UbJobContext  *context,
@@ -127,5 +181,6 @@ ub_png_jobs_register (void)
 {
   ub_job_register (UB_PNG_JOB_THUMBNAIL, G_VARIANT_TYPE (UB_PNG_JOB_THUMBNAIL_TYPE), thumbnail_job);
   ub_job_register (UB_PNG_JOB_DECODE, G_VARIANT_TYPE (UB_PNG_JOB_DECODE_TYPE), decode_job);
+  ub_job_register (UB_PNG_JOB_LEVELS, G_VARIANT_TYPE (UB_PNG_JOB_LEVELS_TYPE), levels_job);
   ub_job_register (UB_PNG_JOB_SAMPLE, G_VARIANT_TYPE (UB_PNG_JOB_SAMPLE_TYPE), sample_job);
 }

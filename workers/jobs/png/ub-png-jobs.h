@@ -18,6 +18,11 @@ G_BEGIN_DECLS
  * "png.decode" (s): path
  *   → (uuay): width, height, pixels
  *   progress (d): the fraction decoded
+ * "png.levels" (s): path
+ *   → (uua(uuay)): width, height, then the levels of ub_png_levels_build(),
+ *   largest first, each as width, height and premultiplied B, G, R, A
+ *   pixels (GDK_MEMORY_B8G8R8A8_PREMULTIPLIED), stride 4 × width
+ *   progress (d): the fraction done
  * "png.sample" (suut): path, width, height, seed
  *   → (t): the file's size; writes a photo-like sample image, atomically
  */
@@ -26,6 +31,8 @@ G_BEGIN_DECLS
 #define UB_PNG_JOB_THUMBNAIL_TYPE "(su)"
 #define UB_PNG_JOB_DECODE         "png.decode"
 #define UB_PNG_JOB_DECODE_TYPE    "(s)"
+#define UB_PNG_JOB_LEVELS         "png.levels"
+#define UB_PNG_JOB_LEVELS_TYPE    "(s)"
 #define UB_PNG_JOB_SAMPLE         "png.sample"
 #define UB_PNG_JOB_SAMPLE_TYPE    "(suut)"
 
