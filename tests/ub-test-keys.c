@@ -105,6 +105,24 @@ sender_thread (gpointer user_data)
 }
 
 /**
+ * ub_key_typer_get_n_sent:
+ * @self: a #UbKeyTyper
+ *
+ * Returns: how many keys the sender has started to press. Callable from
+ * any thread.
+ */
+guint
+ub_key_typer_get_n_sent (UbKeyTyper *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->lock);
+  n = self->n_sent;
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+/**
  * ub_key_typer_start:
  * @editable: a focused #GtkEditable in a presented window
  * @n_keys: how many keys to press

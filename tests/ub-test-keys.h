@@ -21,6 +21,7 @@ UbKeyTyper *ub_key_typer_start        (GtkWidget  *editable,
                                        guint       interval_ms);
 gboolean    ub_key_typer_is_done      (UbKeyTyper *self);
 guint       ub_key_typer_get_n_received (UbKeyTyper *self);
+guint       ub_key_typer_get_n_sent   (UbKeyTyper *self);
 double     *ub_key_typer_dup_latencies_ms (UbKeyTyper *self,
                                            guint      *n_latencies);
 void        ub_key_typer_free         (UbKeyTyper *self);
