@@ -9,8 +9,6 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS
-
 /* GLib's GMutex is built on futexes, which ThreadSanitizer cannot see, so
  * every lock the runtime takes goes through these wrappers: under TSan they
  * tell it about the acquire/release; otherwise they are the plain calls. */
@@ -30,6 +28,8 @@ G_BEGIN_DECLS
 # define ub_tsan_acquire(addr) ((void) 0)
 # define ub_tsan_release(addr) ((void) 0)
 #endif
+
+G_BEGIN_DECLS
 
 static inline void
 ub_mutex_lock (GMutex *mutex)
