@@ -6,6 +6,7 @@
 #include "ub-application.h"
 #include "ub-jobs.h"
 #include "ub-page.h"
+#include "ub-run-manager.h"
 #include "ub-screenshot.h"
 #include "ub-ui.h"
 #include "ub-window.h"
@@ -30,6 +31,11 @@ struct _UbApplication
 
   int             exit_status;
   gboolean        reloading;
+  gboolean        quitting;
+  gboolean        background;   /* held: runs go on with no window */
+  UbNoticeSink    notice_sink;
+  gpointer        notice_data;
+  char           *reload_page;  /* (nullable): the page the reloaded window showed */
 };
 
 G_DEFINE_FINAL_TYPE (UbApplication, ub_application, GTK_TYPE_APPLICATION)
@@ -45,10 +51,54 @@ static const GOptionEntry option_entries[] = {
     "With --screenshot: wait this long before capturing (default 250, 11000 with --demo)", "MS" },
   { "blocking", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Start in blocking mode: work runs on the main thread", NULL },
+  { "quit", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Stop the running Unblock, saving its work, and exit", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Print the version and exit", NULL },
   { NULL }
 };
+
+static void
+send_notice (UbApplication  *self,
+             const UbNotice *notice)
+{
+  g_autoptr(GNotification) notification = NULL;
+
+  if (self->notice_sink != NULL)
+    {
+      self->notice_sink (self, notice, self->notice_data);
+      return;
+    }
+
+  notification = g_notification_new (notice->title);
+  if (notice->body != NULL)
+    g_notification_set_body (notification, notice->body);
+  if (notice->default_action != NULL)
+    g_notification_set_default_action (notification, notice->default_action);
+  if (notice->button_label != NULL)
+    g_notification_add_button (notification, notice->button_label, notice->button_action);
+  g_application_send_notification (G_APPLICATION (self), notice->id, notification);
+}
+
+static void
+leave_background (UbApplication *self)
+{
+  if (!self->background)
+    return;
+
+  self->background = FALSE;
+  g_application_withdraw_notification (G_APPLICATION (self), "background");
+  g_application_release (G_APPLICATION (self));
+}
+
+/* Every run stops where it is, saved; the application can end. */
+static void
+stop_runs (UbApplication *self)
+{
+  ub_run_manager_stop_all (ub_run_manager_get_default ());
+  self->quitting = FALSE;
+  leave_background (self);
+}
 
 static void
 ub_application_quit_action (GSimpleAction *action,
@@ -59,7 +109,15 @@ ub_application_quit_action (GSimpleAction *action,
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
   /* Closing (not destroying) the windows lets their workers save their
-   * state first; the application ends with its last window. */
+   * state first; the runs stop when the last one has gone. */
+  self->quitting = TRUE;
+  if (windows == NULL)
+    {
+      /* In the background: each run saves where its parts last were. */
+      stop_runs (self);
+      return;
+    }
+
   while (windows != NULL)
     {
       GList *next = windows->next;
@@ -67,6 +125,105 @@ ub_application_quit_action (GSimpleAction *action,
       gtk_window_close (GTK_WINDOW (windows->data));
       windows = next;
     }
+}
+
+static void
+enter_background (UbApplication *self)
+{
+  UbRunManager *manager = ub_run_manager_get_default ();
+  g_autoptr(GString) body = g_string_new (NULL);
+  UbNotice notice = { 0 };
+
+  if (!self->background)
+    {
+      self->background = TRUE;
+      g_application_hold (G_APPLICATION (self));
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (manager)); i++)
+    {
+      g_autoptr(UbRun) run = g_list_model_get_item (G_LIST_MODEL (manager), i);
+
+      if (ub_run_is_active (run))
+        g_string_append_printf (body, "%s%s", body->len ? "\n" : "", ub_run_get_title (run));
+    }
+
+  notice.id = "background";
+  notice.title = "Unblock goes on working";
+  notice.body = body->str;
+  notice.default_action = "app.activate";
+  notice.button_label = "Stop";
+  notice.button_action = "app.quit";
+  send_notice (self, &notice);
+}
+
+static void
+on_run_finished (UbRunManager  *manager,
+                 UbRun         *run,
+                 UbApplication *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *action = NULL;
+  const char *body = NULL;
+  UbNotice notice = { 0 };
+
+  /* Only work that went on without a window is worth a notification. */
+  if (!self->background || gtk_application_get_windows (GTK_APPLICATION (self)) != NULL)
+    {
+      if (ub_run_manager_get_n_active (manager) == 0)
+        leave_background (self);
+      return;
+    }
+
+  switch (ub_run_get_state (run))
+    {
+    case UB_RUN_DONE:
+      title = g_strdup_printf ("Done: %s", ub_run_get_title (run));
+      break;
+    case UB_RUN_FAILED:
+      title = g_strdup_printf ("Failed: %s", ub_run_get_title (run));
+      body = ub_run_get_error (run) ? ub_run_get_error (run)->message : NULL;
+      break;
+    case UB_RUN_CANCELLED:
+    default:
+      title = g_strdup_printf ("Stopped: %s", ub_run_get_title (run));
+      break;
+    }
+
+  action = g_strdup_printf ("app.show-run::%s", ub_run_get_key (run));
+  notice.id = ub_run_get_key (run);
+  notice.title = title;
+  notice.body = body;
+  notice.default_action = action;
+  send_notice (self, &notice);
+
+  if (ub_run_manager_get_n_active (manager) == 0)
+    leave_background (self);
+}
+
+static void
+ub_application_show_run_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  UbApplication *self = user_data;
+  const char *key = g_variant_get_string (parameter, NULL);
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL &&
+      gtk_stack_get_child_by_name (ub_window_get_stack (UB_WINDOW (window)), key) != NULL)
+    gtk_stack_set_visible_child_name (ub_window_get_stack (UB_WINDOW (window)), key);
+  g_application_withdraw_notification (G_APPLICATION (self), key);
+}
+
+static void
+ub_application_activate_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
 }
 
 static void
@@ -78,13 +235,32 @@ on_window_removed (GtkApplication *app,
   UbWindow *fresh;
 
   if (!self->reloading)
-    return;
+    {
+      if (gtk_application_get_windows (app) != NULL)
+        return;
 
-  /* The page-refresh analogue: a new window picks up the saved work. */
+      /* The user closed the last window: the work goes on without it, as
+       * the Files app's operations do. Quitting, or a window destroyed
+       * by the program, stops the work where it is, saved, and the next
+       * start offers to resume it. */
+      if (!self->quitting && ub_window_was_closed (UB_WINDOW (window)) &&
+          ub_run_manager_get_n_active (ub_run_manager_get_default ()) > 0)
+        enter_background (self);
+      else
+        stop_runs (self);
+      return;
+    }
+
+  /* The page-refresh analogue: the new window's pages find the runs
+   * where the old window's left them, still running, in the same
+   * workers; only what views keep themselves is handed over. */
   self->reloading = FALSE;
   fresh = ub_window_new (app);
+  if (self->reload_page != NULL)
+    gtk_stack_set_visible_child_name (ub_window_get_stack (fresh), self->reload_page);
+  g_clear_pointer (&self->reload_page, g_free);
   gtk_window_present (GTK_WINDOW (fresh));
-  ub_window_resume_saved (fresh);
+  ub_window_restore_views (fresh);
   g_application_release (G_APPLICATION (self));
 }
 
@@ -99,10 +275,14 @@ ub_application_reload_action (GSimpleAction *action,
   if (window == NULL || self->reloading)
     return;
 
-  /* Kept alive between the old window and the new one. */
+  /* Kept alive between the old window and the new one. The window is
+   * destroyed, not closed: closing would checkpoint work that goes on. */
   self->reloading = TRUE;
   g_application_hold (G_APPLICATION (self));
-  gtk_window_close (window);
+  g_free (self->reload_page);
+  self->reload_page = g_strdup (gtk_stack_get_visible_child_name (ub_window_get_stack (UB_WINDOW (window))));
+  ub_window_save_views (UB_WINDOW (window));
+  gtk_window_destroy (window);
 }
 
 static void
@@ -134,6 +314,8 @@ ub_application_blocking_change_state (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "quit", ub_application_quit_action },
+  { "activate", ub_application_activate_action },
+  { "show-run", ub_application_show_run_action, "s" },
   { "reload", ub_application_reload_action },
   { "about", ub_application_about_action },
   { "blocking", NULL, NULL, "false", ub_application_blocking_change_state },
@@ -187,6 +369,8 @@ ub_application_startup (GApplication *app)
   gtk_window_set_default_icon_name (APP_ID);
 
   g_signal_connect (self, "window-removed", G_CALLBACK (on_window_removed), NULL);
+  g_signal_connect_object (ub_run_manager_get_default (), "run-finished",
+                           G_CALLBACK (on_run_finished), self, 0);
 }
 
 static void
@@ -271,6 +455,27 @@ ub_application_handle_local_options (GApplication *app,
   const char *page = NULL;
   g_autofree char *screenshot = NULL;
 
+  if (g_variant_dict_contains (options, "quit"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Ask the running instance, if there is one, to quit as Ctrl+Q does. */
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("unblock: %s\n", error->message);
+          return 1;
+        }
+      if (g_application_get_is_remote (app))
+        {
+          GDBusConnection *bus = g_application_get_dbus_connection (app);
+
+          g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+          if (bus != NULL)
+            g_dbus_connection_flush_sync (bus, NULL, NULL);
+        }
+      return 0;
+    }
+
   if (g_variant_dict_contains (options, "version"))
     {
       printf ("unblock %s\n", PACKAGE_VERSION);
@@ -312,6 +517,7 @@ ub_application_finalize (GObject *object)
 
   g_clear_pointer (&self->screenshot_path, g_free);
   g_clear_pointer (&self->page, g_free);
+  g_clear_pointer (&self->reload_page, g_free);
 
   G_OBJECT_CLASS (ub_application_parent_class)->finalize (object);
 }
@@ -333,6 +539,37 @@ static void
 ub_application_init (UbApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+}
+
+/**
+ * ub_application_set_notice_sink:
+ * @sink: (nullable): where notifications go, or %NULL for the desktop
+ *
+ * For tests: notifications they can read, without a session bus.
+ */
+void
+ub_application_set_notice_sink (UbApplication *self,
+                                UbNoticeSink   sink,
+                                gpointer       user_data)
+{
+  g_return_if_fail (UB_IS_APPLICATION (self));
+
+  self->notice_sink = sink;
+  self->notice_data = user_data;
+}
+
+/**
+ * ub_application_is_in_background:
+ *
+ * Returns: whether the application keeps itself alive, with no window,
+ *   for runs that go on
+ */
+gboolean
+ub_application_is_in_background (UbApplication *self)
+{
+  g_return_val_if_fail (UB_IS_APPLICATION (self), FALSE);
+
+  return self->background;
 }
 
 UbApplication *

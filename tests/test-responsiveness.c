@@ -174,6 +174,22 @@ test_workload_in_workers (gconstpointer data)
                    "machine is too busy to judge timing");
       return;
     }
+  /* The main thread's whole wait for a CPU bounds what the machine can
+   * have added to any one stall: if the longest stall less that wait is
+   * within bounds, other processes made it, not this app. Work on the main
+   * thread runs on a CPU, so it is never explained away like this. */
+  if (!attempt_within_bounds (&attempt) &&
+      attempt.stats.max_stall_ms - attempt.wait_ms < MAX_STALL_MS &&
+      attempt.stats.frame_p99_ms - attempt.wait_ms < MAX_FRAME_P99_MS &&
+      attempt.max_key_ms - attempt.wait_ms < MAX_KEY_MS)
+    {
+      g_autofree char *message = g_strdup_printf ("the main thread waited %.0f ms for a CPU, "
+                                                  "which covers the longest stall: timing not "
+                                                  "judged", attempt.wait_ms);
+
+      g_test_skip (message);
+      return;
+    }
 
   g_assert_cmpuint (attempt.stats.n_frames, >=, attempt.measured_ms / 100);
   g_assert_cmpfloat (attempt.stats.max_stall_ms, <, MAX_STALL_MS);

@@ -127,10 +127,8 @@ struct _UbChannelsPage
   UbChannelsPageUpdateStats  update_stats;
 };
 
-static void ub_channels_page_iface_init (UbPageInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (UbChannelsPage, ub_channels_page, GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (UB_TYPE_PAGE, ub_channels_page_iface_init))
+G_DEFINE_FINAL_TYPE (UbChannelsPage, ub_channels_page, UB_TYPE_PAGE)
 
 static void
 show_error (UbChannelsPage *self,
@@ -857,30 +855,6 @@ ub_channels_page_is_busy (UbPage *page)
          (self->pipeline != NULL && !self->cancelled && !ub_pipeline_is_idle (self->pipeline));
 }
 
-static void
-ub_channels_page_iface_init (UbPageInterface *iface)
-{
-  iface->start = ub_channels_page_start;
-  iface->cancel = ub_channels_page_cancel;
-  iface->toggle_pause = ub_channels_page_toggle_pause;
-  iface->start_demo = ub_channels_page_start;
-  iface->is_busy = ub_channels_page_is_busy;
-}
-
-static void
-page_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  UbPage *page = UB_PAGE (widget);
-
-  if (g_str_equal (action_name, "channels.start"))
-    ub_page_start (page);
-  else if (g_str_equal (action_name, "channels.pause"))
-    ub_page_toggle_pause (page);
-  else if (g_str_equal (action_name, "channels.cancel"))
-    ub_page_cancel (page);
-}
 
 /* GObject ------------------------------------------------------------------ */
 
@@ -889,11 +863,10 @@ ub_channels_page_dispose (GObject *object)
 {
   UbChannelsPage *self = UB_CHANNELS_PAGE (object);
 
+  /* Nothing the workers still send may reach this page. */
   self->generation++;
   g_clear_handle_id (&self->poll_id, g_source_remove);
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  ub_page_clear_pool (&self->pool);
+  ub_page_stop_work (&self->cancellable, &self->pool);
   stop_blocking (self);
   clear_pipeline (self);
   if (self->control != NULL)
@@ -934,8 +907,14 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  UbPageClass *page_class = UB_PAGE_CLASS (klass);
 
   object_class->dispose = ub_channels_page_dispose;
+  page_class->start = ub_channels_page_start;
+  page_class->cancel = ub_channels_page_cancel;
+  page_class->toggle_pause = ub_channels_page_toggle_pause;
+  page_class->start_demo = ub_channels_page_start;
+  page_class->is_busy = ub_channels_page_is_busy;
   object_class->finalize = ub_channels_page_finalize;
   widget_class->map = ub_channels_page_map;
   widget_class->unmap = ub_channels_page_unmap;
@@ -955,9 +934,6 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, single_check);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, pause_button);
 
-  gtk_widget_class_install_action (widget_class, "channels.start", NULL, page_action);
-  gtk_widget_class_install_action (widget_class, "channels.pause", NULL, page_action);
-  gtk_widget_class_install_action (widget_class, "channels.cancel", NULL, page_action);
 }
 
 static void

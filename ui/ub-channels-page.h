@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ub-page.h"
+
 #include "ub-pipeline.h"
 
 G_BEGIN_DECLS
@@ -28,7 +30,7 @@ typedef struct
 
 #define UB_TYPE_CHANNELS_PAGE (ub_channels_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (UbChannelsPage, ub_channels_page, UB, CHANNELS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (UbChannelsPage, ub_channels_page, UB, CHANNELS_PAGE, UbPage)
 
 GtkWidget    *ub_channels_page_new               (void);
 void          ub_channels_page_set_samples       (UbChannelsPage            *self,

@@ -3,24 +3,18 @@
 
 #include <glib/gstdio.h>
 
-#include "ub-data-jobs.h"
 #include "ub-data-page.h"
+#include "ub-data-run.h"
 #include "ub-page.h"
-#include "ub-resume-bar.h"
-#include "ub-state.h"
-#include "ub-ui-format.h"
 #include "ub-ui.h"
-#include "ub-worker-pool.h"
+#include "ub-ui-format.h"
 
 /*
- * The Data page: base64 and SHA-256 over a file, generated random data or
- * pasted text. The job streams in a worker ("data.run"); random data is
- * first written by another job ("data.random") into the cache folder. The
- * page only ever holds the first and last 4 KiB of the result, for the
- * preview: a gigabyte of text in a widget would itself freeze the window.
+ * The Data page: a form for a UbDataRun (base64 or SHA-256 over a file,
+ * generated random data or pasted text) and its result. The page only
+ * ever holds the first and last 4 KiB of the result, for the preview: a
+ * gigabyte of text in a widget would itself freeze the window.
  */
-
-#define REFRESH_INTERVAL_MS 100
 
 typedef enum
 {
@@ -31,156 +25,163 @@ typedef enum
 
 struct _UbDataPage
 {
-  GtkWidget        parent_instance;
+  UbPage           parent_instance;
 
   /* Template widgets */
-  UbResumeBar     *resume_bar;
   GtkDropDown     *input_dropdown;
   GtkDropDown     *op_dropdown;
   GtkStack        *input_stack;
   GtkLabel        *input_label;
   GtkSpinButton   *size_spin;
   GtkTextView     *input_view;
-  GtkLabel        *error_label;
-  GtkProgressBar  *progress_bar;
-  GtkLabel        *status_label;
   GtkLabel        *result_label;
   GtkTextView     *preview_view;
   GtkEntry        *notes_entry;
 
   /* Owned references */
-  UbWorkerPool    *pool;
-  GCancellable    *cancellable;
   GtkNativeDialog *chooser;
+  GCancellable    *save_cancellable;
   char            *input_path;
-  char            *run_input_path;
-  char            *output_path;
-  char            *digest;
-
-  /* The current run */
-  UbDataPageState  state;
-  UbDataMode       mode;
-  guint            generation;
-  gboolean         blocking;
-  guint64          done;
-  gint64           total;
-  guint64          written;
-  gint64           started_usec;
-  gint64           finished_usec;
-  guint            refresh_id;
-  const char      *phase;
-  GVariant        *resume;     /* (owned) (nullable): where the next run starts */
-  gboolean         reported_checkpoint_error;
+  UbRun           *shown;      /* (nullable): the run whose result is shown */
 };
 
-static void ub_data_page_iface_init (UbPageInterface *iface);
-static void set_input_path          (UbDataPage      *self,
-                                     const char      *path);
+G_DEFINE_FINAL_TYPE (UbDataPage, ub_data_page, UB_TYPE_PAGE)
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (UbDataPage, ub_data_page, GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (UB_TYPE_PAGE, ub_data_page_iface_init))
-
-static gboolean
-is_busy (UbDataPage *self)
+static UbDataRun *
+current_run (UbDataPage *self)
 {
-  return self->state == UB_DATA_PAGE_GENERATING || self->state == UB_DATA_PAGE_RUNNING;
+  UbRun *run = ub_page_get_run (UB_PAGE (self));
+
+  return UB_IS_DATA_RUN (run) ? UB_DATA_RUN (run) : NULL;
 }
+
+static char *
+cache_path (const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "data", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  return g_build_filename (dir, name, NULL);
+}
+
+static UbRun *
+ub_data_page_create_run (UbPage    *page,
+                         gboolean   blocking,
+                         GError   **error)
+{
+  UbDataPage *self = UB_DATA_PAGE (page);
+  UbDataMode mode = (UbDataMode) gtk_drop_down_get_selected (self->op_dropdown);
+  g_autofree char *input = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr(GBytes) text = NULL;
+  guint64 random_size = 0;
+
+  switch ((InputKind) gtk_drop_down_get_selected (self->input_dropdown))
+    {
+    case INPUT_FILE:
+      if (self->input_path == NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "Choose a file first.");
+          return NULL;
+        }
+      input = g_strdup (self->input_path);
+      break;
+
+    case INPUT_RANDOM:
+      {
+        guint mib = (guint) gtk_spin_button_get_value_as_int (self->size_spin);
+        g_autofree char *name = g_strdup_printf ("random-%u-MiB.bin", mib);
+        struct stat st;
+
+        input = cache_path (name);
+        /* Made once, then reused: the same bytes every time. */
+        if (g_stat (input, &st) != 0 || (guint64) st.st_size != (guint64) mib << 20)
+          random_size = (guint64) mib << 20;
+      }
+      break;
+
+    case INPUT_TEXT:
+    default:
+      {
+        GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->input_view);
+        GtkTextIter start, end;
+        char *chars;
+
+        /* Pasted text: small enough to copy on the main thread. */
+        gtk_text_buffer_get_bounds (buffer, &start, &end);
+        chars = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+        text = g_bytes_new_take (chars, strlen (chars));
+      }
+      break;
+    }
+
+  /* A new run replaces whatever an older one left to resume. */
+  ub_data_run_forget_saved ();
+  output = cache_path (mode == UB_DATA_MODE_BASE64_ENCODE ? "result.b64" : "result.bin");
+  return UB_RUN (ub_data_run_new (mode, input, text, random_size, output, blocking));
+}
+
+static UbRun *
+ub_data_page_restore_run (UbPage    *page,
+                          gboolean   blocking,
+                          char     **offer)
+{
+  return UB_RUN (ub_data_run_new_from_saved (blocking, offer));
+}
+
+static void set_input_path (UbDataPage *self,
+                            const char *path);
 
 static void
-update_actions (UbDataPage *self)
+ub_data_page_attach_run (UbPage *page,
+                         UbRun  *run)
 {
-  gboolean busy = is_busy (self);
+  UbDataPage *self = UB_DATA_PAGE (page);
+  UbDataRun *data = UB_DATA_RUN (run);
+  const char *input = ub_data_run_get_input_path (data);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.start", !busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.cancel", busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.choose-input", !busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.save",
-                                 !busy && self->state == UB_DATA_PAGE_DONE &&
-                                 self->mode != UB_DATA_MODE_SHA256 && self->output_path != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->input_dropdown), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->op_dropdown), !busy);
+  gtk_drop_down_set_selected (self->op_dropdown, ub_data_run_get_mode (data));
+  if (input != NULL && !g_str_has_prefix (input, g_get_user_cache_dir ()))
+    {
+      gtk_drop_down_set_selected (self->input_dropdown, INPUT_FILE);
+      set_input_path (self, input);
+    }
 }
 
-static void
-show_error (UbDataPage *self,
-            const char *message)
+static char *
+ub_data_page_describe_run (UbPage *page,
+                           UbRun  *run)
 {
-  gtk_label_set_text (self->error_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
-}
+  UbDataRun *data = UB_DATA_RUN (run);
+  g_autofree char *done = ub_format_bytes (ub_run_get_done (run));
 
-static void
-refresh (UbDataPage *self)
-{
-  gint64 now = is_busy (self) ? g_get_monotonic_time () : self->finished_usec;
-  double seconds = (now - self->started_usec) / (double) G_USEC_PER_SEC;
-  double rate = seconds > 0 ? self->done / seconds : 0;
-  g_autofree char *rate_text = ub_format_rate (rate, "B/s");
-  g_autofree char *done_text = ub_format_bytes (self->done);
-  g_autofree char *status = NULL;
-
-  if (self->total > 0)
+  switch (ub_run_get_state (run))
     {
-      double fraction = CLAMP ((double) self->done / (double) self->total, 0.0, 1.0);
-      char text[32];
+    case UB_RUN_QUEUED:
+    case UB_RUN_RUNNING:
+    case UB_RUN_PAUSED:
+      return g_strdup_printf ("%s · %s", done,
+                              ub_run_get_blocking (run) ? "on the main thread" : "in a worker");
+    case UB_RUN_DONE:
+      {
+        GVariant *result = ub_data_run_get_result (data);
+        g_autofree char *written_text = NULL;
+        guint64 read = 0, written = 0;
 
-      gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-      g_snprintf (text, sizeof text, "%.1f %%", 100.0 * fraction);
-      gtk_progress_bar_set_text (self->progress_bar, text);
+        if (result != NULL)
+          g_variant_get (result, "(tt&s@ay@ay)", &read, &written, NULL, NULL, NULL);
+        written_text = ub_format_bytes (written);
+        g_free (done);
+        done = ub_format_bytes (read);
+        return g_strdup_printf ("read %s, wrote %s", done, written_text);
+      }
+    case UB_RUN_CANCELLED:
+      return g_strdup ("no output was kept");
+    case UB_RUN_FAILED:
+    default:
+      return NULL;
     }
-  else if (is_busy (self))
-    {
-      gtk_progress_bar_pulse (self->progress_bar);
-    }
-
-  if (is_busy (self))
-    {
-      g_autofree char *eta = rate > 0 && self->total > 0
-                             ? ub_format_duration ((self->total - (gint64) self->done) / rate)
-                             : g_strdup ("—");
-
-      status = g_strdup_printf ("%s: %s · %s · ETA %s%s", self->phase, done_text, rate_text, eta,
-                                self->blocking ? " · on the main thread" : " · in a worker");
-    }
-  else if (self->state == UB_DATA_PAGE_DONE)
-    {
-      g_autofree char *time_text = ub_format_duration (seconds);
-      g_autofree char *written = ub_format_bytes (self->written);
-
-      status = g_strdup_printf ("Done: read %s, wrote %s in %s · %s", done_text, written,
-                                time_text, rate_text);
-    }
-  else
-    {
-      status = g_strdup ("Stopped: no output was kept.");
-    }
-
-  gtk_label_set_text (self->status_label, status);
-}
-
-static gboolean
-refresh_cb (gpointer user_data)
-{
-  refresh (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-set_state (UbDataPage      *self,
-           UbDataPageState  state)
-{
-  self->state = state;
-
-  if (is_busy (self) && self->refresh_id == 0 && !self->blocking)
-    self->refresh_id = g_timeout_add (REFRESH_INTERVAL_MS, refresh_cb, self);
-  else if (!is_busy (self))
-    {
-      g_clear_handle_id (&self->refresh_id, g_source_remove);
-      self->finished_usec = g_get_monotonic_time ();
-    }
-
-  update_actions (self);
-  refresh (self);
 }
 
 /* Text as text; anything else as a hex dump, 16 bytes a line. */
@@ -207,29 +208,27 @@ append_preview (GString      *out,
 
 static void
 show_result (UbDataPage *self,
-             GVariant   *result)
+             UbDataRun  *run)
 {
+  GVariant *result = ub_data_run_get_result (run);
   g_autoptr(GVariant) head = NULL;
   g_autoptr(GVariant) tail = NULL;
   g_autoptr(GString) preview = g_string_new (NULL);
+  g_autofree char *label = NULL;
   const guint8 *head_data;
   const guint8 *tail_data;
   gsize head_size;
   gsize tail_size;
   const char *digest;
-  guint64 read;
+  guint64 written;
 
-  g_variant_get (result, "(tt&s@ay@ay)", &read, &self->written, &digest, &head, &tail);
-  self->done = read;
-  g_free (self->digest);
-  self->digest = g_strdup (digest);
-
+  g_variant_get (result, "(tt&s@ay@ay)", NULL, &written, &digest, &head, &tail);
   head_data = g_variant_get_fixed_array (head, &head_size, 1);
   tail_data = g_variant_get_fixed_array (tail, &tail_size, 1);
   append_preview (preview, head_data, head_size);
-  if (self->written > head_size)
+  if (written > head_size)
     {
-      guint64 hidden = self->written - head_size - tail_size;
+      guint64 hidden = written - head_size - tail_size;
 
       if (hidden > 0)
         {
@@ -242,398 +241,44 @@ show_result (UbDataPage *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->preview_view), preview->str,
                             (int) preview->len);
 
-  g_clear_pointer (&self->resume, g_variant_unref);
-  ub_state_remove (UB_DATA_JOBS_STATE_KEY);
-
-  if (self->mode == UB_DATA_MODE_SHA256)
+  if (ub_data_run_get_mode (run) == UB_DATA_MODE_SHA256)
     {
-      g_autofree char *text = g_strdup_printf ("SHA-256: %s", digest);
-
-      gtk_label_set_text (self->result_label, text);
+      label = g_strdup_printf ("SHA-256: %s", digest);
     }
   else
     {
-      g_autofree char *name = g_filename_display_name (self->output_path);
-      g_autofree char *text = g_strdup_printf ("Result: %s", name);
+      g_autofree char *name = g_filename_display_name (ub_data_run_get_output_path (run));
 
-      gtk_label_set_text (self->result_label, text);
+      label = g_strdup_printf ("Result: %s", name);
     }
-
-  set_state (self, UB_DATA_PAGE_DONE);
+  gtk_label_set_text (self->result_label, label);
 }
 
 static void
-fail (UbDataPage   *self,
-      const GError *error)
-{
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_error (self, error->message);
-  set_state (self, UB_DATA_PAGE_IDLE);
-}
-
-static GVariant *
-run_params (UbDataPage *self)
-{
-  g_autofree char *text = NULL;
-  const char *input = self->run_input_path ? self->run_input_path : "";
-
-  if (input[0] == '\0')
-    {
-      GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->input_view);
-      GtkTextIter start, end;
-
-      /* Pasted text: small enough to copy on the main thread. */
-      gtk_text_buffer_get_bounds (buffer, &start, &end);
-      text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-    }
-
-  return g_variant_new ("(uus@ays@a{sv})", (guint32) self->mode, 76, input,
-                        g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, text,
-                                                   text ? strlen (text) : 0, 1),
-                        self->mode == UB_DATA_MODE_SHA256 ? "" : self->output_path,
-                        self->resume ? self->resume : g_variant_new ("a{sv}", NULL));
-}
-
-static void
-take_progress (UbDataPage *self,
-               GVariant   *progress)
-{
-  const char *checkpoint_error;
-
-  if (g_variant_is_of_type (progress, G_VARIANT_TYPE ("(tx)")))
-    {
-      g_variant_get (progress, "(tx)", &self->done, &self->total);
-      return;
-    }
-
-  g_variant_get (progress, "(tx&s)", &self->done, &self->total, &checkpoint_error);
-  if (checkpoint_error[0] != '\0' && !self->reported_checkpoint_error)
-    {
-      self->reported_checkpoint_error = TRUE;
-      ub_state_report_failure (checkpoint_error);
-    }
-}
-
-/* Removes the saved progress and the partial output kept for it. */
-static void
-forget_saved (void)
-{
-  g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
-  g_autoptr(GVariant) resume = NULL;
-  const char *partial = NULL;
-
-  if (saved != NULL && g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT) &&
-      (resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT)) != NULL &&
-      g_variant_lookup (resume, "partial", "&s", &partial) && partial[0] != '\0')
-    g_unlink (partial);
-
-  ub_state_remove (UB_DATA_JOBS_STATE_KEY);
-}
-
-static void
-on_progress (GVariant *progress,
-             gpointer  user_data)
-{
-  g_autoptr(UbDataPage) self = ub_page_call_dup_page (user_data);
-
-  if (self != NULL && ((UbPageCall *) user_data)->generation == self->generation)
-    take_progress (self, progress);
-}
-
-static void start_run (UbDataPage *self);
-
-/* The phases of a run: random data first when asked for, then the job. */
-enum {
-  CALL_RANDOM,
-  CALL_RUN,
-};
-
-static void
-on_call_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(UbPageCall) call = user_data;
-  g_autoptr(UbDataPage) self = ub_page_call_dup_page (call);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
-  if (self == NULL || call->generation != self->generation)
-    return;
-
-  if (reply == NULL)
-    fail (self, error);
-  else if (call->index == CALL_RANDOM)
-    start_run (self);
-  else
-    show_result (self, reply);
-}
-
-static void
-start_run (UbDataPage *self)
-{
-  self->phase = self->mode == UB_DATA_MODE_SHA256 ? "Hashing" :
-                self->mode == UB_DATA_MODE_BASE64_ENCODE ? "Encoding" : "Decoding";
-  self->done = 0;
-  self->total = -1;
-  self->started_usec = g_get_monotonic_time ();
-  set_state (self, UB_DATA_PAGE_RUNNING);
-
-  ub_worker_pool_call_async (self->pool, UB_DATA_JOB_RUN, run_params (self), self->cancellable,
-                             on_progress, ub_page_call_new (self, self->generation, CALL_RUN),
-                             (GDestroyNotify) ub_page_call_free, on_call_done,
-                             ub_page_call_new (self, self->generation, CALL_RUN));
-}
-
-
-static char *
-cache_path (const char *name)
-{
-  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "data", NULL);
-
-  g_mkdir_with_parents (dir, 0700);
-  return g_build_filename (dir, name, NULL);
-}
-
-static void
-on_blocking_progress (GVariant *progress,
-                      gpointer  user_data)
-{
-  take_progress (user_data, progress);
-}
-
-static void
-run_blocking (UbDataPage *self,
-              guint64     random_size)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GVariant) reply = NULL;
-
-  /* The negative control: the same jobs, on the main thread. */
-  if (random_size > 0)
-    {
-      self->phase = "Generating random data";
-      set_state (self, UB_DATA_PAGE_GENERATING);
-      reply = ub_job_run_sync (UB_DATA_JOB_RANDOM,
-                               g_variant_new ("(stt)", self->run_input_path, random_size,
-                                              (guint64) 1),
-                               self->cancellable, on_blocking_progress, self, &error);
-      if (reply == NULL)
-        {
-          fail (self, error);
-          return;
-        }
-      g_clear_pointer (&reply, g_variant_unref);
-    }
-
-  self->phase = "Working";
-  self->done = 0;
-  self->started_usec = g_get_monotonic_time ();
-  set_state (self, UB_DATA_PAGE_RUNNING);
-  reply = ub_job_run_sync (UB_DATA_JOB_RUN, run_params (self), self->cancellable,
-                           on_blocking_progress, self, &error);
-  if (reply == NULL)
-    fail (self, error);
-  else
-    show_result (self, reply);
-}
-
-static void
-ub_data_page_start (UbPage *page)
+ub_data_page_update_view (UbPage *page,
+                          UbRun  *run)
 {
   UbDataPage *self = UB_DATA_PAGE (page);
-  g_autoptr(GError) error = NULL;
-  InputKind input = gtk_drop_down_get_selected (self->input_dropdown);
-  guint64 random_size = 0;
+  gboolean busy = run != NULL && ub_run_is_active (run);
+  gboolean done = run != NULL && ub_run_get_state (run) == UB_RUN_DONE;
 
-  if (is_busy (self))
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.choose-input", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.save",
+                                 done && ub_data_run_get_mode (UB_DATA_RUN (run)) != UB_DATA_MODE_SHA256);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->input_dropdown), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->op_dropdown), !busy);
+
+  /* The result view shows the finished run, and nothing else. */
+  if (run == self->shown && (run == NULL || done))
     return;
-
-  show_error (self, NULL);
+  g_clear_object (&self->shown);
   gtk_label_set_text (self->result_label, "");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->preview_view), "", 0);
-
-  self->mode = (UbDataMode) gtk_drop_down_get_selected (self->op_dropdown);
-  g_clear_pointer (&self->run_input_path, g_free);
-  g_clear_pointer (&self->digest, g_free);
-  g_clear_pointer (&self->resume, g_variant_unref);
-  ub_resume_bar_hide (self->resume_bar);
-  forget_saved ();
-
-  switch (input)
+  if (done)
     {
-    case INPUT_FILE:
-      if (self->input_path == NULL)
-        {
-          show_error (self, "Choose a file first.");
-          return;
-        }
-      self->run_input_path = g_strdup (self->input_path);
-      break;
-
-    case INPUT_RANDOM:
-      {
-        guint mib = (guint) gtk_spin_button_get_value_as_int (self->size_spin);
-        g_autofree char *name = g_strdup_printf ("random-%u-MiB.bin", mib);
-        struct stat st;
-
-        self->run_input_path = cache_path (name);
-        /* Made once, then reused: the same bytes every time. */
-        if (g_stat (self->run_input_path, &st) != 0 || (guint64) st.st_size != (guint64) mib << 20)
-          random_size = (guint64) mib << 20;
-      }
-      break;
-
-    case INPUT_TEXT:
-    default:
-      break;
+      self->shown = g_object_ref (run);
+      show_result (self, UB_DATA_RUN (run));
     }
-
-  g_free (self->output_path);
-  self->output_path = cache_path (self->mode == UB_DATA_MODE_BASE64_ENCODE ? "result.b64" : "result.bin");
-
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->generation++;
-  self->blocking = ub_page_get_blocking (page);
-  self->done = 0;
-  self->total = -1;
-  self->started_usec = g_get_monotonic_time ();
-
-  if (self->blocking)
-    {
-      run_blocking (self, random_size);
-      return;
-    }
-
-  if (!ub_page_ensure_pool (&self->pool, 1, &error))
-    {
-      fail (self, error);
-      return;
-    }
-
-  if (random_size > 0)
-    {
-      self->phase = "Generating random data";
-      set_state (self, UB_DATA_PAGE_GENERATING);
-      ub_worker_pool_call_async (self->pool, UB_DATA_JOB_RANDOM,
-                                 g_variant_new ("(stt)", self->run_input_path, random_size,
-                                                (guint64) 1),
-                                 self->cancellable,
-                                 on_progress, ub_page_call_new (self, self->generation, CALL_RANDOM),
-                                 (GDestroyNotify) ub_page_call_free, on_call_done,
-                                 ub_page_call_new (self, self->generation, CALL_RANDOM));
-      return;
-    }
-
-  start_run (self);
-}
-
-static void
-ub_data_page_cancel (UbPage *page)
-{
-  UbDataPage *self = UB_DATA_PAGE (page);
-
-  if (!is_busy (self))
-    return;
-
-  self->generation++;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_pointer (&self->resume, g_variant_unref);
-  forget_saved ();
-  set_state (self, UB_DATA_PAGE_IDLE);
-}
-
-static void
-resume_saved (UbDataPage *self)
-{
-  g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
-  g_autoptr(GError) error = NULL;
-  const char *input = NULL;
-  const char *output = NULL;
-  guint32 mode = 0;
-
-  if (is_busy (self) || saved == NULL || !g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT) ||
-      !g_variant_lookup (saved, "mode", "u", &mode) || mode > UB_DATA_MODE_SHA256 ||
-      !g_variant_lookup (saved, "input", "&s", &input) ||
-      !g_variant_lookup (saved, "output", "&s", &output))
-    return;
-
-  g_clear_pointer (&self->resume, g_variant_unref);
-  self->resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT);
-
-  gtk_drop_down_set_selected (self->input_dropdown, INPUT_FILE);
-  gtk_drop_down_set_selected (self->op_dropdown, mode);
-  set_input_path (self, input);
-  self->mode = (UbDataMode) mode;
-  g_free (self->run_input_path);
-  self->run_input_path = g_strdup (input);
-  g_free (self->output_path);
-  self->output_path = g_strdup (output);
-  show_error (self, NULL);
-
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->generation++;
-  self->blocking = ub_page_get_blocking (UB_PAGE (self));
-  if (!ub_page_ensure_pool (&self->pool, 1, &error))
-    {
-      fail (self, error);
-      return;
-    }
-  start_run (self);
-}
-
-static void
-ub_data_page_load_saved (UbPage   *page,
-                         gboolean  resume_now)
-{
-  UbDataPage *self = UB_DATA_PAGE (page);
-  g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
-  g_autoptr(GVariant) resume = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *message = NULL;
-  static const char *verbs[] = { "Encoding", "Decoding", "Hashing" };
-  const char *input = NULL;
-  guint32 mode = 0;
-  guint64 offset = 0;
-  gint64 total = -1;
-
-  if (is_busy (self) || saved == NULL || !g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT) ||
-      !g_variant_lookup (saved, "mode", "u", &mode) || mode > UB_DATA_MODE_SHA256 ||
-      !g_variant_lookup (saved, "input", "&s", &input) || !g_file_test (input, G_FILE_TEST_EXISTS))
-    return;
-
-  if (resume_now)
-    {
-      resume_saved (self);
-      return;
-    }
-
-  g_variant_lookup (saved, "total", "x", &total);
-  resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT);
-  if (resume != NULL)
-    g_variant_lookup (resume, "input-offset", "t", &offset);
-
-  name = g_filename_display_basename (input);
-  message = total > 0
-            ? g_strdup_printf ("%s %s — %.0f %% done when Unblock last stopped.", verbs[mode], name,
-                               100.0 * offset / total)
-            : g_strdup_printf ("%s %s was not finished when Unblock last stopped.", verbs[mode], name);
-  ub_resume_bar_offer (self->resume_bar, message);
-}
-
-static void
-on_resume (UbDataPage *self)
-{
-  resume_saved (self);
-}
-
-static void
-on_discard (UbDataPage *self)
-{
-  forget_saved ();
 }
 
 static void
@@ -644,23 +289,14 @@ ub_data_page_start_demo (UbPage *page)
   gtk_drop_down_set_selected (self->input_dropdown, INPUT_RANDOM);
   gtk_spin_button_set_value (self->size_spin, 2048);
   gtk_drop_down_set_selected (self->op_dropdown, UB_DATA_MODE_BASE64_ENCODE);
-  ub_data_page_start (page);
-}
-
-static gboolean
-ub_data_page_is_busy (UbPage *page)
-{
-  return is_busy (UB_DATA_PAGE (page));
+  ub_page_start (page);
 }
 
 static void
-ub_data_page_iface_init (UbPageInterface *iface)
+clear_form_error (UbDataPage *self)
 {
-  iface->start = ub_data_page_start;
-  iface->cancel = ub_data_page_cancel;
-  iface->start_demo = ub_data_page_start_demo;
-  iface->is_busy = ub_data_page_is_busy;
-  iface->load_saved = ub_data_page_load_saved;
+  if (ub_page_get_error (UB_PAGE (self)) != NULL)
+    ub_page_show_error (UB_PAGE (self), NULL);
 }
 
 static void
@@ -671,6 +307,7 @@ on_input_kind_changed (UbDataPage *self)
 
   if (selected < G_N_ELEMENTS (pages))
     gtk_stack_set_visible_child_name (self->input_stack, pages[selected]);
+  clear_form_error (self);
 }
 
 static void
@@ -682,6 +319,8 @@ set_input_path (UbDataPage *self,
   g_free (self->input_path);
   self->input_path = g_strdup (path);
   gtk_label_set_text (self->input_label, name ? name : "No file chosen");
+  /* What was wrong was about the old input. */
+  clear_form_error (self);
 }
 
 static void
@@ -699,7 +338,7 @@ on_input_chosen (GtkNativeDialog *dialog,
       if (path != NULL)
         set_input_path (self, path);
       else
-        show_error (self, "Only local files can be read.");
+        ub_page_show_error (UB_PAGE (self), "Only local files can be read.");
     }
   g_clear_object (&self->chooser);
 }
@@ -725,9 +364,9 @@ on_saved (GObject      *object,
 
   ub_page_call_free (user_data);
   if (!g_file_copy_finish (G_FILE (object), result, &error) && self != NULL)
-    show_error (self, error->message);
+    ub_page_show_error (UB_PAGE (self), error->message);
   else if (self != NULL)
-    gtk_label_set_text (self->status_label, "Saved.");
+    gtk_label_set_text (self->result_label, "Saved.");
 }
 
 static void
@@ -736,16 +375,18 @@ on_save_chosen (GtkNativeDialog *dialog,
                 gpointer         user_data)
 {
   UbDataPage *self = user_data;
+  UbDataRun *run = current_run (self);
 
-  if (response == GTK_RESPONSE_ACCEPT && self->output_path != NULL)
+  if (response == GTK_RESPONSE_ACCEPT && run != NULL)
     {
       g_autoptr(GFile) target = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GFile) source = g_file_new_for_path (self->output_path);
+      g_autoptr(GFile) source = g_file_new_for_path (ub_data_run_get_output_path (run));
 
       /* GIO copies in a thread of its own: the window stays free. */
-      gtk_label_set_text (self->status_label, "Saving…");
+      gtk_label_set_text (self->result_label, "Saving…");
       g_file_copy_async (source, target, G_FILE_COPY_OVERWRITE, G_PRIORITY_DEFAULT_IDLE,
-                         NULL, NULL, NULL, on_saved, ub_page_call_new (self, self->generation, 0));
+                         self->save_cancellable, NULL, NULL, on_saved,
+                         ub_page_call_new (self, 0, 0));
     }
   g_clear_object (&self->chooser);
 }
@@ -756,24 +397,15 @@ save_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   UbDataPage *self = UB_DATA_PAGE (widget);
+  UbDataRun *run = current_run (self);
   GtkFileChooser *chooser = ub_page_open_chooser (widget, &self->chooser, "Save the Result",
                                                   GTK_FILE_CHOOSER_ACTION_SAVE,
                                                   G_CALLBACK (on_save_chosen));
 
-  if (chooser != NULL)
-    gtk_file_chooser_set_current_name (chooser, self->mode == UB_DATA_MODE_BASE64_ENCODE
-                                                ? "result.b64" : "result.bin");
-}
-
-static void
-page_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  if (g_str_equal (action_name, "data.start"))
-    ub_data_page_start (UB_PAGE (widget));
-  else if (g_str_equal (action_name, "data.cancel"))
-    ub_data_page_cancel (UB_PAGE (widget));
+  if (chooser != NULL && run != NULL)
+    gtk_file_chooser_set_current_name (chooser,
+                                       ub_data_run_get_mode (run) == UB_DATA_MODE_BASE64_ENCODE
+                                       ? "result.b64" : "result.bin");
 }
 
 static void
@@ -781,10 +413,9 @@ ub_data_page_dispose (GObject *object)
 {
   UbDataPage *self = UB_DATA_PAGE (object);
 
-  self->generation++;
-  ub_page_stop_work (&self->cancellable, &self->pool);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_cancellable_cancel (self->save_cancellable);
   ub_page_close_chooser (&self->chooser, self);
+  g_clear_object (&self->shown);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_DATA_PAGE);
   ub_widget_unparent_children (GTK_WIDGET (self));
@@ -797,11 +428,8 @@ ub_data_page_finalize (GObject *object)
 {
   UbDataPage *self = UB_DATA_PAGE (object);
 
+  g_clear_object (&self->save_cancellable);
   g_clear_pointer (&self->input_path, g_free);
-  g_clear_pointer (&self->run_input_path, g_free);
-  g_clear_pointer (&self->output_path, g_free);
-  g_clear_pointer (&self->digest, g_free);
-  g_clear_pointer (&self->resume, g_variant_unref);
 
   G_OBJECT_CLASS (ub_data_page_parent_class)->finalize (object);
 }
@@ -811,31 +439,33 @@ ub_data_page_class_init (UbDataPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  UbPageClass *page_class = UB_PAGE_CLASS (klass);
 
   object_class->dispose = ub_data_page_dispose;
   object_class->finalize = ub_data_page_finalize;
 
+  page_class->run_key = UB_DATA_RUN_KEY;
+  page_class->create_run = ub_data_page_create_run;
+  page_class->restore_run = ub_data_page_restore_run;
+  page_class->attach_run = ub_data_page_attach_run;
+  page_class->describe_run = ub_data_page_describe_run;
+  page_class->update_view = ub_data_page_update_view;
+  page_class->start_demo = ub_data_page_start_demo;
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-data-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, resume_bar);
+  ub_page_class_bind_run_view (widget_class, FALSE);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, op_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_stack);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_label);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, size_spin);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_view);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, error_label);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, result_label);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, preview_view);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, notes_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_input_kind_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_resume);
-  gtk_widget_class_bind_template_callback (widget_class, on_discard);
 
-  gtk_widget_class_install_action (widget_class, "data.start", NULL, page_action);
-  gtk_widget_class_install_action (widget_class, "data.cancel", NULL, page_action);
   gtk_widget_class_install_action (widget_class, "data.choose-input", NULL, choose_input_action);
   gtk_widget_class_install_action (widget_class, "data.save", NULL, save_action);
 }
@@ -844,7 +474,7 @@ static void
 ub_data_page_init (UbDataPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  update_actions (self);
+  self->save_cancellable = g_cancellable_new ();
 }
 
 GtkWidget *
@@ -856,9 +486,29 @@ ub_data_page_new (void)
 UbDataPageState
 ub_data_page_get_state (UbDataPage *self)
 {
+  UbDataRun *run;
+
   g_return_val_if_fail (UB_IS_DATA_PAGE (self), UB_DATA_PAGE_IDLE);
 
-  return self->state;
+  run = current_run (self);
+  if (run == NULL)
+    return UB_DATA_PAGE_IDLE;
+  if (ub_data_run_is_generating (run))
+    return UB_DATA_PAGE_GENERATING;
+
+  switch (ub_run_get_state (UB_RUN (run)))
+    {
+    case UB_RUN_QUEUED:
+    case UB_RUN_RUNNING:
+    case UB_RUN_PAUSED:
+      return UB_DATA_PAGE_RUNNING;
+    case UB_RUN_DONE:
+      return UB_DATA_PAGE_DONE;
+    case UB_RUN_CANCELLED:
+    case UB_RUN_FAILED:
+    default:
+      return UB_DATA_PAGE_IDLE;
+    }
 }
 
 /**
@@ -917,9 +567,17 @@ ub_data_page_set_text (UbDataPage *self,
 const char *
 ub_data_page_get_digest (UbDataPage *self)
 {
+  UbDataRun *run;
+  const char *digest;
+
   g_return_val_if_fail (UB_IS_DATA_PAGE (self), NULL);
 
-  return self->state == UB_DATA_PAGE_DONE ? self->digest : NULL;
+  run = current_run (self);
+  if (ub_data_page_get_state (self) != UB_DATA_PAGE_DONE ||
+      ub_data_run_get_mode (run) != UB_DATA_MODE_SHA256)
+    return NULL;
+  g_variant_get (ub_data_run_get_result (run), "(tt&s@ay@ay)", NULL, NULL, &digest, NULL, NULL);
+  return digest;
 }
 
 /**
@@ -932,7 +590,9 @@ ub_data_page_get_output_path (UbDataPage *self)
 {
   g_return_val_if_fail (UB_IS_DATA_PAGE (self), NULL);
 
-  return self->state == UB_DATA_PAGE_DONE ? self->output_path : NULL;
+  if (ub_data_page_get_state (self) != UB_DATA_PAGE_DONE)
+    return NULL;
+  return ub_data_run_get_output_path (current_run (self));
 }
 
 /**
@@ -958,9 +618,7 @@ ub_data_page_get_error (UbDataPage *self)
 {
   g_return_val_if_fail (UB_IS_DATA_PAGE (self), NULL);
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
-    return NULL;
-  return gtk_label_get_text (self->error_label);
+  return ub_page_get_error (UB_PAGE (self));
 }
 
 GtkWidget *
@@ -981,9 +639,12 @@ ub_data_page_get_progress (UbDataPage *self,
                            guint64    *done,
                            gint64     *total)
 {
+  UbDataRun *run;
+
   g_return_if_fail (UB_IS_DATA_PAGE (self));
 
-  *done = self->done;
+  run = current_run (self);
+  *done = run ? ub_run_get_done (UB_RUN (run)) : 0;
   if (total != NULL)
-    *total = self->total;
+    *total = run ? ub_data_run_get_input_size (run) : -1;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include "ub-page.h"
 
 #include "ub-data-job.h"
 
@@ -17,7 +17,7 @@ typedef enum
 
 #define UB_TYPE_DATA_PAGE (ub_data_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (UbDataPage, ub_data_page, UB, DATA_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (UbDataPage, ub_data_page, UB, DATA_PAGE, UbPage)
 
 GtkWidget       *ub_data_page_new             (void);
 UbDataPageState  ub_data_page_get_state       (UbDataPage *self);

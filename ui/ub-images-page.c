@@ -84,10 +84,8 @@ typedef struct
   GtkWidget *tile;     /* (unowned) valid while bound */
 } BoundTile;
 
-static void ub_images_page_iface_init (UbPageInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (UbImagesPage, ub_images_page, GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (UB_TYPE_PAGE, ub_images_page_iface_init))
+G_DEFINE_FINAL_TYPE (UbImagesPage, ub_images_page, UB_TYPE_PAGE)
 
 static void pump (UbImagesPage *self);
 static void schedule_pump (UbImagesPage *self);
@@ -1131,26 +1129,15 @@ on_discard (UbImagesPage *self)
   ub_state_remove (STATE_GALLERY);
 }
 
-static void
-ub_images_page_iface_init (UbPageInterface *iface)
-{
-  iface->load_saved = ub_images_page_load_saved;
-  iface->save_state = ub_images_page_save_state;
-  iface->start = ub_images_page_start;
-  iface->cancel = ub_images_page_cancel;
-  iface->start_demo = ub_images_page_start;
-  iface->is_busy = ub_images_page_is_busy;
-}
 
 static void
 ub_images_page_dispose (GObject *object)
 {
   UbImagesPage *self = UB_IMAGES_PAGE (object);
 
+  /* Nothing the workers still send may reach this page. */
   self->generation++;
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  ub_page_clear_pool (&self->pool);
+  ub_page_stop_work (&self->cancellable, &self->pool);
   g_clear_handle_id (&self->blocking_id, g_source_remove);
   ub_page_close_chooser (&self->chooser, self);
   g_clear_handle_id (&self->pump_id, g_source_remove);
@@ -1187,8 +1174,15 @@ ub_images_page_class_init (UbImagesPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  UbPageClass *page_class = UB_PAGE_CLASS (klass);
 
   object_class->dispose = ub_images_page_dispose;
+  page_class->load_saved = ub_images_page_load_saved;
+  page_class->save_state = ub_images_page_save_state;
+  page_class->start = ub_images_page_start;
+  page_class->cancel = ub_images_page_cancel;
+  page_class->start_demo = ub_images_page_start;
+  page_class->is_busy = ub_images_page_is_busy;
   object_class->finalize = ub_images_page_finalize;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ub-page.h"
+
 #include "ub-image-item.h"
 
 G_BEGIN_DECLS
@@ -32,7 +34,7 @@ typedef struct
 
 #define UB_TYPE_IMAGES_PAGE (ub_images_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (UbImagesPage, ub_images_page, UB, IMAGES_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (UbImagesPage, ub_images_page, UB, IMAGES_PAGE, UbPage)
 
 GtkWidget         *ub_images_page_new              (void);
 void               ub_images_page_open_folder      (UbImagesPage      *self,

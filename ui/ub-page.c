@@ -3,12 +3,522 @@
 
 #include "ub-job.h"
 #include "ub-page.h"
+#include "ub-resume-bar.h"
+#include "ub-run-manager.h"
+#include "ub-ui-format.h"
 
-G_DEFINE_INTERFACE (UbPage, ub_page, GTK_TYPE_WIDGET)
+/*
+ * What every page shares. A page built on runs binds to the run the run
+ * manager holds under its key: the run belongs to the application, the
+ * page only shows it, so a page that goes (a reloaded window) leaves the
+ * run and its workers as they are, and the next page picks it up.
+ *
+ * The run's signals reach the page through handlers the page disconnects
+ * in dispose: nothing a run reports reaches a disposed page.
+ */
+
+#define REFRESH_INTERVAL_MS 100
+
+typedef struct
+{
+  /* Template children of the subclass, found by name (all nullable) */
+  GtkLabel       *status_label;
+  GtkLabel       *error_label;
+  GtkProgressBar *progress_bar;
+  GtkButton      *pause_button;
+  UbResumeBar    *resume_bar;
+
+  /* Owned references */
+  UbRun          *run;      /* (nullable): the run shown */
+  UbRun          *offered;  /* (nullable): a queued run the resume bar offers */
+  char           *error;    /* (nullable): what is wrong with the form */
+
+  guint           refresh_id;
+} UbPagePrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (UbPage, ub_page, GTK_TYPE_WIDGET)
+
+static gboolean
+has_runs (UbPage *self)
+{
+  return UB_PAGE_GET_CLASS (self)->run_key != NULL;
+}
+
+static gboolean
+run_is_active (UbPagePrivate *priv)
+{
+  return priv->run != NULL && ub_run_is_active (priv->run);
+}
+
+static char *
+compose_status (UbPage *self,
+                UbRun  *run)
+{
+  UbPageClass *klass = UB_PAGE_GET_CLASS (self);
+  g_autofree char *detail = klass->describe_run ? klass->describe_run (self, run) : NULL;
+  g_autofree char *rate = NULL;
+  g_autofree char *head = NULL;
+  const char *phase = ub_run_get_phase (run);
+  double eta = ub_run_get_eta (run);
+
+  {
+    g_autofree char *unit = g_strdup_printf ("%s/s", ub_run_get_unit (run) ? ub_run_get_unit (run) : "");
+
+    rate = ub_format_rate (ub_run_get_rate (run), unit);
+  }
+
+  switch (ub_run_get_state (run))
+    {
+    case UB_RUN_QUEUED:
+      head = g_strdup ("Starting…");
+      break;
+
+    case UB_RUN_RUNNING:
+      {
+        g_autofree char *eta_text = eta >= 0 ? ub_format_duration (eta) : g_strdup ("—");
+
+        head = g_strdup_printf ("%s%s%s · ETA %s", phase ? phase : "", phase ? ": " : "",
+                                rate, eta_text);
+      }
+      break;
+
+    case UB_RUN_PAUSED:
+      head = g_strdup ("Paused");
+      break;
+
+    case UB_RUN_DONE:
+      {
+        g_autofree char *time = ub_format_duration (ub_run_get_running_time (run) /
+                                                    (double) G_USEC_PER_SEC);
+
+        head = g_strdup_printf ("Done in %s · %s", time, rate);
+      }
+      break;
+
+    case UB_RUN_FAILED:
+      head = g_strdup ("Failed");
+      break;
+
+    case UB_RUN_CANCELLED:
+    default:
+      head = g_strdup ("Stopped");
+      break;
+    }
+
+  if (detail == NULL || detail[0] == '\0')
+    return g_steal_pointer (&head);
+  return g_strdup_printf ("%s · %s", head, detail);
+}
+
+/**
+ * ub_page_update:
+ *
+ * Renders the page's run: the status line, the progress bar, the error,
+ * the actions' enabled states, then the page's own view. Pages call it
+ * when something of theirs changes that the view depends on.
+ */
+void
+ub_page_update (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+  UbPageClass *klass = UB_PAGE_GET_CLASS (self);
+  UbRun *run = priv->run;
+  gboolean busy = run_is_active (priv);
+  const char *error = priv->error;
+
+  g_return_if_fail (UB_IS_PAGE (self));
+
+  if (!has_runs (self))
+    return;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.start", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.pause",
+                                 busy && klass->can_pause && !ub_run_get_blocking (run));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", busy);
+  if (priv->pause_button != NULL)
+    gtk_button_set_label (priv->pause_button,
+                          run && ub_run_get_state (run) == UB_RUN_PAUSED ? "_Resume" : "_Pause");
+
+  if (error == NULL && run != NULL && ub_run_get_error (run) != NULL)
+    error = ub_run_get_error (run)->message;
+  if (priv->error_label != NULL)
+    {
+      gtk_label_set_text (priv->error_label, error ? error : "");
+      gtk_widget_set_visible (GTK_WIDGET (priv->error_label), error != NULL);
+    }
+
+  if (priv->progress_bar != NULL)
+    {
+      double fraction = run ? ub_run_get_fraction (run) : 0;
+
+      if (fraction < 0 && run != NULL && ub_run_get_state (run) == UB_RUN_RUNNING)
+        {
+          gtk_progress_bar_pulse (priv->progress_bar);
+          gtk_progress_bar_set_text (priv->progress_bar, "");
+        }
+      else
+        {
+          char text[32] = "";
+
+          fraction = MAX (fraction, 0);
+          if (run != NULL)
+            g_snprintf (text, sizeof text, "%.1f %%", 100.0 * fraction);
+          gtk_progress_bar_set_fraction (priv->progress_bar, fraction);
+          gtk_progress_bar_set_text (priv->progress_bar, text);
+        }
+    }
+
+  if (priv->status_label != NULL)
+    {
+      g_autofree char *status = run ? compose_status (self, run) : g_strdup ("");
+
+      gtk_label_set_text (priv->status_label, status);
+    }
+
+  if (klass->update_view != NULL)
+    klass->update_view (self, run);
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  ub_page_update (user_data);
+  return G_SOURCE_CONTINUE;
+}
 
 static void
-ub_page_default_init (UbPageInterface *iface)
+sync_refresh (UbPage *self)
 {
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+  gboolean running = priv->run != NULL && ub_run_get_state (priv->run) == UB_RUN_RUNNING &&
+                     !ub_run_get_blocking (priv->run);
+
+  /* Rate and ETA move with time, not only with reports: redraw on a
+   * timer while running, at most ten times a second. */
+  if (running && priv->refresh_id == 0)
+    priv->refresh_id = g_timeout_add (REFRESH_INTERVAL_MS, refresh_cb, self);
+  else if (!running)
+    g_clear_handle_id (&priv->refresh_id, g_source_remove);
+}
+
+static void
+on_run_state (UbRun      *run,
+              GParamSpec *pspec,
+              UbPage     *self)
+{
+  sync_refresh (self);
+  ub_page_update (self);
+}
+
+static void
+unbind_run (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  if (priv->run != NULL)
+    g_signal_handlers_disconnect_by_data (priv->run, self);
+  g_clear_object (&priv->run);
+  g_clear_handle_id (&priv->refresh_id, g_source_remove);
+}
+
+static void
+bind_run (UbPage *self,
+          UbRun  *run)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  unbind_run (self);
+  priv->run = g_object_ref (run);
+  g_signal_connect (run, "notify::state", G_CALLBACK (on_run_state), self);
+  sync_refresh (self);
+}
+
+static void
+clear_offer (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  g_clear_object (&priv->offered);
+  if (priv->resume_bar != NULL)
+    ub_resume_bar_hide (priv->resume_bar);
+}
+
+/* Hands @run to the application and starts it: in blocking mode this
+ * returns when it is over. */
+static void
+launch_run (UbPage *self,
+            UbRun  *run)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  g_clear_pointer (&priv->error, g_free);
+  clear_offer (self);
+  bind_run (self, run);
+  ub_run_manager_add (ub_run_manager_get_default (), run);
+  if (UB_PAGE_GET_CLASS (self)->attach_run != NULL)
+    UB_PAGE_GET_CLASS (self)->attach_run (self, run);
+  /* Describe it before it starts, for a restart. */
+  ub_run_checkpoint (run);
+  ub_page_update (self);
+  ub_run_start (run);
+}
+
+static void
+ub_page_real_start (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+  g_autoptr(UbRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!has_runs (self) || run_is_active (priv))
+    return;
+
+  /* Whatever the last run said is over, even if this one never starts. */
+  unbind_run (self);
+  g_clear_pointer (&priv->error, g_free);
+
+  run = UB_PAGE_GET_CLASS (self)->create_run (self, ub_page_get_blocking (self), &error);
+  if (run == NULL)
+    {
+      ub_page_show_error (self, error->message);
+      return;
+    }
+
+  launch_run (self, run);
+}
+
+static void
+ub_page_real_cancel (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  if (priv->run != NULL)
+    ub_run_cancel (priv->run);
+}
+
+static void
+ub_page_real_toggle_pause (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  if (priv->run != NULL && UB_PAGE_GET_CLASS (self)->can_pause)
+    ub_run_toggle_pause (priv->run);
+}
+
+static gboolean
+ub_page_real_is_busy (UbPage *self)
+{
+  return run_is_active (ub_page_get_instance_private (self));
+}
+
+static void
+ub_page_real_load_saved (UbPage   *self,
+                         gboolean  resume_now)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+  UbPageClass *klass = UB_PAGE_GET_CLASS (self);
+  g_autoptr(UbRun) run = NULL;
+  g_autofree char *offer = NULL;
+
+  /* Work that is still going is never offered: it never stopped. */
+  if (!has_runs (self) || klass->restore_run == NULL || run_is_active (priv))
+    return;
+
+  run = klass->restore_run (self, ub_page_get_blocking (self), &offer);
+  if (run == NULL)
+    return;
+
+  if (resume_now)
+    {
+      launch_run (self, run);
+      return;
+    }
+
+  /* Once: a reloaded window does not ask again. */
+  if (priv->resume_bar == NULL ||
+      !ub_run_manager_claim_offer (ub_run_manager_get_default (), klass->run_key))
+    return;
+
+  g_set_object (&priv->offered, run);
+  ub_resume_bar_offer (priv->resume_bar, offer ? offer : "Unblock stopped before the work was done.");
+}
+
+static void
+ub_page_real_save_state (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  if (priv->run != NULL)
+    ub_run_checkpoint (priv->run);
+}
+
+static void
+on_resume (UbResumeBar *bar,
+           UbPage      *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+  g_autoptr(UbRun) run = g_steal_pointer (&priv->offered);
+
+  if (run != NULL && !run_is_active (priv))
+    launch_run (self, run);
+}
+
+static void
+on_discard (UbResumeBar *bar,
+            UbPage      *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+  g_autoptr(UbRun) run = g_steal_pointer (&priv->offered);
+
+  /* Cancelling the queued run forgets what it would have resumed. */
+  if (run != NULL)
+    ub_run_cancel (run);
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  ub_page_start (UB_PAGE (widget));
+}
+
+static void
+pause_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  ub_page_toggle_pause (UB_PAGE (widget));
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ub_page_cancel (UB_PAGE (widget));
+}
+
+static gpointer
+template_child (UbPage     *self,
+                const char *name,
+                GType       type)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (self), G_OBJECT_TYPE (self), name);
+
+  return child != NULL && g_type_is_a (G_OBJECT_TYPE (child), type) ? child : NULL;
+}
+
+static void
+ub_page_constructed (GObject *object)
+{
+  UbPage *self = UB_PAGE (object);
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+  UbPageClass *klass = UB_PAGE_GET_CLASS (self);
+  g_autoptr(UbRun) run = NULL;
+
+  G_OBJECT_CLASS (ub_page_parent_class)->constructed (object);
+
+  if (!has_runs (self))
+    return;
+
+  /* The subclass's template is built by now. */
+  priv->status_label = template_child (self, "status_label", GTK_TYPE_LABEL);
+  priv->error_label = template_child (self, "error_label", GTK_TYPE_LABEL);
+  priv->progress_bar = template_child (self, "progress_bar", GTK_TYPE_PROGRESS_BAR);
+  priv->pause_button = template_child (self, "pause_button", GTK_TYPE_BUTTON);
+  priv->resume_bar = template_child (self, "resume_bar", UB_TYPE_RESUME_BAR);
+  if (priv->resume_bar != NULL)
+    {
+      g_signal_connect_object (priv->resume_bar, "resume", G_CALLBACK (on_resume), self, 0);
+      g_signal_connect_object (priv->resume_bar, "discard", G_CALLBACK (on_discard), self, 0);
+    }
+
+  /* A run that outlived an earlier window: show it, as it is, at once. */
+  run = ub_run_manager_dup_run (ub_run_manager_get_default (), klass->run_key);
+  if (run != NULL)
+    {
+      bind_run (self, run);
+      if (klass->attach_run != NULL)
+        klass->attach_run (self, run);
+    }
+  ub_page_update (self);
+}
+
+static void
+ub_page_dispose (GObject *object)
+{
+  UbPage *self = UB_PAGE (object);
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  /* The run goes on without this page. */
+  unbind_run (self);
+  g_clear_object (&priv->offered);
+
+  G_OBJECT_CLASS (ub_page_parent_class)->dispose (object);
+}
+
+static void
+ub_page_finalize (GObject *object)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (UB_PAGE (object));
+
+  g_clear_pointer (&priv->error, g_free);
+
+  G_OBJECT_CLASS (ub_page_parent_class)->finalize (object);
+}
+
+static void
+ub_page_class_init (UbPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = ub_page_constructed;
+  object_class->dispose = ub_page_dispose;
+  object_class->finalize = ub_page_finalize;
+
+  klass->start = ub_page_real_start;
+  klass->cancel = ub_page_real_cancel;
+  klass->toggle_pause = ub_page_real_toggle_pause;
+  klass->is_busy = ub_page_real_is_busy;
+  klass->load_saved = ub_page_real_load_saved;
+  klass->save_state = ub_page_real_save_state;
+
+  /* The one set of run actions; the window's win.start, win.pause and
+   * win.cancel act on the visible page through the same functions. */
+  gtk_widget_class_install_action (widget_class, "page.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "page.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "page.cancel", NULL, cancel_action);
+}
+
+static void
+ub_page_init (UbPage *self)
+{
+}
+
+/**
+ * ub_page_class_bind_run_view:
+ * @widget_class: a page class, after it set its template
+ * @has_pause_button: whether its template has a "pause_button"
+ *
+ * Declares the template children UbPage renders the run into:
+ * "status_label", "error_label", "progress_bar", "resume_bar" and, if
+ * asked, "pause_button". A subclass with a run key calls this.
+ */
+void
+ub_page_class_bind_run_view (GtkWidgetClass *widget_class,
+                             gboolean        has_pause_button)
+{
+  static const char *names[] = { "status_label", "error_label", "progress_bar", "resume_bar" };
+
+  g_return_if_fail (GTK_IS_WIDGET_CLASS (widget_class));
+
+  /* Offset 0: found by name, not stored in the subclass's struct. */
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    gtk_widget_class_bind_template_child_full (widget_class, names[i], FALSE, 0);
+  if (has_pause_button)
+    gtk_widget_class_bind_template_child_full (widget_class, "pause_button", FALSE, 0);
 }
 
 void
@@ -16,8 +526,8 @@ ub_page_start (UbPage *self)
 {
   g_return_if_fail (UB_IS_PAGE (self));
 
-  if (UB_PAGE_GET_IFACE (self)->start)
-    UB_PAGE_GET_IFACE (self)->start (self);
+  if (UB_PAGE_GET_CLASS (self)->start)
+    UB_PAGE_GET_CLASS (self)->start (self);
 }
 
 void
@@ -25,8 +535,8 @@ ub_page_cancel (UbPage *self)
 {
   g_return_if_fail (UB_IS_PAGE (self));
 
-  if (UB_PAGE_GET_IFACE (self)->cancel)
-    UB_PAGE_GET_IFACE (self)->cancel (self);
+  if (UB_PAGE_GET_CLASS (self)->cancel)
+    UB_PAGE_GET_CLASS (self)->cancel (self);
 }
 
 void
@@ -34,8 +544,8 @@ ub_page_toggle_pause (UbPage *self)
 {
   g_return_if_fail (UB_IS_PAGE (self));
 
-  if (UB_PAGE_GET_IFACE (self)->toggle_pause)
-    UB_PAGE_GET_IFACE (self)->toggle_pause (self);
+  if (UB_PAGE_GET_CLASS (self)->toggle_pause)
+    UB_PAGE_GET_CLASS (self)->toggle_pause (self);
 }
 
 void
@@ -43,8 +553,8 @@ ub_page_start_demo (UbPage *self)
 {
   g_return_if_fail (UB_IS_PAGE (self));
 
-  if (UB_PAGE_GET_IFACE (self)->start_demo)
-    UB_PAGE_GET_IFACE (self)->start_demo (self);
+  if (UB_PAGE_GET_CLASS (self)->start_demo)
+    UB_PAGE_GET_CLASS (self)->start_demo (self);
   else
     ub_page_start (self);
 }
@@ -54,8 +564,8 @@ ub_page_is_busy (UbPage *self)
 {
   g_return_val_if_fail (UB_IS_PAGE (self), FALSE);
 
-  if (UB_PAGE_GET_IFACE (self)->is_busy)
-    return UB_PAGE_GET_IFACE (self)->is_busy (self);
+  if (UB_PAGE_GET_CLASS (self)->is_busy)
+    return UB_PAGE_GET_CLASS (self)->is_busy (self);
   return FALSE;
 }
 
@@ -65,8 +575,8 @@ ub_page_load_saved (UbPage   *self,
 {
   g_return_if_fail (UB_IS_PAGE (self));
 
-  if (UB_PAGE_GET_IFACE (self)->load_saved)
-    UB_PAGE_GET_IFACE (self)->load_saved (self, resume_now);
+  if (UB_PAGE_GET_CLASS (self)->load_saved)
+    UB_PAGE_GET_CLASS (self)->load_saved (self, resume_now);
 }
 
 void
@@ -74,8 +584,65 @@ ub_page_save_state (UbPage *self)
 {
   g_return_if_fail (UB_IS_PAGE (self));
 
-  if (UB_PAGE_GET_IFACE (self)->save_state)
-    UB_PAGE_GET_IFACE (self)->save_state (self);
+  if (UB_PAGE_GET_CLASS (self)->save_state)
+    UB_PAGE_GET_CLASS (self)->save_state (self);
+}
+
+/**
+ * ub_page_get_run:
+ *
+ * Returns: (transfer none) (nullable): the run the page shows
+ */
+UbRun *
+ub_page_get_run (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  g_return_val_if_fail (UB_IS_PAGE (self), NULL);
+
+  return priv->run;
+}
+
+/**
+ * ub_page_show_error:
+ * @message: (nullable): what is wrong with the form, or %NULL to clear it
+ *
+ * Shows a problem with the page's inputs in the page's error label. A
+ * failed run shows its own error there; a new message replaces either.
+ */
+void
+ub_page_show_error (UbPage     *self,
+                    const char *message)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  g_return_if_fail (UB_IS_PAGE (self));
+
+  g_free (priv->error);
+  priv->error = g_strdup (message);
+  /* A fixed input also clears the error of the run it made fail. */
+  if (message == NULL && priv->run != NULL && ub_run_get_state (priv->run) == UB_RUN_FAILED)
+    unbind_run (self);
+  ub_page_update (self);
+}
+
+/**
+ * ub_page_get_error:
+ *
+ * Returns: (nullable): the error the page shows, if any
+ */
+const char *
+ub_page_get_error (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  g_return_val_if_fail (UB_IS_PAGE (self), NULL);
+
+  if (priv->error != NULL)
+    return priv->error;
+  if (priv->run != NULL && ub_run_get_error (priv->run) != NULL)
+    return ub_run_get_error (priv->run)->message;
+  return NULL;
 }
 
 /**

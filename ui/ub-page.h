@@ -3,41 +3,98 @@
 
 #include <gtk/gtk.h>
 
+#include "ub-run.h"
 #include "ub-worker-pool.h"
 
 G_BEGIN_DECLS
 
 #define UB_TYPE_PAGE (ub_page_get_type ())
 
-G_DECLARE_INTERFACE (UbPage, ub_page, UB, PAGE, GtkWidget)
+G_DECLARE_DERIVABLE_TYPE (UbPage, ub_page, UB, PAGE, GtkWidget)
 
 /**
- * UbPageInterface:
- * @start: start the page's job with the values in its inputs
- * @cancel: stop the running job; what it had done is discarded
- * @toggle_pause: pause a running job, or resume a paused one
+ * UbPageClass:
+ * @run_key: the key of the page's runs in the run manager; %NULL for a
+ *   page that does not work through runs
+ * @can_pause: whether the page's runs can be paused
+ * @create_run: a queued run for the values in the form, or %NULL with
+ *   @error set to say what is wrong with them
+ * @restore_run: a queued run that resumes work saved by an earlier start,
+ *   and in @offer a sentence describing it; %NULL if there is none
+ * @attach_run: show @run's parameters in the form (a reloaded window, a
+ *   resumed run)
+ * @describe_run: the page's part of the status line, e.g. "2 workers ·
+ *   1,000 primes so far"
+ * @update_view: bring the result view and the form up to date with @run
+ *   (%NULL: no run); called whenever the run changes
+ * @start: start the page's work (pages without runs)
+ * @cancel: stop it; what it had done is discarded
+ * @toggle_pause: pause it, or resume it
  * @start_demo: start the page's showcase workload (for --demo)
- * @is_busy: whether a job is running or paused
- * @load_saved: look for unfinished work saved by an earlier run: offer to
- *   resume it, or resume it at once when @resume_now (a reloaded window)
+ * @is_busy: whether work is running or paused
+ * @load_saved: offer to resume unfinished work saved by an earlier start,
+ *   or resume it at once when @resume_now
  * @save_state: save what the page's workers do not save themselves
  *
- * What the window's actions (win.start, win.cancel, win.pause) call on the
- * visible page.
+ * The base of every page. For a page with a @run_key it holds the run
+ * lifecycle: the page.start, page.pause and page.cancel actions, their
+ * enabled states, the status line, progress bar and error label (template
+ * children named "status_label", "progress_bar", "error_label" and
+ * "resume_bar", and an optional "pause_button", declared with
+ * ub_page_class_bind_run_view()), and the binding to the run
+ * manager, so a new window finds the runs that outlived the old one. The
+ * page supplies only its form and its result view.
  */
-struct _UbPageInterface
+struct _UbPageClass
 {
-  GTypeInterface parent_iface;
+  GtkWidgetClass parent_class;
 
-  void     (*start)        (UbPage *self);
-  void     (*cancel)       (UbPage *self);
-  void     (*toggle_pause) (UbPage *self);
-  void     (*start_demo)   (UbPage *self);
-  gboolean (*is_busy)      (UbPage *self);
-  void     (*load_saved)   (UbPage   *self,
-                            gboolean  resume_now);
-  void     (*save_state)   (UbPage *self);
+  const char *run_key;
+  gboolean    can_pause;
+
+  UbRun    *(*create_run)   (UbPage    *self,
+                             gboolean   blocking,
+                             GError   **error);
+  UbRun    *(*restore_run)  (UbPage    *self,
+                             gboolean   blocking,
+                             char     **offer);
+  void      (*attach_run)   (UbPage    *self,
+                             UbRun     *run);
+  char     *(*describe_run) (UbPage    *self,
+                             UbRun     *run);
+  void      (*update_view)  (UbPage    *self,
+                             UbRun     *run);
+
+  void      (*start)        (UbPage    *self);
+  void      (*cancel)       (UbPage    *self);
+  void      (*toggle_pause) (UbPage    *self);
+  void      (*start_demo)   (UbPage    *self);
+  gboolean  (*is_busy)      (UbPage    *self);
+  void      (*load_saved)   (UbPage    *self,
+                             gboolean   resume_now);
+  void      (*save_state)   (UbPage    *self);
+
+  /*< private >*/
+  gpointer padding[8];
 };
+
+void        ub_page_start        (UbPage     *self);
+void        ub_page_cancel       (UbPage     *self);
+void        ub_page_toggle_pause (UbPage     *self);
+void        ub_page_start_demo   (UbPage     *self);
+gboolean    ub_page_is_busy      (UbPage     *self);
+void        ub_page_load_saved   (UbPage     *self,
+                                  gboolean    resume_now);
+void        ub_page_save_state   (UbPage     *self);
+gboolean    ub_page_get_blocking (UbPage     *self);
+UbRun      *ub_page_get_run      (UbPage     *self);
+void        ub_page_show_error   (UbPage     *self,
+                                  const char *message);
+const char *ub_page_get_error    (UbPage     *self);
+void        ub_page_update       (UbPage     *self);
+
+void        ub_page_class_bind_run_view (GtkWidgetClass *widget_class,
+                                         gboolean        has_pause_button);
 
 /*
  * A call a page made to a worker: it reaches the page only through a weak
@@ -76,15 +133,5 @@ gboolean    ub_page_ensure_pool   (UbWorkerPool **pool,
                                    guint          n_workers,
                                    GError       **error);
 void        ub_page_clear_pool    (UbWorkerPool **pool);
-
-void     ub_page_start        (UbPage *self);
-void     ub_page_cancel       (UbPage *self);
-void     ub_page_toggle_pause (UbPage *self);
-void     ub_page_start_demo   (UbPage *self);
-gboolean ub_page_is_busy      (UbPage *self);
-void     ub_page_load_saved   (UbPage   *self,
-                               gboolean  resume_now);
-void     ub_page_save_state   (UbPage *self);
-gboolean ub_page_get_blocking (UbPage *self);
 
 G_END_DECLS

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include "ub-page.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +15,7 @@ typedef enum
 
 #define UB_TYPE_PRIMES_PAGE (ub_primes_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (UbPrimesPage, ub_primes_page, UB, PRIMES_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (UbPrimesPage, ub_primes_page, UB, PRIMES_PAGE, UbPage)
 
 GtkWidget         *ub_primes_page_new             (void);
 UbPrimesPageState  ub_primes_page_get_state       (UbPrimesPage *self);

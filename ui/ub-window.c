@@ -28,6 +28,7 @@ struct _UbWindow
   gint64                checkpoint_deadline;
   guint                 checkpoint_poll_id;
   gboolean              checkpointed;
+  gboolean              closed;
 };
 
 /* How long closing waits for workers to save their state, at most. */
@@ -140,6 +141,7 @@ checkpoint_poll (gpointer user_data)
 
   self->checkpoint_poll_id = 0;
   self->checkpointed = TRUE;
+  self->closed = TRUE;
   gtk_window_close (GTK_WINDOW (self));
   return G_SOURCE_REMOVE;
 }
@@ -273,6 +275,65 @@ ub_window_resume_saved (UbWindow *self)
   g_return_if_fail (UB_IS_WINDOW (self));
 
   foreach_page (self, offer_saved, GINT_TO_POINTER (TRUE));
+}
+
+static void
+save_view (UbPage   *page,
+           gpointer  data)
+{
+  if (UB_PAGE_GET_CLASS (page)->run_key == NULL)
+    ub_page_save_state (page);
+}
+
+static void
+restore_view (UbPage   *page,
+              gpointer  data)
+{
+  if (UB_PAGE_GET_CLASS (page)->run_key == NULL)
+    ub_page_load_saved (page, TRUE);
+}
+
+/**
+ * ub_window_save_views:
+ *
+ * Before a reload: the pages that are not built on runs save what they
+ * show (a gallery's folder and scroll position). Runs need nothing: they
+ * outlive the window.
+ */
+void
+ub_window_save_views (UbWindow *self)
+{
+  g_return_if_fail (UB_IS_WINDOW (self));
+
+  foreach_page (self, save_view, NULL);
+}
+
+/**
+ * ub_window_restore_views:
+ *
+ * After a reload: the pages that are not built on runs show again what
+ * ub_window_save_views() saved.
+ */
+void
+ub_window_restore_views (UbWindow *self)
+{
+  g_return_if_fail (UB_IS_WINDOW (self));
+
+  foreach_page (self, restore_view, NULL);
+}
+
+/**
+ * ub_window_was_closed:
+ *
+ * Returns: whether the window went because it was closed (by the user,
+ *   or by quitting), after its checkpoint, rather than destroyed
+ */
+gboolean
+ub_window_was_closed (UbWindow *self)
+{
+  g_return_val_if_fail (UB_IS_WINDOW (self), FALSE);
+
+  return self->closed;
 }
 
 /**

@@ -20,6 +20,9 @@ void        ub_window_show_message (UbWindow   *self,
                                     const char *message);
 const char *ub_window_get_message  (UbWindow   *self);
 void        ub_window_resume_saved (UbWindow   *self);
+void        ub_window_save_views   (UbWindow   *self);
+void        ub_window_restore_views (UbWindow  *self);
 gboolean    ub_window_is_closing   (UbWindow   *self);
+gboolean    ub_window_was_closed   (UbWindow   *self);
 
 G_END_DECLS

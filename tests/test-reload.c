@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "ub-data-page.h"
+#include "ub-primes-page.h"
+#include "ub-resume-bar.h"
+#include "ub-run-manager.h"
+#include "ub-store.h"
+#include "ub-test-gtk.h"
+
+/*
+ * Reload (F5) rebuilds the window; the runs belong to the application,
+ * so they carry on: the new page shows the very same run, in the very
+ * same workers (so the same threads), whose progress keeps growing,
+ * without a pause, a checkpoint or a restore in between, and without
+ * offering to resume work that never stopped.
+ */
+
+typedef struct
+{
+  UbRun    *run;
+  UbWorker *workers[8];
+  guint     n_workers;
+  guint     n_launches;
+  guint64   done;
+} Snapshot;
+
+static void
+snapshot_take (Snapshot *snapshot,
+               UbRun    *run)
+{
+  UbWorkerPool *pool = ub_run_get_pool (run);
+
+  g_assert_nonnull (pool);
+  snapshot->run = run;
+  snapshot->n_workers = MIN (ub_worker_pool_get_n_workers (pool), G_N_ELEMENTS (snapshot->workers));
+  for (guint i = 0; i < snapshot->n_workers; i++)
+    snapshot->workers[i] = ub_worker_pool_get_worker (pool, i);
+  snapshot->n_launches = ub_run_get_n_launches (run);
+  snapshot->done = ub_run_get_done (run);
+}
+
+static gboolean
+run_made_progress (gpointer user_data)
+{
+  return ub_run_get_done (user_data) > 0;
+}
+
+typedef struct
+{
+  UbRun   *run;
+  guint64  beyond;
+} Beyond;
+
+static gboolean
+run_went_beyond (gpointer user_data)
+{
+  Beyond *beyond = user_data;
+
+  return ub_run_get_done (beyond->run) > beyond->beyond;
+}
+
+static gboolean
+new_window_shown (gpointer user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (ub_test_gtk_get_app ()));
+
+  return window != NULL && window != user_data;
+}
+
+static gboolean
+is_offering (GtkWidget *page,
+             GType      type)
+{
+  GObject *bar = gtk_widget_get_template_child (page, type, "resume_bar");
+
+  return ub_resume_bar_is_offered (UB_RESUME_BAR (bar));
+}
+
+/* Reloads the window of @page_name while its run goes on, and checks that
+ * the new page took the run over untouched. */
+static void
+reload_and_check (const char *page_name,
+                  GType       page_type)
+{
+  UbWindow *window = ub_test_gtk_get_window ();
+  GtkWidget *page = ub_window_get_page (window, page_name);
+  UbRun *run = ub_page_get_run (UB_PAGE (page));
+  g_autoptr(UbRun) keep = g_object_ref (run);
+  Snapshot before, after;
+  Beyond beyond;
+
+  g_assert_true (ub_test_gtk_run_until (run_made_progress, run, 60000));
+  snapshot_take (&before, run);
+  g_assert_cmpuint (before.n_launches, ==, 1);
+
+  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "reload", NULL);
+  g_assert_true (ub_test_gtk_run_until (new_window_shown, window, 10000));
+  window = UB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ub_test_gtk_get_app ())));
+  page = ub_window_get_page (window, page_name);
+
+  /* At once, before any reply: the same run, running, where it was. */
+  g_assert_true (ub_page_get_run (UB_PAGE (page)) == run);
+  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_RUNNING);
+  g_assert_true (ub_page_is_busy (UB_PAGE (page)));
+  g_assert_false (is_offering (page, page_type));
+  snapshot_take (&after, run);
+  g_assert_cmpuint (after.n_workers, ==, before.n_workers);
+  for (guint i = 0; i < before.n_workers; i++)
+    g_assert_true (after.workers[i] == before.workers[i]);
+  g_assert_cmpuint (after.n_launches, ==, 1);
+  g_assert_cmpuint (after.done, >=, before.done);
+
+  /* And it keeps going in them. */
+  beyond.run = run;
+  beyond.beyond = after.done;
+  g_assert_true (ub_test_gtk_run_until (run_went_beyond, &beyond, 60000));
+  g_assert_cmpuint (ub_run_get_n_launches (run), ==, 1);
+  for (guint i = 0; i < before.n_workers; i++)
+    g_assert_true (ub_worker_pool_get_worker (ub_run_get_pool (run), i) == before.workers[i]);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "cancel", NULL);
+  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_CANCELLED);
+}
+
+static void
+test_reload_primes (void)
+{
+  UbWindow *window;
+  UbPrimesPage *page;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  window = ub_test_gtk_new_window ();
+  page = UB_PRIMES_PAGE (ub_window_get_page (window, "primes"));
+  /* Minutes of work: it is cancelled once the checks are done. */
+  ub_primes_page_set_input (page, "1e13", "2e13", FALSE, 2);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+
+  reload_and_check ("primes", UB_TYPE_PRIMES_PAGE);
+}
+
+static void
+test_reload_data (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  UbWindow *window;
+  UbDataPage *page;
+  int fd;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  /* Hashing 64 GiB of holes takes long enough and needs no disk. */
+  dir = g_dir_make_tmp ("unblock-reload-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "holes.bin", NULL);
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) 64 << 30), ==, 0);
+  close (fd);
+
+  window = ub_test_gtk_new_window ();
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("data"));
+  page = UB_DATA_PAGE (ub_window_get_page (window, "data"));
+  ub_data_page_set_input (page, path, 0, UB_DATA_MODE_SHA256);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+
+  reload_and_check ("data", UB_TYPE_DATA_PAGE);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static gboolean
+no_window (gpointer user_data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (ub_test_gtk_get_app ())) == NULL;
+}
+
+static void
+test_offer_once (void)
+{
+  UbWindow *window;
+  GtkWidget *page;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  /* Work that really stopped: a count the user quit (Ctrl+Q). */
+  window = ub_test_gtk_new_window ();
+  page = ub_window_get_page (window, "primes");
+  ub_primes_page_set_input (UB_PRIMES_PAGE (page), "1e13", "2e13", FALSE, 1);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+  g_assert_true (ub_test_gtk_run_until (run_made_progress, ub_page_get_run (UB_PAGE (page)), 60000));
+  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "quit", NULL);
+  g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
+
+  /* The next window offers it, and a reload does not offer it again. */
+  window = ub_test_gtk_get_window ();
+  page = ub_window_get_page (window, "primes");
+  g_assert_null (ub_page_get_run (UB_PAGE (page)));
+  g_assert_true (is_offering (page, UB_TYPE_PRIMES_PAGE));
+
+  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "reload", NULL);
+  g_assert_true (ub_test_gtk_run_until (new_window_shown, window, 10000));
+  window = UB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ub_test_gtk_get_app ())));
+  page = ub_window_get_page (window, "primes");
+  g_assert_false (is_offering (page, UB_TYPE_PRIMES_PAGE));
+  g_assert_null (ub_page_get_run (UB_PAGE (page)));
+  g_assert_nonnull (ub_store_dup (ub_store_get_default (), "primes.job"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  ub_test_gtk_init (&argc, &argv);
+
+  g_test_summary ("Reload keeps the runs, their workers and their progress; saved work is offered once");
+
+  g_test_add_func ("/reload/primes/same-run-same-workers", test_reload_primes);
+  g_test_add_func ("/reload/data/same-run-same-worker", test_reload_data);
+  g_test_add_func ("/reload/offer-once", test_offer_once);
+
+  return g_test_run ();
+}

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "ub-data-run.h"
+#include "ub-state.h"
+
+/*
+ * Base64 or SHA-256 over a file, random data or pasted text: one part,
+ * which first writes the random input when there is one ("data.random")
+ * and then runs "data.run". The job saves its own checkpoints under
+ * UB_DATA_JOBS_STATE_KEY; the run only reads them back to resume.
+ */
+
+typedef enum
+{
+  STAGE_RANDOM,
+  STAGE_RUN,
+  STAGE_OVER,
+} Stage;
+
+struct _UbDataRun
+{
+  UbRun       parent_instance;
+
+  UbDataMode  mode;
+  char       *input_path;   /* (nullable): NULL reads the text */
+  GBytes     *text;         /* (owned) (nullable): pasted text */
+  guint64     random_size;  /* > 0: write this much random input first */
+  char       *output_path;
+  GVariant   *resume;       /* (owned) (nullable): where "data.run" starts */
+  GVariant   *result;       /* (owned) (nullable): "data.run"'s reply */
+  Stage       stage;
+  gint64      total;        /* the input's size, or -1 while unknown */
+  gboolean    reported_checkpoint_error;
+};
+
+G_DEFINE_FINAL_TYPE (UbDataRun, ub_data_run, UB_TYPE_RUN)
+
+static const char *
+verb (UbDataMode mode)
+{
+  return mode == UB_DATA_MODE_SHA256 ? "Hashing" :
+         mode == UB_DATA_MODE_BASE64_ENCODE ? "Encoding" : "Decoding";
+}
+
+static GVariant *
+ub_data_run_dup_part_call (UbRun       *run,
+                           guint        part,
+                           const char **job)
+{
+  UbDataRun *self = UB_DATA_RUN (run);
+  gconstpointer text = NULL;
+  gsize text_size = 0;
+
+  if (self->stage == STAGE_RANDOM)
+    {
+      ub_run_set_phase (run, "Generating random data");
+      *job = UB_DATA_JOB_RANDOM;
+      return g_variant_new ("(stt)", self->input_path, self->random_size, (guint64) 1);
+    }
+  if (self->stage == STAGE_OVER)
+    return NULL;
+
+  if (g_strcmp0 (ub_run_get_phase (run), verb (self->mode)) != 0)
+    ub_run_set_phase (run, verb (self->mode));
+  if (self->text != NULL)
+    text = g_bytes_get_data (self->text, &text_size);
+
+  *job = UB_DATA_JOB_RUN;
+  return g_variant_new ("(uus@ays@a{sv})", (guint32) self->mode, 76,
+                        self->input_path ? self->input_path : "",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, text, text_size, 1),
+                        self->mode == UB_DATA_MODE_SHA256 ? "" : self->output_path,
+                        self->resume ? self->resume : g_variant_new ("a{sv}", NULL));
+}
+
+static void
+ub_data_run_part_progress (UbRun    *run,
+                           guint     part,
+                           GVariant *progress)
+{
+  UbDataRun *self = UB_DATA_RUN (run);
+  const char *checkpoint_error = "";
+  guint64 done;
+
+  if (g_variant_is_of_type (progress, G_VARIANT_TYPE ("(tx)")))
+    g_variant_get (progress, "(tx)", &done, &self->total);
+  else
+    g_variant_get (progress, "(tx&s)", &done, &self->total, &checkpoint_error);
+
+  if (checkpoint_error[0] != '\0' && !self->reported_checkpoint_error)
+    {
+      self->reported_checkpoint_error = TRUE;
+      ub_state_report_failure (checkpoint_error);
+    }
+
+  ub_run_set_progress (run, done, self->total > 0 ? (guint64) self->total : 0);
+}
+
+static void
+ub_data_run_part_finished (UbRun    *run,
+                           guint     part,
+                           GVariant *result)
+{
+  UbDataRun *self = UB_DATA_RUN (run);
+  guint64 read;
+
+  if (self->stage == STAGE_RANDOM)
+    {
+      self->stage = STAGE_RUN;
+      return;
+    }
+
+  self->stage = STAGE_OVER;
+  g_clear_pointer (&self->resume, g_variant_unref);
+  self->result = g_variant_ref (result);
+  g_variant_get (result, "(tt&s@ay@ay)", &read, NULL, NULL, NULL, NULL);
+  ub_run_set_progress (run, read, read);
+}
+
+static void
+ub_data_run_discard (UbRun *run)
+{
+  ub_data_run_forget_saved ();
+}
+
+static void
+ub_data_run_finalize (GObject *object)
+{
+  UbDataRun *self = UB_DATA_RUN (object);
+
+  g_clear_pointer (&self->input_path, g_free);
+  g_clear_pointer (&self->output_path, g_free);
+  g_clear_pointer (&self->text, g_bytes_unref);
+  g_clear_pointer (&self->resume, g_variant_unref);
+  g_clear_pointer (&self->result, g_variant_unref);
+
+  G_OBJECT_CLASS (ub_data_run_parent_class)->finalize (object);
+}
+
+static void
+ub_data_run_class_init (UbDataRunClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  UbRunClass *run_class = UB_RUN_CLASS (klass);
+
+  object_class->finalize = ub_data_run_finalize;
+
+  run_class->dup_part_call = ub_data_run_dup_part_call;
+  run_class->part_progress = ub_data_run_part_progress;
+  run_class->part_finished = ub_data_run_part_finished;
+  run_class->discard = ub_data_run_discard;
+}
+
+static void
+ub_data_run_init (UbDataRun *self)
+{
+  self->total = -1;
+}
+
+/**
+ * ub_data_run_new:
+ * @input_path: (nullable): the input file; %NULL reads @text
+ * @text: (nullable): the input when there is no file
+ * @random_size: if not 0, @input_path is first filled with this many
+ *   random bytes
+ * @output_path: where the result goes (unused for SHA-256)
+ *
+ * Returns: (transfer full): a queued run
+ */
+UbDataRun *
+ub_data_run_new (UbDataMode   mode,
+                 const char  *input_path,
+                 GBytes      *text,
+                 guint64      random_size,
+                 const char  *output_path,
+                 gboolean     blocking)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *name = NULL;
+  UbDataRun *self;
+
+  g_return_val_if_fail (output_path != NULL, NULL);
+  g_return_val_if_fail (random_size == 0 || input_path != NULL, NULL);
+
+  name = input_path ? g_filename_display_basename (input_path) : g_strdup ("pasted text");
+  title = g_strdup_printf ("%s %s", verb (mode), name);
+  self = g_object_new (UB_TYPE_DATA_RUN,
+                       "key", UB_DATA_RUN_KEY,
+                       "title", title,
+                       "unit", "B",
+                       "blocking", blocking,
+                       NULL);
+  self->mode = mode;
+  self->input_path = g_strdup (input_path);
+  self->text = text ? g_bytes_ref (text) : NULL;
+  self->random_size = random_size;
+  self->output_path = g_strdup (output_path);
+  self->stage = random_size > 0 ? STAGE_RANDOM : STAGE_RUN;
+  return self;
+}
+
+/**
+ * ub_data_run_new_from_saved:
+ * @offer: (out) (optional): a sentence describing the saved work
+ *
+ * Returns: (transfer full) (nullable): a queued run resuming the job a
+ *   checkpoint describes, or %NULL if there is none (or its input is gone)
+ */
+UbDataRun *
+ub_data_run_new_from_saved (gboolean   blocking,
+                            char     **offer)
+{
+  g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
+  g_autofree char *name = NULL;
+  UbDataRun *self;
+  const char *input = NULL;
+  const char *output = NULL;
+  guint32 mode = 0;
+  guint64 offset = 0;
+  gint64 total = -1;
+
+  if (saved == NULL || !g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT) ||
+      !g_variant_lookup (saved, "mode", "u", &mode) || mode > UB_DATA_MODE_SHA256 ||
+      !g_variant_lookup (saved, "input", "&s", &input) || !g_file_test (input, G_FILE_TEST_EXISTS) ||
+      !g_variant_lookup (saved, "output", "&s", &output))
+    return NULL;
+
+  self = ub_data_run_new ((UbDataMode) mode, input, NULL, 0, output, blocking);
+  self->resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT);
+  g_variant_lookup (saved, "total", "x", &total);
+  if (self->resume != NULL)
+    g_variant_lookup (self->resume, "input-offset", "t", &offset);
+
+  if (offer != NULL)
+    {
+      name = g_filename_display_basename (input);
+      *offer = total > 0
+               ? g_strdup_printf ("%s %s — %.0f %% done when Unblock last stopped.",
+                                  verb (self->mode), name, 100.0 * offset / total)
+               : g_strdup_printf ("%s %s was not finished when Unblock last stopped.",
+                                  verb (self->mode), name);
+    }
+  return self;
+}
+
+/**
+ * ub_data_run_forget_saved:
+ *
+ * Removes the saved progress and the partial output kept for it.
+ */
+void
+ub_data_run_forget_saved (void)
+{
+  g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
+  g_autoptr(GVariant) resume = NULL;
+  const char *partial = NULL;
+
+  if (saved != NULL && g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT) &&
+      (resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT)) != NULL &&
+      g_variant_lookup (resume, "partial", "&s", &partial) && partial[0] != '\0')
+    g_unlink (partial);
+
+  ub_state_remove (UB_DATA_JOBS_STATE_KEY);
+}
+
+UbDataMode
+ub_data_run_get_mode (UbDataRun *self)
+{
+  g_return_val_if_fail (UB_IS_DATA_RUN (self), UB_DATA_MODE_SHA256);
+
+  return self->mode;
+}
+
+/**
+ * ub_data_run_get_input_path:
+ *
+ * Returns: (nullable): the input file, %NULL for pasted text
+ */
+const char *
+ub_data_run_get_input_path (UbDataRun *self)
+{
+  g_return_val_if_fail (UB_IS_DATA_RUN (self), NULL);
+
+  return self->input_path;
+}
+
+const char *
+ub_data_run_get_output_path (UbDataRun *self)
+{
+  g_return_val_if_fail (UB_IS_DATA_RUN (self), NULL);
+
+  return self->output_path;
+}
+
+/**
+ * ub_data_run_is_generating:
+ *
+ * Returns: whether the run is writing its random input
+ */
+gboolean
+ub_data_run_is_generating (UbDataRun *self)
+{
+  g_return_val_if_fail (UB_IS_DATA_RUN (self), FALSE);
+
+  return self->stage == STAGE_RANDOM && ub_run_is_active (UB_RUN (self));
+}
+
+/**
+ * ub_data_run_get_result:
+ *
+ * Returns: (transfer none) (nullable): "data.run"'s reply, once done
+ */
+GVariant *
+ub_data_run_get_result (UbDataRun *self)
+{
+  g_return_val_if_fail (UB_IS_DATA_RUN (self), NULL);
+
+  return self->result;
+}
+
+/**
+ * ub_data_run_get_input_size:
+ *
+ * Returns: the input's size as the job reported it, or -1 while unknown
+ */
+gint64
+ub_data_run_get_input_size (UbDataRun *self)
+{
+  g_return_val_if_fail (UB_IS_DATA_RUN (self), -1);
+
+  return self->total;
+}
