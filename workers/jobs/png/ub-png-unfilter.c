@@ -54,7 +54,7 @@ unfilter_portable (guint8        filter,
     {
     case 0:
       if (dst != src)
-        memcpy (dst, src, len);
+        memmove (dst, src, len);
       break;
     case 1:
       for (i = 0; i < bpp && i < len; i++)
