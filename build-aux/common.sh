@@ -14,6 +14,7 @@ UB_PACKAGES="
   libgtk-4-dev
   libpng-dev
   zlib1g-dev
+  libdeflate-dev
   librsvg2-common
   xvfb
   xauth

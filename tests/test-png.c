@@ -12,6 +12,7 @@
 #include "ub-png.h"
 #include "ub-png-encode.h"
 #include "ub-png-sample.h"
+#include "ub-png-unfilter.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -150,6 +151,115 @@ static void reference_box (const guint8 *src,
                            guint8       *dst,
                            guint32       dw,
                            guint32       dh);
+
+
+/* ---- the fast path against the streaming one ----------------------------- */
+
+static UbPngImage *
+decode_with (const char *path,
+             gboolean    portable,
+             gboolean    streamed)
+{
+  g_autoptr(GError) error = NULL;
+  UbPngImage *image;
+
+  ub_png_set_portable_only (portable);
+  ub_png_set_whole_inflate_max (streamed ? 0 : 160 * 1024 * 1024);
+  image = ub_png_decode_file (path, NULL, NULL, NULL, NULL, NULL, &error);
+  ub_png_set_portable_only (FALSE);
+  ub_png_set_whole_inflate_max (160 * 1024 * 1024);
+  g_assert_no_error (error);
+  return image;
+}
+
+/* Every valid PngSuite file, and sample images with each filter, decode to
+ * the same bytes through libdeflate with SIMD rows, libdeflate with the
+ * portable rows, and libpng streaming through zlib. */
+static void
+test_fast_paths_agree (void)
+{
+  g_autofree char *dir = pngsuite_dir ();
+  g_autofree char *tmp = g_dir_make_tmp ("ub-png-XXXXXX", NULL);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  UbPngFormat formats[] = { UB_PNG_FORMAT_RGBA8, UB_PNG_FORMAT_RGB8 };
+
+  g_test_message ("row code: %s", ub_png_get_implementation ());
+  if (dir != NULL)
+    {
+      g_autofree char *png_dir = g_build_filename (dir, "png", NULL);
+      g_autoptr(GDir) d = g_dir_open (png_dir, 0, NULL);
+      const char *name;
+
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        if (name[0] != 'x' && g_str_has_suffix (name, ".png"))
+          g_ptr_array_add (paths, g_build_filename (png_dir, name, NULL));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      char *path = g_strdup_printf ("%s/sample-%u.png", tmp, i);
+
+      g_assert_true (ub_png_sample_write_file (path, 301, 77, i + 5, formats[i],
+                                               NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_ptr_array_add (paths, path);
+    }
+  g_assert_cmpuint (paths->len, >=, 2);
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      const char *path = g_ptr_array_index (paths, i);
+      g_autoptr(UbPngImage) simd = decode_with (path, FALSE, FALSE);
+      g_autoptr(UbPngImage) portable = decode_with (path, TRUE, FALSE);
+      g_autoptr(UbPngImage) streamed = decode_with (path, FALSE, TRUE);
+
+      g_assert_cmpmem (simd->pixels, simd->size, streamed->pixels, streamed->size);
+      g_assert_cmpmem (portable->pixels, portable->size, streamed->pixels, streamed->size);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/sample-%u.png", tmp, i);
+
+      g_unlink (path);
+    }
+  g_rmdir (tmp);
+}
+
+/* Each filter at each pixel size, on rows of awkward lengths, in place and
+ * not: the SIMD rows equal the portable ones. */
+static void
+test_unfilter_rows (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (19);
+
+  for (guint bpp = 1; bpp <= 4; bpp++)
+    for (guint8 filter = 0; filter <= 4; filter++)
+      for (gsize len = bpp; len < 300; len += bpp * 7)
+        {
+          g_autofree guint8 *src = g_malloc (len + 64);
+          g_autofree guint8 *prev = g_malloc (len + 64);
+          g_autofree guint8 *a = g_malloc (len + 64);
+          g_autofree guint8 *b = g_malloc (len + 64);
+
+          for (gsize i = 0; i < len + 64; i++)
+            {
+              src[i] = g_rand_int (rand);
+              prev[i] = g_rand_int (rand);
+            }
+          ub_png_set_portable_only (TRUE);
+          g_assert_true (ub_png_unfilter_row (filter, src, a, prev, len, bpp));
+          ub_png_set_portable_only (FALSE);
+          g_assert_true (ub_png_unfilter_row (filter, src, b, prev, len, bpp));
+          g_assert_cmpmem (a, len, b, len);
+          /* In place, one byte down (over the filter byte), as the
+           * decoder does. */
+          b[0] = filter;
+          memcpy (b + 1, src, len);
+          g_assert_true (ub_png_unfilter_row (filter, b + 1, b, prev, len, bpp));
+          g_assert_cmpmem (a, len, b, len);
+          g_assert_false (ub_png_unfilter_row (5, src, b, prev, len, bpp));
+        }
+}
 
 /* ---- PngSuite ----------------------------------------------------------- */
 
@@ -1147,6 +1257,8 @@ main (int    argc,
 
   add_pngsuite_tests (names);
   g_test_add_func ("/png/pngsuite/thumbnail-interlaced", test_pngsuite_thumbnail_interlaced);
+  g_test_add_func ("/png/decode/fast-paths-agree", test_fast_paths_agree);
+  g_test_add_func ("/png/decode/unfilter-rows", test_unfilter_rows);
   g_test_add_func ("/png/errors/truncated", test_truncated);
   g_test_add_func ("/png/errors/huge-header", test_huge_header);
   g_test_add_func ("/png/errors/unknown-chunk", test_chunk_limit);

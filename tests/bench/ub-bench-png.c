@@ -317,7 +317,7 @@ bench_full_decode (BenchFile *file,
                    guint      rounds)
 {
   Contender contenders[] = {
-    { "unblock (libpng, pooled)", decode_unblock },
+    { "unblock (libdeflate + SIMD rows)", decode_unblock },
     { "gdk_pixbuf_new_from_file", decode_pixbuf },
     { "gdk_texture_new_from_filename", decode_texture },
 #ifdef HAVE_SPNG

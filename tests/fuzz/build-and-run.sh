@@ -32,8 +32,9 @@ clang -g -O1 -fno-omit-frame-pointer \
   "$here/ub-fuzz-png.c" \
   "$root/workers/jobs/png/ub-png.c" "$root/workers/jobs/png/ub-png-image.c" \
   "$root/workers/jobs/png/ub-png-pool.c" "$root/workers/jobs/png/ub-png-scaler.c" \
+  "$root/workers/jobs/png/ub-png-unfilter.c" "$root/workers/jobs/png/ub-png-whole.c" \
   "$root/workers/runtime/ub-error.c" \
-  $(pkg-config --cflags --libs gio-2.0 libpng) \
+  $(pkg-config --cflags --libs gio-2.0 libpng libdeflate) \
   -o "$out/ub-fuzz-png"
 
 seeds=

@@ -15,6 +15,7 @@
 #include "ub-error.h"
 #include "ub-png.h"
 #include "ub-png-scaler.h"
+#include "ub-png-whole-private.h"
 
 /*
  * Decoding PNG with libpng.
@@ -572,7 +573,10 @@ decoder_decode (Decoder  *d,
  * @error: return location for a #GError
  *
  * Decodes any PNG (every colour type, bit depth, tRNS, Adam7) to straight
- * RGBA8. 16-bit samples are truncated to their high byte; gamma and colour
+ * RGBA8. Plain 8-bit images within the bound set by
+ * ub_png_set_whole_inflate_max() are inflated whole with libdeflate and
+ * unfiltered with SIMD (ub-png-whole.c); the rest, and every malformed
+ * file, stream through libpng and zlib. 16-bit samples are truncated to their high byte; gamma and colour
  * profiles are not applied. Errors are %UB_ERROR_INVALID_DATA for a
  * malformed file, %UB_ERROR_TOO_LARGE for one beyond @limits, a
  * %G_IO_ERROR for the file system, %G_IO_ERROR_CANCELLED.
@@ -590,10 +594,17 @@ ub_png_decode_file (const char         *path,
 {
   Decoder d;
   UbPngImage *image = NULL;
+  UbPngLimits default_limits;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  ub_png_limits_init_default (&default_limits);
+  if (_ub_png_whole_decode_file (path, limits != NULL ? limits : &default_limits,
+                                 pool, cancellable, progress, progress_data,
+                                 &image, error))
+    return image;
 
   decoder_init (&d, limits, pool, cancellable);
   d.progress = progress;
@@ -627,11 +638,17 @@ ub_png_decode_data (const guint8       *data,
                     GError            **error)
 {
   Decoder d;
-  UbPngImage *image;
+  UbPngImage *image = NULL;
+  UbPngLimits default_limits;
 
   g_return_val_if_fail (data != NULL || size == 0, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  ub_png_limits_init_default (&default_limits);
+  if (_ub_png_whole_decode_data (data, size, limits != NULL ? limits : &default_limits,
+                                 pool, cancellable, &image, error))
+    return image;
 
   decoder_init (&d, limits, pool, cancellable);
   d.data = data;

@@ -97,6 +97,8 @@ UbPngImage *ub_png_thumbnail_data   (const guint8       *data,
                                      UbPngPool          *pool,
                                      GCancellable       *cancellable,
                                      GError            **error);
+void        ub_png_set_whole_inflate_max (gsize      bytes);
+
 void        ub_png_thumbnail_size   (guint32             width,
                                      guint32             height,
                                      guint               max_size,
