@@ -175,7 +175,12 @@ test_two_workers (void)
       result_bytes += g_bytes_get_size (got);
     }
 
-  /* Per-port counters, while the workers are alive. */
+  /* Per-port counters, while the workers are alive. The scaler posts the
+   * credit for a frame after its result, so the last credit may still be
+   * on its way when the last result is in. */
+  UB_TEST_RUN_UNTIL (find_port ("pipeline scaler ← decoder", &pipe_scaler) &&
+                     find_port ("pipeline decoder → scaler", &pipe_decoder) &&
+                     pipe_scaler.posted == N_IMAGES && pipe_decoder.delivered == N_IMAGES);
   g_assert_true (find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
   g_assert_true (find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
   g_assert_true (find_port ("pipeline decoder → scaler", &pipe_decoder));
