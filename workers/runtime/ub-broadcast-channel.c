@@ -248,10 +248,14 @@ ub_broadcast_channel_new (const char *name)
   self->name = g_strdup (name);
 
   ub_mutex_lock (&registry_mutex);
+  /* The registry does not own hubs: each instance holds one reference, and
+   * a new hub's first reference is this instance's. */
   hub = hub_find_locked (name, context);
   if (hub == NULL)
     hub = hub_new_locked (name, context);
-  self->hub = hub_ref (hub);
+  else
+    hub_ref (hub);
+  self->hub = hub;
   self->stamp = ++registry_clock;
   g_ptr_array_add (hub->instances, self);
   ub_mutex_unlock (&registry_mutex);
