@@ -53,6 +53,7 @@ const char *
 __tsan_default_suppressions (void)
 {
   return "race:g_realloc\n"
+         "race:g_rw_lock_reader_lock\n"
          "race:g_slice_alloc\n"
          "race:g_slice_free\n"
          "race:g_variant_type_info_get\n"
