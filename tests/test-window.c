@@ -431,17 +431,30 @@ present_entry_window (void)
 }
 
 /* The probe the workload tests rely on: keys typed through XTest reach an
- * entry quickly when the main thread is free, and late when it is not. */
-/* Blocks once the typer has pressed its first key, so that on a busy
- * machine the block cannot be over before the typing starts. */
-static gboolean
-block_after_first_key (gpointer user_data)
+ * entry quickly when the main thread is free, and late when it is not.
+ *
+ * The block starts from the entry's first change, so it is certain to
+ * fall inside the typing: an idle would be starved by the key events
+ * themselves on a slow machine and might run only after the last key.
+ * It lasts until a second key has gone out and then 200 ms more, so that
+ * key waits at least that long whatever the scheduler did to the sender. */
+typedef struct
+{
+  UbKeyTyper *typer;
+  gulong      changed_id;
+  GtkWidget  *entry;
+} BlockOnFirstKey;
+
+static void
+block_on_first_key (GtkEditable     *editable,
+                    BlockOnFirstKey *b)
 {
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-  while (ub_key_typer_get_n_sent (user_data) == 0 && g_get_monotonic_time () < deadline)
-    g_thread_yield ();
-  return block_main_thread (GUINT_TO_POINTER (200));
+  g_clear_signal_handler (&b->changed_id, b->entry);
+  while (ub_key_typer_get_n_sent (b->typer) < 2 && g_get_monotonic_time () < deadline)
+    g_usleep (1000);
+  block_main_thread (GUINT_TO_POINTER (200));
 }
 
 static void
@@ -450,6 +463,7 @@ test_input_key_latency_probe (void)
   GtkWidget *entry;
   g_autoptr(UbKeyTyper) quiet = NULL;
   g_autoptr(UbKeyTyper) blocked = NULL;
+  BlockOnFirstKey block = { 0 };
   double quiet_max;
   double blocked_max;
   guint n;
@@ -472,11 +486,14 @@ test_input_key_latency_probe (void)
   g_test_message ("free main thread: longest key latency %.1f ms", quiet_max);
 
   blocked = ub_key_typer_start (entry, 20, 10);
-  g_idle_add (block_after_first_key, blocked);
+  block.typer = blocked;
+  block.entry = entry;
+  block.changed_id = g_signal_connect (entry, "changed", G_CALLBACK (block_on_first_key), &block);
   g_assert_true (ub_test_gtk_run_until (typer_done, blocked, 10000));
   blocked_max = max_latency_ms (blocked, &n);
   g_assert_cmpuint (n, ==, 20);
   g_test_message ("main thread blocked 200 ms: longest key latency %.1f ms", blocked_max);
+  g_assert_cmpuint (block.changed_id, ==, 0);
 
   g_assert_cmpfloat (blocked_max, >=, 100.0);
   if (!ub_test_gtk_skip_timing ())
