@@ -483,10 +483,7 @@ encode_entry (const guint8        *pixels,
   UbPngEncodeOptions options;
 
   ub_png_encode_options_init_default (&options);
-  /* Thumbnails are small and read often, by others too: a real
-   * compression level costs little here. */
-  options.compression_level = 6;
-  options.filter = UB_PNG_FILTER_PAETH;
+  options.compression_level = 1;
   options.text = text;
 
   return ub_png_encode_bytes (pixels, width, height, 4 * (gsize) width,
