@@ -866,6 +866,41 @@ finish_typing (UbKeyTyper        *typer,
   measurement->key_latencies = ub_key_typer_dup_latencies_ms (typer, &measurement->n_keys);
 }
 
+/* With UB_TEST_STALL_LOG=MS in the environment, every gap of more than MS
+ * ms in the main loop is printed with its monotonic start and end (µs), to
+ * be matched with a profile recorded with `perf record -k mono`. */
+typedef struct
+{
+  gint64 last;
+  gint64 threshold;
+} StallLog;
+
+static gboolean
+stall_log_beat (gpointer user_data)
+{
+  StallLog *log = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (log->last != 0 && now - log->last > log->threshold)
+    g_printerr ("stall %.1f ms from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "\n",
+                (now - log->last) / 1000.0, log->last, now);
+  log->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static guint
+stall_log_start (void)
+{
+  const char *threshold = g_getenv ("UB_TEST_STALL_LOG");
+  StallLog *log;
+
+  if (threshold == NULL)
+    return 0;
+  log = g_new0 (StallLog, 1);
+  log->threshold = g_ascii_strtoll (threshold, NULL, 10) * 1000;
+  return g_timeout_add_full (G_PRIORITY_HIGH, 1, stall_log_beat, log, g_free);
+}
+
 /**
  * ub_test_workload_measure_workers:
  * @window_ms: how long to measure, at most: the work must outlast it
@@ -886,6 +921,7 @@ ub_test_workload_measure_workers (const UbTestWorkload *workload,
   UbMeter *meter = ub_window_get_meter (window);
   g_autoptr(UbKeyTyper) typer = NULL;
   double run_before, wait_before, run_after, wait_after;
+  guint stall_log;
   gint64 start;
 
   memset (measurement, 0, sizeof *measurement);
@@ -894,6 +930,7 @@ ub_test_workload_measure_workers (const UbTestWorkload *workload,
   ub_meter_reset (meter);
   read_schedstat (&run_before, &wait_before);
 
+  stall_log = stall_log_start ();
   start = g_get_monotonic_time ();
   workload->start (window);
   g_assert_true (workload->is_running (window));
@@ -915,6 +952,7 @@ ub_test_workload_measure_workers (const UbTestWorkload *workload,
   read_schedstat (&run_after, &wait_after);
   measurement->cpu_ms = run_after - run_before;
   measurement->wait_ms = wait_after - wait_before;
+  g_clear_handle_id (&stall_log, g_source_remove);
 
   workload->cancel (window);
   gtk_window_destroy (GTK_WINDOW (window));
