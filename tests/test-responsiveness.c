@@ -22,7 +22,7 @@
 #define MAX_KEY_MS        50.0
 #define MEASURE_MS        1500
 #define MIN_MEASURED_MS   600
-#define SIZED_FOR_MS      1000
+#define SIZED_FOR_MS      800
 #define MAX_ATTEMPTS      5
 #define N_KEYS            40
 #define KEY_INTERVAL_MS   25
