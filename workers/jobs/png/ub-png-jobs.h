@@ -18,7 +18,10 @@ G_BEGIN_DECLS
  * that the type strings are spelled only here:
  *
  * "png.thumbnail" (su): path, largest side
- *   → (uuuuay): width, height, the original's width and height, pixels
+ *   → (uuuuay): width, height, the original's width and height, pixels;
+ *   found in and kept in the desktop's thumbnail cache when the process
+ *   set one with ub_png_jobs_set_thumbnail_cache() and the side is one
+ *   of the cache's sizes (see ub-png-thumbnail-cache.h)
  * "png.decode" (s): path
  *   → (uuay): width, height, pixels
  *   progress (d): the fraction decoded
@@ -49,6 +52,7 @@ G_BEGIN_DECLS
 #define UB_PNG_JOB_ENCODE_TYPE    "(suuay)"
 
 void      ub_png_jobs_register            (void);
+void      ub_png_jobs_set_thumbnail_cache (const char  *root);
 
 GVariant *ub_png_thumbnail_params_new     (const char  *path,
                                            guint        max_size);
