@@ -399,19 +399,12 @@ ub_png_thumbnail_result_parse (GVariant  *result,
                                GBytes   **pixels)
 {
   g_autoptr(GVariant) array = NULL;
-  guint32 w, h, fw, fh;
 
   g_return_if_fail (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE ("(uuuuay)")));
 
-  g_variant_get (result, "(uuuu@ay)", &w, &h, &fw, &fh, &array);
-  if (width != NULL)
-    *width = w;
-  if (height != NULL)
-    *height = h;
-  if (full_width != NULL)
-    *full_width = fw;
-  if (full_height != NULL)
-    *full_height = fh;
+  /* g_variant_get() skips the outputs left NULL. */
+  g_variant_get (result, "(uuuu@ay)", width, height, full_width, full_height,
+                 pixels != NULL ? &array : NULL);
   if (pixels != NULL)
     *pixels = dup_pixels (array);
 }
@@ -445,15 +438,10 @@ ub_png_decode_result_parse (GVariant  *result,
                             GBytes   **pixels)
 {
   g_autoptr(GVariant) array = NULL;
-  guint32 w, h;
 
   g_return_if_fail (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE ("(uuay)")));
 
-  g_variant_get (result, "(uu@ay)", &w, &h, &array);
-  if (width != NULL)
-    *width = w;
-  if (height != NULL)
-    *height = h;
+  g_variant_get (result, "(uu@ay)", width, height, pixels != NULL ? &array : NULL);
   if (pixels != NULL)
     *pixels = dup_pixels (array);
 }
@@ -501,18 +489,9 @@ ub_png_levels_result_parse (GVariant  *result,
                             guint32   *height,
                             GVariant **levels)
 {
-  g_autoptr(GVariant) array = NULL;
-  guint32 w, h;
-
   g_return_if_fail (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE ("(uua(uuay))")));
 
-  g_variant_get (result, "(uu@a(uuay))", &w, &h, &array);
-  if (width != NULL)
-    *width = w;
-  if (height != NULL)
-    *height = h;
-  if (levels != NULL)
-    *levels = g_steal_pointer (&array);
+  g_variant_get (result, "(uu@a(uuay))", width, height, levels);
 }
 
 /**
@@ -546,15 +525,10 @@ ub_png_levels_get_level (GVariant  *levels,
                          GBytes   **pixels)
 {
   g_autoptr(GVariant) array = NULL;
-  guint32 w, h;
 
   g_return_if_fail (index_ < ub_png_levels_get_n_levels (levels));
 
-  g_variant_get_child (levels, index_, "(uu@ay)", &w, &h, &array);
-  if (width != NULL)
-    *width = w;
-  if (height != NULL)
-    *height = h;
+  g_variant_get_child (levels, index_, "(uu@ay)", width, height, pixels != NULL ? &array : NULL);
   if (pixels != NULL)
     *pixels = dup_pixels (array);
 }
