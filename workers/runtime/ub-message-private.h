@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-typedef struct _UbEndpoint UbEndpoint;   /* see ub-port-private.h */
+typedef struct _UbEndpoint UbEndpoint;   /* see ub-endpoint-private.h */
 
 /* Reserved message kinds start with this prefix. */
 #define UB_RESERVED_KIND_PREFIX "ub."

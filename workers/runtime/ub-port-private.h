@@ -1,21 +1,28 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* UbPort's internals and its endpoint queue, shared with channels,
- * workers, messages, broadcast channels and the runtime registry. Not
- * installed; not part of the public API. */
+/* UbPort's internals, shared with channels, workers, messages, broadcast
+ * channels and the port's delivery source. Not installed; not part of the
+ * public API. */
 
-#include "ub-message-private.h"
+#include "ub-endpoint-private.h"
 #include "ub-port.h"
 
 G_BEGIN_DECLS
-
-typedef struct _UbEndpoint UbEndpoint;
 
 /* Ports see messages before `message` is emitted; TRUE consumes one. */
 typedef gboolean (*UbPortFilter) (UbPort    *port,
                                   UbMessage *message,
                                   gpointer   user_data);
+
+/* What _ub_port_deliver() made of an item. */
+typedef enum
+{
+  UB_DELIVERY_NONE,     /* nothing for the caller: control, dropped or filtered */
+  UB_DELIVERY_MESSAGE,  /* a message: emitted, or handed back */
+  UB_DELIVERY_CLOSE,    /* the peer closed; `close` was emitted */
+  UB_DELIVERY_ERROR,    /* undecodable; `messageerror` was emitted */
+} UbDelivery;
 
 UbPort     *_ub_port_transfer        (UbPort        *self);
 void        _ub_port_new_pair        (guint          capacity,
@@ -29,17 +36,9 @@ void        _ub_port_set_filter      (UbPort        *self,
 UbEndpoint *_ub_port_ref_endpoint    (UbPort        *self);
 gboolean    _ub_port_has_endpoint    (UbPort        *self,
                                       UbEndpoint    *ep);
-
-UbEndpoint *_ub_endpoint_ref         (UbEndpoint    *ep);
-void        _ub_endpoint_unref       (UbEndpoint    *ep);
-gboolean    _ub_endpoint_push        (UbEndpoint    *ep,
-                                      UbMessage     *message);
-void        _ub_endpoint_get_stats   (UbEndpoint    *ep,
-                                      UbPortStats   *stats);
-gboolean    _ub_endpoint_is_closed   (UbEndpoint    *ep);
-
-/* For g_autoptr() on a reference to an endpoint. */
-typedef UbEndpoint UbEndpointRef;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (UbEndpointRef, _ub_endpoint_unref)
+UbDelivery  _ub_port_deliver         (UbPort        *self,
+                                      UbMessage     *item,
+                                      UbMessage    **out,
+                                      GError       **error);
 
 G_END_DECLS
