@@ -55,5 +55,7 @@ gboolean   _ub_message_body_is_valid      (UbMessage  *message);
 gboolean   _ub_message_is_reserved        (UbMessage  *message);
 gboolean   _ub_message_check_kind         (UbMessage  *message,
                                            GError    **error);
+guint      _ub_message_signal_new         (const char *name,
+                                           GType       itype);
 
 G_END_DECLS

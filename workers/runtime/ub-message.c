@@ -428,3 +428,13 @@ _ub_message_seal (UbMessage *self)
 
   return sealed;
 }
+
+/* Defines a signal of @itype whose handlers get one message (transfer
+ * none): `message` and `messageerror` of ports and broadcast channels. */
+guint
+_ub_message_signal_new (const char *name,
+                        GType       itype)
+{
+  return g_signal_new (name, itype, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                       G_TYPE_NONE, 1, UB_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+}

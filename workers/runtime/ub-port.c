@@ -237,10 +237,7 @@ ub_port_class_init (UbPortClass *klass)
    *
    * A message arrived. Emitted in the context the port was started in.
    */
-  signals[SIGNAL_MESSAGE] =
-    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, UB_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIGNAL_MESSAGE] = _ub_message_signal_new ("message", G_TYPE_FROM_CLASS (klass));
 
   /**
    * UbPort::messageerror:
@@ -250,10 +247,7 @@ ub_port_class_init (UbPortClass *klass)
    * A message arrived whose body does not have the type registered for its
    * kind, or is not a valid serialised #GVariant.
    */
-  signals[SIGNAL_MESSAGE_ERROR] =
-    g_signal_new ("messageerror", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, UB_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIGNAL_MESSAGE_ERROR] = _ub_message_signal_new ("messageerror", G_TYPE_FROM_CLASS (klass));
 
   /**
    * UbPort::close:
