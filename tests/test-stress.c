@@ -212,8 +212,7 @@ send_port (UbPort     *carrier,
 {
   g_autoptr(UbMessage) envelope = ub_message_new (kind, NULL);
 
-  ub_message_add_port (envelope, port);
-  return ub_port_post_message (carrier, envelope, NULL, NULL);
+  return ub_port_post_message (carrier, envelope, (gpointer []) { port, NULL }, NULL, NULL);
 }
 
 static gpointer

@@ -317,7 +317,7 @@ ub_broadcast_channel_post (UbBroadcastChannel  *self,
     return FALSE;
 
   /* No transfers: this seals (and serialises) the message in place. */
-  ub_message_unref (_ub_message_seal (message));
+  ub_message_unref (_ub_message_seal (message, NULL));
   message->origin = self;
 
   /* The stamp and the pushes happen under one lock, so every hub sees the

@@ -122,6 +122,7 @@ guint       _ub_endpoint_fill_batch     (UbEndpoint    *ep);
 void        _ub_endpoint_return_batch   (UbEndpoint    *ep);
 void        _ub_endpoint_note_dispatch  (UbEndpoint    *ep,
                                          gint64         start);
+void        _ub_endpoint_stop_source    (UbEndpoint    *ep);
 void        _ub_endpoint_detach         (UbEndpoint    *ep);
 gboolean    _ub_endpoint_shut_incoming  (UbEndpoint    *ep,
                                          gboolean       close);

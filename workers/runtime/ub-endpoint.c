@@ -4,7 +4,6 @@
 #include "ub-endpoint-private.h"
 #include "ub-error.h"
 #include "ub-runtime-private.h"
-#include "ub-worker-private.h"
 
 /*
  * An endpoint is the queue behind a port: what was posted to the port and
@@ -249,8 +248,8 @@ space_cancelled_cb (GCancellable *cancellable,
   ub_mutex_unlock (&ep->space_mutex);
 }
 
-/* Reserves room for one message in a bounded queue, waiting for it on a
- * worker thread and failing at once elsewhere. */
+/* Reserves room for one message in a bounded queue, waiting for it on any
+ * thread but the main one, and failing at once there. */
 gboolean
 _ub_endpoint_reserve (UbEndpoint    *ep,
                       GCancellable  *cancellable,
@@ -268,7 +267,7 @@ _ub_endpoint_reserve (UbEndpoint    *ep,
           continue;
         }
 
-      if (!_ub_thread_may_block ())
+      if (!_ub_runtime_thread_may_block ())
         {
           g_set_error (error, UB_ERROR, UB_ERROR_FULL,
                        "The channel is full (capacity %u)", ep->capacity);
@@ -278,9 +277,10 @@ _ub_endpoint_reserve (UbEndpoint    *ep,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
 
-      handler = g_cancellable_connect (cancellable, G_CALLBACK (space_cancelled_cb),
-                                       _ub_endpoint_ref (ep),
-                                       (GDestroyNotify) _ub_endpoint_unref);
+      handler = cancellable == NULL ? 0 :
+        g_cancellable_connect (cancellable, G_CALLBACK (space_cancelled_cb),
+                               _ub_endpoint_ref (ep),
+                               (GDestroyNotify) _ub_endpoint_unref);
       ub_mutex_lock (&ep->space_mutex);
       atomic_fetch_add (&ep->space_waiters, 1);
       while (atomic_load (&ep->depth) >= ep->capacity &&
@@ -507,11 +507,10 @@ _ub_endpoint_fill_batch (UbEndpoint *ep)
   return n;
 }
 
-/* Before the endpoint moves to another handle: stops the delivery source
- * and puts the undelivered rest of its batch back, so that it travels
- * with the endpoint. The owner thread only. */
+/* Stops the delivery source and puts the undelivered rest of its batch
+ * back at the head of the queue. The owner thread only. */
 void
-_ub_endpoint_detach (UbEndpoint *ep)
+_ub_endpoint_stop_source (UbEndpoint *ep)
 {
   GSource *source;
 
@@ -526,6 +525,14 @@ _ub_endpoint_detach (UbEndpoint *ep)
       g_source_destroy (source);
       g_source_unref (source);
     }
+}
+
+/* Before the endpoint moves to another handle: what is queued travels
+ * with it. The owner thread only. */
+void
+_ub_endpoint_detach (UbEndpoint *ep)
+{
+  _ub_endpoint_stop_source (ep);
   g_weak_ref_set (&ep->port, NULL);
 }
 

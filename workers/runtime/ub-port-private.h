@@ -15,6 +15,23 @@ typedef gboolean (*UbPortFilter) (UbPort    *port,
                                   UbMessage *message,
                                   gpointer   user_data);
 
+struct _UbPort
+{
+  GObject       parent_instance;
+
+  /* (owned) (nullable): NULL once the port was transferred away. */
+  UbEndpoint   *endpoint;
+
+  /* Owner-thread state. */
+  UbPortFilter  filter;
+  gpointer      filter_data;
+
+  /* (owned) (nullable): the pending ub_port_receive_async(), served by
+   * the delivery source, and the source that fires if it is cancelled. */
+  GTask        *receive;
+  GSource      *receive_cancel;
+};
+
 /* What _ub_port_deliver() made of an item. */
 typedef enum
 {
@@ -36,9 +53,28 @@ void        _ub_port_set_filter      (UbPort        *self,
 UbEndpoint *_ub_port_ref_endpoint    (UbPort        *self);
 gboolean    _ub_port_has_endpoint    (UbPort        *self,
                                       UbEndpoint    *ep);
+gboolean    _ub_port_post_runtime    (UbPort        *self,
+                                      const char    *kind,
+                                      GVariant      *body,
+                                      GError       **error);
+gboolean    _ub_port_post_latest_runtime (UbPort    *self,
+                                      const char    *key,
+                                      const char    *kind,
+                                      GVariant      *body,
+                                      GError       **error);
+gboolean    _ub_port_check_usable    (UbPort        *self,
+                                      GError       **error);
 UbDelivery  _ub_port_deliver         (UbPort        *self,
                                       UbMessage     *item,
                                       UbMessage    **out,
                                       GError       **error);
+
+/* ub-port-receive.c */
+gboolean    _ub_port_serve_receive   (UbPort        *self,
+                                      UbMessage     *item);
+void        _ub_port_fail_receive    (UbPort        *self,
+                                      GQuark         domain,
+                                      int            code,
+                                      const char    *message);
 
 G_END_DECLS

@@ -45,9 +45,13 @@ port_source_dispatch (GSource     *source,
           UbMessage *item = g_steal_pointer (&ep->batch[ep->batch_pos]);
 
           ep->batch_pos++;
-          _ub_port_deliver (port, item, NULL, NULL);
+          if (port->receive != NULL)
+            _ub_port_serve_receive (port, item);
+          else
+            _ub_port_deliver (port, item, NULL, NULL);
 
-          /* A handler may have transferred or closed the port. */
+          /* A handler may have transferred or closed the port, or a
+           * receive was served. */
           if (!_ub_port_has_endpoint (port, ep) || g_source_is_destroyed (source))
             {
               _ub_endpoint_note_dispatch (ep, start);

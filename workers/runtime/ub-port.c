@@ -32,18 +32,6 @@
  * get their turn.
  */
 
-struct _UbPort
-{
-  GObject       parent_instance;
-
-  /* (owned) (nullable): NULL once the port was transferred away. */
-  UbEndpoint   *endpoint;
-
-  /* Owner-thread state. */
-  UbPortFilter  filter;
-  gpointer      filter_data;
-};
-
 enum {
   SIGNAL_MESSAGE,
   SIGNAL_MESSAGE_ERROR,
@@ -176,6 +164,7 @@ _ub_port_close_receive (UbPort *self)
 {
   if (self->endpoint != NULL)
     _ub_endpoint_shut_incoming (self->endpoint, FALSE);
+  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_CLOSED, "The port is closed");
 }
 
 void
@@ -197,6 +186,7 @@ _ub_port_transfer (UbPort *self)
 
   _ub_endpoint_detach (ep);
   self->filter = NULL;
+  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_DETACHED, "The port was transferred");
   return port_new_for_endpoint (ep);
 }
 
@@ -267,9 +257,9 @@ ub_port_init (UbPort *self)
 {
 }
 
-static gboolean
-check_usable (UbPort  *self,
-              GError **error)
+gboolean
+_ub_port_check_usable (UbPort  *self,
+                       GError **error)
 {
   if (self->endpoint == NULL)
     {
@@ -285,39 +275,22 @@ check_usable (UbPort  *self,
   return TRUE;
 }
 
-/**
- * ub_port_post_message:
- * @self: a #UbPort
- * @message: the message; its transfer list is moved
- * @cancellable: (nullable): cancels a wait for room in a bounded channel
- * @error: return location for a #GError
- *
- * Posts @message to the entangled port. Never blocks the UI thread: if the
- * channel is bounded and full, a worker thread waits for room (until
- * @cancellable fires) and any other thread gets %UB_ERROR_FULL.
- *
- * On failure nothing is sent and nothing is transferred. Posting to a port
- * whose peer has closed succeeds and the message is dropped, as on the web.
- *
- * Returns: %TRUE if the message was sent
- */
-gboolean
-ub_port_post_message (UbPort        *self,
-                      UbMessage     *message,
-                      GCancellable  *cancellable,
-                      GError       **error)
+/* Posts @message, moving what @transfer names. Only the runtime's own
+ * posts (@runtime) may use a reserved kind. */
+static gboolean
+port_post (UbPort        *self,
+           UbMessage     *message,
+           gpointer      *transfer,
+           GCancellable  *cancellable,
+           gboolean       runtime,
+           GError       **error)
 {
   g_autoptr(UbEndpointRef) peer = NULL;
   gboolean reserved = FALSE;
-  UbMessage *sealed;
 
-  g_return_val_if_fail (UB_IS_PORT (self), FALSE);
-  g_return_val_if_fail (message != NULL, FALSE);
-  g_return_val_if_fail (message->control == UB_CONTROL_NONE, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!check_usable (self, error))
+  if (!_ub_port_check_usable (self, error))
+    return FALSE;
+  if (!runtime && !_ub_message_check_kind (message, error))
     return FALSE;
 
   /* One reference, taken under the lock: a close on another thread may
@@ -329,7 +302,7 @@ ub_port_post_message (UbPort        *self,
       return FALSE;
     }
 
-  if (!_ub_message_validate_transfers (message, self, peer, error))
+  if (!_ub_message_validate_transfers (transfer, self, peer, error))
     return FALSE;
 
   if (peer->capacity > 0)
@@ -339,10 +312,77 @@ ub_port_post_message (UbPort        *self,
       reserved = TRUE;
     }
 
-  sealed = _ub_message_seal (message);
   _ub_endpoint_count (&self->endpoint->posted);
-  _ub_endpoint_push_reserved (peer, sealed, reserved);
+  _ub_endpoint_push_reserved (peer, _ub_message_seal (message, transfer), reserved);
   return TRUE;
+}
+
+static gboolean
+port_post_body (UbPort      *self,
+                const char  *kind,
+                GVariant    *body,
+                gboolean     runtime,
+                GError     **error)
+{
+  g_autoptr(UbMessage) message = NULL;
+
+  if (body != NULL)
+    g_variant_ref_sink (body);
+
+  if (!UB_IS_PORT (self) || kind == NULL)
+    {
+      g_clear_pointer (&body, g_variant_unref);
+      g_return_val_if_fail (UB_IS_PORT (self), FALSE);
+      g_return_val_if_fail (kind != NULL, FALSE);
+    }
+
+  message = ub_message_new (kind, body);
+  g_clear_pointer (&body, g_variant_unref);
+  return port_post (self, message, NULL, NULL, runtime, error);
+}
+
+/**
+ * ub_port_post_message:
+ * @self: a #UbPort
+ * @message: the message
+ * @transfer: (array zero-terminated=1) (nullable) (element-type GObject):
+ *   the #UbBuffer and #UbPort objects to move with it
+ * @cancellable: (nullable): cancels a wait for room in a bounded channel
+ * @error: return location for a #GError
+ *
+ * Posts @message to the entangled port, the analogue of the web's
+ * `postMessage (message, transfer)`. Never blocks the main thread: if the
+ * channel is bounded and full, any other thread waits for room (until
+ * @cancellable fires) and the main thread gets %UB_ERROR_FULL.
+ *
+ * The objects in @transfer move: the receiver's message carries new
+ * handles on them (ub_message_get_buffer(), ub_message_get_port()), and
+ * the ones in @transfer are left detached. @message itself does not
+ * change and may be posted again.
+ *
+ * Fails with %UB_ERROR_RESERVED_KIND for a kind starting `ub.`, and with
+ * %UB_ERROR_DATA_CLONE for a transfer list that cannot be moved (this
+ * port or its peer, an object twice or already transferred, an object
+ * that is neither a buffer nor a port). On failure nothing is sent and
+ * nothing is transferred. Posting to a port whose peer has closed
+ * succeeds and the message is dropped, as on the web.
+ *
+ * Returns: %TRUE if the message was sent
+ */
+gboolean
+ub_port_post_message (UbPort        *self,
+                      UbMessage     *message,
+                      gpointer      *transfer,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_return_val_if_fail (UB_IS_PORT (self), FALSE);
+  g_return_val_if_fail (message != NULL, FALSE);
+  g_return_val_if_fail (message->control == UB_CONTROL_NONE, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return port_post (self, message, transfer, cancellable, FALSE, error);
 }
 
 /**
@@ -362,21 +402,60 @@ ub_port_post (UbPort      *self,
               GVariant    *body,
               GError     **error)
 {
-  g_autoptr(UbMessage) message = NULL;
+  return port_post_body (self, kind, body, FALSE, error);
+}
+
+/* The runtime's own posts (remote calls, worker errors), of reserved kinds. */
+gboolean
+_ub_port_post_runtime (UbPort      *self,
+                       const char  *kind,
+                       GVariant    *body,
+                       GError     **error)
+{
+  return port_post_body (self, kind, body, TRUE, error);
+}
+
+static gboolean
+port_post_latest (UbPort      *self,
+                  const char  *key,
+                  const char  *kind,
+                  GVariant    *body,
+                  gboolean     runtime,
+                  GError     **error)
+{
+  g_autoptr(UbEndpointRef) to = NULL;
+  g_autoptr(UbMessage) payload = NULL;
 
   if (body != NULL)
     g_variant_ref_sink (body);
 
-  if (!UB_IS_PORT (self) || kind == NULL)
+  if (!UB_IS_PORT (self) || key == NULL || kind == NULL)
     {
       g_clear_pointer (&body, g_variant_unref);
       g_return_val_if_fail (UB_IS_PORT (self), FALSE);
+      g_return_val_if_fail (key != NULL, FALSE);
       g_return_val_if_fail (kind != NULL, FALSE);
     }
 
-  message = ub_message_new (kind, body);
+  payload = ub_message_new (kind, body);
   g_clear_pointer (&body, g_variant_unref);
-  return ub_port_post_message (self, message, NULL, error);
+
+  if (!_ub_port_check_usable (self, error))
+    return FALSE;
+  if (!runtime && !_ub_message_check_kind (payload, error))
+    return FALSE;
+
+  to = _ub_endpoint_dup_peer (self->endpoint);
+  if (to == NULL)
+    {
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, "The port has no peer");
+      return FALSE;
+    }
+
+  _ub_endpoint_count (&self->endpoint->posted);
+  /* No transfers: this serialises the payload and hands it back. */
+  _ub_endpoint_push_latest (to, key, _ub_message_seal (payload, NULL));
+  return TRUE;
 }
 
 /**
@@ -402,133 +481,18 @@ ub_port_post_latest (UbPort      *self,
                      GVariant    *body,
                      GError     **error)
 {
-  g_autoptr(UbEndpointRef) to = NULL;
-  UbMessage *payload, *sealed;
-
-  if (body != NULL)
-    g_variant_ref_sink (body);
-
-  if (!UB_IS_PORT (self) || key == NULL || kind == NULL || !check_usable (self, error))
-    {
-      g_clear_pointer (&body, g_variant_unref);
-      g_return_val_if_fail (UB_IS_PORT (self), FALSE);
-      g_return_val_if_fail (key != NULL, FALSE);
-      g_return_val_if_fail (kind != NULL, FALSE);
-      return FALSE;
-    }
-
-  to = _ub_endpoint_dup_peer (self->endpoint);
-  if (to == NULL)
-    {
-      g_clear_pointer (&body, g_variant_unref);
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, "The port has no peer");
-      return FALSE;
-    }
-
-  payload = ub_message_new (kind, body);
-  g_clear_pointer (&body, g_variant_unref);
-  /* No transfers: this seals (and serialises) the payload in place. */
-  sealed = _ub_message_seal (payload);
-  ub_message_unref (payload);
-  _ub_endpoint_count (&self->endpoint->posted);
-  _ub_endpoint_push_latest (to, key, sealed);
-  return TRUE;
+  return port_post_latest (self, key, kind, body, FALSE, error);
 }
 
-/**
- * ub_port_receive:
- * @self: a #UbPort that is not started
- * @timeout_usec: how long to wait, -1 for ever, 0 not at all
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Waits for the next message, for code that has no main loop. Filters
- * installed by the runtime (remote calls) are applied on the way.
- *
- * Fails with %G_IO_ERROR_TIMED_OUT, %G_IO_ERROR_CANCELLED, %UB_ERROR_CLOSED
- * (this port or its peer closed; a `close` signal is emitted for the
- * latter), %UB_ERROR_INVALID_DATA (a `messageerror` was emitted),
- * %UB_ERROR_DETACHED, or %G_IO_ERROR_BUSY if the port is started.
- *
- * Returns: (transfer full) (nullable): the message
- */
-UbMessage *
-ub_port_receive (UbPort        *self,
-                 gint64         timeout_usec,
-                 GCancellable  *cancellable,
-                 GError       **error)
+/* The runtime's own latest-value posts (remote progress). */
+gboolean
+_ub_port_post_latest_runtime (UbPort      *self,
+                              const char  *key,
+                              const char  *kind,
+                              GVariant    *body,
+                              GError     **error)
 {
-  UbEndpoint *ep;
-  gint64 deadline;
-  gulong handler = 0;
-  UbMessage *result = NULL;
-
-  g_return_val_if_fail (UB_IS_PORT (self), NULL);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!check_usable (self, error))
-    return NULL;
-  ep = self->endpoint;
-
-  if (ep->source != NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                           "The port is started and delivers through its main context");
-      return NULL;
-    }
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  handler = _ub_endpoint_wake_on_cancel (ep, cancellable);
-
-  if (timeout_usec < 0)
-    deadline = -1;
-  else if (timeout_usec == 0)
-    deadline = 0;
-  else
-    deadline = g_get_monotonic_time () + timeout_usec;
-
-  while (result == NULL)
-    {
-      UbMessage *item;
-
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        break;
-      if (atomic_load (&ep->closed) || atomic_load (&ep->discarding))
-        {
-          g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, "The port is closed");
-          break;
-        }
-
-      item = _ub_endpoint_try_pop (ep);
-      if (item == NULL)
-        {
-          if (deadline != 0 && _ub_endpoint_wait_for_item (ep, cancellable, deadline))
-            continue;
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            break;
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                               "No message arrived in time");
-          break;
-        }
-
-      switch (_ub_port_deliver (self, item, &result, error))
-        {
-        case UB_DELIVERY_CLOSE:
-        case UB_DELIVERY_ERROR:
-          goto out;
-        case UB_DELIVERY_NONE:
-        case UB_DELIVERY_MESSAGE:
-        default:
-          break;
-        }
-    }
-
-out:
-  g_cancellable_disconnect (cancellable, handler);
-  return result;
+  return port_post_latest (self, key, kind, body, TRUE, error);
 }
 
 /**
@@ -549,6 +513,8 @@ ub_port_start (UbPort *self)
   gboolean ready;
 
   g_return_if_fail (UB_IS_PORT (self));
+
+  g_return_if_fail (self->receive == NULL);
 
   ep = self->endpoint;
   if (ep == NULL || atomic_load (&ep->closed) || atomic_load (&ep->discarding) ||
@@ -607,6 +573,8 @@ ub_port_close (UbPort *self)
 
   if (self->endpoint != NULL)
     _ub_endpoint_close (self->endpoint);
+  /* After the close: a callback that runs at once finds the port closed. */
+  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_CLOSED, "The port is closed");
 }
 
 /**
@@ -620,7 +588,7 @@ ub_port_is_started (UbPort *self)
 {
   g_return_val_if_fail (UB_IS_PORT (self), FALSE);
 
-  return self->endpoint != NULL && self->endpoint->source != NULL;
+  return self->endpoint != NULL && self->endpoint->source != NULL && self->receive == NULL;
 }
 
 /**

@@ -5,6 +5,7 @@
 
 #include "ub-error.h"
 #include "ub-remote.h"
+#include "ub-port-private.h"
 #include "ub-remote-private.h"
 
 /**
@@ -483,9 +484,9 @@ ub_remote_call_async (UbRemote             *self,
 
   call->id = ++self->next_id;
   link_add (self->link, call->id);
-  if (!ub_port_post (self->port, CALL_KIND,
-                     g_variant_new ("(tsmv)", call->id, method, owned_params),
-                     &error))
+  if (!_ub_port_post_runtime (self->port, CALL_KIND,
+                              g_variant_new ("(tsmv)", call->id, method, owned_params),
+                              &error))
     {
       link_remove (self->link, call->id, FALSE);
       call_free (call);
@@ -629,12 +630,12 @@ _ub_remote_server_handle (UbRemoteServer *server,
     return TRUE;
 
   if (error != NULL)
-    ub_port_post (port, ERROR_KIND,
-                  g_variant_new ("(tsis)", id, g_quark_to_string (error->domain),
-                                 error->code, error->message),
-                  NULL);
+    _ub_port_post_runtime (port, ERROR_KIND,
+                           g_variant_new ("(tsis)", id, g_quark_to_string (error->domain),
+                                          error->code, error->message),
+                           NULL);
   else
-    ub_port_post (port, RETURN_KIND, g_variant_new ("(tmv)", id, result), NULL);
+    _ub_port_post_runtime (port, RETURN_KIND, g_variant_new ("(tmv)", id, result), NULL);
 
   return TRUE;
 }
@@ -703,6 +704,6 @@ ub_remote_invocation_report_progress (UbRemoteInvocation *invocation,
   if (invocation->progress_key == NULL)
     invocation->progress_key = g_strdup_printf (PROGRESS_KIND "/%" G_GUINT64_FORMAT,
                                                 invocation->id);
-  ub_port_post_latest (invocation->port, invocation->progress_key, PROGRESS_KIND,
-                       g_variant_new ("(tv)", invocation->id, value), NULL);
+  _ub_port_post_latest_runtime (invocation->port, invocation->progress_key, PROGRESS_KIND,
+                                g_variant_new ("(tv)", invocation->id, value), NULL);
 }

@@ -45,9 +45,6 @@ typedef struct
 /* kind name → KindEntry, filled at start-up, read by ub_worker_new(). */
 static UbNameTable kinds = UB_NAME_TABLE_INIT (g_free);
 
-/* Set on worker threads: they may wait on a full bounded channel. */
-static GPrivate may_block_key;
-
 /* What the owner and the worker thread share; refcounted, because either
  * may outlive the other. */
 typedef struct
@@ -120,12 +117,6 @@ shared_unref (Shared *shared)
   g_mutex_clear (&shared->thread_lock);
   g_free (shared->kind);
   g_free (shared);
-}
-
-gboolean
-_ub_thread_may_block (void)
-{
-  return g_private_get (&may_block_key) != NULL;
 }
 
 /* Kinds -------------------------------------------------------------------- */
@@ -286,7 +277,6 @@ worker_thread (gpointer data)
   int expected;
 
   lower_priority (shared->nice);
-  g_private_set (&may_block_key, GINT_TO_POINTER (1));
 
   scope.shared = shared;
   scope.port = g_steal_pointer (&shared->worker_port);
@@ -744,10 +734,10 @@ ub_worker_scope_report_error (UbWorkerScope *scope,
       return;
     }
 
-  ub_port_post (scope->port, ERROR_KIND,
-                g_variant_new ("(sis)", g_quark_to_string (error->domain),
-                               error->code, error->message),
-                NULL);
+  _ub_port_post_runtime (scope->port, ERROR_KIND,
+                         g_variant_new ("(sis)", g_quark_to_string (error->domain),
+                                        error->code, error->message),
+                         NULL);
 }
 
 /**
