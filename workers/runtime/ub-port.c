@@ -20,10 +20,12 @@
  * (with whatever is queued in it) to a new handle and detaches the old one.
  *
  * Threads: posting (ub_port_post() and friends) is safe from several threads
- * at once. Everything else (start, receive, close, transfer) belongs to one
- * thread at a time: once started, the one whose thread-default
- * #GMainContext it delivers in. Statistics and label may be read from any
- * thread. Close a port on the thread that uses it.
+ * at once; on a full bounded channel any thread but the main one waits for
+ * room. Everything else (start, receive, close, transfer) belongs to one
+ * thread at a time: once started, or while an async receive is pending,
+ * the one whose thread-default #GMainContext it delivers in. Statistics
+ * and label may be read from any thread. Close a port on the thread that
+ * uses it.
  *
  * Delivery: a started port owns a #GSource at %G_PRIORITY_DEFAULT_IDLE. A
  * producer wakes it only when it has gone to sleep on an empty queue, so a
