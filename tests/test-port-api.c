@@ -438,6 +438,48 @@ test_receive_async_stream (void)
   receiver_clear (&r);
 }
 
+/* Bodies of bulk numbers ---------------------------------------------------- */
+
+/* webmessaging/message-channels/basics.any.js delivers what was posted;
+ * a body that is not a valid serialised value fires messageerror
+ * instead. Arrays of fixed-size numbers are judged by their size alone. */
+static void
+test_numeric_array_bodies (void)
+{
+  static const guint8 bytes[6] = { 1, 2, 3, 4, 5, 6 };
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
+  UbPort *port1 = ub_channel_get_port1 (channel);
+  UbPort *port2 = ub_channel_get_port2 (channel);
+  const char *types[] = { "ay", "aq", "ai", "at", "ab" };
+  gboolean valid[] = { TRUE, TRUE, FALSE, FALSE, FALSE };
+
+  g_test_summary ("A numeric array body whose size is a whole number of elements is "
+                  "delivered; one that is not, or a boolean array with other bytes "
+                  "than 0 and 1, fires messageerror");
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(UbMessage) received = NULL;
+      GVariant *body = g_variant_new_from_data (G_VARIANT_TYPE (types[i]), bytes, sizeof bytes,
+                                                FALSE, NULL, NULL);
+
+      g_assert_true (ub_port_post (port1, "test.numbers", body, &error));
+      g_assert_no_error (error);
+      received = ub_port_receive (port2, 0, NULL, &error);
+      if (valid[i])
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (g_variant_get_size (ub_message_get_body (received)), ==, 6);
+        }
+      else
+        {
+          g_assert_null (received);
+          g_assert_error (error, UB_ERROR, UB_ERROR_INVALID_DATA);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -453,6 +495,7 @@ main (int   argc,
   g_test_add_func ("/runtime/port/receive-async/cancel", test_receive_async_cancel_loses_nothing);
   g_test_add_func ("/runtime/port/receive-async/close", test_receive_async_close);
   g_test_add_func ("/runtime/port/receive-async/stream", test_receive_async_stream);
+  g_test_add_func ("/runtime/port/numeric-array-bodies", test_numeric_array_bodies);
 
   return g_test_run ();
 }
