@@ -677,7 +677,7 @@ ub_bench_channel (int    argc,
           ub_bench_median (queue_ratio, rounds));
   printf ("  longest single UbPort dispatch: median %.1f ms (budget %.1f ms); a gap longer than\n"
           "  that while both timers show it is the thread being descheduled, not the loop\n",
-          ub_bench_median (port_dispatch, rounds), 4.0);
+          ub_bench_median (port_dispatch, rounds), 3.0);
 
   printf ("\n  one message worker → sleeping main thread (all rounds pooled)\n");
   latency_print ("UbPort (UbWorker)", &lat_port);

@@ -76,12 +76,16 @@ struct _UbEndpoint
   /* The handle that currently owns the endpoint (thread-safe weak ref). */
   GWeakRef         port;
 
-  /* Used only by the delivering thread: messages popped by the source and
-   * not yet delivered, so that a transfer or close from inside a handler
-   * can put them back or drop them. */
+  /* Used only by the delivering thread: messages popped by the source (or
+   * a blocking receive) and not yet delivered, so that a transfer or close
+   * from inside a handler can put them back or drop them. */
   UbMessage       *batch[UB_ENDPOINT_BATCH_SIZE];
   guint            batch_pos;
   guint            batch_len;
+
+  /* Used only by the receiving thread: blocking waits in a row whose spin
+   * caught nothing (see spin_for_items()). */
+  guint            spin_misses;
 };
 
 /* Lifetime and peers; any thread. */
@@ -110,7 +114,7 @@ void        _ub_endpoint_push_latest    (UbEndpoint    *ep,
                                          UbMessage     *payload);
 
 /* The consumer; the thread that owns the port. */
-UbMessage  *_ub_endpoint_try_pop        (UbEndpoint    *ep);
+UbMessage  *_ub_endpoint_take           (UbEndpoint    *ep);
 gboolean    _ub_endpoint_wait_for_item  (UbEndpoint    *ep,
                                          GCancellable  *cancellable,
                                          gint64         deadline);

@@ -7,6 +7,8 @@
 
 /* How long a blocking receive watches for the next item before it sleeps. */
 #define RECEIVE_SPIN_USEC 5
+/* After this many fruitless spins in a row it stops spinning for a while. */
+#define RECEIVE_SPIN_MISSES 4
 
 /*
  * An endpoint is the queue behind a port: what was posted to the port and
@@ -339,24 +341,18 @@ _ub_endpoint_push_latest (UbEndpoint *ep,
   wake_receiver (ep);
 }
 
-/* Pops the oldest item without waiting, unwrapping a latest-value slot and
- * releasing its room. Returns (transfer full) (nullable) the item. */
+/* For a blocking receive: the oldest item, without waiting, from the
+ * batch or else from a new batch popped under one lock (as the delivery
+ * source does), so that a stream costs the receiver one lock per batch,
+ * not one per message. Returns (transfer full) (nullable) the item. The
+ * owner thread only. */
 UbMessage *
-_ub_endpoint_try_pop (UbEndpoint *ep)
+_ub_endpoint_take (UbEndpoint *ep)
 {
-  UbMessage *item;
-  gboolean counted;
+  if (ep->batch_pos == ep->batch_len && _ub_endpoint_fill_batch (ep) == 0)
+    return NULL;
 
-  ub_queue_lock (ep->queue);
-  item = g_async_queue_try_pop_unlocked (ep->queue);
-  counted = item != NULL && is_counted (item);
-  if (counted)
-    item = unwrap_locked (ep, item);
-  ub_queue_unlock (ep->queue);
-
-  if (counted)
-    release_slots (ep, 1);
-  return item;
+  return g_steal_pointer (&ep->batch[ep->batch_pos++]);
 }
 
 static void
@@ -410,11 +406,20 @@ spin_for_items (UbEndpoint *ep,
   if (n_cpus < 2)
     return;
 
+  /* Adaptive: after a few spins in a row that caught nothing (a ping-pong,
+   * not a stream) the receiver sleeps at once, and tries again now and
+   * then. */
+  if (ep->spin_misses >= RECEIVE_SPIN_MISSES && ++ep->spin_misses % 64 != 0)
+    return;
+
   for (guint i = 0;; i++)
     {
       if (atomic_load_explicit (&ep->depth, memory_order_relaxed) > 0 ||
           atomic_load_explicit (&ep->closed, memory_order_relaxed))
-        return;
+        {
+          ep->spin_misses = 0;
+          return;
+        }
       if (i % 8 == 0)
         {
           gint64 now = g_get_monotonic_time ();
@@ -422,7 +427,11 @@ spin_for_items (UbEndpoint *ep,
           if (end == 0)
             end = now + RECEIVE_SPIN_USEC;
           if (now >= end || (deadline >= 0 && now >= deadline))
-            return;
+            {
+              if (ep->spin_misses < RECEIVE_SPIN_MISSES)
+                ep->spin_misses++;
+              return;
+            }
           /* A thread waiting for a CPU (the producer, or the UI) gets it. */
           g_thread_yield ();
         }
@@ -475,6 +484,9 @@ _ub_endpoint_attach_source (UbEndpoint *ep,
                             GSource    *source)
 {
   gboolean ready;
+
+  /* What a blocking receive popped and did not take goes first. */
+  _ub_endpoint_return_batch (ep);
 
   ub_queue_lock (ep->queue);
   g_assert (ep->source == NULL);

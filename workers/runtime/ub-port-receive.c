@@ -81,7 +81,7 @@ ub_port_receive (UbPort        *self,
           break;
         }
 
-      item = _ub_endpoint_try_pop (ep);
+      item = _ub_endpoint_take (ep);
       if (item == NULL)
         {
           if (deadline != 0 && _ub_endpoint_wait_for_item (ep, cancellable, deadline))

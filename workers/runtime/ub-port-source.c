@@ -13,7 +13,7 @@
  * yields, so that input and redraw always get their turn.
  */
 
-#define DISPATCH_BUDGET_USEC 4000
+#define DISPATCH_BUDGET_USEC 3000
 
 typedef struct
 {
