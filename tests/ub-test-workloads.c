@@ -149,7 +149,7 @@ ensure_random_input (guint mib)
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       result = ub_job_run_sync (UB_DATA_JOB_RANDOM,
-                                g_variant_new ("(stt)", path, (guint64) mib << 20, (guint64) 1),
+                                ub_data_random_params_new (path, (guint64) mib << 20, 1),
                                 NULL, NULL, NULL, &error);
       g_assert_no_error (error);
     }
@@ -168,13 +168,8 @@ ensure_base64_input (guint mib)
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       result = ub_job_run_sync (UB_DATA_JOB_RUN,
-                                g_variant_new ("(uus@ays@a{sv})", UB_DATA_MODE_BASE64_ENCODE, 76,
-                                               input,
-                                               g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE,
-                                                                          "", 0, 1),
-                                               path,
-                                               g_variant_new_array (G_VARIANT_TYPE ("{sv}"),
-                                                                    NULL, 0)),
+                                ub_data_run_params_new (UB_DATA_MODE_BASE64_ENCODE, 76, input,
+                                                        NULL, path, NULL),
                                 NULL, NULL, NULL, &error);
       g_assert_no_error (error);
     }
@@ -304,10 +299,34 @@ ensure_gallery (void)
   return dir;
 }
 
+/* The desktop thumbnail cache would answer a second run without any
+ * decoding: each run starts from an empty one. Entries live two levels
+ * down ($XDG_CACHE_HOME/thumbnails/large/…, fail/unblock/…). */
+static void
+empty_thumbnail_cache (const char *path,
+                       guint       depth)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (depth > 0 && g_file_test (child, G_FILE_TEST_IS_DIR))
+        empty_thumbnail_cache (child, depth - 1);
+      else
+        g_unlink (child);
+    }
+}
+
 static void
 images_prepare (UbWindow *window,
                 gboolean  blocking)
 {
+  g_autofree char *thumbnails = g_build_filename (g_get_user_cache_dir (), "thumbnails", NULL);
+
+  empty_thumbnail_cache (thumbnails, 2);
   g_object_set_data_full (G_OBJECT (window), "gallery", ensure_gallery (), g_free);
   show_page (window, "images");
 }
