@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "ub-application.h"
@@ -20,7 +21,7 @@
 
 struct _UbApplication
 {
-  GtkApplication  parent_instance;
+  AdwApplication  parent_instance;
 
   /* Command line */
   char           *screenshot_path;
@@ -38,7 +39,7 @@ struct _UbApplication
   char           *reload_page;  /* (nullable): the page the reloaded window showed */
 };
 
-G_DEFINE_FINAL_TYPE (UbApplication, ub_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (UbApplication, ub_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -212,9 +213,8 @@ ub_application_show_run_action (GSimpleAction *action,
 
   g_application_activate (G_APPLICATION (self));
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  if (window != NULL &&
-      gtk_stack_get_child_by_name (ub_window_get_stack (UB_WINDOW (window)), key) != NULL)
-    gtk_stack_set_visible_child_name (ub_window_get_stack (UB_WINDOW (window)), key);
+  if (window != NULL)
+    ub_window_show_page (UB_WINDOW (window), key);
   g_application_withdraw_notification (G_APPLICATION (self), key);
 }
 
@@ -257,7 +257,7 @@ on_window_removed (GtkApplication *app,
   self->reloading = FALSE;
   fresh = ub_window_new (app);
   if (self->reload_page != NULL)
-    gtk_stack_set_visible_child_name (ub_window_get_stack (fresh), self->reload_page);
+    ub_window_show_page (fresh, self->reload_page);
   g_clear_pointer (&self->reload_page, g_free);
   gtk_window_present (GTK_WINDOW (fresh));
   ub_window_restore_views (fresh);
@@ -280,9 +280,48 @@ ub_application_reload_action (GSimpleAction *action,
   self->reloading = TRUE;
   g_application_hold (G_APPLICATION (self));
   g_free (self->reload_page);
-  self->reload_page = g_strdup (gtk_stack_get_visible_child_name (ub_window_get_stack (UB_WINDOW (window))));
+  self->reload_page = g_strdup (ub_window_get_visible_page_name (UB_WINDOW (window)));
   ub_window_save_views (UB_WINDOW (window));
   gtk_window_destroy (window);
+}
+
+/* The current release's notes, as AppStream description markup: keep
+ * them in step with the metainfo's newest <release>. */
+static const char release_notes[] =
+  N_("<p>Unblock becomes a GNOME application:</p>"
+     "<ul>"
+     "<li>It follows the system's dark and high-contrast styles.</li>"
+     "<li>Narrow windows get a view switcher at the bottom; every page fits a phone-sized window.</li>"
+     "<li>The window remembers its size, its page and the folders recently opened.</li>"
+     "<li>PNG files and folders open from the file manager or the command line.</li>"
+     "<li>Its text can be translated.</li>"
+     "</ul>");
+
+/* What a bug report needs: the versions the app runs with, and how. */
+static char *
+dup_debug_info (UbApplication *self)
+{
+  GString *info = g_string_new (NULL);
+  GdkDisplay *display = gdk_display_get_default ();
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  g_string_append_printf (info, "Unblock %s (%s)\n", PACKAGE_VERSION, APP_ID);
+  g_string_append_printf (info, "GLib %u.%u.%u\n",
+                          glib_major_version, glib_minor_version, glib_micro_version);
+  g_string_append_printf (info, "GTK %u.%u.%u\n", gtk_get_major_version (),
+                          gtk_get_minor_version (), gtk_get_micro_version ());
+  g_string_append_printf (info, "libadwaita %u.%u.%u\n", adw_get_major_version (),
+                          adw_get_minor_version (), adw_get_micro_version ());
+  g_string_append_printf (info, "Display: %s\n",
+                          display != NULL ? G_OBJECT_TYPE_NAME (display) : "none");
+  g_string_append_printf (info, "Processors: %u\n", g_get_num_processors ());
+  g_string_append_printf (info, "Style: %s%s\n",
+                          adw_style_manager_get_dark (style) ? "dark" : "light",
+                          adw_style_manager_get_high_contrast (style) ? ", high contrast" : "");
+  g_string_append_printf (info, "Blocking mode: %s\n",
+                          ub_application_get_blocking (self) ? "on" : "off");
+
+  return g_string_free (info, FALSE);
 }
 
 static void
@@ -292,16 +331,41 @@ ub_application_about_action (GSimpleAction *action,
 {
   UbApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  static const char *authors[] = { "The Unblock developers", NULL };
+  g_autofree char *debug_info = dup_debug_info (self);
+  static const char *developers[] = { "The Unblock developers", NULL };
+  AdwAboutWindow *about;
 
-  gtk_show_about_dialog (parent,
-                         "program-name", "Unblock",
-                         "logo-icon-name", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", "Heavy work in worker threads, a user interface that never freezes.",
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", authors,
-                         NULL);
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  adw_about_window_set_application_name (about, _("Unblock"));
+  adw_about_window_set_application_icon (about, APP_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_developer_name (about, _("The Unblock developers"));
+  adw_about_window_set_developers (about, developers);
+  adw_about_window_set_comments (about, _("Heavy work in worker threads, a user interface that never freezes."));
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  /* The translators' names, one a line, for the about window. */
+  adw_about_window_set_translator_credits (about, _("translator-credits"));
+  if (UB_HOMEPAGE_URL[0] != '\0')
+    adw_about_window_set_website (about, UB_HOMEPAGE_URL);
+  if (UB_ISSUE_URL[0] != '\0')
+    adw_about_window_set_issue_url (about, UB_ISSUE_URL);
+  adw_about_window_set_release_notes_version (about, PACKAGE_VERSION);
+  adw_about_window_set_release_notes (about, _(release_notes));
+  adw_about_window_set_debug_info (about, debug_info);
+  adw_about_window_set_debug_info_filename (about, "unblock-debug-info.txt");
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+ub_application_help_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  UbApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_show_uri (parent, UB_HELP_URI, GDK_CURRENT_TIME);
 }
 
 static void
@@ -318,6 +382,7 @@ static const GActionEntry app_actions[] = {
   { "show-run", ub_application_show_run_action, "s" },
   { "reload", ub_application_reload_action },
   { "about", ub_application_about_action },
+  { "help", ub_application_help_action },
   { "blocking", NULL, NULL, "false", ub_application_blocking_change_state },
 };
 
@@ -327,6 +392,7 @@ static const struct
   const char *accels[3];
 } app_accels[] = {
   { "app.quit", { "<Primary>q", NULL } },
+  { "app.help", { "F1", NULL } },
   { "app.reload", { "F5", "<Primary>r", NULL } },
   { "app.blocking", { "<Primary>b", NULL } },
   { "win.show-help-overlay", { "<Primary>question", NULL } },
@@ -343,7 +409,6 @@ static void
 ub_application_startup (GApplication *app)
 {
   UbApplication *self = UB_APPLICATION (app);
-  g_autoptr(GtkCssProvider) css = NULL;
 
   /* Before chaining up: GtkApplication looks for gtk/help-overlay.ui then. */
   ub_ui_init ();
@@ -358,12 +423,9 @@ ub_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self),
                                            app_accels[i].action, app_accels[i].accels);
 
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/io/unblock/Unblock/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-
+  /* AdwApplication loads style.css (and style-dark.css, style-hc.css)
+   * from the resource base path itself, and follows the system's dark
+   * and high-contrast styles. */
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                     "/io/unblock/Unblock/icons");
   gtk_window_set_default_icon_name (APP_ID);
@@ -405,12 +467,8 @@ ub_application_activate (GApplication *app)
 
   if (self->page != NULL)
     {
-      GtkStack *stack = ub_window_get_stack (UB_WINDOW (window));
-
-      if (gtk_stack_get_child_by_name (stack, self->page) != NULL)
-        gtk_stack_set_visible_child_name (stack, self->page);
-      else
-        g_printerr ("unblock: there is no page called “%s”\n", self->page);
+      if (!ub_window_show_page (UB_WINDOW (window), self->page))
+        g_printerr (_("unblock: there is no page called “%s”\n"), self->page);
     }
 
   gtk_window_present (window);
@@ -424,7 +482,7 @@ ub_application_activate (GApplication *app)
 
   if (self->demo)
     {
-      GtkWidget *page = gtk_stack_get_visible_child (ub_window_get_stack (UB_WINDOW (window)));
+      GtkWidget *page = ub_window_get_visible_page (UB_WINDOW (window));
 
       /* Only once: a later activation must not restart it. */
       self->demo = FALSE;

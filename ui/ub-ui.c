@@ -24,6 +24,17 @@ ub_ui_init (void)
   if (g_once_init_enter (&initialized))
     {
       ub_register_resource ();
+      /* The library's types the templates name, before any template. */
+      g_type_ensure (ADW_TYPE_TOAST_OVERLAY);
+      g_type_ensure (ADW_TYPE_VIEW_STACK);
+      g_type_ensure (ADW_TYPE_VIEW_SWITCHER_TITLE);
+      g_type_ensure (ADW_TYPE_VIEW_SWITCHER_BAR);
+      g_type_ensure (ADW_TYPE_STATUS_PAGE);
+      g_type_ensure (ADW_TYPE_CLAMP);
+      g_type_ensure (ADW_TYPE_PREFERENCES_GROUP);
+      g_type_ensure (ADW_TYPE_ENTRY_ROW);
+      g_type_ensure (ADW_TYPE_COMBO_ROW);
+      g_type_ensure (ADW_TYPE_ACTION_ROW);
       g_type_ensure (UB_TYPE_METER);
       g_type_ensure (UB_TYPE_RESUME_BAR);
       g_type_ensure (UB_TYPE_PRIMES_PAGE);
@@ -49,4 +60,48 @@ ub_widget_unparent_children (GtkWidget *widget)
 
   while ((child = gtk_widget_get_first_child (widget)) != NULL)
     gtk_widget_unparent (child);
+}
+
+/**
+ * ub_toast_new:
+ * @title: a sentence for the user, as plain text
+ *
+ * Returns: (transfer full): a toast that shows @title as it is (a toast's
+ *   title is otherwise read as markup)
+ */
+AdwToast *
+ub_toast_new (const char *title)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_val_if_fail (title != NULL, NULL);
+
+  escaped = g_markup_escape_text (title, -1);
+  return adw_toast_new (escaped);
+}
+
+/**
+ * ub_widget_add_toast:
+ * @widget: a widget inside a window
+ * @toast: (transfer full): the toast to show
+ *
+ * Shows @toast in the toast overlay that holds @widget. Without one (a
+ * widget not in a window yet) the toast is dropped.
+ */
+void
+ub_widget_add_toast (GtkWidget *widget,
+                     AdwToast  *toast)
+{
+  GtkWidget *overlay;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL)
+    {
+      g_object_unref (toast);
+      return;
+    }
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
