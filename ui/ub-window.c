@@ -42,10 +42,30 @@ struct _UbWindow
 
 G_DEFINE_FINAL_TYPE (UbWindow, ub_window, ADW_TYPE_APPLICATION_WINDOW)
 
+/* The page a child of the stack holds, inside the scrolled window (and
+ * its viewport) that lets it scroll when the window is too small. */
+static GtkWidget *
+page_in (GtkWidget *stack_child)
+{
+  GtkWidget *widget = stack_child;
+
+  while (widget != NULL && !UB_IS_PAGE (widget))
+    {
+      if (GTK_IS_SCROLLED_WINDOW (widget))
+        widget = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget));
+      else if (GTK_IS_VIEWPORT (widget))
+        widget = gtk_viewport_get_child (GTK_VIEWPORT (widget));
+      else
+        return stack_child;
+    }
+
+  return widget;
+}
+
 static UbPage *
 visible_page (UbWindow *self)
 {
-  GtkWidget *child = adw_view_stack_get_visible_child (self->stack);
+  GtkWidget *child = page_in (adw_view_stack_get_visible_child (self->stack));
 
   return UB_IS_PAGE (child) ? UB_PAGE (child) : NULL;
 }
@@ -107,8 +127,8 @@ foreach_page (UbWindow *self,
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (UB_IS_PAGE (child))
-      func (UB_PAGE (child), data);
+    if (UB_IS_PAGE (page_in (child)))
+      func (UB_PAGE (page_in (child)), data);
 }
 
 static void
@@ -409,7 +429,7 @@ ub_window_get_page (UbWindow   *self,
   g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  return adw_view_stack_get_child_by_name (self->stack, name);
+  return page_in (adw_view_stack_get_child_by_name (self->stack, name));
 }
 
 /**
@@ -435,7 +455,7 @@ ub_window_get_visible_page (UbWindow *self)
 {
   g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
 
-  return adw_view_stack_get_visible_child (self->stack);
+  return page_in (adw_view_stack_get_visible_child (self->stack));
 }
 
 /**
