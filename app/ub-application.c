@@ -471,7 +471,10 @@ ub_application_activate (GApplication *app)
   guint screenshot_delay_ms = SCREENSHOT_MIN_DELAY_MS;
 
   if (window == NULL)
-    window = GTK_WINDOW (ub_window_new (GTK_APPLICATION (self)));
+    {
+      window = GTK_WINDOW (ub_window_new (GTK_APPLICATION (self)));
+      ub_window_show_last_page (UB_WINDOW (window));
+    }
 
   if (self->page != NULL)
     {

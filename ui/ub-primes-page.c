@@ -30,6 +30,7 @@ struct _UbPrimesPage
   GtkEntry        *notes_entry;
 
   /* Owned references */
+  GSettings       *settings; /* (nullable): none without the schema */
   GtkNativeDialog *file_chooser;
   char            *list_path;
 };
@@ -84,6 +85,11 @@ ub_primes_page_create_run (UbPage    *page,
                            _("To: “From” must not be larger than “To”."));
       return NULL;
     }
+
+  /* The next start offers the same number of workers. */
+  if (self->settings != NULL)
+    g_settings_set_uint (self->settings, "workers",
+                         (guint) gtk_spin_button_get_value_as_int (self->workers_spin));
 
   return UB_RUN (ub_primes_run_new (from, to,
                                     adw_combo_row_get_selected (self->mode_row) == 1,
@@ -331,6 +337,7 @@ ub_primes_page_dispose (GObject *object)
   UbPrimesPage *self = UB_PRIMES_PAGE (object);
 
   ub_page_close_chooser (&self->file_chooser, self);
+  g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_PRIMES_PAGE);
   ub_widget_unparent_children (GTK_WIDGET (self));
@@ -389,9 +396,14 @@ ub_primes_page_class_init (UbPrimesPageClass *klass)
 static void
 ub_primes_page_init (UbPrimesPage *self)
 {
+  guint n_workers = 0;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_spin_button_set_value (self->workers_spin, g_get_num_processors ());
+  self->settings = ub_ui_dup_settings ();
+  if (self->settings != NULL)
+    n_workers = g_settings_get_uint (self->settings, "workers");
+  gtk_spin_button_set_value (self->workers_spin, n_workers ? n_workers : g_get_num_processors ());
 }
 
 GtkWidget *

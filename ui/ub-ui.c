@@ -105,3 +105,34 @@ ub_widget_add_toast (GtkWidget *widget,
     }
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
+
+/**
+ * ub_ui_dup_settings:
+ *
+ * Returns: (transfer full) (nullable): the application's settings, or
+ *   %NULL when their schema is not installed (an uninstalled build run
+ *   without GSETTINGS_SCHEMA_DIR): the app then starts with defaults
+ *   rather than aborting
+ */
+GSettings *
+ub_ui_dup_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      static gsize warned = 0;
+
+      if (g_once_init_enter (&warned))
+        {
+          g_message ("The settings schema %s is not installed: nothing is remembered", APP_ID);
+          g_once_init_leave (&warned, 1);
+        }
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}

@@ -10,5 +10,6 @@ void      ub_widget_unparent_children (GtkWidget  *widget);
 AdwToast *ub_toast_new                (const char *title);
 void      ub_widget_add_toast         (GtkWidget  *widget,
                                        AdwToast   *toast);
+GSettings *ub_ui_dup_settings         (void);
 
 G_END_DECLS

@@ -25,6 +25,9 @@ struct _UbWindow
   UbPrimesPage         *primes_page;
   AdwToastOverlay      *toast_overlay;
 
+  /* Owned references */
+  GSettings            *settings; /* (nullable): none without the schema */
+
   /* The notice shown, until it is dismissed */
   AdwToast             *message_toast; /* (unowned) */
   char                 *message;
@@ -179,10 +182,53 @@ ub_window_close_request (GtkWindow *window)
   return TRUE;
 }
 
+/* The size and state the next window starts with. Saved whenever the
+ * window goes, closed or destroyed by a reload. */
+static void
+save_window_state (UbWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL || !gtk_widget_get_realized (GTK_WIDGET (self)))
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_apply (self->settings);
+}
+
+static void
+on_visible_page_changed (UbWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->stack);
+
+  if (self->settings != NULL && name != NULL)
+    g_settings_set_string (self->settings, "last-page", name);
+}
+
+static void
+ub_window_unrealize (GtkWidget *widget)
+{
+  save_window_state (UB_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (ub_window_parent_class)->unrealize (widget);
+}
+
 static void
 ub_window_dispose (GObject *object)
 {
   UbWindow *self = UB_WINDOW (object);
+
+  if (self->stack != NULL)
+    g_signal_handlers_disconnect_by_func (self->stack, on_visible_page_changed, self);
+  g_clear_object (&self->settings);
 
   g_clear_handle_id (&self->checkpoint_poll_id, g_source_remove);
   ub_state_unset_message_func (self);
@@ -227,6 +273,7 @@ ub_window_class_init (UbWindowClass *klass)
   object_class->dispose = ub_window_dispose;
   object_class->finalize = ub_window_finalize;
   window_class->close_request = ub_window_close_request;
+  widget_class->unrealize = ub_window_unrealize;
 
   ub_ui_init ();
 
@@ -246,6 +293,18 @@ static void
 ub_window_init (UbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = ub_ui_dup_settings ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+  g_signal_connect_swapped (self->stack, "notify::visible-child-name",
+                            G_CALLBACK (on_visible_page_changed), self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
@@ -456,6 +515,26 @@ ub_window_get_visible_page (UbWindow *self)
   g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
 
   return page_in (adw_view_stack_get_visible_child (self->stack));
+}
+
+/**
+ * ub_window_show_last_page:
+ *
+ * Shows the page the last window showed, as the next start of the
+ * application does.
+ */
+void
+ub_window_show_last_page (UbWindow *self)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (UB_IS_WINDOW (self));
+
+  if (self->settings == NULL)
+    return;
+
+  name = g_settings_get_string (self->settings, "last-page");
+  ub_window_show_page (self, name);
 }
 
 /**

@@ -19,6 +19,7 @@ GtkWidget  *ub_window_get_visible_page      (UbWindow   *self);
 const char *ub_window_get_visible_page_name (UbWindow   *self);
 gboolean    ub_window_show_page    (UbWindow       *self,
                                     const char     *name);
+void        ub_window_show_last_page (UbWindow     *self);
 void        ub_window_show_message (UbWindow   *self,
                                     const char *message);
 const char *ub_window_get_message  (UbWindow   *self);
