@@ -5,6 +5,8 @@
 #include <stdio.h>
 
 #include "ub-application.h"
+#include "ub-image-viewer.h"
+#include "ub-images-page.h"
 #include "ub-jobs.h"
 #include "ub-page.h"
 #include "ub-png-jobs.h"
@@ -60,6 +62,23 @@ static const GOptionEntry option_entries[] = {
     "Print the version and exit", NULL },
   { NULL }
 };
+
+/* The application's main window, if it has one: the active window may
+ * be an image viewer. */
+static GtkWindow *
+main_window (UbApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (UB_IS_WINDOW (active))
+    return active;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (UB_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
 
 static void
 send_notice (UbApplication  *self,
@@ -214,7 +233,7 @@ ub_application_show_run_action (GSimpleAction *action,
   GtkWindow *window;
 
   g_application_activate (G_APPLICATION (self));
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  window = main_window (self);
   if (window != NULL)
     ub_window_show_page (UB_WINDOW (window), key);
   g_application_withdraw_notification (G_APPLICATION (self), key);
@@ -272,7 +291,7 @@ ub_application_reload_action (GSimpleAction *action,
                               gpointer       user_data)
 {
   UbApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window = main_window (self);
 
   if (window == NULL || self->reloading)
     return;
@@ -467,7 +486,7 @@ static void
 ub_application_activate (GApplication *app)
 {
   UbApplication *self = UB_APPLICATION (app);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window = main_window (self);
   guint screenshot_delay_ms = SCREENSHOT_MIN_DELAY_MS;
 
   if (window == NULL)
@@ -513,6 +532,85 @@ ub_application_activate (GApplication *app)
       ub_screenshot_when_painted (GTK_WIDGET (window), SCREENSHOT_FRAMES,
                                   screenshot_delay_ms, NULL,
                                   screenshot_ready, g_object_ref (self));
+    }
+}
+
+/* How many folders the recent list keeps. */
+#define N_RECENT_FOLDERS 10
+
+static void
+remember_folder (const char *path)
+{
+  g_autoptr(GSettings) settings = ub_ui_dup_settings ();
+  g_auto(GStrv) old = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) recent = NULL;
+  guint n = 1;
+
+  if (settings == NULL)
+    return;
+
+  old = g_settings_get_strv (settings, "recent-folders");
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; old[i] != NULL && n < N_RECENT_FOLDERS; i++)
+    if (!g_str_equal (old[i], path))
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  recent = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "recent-folders", (const char * const *) recent);
+}
+
+/* `unblock FILE|FOLDER…`, or files from the file manager: a folder opens
+ * in the gallery, PNG files in the viewer. */
+static void
+ub_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  UbApplication *self = UB_APPLICATION (app);
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func (g_free);
+  GtkWindow *window;
+
+  g_application_activate (app);
+  window = main_window (self);
+  if (!UB_IS_WINDOW (window))
+    return;
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = g_file_get_path (files[i]);
+
+      if (path == NULL)
+        {
+          g_autofree char *uri = g_file_get_uri (files[i]);
+
+          g_printerr (_("unblock: Cannot open %s: only local files can be opened\n"), uri);
+          continue;
+        }
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          ub_images_page_open_folder (UB_IMAGES_PAGE (ub_window_get_page (UB_WINDOW (window), "images")),
+                                      path);
+          ub_window_show_page (UB_WINDOW (window), "images");
+          remember_folder (path);
+        }
+      else
+        g_ptr_array_add (images, g_steal_pointer (&path));
+    }
+
+  if (images->len > 0)
+    {
+      GtkWidget *viewer;
+
+      g_ptr_array_add (images, NULL);
+      viewer = ub_image_viewer_new_for_list ((const char * const *) images->pdata, 0,
+                                             ub_application_get_blocking (self));
+      gtk_window_set_application (GTK_WINDOW (viewer), GTK_APPLICATION (self));
+      gtk_window_present (GTK_WINDOW (viewer));
     }
 }
 
@@ -601,6 +699,7 @@ ub_application_class_init (UbApplicationClass *klass)
 
   app_class->startup = ub_application_startup;
   app_class->activate = ub_application_activate;
+  app_class->open = ub_application_open;
   app_class->handle_local_options = ub_application_handle_local_options;
 }
 
@@ -647,7 +746,7 @@ ub_application_new (void)
   return g_object_new (UB_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "resource-base-path", "/io/unblock/Unblock",
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }
 
