@@ -28,8 +28,8 @@ struct _UbDataPage
   UbPage           parent_instance;
 
   /* Template widgets */
-  GtkDropDown     *input_dropdown;
-  GtkDropDown     *op_dropdown;
+  AdwComboRow     *input_dropdown;
+  AdwComboRow     *op_dropdown;
   GtkStack        *input_stack;
   GtkLabel        *input_label;
   GtkSpinButton   *size_spin;
@@ -70,13 +70,13 @@ ub_data_page_create_run (UbPage    *page,
                          GError   **error)
 {
   UbDataPage *self = UB_DATA_PAGE (page);
-  UbDataMode mode = (UbDataMode) gtk_drop_down_get_selected (self->op_dropdown);
+  UbDataMode mode = (UbDataMode) adw_combo_row_get_selected (self->op_dropdown);
   g_autofree char *input = NULL;
   g_autofree char *output = NULL;
   g_autoptr(GBytes) text = NULL;
   guint64 random_size = 0;
 
-  switch ((InputKind) gtk_drop_down_get_selected (self->input_dropdown))
+  switch ((InputKind) adw_combo_row_get_selected (self->input_dropdown))
     {
     case INPUT_FILE:
       if (self->input_path == NULL)
@@ -141,10 +141,10 @@ ub_data_page_attach_run (UbPage *page,
   UbDataRun *data = UB_DATA_RUN (run);
   const char *input = ub_data_run_get_input_path (data);
 
-  gtk_drop_down_set_selected (self->op_dropdown, ub_data_run_get_mode (data));
+  adw_combo_row_set_selected (self->op_dropdown, ub_data_run_get_mode (data));
   if (input != NULL && !g_str_has_prefix (input, g_get_user_cache_dir ()))
     {
-      gtk_drop_down_set_selected (self->input_dropdown, INPUT_FILE);
+      adw_combo_row_set_selected (self->input_dropdown, INPUT_FILE);
       set_input_path (self, input);
     }
 }
@@ -286,9 +286,9 @@ ub_data_page_start_demo (UbPage *page)
 {
   UbDataPage *self = UB_DATA_PAGE (page);
 
-  gtk_drop_down_set_selected (self->input_dropdown, INPUT_RANDOM);
+  adw_combo_row_set_selected (self->input_dropdown, INPUT_RANDOM);
   gtk_spin_button_set_value (self->size_spin, 2048);
-  gtk_drop_down_set_selected (self->op_dropdown, UB_DATA_MODE_BASE64_ENCODE);
+  adw_combo_row_set_selected (self->op_dropdown, UB_DATA_MODE_BASE64_ENCODE);
   ub_page_start (page);
 }
 
@@ -303,7 +303,7 @@ static void
 on_input_kind_changed (UbDataPage *self)
 {
   static const char *pages[] = { "file", "random", "text" };
-  guint selected = gtk_drop_down_get_selected (self->input_dropdown);
+  guint selected = adw_combo_row_get_selected (self->input_dropdown);
 
   if (selected < G_N_ELEMENTS (pages))
     gtk_stack_set_visible_child_name (self->input_stack, pages[selected]);
@@ -530,19 +530,19 @@ ub_data_page_set_input (UbDataPage *self,
 
   if (path != NULL)
     {
-      gtk_drop_down_set_selected (self->input_dropdown, INPUT_FILE);
+      adw_combo_row_set_selected (self->input_dropdown, INPUT_FILE);
       set_input_path (self, path);
     }
   else if (random_mib > 0)
     {
-      gtk_drop_down_set_selected (self->input_dropdown, INPUT_RANDOM);
+      adw_combo_row_set_selected (self->input_dropdown, INPUT_RANDOM);
       gtk_spin_button_set_value (self->size_spin, random_mib);
     }
   else
     {
-      gtk_drop_down_set_selected (self->input_dropdown, INPUT_TEXT);
+      adw_combo_row_set_selected (self->input_dropdown, INPUT_TEXT);
     }
-  gtk_drop_down_set_selected (self->op_dropdown, mode);
+  adw_combo_row_set_selected (self->op_dropdown, mode);
 }
 
 /**
