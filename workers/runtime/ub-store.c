@@ -6,8 +6,10 @@
 #include <glib/gstdio.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "ub-durable-private.h"
 #include "ub-error.h"
 #include "ub-store.h"
 
@@ -31,13 +33,16 @@
  *                 the key and the value
  * ]|
  *
- * Every write goes to a hidden temporary file in the same directory
- * (`.KEY.gvariant.XXXXXX`), is fsync()ed, renamed over the old file, and
- * the directory is fsync()ed: after a crash a key holds either its old or
+ * Every write goes through UbDurableFile: an unnamed (or hidden
+ * temporary) file in the same directory, fsync()ed, renamed over the old
+ * file, and the directory fsync()ed: after a crash a key holds either its old or
  * its new value, never a mix, and a completed ub_store_set() survives a
  * power cut.
  *
- * All keys are read when the store is opened. A file that is truncated,
+ * All keys are read when the store is opened, each opened with O_NOFOLLOW
+ * and O_NONBLOCK and its size checked before a byte is read, so a FIFO, a
+ * device, a link or a huge file in the folder costs nothing. A file that
+ * is not a regular file, or one that is truncated,
  * fails its checksum, names another key, or comes from an unknown format
  * version is renamed to `KEY.gvariant.corrupt`, the key starts empty, and
  * ub_store_take_recovery_message() reports it once. The other keys are not
@@ -312,102 +317,25 @@ decode (GBytes      *bytes,
 }
 
 static void
-set_errno_error (GError     **error,
-                 int          saved_errno,
-                 const char  *what,
-                 const char  *path)
+path_error (GError     **error,
+            int          saved_errno,
+            const char  *what,
+            const char  *path)
 {
   g_autofree char *name = g_filename_display_name (path);
 
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "%s “%s”: %s", what, name, g_strerror (saved_errno));
+  ub_set_error_from_errno (error, saved_errno, "%s “%s”", what, name);
 }
 
-static gboolean
-sync_directory (const char  *dir,
-                GError     **error)
-{
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  int saved_errno;
-
-  if (fd < 0)
-    {
-      set_errno_error (error, errno, "Cannot open the folder", dir);
-      return FALSE;
-    }
-
-  /* Some file systems cannot sync a directory; that is no failure. */
-  if (fsync (fd) != 0 && errno != EINVAL && errno != ENOTSUP)
-    {
-      saved_errno = errno;
-      close (fd);
-      set_errno_error (error, saved_errno, "Cannot sync the folder", dir);
-      return FALSE;
-    }
-
-  close (fd);
-  return TRUE;
-}
-
-/* Write, fsync, rename, fsync the directory. */
+/* Every file of the store is written by UbDurableFile: a hidden temporary
+ * file (or an unnamed one), fsync()ed, renamed over the old file, and the
+ * folder fsync()ed. */
 static gboolean
 write_atomically (const char  *path,
                   GBytes      *contents,
                   GError     **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *temp = NULL;
-  const guint8 *data;
-  gsize len;
-  gsize written = 0;
-  int fd;
-
-  temp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      set_errno_error (error, errno, "Cannot write", path);
-      return FALSE;
-    }
-
-  data = g_bytes_get_data (contents, &len);
-  while (written < len)
-    {
-      ssize_t n = write (fd, data + written, len - written);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        goto fail;
-      written += (gsize) n;
-    }
-
-  if (fsync (fd) != 0)
-    goto fail;
-
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      goto fail;
-    }
-  fd = -1;
-
-  if (g_rename (temp, path) != 0)
-    goto fail;
-
-  return sync_directory (dir, error);
-
-fail:
-  {
-    int saved_errno = errno;
-
-    if (fd >= 0)
-      close (fd);
-    g_unlink (temp);
-    set_errno_error (error, saved_errno, "Cannot write", path);
-    return FALSE;
-  }
+  return ub_durable_write_bytes (path, contents, error);
 }
 
 /**
@@ -444,6 +372,71 @@ ub_store_write_file (const char  *path,
   return contents != NULL && write_atomically (path, contents, error);
 }
 
+/* Reads @path whole, if it is a regular file of at most UB_STORE_MAX_SIZE
+ * bytes. Never follows a link and never waits: a FIFO, a device or a link
+ * in its place is refused at once, before anything is read. NULL with a
+ * G_IO_ERROR when it cannot be opened, or with UB_ERROR_INVALID_DATA and a
+ * reason that completes "… is damaged: REASON". */
+static GBytes *
+read_regular_file (const char  *path,
+                   GError     **error)
+{
+  g_autofree guint8 *data = NULL;
+  struct stat st;
+  gsize done = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno == ELOOP)
+        g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                             "it is a symbolic link, not a file");
+      else
+        path_error (error, saved_errno, "Cannot read", path);
+      return NULL;
+    }
+
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > UB_STORE_MAX_SIZE)
+    {
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                           !S_ISREG (st.st_mode) ? "it is not a regular file" : "it is too large");
+      close (fd);
+      return NULL;
+    }
+
+  /* One byte more than its size: a file that grows is read as damaged. */
+  data = g_malloc ((gsize) st.st_size + 1);
+  while (done < (gsize) st.st_size + 1)
+    {
+      gssize n = read (fd, data + done, (gsize) st.st_size + 1 - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          close (fd);
+          path_error (error, saved_errno, "Cannot read", path);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      done += (gsize) n;
+    }
+  close (fd);
+
+  if (done > (gsize) st.st_size)
+    {
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA, "it grew while being read");
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&data), done);
+}
+
 /**
  * ub_store_read_file:
  * @path: a file written by ub_store_write_file()
@@ -460,7 +453,6 @@ ub_store_read_file (const char  *path,
                     const char  *key,
                     GError     **error)
 {
-  g_autoptr(GMappedFile) mapped = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *name = NULL;
@@ -471,26 +463,19 @@ ub_store_read_file (const char  *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   name = g_filename_display_name (path);
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
-  if (mapped == NULL)
+  bytes = read_regular_file (path, &local_error);
+  if (bytes == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "“%s” does not exist", name);
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", local_error->message);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "“%s” does not exist", name);
+      return NULL;
+    }
+  if (bytes == NULL && local_error->domain != UB_ERROR)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
-  if (g_mapped_file_get_length (mapped) > UB_STORE_MAX_SIZE)
-    {
-      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "“%s” is damaged: it is too large", name);
-      return NULL;
-    }
-
-  /* Copy out of the mapping: the file may be replaced while we read. */
-  bytes = g_bytes_new (g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped));
-  value = decode (bytes, key, &local_error);
+  value = bytes ? decode (bytes, key, &local_error) : NULL;
   if (value == NULL)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
@@ -507,8 +492,8 @@ is_temporary_of (const char *name,
 {
   gsize base_len = strlen (base);
 
-  return name[0] == '.' && strncmp (name + 1, base, base_len) == 0 &&
-         name[1 + base_len] == '.' && strlen (name + 2 + base_len) == 6;
+  return _ub_durable_is_temporary_name (name) && strncmp (name + 1, base, base_len) == 0 &&
+         name[1 + base_len] == '.';
 }
 
 /**
@@ -535,7 +520,7 @@ ub_store_remove_file (const char  *path,
 
   if (g_unlink (path) != 0 && errno != ENOENT)
     {
-      set_errno_error (error, errno, "Cannot remove", path);
+      path_error (error, errno, "Cannot remove", path);
       return FALSE;
     }
 
@@ -550,7 +535,7 @@ ub_store_remove_file (const char  *path,
         g_unlink (temp);
       }
 
-  return sync_directory (dir, error);
+  return ub_durable_sync_folder (dir, error);
 }
 
 /* Loading */
@@ -578,7 +563,7 @@ move_aside (UbStore    *self,
     {
       g_autoptr(GError) ignored = NULL;
 
-      sync_directory (self->path, &ignored);
+      ub_durable_sync_folder (self->path, &ignored);
       g_ptr_array_add (self->incidents,
                        g_strdup_printf ("The saved “%s” was damaged (%s) and has been reset; "
                                         "the damaged file is kept as “%s”.", key, reason, name));
@@ -632,10 +617,8 @@ load (UbStore *self)
       g_autofree char *path = NULL;
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) local_error = NULL;
-      g_autofree char *contents = NULL;
       GVariant *value;
       Entry *entry;
-      gsize len;
 
       if (name[0] == '.' && strstr (name, FILE_SUFFIX ".") != NULL)
         {
@@ -650,7 +633,8 @@ load (UbStore *self)
         continue;
 
       path = g_build_filename (self->path, name, NULL);
-      if (!g_file_get_contents (path, &contents, &len, &local_error))
+      bytes = read_regular_file (path, &local_error);
+      if (bytes == NULL && local_error->domain != UB_ERROR)
         {
           g_ptr_array_add (self->incidents,
                            g_strdup_printf ("The saved “%s” cannot be read: %s.",
@@ -658,11 +642,10 @@ load (UbStore *self)
           continue;
         }
 
-      bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-      value = len > UB_STORE_MAX_SIZE ? NULL : decode (bytes, key, &local_error);
+      value = bytes ? decode (bytes, key, &local_error) : NULL;
       if (value == NULL)
         {
-          move_aside (self, key, path, local_error ? local_error->message : "it is too large");
+          move_aside (self, key, path, local_error->message);
           continue;
         }
 
@@ -705,7 +688,7 @@ ub_store_new_for_directory (const char  *path,
 
   if (g_mkdir_with_parents (path, 0700) != 0)
     {
-      set_errno_error (error, errno, "Cannot create the folder", path);
+      path_error (error, errno, "Cannot create the folder", path);
       return NULL;
     }
 
@@ -934,11 +917,11 @@ ub_store_remove (UbStore     *self,
     {
       if (g_unlink (path) != 0 && errno != ENOENT)
         {
-          set_errno_error (error, errno, "Cannot remove", path);
+          path_error (error, errno, "Cannot remove", path);
           ok = FALSE;
         }
       else
-        ok = sync_directory (self->path, error);
+        ok = ub_durable_sync_folder (self->path, error);
     }
   pthread_mutex_unlock (&self->write_lock);
 
