@@ -9,367 +9,23 @@
 
 #include <glib/gstdio.h>
 
-#include "ub-base64.h"
-#include "ub-data-job.h"
+#include "ub-data-job-private.h"
 #include "ub-error.h"
-#include "ub-sha256.h"
 
-typedef enum
-{
-  ENDPOINT_NONE,   /* output only: kept in memory */
-  ENDPOINT_FILE,
-  ENDPOINT_FD,
-  ENDPOINT_BYTES,  /* input only */
-} EndpointKind;
-
-/* Owned by the thread that runs the job; nothing here is shared. */
-struct _UbDataJob
-{
-  UbDataMode          mode;
-  gsize               chunk_size;
-  guint               wrap;
-  gboolean            sync;
-  UbDataProgressFunc  progress_func;
-  gpointer            progress_data;
-
-  /* Input */
-  EndpointKind        in_kind;
-  char               *in_path;        /* (owned) for ENDPOINT_FILE */
-  char               *in_name;        /* (owned) the name errors use */
-  int                 in_fd;          /* for ENDPOINT_FD (not owned) */
-  GBytes             *in_bytes;       /* (owned) for ENDPOINT_BYTES */
-
-  /* Output */
-  EndpointKind        out_kind;
-  char               *out_path;       /* (owned) for ENDPOINT_FILE */
-  char               *out_name;       /* (owned) the name errors use */
-  int                 out_fd;         /* for ENDPOINT_FD (not owned) */
-  GString            *out_memory;     /* (owned) for ENDPOINT_NONE; a GString
-                                       * because its length is a gsize */
-
-  /* Resuming */
-  gboolean            resume;
-  UbDataCheckpoint    resume_point;
-  char               *resume_partial; /* (owned) (nullable) */
-
-  /* State of a run */
-  UbBase64Encoder     encoder;
-  UbBase64Decoder     decoder;
-  UbSha256            sha;
-  char               *partial_path;   /* (owned) (nullable) the temporary output */
-  guint64             bytes_read;     /* from the start of the stream */
-  guint64             bytes_written;  /* from the start of the output */
-  gint64              error_offset;
-  guint8              digest[UB_SHA256_DIGEST_SIZE];
-  char                digest_hex[UB_SHA256_HEX_SIZE];
-  gboolean            have_digest;
-
-  /* Preview: the first and the last preview_size bytes of the output */
-  gsize               preview_size;
-  guint8             *head;           /* (owned) */
-  gsize               head_len;
-  guint8             *tail;           /* (owned) a ring of preview_size bytes */
-  gsize               tail_pos;       /* where the next byte goes */
-  guint64             preview_total;  /* output bytes the preview has seen */
-};
-
-/**
- * ub_data_job_new:
- * @mode: what the job does
- *
- * Returns: (transfer full): a job with default options (chunks of
- *   %UB_DATA_JOB_DEFAULT_CHUNK_SIZE, lines of 76 characters, no preview);
- *   free it with ub_data_job_free()
- */
-UbDataJob *
-ub_data_job_new (UbDataMode mode)
-{
-  UbDataJob *job;
-
-  g_return_val_if_fail (mode <= UB_DATA_MODE_SHA256, NULL);
-
-  job = g_new0 (UbDataJob, 1);
-  job->mode = mode;
-  job->chunk_size = UB_DATA_JOB_DEFAULT_CHUNK_SIZE;
-  job->wrap = UB_BASE64_DEFAULT_WRAP;
-  job->in_fd = -1;
-  job->out_fd = -1;
-  job->error_offset = -1;
-  return job;
-}
-
-static void
-clear_input (UbDataJob *job)
-{
-  job->in_kind = ENDPOINT_NONE;
-  g_clear_pointer (&job->in_path, g_free);
-  g_clear_pointer (&job->in_name, g_free);
-  g_clear_pointer (&job->in_bytes, g_bytes_unref);
-  job->in_fd = -1;
-}
-
-static void
-clear_output (UbDataJob *job)
-{
-  job->out_kind = ENDPOINT_NONE;
-  g_clear_pointer (&job->out_path, g_free);
-  g_clear_pointer (&job->out_name, g_free);
-  job->out_fd = -1;
-}
-
-/**
- * ub_data_job_free:
- * @job: (transfer full) (nullable): a job that is not running
- */
-void
-ub_data_job_free (UbDataJob *job)
-{
-  if (job == NULL)
-    return;
-
-  clear_input (job);
-  clear_output (job);
-  if (job->out_memory != NULL)
-    g_string_free (g_steal_pointer (&job->out_memory), TRUE);
-  g_clear_pointer (&job->resume_partial, g_free);
-  g_clear_pointer (&job->partial_path, g_free);
-  g_clear_pointer (&job->head, g_free);
-  g_clear_pointer (&job->tail, g_free);
-  g_free (job);
-}
-
-/**
- * ub_data_job_set_chunk_size:
- * @job: a job
- * @chunk_size: input bytes per chunk; 0 restores the default
- *
- * Sets how much input is processed between two looks at the cancellable,
- * two progress reports and two checkpoints.
- */
-void
-ub_data_job_set_chunk_size (UbDataJob *job,
-                            gsize      chunk_size)
-{
-  g_return_if_fail (job != NULL);
-  g_return_if_fail (chunk_size <= G_MAXSIZE / 2);
-
-  job->chunk_size = chunk_size ? chunk_size : UB_DATA_JOB_DEFAULT_CHUNK_SIZE;
-}
-
-/**
- * ub_data_job_set_wrap:
- * @job: an encoding job
- * @wrap: characters per output line, 0 for none; 76 by default, as
- *   coreutils `base64`
- */
-void
-ub_data_job_set_wrap (UbDataJob *job,
-                      guint      wrap)
-{
-  g_return_if_fail (job != NULL);
-
-  job->wrap = wrap;
-}
-
-/**
- * ub_data_job_set_preview_size:
- * @job: a job
- * @preview_size: bytes kept from the start and from the end of the output
- *
- * With a preview, ub_data_job_dup_preview() can show the output without
- * reading it back. 0 (the default) keeps none.
- */
-void
-ub_data_job_set_preview_size (UbDataJob *job,
-                              gsize      preview_size)
-{
-  g_return_if_fail (job != NULL);
-
-  job->preview_size = preview_size;
-}
-
-/**
- * ub_data_job_set_sync:
- * @job: a job
- * @sync: %TRUE to fsync() the output file before renaming it into place
- */
-void
-ub_data_job_set_sync (UbDataJob *job,
-                      gboolean   sync)
-{
-  g_return_if_fail (job != NULL);
-
-  job->sync = !!sync;
-}
-
-/**
- * ub_data_job_set_progress_func:
- * @job: a job
- * @func: (nullable) (scope call): called after each chunk
- * @user_data: data for @func
- */
-void
-ub_data_job_set_progress_func (UbDataJob          *job,
-                               UbDataProgressFunc  func,
-                               gpointer            user_data)
-{
-  g_return_if_fail (job != NULL);
-
-  job->progress_func = func;
-  job->progress_data = user_data;
-}
-
-/**
- * ub_data_job_set_input_file:
- * @job: a job
- * @path: the file to read
- */
-void
-ub_data_job_set_input_file (UbDataJob  *job,
-                            const char *path)
-{
-  g_return_if_fail (job != NULL);
-  g_return_if_fail (path != NULL);
-
-  clear_input (job);
-  job->in_kind = ENDPOINT_FILE;
-  job->in_path = g_strdup (path);
-  job->in_name = g_strdup (path);
-}
-
-/**
- * ub_data_job_set_input_fd:
- * @job: a job
- * @fd: an open descriptor to read to its end; the job does not close it
- * @name: what errors call it (e.g. "-" for standard input)
- */
-void
-ub_data_job_set_input_fd (UbDataJob  *job,
-                          int         fd,
-                          const char *name)
-{
-  g_return_if_fail (job != NULL);
-  g_return_if_fail (fd >= 0);
-  g_return_if_fail (name != NULL);
-
-  clear_input (job);
-  job->in_kind = ENDPOINT_FD;
-  job->in_fd = fd;
-  job->in_name = g_strdup (name);
-}
-
-/**
- * ub_data_job_set_input_bytes:
- * @job: a job
- * @bytes: (transfer none): the input, in memory
- */
-void
-ub_data_job_set_input_bytes (UbDataJob *job,
-                             GBytes    *bytes)
-{
-  g_return_if_fail (job != NULL);
-  g_return_if_fail (bytes != NULL);
-
-  clear_input (job);
-  job->in_kind = ENDPOINT_BYTES;
-  job->in_bytes = g_bytes_ref (bytes);
-  job->in_name = g_strdup ("(memory)");
-}
-
-/**
- * ub_data_job_set_output_file:
- * @job: an encoding or decoding job
- * @path: the file to create or replace, atomically
- */
-void
-ub_data_job_set_output_file (UbDataJob  *job,
-                             const char *path)
-{
-  g_return_if_fail (job != NULL);
-  g_return_if_fail (path != NULL);
-
-  clear_output (job);
-  job->out_kind = ENDPOINT_FILE;
-  job->out_path = g_strdup (path);
-  job->out_name = g_strdup (path);
-}
-
-/**
- * ub_data_job_set_output_fd:
- * @job: an encoding or decoding job
- * @fd: an open descriptor to write to; the job does not close it
- * @name: what errors call it (e.g. "-" for standard output)
- *
- * The output is written straight to @fd: there is no temporary file, so
- * whatever was written stays there if the job fails.
- */
-void
-ub_data_job_set_output_fd (UbDataJob  *job,
-                           int         fd,
-                           const char *name)
-{
-  g_return_if_fail (job != NULL);
-  g_return_if_fail (fd >= 0);
-  g_return_if_fail (name != NULL);
-
-  clear_output (job);
-  job->out_kind = ENDPOINT_FD;
-  job->out_fd = fd;
-  job->out_name = g_strdup (name);
-}
-
-/**
- * ub_data_job_set_resume:
- * @job: a job whose mode and options match the checkpoint's
- * @checkpoint: where an earlier run got to
- * @partial_path: (nullable): the earlier run's partial output, for a job
- *   writing to a file; it is appended to, then renamed into place
- * @error: return location for a #GError
- *
- * Makes the next run start from @checkpoint instead of the beginning. With
- * the output in memory or on a descriptor, only the rest of the output is
- * produced.
- *
- * Returns: %TRUE if the checkpoint suits this job
- */
-gboolean
-ub_data_job_set_resume (UbDataJob              *job,
-                        const UbDataCheckpoint *checkpoint,
-                        const char             *partial_path,
-                        GError                **error)
-{
-  g_return_val_if_fail (job != NULL, FALSE);
-  g_return_val_if_fail (checkpoint != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (checkpoint->mode != job->mode ||
-      (job->mode == UB_DATA_MODE_BASE64_ENCODE &&
-       (checkpoint->wrap != job->wrap || checkpoint->input_offset % 3 != 0)) ||
-      (job->mode == UB_DATA_MODE_SHA256 && checkpoint->input_offset % 64 != 0))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "The checkpoint does not belong to this kind of job");
-      return FALSE;
-    }
-
-  job->resume = TRUE;
-  job->resume_point = *checkpoint;
-  g_free (job->resume_partial);
-  job->resume_partial = g_strdup (partial_path);
-  return TRUE;
-}
+/* Running a UbDataJob: reading the input a chunk at a time, the coders,
+ * the output (through UbDurableFile) and the preview. */
 
 /* ------------------------------------------------------------------ */
 /* Running                                                            */
 
+/* "NAME: WHAT: the system's reason", the form every data error takes. */
 static gboolean
 set_errno_error (GError    **error,
                  int         errsv,
                  const char *name,
                  const char *what)
 {
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-               "%s: %s: %s", name, what, g_strerror (errsv));
+  ub_set_error_from_errno (error, errsv, "%s: %s", name, what);
   return FALSE;
 }
 
@@ -470,6 +126,11 @@ emit (UbDataJob    *job,
 
   if (job->out_kind == ENDPOINT_NONE)
     g_string_append_len (job->out_memory, (const char *) data, (gssize) len);
+  else if (job->out_file != NULL)
+    {
+      if (!ub_durable_file_write (job->out_file, data, len, error))
+        return FALSE;
+    }
   else if (!write_all (out_fd, data, len))
     return set_errno_error (error, errno, job->out_name, "write failed");
 
@@ -604,64 +265,92 @@ reset_state (UbDataJob *job)
     }
 }
 
-/* Opens the output: a fresh temporary file beside the destination, or the
- * partial file of a resumed run cut back to its checkpoint. */
-static int
+/* Opens the output: an unnamed temporary file for the destination, or a
+ * partial file in the app's cache, fresh or, resuming, cut back to the
+ * checkpoint (which must not claim more than the partial file holds). */
+static gboolean
 open_output_file (UbDataJob  *job,
                   GError    **error)
 {
-  int fd;
+  g_autoptr(GError) local_error = NULL;
+  const char *source = job->in_kind == ENDPOINT_FILE ? job->in_path : NULL;
 
   if (job->resume && job->resume_partial != NULL)
     {
-      fd = g_open (job->resume_partial, O_WRONLY | O_CLOEXEC, 0);
-      if (fd < 0)
+      job->out_file = ub_durable_file_new_partial (job->out_path, job->resume_partial,
+                                                   job->resume_point.output_offset, source,
+                                                   &local_error);
+      if (job->out_file == NULL)
         {
-          set_errno_error (error, errno, job->resume_partial, "cannot open");
-          return -1;
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "%s: cannot resume: ", job->out_name);
+          return FALSE;
         }
-      if (ftruncate (fd, (off_t) job->resume_point.output_offset) != 0 ||
-          lseek (fd, 0, SEEK_END) < 0)
-        {
-          int errsv = errno;
-
-          close (fd);
-          set_errno_error (error, errsv, job->resume_partial, "cannot resume");
-          return -1;
-        }
-      job->partial_path = g_strdup (job->resume_partial);
-      return fd;
+      g_free (job->partial_output);
+      job->partial_output = g_strdup (job->resume_partial);
+      return TRUE;
     }
 
-  {
-    g_autofree char *dir = g_path_get_dirname (job->out_path);
-    g_autofree char *base = g_path_get_basename (job->out_path);
-    g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
-    g_autofree char *tmpl = g_build_filename (dir, name, NULL);
+  if (job->resume && job->resume_point.output_offset > 0)
+    {
+      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                   "%s: cannot resume: the checkpoint names no partial output", job->out_name);
+      return FALSE;
+    }
 
-    /* g_mkstemp_full() creates with @mode under the umask, as creat() does. */
-    fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0666);
-    if (fd < 0)
-      {
-        g_autofree char *what = g_strdup_printf ("cannot create a file in “%s”", dir);
+  if (job->partial_output != NULL)
+    {
+      job->out_file = ub_durable_file_new_partial (job->out_path, job->partial_output, 0,
+                                                   source, &local_error);
+      /* A FIFO or a device cannot be resumed into: written straight. */
+      if (job->out_file != NULL ||
+          !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return job->out_file != NULL;
+        }
+      g_clear_error (&local_error);
+    }
 
-        set_errno_error (error, errno, job->out_name, what);
-        return -1;
-      }
-    job->partial_path = g_steal_pointer (&tmpl);
-  }
-
-  return fd;
+  job->out_file = ub_durable_file_new (job->out_path, source, error);
+  return job->out_file != NULL;
 }
 
-static void
-discard_partial (UbDataJob *job)
+/* The offsets of a checkpoint against the input they describe. */
+static gboolean
+check_resume_point (UbDataJob  *job,
+                    gint64      total,
+                    GError    **error)
 {
-  if (job->partial_path != NULL)
+  guint64 in_off = job->resume_point.input_offset;
+  guint64 out_off = 0;
+
+  if (!job->resume)
+    return TRUE;
+
+  if (total >= 0 && in_off > (guint64) total)
     {
-      g_unlink (job->partial_path);
-      g_clear_pointer (&job->partial_path, g_free);
+      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                   "%s: the checkpoint lies past the end of the input (byte %" G_GUINT64_FORMAT
+                   " of %" G_GINT64_FORMAT ")", job->in_name, in_off, total);
+      return FALSE;
     }
+
+  if (job->mode == UB_DATA_MODE_BASE64_ENCODE && job->out_kind == ENDPOINT_FILE)
+    {
+      ub_base64_encoder_get_resume (&job->encoder, NULL, &out_off);
+      if (out_off != job->resume_point.output_offset)
+        {
+          g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                       "%s: the checkpoint's output offset %" G_GUINT64_FORMAT
+                       " does not match its input offset %" G_GUINT64_FORMAT,
+                       job->in_name, job->resume_point.output_offset, in_off);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
 }
 
 static void
@@ -707,7 +396,7 @@ ub_data_job_run (UbDataJob     *job,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  g_clear_pointer (&job->partial_path, g_free);
+  g_clear_pointer (&job->out_file, ub_durable_file_free);
   reset_state (job);
   in_off = job->bytes_read;
   chunk = job->chunk_size;
@@ -724,10 +413,17 @@ ub_data_job_run (UbDataJob     *job,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     goto out;
 
-  /* Input */
+  /* Output first: a folder, or the input itself, is refused before any
+   * work. */
+  if (job->out_kind == ENDPOINT_FILE && !open_output_file (job, error))
+    goto out;
+  if (job->out_kind == ENDPOINT_FD)
+    out_fd = job->out_fd;
+
+  /* Input. O_NONBLOCK: a FIFO does not wait for a writer here. */
   if (job->in_kind == ENDPOINT_FILE)
     {
-      in_fd = g_open (job->in_path, O_RDONLY | O_CLOEXEC, 0);
+      in_fd = g_open (job->in_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
       if (in_fd < 0)
         {
           set_errno_error (error, errno, job->in_name, "cannot open");
@@ -750,6 +446,9 @@ ub_data_job_run (UbDataJob     *job,
 
       if (fstat (in_fd, &st) == 0 && S_ISREG (st.st_mode))
         total = st.st_size;
+      /* Opened without waiting for a writer; reads may wait for data. */
+      if (close_in)
+        fcntl (in_fd, F_SETFL, fcntl (in_fd, F_GETFL) & ~O_NONBLOCK);
       posix_fadvise (in_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
       if (in_off > 0 && lseek (in_fd, (off_t) in_off, SEEK_SET) < 0)
         {
@@ -759,17 +458,8 @@ ub_data_job_run (UbDataJob     *job,
       in_buf = g_malloc (chunk);
     }
 
-  /* Output */
-  if (job->out_kind == ENDPOINT_FILE)
-    {
-      out_fd = open_output_file (job, error);
-      if (out_fd < 0)
-        goto out;
-    }
-  else if (job->out_kind == ENDPOINT_FD)
-    {
-      out_fd = job->out_fd;
-    }
+  if (!check_resume_point (job, total, error))
+    goto out;
 
   for (;;)
     {
@@ -813,6 +503,9 @@ ub_data_job_run (UbDataJob     *job,
       if (!process (job, out_fd, data, len, out_buf, error))
         goto out;
       job->bytes_read += len;
+      /* The partial file holds all the output a checkpoint may claim. */
+      if (job->out_file != NULL && !ub_durable_file_flush (job->out_file, error))
+        goto out;
       report_progress (job, total);
     }
 
@@ -829,29 +522,8 @@ ub_data_job_run (UbDataJob     *job,
   if (!finish (job, out_fd, out_buf, error))
     goto out;
 
-  if (job->out_kind == ENDPOINT_FILE)
-    {
-      int fd = out_fd;
-
-      out_fd = -1;
-      if (job->sync && fsync (fd) != 0)
-        {
-          set_errno_error (error, errno, job->out_name, "fsync failed");
-          close (fd);
-          goto out;
-        }
-      if (close (fd) != 0)
-        {
-          set_errno_error (error, errno, job->out_name, "write failed");
-          goto out;
-        }
-      if (g_rename (job->partial_path, job->out_path) != 0)
-        {
-          set_errno_error (error, errno, job->out_name, "cannot rename the finished output into place");
-          goto out;
-        }
-      g_clear_pointer (&job->partial_path, g_free);
-    }
+  if (job->out_file != NULL && !ub_durable_file_commit (job->out_file, error))
+    goto out;
 
   ok = TRUE;
 
@@ -860,192 +532,8 @@ out:
   job->resume = FALSE;
   if (close_in)
     close (in_fd);
-  if (job->out_kind == ENDPOINT_FILE && out_fd >= 0)
-    close (out_fd);
-  if (!ok)
-    discard_partial (job);
+  /* Uncommitted: an unnamed file vanishes, a partial one stays. */
+  g_clear_pointer (&job->out_file, ub_durable_file_free);
   return ok;
 }
 
-/* ------------------------------------------------------------------ */
-/* Results                                                            */
-
-/**
- * ub_data_job_steal_output:
- * @job: a job that ran with no output set
- *
- * Returns: (transfer full) (nullable): the output kept in memory
- */
-GBytes *
-ub_data_job_steal_output (UbDataJob *job)
-{
-  g_return_val_if_fail (job != NULL, NULL);
-
-  if (job->out_memory == NULL)
-    return NULL;
-  return g_string_free_to_bytes (g_steal_pointer (&job->out_memory));
-}
-
-/**
- * ub_data_job_get_sha256_hex:
- * @job: a hashing job that succeeded
- *
- * Returns: (transfer none) (nullable): the digest as 64 lower-case hex
- *   digits, or %NULL before a successful run
- */
-const char *
-ub_data_job_get_sha256_hex (UbDataJob *job)
-{
-  g_return_val_if_fail (job != NULL, NULL);
-
-  return job->have_digest ? job->digest_hex : NULL;
-}
-
-/**
- * ub_data_job_get_sha256:
- * @job: a hashing job that succeeded
- *
- * Returns: (transfer none) (nullable): the 32-byte digest
- */
-const guint8 *
-ub_data_job_get_sha256 (UbDataJob *job)
-{
-  g_return_val_if_fail (job != NULL, NULL);
-
-  return job->have_digest ? job->digest : NULL;
-}
-
-/**
- * ub_data_job_get_bytes_read:
- * @job: a job
- *
- * Returns: the input offset reached, from the start of the stream
- */
-guint64
-ub_data_job_get_bytes_read (UbDataJob *job)
-{
-  g_return_val_if_fail (job != NULL, 0);
-
-  return job->bytes_read;
-}
-
-/**
- * ub_data_job_get_bytes_written:
- * @job: a job
- *
- * Returns: the size of the output so far (with a resumed output file, from
- *   its start)
- */
-guint64
-ub_data_job_get_bytes_written (UbDataJob *job)
-{
-  g_return_val_if_fail (job != NULL, 0);
-
-  return job->bytes_written;
-}
-
-/**
- * ub_data_job_get_error_offset:
- * @job: a decoding job that failed
- *
- * Returns: the input offset of the byte that made decoding fail, or -1 if
- *   the failure was not about the data
- */
-gint64
-ub_data_job_get_error_offset (UbDataJob *job)
-{
-  g_return_val_if_fail (job != NULL, -1);
-
-  return job->error_offset;
-}
-
-/**
- * ub_data_job_get_checkpoint:
- * @job: a running job (call it from the progress callback)
- * @checkpoint: (out caller-allocates): where the job could restart from
- *
- * Returns: %TRUE if @checkpoint was filled in
- */
-gboolean
-ub_data_job_get_checkpoint (UbDataJob        *job,
-                            UbDataCheckpoint *checkpoint)
-{
-  g_return_val_if_fail (job != NULL, FALSE);
-  g_return_val_if_fail (checkpoint != NULL, FALSE);
-
-  memset (checkpoint, 0, sizeof *checkpoint);
-  checkpoint->mode = job->mode;
-  checkpoint->wrap = job->wrap;
-
-  switch (job->mode)
-    {
-    case UB_DATA_MODE_BASE64_ENCODE:
-      ub_base64_encoder_get_resume (&job->encoder, &checkpoint->input_offset,
-                                    &checkpoint->output_offset);
-      break;
-    case UB_DATA_MODE_BASE64_DECODE:
-      ub_base64_decoder_get_resume (&job->decoder, &checkpoint->input_offset,
-                                    &checkpoint->output_offset);
-      break;
-    case UB_DATA_MODE_SHA256:
-      ub_sha256_get_resume (&job->sha, checkpoint->sha256_state,
-                            &checkpoint->input_offset);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-
-  return TRUE;
-}
-
-/**
- * ub_data_job_get_partial_path:
- * @job: a running job writing to a file
- *
- * Returns: (transfer none) (nullable): the temporary file the output goes
- *   to until it is renamed into place
- */
-const char *
-ub_data_job_get_partial_path (UbDataJob *job)
-{
-  g_return_val_if_fail (job != NULL, NULL);
-
-  return job->partial_path;
-}
-
-/**
- * ub_data_job_dup_preview:
- * @job: a job with a preview size
- * @head: (out) (transfer full) (optional): the first bytes of the output
- * @tail: (out) (transfer full) (optional): the last bytes of the output
- *
- * The two never overlap: when the whole output fits in twice the preview
- * size, @head followed by @tail is all of it.
- */
-void
-ub_data_job_dup_preview (UbDataJob  *job,
-                         GBytes    **head,
-                         GBytes    **tail)
-{
-  gsize tail_len;
-  guint8 *t;
-
-  g_return_if_fail (job != NULL);
-
-  if (head != NULL)
-    *head = g_bytes_new (job->head, job->head_len);
-
-  if (tail == NULL)
-    return;
-
-  tail_len = (gsize) MIN ((guint64) job->preview_size, job->preview_total - job->head_len);
-  t = g_malloc (tail_len + 1);
-  /* The last tail_len bytes end just before tail_pos, in the ring. */
-  for (gsize i = 0; i < tail_len; i++)
-    {
-      gsize pos = (job->tail_pos + job->preview_size - tail_len + i) % job->preview_size;
-
-      t[i] = job->tail[pos];
-    }
-  *tail = g_bytes_new_take (t, tail_len);
-}
