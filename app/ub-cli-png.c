@@ -12,6 +12,7 @@
 
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
+#include "ub-durable.h"
 #include "ub-png.h"
 #include "ub-png-encode.h"
 
@@ -22,8 +23,8 @@
  *   png thumbnail IN.png OUT.png [--size N] fit within N×N (default 256)
  *   png info IN.png                        what the header says
  *
- * Outputs are written to a temporary file beside the destination and
- * renamed into place, so a failure never leaves a partial file.
+ * Outputs are written through UbDurableFile (ub-durable.h), so a failure
+ * never leaves a partial file.
  */
 
 #define USAGE_DECODE    "png decode IN.png OUT.pam"
@@ -38,82 +39,25 @@ usage_error (const char *message)
   return UB_CLI_EXIT_USAGE;
 }
 
-static gboolean
-write_all (int           fd,
-           const guint8 *data,
-           gsize         size,
-           GError      **error)
-{
-  while (size > 0)
-    {
-      gssize n = write (fd, data, MIN (size, (gsize) G_MAXSSIZE));
-
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno == EINTR)
-            continue;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Write error: %s", g_strerror (saved_errno));
-          return FALSE;
-        }
-      data += n;
-      size -= n;
-    }
-  return TRUE;
-}
-
-/* Header and pixels to a temporary file, then renamed over @path. */
+/* Header and pixels, durably, in place of @path (see ub-durable.h). */
 static gboolean
 write_pam (const char        *path,
+           const char        *source,
            const UbPngImage  *image,
            GError           **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
-  g_autofree char *tmp = g_build_filename (dir, name, NULL);
+  g_autoptr(UbDurableFile) file = NULL;
   g_autofree char *header = NULL;
-  mode_t mask;
-  int fd;
 
   header = g_strdup_printf ("P7\nWIDTH %u\nHEIGHT %u\nDEPTH 4\nMAXVAL 255\n"
                             "TUPLTYPE RGB_ALPHA\nENDHDR\n",
                             image->width, image->height);
 
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create a file in %s: %s", dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-  mask = umask (0);
-  umask (mask);
-  (void) fchmod (fd, 0666 & ~mask);
-
-  if (!write_all (fd, (const guint8 *) header, strlen (header), error) ||
-      !write_all (fd, image->pixels, image->size, error))
-    {
-      close (fd);
-      g_unlink (tmp);
-      return FALSE;
-    }
-
-  if (close (fd) != 0 || g_rename (tmp, path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot write: %s", g_strerror (saved_errno));
-      g_unlink (tmp);
-      return FALSE;
-    }
-
-  return TRUE;
+  file = ub_durable_file_new (path, source, error);
+  return file != NULL &&
+         ub_durable_file_write (file, header, strlen (header), error) &&
+         ub_durable_file_write (file, image->pixels, image->size, error) &&
+         ub_durable_file_commit (file, error);
 }
 
 static int
@@ -126,6 +70,13 @@ run_decode (int    argc,
   if (argc != 3)
     return usage_error ("png decode takes an input and an output file");
 
+  /* A folder or the input itself is refused before the decode. */
+  if (!ub_durable_check_destination (argv[2], argv[1], &error))
+    {
+      ub_cli_error ("%s", error->message);
+      return UB_CLI_EXIT_FAILURE;
+    }
+
   image = ub_png_decode_file (argv[1], NULL, NULL, NULL, NULL, NULL, &error);
   if (image == NULL)
     {
@@ -133,7 +84,7 @@ run_decode (int    argc,
       return UB_CLI_EXIT_FAILURE;
     }
 
-  if (!write_pam (argv[2], image, &error))
+  if (!write_pam (argv[2], argv[1], image, &error))
     {
       ub_cli_error ("%s: %s", argv[2], error->message);
       return UB_CLI_EXIT_FAILURE;
@@ -181,6 +132,12 @@ run_thumbnail (int    argc,
     }
   if (n_files != 2)
     return usage_error ("png thumbnail takes an input and an output file");
+
+  if (!ub_durable_check_destination (files[1], files[0], &error))
+    {
+      ub_cli_error ("%s", error->message);
+      return UB_CLI_EXIT_FAILURE;
+    }
 
   image = ub_png_thumbnail_file (files[0], (guint) size, NULL, NULL, NULL, &error);
   if (image == NULL)
