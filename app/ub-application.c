@@ -8,6 +8,7 @@
 #include "ub-page.h"
 #include "ub-run-manager.h"
 #include "ub-screenshot.h"
+#include "ub-state.h"
 #include "ub-ui.h"
 #include "ub-window.h"
 
@@ -349,6 +350,8 @@ ub_application_startup (GApplication *app)
   ub_ui_init ();
   /* Every job, and the worker kind that runs them, before any window. */
   ub_jobs_register_all ();
+  /* The saved state is read in the background while GTK starts. */
+  ub_state_preload ();
 
   G_APPLICATION_CLASS (ub_application_parent_class)->startup (app);
 

@@ -498,6 +498,12 @@ ub_cli_primes (int    argc,
     }
 
   mode = argv[1];
+  if (g_str_equal (mode, "--help") || g_str_equal (mode, "-h"))
+    {
+      printf ("Usage: unblock-cli primes count [FROM] TO [--threads N] [--checkpoint FILE]\n"
+              "       unblock-cli primes list FROM TO\n\n%s", UB_NUMBER_GRAMMAR);
+      return UB_CLI_EXIT_OK;
+    }
   if (!g_str_equal (mode, "count") && !g_str_equal (mode, "list"))
     {
       ub_cli_error ("primes: unknown mode “%s”; use count or list", mode);

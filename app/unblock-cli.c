@@ -8,7 +8,9 @@
 
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
+#include "ub-durable.h"
 #include "ub-jobs.h"
+#include "ub-number.h"
 
 static const UbCliCommand commands[] = {
   UB_CLI_COMMANDS
@@ -34,6 +36,7 @@ usage (FILE *stream)
   fprintf (stream, "Usage:\n");
   for (guint i = 0; commands[i].name != NULL; i++)
     fprintf (stream, "  unblock-cli %s\n", commands[i].usage);
+  fprintf (stream, "\n%s", UB_NUMBER_GRAMMAR);
 }
 
 int
@@ -62,6 +65,8 @@ main (int    argc,
 
   /* Before any sub-command runs a job, here or in a worker. */
   ub_jobs_register_all ();
+  /* What an earlier run killed half-way left behind. */
+  ub_durable_remove_stale ();
 
   for (guint i = 0; commands[i].name != NULL; i++)
     if (strcmp (argv[1], commands[i].name) == 0)
