@@ -61,6 +61,7 @@ typedef struct
   gboolean        dirty;
   gboolean        save_failed;
   gboolean        interrupted;
+  int             interrupted_by;  /* the signal, once interrupted */
 } PrimesRun;
 
 typedef struct
@@ -211,6 +212,27 @@ on_interrupt (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_sigint (gpointer user_data)
+{
+  ((PrimesRun *) user_data)->interrupted_by = SIGINT;
+  return on_interrupt (user_data);
+}
+
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  ((PrimesRun *) user_data)->interrupted_by = SIGTERM;
+  return on_interrupt (user_data);
+}
+
+static gboolean
+on_sighup (gpointer user_data)
+{
+  ((PrimesRun *) user_data)->interrupted_by = SIGHUP;
+  return on_interrupt (user_data);
+}
+
 static guint
 checkpoint_interval (void)
 {
@@ -320,7 +342,9 @@ run_primes (guint64     from,
   guint n_pending = 0;
   int status = UB_CLI_EXIT_OK;
   GSource *tick = NULL;
-  GSource *signals[2] = { NULL, NULL };
+  static const int signums[] = { SIGINT, SIGTERM, SIGHUP };
+  static const GSourceFunc on_signal[] = { on_sigint, on_sigterm, on_sighup };
+  GSource *signals[3] = { NULL, NULL, NULL };
 
   run.checkpoint = checkpoint;
   run.from = from;
@@ -396,8 +420,8 @@ run_primes (guint64     from,
       g_source_attach (tick, context);
       for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
         {
-          signals[i] = g_unix_signal_source_new (i == 0 ? SIGINT : SIGTERM);
-          g_source_set_callback (signals[i], on_interrupt, &run, NULL);
+          signals[i] = g_unix_signal_source_new (signums[i]);
+          g_source_set_callback (signals[i], on_signal[i], &run, NULL);
           g_source_attach (signals[i], context);
         }
     }
@@ -420,7 +444,9 @@ run_primes (guint64     from,
         ub_cli_error ("interrupted; progress saved in %s", checkpoint);
       if (run.error != NULL)
         ub_cli_error ("%s", run.error->message);
-      status = UB_CLI_EXIT_FAILURE;
+      /* Interrupted: 128 + the signal, as a shell expects. */
+      status = run.error == NULL && run.interrupted ? 128 + run.interrupted_by
+                                                    : UB_CLI_EXIT_FAILURE;
       goto out;
     }
 

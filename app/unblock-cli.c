@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
@@ -28,6 +30,28 @@ ub_cli_error (const char *format,
   vfprintf (stderr, format, args);
   va_end (args);
   fputc ('\n', stderr);
+}
+
+/* SIGINT, SIGTERM, SIGHUP: remove what is half-written and leave with
+ * 128 + the signal's number, as shells expect. A sub-command that saves
+ * its progress first (primes count --checkpoint) installs its own. */
+static void
+on_fatal_signal (int signum)
+{
+  ub_durable_remove_for_signal ();
+  _exit (128 + signum);
+}
+
+static void
+install_signal_handlers (void)
+{
+  static const int signums[] = { SIGINT, SIGTERM, SIGHUP };
+  struct sigaction action = { 0 };
+
+  action.sa_handler = on_fatal_signal;
+  sigemptyset (&action.sa_mask);
+  for (guint i = 0; i < G_N_ELEMENTS (signums); i++)
+    sigaction (signums[i], &action, NULL);
 }
 
 static void
@@ -67,6 +91,7 @@ main (int    argc,
   ub_jobs_register_all ();
   /* What an earlier run killed half-way left behind. */
   ub_durable_remove_stale ();
+  install_signal_handlers ();
 
   for (guint i = 0; commands[i].name != NULL; i++)
     if (strcmp (argv[1], commands[i].name) == 0)

@@ -55,6 +55,7 @@ struct _UbDurableFile
   char     *dir;        /* (owned) the folder of target */
   char     *temp_path;  /* (owned) (nullable) the hidden name, once there is one */
   char     *marker;     /* (owned) (nullable) the registration of temp_path */
+  int       live_slot;  /* in live_slots while temp_path exists, or -1 */
   char     *partial;    /* (owned) (nullable) for KIND_PARTIAL */
   int       fd;
   gboolean  keep_mode;
@@ -65,6 +66,65 @@ struct _UbDurableFile
   gboolean  failed;     /* a write failed: commit refuses */
   gboolean  committed;
 };
+
+/* Hidden names that exist right now, for ub_durable_remove_for_signal():
+ * a slot is claimed (0 → 1) by the thread making the name, filled, then
+ * published (1 → 2); it is emptied (→ 0) once the name is gone. Only the
+ * atomic state is shared; a slot's paths belong to its claimer until it
+ * is published, and are read-only after. */
+#define N_LIVE_SLOTS 32
+
+typedef struct
+{
+  gint  state;   /* (atomic) 0 free, 1 being filled, 2 published */
+  char  path[4096];
+  char  marker[4096];
+} LiveSlot;
+
+static LiveSlot live_slots[N_LIVE_SLOTS];
+
+static int
+live_add (const char *path,
+          const char *marker)
+{
+  for (int i = 0; i < N_LIVE_SLOTS; i++)
+    if (g_atomic_int_compare_and_exchange (&live_slots[i].state, 0, 1))
+      {
+        g_strlcpy (live_slots[i].path, path, sizeof live_slots[i].path);
+        g_strlcpy (live_slots[i].marker, marker ? marker : "", sizeof live_slots[i].marker);
+        g_atomic_int_set (&live_slots[i].state, 2);
+        return i;
+      }
+  return -1;   /* more writers than slots: only the next start cleans up */
+}
+
+static void
+live_remove (int *slot)
+{
+  if (*slot >= 0)
+    g_atomic_int_set (&live_slots[*slot].state, 0);
+  *slot = -1;
+}
+
+/**
+ * ub_durable_remove_for_signal:
+ *
+ * Removes every hidden temporary name this process has open. Only
+ * async-signal-safe calls: for a SIGINT or SIGTERM handler that is about
+ * to _exit(). Unnamed (O_TMPFILE) files need nothing: they vanish with the
+ * process.
+ */
+void
+ub_durable_remove_for_signal (void)
+{
+  for (int i = 0; i < N_LIVE_SLOTS; i++)
+    if (g_atomic_int_get (&live_slots[i].state) == 2)
+      {
+        unlink (live_slots[i].path);
+        if (live_slots[i].marker[0] != '\0')
+          unlink (live_slots[i].marker);
+      }
+}
 
 /* The seam: written by tests, read by every writer; fault_lock protects it. */
 static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -409,6 +469,7 @@ file_new (const char *path)
   UbDurableFile *file = g_new0 (UbDurableFile, 1);
 
   file->fd = -1;
+  file->live_slot = -1;
   file->name = g_filename_display_name (path);
   file->buffer = g_malloc (BUFFER_SIZE);
   return file;
@@ -434,6 +495,7 @@ open_named_temporary (UbDurableFile  *file,
         {
           (void) flock (fd, LOCK_EX | LOCK_NB);
           file->temp_path = g_steal_pointer (&temp);
+          file->live_slot = live_add (file->temp_path, file->marker);
           return fd;
         }
       {
@@ -462,7 +524,9 @@ open_temporary (UbDurableFile  *file,
                 GError        **error)
 {
 #ifdef O_TMPFILE
-  if (!g_atomic_int_get (&tmpfile_disabled))
+  /* UNBLOCK_NO_TMPFILE=1 tries the fallback, as tests of the CLI do. */
+  if (!g_atomic_int_get (&tmpfile_disabled) &&
+      g_strcmp0 (g_getenv ("UNBLOCK_NO_TMPFILE"), "1") != 0)
     {
       int fd = g_open (file->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
 
@@ -815,11 +879,13 @@ link_anonymous (UbDurableFile  *file,
       g_autofree char *temp = g_build_filename (file->dir, leaf, NULL);
 
       file->marker = register_temporary (temp);
+      file->live_slot = live_add (temp, file->marker);
       if (linkat (AT_FDCWD, proc, AT_FDCWD, temp, AT_SYMLINK_FOLLOW) == 0)
         {
           file->temp_path = g_steal_pointer (&temp);
           return TRUE;
         }
+      live_remove (&file->live_slot);
       {
         int saved_errno = errno;
 
@@ -901,6 +967,7 @@ ub_durable_file_commit (UbDurableFile  *file,
       if (g_rename (file->temp_path, file->target) != 0)
         return fail_commit (file, errno, "cannot put it in place", error);
       g_clear_pointer (&file->temp_path, g_free);
+      live_remove (&file->live_slot);
       unregister_temporary (&file->marker);
     }
 
@@ -931,6 +998,7 @@ ub_durable_file_free (UbDurableFile *file)
 
   if (file->temp_path != NULL)
     g_unlink (file->temp_path);
+  live_remove (&file->live_slot);
   unregister_temporary (&file->marker);
   if (file->fd >= 0)
     close (file->fd);

@@ -59,6 +59,7 @@ gboolean       ub_durable_check_destination  (const char     *path,
                                               const char     *source,
                                               GError        **error);
 void           ub_durable_remove_stale       (void);
+void           ub_durable_remove_for_signal  (void);
 
 char          *ub_durable_dup_partial_path   (const char     *name);
 gboolean       ub_durable_is_partial_path    (const char     *path);
