@@ -15,6 +15,7 @@
 #include "ub-data-job.h"
 #include "ub-data-jobs.h"
 #include "ub-durable-private.h"
+#include "ub-test-files.h"
 #include "ub-jobs.h"
 #include "ub-png-encode.h"
 #include "ub-primes-job.h"
@@ -39,24 +40,6 @@ make_dir (void)
 
   g_assert_no_error (error);
   return dir;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static int
@@ -248,7 +231,7 @@ test_injected (gconstpointer data)
         assert_contents (path, old, old_len);
         after = sorted_entries (dir);
         g_assert_cmpstr (after, ==, before);
-        remove_tree (dir);
+        ub_test_remove_tree (dir);
       }
   _ub_durable_set_use_tmpfile (TRUE);
 }
@@ -359,7 +342,7 @@ test_kill_base64 (void)
                       n == 3 ? "old file" : "new file");
     }
   g_test_message ("%u kills left the old file, %u the new one", old_seen, new_seen);
-  remove_tree (dir);
+  ub_test_remove_tree (dir);
 }
 
 static void
@@ -403,7 +386,7 @@ test_signals (void)
         assert_contents (out, "old", 3);
         entries = sorted_entries (dir);
         g_assert_cmpstr (entries, ==, "in out");
-        remove_tree (dir);
+        ub_test_remove_tree (dir);
       }
 }
 
@@ -505,7 +488,7 @@ test_kill_and_resume (void)
       g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
     }
   g_test_message ("%u of 8 runs resumed from a checkpoint", resumed);
-  remove_tree (dir);
+  ub_test_remove_tree (dir);
 }
 
 int
