@@ -14,9 +14,11 @@
 #include "ub-base64.h"
 #include "ub-data-job.h"
 #include "ub-data-jobs.h"
+#include "ub-error.h"
 #include "ub-durable-private.h"
 #include "ub-test-files.h"
 #include "ub-jobs.h"
+#include "ub-png.h"
 #include "ub-png-encode.h"
 #include "ub-primes-job.h"
 #include "ub-store.h"
@@ -491,6 +493,50 @@ test_kill_and_resume (void)
   ub_test_remove_tree (dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* Reads never wait on a FIFO                                         */
+
+static void
+test_fifo_reads (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *store_dir = g_build_filename (dir, "state", NULL);
+  g_autofree char *png = g_build_filename (dir, "photo.png", NULL);
+  g_autofree char *entry = g_build_filename (store_dir, "fifo.gvariant", NULL);
+  g_autofree char *zero = g_build_filename (store_dir, "zero.gvariant", NULL);
+  g_autofree char *recovery = NULL;
+  g_autoptr(UbPngImage) image = NULL;
+  g_autoptr(UbStore) store = NULL;
+  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A FIFO named *.png, a FIFO and a link to /dev/zero in the state folder, "
+                  "and a FIFO as a checkpoint are refused at once (this test hangs if not)");
+
+  g_assert_cmpint (mkfifo (png, 0600), ==, 0);
+  image = ub_png_decode_file (png, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (image);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE);
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_mkdir (store_dir, 0700), ==, 0);
+  g_assert_cmpint (mkfifo (entry, 0600), ==, 0);
+  g_assert_cmpint (symlink ("/dev/zero", zero), ==, 0);
+  store = ub_store_new_for_directory (store_dir, &error);
+  g_assert_no_error (error);
+  recovery = ub_store_take_recovery_message (store);
+  g_assert_nonnull (recovery);
+  g_test_message ("%s", recovery);
+  g_assert_null (ub_store_dup (store, "fifo"));
+  g_assert_null (ub_store_dup (store, "zero"));
+  g_assert_false (g_file_test (entry, G_FILE_TEST_EXISTS));   /* moved aside */
+
+  value = ub_store_read_file (png, "primes-count", &error);
+  g_assert_null (value);
+  g_assert_error (error, UB_ERROR, UB_ERROR_INVALID_DATA);
+  ub_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -510,6 +556,7 @@ main (int    argc,
       g_test_add_data_func (name, GUINT_TO_POINTER (w), test_injected);
     }
   g_test_add_func ("/faults/kill-9/data-resume", test_kill_and_resume);
+  g_test_add_func ("/faults/fifo/never-waited-on", test_fifo_reads);
   if (g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
     {
       g_test_add_func ("/faults/kill-9/cli-base64", test_kill_base64);
