@@ -33,4 +33,15 @@ void _ub_durable_set_use_tmpfile  (gboolean        use_tmpfile);
 /* Whether @name is a temporary name UbDurableFile makes. */
 gboolean _ub_durable_is_temporary_name (const char *name);
 
+/* Shared by ub-durable.c and ub-durable-names.c (see there). */
+#define TEMP_INFIX  ".ubtmp-"
+#define TEMP_RANDOM 6
+
+char    *_ub_durable_cache_subdir         (const char  *sub);
+char    *_ub_durable_register_temporary   (const char  *temp);
+void     _ub_durable_unregister_temporary (char       **marker);
+int      _ub_durable_live_add             (const char  *path,
+                                           const char  *marker);
+void     _ub_durable_live_remove          (int         *slot);
+
 G_END_DECLS
