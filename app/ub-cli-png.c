@@ -12,9 +12,9 @@
 
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
+#include "ub-cli-job.h"
 #include "ub-durable.h"
-#include "ub-png.h"
-#include "ub-png-encode.h"
+#include "ub-png-jobs.h"
 
 /*
  * unblock-cli png: the PNG engine from a terminal.
@@ -23,8 +23,11 @@
  *   png thumbnail IN.png OUT.png [--size N] fit within N×N (default 256)
  *   png info IN.png                        what the header says
  *
- * Outputs are written through UbDurableFile (ub-durable.h), so a failure
- * never leaves a partial file.
+ * Each sub-command runs its jobs ("png.decode", "png.thumbnail" then
+ * "png.encode", "png.info") in a worker, as the application does; the
+ * decode shows its progress on a terminal. Outputs are written through
+ * UbDurableFile (ub-durable.h), so a failure or an interruption never
+ * leaves a partial file.
  */
 
 #define USAGE_DECODE    "png decode IN.png OUT.pam"
@@ -39,24 +42,40 @@ usage_error (const char *message)
   return UB_CLI_EXIT_USAGE;
 }
 
+/* The exit status of a job that failed, saying why on standard error. */
+static int
+job_failed (const char *name,
+            int         signal_number,
+            GError     *error)
+{
+  if (signal_number != 0)
+    return UB_CLI_EXIT_SIGNAL (signal_number);
+
+  ub_cli_error ("%s: %s", name, error->message);
+  return UB_CLI_EXIT_FAILURE;
+}
+
 /* Header and pixels, durably, in place of @path (see ub-durable.h). */
 static gboolean
-write_pam (const char        *path,
-           const char        *source,
-           const UbPngImage  *image,
-           GError           **error)
+write_pam (const char  *path,
+           const char  *source,
+           guint32      width,
+           guint32      height,
+           GBytes      *pixels,
+           GError     **error)
 {
   g_autoptr(UbDurableFile) file = NULL;
   g_autofree char *header = NULL;
 
   header = g_strdup_printf ("P7\nWIDTH %u\nHEIGHT %u\nDEPTH 4\nMAXVAL 255\n"
                             "TUPLTYPE RGB_ALPHA\nENDHDR\n",
-                            image->width, image->height);
+                            width, height);
 
   file = ub_durable_file_new (path, source, error);
   return file != NULL &&
          ub_durable_file_write (file, header, strlen (header), error) &&
-         ub_durable_file_write (file, image->pixels, image->size, error) &&
+         ub_durable_file_write (file, g_bytes_get_data (pixels, NULL), g_bytes_get_size (pixels),
+                                error) &&
          ub_durable_file_commit (file, error);
 }
 
@@ -65,7 +84,10 @@ run_decode (int    argc,
             char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(UbPngImage) image = NULL;
+  g_autoptr(GVariant) result = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  guint32 width, height;
+  int signal_number;
 
   if (argc != 3)
     return usage_error ("png decode takes an input and an output file");
@@ -77,14 +99,13 @@ run_decode (int    argc,
       return UB_CLI_EXIT_FAILURE;
     }
 
-  image = ub_png_decode_file (argv[1], NULL, NULL, NULL, NULL, NULL, &error);
-  if (image == NULL)
-    {
-      ub_cli_error ("%s: %s", argv[1], error->message);
-      return UB_CLI_EXIT_FAILURE;
-    }
+  result = ub_cli_run_job (UB_PNG_JOB_DECODE, ub_png_decode_params_new (argv[1]),
+                           ub_png_progress_parse, &signal_number, &error);
+  if (result == NULL)
+    return job_failed (argv[1], signal_number, error);
 
-  if (!write_pam (argv[2], argv[1], image, &error))
+  ub_png_decode_result_parse (result, &width, &height, &pixels);
+  if (!write_pam (argv[2], argv[1], width, height, pixels, &error))
     {
       ub_cli_error ("%s: %s", argv[2], error->message);
       return UB_CLI_EXIT_FAILURE;
@@ -98,10 +119,14 @@ run_thumbnail (int    argc,
                char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(UbPngImage) image = NULL;
+  g_autoptr(GVariant) thumbnail = NULL;
+  g_autoptr(GVariant) written = NULL;
+  g_autoptr(GBytes) pixels = NULL;
   const char *files[2] = { NULL, NULL };
   guint n_files = 0;
   guint64 size = 256;
+  guint32 width, height;
+  int signal_number;
 
   for (int i = 1; i < argc; i++)
     {
@@ -139,19 +164,19 @@ run_thumbnail (int    argc,
       return UB_CLI_EXIT_FAILURE;
     }
 
-  image = ub_png_thumbnail_file (files[0], (guint) size, NULL, NULL, NULL, &error);
-  if (image == NULL)
-    {
-      ub_cli_error ("%s: %s", files[0], error->message);
-      return UB_CLI_EXIT_FAILURE;
-    }
+  thumbnail = ub_cli_run_job (UB_PNG_JOB_THUMBNAIL,
+                              ub_png_thumbnail_params_new (files[0], (guint) size),
+                              NULL, &signal_number, &error);
+  if (thumbnail == NULL)
+    return job_failed (files[0], signal_number, error);
 
-  if (!ub_png_encode_file (files[1], image->pixels, image->width, image->height,
-                           image->stride, UB_PNG_FORMAT_RGBA8, NULL, NULL, &error))
-    {
-      ub_cli_error ("%s: %s", files[1], error->message);
-      return UB_CLI_EXIT_FAILURE;
-    }
+  /* The pixels go back to a worker by reference, not copied. */
+  ub_png_thumbnail_result_parse (thumbnail, &width, &height, NULL, NULL, &pixels);
+  written = ub_cli_run_job (UB_PNG_JOB_ENCODE,
+                            ub_png_encode_params_new (files[1], width, height, pixels),
+                            NULL, &signal_number, &error);
+  if (written == NULL)
+    return job_failed (files[1], signal_number, error);
 
   return UB_CLI_EXIT_OK;
 }
@@ -175,16 +200,18 @@ run_info (int    argc,
           char **argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) result = NULL;
   UbPngInfo info;
+  int signal_number;
 
   if (argc != 2)
     return usage_error ("png info takes one file");
 
-  if (!ub_png_read_info_file (argv[1], &info, &error))
-    {
-      ub_cli_error ("%s: %s", argv[1], error->message);
-      return UB_CLI_EXIT_FAILURE;
-    }
+  result = ub_cli_run_job (UB_PNG_JOB_INFO, ub_png_info_params_new (argv[1]), NULL,
+                           &signal_number, &error);
+  if (result == NULL)
+    return job_failed (argv[1], signal_number, error);
+  ub_png_info_result_parse (result, &info);
 
   printf ("width: %u\n"
           "height: %u\n"

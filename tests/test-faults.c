@@ -161,7 +161,7 @@ write_with_primes_list (const char  *dir,
   UbPrimesRecord record;
 
   ub_primes_record_init (&record, 0, 3000000);
-  reply = ub_job_run_sync (UB_PRIMES_JOB_RUN, ub_primes_job_params (&record, TRUE, path, 0),
+  reply = ub_job_run_sync (UB_PRIMES_JOB_RUN, ub_primes_run_params_new (&record, TRUE, path, 0, NULL),
                            NULL, NULL, NULL, error);
   return reply != NULL;
 }
@@ -174,7 +174,7 @@ write_with_random (const char  *dir,
   g_autoptr(GVariant) reply = NULL;
 
   reply = ub_job_run_sync (UB_DATA_JOB_RANDOM,
-                           g_variant_new ("(stt)", path, (guint64) 3 << 20, (guint64) 7),
+                           ub_data_random_params_new (path, (guint64) 3 << 20, 7),
                            NULL, NULL, NULL, error);
   return reply != NULL;
 }

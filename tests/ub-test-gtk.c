@@ -354,7 +354,7 @@ ub_test_gtk_make_gallery (const char *dir,
   ub_jobs_register_all ();
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   result = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                            g_variant_new ("(suut)", first, size, size, (guint64) 7),
+                            ub_png_sample_params_new (first, size, size, 7),
                             NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 

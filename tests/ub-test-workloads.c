@@ -106,8 +106,7 @@ ensure_random_input (guint mib)
     return;
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  result = ub_job_run_sync (UB_DATA_JOB_RANDOM, g_variant_new ("(stt)", path, (guint64) mib << 20,
-                                                               (guint64) 1),
+  result = ub_job_run_sync (UB_DATA_JOB_RANDOM, ub_data_random_params_new (path, (guint64) mib << 20, 1),
                             NULL, NULL, NULL, &error);
   g_assert_no_error (error);
 }

@@ -68,7 +68,20 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
 {
   g_autoptr(GBytes) bytes = g_bytes_new (data, size);
-  const char *types[] = { "((ttttb)t)", "(tta(ttttb))", "a{sv}", UB_DATA_IDENTITY_TYPE };
+  static char *types[4];
+
+  /* The record's type from the primes job itself, not spelled here. */
+  if (types[0] == NULL)
+    {
+      UbPrimesRecord blank = { 0 };
+      g_autoptr(GVariant) record = ub_primes_record_to_variant (&blank);
+      const char *record_type = g_variant_get_type_string (record);
+
+      types[0] = g_strdup_printf ("(%st)", record_type);        /* a part's saved state */
+      types[1] = g_strdup_printf ("(tta%s)", record_type);      /* the CLI's checkpoint */
+      types[2] = g_strdup ("a{sv}");
+      types[3] = g_strdup (UB_DATA_IDENTITY_TYPE);
+    }
 
   for (guint t = 0; t < G_N_ELEMENTS (types); t++)
     {

@@ -372,3 +372,34 @@ ub_pipeline_register (void)
       g_once_init_leave (&initialized, 1);
     }
 }
+
+/**
+ * ub_pipeline_ack_parse:
+ * @message: a message from the control channel
+ * @role: (out) (optional) (transfer none): the role of the worker that
+ *   answered: "decoder", "scaler" or "single"
+ * @command: (out) (optional) (transfer none): the command it applied:
+ *   "pause", "resume" or "cancel"
+ *
+ * Reads a "pipeline.ack". The strings belong to @message.
+ *
+ * Returns: %TRUE if @message is an acknowledgement, %FALSE (and nothing
+ *   set) for any other message
+ */
+gboolean
+ub_pipeline_ack_parse (UbMessage   *message,
+                       const char **role,
+                       const char **command)
+{
+  GVariant *body;
+
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  body = ub_message_get_body (message);
+  if (!ub_message_is_kind (message, UB_PIPELINE_ACK) || body == NULL ||
+      !g_variant_is_of_type (body, G_VARIANT_TYPE ("(ss)")))
+    return FALSE;
+
+  g_variant_get (body, "(&s&s)", role, command);
+  return TRUE;
+}
