@@ -13,6 +13,7 @@
 #include "ub-png-thumbnail-cache.h"
 #include "ub-run-manager.h"
 #include "ub-screenshot.h"
+#include "ub-state.h"
 #include "ub-ui.h"
 #include "ub-window.h"
 
@@ -435,6 +436,8 @@ ub_application_startup (GApplication *app)
   ub_ui_init ();
   /* Every job, and the worker kind that runs them, before any window. */
   ub_jobs_register_all ();
+  /* The saved state is read in the background while GTK starts. */
+  ub_state_preload ();
   /* The gallery shares its thumbnails with the rest of the desktop. */
   {
     g_autofree char *thumbnails = ub_thumbnail_cache_dup_default_root ();

@@ -6,6 +6,7 @@
 #include "ub-data-page.h"
 #include "ub-data-run.h"
 #include "ub-page.h"
+#include "ub-resume-bar.h"
 #include "ub-ui.h"
 #include "ub-ui-format.h"
 
@@ -43,6 +44,9 @@ struct _UbDataPage
   GCancellable    *save_cancellable;
   char            *input_path;
   UbRun           *shown;      /* (nullable): the run whose result is shown */
+
+  /* The last restore_run() gave a fresh run: saved work that did not fit */
+  gboolean         offer_start_over;
 };
 
 G_DEFINE_FINAL_TYPE (UbDataPage, ub_data_page, UB_TYPE_PAGE)
@@ -118,7 +122,7 @@ ub_data_page_create_run (UbPage    *page,
 
   /* A new run replaces whatever an older one left to resume. */
   ub_data_run_forget_saved ();
-  output = cache_path (mode == UB_DATA_MODE_BASE64_ENCODE ? "result.b64" : "result.bin");
+  output = ub_data_run_dup_output_path (mode);
   return UB_RUN (ub_data_run_new (mode, input, text, random_size, output, blocking));
 }
 
@@ -127,7 +131,33 @@ ub_data_page_restore_run (UbPage    *page,
                           gboolean   blocking,
                           char     **offer)
 {
-  return UB_RUN (ub_data_run_new_from_saved (blocking, offer));
+  UbDataPage *self = UB_DATA_PAGE (page);
+  UbDataRun *run = ub_data_run_new_from_saved (blocking, offer);
+
+  self->offer_start_over = run != NULL && ub_data_run_get_start_over_reason (run) != NULL;
+  return UB_RUN (run);
+}
+
+/* Saved work that no longer fits its input is offered as "Start over",
+ * with the reason, never resumed. */
+static void
+ub_data_page_load_saved (UbPage   *page,
+                         gboolean  resume_now)
+{
+  UbDataPage *self = UB_DATA_PAGE (page);
+  GObject *bar;
+
+  self->offer_start_over = FALSE;
+  UB_PAGE_CLASS (ub_data_page_parent_class)->load_saved (page, resume_now);
+
+  bar = gtk_widget_get_template_child (GTK_WIDGET (self), UB_TYPE_DATA_PAGE, "resume_bar");
+  if (self->offer_start_over && UB_IS_RESUME_BAR (bar) &&
+      ub_resume_bar_is_offered (UB_RESUME_BAR (bar)))
+    {
+      g_autofree char *message = g_strdup (ub_resume_bar_get_message (UB_RESUME_BAR (bar)));
+
+      ub_resume_bar_offer_start_over (UB_RESUME_BAR (bar), message);
+    }
 }
 
 static void set_input_path (UbDataPage *self,
@@ -447,6 +477,7 @@ ub_data_page_class_init (UbDataPageClass *klass)
   page_class->run_key = UB_DATA_RUN_KEY;
   page_class->create_run = ub_data_page_create_run;
   page_class->restore_run = ub_data_page_restore_run;
+  page_class->load_saved = ub_data_page_load_saved;
   page_class->attach_run = ub_data_page_attach_run;
   page_class->describe_run = ub_data_page_describe_run;
   page_class->update_view = ub_data_page_update_view;
