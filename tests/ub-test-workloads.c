@@ -417,16 +417,24 @@ viewer_settled (gpointer user_data)
          (ub_image_viewer_is_loaded (viewer) || ub_image_viewer_get_error (viewer) != NULL);
 }
 
+static char *
+ensure_viewer_images (void)
+{
+  char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "test-viewer", NULL);
+
+  ub_test_gtk_make_gallery (dir, VIEWER_N_IMAGES, VIEWER_IMAGE_SIZE);
+  return dir;
+}
+
 /* Opens the viewer on the first image, as the gallery does. */
 static void
 viewer_prepare (UbWindow *window,
                 gboolean  blocking)
 {
-  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "test-viewer", NULL);
+  g_autofree char *dir = ensure_viewer_images ();
   char *paths[VIEWER_N_IMAGES + 1] = { NULL };
   GtkWidget *viewer;
 
-  ub_test_gtk_make_gallery (dir, VIEWER_N_IMAGES, VIEWER_IMAGE_SIZE);
   for (guint i = 0; i < VIEWER_N_IMAGES; i++)
     {
       g_autofree char *name = g_strdup_printf ("img-%03u.png", i);
@@ -539,7 +547,9 @@ viewer_finished_ok (UbWindow *window)
 
 /* Channels: the gallery's images through the decoder → scaler pipeline. */
 
-#define CHANNELS_BLOCKING_IMAGES 8
+/* On the main thread each image is one piece of work: the viewer's 4096²
+ * images make every piece stall for several frames on any CPU, where the
+ * gallery's small ones take about two frames on a fast one. */
 
 static UbChannelsPage *
 channels_page (UbWindow *window)
@@ -551,8 +561,8 @@ static void
 channels_prepare (UbWindow *window,
                   gboolean  blocking)
 {
-  g_autofree char *dir = ensure_gallery ();
-  guint n = blocking ? CHANNELS_BLOCKING_IMAGES : GALLERY_N_IMAGES;
+  g_autofree char *dir = blocking ? ensure_viewer_images () : ensure_gallery ();
+  guint n = blocking ? VIEWER_N_IMAGES : GALLERY_N_IMAGES;
   char **paths = g_new0 (char *, n + 1);
 
   for (guint i = 0; i < n; i++)
