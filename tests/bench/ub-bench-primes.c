@@ -20,9 +20,10 @@ extern char **environ;
 /*
  * unblock-bench primes: the prime engine against primesieve, counting the
  * primes of four ranges at four heights with one thread and with two,
- * interleaved round by round, every count checked against primesieve's.
- * Then the peak RSS of one count per height, up to right below 2^64, each
- * in a process of its own.
+ * interleaved round by round, every count checked against primesieve's;
+ * wall time is the figure, CPU time beside it tells a slow run from a
+ * busy machine. First, the peak RSS of one count per height, up to right
+ * below 2^64, each in a process of its own.
  *
  * The anchor is the `primesieve -c -q` command (its start-up, about a
  * millisecond, is then part of its time), else libprimesieve when it was
@@ -125,8 +126,29 @@ typedef enum
 
 static char *primesieve_path;
 
-/* Runs @argv to its end; its standard output is returned (owned) and its
- * peak RSS stored in @rss_kib. */
+static double child_cpu;   /* CPU seconds of the last run_child() */
+
+static double
+cpu_seconds (const struct rusage *usage)
+{
+  return usage->ru_utime.tv_sec + usage->ru_utime.tv_usec * 1e-6 +
+         usage->ru_stime.tv_sec + usage->ru_stime.tv_usec * 1e-6;
+}
+
+/* CPU seconds of this process so far, all threads. */
+static double
+self_cpu (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return cpu_seconds (&usage);
+}
+
+/* Runs @argv to its end; its standard output is returned (owned), its
+ * CPU time kept in child_cpu and its peak RSS stored in @rss_kib. That
+ * peak includes what this process held when it spawned the child, so
+ * the RSS table is made before anything is counted here. */
 static char *
 run_child (const char * const *argv,
            gsize              *rss_kib)
@@ -158,6 +180,7 @@ run_child (const char * const *argv,
     g_error ("%s failed", argv[0]);
   if (rss_kib != NULL)
     *rss_kib = (gsize) usage.ru_maxrss;
+  child_cpu = cpu_seconds (&usage);
   return g_string_free (out, FALSE);
 }
 
@@ -186,14 +209,18 @@ count_primesieve (Anchor   anchor,
   }
 }
 
+/* Both return wall seconds and store CPU seconds in @cpu. */
 static double
 time_unblock (const Case *c,
               guint       n_threads,
-              guint64    *count)
+              guint64    *count,
+              double     *cpu)
 {
   double t0 = ub_bench_now ();
+  double c0 = self_cpu ();
 
   *count = count_unblock (c->from, c->to, n_threads);
+  *cpu = self_cpu () - c0;
   return ub_bench_now () - t0;
 }
 
@@ -201,11 +228,14 @@ static double
 time_primesieve (Anchor      anchor,
                  const Case *c,
                  guint       n_threads,
-                 guint64    *count)
+                 guint64    *count,
+                 double     *cpu)
 {
   double t0 = ub_bench_now ();
+  double c0 = self_cpu ();
 
   *count = count_primesieve (anchor, c->from, c->to, n_threads, NULL);
+  *cpu = anchor == ANCHOR_COMMAND ? child_cpu : self_cpu () - c0;
   return ub_bench_now () - t0;
 }
 
@@ -226,7 +256,7 @@ rss_child (const char *from_s,
 static int
 report_rss (Anchor anchor)
 {
-  printf ("\n%-22s %14s %14s %8s\n", "peak RSS, 1 thread", "unblock (MiB)",
+  printf ("%-22s %14s %14s %8s\n", "peak RSS, 1 thread", "unblock (MiB)",
           "primesieve", "ratio");
   for (gsize i = 0; i < G_N_ELEMENTS (rss_cases); i++)
     {
@@ -271,6 +301,8 @@ ub_bench_primes (int    argc,
   double ours[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
   double theirs[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
   double ratios[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
+  double cpu_ratios[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
+  double cpu1 = 0, cpu2 = 1;
   gboolean with_rss = TRUE;
   guint64 c1, c2 = 0;
   int status = 0;
@@ -293,15 +325,22 @@ ub_bench_primes (int    argc,
   if (anchor == ANCHOR_NONE)
     printf ("primesieve not installed, ratios skipped (Debian: primesieve-bin)\n");
   else
-    printf ("anchor: primesieve %s; wall time, %u rounds after a warm-up, "
+    printf ("anchor: primesieve %s; wall and CPU time, %u rounds after a warm-up, "
             "interleaved A/B, medians\n",
             anchor == ANCHOR_LIBRARY ? "library" : "-c -q (command)", rounds);
   fflush (stdout);
 
+  /* First, while this process is still small (see run_child()). */
+  if (with_rss && report_rss (anchor) != 0)
+    {
+      status = 1;
+      goto out;
+    }
+
   /* Warm-up: tables, page faults, CPU frequency. */
-  time_unblock (&cases[0], 1, &c1);
+  time_unblock (&cases[0], 1, &c1, &cpu1);
   if (anchor != ANCHOR_NONE)
-    time_primesieve (anchor, &cases[0], 1, &c2);
+    time_primesieve (anchor, &cases[0], 1, &c2, &cpu2);
 
   for (guint r = 0; r < rounds; r++)
     for (guint i = 0; i < n_cases; i++)
@@ -310,18 +349,18 @@ ub_bench_primes (int    argc,
           /* Alternate who goes first, so neither always runs warm. */
           if (anchor == ANCHOR_NONE)
             {
-              ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1);
+              ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1, &cpu1);
               continue;
             }
           if (r % 2 == 0)
             {
-              ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1);
-              theirs[i][t][r] = time_primesieve (anchor, &cases[i], thread_counts[t], &c2);
+              ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1, &cpu1);
+              theirs[i][t][r] = time_primesieve (anchor, &cases[i], thread_counts[t], &c2, &cpu2);
             }
           else
             {
-              theirs[i][t][r] = time_primesieve (anchor, &cases[i], thread_counts[t], &c2);
-              ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1);
+              theirs[i][t][r] = time_primesieve (anchor, &cases[i], thread_counts[t], &c2, &cpu2);
+              ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1, &cpu1);
             }
           if (c1 != c2)
             {
@@ -332,29 +371,29 @@ ub_bench_primes (int    argc,
               goto out;
             }
           ratios[i][t][r] = ours[i][t][r] / theirs[i][t][r];
+          cpu_ratios[i][t][r] = cpu1 / cpu2;
         }
 
-  printf ("%-20s %7s %12s %14s %15s\n",
-          "range", "threads", "unblock (s)", "primesieve (s)", "ratio (median)");
+  printf ("\n%-20s %7s %12s %14s %12s %11s\n", "range", "threads",
+          "unblock (s)", "primesieve (s)", "wall ratio", "CPU ratio");
   for (guint i = 0; i < n_cases; i++)
     for (guint t = 0; t < n_threads; t++)
       {
         if (anchor == ANCHOR_NONE)
-          printf ("%-20s %7u %12.3f %14s %15s\n", cases[i].name, thread_counts[t],
-                  ub_bench_median (ours[i][t], rounds), "-", "-");
+          printf ("%-20s %7u %12.3f %14s %12s %11s\n", cases[i].name,
+                  thread_counts[t], ub_bench_median (ours[i][t], rounds),
+                  "-", "-", "-");
         else
-          printf ("%-20s %7u %12.3f %14.3f %14.2fx\n",
+          printf ("%-20s %7u %12.3f %14.3f %11.2fx %10.2fx\n",
                   cases[i].name, thread_counts[t],
                   ub_bench_median (ours[i][t], rounds),
                   ub_bench_median (theirs[i][t], rounds),
-                  ub_bench_median (ratios[i][t], rounds));
+                  ub_bench_median (ratios[i][t], rounds),
+                  ub_bench_median (cpu_ratios[i][t], rounds));
       }
   if (anchor != ANCHOR_NONE)
-    printf ("counts: every one equal to primesieve's\n");
-  fflush (stdout);
-
-  if (with_rss)
-    status = report_rss (anchor);
+    printf ("counts: every one equal to primesieve's; the ratios are "
+            "medians of per-round ratios, ours / primesieve's\n");
 
 out:
   g_clear_pointer (&primesieve_path, g_free);
