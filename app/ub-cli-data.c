@@ -8,7 +8,9 @@
 #include "ub-base64.h"
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
-#include "ub-data-job.h"
+#include "ub-cli-job.h"
+#include "ub-data-jobs.h"
+#include "ub-data-stream-job.h"
 
 /*
  * unblock-cli base64 encode|decode [-w N] IN OUT
@@ -18,7 +20,28 @@
  * default, so the output is byte for byte that of coreutils `base64`;
  * decoding is strict (see ub-base64.h). A file written by name appears
  * only when it is complete.
+ *
+ * Each input runs "data.stream" in a worker, as the application runs its
+ * data jobs; the progress shows on a terminal.
  */
+
+/* Progress as a fraction of the input, unknown for a pipe. */
+static double
+data_fraction (GVariant *progress)
+{
+  guint64 done;
+  gint64 total;
+
+  ub_data_progress_parse (progress, &done, &total, NULL);
+  return total > 0 ? (double) done / (double) total : -1.0;
+}
+
+static int
+stream_fd (const char *name,
+           int         fd)
+{
+  return strcmp (name, "-") == 0 ? fd : -1;
+}
 
 static gboolean
 parse_wrap (const char *text,
@@ -45,13 +68,14 @@ int
 ub_cli_base64 (int    argc,
                char **argv)
 {
-  g_autoptr(UbDataJob) job = NULL;
+  g_autoptr(GVariant) result = NULL;
   g_autoptr(GError) error = NULL;
   const char *files[2];
   guint n_files = 0;
   guint wrap = UB_BASE64_DEFAULT_WRAP;
   gboolean wrap_given = FALSE;
   gboolean encode;
+  int signal_number;
 
   if (argc < 2)
     {
@@ -117,20 +141,16 @@ ub_cli_base64 (int    argc,
       return UB_CLI_EXIT_USAGE;
     }
 
-  job = ub_data_job_new (encode ? UB_DATA_MODE_BASE64_ENCODE : UB_DATA_MODE_BASE64_DECODE);
-  ub_data_job_set_wrap (job, wrap);
-
-  if (strcmp (files[0], "-") == 0)
-    ub_data_job_set_input_fd (job, STDIN_FILENO, "-");
-  else
-    ub_data_job_set_input_file (job, files[0]);
-
-  if (strcmp (files[1], "-") == 0)
-    ub_data_job_set_output_fd (job, STDOUT_FILENO, "-");
-  else
-    ub_data_job_set_output_file (job, files[1]);
-
-  if (!ub_data_job_run (job, NULL, &error))
+  result = ub_cli_run_job (UB_DATA_JOB_STREAM,
+                           ub_data_stream_params_new (encode ? UB_DATA_MODE_BASE64_ENCODE
+                                                             : UB_DATA_MODE_BASE64_DECODE,
+                                                      wrap,
+                                                      stream_fd (files[0], STDIN_FILENO), files[0],
+                                                      stream_fd (files[1], STDOUT_FILENO), files[1]),
+                           data_fraction, &signal_number, &error);
+  if (signal_number != 0)
+    return UB_CLI_EXIT_SIGNAL (signal_number);
+  if (result == NULL)
     {
       ub_cli_error ("%s", error->message);
       return UB_CLI_EXIT_FAILURE;
@@ -189,15 +209,22 @@ ub_cli_sha256 (int    argc,
 
   for (int i = 0; i < n_files; i++)
     {
-      g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_SHA256);
+      g_autoptr(GVariant) result = NULL;
       g_autoptr(GError) error = NULL;
+      const char *hex;
+      int signal_number;
 
-      if (strcmp (files[i], "-") == 0)
-        ub_data_job_set_input_fd (job, STDIN_FILENO, "-");
-      else
-        ub_data_job_set_input_file (job, files[i]);
-
-      if (!ub_data_job_run (job, NULL, &error))
+      result = ub_cli_run_job (UB_DATA_JOB_STREAM,
+                               ub_data_stream_params_new (UB_DATA_MODE_SHA256, 0,
+                                                          stream_fd (files[i], STDIN_FILENO),
+                                                          files[i], -1, NULL),
+                               data_fraction, &signal_number, &error);
+      if (signal_number != 0)
+        {
+          fflush (stdout);
+          return UB_CLI_EXIT_SIGNAL (signal_number);
+        }
+      if (result == NULL)
         {
           fflush (stdout);
           ub_cli_error ("%s", error->message);
@@ -205,7 +232,8 @@ ub_cli_sha256 (int    argc,
           continue;
         }
 
-      print_digest (ub_data_job_get_sha256_hex (job), files[i]);
+      ub_data_stream_result_parse (result, NULL, NULL, &hex);
+      print_digest (hex, files[i]);
     }
 
   if (fflush (stdout) != 0 || ferror (stdout))

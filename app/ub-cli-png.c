@@ -12,8 +12,8 @@
 
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
-#include "ub-png.h"
-#include "ub-png-encode.h"
+#include "ub-cli-job.h"
+#include "ub-png-jobs.h"
 
 /*
  * unblock-cli png: the PNG engine from a terminal.
@@ -22,8 +22,11 @@
  *   png thumbnail IN.png OUT.png [--size N] fit within N×N (default 256)
  *   png info IN.png                        what the header says
  *
- * Outputs are written to a temporary file beside the destination and
- * renamed into place, so a failure never leaves a partial file.
+ * Each sub-command runs its jobs ("png.decode", "png.thumbnail" then
+ * "png.encode", "png.info") in a worker, as the application does; the
+ * decode shows its progress on a terminal. Outputs are written to a
+ * temporary file beside the destination and renamed into place, so a
+ * failure or an interruption never leaves a partial file.
  */
 
 #define USAGE_DECODE    "png decode IN.png OUT.pam"
@@ -64,11 +67,26 @@ write_all (int           fd,
   return TRUE;
 }
 
+/* The exit status of a job that failed, saying why on standard error. */
+static int
+job_failed (const char *name,
+            int         signal_number,
+            GError     *error)
+{
+  if (signal_number != 0)
+    return UB_CLI_EXIT_SIGNAL (signal_number);
+
+  ub_cli_error ("%s: %s", name, error->message);
+  return UB_CLI_EXIT_FAILURE;
+}
+
 /* Header and pixels to a temporary file, then renamed over @path. */
 static gboolean
-write_pam (const char        *path,
-           const UbPngImage  *image,
-           GError           **error)
+write_pam (const char  *path,
+           guint32      width,
+           guint32      height,
+           GBytes      *pixels,
+           GError     **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
@@ -80,7 +98,7 @@ write_pam (const char        *path,
 
   header = g_strdup_printf ("P7\nWIDTH %u\nHEIGHT %u\nDEPTH 4\nMAXVAL 255\n"
                             "TUPLTYPE RGB_ALPHA\nENDHDR\n",
-                            image->width, image->height);
+                            width, height);
 
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0)
@@ -96,7 +114,7 @@ write_pam (const char        *path,
   (void) fchmod (fd, 0666 & ~mask);
 
   if (!write_all (fd, (const guint8 *) header, strlen (header), error) ||
-      !write_all (fd, image->pixels, image->size, error))
+      !write_all (fd, g_bytes_get_data (pixels, NULL), g_bytes_get_size (pixels), error))
     {
       close (fd);
       g_unlink (tmp);
@@ -121,19 +139,21 @@ run_decode (int    argc,
             char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(UbPngImage) image = NULL;
+  g_autoptr(GVariant) result = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  guint32 width, height;
+  int signal_number;
 
   if (argc != 3)
     return usage_error ("png decode takes an input and an output file");
 
-  image = ub_png_decode_file (argv[1], NULL, NULL, NULL, NULL, NULL, &error);
-  if (image == NULL)
-    {
-      ub_cli_error ("%s: %s", argv[1], error->message);
-      return UB_CLI_EXIT_FAILURE;
-    }
+  result = ub_cli_run_job (UB_PNG_JOB_DECODE, ub_png_decode_params_new (argv[1]),
+                           ub_png_progress_parse, &signal_number, &error);
+  if (result == NULL)
+    return job_failed (argv[1], signal_number, error);
 
-  if (!write_pam (argv[2], image, &error))
+  ub_png_decode_result_parse (result, &width, &height, &pixels);
+  if (!write_pam (argv[2], width, height, pixels, &error))
     {
       ub_cli_error ("%s: %s", argv[2], error->message);
       return UB_CLI_EXIT_FAILURE;
@@ -147,10 +167,14 @@ run_thumbnail (int    argc,
                char **argv)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(UbPngImage) image = NULL;
+  g_autoptr(GVariant) thumbnail = NULL;
+  g_autoptr(GVariant) written = NULL;
+  g_autoptr(GBytes) pixels = NULL;
   const char *files[2] = { NULL, NULL };
   guint n_files = 0;
   guint64 size = 256;
+  guint32 width, height;
+  int signal_number;
 
   for (int i = 1; i < argc; i++)
     {
@@ -182,19 +206,19 @@ run_thumbnail (int    argc,
   if (n_files != 2)
     return usage_error ("png thumbnail takes an input and an output file");
 
-  image = ub_png_thumbnail_file (files[0], (guint) size, NULL, NULL, NULL, &error);
-  if (image == NULL)
-    {
-      ub_cli_error ("%s: %s", files[0], error->message);
-      return UB_CLI_EXIT_FAILURE;
-    }
+  thumbnail = ub_cli_run_job (UB_PNG_JOB_THUMBNAIL,
+                              ub_png_thumbnail_params_new (files[0], (guint) size),
+                              NULL, &signal_number, &error);
+  if (thumbnail == NULL)
+    return job_failed (files[0], signal_number, error);
 
-  if (!ub_png_encode_file (files[1], image->pixels, image->width, image->height,
-                           image->stride, UB_PNG_FORMAT_RGBA8, NULL, NULL, &error))
-    {
-      ub_cli_error ("%s: %s", files[1], error->message);
-      return UB_CLI_EXIT_FAILURE;
-    }
+  /* The pixels go back to a worker by reference, not copied. */
+  ub_png_thumbnail_result_parse (thumbnail, &width, &height, NULL, NULL, &pixels);
+  written = ub_cli_run_job (UB_PNG_JOB_ENCODE,
+                            ub_png_encode_params_new (files[1], width, height, pixels),
+                            NULL, &signal_number, &error);
+  if (written == NULL)
+    return job_failed (files[1], signal_number, error);
 
   return UB_CLI_EXIT_OK;
 }
@@ -218,16 +242,18 @@ run_info (int    argc,
           char **argv)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) result = NULL;
   UbPngInfo info;
+  int signal_number;
 
   if (argc != 2)
     return usage_error ("png info takes one file");
 
-  if (!ub_png_read_info_file (argv[1], &info, &error))
-    {
-      ub_cli_error ("%s: %s", argv[1], error->message);
-      return UB_CLI_EXIT_FAILURE;
-    }
+  result = ub_cli_run_job (UB_PNG_JOB_INFO, ub_png_info_params_new (argv[1]), NULL,
+                           &signal_number, &error);
+  if (result == NULL)
+    return job_failed (argv[1], signal_number, error);
+  ub_png_info_result_parse (result, &info);
 
   printf ("width: %u\n"
           "height: %u\n"

@@ -38,7 +38,6 @@
  */
 
 #define CHECKPOINT_KEY      "primes-count"
-#define CHECKPOINT_TYPE     "(tta(ttttb))"
 #define CHECKPOINT_INTERVAL 1000
 #define MAX_PARTS           256
 
@@ -111,10 +110,9 @@ on_progress (GVariant *progress,
              gpointer  user_data)
 {
   PartCall *call = user_data;
-  g_autoptr(GVariant) record = NULL;
 
-  g_variant_get (progress, "(@(ttttb)t@at&s)", &record, NULL, NULL, NULL);
-  ub_primes_record_from_variant (record, &call->run->parts[call->part], NULL);
+  ub_primes_run_progress_parse (progress, &call->run->parts[call->part], NULL, NULL, NULL, NULL,
+                                NULL);
   call->run->dirty = TRUE;
   print_progress (call->run, FALSE);
 }
@@ -127,7 +125,6 @@ on_done (GObject      *object,
   g_autofree PartCall *call = user_data;
   PrimesRun *run = call->run;
   g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GVariant) record = NULL;
   g_autoptr(GError) error = NULL;
 
   reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
@@ -138,8 +135,7 @@ on_done (GObject      *object,
     }
   else
     {
-      g_variant_get (reply, "(@(ttttb)t)", &record, NULL);
-      ub_primes_record_from_variant (record, &run->parts[call->part], NULL);
+      ub_primes_part_state_parse (reply, &run->parts[call->part], NULL, NULL);
       run->dirty = TRUE;
     }
 
@@ -162,28 +158,15 @@ parse_bound (const char *text,
   return TRUE;
 }
 
-static GVariant *
-checkpoint_to_variant (PrimesRun *run)
-{
-  GVariantBuilder parts;
-
-  g_variant_builder_init (&parts, G_VARIANT_TYPE ("a(ttttb)"));
-  for (guint i = 0; i < run->n_parts; i++)
-    {
-      g_autoptr(GVariant) record = ub_primes_record_to_variant (&run->parts[i]);
-
-      g_variant_builder_add_value (&parts, record);
-    }
-
-  return g_variant_new ("(tt@a(ttttb))", run->from, run->to, g_variant_builder_end (&parts));
-}
-
 static gboolean
 save_checkpoint (PrimesRun  *run,
                  GError    **error)
 {
   run->dirty = FALSE;
-  return ub_store_write_file (run->checkpoint, CHECKPOINT_KEY, checkpoint_to_variant (run), error);
+  return ub_store_write_file (run->checkpoint, CHECKPOINT_KEY,
+                              ub_primes_count_checkpoint_new (run->from, run->to, run->parts,
+                                                              run->n_parts),
+                              error);
 }
 
 static gboolean
@@ -256,14 +239,13 @@ load_checkpoint (const char      *path,
       return UB_CLI_EXIT_FAILURE;
     }
 
-  if (!g_variant_is_of_type (value, G_VARIANT_TYPE (CHECKPOINT_TYPE)))
+  if (!ub_primes_count_checkpoint_parse (value, &saved_from, &saved_to, &array))
     {
       ub_cli_error ("%s: not a checkpoint of primes count (it holds “%s”)",
                     name, g_variant_get_type_string (value));
       return UB_CLI_EXIT_FAILURE;
     }
 
-  g_variant_get (value, "(tt@a(ttttb))", &saved_from, &saved_to, &array);
   if (saved_from != from || saved_to != to)
     {
       ub_cli_error ("%s: this checkpoint counts from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
@@ -384,8 +366,8 @@ run_primes (guint64     from,
       call->part = i;
       run.n_running++;
       ub_worker_pool_call_async (pool, UB_PRIMES_JOB_RUN,
-                                 ub_primes_job_params (&run.parts[i], list_path != NULL,
-                                                       list_path, 0),
+                                 ub_primes_run_params_new (&run.parts[i], list_path != NULL,
+                                                           list_path, 0, NULL),
                                  NULL, on_progress, call, NULL, on_done, call);
     }
 

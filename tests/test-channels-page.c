@@ -421,8 +421,8 @@ main (int    argc,
 
       large_paths[i] = g_build_filename (dir, name, NULL);
       reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                               g_variant_new ("(suut)", large_paths[i], LARGE_SIZE, LARGE_SIZE,
-                                              (guint64) i + 7),
+                               ub_png_sample_params_new (large_paths[i], LARGE_SIZE, LARGE_SIZE,
+                                                         (guint64) i + 7),
                                NULL, NULL, NULL, &error);
       g_assert_no_error (error);
     }

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include "ub-error.h"
+#include "ub-primes-job.h"
 #include "ub-store.h"
 
 /* unblock-cli primes count --checkpoint: killed with SIGKILL, resumed. */
@@ -106,18 +107,23 @@ checkpoint_done (const char *path,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) value = ub_store_read_file (path, CHECKPOINT_KEY, &error);
-  g_autoptr(GVariantIter) parts = NULL;
-  guint64 from_saved, to_saved, from, last, next, count;
+  g_autoptr(GVariant) parts = NULL;
+  guint64 from_saved, to_saved;
   guint64 done = 0;
-  gboolean finished;
 
   g_assert_no_error (error);
-  g_assert_cmpstr (g_variant_get_type_string (value), ==, "(tta(ttttb))");
-  g_variant_get (value, "(tta(ttttb))", &from_saved, &to_saved, &parts);
+  g_assert_true (ub_primes_count_checkpoint_parse (value, &from_saved, &to_saved, &parts));
   g_assert_cmpuint (from_saved, ==, 0);
   g_assert_cmpuint (to_saved, ==, to);
-  while (g_variant_iter_next (parts, "(ttttb)", &from, &last, &next, &count, &finished))
-    done += finished ? last - from + 1 : next - from;
+  for (gsize i = 0; i < g_variant_n_children (parts); i++)
+    {
+      g_autoptr(GVariant) part = g_variant_get_child_value (parts, i);
+      UbPrimesRecord record;
+
+      g_assert_true (ub_primes_record_from_variant (part, &record, &error));
+      g_assert_no_error (error);
+      done += record.done ? record.to - record.from + 1 : record.next - record.from;
+    }
   return done;
 }
 
@@ -359,15 +365,16 @@ test_corrupt (void)
 {
   g_autofree char *path = checkpoint_path ("damaged");
   g_auto(GStrv) argv = count_argv ("1999999", path);
-  const char *bad_values[] = {
+  GVariant *bad_values[] = {
     /* Not a checkpoint at all. */
-    "'hello'",
+    g_variant_new_parsed ("'hello'"),
     /* Parts with a gap. */
-    "(@t 0, @t 1999999, [(@t 0, @t 99, @t 0, @t 0, false), (@t 200, @t 1999999, @t 200, @t 0, false)])",
+    g_variant_new_parsed ("(@t 0, @t 1999999, [(@t 0, @t 99, @t 0, @t 0, false),"
+                          " (@t 200, @t 1999999, @t 200, @t 0, false)])"),
     /* An impossible record. */
-    "(@t 0, @t 1999999, [(@t 0, @t 1999999, @t 5, @t 9, false)])",
+    g_variant_new_parsed ("(@t 0, @t 1999999, [(@t 0, @t 1999999, @t 5, @t 9, false)])"),
     /* No parts. */
-    "(@t 0, @t 1999999, @a(ttttb) [])",
+    ub_primes_count_checkpoint_new (0, 1999999, NULL, 0),
   };
 
   g_test_summary ("A damaged checkpoint is a failure whose message names the file");
@@ -384,7 +391,7 @@ test_corrupt (void)
           g_assert_no_error (error);
         }
       else
-        write_checkpoint (path, g_variant_new_parsed (bad_values[i - 1]));
+        write_checkpoint (path, bad_values[i - 1]);
 
       run_sync (&result, argv, NULL);
       g_assert_cmpint (exit_code (&result), ==, 1);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -271,6 +272,89 @@ test_stdin_stdout (void)
   assert_bytes_equal (dec.out, plain);
 }
 
+/* In the child: SIGINT as in a foreground job, even if the test runner
+ * started us with it ignored. */
+static void
+default_sigint (gpointer user_data)
+{
+  signal (SIGINT, SIG_DFL);
+}
+
+/* Whether @dir holds an entry whose name starts with @prefix. */
+static gboolean
+dir_has_prefix (const char *dir,
+                const char *prefix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+write_zeros (int   fd,
+             gsize len)
+{
+  g_autofree char *zeros = g_malloc0 (64 * 1024);
+
+  while (len > 0)
+    {
+      gssize n = write (fd, zeros, MIN (len, 64 * 1024));
+
+      if (n <= 0)
+        return;  /* the CLI is gone: nothing more to feed */
+      len -= (gsize) n;
+    }
+}
+
+static void
+test_interrupt (void)
+{
+  g_autofree char *dir = path_in_work ("interrupt");
+  g_autofree char *out = g_build_filename (dir, "out.b64", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { cli_path, "base64", "encode", "-", out, NULL };
+  void (*old_sigpipe) (int);
+  gint64 deadline;
+  GPid pid;
+  int in_fd;
+  int status;
+
+  g_test_summary ("SIGINT stops an encode in its worker: the partial output is removed "
+                  "and the exit status is 128 + SIGINT");
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                            default_sigint, NULL, &pid, &in_fd, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* The CLI may stop reading at any point once interrupted. */
+  old_sigpipe = signal (SIGPIPE, SIG_IGN);
+
+  /* The job's temporary file shows that it runs, with the signals caught. */
+  write_zeros (in_fd, 4096);
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (!dir_has_prefix (dir, ".out.b64.") && g_get_monotonic_time () < deadline)
+    g_usleep (10 * 1000);
+  g_assert_true (dir_has_prefix (dir, ".out.b64."));
+
+  g_assert_cmpint (kill (pid, SIGINT), ==, 0);
+  /* The job looks at its cancellable between chunks: finish this one. */
+  write_zeros (in_fd, 4 << 20);
+  close (in_fd);
+  signal (SIGPIPE, old_sigpipe);
+
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_spawn_close_pid (pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 128 + SIGINT);
+  g_assert_false (dir_has_prefix (dir, ".out.b64."));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static void
 test_sha256_like_sha256sum (void)
 {
@@ -428,6 +512,7 @@ main (int    argc,
   g_test_add_func ("/data/cli/sha256/like-sha256sum", test_sha256_like_sha256sum);
   g_test_add_func ("/data/cli/errors/runtime", test_runtime_errors);
   g_test_add_func ("/data/cli/errors/usage", test_usage_errors);
+  g_test_add_func ("/data/cli/base64/interrupt", test_interrupt);
 
   if (!g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
     {

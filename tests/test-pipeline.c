@@ -293,9 +293,8 @@ on_ack (UbBroadcastChannel *channel,
 {
   const char *role, *command;
 
-  if (!ub_message_is_kind (message, UB_PIPELINE_ACK))
+  if (!ub_pipeline_ack_parse (message, &role, &command))
     return;
-  g_variant_get (ub_message_get_body (message), "(&s&s)", &role, &command);
   g_ptr_array_add (acks->acks, g_strdup_printf ("%s:%s", role, command));
 }
 
@@ -430,8 +429,8 @@ main (int   argc,
 
       paths[i] = g_build_filename (images_dir, name, NULL);
       reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                               g_variant_new ("(suut)", paths[i], IMAGE_SIZE, IMAGE_SIZE,
-                                              (guint64) i + 1),
+                               ub_png_sample_params_new (paths[i], IMAGE_SIZE, IMAGE_SIZE,
+                                                         (guint64) i + 1),
                                NULL, NULL, NULL, &error);
       g_assert_no_error (error);
     }

@@ -11,6 +11,7 @@
 #include "ub-job.h"
 #include "ub-page.h"
 #include "ub-png-jobs.h"
+#include "ub-primes-job.h"
 #include "ub-primes-page.h"
 #include "ub-runtime.h"
 #include "ub-state.h"
@@ -93,15 +94,14 @@ saved_progress (gpointer user_data)
     {
       g_autofree char *key = g_strdup_printf ("primes.part.%u", i);
       g_autoptr(GVariant) part = ub_store_dup (ub_store_get_default (), key);
-      g_autoptr(GVariant) record = NULL;
-      guint64 from, to, next, count, bytes;
-      gboolean done;
+      g_autoptr(GError) error = NULL;
+      UbPrimesRecord record;
 
       if (part == NULL)
         continue;
-      g_variant_get (part, "(@(ttttb)t)", &record, &bytes);
-      g_variant_get (record, "(ttttb)", &from, &to, &next, &count, &done);
-      if (next > from || done)
+      g_assert_true (ub_primes_part_state_parse (part, &record, NULL, &error));
+      g_assert_no_error (error);
+      if (record.next > record.from || record.done)
         return TRUE;
     }
   return FALSE;
@@ -275,12 +275,10 @@ sha256_of_file (const char *path)
   const char *digest;
 
   result = ub_job_run_sync (UB_DATA_JOB_RUN,
-                            g_variant_new ("(uus@ays@a{sv})", (guint32) UB_DATA_MODE_SHA256, 0, path,
-                                           g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, NULL, 0, 1),
-                                           "", g_variant_new ("a{sv}", NULL)),
+                            ub_data_run_params_new (UB_DATA_MODE_SHA256, 0, path, NULL, NULL, NULL),
                             NULL, NULL, NULL, &error);
   g_assert_no_error (error);
-  g_variant_get (result, "(tt&s@ay@ay)", NULL, NULL, &digest, NULL, NULL);
+  ub_data_run_result_parse (result, NULL, NULL, &digest, NULL, NULL);
   return g_strdup (digest);
 }
 
@@ -302,17 +300,14 @@ test_data_close_then_resume (void)
 
   {
     g_autoptr(GVariant) made = ub_job_run_sync (UB_DATA_JOB_RANDOM,
-                                                g_variant_new ("(stt)", input, (guint64) 512 << 20,
-                                                               (guint64) 9),
+                                                ub_data_random_params_new (input, (guint64) 512 << 20, 9),
                                                 NULL, NULL, NULL, &error);
     g_autoptr(GVariant) encoded = NULL;
 
     g_assert_no_error (error);
     encoded = ub_job_run_sync (UB_DATA_JOB_RUN,
-                               g_variant_new ("(uus@ays@a{sv})", (guint32) UB_DATA_MODE_BASE64_ENCODE,
-                                              76, input,
-                                              g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, NULL, 0, 1),
-                                              reference, g_variant_new ("a{sv}", NULL)),
+                               ub_data_run_params_new (UB_DATA_MODE_BASE64_ENCODE, 76, input, NULL,
+                                                       reference, NULL),
                                NULL, NULL, NULL, &error);
     g_assert_no_error (error);
   }

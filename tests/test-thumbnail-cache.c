@@ -77,16 +77,14 @@ run_thumbnail (const char  *path,
                GError     **error)
 {
   g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GVariant) pixels = NULL;
 
-  reply = ub_job_run_sync (UB_PNG_JOB_THUMBNAIL, g_variant_new ("(su)", path, size),
+  reply = ub_job_run_sync (UB_PNG_JOB_THUMBNAIL, ub_png_thumbnail_params_new (path, size),
                            NULL, NULL, NULL, error);
   if (reply == NULL)
     return FALSE;
 
-  g_variant_get (reply, "(uuuu@ay)", &out->width, &out->height, &out->original_width,
-                 &out->original_height, &pixels);
-  out->pixels = g_variant_get_data_as_bytes (pixels);
+  ub_png_thumbnail_result_parse (reply, &out->width, &out->height, &out->original_width,
+                                 &out->original_height, &out->pixels);
   return TRUE;
 }
 

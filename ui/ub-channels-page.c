@@ -460,10 +460,9 @@ on_control_message (UbBroadcastChannel *control,
   const char *role, *command;
   guint slot;
 
-  if (!ub_message_is_kind (message, UB_PIPELINE_ACK))
+  if (!ub_pipeline_ack_parse (message, &role, &command))
     return;
 
-  g_variant_get (ub_message_get_body (message), "(&s&s)", &role, &command);
   if (g_str_equal (role, "decoder"))
     slot = 0;
   else if (g_str_equal (role, "scaler"))
@@ -793,8 +792,8 @@ start_samples (UbChannelsPage *self)
         }
       n_missing++;
       ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SAMPLE,
-                                 g_variant_new ("(suut)", path, self->sample_size,
-                                                self->sample_size, (guint64) i + 1),
+                                 ub_png_sample_params_new (path, self->sample_size, self->sample_size,
+                                                          (guint64) i + 1),
                                  self->cancellable, NULL, NULL, NULL, on_sample_done,
                                  ub_page_call_new (self, self->generation, i));
     }

@@ -170,7 +170,7 @@ ub_data_page_describe_run (UbPage *page,
         guint64 read = 0, written = 0;
 
         if (result != NULL)
-          g_variant_get (result, "(tt&s@ay@ay)", &read, &written, NULL, NULL, NULL);
+          ub_data_run_result_parse (result, &read, &written, NULL, NULL, NULL);
         written_text = ub_format_bytes (written);
         g_free (done);
         done = ub_format_bytes (read);
@@ -211,8 +211,8 @@ show_result (UbDataPage *self,
              UbDataRun  *run)
 {
   GVariant *result = ub_data_run_get_result (run);
-  g_autoptr(GVariant) head = NULL;
-  g_autoptr(GVariant) tail = NULL;
+  g_autoptr(GBytes) head = NULL;
+  g_autoptr(GBytes) tail = NULL;
   g_autoptr(GString) preview = g_string_new (NULL);
   g_autofree char *label = NULL;
   const guint8 *head_data;
@@ -222,9 +222,9 @@ show_result (UbDataPage *self,
   const char *digest;
   guint64 written;
 
-  g_variant_get (result, "(tt&s@ay@ay)", NULL, &written, &digest, &head, &tail);
-  head_data = g_variant_get_fixed_array (head, &head_size, 1);
-  tail_data = g_variant_get_fixed_array (tail, &tail_size, 1);
+  ub_data_run_result_parse (result, NULL, &written, &digest, &head, &tail);
+  head_data = g_bytes_get_data (head, &head_size);
+  tail_data = g_bytes_get_data (tail, &tail_size);
   append_preview (preview, head_data, head_size);
   if (written > head_size)
     {
@@ -576,7 +576,7 @@ ub_data_page_get_digest (UbDataPage *self)
   if (ub_data_page_get_state (self) != UB_DATA_PAGE_DONE ||
       ub_data_run_get_mode (run) != UB_DATA_MODE_SHA256)
     return NULL;
-  g_variant_get (ub_data_run_get_result (run), "(tt&s@ay@ay)", NULL, NULL, &digest, NULL, NULL);
+  ub_data_run_result_parse (ub_data_run_get_result (run), NULL, NULL, &digest, NULL, NULL);
   return digest;
 }
 

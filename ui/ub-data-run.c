@@ -51,29 +51,23 @@ ub_data_run_dup_part_call (UbRun       *run,
                            const char **job)
 {
   UbDataRun *self = UB_DATA_RUN (run);
-  gconstpointer text = NULL;
-  gsize text_size = 0;
 
   if (self->stage == STAGE_RANDOM)
     {
       ub_run_set_phase (run, "Generating random data");
       *job = UB_DATA_JOB_RANDOM;
-      return g_variant_new ("(stt)", self->input_path, self->random_size, (guint64) 1);
+      return ub_data_random_params_new (self->input_path, self->random_size, 1);
     }
   if (self->stage == STAGE_OVER)
     return NULL;
 
   if (g_strcmp0 (ub_run_get_phase (run), verb (self->mode)) != 0)
     ub_run_set_phase (run, verb (self->mode));
-  if (self->text != NULL)
-    text = g_bytes_get_data (self->text, &text_size);
 
   *job = UB_DATA_JOB_RUN;
-  return g_variant_new ("(uus@ays@a{sv})", (guint32) self->mode, 76,
-                        self->input_path ? self->input_path : "",
-                        g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, text, text_size, 1),
-                        self->mode == UB_DATA_MODE_SHA256 ? "" : self->output_path,
-                        self->resume ? self->resume : g_variant_new ("a{sv}", NULL));
+  return ub_data_run_params_new (self->mode, 76, self->input_path, self->text,
+                                 self->mode == UB_DATA_MODE_SHA256 ? NULL : self->output_path,
+                                 self->resume);
 }
 
 static void
@@ -85,10 +79,7 @@ ub_data_run_part_progress (UbRun    *run,
   const char *checkpoint_error = "";
   guint64 done;
 
-  if (g_variant_is_of_type (progress, G_VARIANT_TYPE ("(tx)")))
-    g_variant_get (progress, "(tx)", &done, &self->total);
-  else
-    g_variant_get (progress, "(tx&s)", &done, &self->total, &checkpoint_error);
+  ub_data_progress_parse (progress, &done, &self->total, &checkpoint_error);
 
   if (checkpoint_error[0] != '\0' && !self->reported_checkpoint_error)
     {
@@ -116,7 +107,7 @@ ub_data_run_part_finished (UbRun    *run,
   self->stage = STAGE_OVER;
   g_clear_pointer (&self->resume, g_variant_unref);
   self->result = g_variant_ref (result);
-  g_variant_get (result, "(tt&s@ay@ay)", &read, NULL, NULL, NULL, NULL);
+  ub_data_run_result_parse (result, &read, NULL, NULL, NULL, NULL);
   ub_run_set_progress (run, read, read);
 }
 

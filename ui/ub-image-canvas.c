@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "ub-image-canvas.h"
+#include "ub-png-jobs.h"
 
 /*
  * UbImageCanvas draws a large image at any zoom without scaling or
@@ -396,8 +397,9 @@ on_pinch_scale_changed (GtkGestureZoom *gesture,
 
 /**
  * ub_image_canvas_set_levels:
- * @levels: "a(uuay)", as the "png.levels" job returns them: largest
- *   first, premultiplied B, G, R, A, stride 4 × width
+ * @levels: the levels of a "png.levels" result (see
+ *   ub_png_levels_result_parse()): largest first, premultiplied B, G, R, A,
+ *   stride 4 × width
  *
  * Shows a new image, fitted to the widget. The pixels are used where they
  * are: each level's texture tiles point into the array's own memory.
@@ -409,25 +411,25 @@ ub_image_canvas_set_levels (UbImageCanvas *self,
   gsize n;
 
   g_return_if_fail (UB_IS_IMAGE_CANVAS (self));
-  g_return_if_fail (g_variant_is_of_type (levels, G_VARIANT_TYPE ("a(uuay)")));
+  g_return_if_fail (levels != NULL);
 
   g_array_set_size (self->levels, 0);
-  n = g_variant_n_children (levels);
+  n = ub_png_levels_get_n_levels (levels);
   for (gsize i = 0; i < n; i++)
     {
-      g_autoptr(GVariant) pixels = NULL;
+      g_autoptr(GBytes) pixels = NULL;
       Level level = { 0 };
       guint32 width, height;
 
-      g_variant_get_child (levels, i, "(uu@ay)", &width, &height, &pixels);
+      ub_png_levels_get_level (levels, i, &width, &height, &pixels);
       level.stride = (gsize) width * 4;
-      if (width == 0 || height == 0 || g_variant_get_size (pixels) != level.stride * height)
+      if (width == 0 || height == 0 || g_bytes_get_size (pixels) != level.stride * height)
         {
           g_critical ("Level %" G_GSIZE_FORMAT " of an image does not hold %u × %u pixels", i,
                       width, height);
           break;
         }
-      level.pixels = g_variant_get_data_as_bytes (pixels);
+      level.pixels = g_steal_pointer (&pixels);
       level.width = width;
       level.height = height;
       level.n_columns = (width + UB_IMAGE_CANVAS_TILE_SIZE - 1) / UB_IMAGE_CANVAS_TILE_SIZE;

@@ -126,7 +126,7 @@ show_levels (UbImageViewer *self,
   g_autofree char *text = NULL;
   guint32 width, height;
 
-  g_variant_get (reply, "(uu@a(uuay))", &width, &height, &levels);
+  ub_png_levels_result_parse (reply, &width, &height, &levels);
   ub_image_canvas_set_levels (UB_IMAGE_CANVAS (self->canvas), levels);
   gtk_widget_set_visible (self->progress, FALSE);
 
@@ -154,7 +154,7 @@ on_progress (GVariant *progress,
   g_autoptr(UbImageViewer) self = viewer_call_dup_viewer (user_data);
 
   if (self != NULL)
-    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), g_variant_get_double (progress));
+    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), ub_png_progress_parse (progress));
 }
 
 static void
@@ -214,7 +214,7 @@ load (UbImageViewer *self,
 
   if (self->blocking)
     {
-      g_autoptr(GVariant) reply = ub_job_run_sync (UB_PNG_JOB_LEVELS, g_variant_new ("(s)", path),
+      g_autoptr(GVariant) reply = ub_job_run_sync (UB_PNG_JOB_LEVELS, ub_png_levels_params_new (path),
                                                    NULL, NULL, NULL, &error);
 
       if (reply != NULL)
@@ -230,7 +230,7 @@ load (UbImageViewer *self,
       return;
     }
 
-  ub_worker_pool_call_async (self->pool, UB_PNG_JOB_LEVELS, g_variant_new ("(s)", path),
+  ub_worker_pool_call_async (self->pool, UB_PNG_JOB_LEVELS, ub_png_levels_params_new (path),
                              self->cancellable, on_progress, viewer_call_new (self),
                              (GDestroyNotify) viewer_call_free, on_levels, viewer_call_new (self));
 }

@@ -166,13 +166,11 @@ take_thumbnail (UbImagesPage *self,
                 UbImageItem  *item,
                 GVariant     *reply)
 {
-  g_autoptr(GVariant) pixels = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   guint32 width, height, full_width, full_height;
 
-  g_variant_get (reply, "(uuuu@ay)", &width, &height, &full_width, &full_height, &pixels);
-  bytes = g_variant_get_data_as_bytes (pixels);
+  ub_png_thumbnail_result_parse (reply, &width, &height, &full_width, &full_height, &bytes);
   texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, (gsize) width * 4);
   ub_image_item_set_thumbnail (item, texture, full_width, full_height);
   g_queue_push_head (&self->lru, g_object_ref (item));
@@ -379,7 +377,7 @@ start_thumbnail (UbImagesPage *self,
   g_hash_table_insert (self->in_flight, g_object_ref (item), cancellable);
   ub_image_item_set_decoding (item);
   ub_worker_pool_call_async (self->pool, UB_PNG_JOB_THUMBNAIL,
-                             g_variant_new ("(su)", ub_image_item_get_path (item), THUMBNAIL_SIZE),
+                             ub_png_thumbnail_params_new (ub_image_item_get_path (item), THUMBNAIL_SIZE),
                              cancellable, NULL, NULL, NULL, on_thumbnail_done,
                              ub_page_call_new_for_object (self, self->generation, item));
 }
@@ -392,7 +390,7 @@ decode_blocking (UbImagesPage *self,
   g_autoptr(GError) error = NULL;
 
   reply = ub_job_run_sync (UB_PNG_JOB_THUMBNAIL,
-                           g_variant_new ("(su)", ub_image_item_get_path (item), THUMBNAIL_SIZE),
+                           ub_png_thumbnail_params_new (ub_image_item_get_path (item), THUMBNAIL_SIZE),
                            NULL, NULL, NULL, &error);
   if (reply == NULL)
     {
@@ -917,7 +915,7 @@ ub_images_page_generate_samples (UbImagesPage *self,
 
       n_missing++;
       ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SAMPLE,
-                                 g_variant_new ("(suut)", path, size, size, (guint64) i + 1),
+                                 ub_png_sample_params_new (path, size, size, (guint64) i + 1),
                                  self->cancellable, NULL, NULL, NULL, on_sample_done,
                                  ub_page_call_new_for_object (self, self->generation, marker));
     }

@@ -87,11 +87,10 @@ ub_primes_run_dup_part_call (UbRun       *run,
   *job = UB_PRIMES_JOB_RUN;
   /* On the main thread there is no worker to checkpoint. */
   if (ub_run_get_blocking (run))
-    return ub_primes_job_params (&part->record, self->list, self->list_path, part->bytes);
+    return ub_primes_run_params_new (&part->record, self->list, self->list_path, part->bytes, NULL);
 
   key = part_key (index);
-  return ub_primes_job_params_resumable (&part->record, self->list, self->list_path,
-                                         part->bytes, key);
+  return ub_primes_run_params_new (&part->record, self->list, self->list_path, part->bytes, key);
 }
 
 static void
@@ -100,16 +99,14 @@ ub_primes_run_part_progress (UbRun    *run,
                              GVariant *progress)
 {
   UbPrimesRun *self = UB_PRIMES_RUN (run);
-  g_autoptr(GVariant) record = NULL;
-  g_autoptr(GVariant) recent = NULL;
   UbPrimesRecord parsed;
   const char *checkpoint_error;
   const guint64 *values;
   guint64 bytes;
   gsize n = 0;
 
-  g_variant_get (progress, "(@(ttttb)t@at&s)", &record, &bytes, &recent, &checkpoint_error);
-  if (!ub_primes_record_from_variant (record, &parsed, NULL))
+  if (!ub_primes_run_progress_parse (progress, &parsed, &bytes, &values, &n, &checkpoint_error,
+                                     NULL))
     return;
 
   if (checkpoint_error[0] != '\0' && !self->reported_checkpoint_error)
@@ -121,10 +118,8 @@ ub_primes_run_part_progress (UbRun    *run,
   self->parts[index].record = parsed;
   self->parts[index].bytes = bytes;
 
-  values = g_variant_get_fixed_array (recent, &n, sizeof (guint64));
   if (n > 0)
     {
-      n = MIN (n, UB_PRIMES_JOB_RECENT);
       memcpy (self->recent, values, n * sizeof (guint64));
       self->n_recent = (guint) n;
     }
@@ -138,12 +133,10 @@ ub_primes_run_part_finished (UbRun    *run,
                              GVariant *result)
 {
   UbPrimesRun *self = UB_PRIMES_RUN (run);
-  g_autoptr(GVariant) record = NULL;
   g_autoptr(GError) error = NULL;
   Part *part = &self->parts[index];
 
-  g_variant_get (result, "(@(ttttb)t)", &record, &part->bytes);
-  if (!ub_primes_record_from_variant (record, &part->record, &error))
+  if (!ub_primes_part_state_parse (result, &part->record, &part->bytes, &error))
     {
       ub_run_fail (run, error);
       return;
@@ -179,10 +172,9 @@ ub_primes_run_save (UbRun *run)
 
   for (guint i = 0; i < ub_run_get_n_parts (run); i++)
     {
-      g_autoptr(GVariant) record = ub_primes_record_to_variant (&self->parts[i].record);
       g_autofree char *key = part_key (i);
 
-      ub_state_set (key, g_variant_new ("(@(ttttb)t)", record, self->parts[i].bytes));
+      ub_state_set (key, ub_primes_part_state_new (&self->parts[i].record, self->parts[i].bytes));
     }
 }
 
@@ -335,14 +327,12 @@ ub_primes_run_new_from_saved (gboolean   blocking,
     {
       g_autofree char *key = part_key (i);
       g_autoptr(GVariant) part = ub_state_dup (key);
-      g_autoptr(GVariant) record = NULL;
       UbPrimesRecord parsed;
       guint64 bytes = 0;
 
-      if (part == NULL || !g_variant_is_of_type (part, G_VARIANT_TYPE ("((ttttb)t)")))
+      if (part == NULL)
         continue;
-      g_variant_get (part, "(@(ttttb)t)", &record, &bytes);
-      if (ub_primes_record_from_variant (record, &parsed, NULL) &&
+      if (ub_primes_part_state_parse (part, &parsed, &bytes, NULL) &&
           parsed.from == self->parts[i].record.from && parsed.to == self->parts[i].record.to)
         {
           self->parts[i].record = parsed;

@@ -109,8 +109,8 @@ ub_bench_pipeline (int    argc,
 
       g_ptr_array_add (paths, path);
       reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                               g_variant_new ("(suut)", path, (guint32) size, (guint32) size,
-                                              (guint64) i + 1),
+                               ub_png_sample_params_new (path, (guint32) size, (guint32) size,
+                                                         (guint64) i + 1),
                                NULL, NULL, NULL, &error);
       if (reply == NULL)
         {

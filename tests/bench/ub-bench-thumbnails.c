@@ -74,7 +74,7 @@ on_thumbnail (GObject      *object,
     {
       guint32 width = 0, height = 0;
 
-      g_variant_get (reply, "(uuuu@ay)", &width, &height, NULL, NULL, NULL);
+      ub_png_thumbnail_result_parse (reply, &width, &height, NULL, NULL, NULL);
       run->max_side = MAX (run->max_side, MAX (width, height));
     }
   send_next (run);
@@ -90,7 +90,7 @@ send_next (Run *run)
 
   path = g_ptr_array_index (run->paths, run->next++);
   ub_worker_pool_call_async (run->pool, UB_PNG_JOB_THUMBNAIL,
-                             g_variant_new ("(su)", path, (guint32) THUMBNAIL_SIZE),
+                             ub_png_thumbnail_params_new (path, THUMBNAIL_SIZE),
                              NULL, NULL, NULL, NULL, on_thumbnail, run);
 }
 
@@ -241,8 +241,8 @@ make_folder (UbWorkerPool *pool,
           g_autoptr(GVariant) reply = NULL;
 
           reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                                   g_variant_new ("(suut)", path, (guint32) width,
-                                                  (guint32) height, (guint64) i + 1),
+                                   ub_png_sample_params_new (path, (guint32) width,
+                                                             (guint32) height, (guint64) i + 1),
                                    NULL, NULL, NULL, error);
           if (reply == NULL)
             return FALSE;

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ub-data-jobs.h"
+#include "ub-data-stream-job.h"
 #include "ub-job.h"
 #include "ub-jobs.h"
 #include "ub-pipeline.h"
@@ -30,6 +31,7 @@ ub_jobs_register_all (void)
     {
       ub_primes_job_register ();
       ub_data_jobs_register ();
+      ub_data_stream_job_register ();
       ub_png_jobs_register ();
       ub_pipeline_register ();
       ub_jobs_register_worker_kind ();

@@ -367,3 +367,147 @@ ub_data_jobs_register (void)
   ub_job_register (UB_DATA_JOB_RUN, G_VARIANT_TYPE (UB_DATA_JOB_RUN_TYPE), data_run_job);
   ub_job_register (UB_DATA_JOB_RANDOM, G_VARIANT_TYPE (UB_DATA_JOB_RANDOM_TYPE), data_random_job);
 }
+
+/* Parameters, progress and results */
+
+/**
+ * ub_data_run_params_new:
+ * @mode: what to do
+ * @wrap: the line length of an encoding, 0 for none
+ * @input_path: (nullable): the file to read, or %NULL to read @input_bytes
+ * @input_bytes: (nullable): the bytes to read when @input_path is %NULL
+ * @output_path: (nullable): the file to write; %NULL for
+ *   %UB_DATA_MODE_SHA256
+ * @resume: (nullable): the "resume" entry of a record saved under
+ *   %UB_DATA_JOBS_STATE_KEY, or %NULL to start afresh
+ *
+ * Returns: (transfer floating): parameters for "data.run"
+ */
+GVariant *
+ub_data_run_params_new (UbDataMode  mode,
+                        guint       wrap,
+                        const char *input_path,
+                        GBytes     *input_bytes,
+                        const char *output_path,
+                        GVariant   *resume)
+{
+  gconstpointer data = NULL;
+  gsize size = 0;
+
+  g_return_val_if_fail (resume == NULL || g_variant_is_of_type (resume, G_VARIANT_TYPE_VARDICT),
+                        NULL);
+
+  if (input_path == NULL && input_bytes != NULL)
+    data = g_bytes_get_data (input_bytes, &size);
+
+  return g_variant_new ("(uus@ays@a{sv})", (guint32) mode, (guint32) wrap,
+                        input_path ? input_path : "",
+                        g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, data, size, 1),
+                        output_path ? output_path : "",
+                        resume ? resume : g_variant_new ("a{sv}", NULL));
+}
+
+/* An "ay" of a result, as bytes that share its memory. */
+static GBytes *
+bytes_from_variant (GVariant *array)
+{
+  return g_variant_get_data_as_bytes (array);
+}
+
+/**
+ * ub_data_run_result_parse:
+ * @result: a result of "data.run"
+ * @bytes_read: (out) (optional): input bytes read
+ * @bytes_written: (out) (optional): output bytes written
+ * @sha256_hex: (out) (optional) (transfer none): the SHA-256 in hex, "" unless
+ *   hashing; it belongs to @result
+ * @head: (out) (optional) (transfer full): the first bytes of the output, at
+ *   most %UB_DATA_JOBS_PREVIEW
+ * @tail: (out) (optional) (transfer full): the last bytes of the output, at
+ *   most %UB_DATA_JOBS_PREVIEW
+ */
+void
+ub_data_run_result_parse (GVariant    *result,
+                          guint64     *bytes_read,
+                          guint64     *bytes_written,
+                          const char **sha256_hex,
+                          GBytes     **head,
+                          GBytes     **tail)
+{
+  g_autoptr(GVariant) head_variant = NULL;
+  g_autoptr(GVariant) tail_variant = NULL;
+
+  g_return_if_fail (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE ("(ttsayay)")));
+
+  g_variant_get (result, "(tt&s@ay@ay)", bytes_read, bytes_written, sha256_hex,
+                 &head_variant, &tail_variant);
+  if (head != NULL)
+    *head = bytes_from_variant (head_variant);
+  if (tail != NULL)
+    *tail = bytes_from_variant (tail_variant);
+}
+
+/**
+ * ub_data_random_params_new:
+ * @path: the file to write
+ * @size: how many bytes
+ * @seed: the seed: the same seed, the same bytes
+ *
+ * Returns: (transfer floating): parameters for "data.random"
+ */
+GVariant *
+ub_data_random_params_new (const char *path,
+                           guint64     size,
+                           guint64     seed)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_variant_new (UB_DATA_JOB_RANDOM_TYPE, path, size, seed);
+}
+
+/**
+ * ub_data_random_result_parse:
+ * @result: a result of "data.random"
+ *
+ * Returns: the bytes written
+ */
+guint64
+ub_data_random_result_parse (GVariant *result)
+{
+  guint64 written;
+
+  g_return_val_if_fail (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE ("(t)")), 0);
+
+  g_variant_get (result, "(t)", &written);
+  return written;
+}
+
+/**
+ * ub_data_progress_parse:
+ * @progress: a progress report of "data.run", "data.random" or "data.stream"
+ * @done: (out) (optional): input bytes done
+ * @total: (out) (optional): the input's size, or -1 if it is not known
+ * @checkpoint_error: (out) (optional) (transfer none): why the last
+ *   checkpoint could not be saved, "" if it was (always "" but for
+ *   "data.run"); it belongs to @progress
+ */
+void
+ub_data_progress_parse (GVariant    *progress,
+                        guint64     *done,
+                        gint64      *total,
+                        const char **checkpoint_error)
+{
+  g_return_if_fail (progress != NULL);
+
+  if (g_variant_is_of_type (progress, G_VARIANT_TYPE ("(txs)")))
+    {
+      g_variant_get (progress, "(tx&s)", done, total, checkpoint_error);
+      return;
+    }
+
+  g_return_if_fail (g_variant_is_of_type (progress, G_VARIANT_TYPE ("(tx)")));
+
+  g_variant_get (progress, "(tx)", done, total);
+  if (checkpoint_error != NULL)
+    *checkpoint_error = "";
+}

@@ -29,6 +29,9 @@ G_BEGIN_DECLS
  *   Parameters (stt): path, size in bytes, seed.
  *   Progress (tx): bytes done, size.
  *   Result (t): bytes written.
+ *
+ * Callers build parameters and read progress and results with the
+ * functions below, so that the type strings are spelled only here.
  */
 
 #define UB_DATA_JOB_RUN           "data.run"
@@ -38,6 +41,29 @@ G_BEGIN_DECLS
 #define UB_DATA_JOB_RANDOM_TYPE   "(stt)"
 #define UB_DATA_JOBS_PREVIEW      (4 * 1024)
 
-void ub_data_jobs_register (void);
+void      ub_data_jobs_register          (void);
+
+GVariant *ub_data_run_params_new         (UbDataMode    mode,
+                                          guint         wrap,
+                                          const char   *input_path,
+                                          GBytes       *input_bytes,
+                                          const char   *output_path,
+                                          GVariant     *resume);
+void      ub_data_run_result_parse       (GVariant     *result,
+                                          guint64      *bytes_read,
+                                          guint64      *bytes_written,
+                                          const char  **sha256_hex,
+                                          GBytes      **head,
+                                          GBytes      **tail);
+
+GVariant *ub_data_random_params_new      (const char   *path,
+                                          guint64       size,
+                                          guint64       seed);
+guint64   ub_data_random_result_parse    (GVariant     *result);
+
+void      ub_data_progress_parse         (GVariant     *progress,
+                                          guint64      *done,
+                                          gint64       *total,
+                                          const char  **checkpoint_error);
 
 G_END_DECLS

@@ -88,8 +88,8 @@ post_result (PipeWorker *w,
 
   message = ub_message_new (KIND_RESULT, g_variant_new ("(uuuuuut)", run, index, width, height,
                                                    source_width, source_height, between_bytes));
-  ub_message_add_buffer (message, buffer);
-  if (!ub_port_post_message (ub_worker_scope_get_port (w->scope), message, NULL, &error))
+  if (!ub_port_post_message (ub_worker_scope_get_port (w->scope), message,
+                             (gpointer []) { buffer, NULL }, NULL, &error))
     g_debug ("Pipeline %s could not post a result: %s", w->role, error->message);
 }
 
@@ -128,8 +128,7 @@ decode_and_forward (PipeWorker *w,
   g_clear_pointer (&bytes, g_bytes_unref);
 
   message = ub_message_new (KIND_FRAME, g_variant_new ("(uuuu)", run, index, width, height));
-  ub_message_add_buffer (message, buffer);
-  if (!ub_port_post_message (w->pipe, message, NULL, &error))
+  if (!ub_port_post_message (w->pipe, message, (gpointer []) { buffer, NULL }, NULL, &error))
     {
       w->in_flight--;
       g_debug ("Pipeline decoder could not post a frame: %s", error->message);
@@ -372,4 +371,35 @@ ub_pipeline_register (void)
       ub_message_register_kind (UB_PIPELINE_ACK, G_VARIANT_TYPE ("(ss)"));
       g_once_init_leave (&initialized, 1);
     }
+}
+
+/**
+ * ub_pipeline_ack_parse:
+ * @message: a message from the control channel
+ * @role: (out) (optional) (transfer none): the role of the worker that
+ *   answered: "decoder", "scaler" or "single"
+ * @command: (out) (optional) (transfer none): the command it applied:
+ *   "pause", "resume" or "cancel"
+ *
+ * Reads a "pipeline.ack". The strings belong to @message.
+ *
+ * Returns: %TRUE if @message is an acknowledgement, %FALSE (and nothing
+ *   set) for any other message
+ */
+gboolean
+ub_pipeline_ack_parse (UbMessage   *message,
+                       const char **role,
+                       const char **command)
+{
+  GVariant *body;
+
+  g_return_val_if_fail (message != NULL, FALSE);
+
+  body = ub_message_get_body (message);
+  if (!ub_message_is_kind (message, UB_PIPELINE_ACK) || body == NULL ||
+      !g_variant_is_of_type (body, G_VARIANT_TYPE ("(ss)")))
+    return FALSE;
+
+  g_variant_get (body, "(&s&s)", role, command);
+  return TRUE;
 }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "ub-buffer.h"
+#include "ub-message.h"
 #include "ub-png.h"
 
 G_BEGIN_DECLS
@@ -86,6 +87,9 @@ typedef struct
 } UbPipelineStats;
 
 void        ub_pipeline_register          (void);
+gboolean    ub_pipeline_ack_parse         (UbMessage         *message,
+                                           const char       **role,
+                                           const char       **command);
 
 UbPngImage *ub_pipeline_box_scale         (const UbPngImage  *source,
                                            guint              max_size,

@@ -2,9 +2,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "ub-error.h"
 #include "ub-png.h"
+#include "ub-png-encode.h"
 #include "ub-png-jobs.h"
 #include "ub-png-levels.h"
 #include "ub-png-sample.h"
@@ -268,6 +270,14 @@ levels_job (GVariant      *params,
   return g_variant_new ("(uua(uuay))", width, height, &builder);
 }
 
+static guint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
+}
+
 static GVariant *
 sample_job (GVariant      *params,
             UbJobContext  *context,
@@ -278,7 +288,6 @@ sample_job (GVariant      *params,
   guint32 width;
   guint32 height;
   guint64 seed;
-  GStatBuf st;
 
   g_variant_get (params, "(&suut)", &path, &width, &height, &seed);
   ub_png_encode_options_init_default (&options);
@@ -287,7 +296,52 @@ sample_job (GVariant      *params,
                                  ub_job_context_get_cancellable (context), error))
     return NULL;
 
-  return g_variant_new ("(t)", g_stat (path, &st) == 0 ? (guint64) st.st_size : 0);
+  return g_variant_new ("(t)", file_size (path));
+}
+
+static GVariant *
+info_job (GVariant      *params,
+          UbJobContext  *context,
+          GError       **error)
+{
+  const char *path;
+  UbPngInfo info;
+
+  g_variant_get (params, "(&s)", &path);
+  if (!ub_png_read_info_file (path, &info, error))
+    return NULL;
+
+  return g_variant_new ("(uuyybb)", info.width, info.height, info.color_type, info.bit_depth,
+                        info.interlaced, info.has_alpha);
+}
+
+static GVariant *
+encode_job (GVariant      *params,
+            UbJobContext  *context,
+            GError       **error)
+{
+  g_autoptr(GVariant) pixels = NULL;
+  const guint8 *data;
+  const char *path;
+  guint32 width;
+  guint32 height;
+  gsize size;
+
+  g_variant_get (params, "(&suu@ay)", &path, &width, &height, &pixels);
+  data = g_variant_get_fixed_array (pixels, &size, 1);
+  if (width == 0 || height == 0 || size % ((gsize) 4 * width) != 0 ||
+      size / ((gsize) 4 * width) != height)
+    {
+      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                   "%" G_GSIZE_FORMAT " bytes are not %u × %u RGBA pixels", size, width, height);
+      return NULL;
+    }
+
+  if (!ub_png_encode_file (path, data, width, height, (gsize) width * 4, UB_PNG_FORMAT_RGBA8,
+                           NULL, ub_job_context_get_cancellable (context), error))
+    return NULL;
+
+  return g_variant_new ("(t)", file_size (path));
 }
 
 void
@@ -297,4 +351,300 @@ ub_png_jobs_register (void)
   ub_job_register (UB_PNG_JOB_DECODE, G_VARIANT_TYPE (UB_PNG_JOB_DECODE_TYPE), decode_job);
   ub_job_register (UB_PNG_JOB_LEVELS, G_VARIANT_TYPE (UB_PNG_JOB_LEVELS_TYPE), levels_job);
   ub_job_register (UB_PNG_JOB_SAMPLE, G_VARIANT_TYPE (UB_PNG_JOB_SAMPLE_TYPE), sample_job);
+  ub_job_register (UB_PNG_JOB_INFO, G_VARIANT_TYPE (UB_PNG_JOB_INFO_TYPE), info_job);
+  ub_job_register (UB_PNG_JOB_ENCODE, G_VARIANT_TYPE (UB_PNG_JOB_ENCODE_TYPE), encode_job);
+}
+
+/* Parameters and results */
+
+/* The bytes of an "ay", sharing its memory. */
+static GBytes *
+dup_pixels (GVariant *array)
+{
+  return g_variant_get_data_as_bytes (array);
+}
+
+/**
+ * ub_png_thumbnail_params_new:
+ * @path: the PNG file
+ * @max_size: the largest side of the thumbnail
+ *
+ * Returns: (transfer floating): parameters for "png.thumbnail"
+ */
+GVariant *
+ub_png_thumbnail_params_new (const char *path,
+                             guint       max_size)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_variant_new (UB_PNG_JOB_THUMBNAIL_TYPE, path, (guint32) max_size);
+}
+
+/**
+ * ub_png_thumbnail_result_parse:
+ * @result: a result of "png.thumbnail"
+ * @width: (out) (optional): the thumbnail's width
+ * @height: (out) (optional): the thumbnail's height
+ * @full_width: (out) (optional): the original's width
+ * @full_height: (out) (optional): the original's height
+ * @pixels: (out) (optional) (transfer full): the RGBA8 pixels, stride 4 × width,
+ *   sharing the result's memory
+ */
+void
+ub_png_thumbnail_result_parse (GVariant  *result,
+                               guint32   *width,
+                               guint32   *height,
+                               guint32   *full_width,
+                               guint32   *full_height,
+                               GBytes   **pixels)
+{
+  g_autoptr(GVariant) array = NULL;
+
+  g_return_if_fail (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE ("(uuuuay)")));
+
+  /* g_variant_get() skips the outputs left NULL. */
+  g_variant_get (result, "(uuuu@ay)", width, height, full_width, full_height,
+                 pixels != NULL ? &array : NULL);
+  if (pixels != NULL)
+    *pixels = dup_pixels (array);
+}
+
+/**
+ * ub_png_decode_params_new:
+ * @path: the PNG file
+ *
+ * Returns: (transfer floating): parameters for "png.decode"
+ */
+GVariant *
+ub_png_decode_params_new (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_variant_new (UB_PNG_JOB_DECODE_TYPE, path);
+}
+
+/**
+ * ub_png_decode_result_parse:
+ * @result: a result of "png.decode"
+ * @width: (out) (optional): the image's width
+ * @height: (out) (optional): the image's height
+ * @pixels: (out) (optional) (transfer full): the RGBA8 pixels, stride 4 × width,
+ *   sharing the result's memory
+ */
+void
+ub_png_decode_result_parse (GVariant  *result,
+                            guint32   *width,
+                            guint32   *height,
+                            GBytes   **pixels)
+{
+  g_autoptr(GVariant) array = NULL;
+
+  g_return_if_fail (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE ("(uuay)")));
+
+  g_variant_get (result, "(uu@ay)", width, height, pixels != NULL ? &array : NULL);
+  if (pixels != NULL)
+    *pixels = dup_pixels (array);
+}
+
+/**
+ * ub_png_progress_parse:
+ * @progress: a progress report of "png.decode" or "png.levels"
+ *
+ * Returns: the fraction done, from 0 to 1
+ */
+double
+ub_png_progress_parse (GVariant *progress)
+{
+  g_return_val_if_fail (progress != NULL && g_variant_is_of_type (progress, G_VARIANT_TYPE_DOUBLE),
+                        0.0);
+
+  return CLAMP (g_variant_get_double (progress), 0.0, 1.0);
+}
+
+/**
+ * ub_png_levels_params_new:
+ * @path: the PNG file
+ *
+ * Returns: (transfer floating): parameters for "png.levels"
+ */
+GVariant *
+ub_png_levels_params_new (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_variant_new (UB_PNG_JOB_LEVELS_TYPE, path);
+}
+
+/**
+ * ub_png_levels_result_parse:
+ * @result: a result of "png.levels"
+ * @width: (out) (optional): the image's width
+ * @height: (out) (optional): the image's height
+ * @levels: (out) (optional) (transfer full): the levels, largest first; read
+ *   them with ub_png_levels_get_n_levels() and ub_png_levels_get_level()
+ */
+void
+ub_png_levels_result_parse (GVariant  *result,
+                            guint32   *width,
+                            guint32   *height,
+                            GVariant **levels)
+{
+  g_return_if_fail (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE ("(uua(uuay))")));
+
+  g_variant_get (result, "(uu@a(uuay))", width, height, levels);
+}
+
+/**
+ * ub_png_levels_get_n_levels:
+ * @levels: the levels of a "png.levels" result
+ *
+ * Returns: how many levels there are
+ */
+gsize
+ub_png_levels_get_n_levels (GVariant *levels)
+{
+  g_return_val_if_fail (levels != NULL && g_variant_is_of_type (levels, G_VARIANT_TYPE ("a(uuay)")), 0);
+
+  return g_variant_n_children (levels);
+}
+
+/**
+ * ub_png_levels_get_level:
+ * @levels: the levels of a "png.levels" result
+ * @index_: which level, 0 for the largest
+ * @width: (out) (optional): the level's width
+ * @height: (out) (optional): the level's height
+ * @pixels: (out) (optional) (transfer full): its premultiplied B, G, R, A
+ *   pixels, stride 4 × width, sharing the result's memory
+ */
+void
+ub_png_levels_get_level (GVariant  *levels,
+                         gsize      index_,
+                         guint32   *width,
+                         guint32   *height,
+                         GBytes   **pixels)
+{
+  g_autoptr(GVariant) array = NULL;
+
+  g_return_if_fail (index_ < ub_png_levels_get_n_levels (levels));
+
+  g_variant_get_child (levels, index_, "(uu@ay)", width, height, pixels != NULL ? &array : NULL);
+  if (pixels != NULL)
+    *pixels = dup_pixels (array);
+}
+
+/**
+ * ub_png_sample_params_new:
+ * @path: where to write the sample
+ * @width: its width
+ * @height: its height
+ * @seed: the seed of its pattern: the same seed, the same image
+ *
+ * Returns: (transfer floating): parameters for "png.sample"
+ */
+GVariant *
+ub_png_sample_params_new (const char *path,
+                          guint32     width,
+                          guint32     height,
+                          guint64     seed)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_variant_new (UB_PNG_JOB_SAMPLE_TYPE, path, width, height, seed);
+}
+
+/* The (t) of "png.sample" and "png.encode". */
+static guint64
+size_result_parse (GVariant *result)
+{
+  guint64 size;
+
+  g_return_val_if_fail (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE ("(t)")), 0);
+
+  g_variant_get (result, "(t)", &size);
+  return size;
+}
+
+/**
+ * ub_png_sample_result_parse:
+ * @result: a result of "png.sample"
+ *
+ * Returns: the size of the file written
+ */
+guint64
+ub_png_sample_result_parse (GVariant *result)
+{
+  return size_result_parse (result);
+}
+
+/**
+ * ub_png_info_params_new:
+ * @path: the PNG file
+ *
+ * Returns: (transfer floating): parameters for "png.info"
+ */
+GVariant *
+ub_png_info_params_new (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_variant_new (UB_PNG_JOB_INFO_TYPE, path);
+}
+
+/**
+ * ub_png_info_result_parse:
+ * @result: a result of "png.info"
+ * @info: (out caller-allocates): what the file's header says
+ */
+void
+ub_png_info_result_parse (GVariant  *result,
+                          UbPngInfo *info)
+{
+  guint8 color_type, bit_depth;
+  gboolean interlaced, has_alpha;
+
+  g_return_if_fail (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE ("(uuyybb)")));
+  g_return_if_fail (info != NULL);
+
+  memset (info, 0, sizeof *info);
+  g_variant_get (result, "(uuyybb)", &info->width, &info->height, &color_type, &bit_depth,
+                 &interlaced, &has_alpha);
+  info->color_type = color_type;
+  info->bit_depth = bit_depth;
+  info->interlaced = interlaced;
+  info->has_alpha = has_alpha;
+}
+
+/**
+ * ub_png_encode_params_new:
+ * @path: where to write the PNG
+ * @width: the image's width
+ * @height: the image's height
+ * @pixels: its straight RGBA8 pixels, stride 4 × width; shared, not copied
+ *
+ * Returns: (transfer floating): parameters for "png.encode"
+ */
+GVariant *
+ub_png_encode_params_new (const char *path,
+                          guint32     width,
+                          guint32     height,
+                          GBytes     *pixels)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (pixels != NULL, NULL);
+
+  return g_variant_new ("(suu@ay)", path, width, height,
+                        g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, pixels, TRUE));
+}
+
+/**
+ * ub_png_encode_result_parse:
+ * @result: a result of "png.encode"
+ *
+ * Returns: the size of the file written
+ */
+guint64
+ub_png_encode_result_parse (GVariant *result)
+{
+  return size_result_parse (result);
 }

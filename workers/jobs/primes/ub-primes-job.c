@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "ub-error.h"
 #include "ub-primes-job.h"
 #include "ub-store.h"
 
@@ -119,11 +120,10 @@ build_progress (PrimesRun *run)
 static void
 save_checkpoint (PrimesRun *run)
 {
-  g_autoptr(GVariant) record = ub_primes_record_to_variant (run->record);
   g_autoptr(GError) error = NULL;
 
   if (!ub_store_set (ub_store_get_default (), run->checkpoint_key,
-                     g_variant_new ("(@(ttttb)t)", record, run->bytes_done), &error))
+                     ub_primes_part_state_new (run->record, run->bytes_done), &error))
     {
       g_free (run->checkpoint_error);
       run->checkpoint_error = g_strdup (error->message);
@@ -260,40 +260,40 @@ primes_run_job (GVariant      *params,
   if (!ok)
     return NULL;
 
-  {
-    g_autoptr(GVariant) final = ub_primes_record_to_variant (&record);
-
-    return g_variant_new ("(@(ttttb)t)", final, run.bytes_done);
-  }
+  return ub_primes_part_state_new (&record, run.bytes_done);
 }
 
-/**
- * ub_primes_job_params:
- *
- * Returns: (transfer floating): parameters for "primes.run"
- */
-GVariant *
-ub_primes_job_params (const UbPrimesRecord *record,
-                      gboolean              list,
-                      const char           *path,
-                      guint64               bytes_done)
+void
+ub_primes_job_register (void)
 {
-  return ub_primes_job_params_resumable (record, list, path, bytes_done, NULL);
+  ub_job_register (UB_PRIMES_JOB_RUN, G_VARIANT_TYPE (UB_PRIMES_JOB_PARAMS_TYPE), primes_run_job);
 }
 
+/* Parameters, progress, state */
+
+#define PART_STATE_TYPE       "((ttttb)t)"
+#define PROGRESS_TYPE         "((ttttb)tats)"
+#define COUNT_CHECKPOINT_TYPE "(tta(ttttb))"
+
 /**
- * ub_primes_job_params_resumable:
+ * ub_primes_run_params_new:
+ * @record: the part: its range and how far it got
+ * @list: whether to list the primes (in the progress, and in @path)
+ * @path: (nullable): a file to write the primes to, "-" for standard
+ *   output, %NULL for none
+ * @bytes_done: how much of @path a previous run of this part wrote
  * @checkpoint_key: (nullable): where in the store the part saves its
- *   record, every second and when a checkpoint is requested
+ *   state, every second and when a checkpoint is requested; %NULL for
+ *   nowhere
  *
  * Returns: (transfer floating): parameters for "primes.run"
  */
 GVariant *
-ub_primes_job_params_resumable (const UbPrimesRecord *record,
-                                gboolean              list,
-                                const char           *path,
-                                guint64               bytes_done,
-                                const char           *checkpoint_key)
+ub_primes_run_params_new (const UbPrimesRecord *record,
+                          gboolean              list,
+                          const char           *path,
+                          guint64               bytes_done,
+                          const char           *checkpoint_key)
 {
   g_autoptr(GVariant) record_variant = NULL;
 
@@ -304,8 +304,182 @@ ub_primes_job_params_resumable (const UbPrimesRecord *record,
                         checkpoint_key ? checkpoint_key : "");
 }
 
-void
-ub_primes_job_register (void)
+static gboolean
+check_type (GVariant    *value,
+            const char  *type,
+            const char  *what,
+            GError     **error)
 {
-  ub_job_register (UB_PRIMES_JOB_RUN, G_VARIANT_TYPE (UB_PRIMES_JOB_PARAMS_TYPE), primes_run_job);
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE (type)))
+    return TRUE;
+
+  g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA, "Not %s: “%s”, not “%s”",
+               what, g_variant_get_type_string (value), type);
+  return FALSE;
+}
+
+/**
+ * ub_primes_run_progress_parse:
+ * @progress: a progress report of "primes.run"
+ * @record: (out caller-allocates): the part's record as of the report
+ * @bytes_done: (out) (optional): the bytes written to the file so far
+ * @recent: (out) (optional) (transfer none) (array length=n_recent): the
+ *   latest primes when listing, oldest first; they belong to @progress
+ * @n_recent: (out) (optional): how many there are, at most
+ *   %UB_PRIMES_JOB_RECENT
+ * @checkpoint_error: (out) (optional) (transfer none): why the last
+ *   checkpoint could not be saved, "" if it was; it belongs to @progress
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE, or %FALSE with @error set (and nothing else) if the
+ *   report holds no valid record
+ */
+gboolean
+ub_primes_run_progress_parse (GVariant        *progress,
+                              UbPrimesRecord  *record,
+                              guint64         *bytes_done,
+                              const guint64  **recent,
+                              gsize           *n_recent,
+                              const char     **checkpoint_error,
+                              GError         **error)
+{
+  g_autoptr(GVariant) record_variant = NULL;
+  g_autoptr(GVariant) recent_variant = NULL;
+  const char *message;
+  guint64 bytes;
+  gsize n;
+
+  g_return_val_if_fail (progress != NULL, FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  if (!check_type (progress, PROGRESS_TYPE, "a progress report of primes.run", error))
+    return FALSE;
+
+  g_variant_get (progress, "(@(ttttb)t@at&s)", &record_variant, &bytes, &recent_variant, &message);
+  if (!ub_primes_record_from_variant (record_variant, record, error))
+    return FALSE;
+
+  if (bytes_done != NULL)
+    *bytes_done = bytes;
+  /* The array's memory is @progress's: it outlives this reference. */
+  if (recent != NULL)
+    *recent = g_variant_get_fixed_array (recent_variant, &n, sizeof (guint64));
+  else
+    n = g_variant_n_children (recent_variant);
+  if (n_recent != NULL)
+    *n_recent = MIN (n, UB_PRIMES_JOB_RECENT);
+  if (checkpoint_error != NULL)
+    *checkpoint_error = message;
+  return TRUE;
+}
+
+/**
+ * ub_primes_part_state_new:
+ * @record: the part's record
+ * @bytes_done: the bytes its run wrote to its file
+ *
+ * Makes a part's state, as "primes.run" saves it and returns it.
+ *
+ * Returns: (transfer floating): the state
+ */
+GVariant *
+ub_primes_part_state_new (const UbPrimesRecord *record,
+                          guint64               bytes_done)
+{
+  g_autoptr(GVariant) record_variant = NULL;
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  record_variant = ub_primes_record_to_variant (record);
+  return g_variant_new ("(@(ttttb)t)", record_variant, bytes_done);
+}
+
+/**
+ * ub_primes_part_state_parse:
+ * @state: the result of "primes.run", or a state it saved (maybe read back
+ *   from disk, so it is checked)
+ * @record: (out caller-allocates): the part's record
+ * @bytes_done: (out) (optional): the bytes its run wrote to its file
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE, or %FALSE with @error set (and nothing else) if @state
+ *   is not a part's state or holds an impossible record
+ */
+gboolean
+ub_primes_part_state_parse (GVariant        *state,
+                            UbPrimesRecord  *record,
+                            guint64         *bytes_done,
+                            GError         **error)
+{
+  g_autoptr(GVariant) record_variant = NULL;
+  guint64 bytes;
+
+  g_return_val_if_fail (state != NULL, FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+
+  if (!check_type (state, PART_STATE_TYPE, "the state of a part of primes", error))
+    return FALSE;
+
+  g_variant_get (state, "(@(ttttb)t)", &record_variant, &bytes);
+  if (!ub_primes_record_from_variant (record_variant, record, error))
+    return FALSE;
+  if (bytes_done != NULL)
+    *bytes_done = bytes;
+  return TRUE;
+}
+
+/**
+ * ub_primes_count_checkpoint_new:
+ * @from: the first number of the count
+ * @to: the last number of the count
+ * @parts: (array length=n_parts) (nullable): the records of its parts, in order
+ * @n_parts: how many parts
+ *
+ * Returns: (transfer floating): the count's checkpoint
+ */
+GVariant *
+ub_primes_count_checkpoint_new (guint64               from,
+                                guint64               to,
+                                const UbPrimesRecord *parts,
+                                gsize                 n_parts)
+{
+  GVariantBuilder builder;
+
+  g_return_val_if_fail (parts != NULL || n_parts == 0, NULL);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ttttb)"));
+  for (gsize i = 0; i < n_parts; i++)
+    {
+      g_autoptr(GVariant) record = ub_primes_record_to_variant (&parts[i]);
+
+      g_variant_builder_add_value (&builder, record);
+    }
+
+  return g_variant_new ("(tt@a(ttttb))", from, to, g_variant_builder_end (&builder));
+}
+
+/**
+ * ub_primes_count_checkpoint_parse:
+ * @checkpoint: a value that may be a count's checkpoint (it is checked)
+ * @from: (out) (optional): the first number of the count
+ * @to: (out) (optional): the last number of the count
+ * @parts: (out) (optional) (transfer full): the parts, in order, each a
+ *   record for ub_primes_record_from_variant() (which checks it)
+ *
+ * Returns: %TRUE if @checkpoint has the shape of a count's checkpoint,
+ *   %FALSE (and nothing set) if it does not
+ */
+gboolean
+ub_primes_count_checkpoint_parse (GVariant  *checkpoint,
+                                  guint64   *from,
+                                  guint64   *to,
+                                  GVariant **parts)
+{
+  g_return_val_if_fail (checkpoint != NULL, FALSE);
+
+  if (!g_variant_is_of_type (checkpoint, G_VARIANT_TYPE (COUNT_CHECKPOINT_TYPE)))
+    return FALSE;
+
+  g_variant_get (checkpoint, "(tt@a(ttttb))", from, to, parts);
+  return TRUE;
 }
