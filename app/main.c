@@ -14,8 +14,11 @@ main (int    argc,
   int status;
 
   setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("unblock");
-  g_set_application_name ("Unblock");
+  g_set_application_name (_("Unblock"));
 
   app = ub_application_new ();
   status = g_application_run (G_APPLICATION (app), argc, argv);

@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <stdio.h>
 
 #include "ub-application.h"
+#include "ub-image-viewer.h"
+#include "ub-images-page.h"
 #include "ub-jobs.h"
 #include "ub-page.h"
 #include "ub-png-jobs.h"
 #include "ub-png-thumbnail-cache.h"
 #include "ub-run-manager.h"
 #include "ub-screenshot.h"
+#include "ub-state.h"
 #include "ub-ui.h"
 #include "ub-window.h"
 
@@ -22,7 +26,7 @@
 
 struct _UbApplication
 {
-  GtkApplication  parent_instance;
+  AdwApplication  parent_instance;
 
   /* Command line */
   char           *screenshot_path;
@@ -40,7 +44,7 @@ struct _UbApplication
   char           *reload_page;  /* (nullable): the page the reloaded window showed */
 };
 
-G_DEFINE_FINAL_TYPE (UbApplication, ub_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (UbApplication, ub_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
@@ -59,6 +63,23 @@ static const GOptionEntry option_entries[] = {
     "Print the version and exit", NULL },
   { NULL }
 };
+
+/* The application's main window, if it has one: the active window may
+ * be an image viewer. */
+static GtkWindow *
+main_window (UbApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (UB_IS_WINDOW (active))
+    return active;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (UB_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
 
 static void
 send_notice (UbApplication  *self,
@@ -213,10 +234,9 @@ ub_application_show_run_action (GSimpleAction *action,
   GtkWindow *window;
 
   g_application_activate (G_APPLICATION (self));
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  if (window != NULL &&
-      gtk_stack_get_child_by_name (ub_window_get_stack (UB_WINDOW (window)), key) != NULL)
-    gtk_stack_set_visible_child_name (ub_window_get_stack (UB_WINDOW (window)), key);
+  window = main_window (self);
+  if (window != NULL)
+    ub_window_show_page (UB_WINDOW (window), key);
   g_application_withdraw_notification (G_APPLICATION (self), key);
 }
 
@@ -259,7 +279,7 @@ on_window_removed (GtkApplication *app,
   self->reloading = FALSE;
   fresh = ub_window_new (app);
   if (self->reload_page != NULL)
-    gtk_stack_set_visible_child_name (ub_window_get_stack (fresh), self->reload_page);
+    ub_window_show_page (fresh, self->reload_page);
   g_clear_pointer (&self->reload_page, g_free);
   gtk_window_present (GTK_WINDOW (fresh));
   ub_window_restore_views (fresh);
@@ -272,7 +292,7 @@ ub_application_reload_action (GSimpleAction *action,
                               gpointer       user_data)
 {
   UbApplication *self = user_data;
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window = main_window (self);
 
   if (window == NULL || self->reloading)
     return;
@@ -282,9 +302,48 @@ ub_application_reload_action (GSimpleAction *action,
   self->reloading = TRUE;
   g_application_hold (G_APPLICATION (self));
   g_free (self->reload_page);
-  self->reload_page = g_strdup (gtk_stack_get_visible_child_name (ub_window_get_stack (UB_WINDOW (window))));
+  self->reload_page = g_strdup (ub_window_get_visible_page_name (UB_WINDOW (window)));
   ub_window_save_views (UB_WINDOW (window));
   gtk_window_destroy (window);
+}
+
+/* The current release's notes, as AppStream description markup: keep
+ * them in step with the metainfo's newest <release>. */
+static const char release_notes[] =
+  N_("<p>Unblock becomes a GNOME application:</p>"
+     "<ul>"
+     "<li>It follows the system's dark and high-contrast styles.</li>"
+     "<li>Narrow windows get a view switcher at the bottom; every page fits a phone-sized window.</li>"
+     "<li>The window remembers its size, its page and the folders recently opened.</li>"
+     "<li>PNG files and folders open from the file manager or the command line.</li>"
+     "<li>Its text can be translated.</li>"
+     "</ul>");
+
+/* What a bug report needs: the versions the app runs with, and how. */
+static char *
+dup_debug_info (UbApplication *self)
+{
+  GString *info = g_string_new (NULL);
+  GdkDisplay *display = gdk_display_get_default ();
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  g_string_append_printf (info, "Unblock %s (%s)\n", PACKAGE_VERSION, APP_ID);
+  g_string_append_printf (info, "GLib %u.%u.%u\n",
+                          glib_major_version, glib_minor_version, glib_micro_version);
+  g_string_append_printf (info, "GTK %u.%u.%u\n", gtk_get_major_version (),
+                          gtk_get_minor_version (), gtk_get_micro_version ());
+  g_string_append_printf (info, "libadwaita %u.%u.%u\n", adw_get_major_version (),
+                          adw_get_minor_version (), adw_get_micro_version ());
+  g_string_append_printf (info, "Display: %s\n",
+                          display != NULL ? G_OBJECT_TYPE_NAME (display) : "none");
+  g_string_append_printf (info, "Processors: %u\n", g_get_num_processors ());
+  g_string_append_printf (info, "Style: %s%s\n",
+                          adw_style_manager_get_dark (style) ? "dark" : "light",
+                          adw_style_manager_get_high_contrast (style) ? ", high contrast" : "");
+  g_string_append_printf (info, "Blocking mode: %s\n",
+                          ub_application_get_blocking (self) ? "on" : "off");
+
+  return g_string_free (info, FALSE);
 }
 
 static void
@@ -294,16 +353,41 @@ ub_application_about_action (GSimpleAction *action,
 {
   UbApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  static const char *authors[] = { "The Unblock developers", NULL };
+  g_autofree char *debug_info = dup_debug_info (self);
+  static const char *developers[] = { "The Unblock developers", NULL };
+  AdwAboutWindow *about;
 
-  gtk_show_about_dialog (parent,
-                         "program-name", "Unblock",
-                         "logo-icon-name", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", "Heavy work in worker threads, a user interface that never freezes.",
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", authors,
-                         NULL);
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  gtk_window_set_transient_for (GTK_WINDOW (about), parent);
+  adw_about_window_set_application_name (about, _("Unblock"));
+  adw_about_window_set_application_icon (about, APP_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_developer_name (about, _("The Unblock developers"));
+  adw_about_window_set_developers (about, developers);
+  adw_about_window_set_comments (about, _("Heavy work in worker threads, a user interface that never freezes."));
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  /* The translators' names, one a line, for the about window. */
+  adw_about_window_set_translator_credits (about, _("translator-credits"));
+  if (UB_HOMEPAGE_URL[0] != '\0')
+    adw_about_window_set_website (about, UB_HOMEPAGE_URL);
+  if (UB_ISSUE_URL[0] != '\0')
+    adw_about_window_set_issue_url (about, UB_ISSUE_URL);
+  adw_about_window_set_release_notes_version (about, PACKAGE_VERSION);
+  adw_about_window_set_release_notes (about, _(release_notes));
+  adw_about_window_set_debug_info (about, debug_info);
+  adw_about_window_set_debug_info_filename (about, "unblock-debug-info.txt");
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+ub_application_help_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  UbApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  gtk_show_uri (parent, UB_HELP_URI, GDK_CURRENT_TIME);
 }
 
 static void
@@ -320,6 +404,7 @@ static const GActionEntry app_actions[] = {
   { "show-run", ub_application_show_run_action, "s" },
   { "reload", ub_application_reload_action },
   { "about", ub_application_about_action },
+  { "help", ub_application_help_action },
   { "blocking", NULL, NULL, "false", ub_application_blocking_change_state },
 };
 
@@ -329,6 +414,7 @@ static const struct
   const char *accels[3];
 } app_accels[] = {
   { "app.quit", { "<Primary>q", NULL } },
+  { "app.help", { "F1", NULL } },
   { "app.reload", { "F5", "<Primary>r", NULL } },
   { "app.blocking", { "<Primary>b", NULL } },
   { "win.show-help-overlay", { "<Primary>question", NULL } },
@@ -345,12 +431,13 @@ static void
 ub_application_startup (GApplication *app)
 {
   UbApplication *self = UB_APPLICATION (app);
-  g_autoptr(GtkCssProvider) css = NULL;
 
   /* Before chaining up: GtkApplication looks for gtk/help-overlay.ui then. */
   ub_ui_init ();
   /* Every job, and the worker kind that runs them, before any window. */
   ub_jobs_register_all ();
+  /* The saved state is read in the background while GTK starts. */
+  ub_state_preload ();
   /* The gallery shares its thumbnails with the rest of the desktop. */
   {
     g_autofree char *thumbnails = ub_thumbnail_cache_dup_default_root ();
@@ -366,12 +453,9 @@ ub_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self),
                                            app_accels[i].action, app_accels[i].accels);
 
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/io/unblock/Unblock/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-
+  /* AdwApplication loads style.css (and style-dark.css, style-hc.css)
+   * from the resource base path itself, and follows the system's dark
+   * and high-contrast styles. */
   gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
                                     "/io/unblock/Unblock/icons");
   gtk_window_set_default_icon_name (APP_ID);
@@ -405,20 +489,19 @@ static void
 ub_application_activate (GApplication *app)
 {
   UbApplication *self = UB_APPLICATION (app);
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *window = main_window (self);
   guint screenshot_delay_ms = SCREENSHOT_MIN_DELAY_MS;
 
   if (window == NULL)
-    window = GTK_WINDOW (ub_window_new (GTK_APPLICATION (self)));
+    {
+      window = GTK_WINDOW (ub_window_new (GTK_APPLICATION (self)));
+      ub_window_show_last_page (UB_WINDOW (window));
+    }
 
   if (self->page != NULL)
     {
-      GtkStack *stack = ub_window_get_stack (UB_WINDOW (window));
-
-      if (gtk_stack_get_child_by_name (stack, self->page) != NULL)
-        gtk_stack_set_visible_child_name (stack, self->page);
-      else
-        g_printerr ("unblock: there is no page called “%s”\n", self->page);
+      if (!ub_window_show_page (UB_WINDOW (window), self->page))
+        g_printerr (_("unblock: there is no page called “%s”\n"), self->page);
     }
 
   gtk_window_present (window);
@@ -432,7 +515,7 @@ ub_application_activate (GApplication *app)
 
   if (self->demo)
     {
-      GtkWidget *page = gtk_stack_get_visible_child (ub_window_get_stack (UB_WINDOW (window)));
+      GtkWidget *page = ub_window_get_visible_page (UB_WINDOW (window));
 
       /* Only once: a later activation must not restart it. */
       self->demo = FALSE;
@@ -452,6 +535,85 @@ ub_application_activate (GApplication *app)
       ub_screenshot_when_painted (GTK_WIDGET (window), SCREENSHOT_FRAMES,
                                   screenshot_delay_ms, NULL,
                                   screenshot_ready, g_object_ref (self));
+    }
+}
+
+/* How many folders the recent list keeps. */
+#define N_RECENT_FOLDERS 10
+
+static void
+remember_folder (const char *path)
+{
+  g_autoptr(GSettings) settings = ub_ui_dup_settings ();
+  g_auto(GStrv) old = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) recent = NULL;
+  guint n = 1;
+
+  if (settings == NULL)
+    return;
+
+  old = g_settings_get_strv (settings, "recent-folders");
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; old[i] != NULL && n < N_RECENT_FOLDERS; i++)
+    if (!g_str_equal (old[i], path))
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  recent = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "recent-folders", (const char * const *) recent);
+}
+
+/* `unblock FILE|FOLDER…`, or files from the file manager: a folder opens
+ * in the gallery, PNG files in the viewer. */
+static void
+ub_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  UbApplication *self = UB_APPLICATION (app);
+  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func (g_free);
+  GtkWindow *window;
+
+  g_application_activate (app);
+  window = main_window (self);
+  if (!UB_IS_WINDOW (window))
+    return;
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = g_file_get_path (files[i]);
+
+      if (path == NULL)
+        {
+          g_autofree char *uri = g_file_get_uri (files[i]);
+
+          g_printerr (_("unblock: Cannot open %s: only local files can be opened\n"), uri);
+          continue;
+        }
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          ub_images_page_open_folder (UB_IMAGES_PAGE (ub_window_get_page (UB_WINDOW (window), "images")),
+                                      path);
+          ub_window_show_page (UB_WINDOW (window), "images");
+          remember_folder (path);
+        }
+      else
+        g_ptr_array_add (images, g_steal_pointer (&path));
+    }
+
+  if (images->len > 0)
+    {
+      GtkWidget *viewer;
+
+      g_ptr_array_add (images, NULL);
+      viewer = ub_image_viewer_new_for_list ((const char * const *) images->pdata, 0,
+                                             ub_application_get_blocking (self));
+      gtk_window_set_application (GTK_WINDOW (viewer), GTK_APPLICATION (self));
+      gtk_window_present (GTK_WINDOW (viewer));
     }
 }
 
@@ -540,6 +702,7 @@ ub_application_class_init (UbApplicationClass *klass)
 
   app_class->startup = ub_application_startup;
   app_class->activate = ub_application_activate;
+  app_class->open = ub_application_open;
   app_class->handle_local_options = ub_application_handle_local_options;
 }
 
@@ -586,7 +749,7 @@ ub_application_new (void)
   return g_object_new (UB_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "resource-base-path", "/io/unblock/Unblock",
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }
 

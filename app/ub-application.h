@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
 #define UB_TYPE_APPLICATION (ub_application_get_type ())
 
-G_DECLARE_FINAL_TYPE (UbApplication, ub_application, UB, APPLICATION, GtkApplication)
+G_DECLARE_FINAL_TYPE (UbApplication, ub_application, UB, APPLICATION, AdwApplication)
 
 /**
  * UbNotice:

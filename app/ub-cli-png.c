@@ -13,6 +13,7 @@
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
 #include "ub-cli-job.h"
+#include "ub-durable.h"
 #include "ub-png-jobs.h"
 
 /*
@@ -24,9 +25,9 @@
  *
  * Each sub-command runs its jobs ("png.decode", "png.thumbnail" then
  * "png.encode", "png.info") in a worker, as the application does; the
- * decode shows its progress on a terminal. Outputs are written to a
- * temporary file beside the destination and renamed into place, so a
- * failure or an interruption never leaves a partial file.
+ * decode shows its progress on a terminal. Outputs are written through
+ * UbDurableFile (ub-durable.h), so a failure or an interruption never
+ * leaves a partial file.
  */
 
 #define USAGE_DECODE    "png decode IN.png OUT.pam"
@@ -39,32 +40,6 @@ usage_error (const char *message)
   ub_cli_error ("%s; usage: %s | %s | %s", message,
                 USAGE_DECODE, USAGE_THUMBNAIL, USAGE_INFO);
   return UB_CLI_EXIT_USAGE;
-}
-
-static gboolean
-write_all (int           fd,
-           const guint8 *data,
-           gsize         size,
-           GError      **error)
-{
-  while (size > 0)
-    {
-      gssize n = write (fd, data, MIN (size, (gsize) G_MAXSSIZE));
-
-      if (n < 0)
-        {
-          int saved_errno = errno;
-
-          if (saved_errno == EINTR)
-            continue;
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Write error: %s", g_strerror (saved_errno));
-          return FALSE;
-        }
-      data += n;
-      size -= n;
-    }
-  return TRUE;
 }
 
 /* The exit status of a job that failed, saying why on standard error. */
@@ -80,58 +55,28 @@ job_failed (const char *name,
   return UB_CLI_EXIT_FAILURE;
 }
 
-/* Header and pixels to a temporary file, then renamed over @path. */
+/* Header and pixels, durably, in place of @path (see ub-durable.h). */
 static gboolean
 write_pam (const char  *path,
+           const char  *source,
            guint32      width,
            guint32      height,
            GBytes      *pixels,
            GError     **error)
 {
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *name = g_strdup_printf (".%s.XXXXXX", base);
-  g_autofree char *tmp = g_build_filename (dir, name, NULL);
+  g_autoptr(UbDurableFile) file = NULL;
   g_autofree char *header = NULL;
-  mode_t mask;
-  int fd;
 
   header = g_strdup_printf ("P7\nWIDTH %u\nHEIGHT %u\nDEPTH 4\nMAXVAL 255\n"
                             "TUPLTYPE RGB_ALPHA\nENDHDR\n",
                             width, height);
 
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create a file in %s: %s", dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-  mask = umask (0);
-  umask (mask);
-  (void) fchmod (fd, 0666 & ~mask);
-
-  if (!write_all (fd, (const guint8 *) header, strlen (header), error) ||
-      !write_all (fd, g_bytes_get_data (pixels, NULL), g_bytes_get_size (pixels), error))
-    {
-      close (fd);
-      g_unlink (tmp);
-      return FALSE;
-    }
-
-  if (close (fd) != 0 || g_rename (tmp, path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot write: %s", g_strerror (saved_errno));
-      g_unlink (tmp);
-      return FALSE;
-    }
-
-  return TRUE;
+  file = ub_durable_file_new (path, source, error);
+  return file != NULL &&
+         ub_durable_file_write (file, header, strlen (header), error) &&
+         ub_durable_file_write (file, g_bytes_get_data (pixels, NULL), g_bytes_get_size (pixels),
+                                error) &&
+         ub_durable_file_commit (file, error);
 }
 
 static int
@@ -147,13 +92,20 @@ run_decode (int    argc,
   if (argc != 3)
     return usage_error ("png decode takes an input and an output file");
 
+  /* A folder or the input itself is refused before the decode. */
+  if (!ub_durable_check_destination (argv[2], argv[1], &error))
+    {
+      ub_cli_error ("%s", error->message);
+      return UB_CLI_EXIT_FAILURE;
+    }
+
   result = ub_cli_run_job (UB_PNG_JOB_DECODE, ub_png_decode_params_new (argv[1]),
                            ub_png_progress_parse, &signal_number, &error);
   if (result == NULL)
     return job_failed (argv[1], signal_number, error);
 
   ub_png_decode_result_parse (result, &width, &height, &pixels);
-  if (!write_pam (argv[2], width, height, pixels, &error))
+  if (!write_pam (argv[2], argv[1], width, height, pixels, &error))
     {
       ub_cli_error ("%s: %s", argv[2], error->message);
       return UB_CLI_EXIT_FAILURE;
@@ -205,6 +157,12 @@ run_thumbnail (int    argc,
     }
   if (n_files != 2)
     return usage_error ("png thumbnail takes an input and an output file");
+
+  if (!ub_durable_check_destination (files[1], files[0], &error))
+    {
+      ub_cli_error ("%s", error->message);
+      return UB_CLI_EXIT_FAILURE;
+    }
 
   thumbnail = ub_cli_run_job (UB_PNG_JOB_THUMBNAIL,
                               ub_png_thumbnail_params_new (files[0], (guint) size),

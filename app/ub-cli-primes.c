@@ -60,6 +60,7 @@ typedef struct
   gboolean        dirty;
   gboolean        save_failed;
   gboolean        interrupted;
+  int             interrupted_by;  /* the signal, once interrupted */
 } PrimesRun;
 
 typedef struct
@@ -194,6 +195,27 @@ on_interrupt (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_sigint (gpointer user_data)
+{
+  ((PrimesRun *) user_data)->interrupted_by = SIGINT;
+  return on_interrupt (user_data);
+}
+
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  ((PrimesRun *) user_data)->interrupted_by = SIGTERM;
+  return on_interrupt (user_data);
+}
+
+static gboolean
+on_sighup (gpointer user_data)
+{
+  ((PrimesRun *) user_data)->interrupted_by = SIGHUP;
+  return on_interrupt (user_data);
+}
+
 static guint
 checkpoint_interval (void)
 {
@@ -302,7 +324,9 @@ run_primes (guint64     from,
   guint n_pending = 0;
   int status = UB_CLI_EXIT_OK;
   GSource *tick = NULL;
-  GSource *signals[2] = { NULL, NULL };
+  static const int signums[] = { SIGINT, SIGTERM, SIGHUP };
+  static const GSourceFunc on_signal[] = { on_sigint, on_sigterm, on_sighup };
+  GSource *signals[3] = { NULL, NULL, NULL };
 
   run.checkpoint = checkpoint;
   run.from = from;
@@ -378,8 +402,8 @@ run_primes (guint64     from,
       g_source_attach (tick, context);
       for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
         {
-          signals[i] = g_unix_signal_source_new (i == 0 ? SIGINT : SIGTERM);
-          g_source_set_callback (signals[i], on_interrupt, &run, NULL);
+          signals[i] = g_unix_signal_source_new (signums[i]);
+          g_source_set_callback (signals[i], on_signal[i], &run, NULL);
           g_source_attach (signals[i], context);
         }
     }
@@ -402,7 +426,9 @@ run_primes (guint64     from,
         ub_cli_error ("interrupted; progress saved in %s", checkpoint);
       if (run.error != NULL)
         ub_cli_error ("%s", run.error->message);
-      status = UB_CLI_EXIT_FAILURE;
+      /* Interrupted: 128 + the signal, as a shell expects. */
+      status = run.error == NULL && run.interrupted ? 128 + run.interrupted_by
+                                                    : UB_CLI_EXIT_FAILURE;
       goto out;
     }
 
@@ -480,6 +506,12 @@ ub_cli_primes (int    argc,
     }
 
   mode = argv[1];
+  if (g_str_equal (mode, "--help") || g_str_equal (mode, "-h"))
+    {
+      printf ("Usage: unblock-cli primes count [FROM] TO [--threads N] [--checkpoint FILE]\n"
+              "       unblock-cli primes list FROM TO\n\n%s", UB_NUMBER_GRAMMAR);
+      return UB_CLI_EXIT_OK;
+    }
   if (!g_str_equal (mode, "count") && !g_str_equal (mode, "list"))
     {
       ub_cli_error ("primes: unknown mode “%s”; use count or list", mode);

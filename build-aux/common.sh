@@ -12,6 +12,7 @@ UB_PACKAGES="
   pkg-config
   libglib2.0-dev
   libgtk-4-dev
+  libadwaita-1-dev
   libpng-dev
   zlib1g-dev
   libdeflate-dev

@@ -165,7 +165,7 @@ test_close_keeps_working (void)
   activate_detailed (notice->default_action);
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   g_assert_nonnull (window);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (ub_window_get_stack (UB_WINDOW (window))), ==,
+  g_assert_cmpstr (ub_window_get_visible_page_name (UB_WINDOW (window)), ==,
                    "primes");
   page = UB_PRIMES_PAGE (ub_window_get_page (UB_WINDOW (window), "primes"));
   g_assert_true (ub_page_get_run (UB_PAGE (page)) == run);

@@ -317,6 +317,7 @@ test_interrupt (void)
   g_autofree char *out = g_build_filename (dir, "out.b64", NULL);
   g_autoptr(GError) error = NULL;
   const char *argv[] = { cli_path, "base64", "encode", "-", out, NULL };
+  g_auto(GStrv) envp = g_get_environ ();
   void (*old_sigpipe) (int);
   gint64 deadline;
   GPid pid;
@@ -327,7 +328,9 @@ test_interrupt (void)
                   "and the exit status is 128 + SIGINT");
 
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
-  g_spawn_async_with_pipes (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+  /* A named temporary file, not an unnamed one, so that it can be seen. */
+  envp = g_environ_setenv (envp, "UNBLOCK_NO_TMPFILE", "1", TRUE);
+  g_spawn_async_with_pipes (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
                             default_sigint, NULL, &pid, &in_fd, NULL, NULL, &error);
   g_assert_no_error (error);
   /* The CLI may stop reading at any point once interrupted. */

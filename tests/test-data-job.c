@@ -11,6 +11,7 @@
 
 #include "ub-base64.h"
 #include "ub-data-job.h"
+#include "ub-durable.h"
 #include "ub-error.h"
 
 /* Each test gets a fresh directory of its own, removed afterwards. */
@@ -382,7 +383,6 @@ typedef struct
   guint         calls;
   guint         cancel_at;
   gboolean      saw_partial;
-  char         *save_partial_to;     /* copy the partial output here first */
   UbDataCheckpoint checkpoint;
   char         *shrink;              /* truncate this file at the first call */
 } Interrupt;
@@ -405,14 +405,6 @@ interrupt_progress (UbDataJob *job,
   if (++in->calls == in->cancel_at)
     {
       g_assert_true (ub_data_job_get_checkpoint (job, &in->checkpoint));
-      if (in->save_partial_to != NULL)
-        {
-          g_autofree char *contents = NULL;
-          gsize n;
-
-          g_assert_true (g_file_get_contents (partial, &contents, &n, NULL));
-          write_file (in->save_partial_to, contents, n);
-        }
       g_cancellable_cancel (in->cancellable);
     }
 }
@@ -431,7 +423,7 @@ test_cancel (Fixture       *fixture,
   Interrupt in = { .cancellable = cancellable, .cancel_at = 3 };
 
   g_test_summary ("Cancelling mid-file stops after the current chunk and leaves neither "
-                  "the output nor a temporary file");
+                  "the output nor a temporary file (an unnamed one, or a hidden one)");
 
   write_file (in_path, plain, len);
   ub_data_job_set_chunk_size (job, 4096);
@@ -441,7 +433,7 @@ test_cancel (Fixture       *fixture,
   g_assert_false (ub_data_job_run (job, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
-  g_assert_true (in.saw_partial);          /* there was something to remove */
+  g_assert_false (in.saw_partial);         /* no named partial without asking */
   g_assert_cmpuint (in.calls, ==, 3);
   g_assert_cmpuint (ub_data_job_get_bytes_read (job), ==, 3 * 4096);
   g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
@@ -726,7 +718,7 @@ crash_and_resume (Fixture    *fixture,
                   gsize       expected_len)
 {
   g_autofree char *out_path = fixture_path (fixture, "out");
-  g_autofree char *saved = fixture_path (fixture, "saved.partial");
+  g_autofree char *saved = ub_durable_dup_partial_path ("test.part");
   g_autoptr(UbDataJob) first = ub_data_job_new (mode);
   g_autoptr(UbDataJob) second = ub_data_job_new (mode);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
@@ -735,19 +727,25 @@ crash_and_resume (Fixture    *fixture,
   Interrupt in = {
     .cancellable = cancellable,
     .cancel_at = stop,
-    .save_partial_to = to_file ? saved : NULL,
   };
 
+  g_unlink (out_path);
   ub_data_job_set_chunk_size (first, chunk);
   ub_data_job_set_input_file (first, in_path);
   if (to_file)
-    ub_data_job_set_output_file (first, out_path);
+    {
+      ub_data_job_set_output_file (first, out_path);
+      ub_data_job_set_partial_output (first, saved);
+    }
   ub_data_job_set_progress_func (first, interrupt_progress, &in);
   g_assert_false (ub_data_job_run (first, cancellable, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_cmpuint (in.checkpoint.input_offset, >, 0);
   g_assert_cmpuint (in.checkpoint.input_offset, <=, (guint64) chunk * stop);
+  /* Stopped: the partial output stays, the destination is not there. */
+  g_assert_cmpint (g_file_test (saved, G_FILE_TEST_IS_REGULAR), ==, to_file);
+  g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
 
   ub_data_job_set_chunk_size (second, chunk);
   ub_data_job_set_input_file (second, in_path);

@@ -61,6 +61,16 @@ test_number_scientific_and_powers (void)
   assert_parses ("0e30", 0);
   assert_parses ("1^1000", 1);
   assert_parses ("1e19", G_GUINT64_CONSTANT (10000000000000000000));
+  assert_parses ("1.50e1", 15);
+  assert_parses ("1.500e3", 1500);
+  assert_parses ("1-2+3", 2);
+  assert_parses ("2^64-1+1-1", G_MAXUINT64);
+  assert_parses ("0x10", 16);
+  assert_parses ("0XfF", 255);
+  assert_parses ("0xffff_ffff_ffff_ffff", G_MAXUINT64);
+  assert_parses ("0x10+1", 17);
+  assert_parses ("3x10^9", 3000000000);
+  assert_parses ("1,500e6", 1500000000);
 }
 
 static void
@@ -85,6 +95,17 @@ test_number_rejects (void)
   assert_rejects ("2^64-1+1", UB_ERROR_TOO_LARGE);
   assert_rejects ("99999999999999999999999", UB_ERROR_TOO_LARGE);
   assert_rejects ("10^1001", UB_ERROR_TOO_LARGE);
+  assert_rejects ("1,5e9", UB_ERROR_INVALID_DATA);
+  assert_rejects ("1,50", UB_ERROR_INVALID_DATA);
+  assert_rejects ("1,0000", UB_ERROR_INVALID_DATA);
+  assert_rejects ("1000,000", UB_ERROR_INVALID_DATA);
+  assert_rejects ("10_00_000", UB_ERROR_INVALID_DATA);
+  assert_rejects ("0x", UB_ERROR_INVALID_DATA);
+  assert_rejects ("0xg", UB_ERROR_INVALID_DATA);
+  assert_rejects ("0x1.5", UB_ERROR_INVALID_DATA);
+  assert_rejects ("0x1_0000_0000_0000_0000", UB_ERROR_TOO_LARGE);
+  assert_rejects ("1-2", UB_ERROR_INVALID_DATA);
+  assert_rejects ("1.25e1", UB_ERROR_INVALID_DATA);
 }
 
 static void

@@ -768,6 +768,9 @@ test_record_variant (gconstpointer data)
     "(uint64 10, uint64 50, uint64 51, uint64 0, false)",    /* next > to */
     "(uint64 10, uint64 50, uint64 20, uint64 11, false)",   /* count > numbers */
     "(uint64 10, uint64 50, uint64 50, uint64 42, true)",    /* count > numbers */
+    "(uint64 0, uint64 999999, uint64 999999, uint64 0, true)",         /* too few */
+    "(uint64 0, uint64 999999, uint64 999999, uint64 400000, true)",    /* too many */
+    "(uint64 0, uint64 9999999, uint64 5000000, uint64 100, false)",    /* too few so far */
     "(uint64 10, uint64 50, uint64 20, uint64 1)",           /* wrong type */
     "(10, 50, 20, 1, false)",                                /* wrong type */
   };
@@ -776,7 +779,8 @@ test_record_variant (gconstpointer data)
 
   apply_config (data);
 
-  record = (UbPrimesRecord) { 3, TOP, 12345, 77, FALSE };
+  /* π(12344) − π(2) = 1473: a count the range can hold. */
+  record = (UbPrimesRecord) { 3, TOP, 12345, 1473, FALSE };
   {
     g_autoptr(GVariant) v = ub_primes_record_to_variant (&record);
 

@@ -280,35 +280,50 @@ test_screenshot_unwritable (void)
   g_assert_false (g_file_test ("/nonexistent-unblock-dir", G_FILE_TEST_EXISTS));
 }
 
+/* @detailed_name in one spelling, so that two names for the same
+ * action and target compare equal. */
+static char *
+normalize_action (const char *detailed_name)
+{
+  g_autofree char *name = NULL;
+  g_autoptr(GVariant) target = NULL;
+
+  g_assert_true (g_action_parse_detailed_name (detailed_name, &name, &target, NULL));
+  return g_action_print_detailed_name (name, target);
+}
+
 static gboolean
 action_exists (UbWindow   *window,
                const char *detailed_name)
 {
+  g_autofree char *name = NULL;
+  g_autoptr(GVariant) target = NULL;
   GActionGroup *group;
 
-  if (g_str_has_prefix (detailed_name, "app."))
+  g_assert_true (g_action_parse_detailed_name (detailed_name, &name, &target, NULL));
+  if (g_str_has_prefix (name, "app."))
     group = G_ACTION_GROUP (ub_test_gtk_get_app ());
-  else if (g_str_has_prefix (detailed_name, "win."))
+  else if (g_str_has_prefix (name, "win."))
     group = G_ACTION_GROUP (window);
   else
     return FALSE;
 
-  return g_action_group_has_action (group, detailed_name + 4);
+  return g_action_group_has_action (group, name + 4);
 }
 
-/* Whether one of the detailed actions bound to an accelerator is @action
- * (the shortcuts window names actions without their targets). */
+/* Whether one of the detailed actions bound to an accelerator is @action,
+ * with the same target. */
 static gboolean
 accel_triggers (char       **bound,
                 const char  *action)
 {
+  g_autofree char *wanted = normalize_action (action);
+
   for (guint i = 0; bound != NULL && bound[i] != NULL; i++)
     {
-      g_autofree char *name = NULL;
-      g_autoptr(GVariant) target = NULL;
+      g_autofree char *found = normalize_action (bound[i]);
 
-      g_assert_true (g_action_parse_detailed_name (bound[i], &name, &target, NULL));
-      if (g_str_equal (name, action))
+      if (g_str_equal (found, wanted))
         return TRUE;
     }
   return FALSE;
@@ -359,7 +374,7 @@ test_shortcuts_are_bound (void)
           g_assert_true (accel_triggers (bound, action));
         }
 
-      g_hash_table_add (listed, g_steal_pointer (&action));
+      g_hash_table_add (listed, normalize_action (action));
       n_shortcuts++;
     }
   g_slist_free (objects);
@@ -370,15 +385,56 @@ test_shortcuts_are_bound (void)
   for (guint i = 0; actions[i] != NULL; i++)
     {
       g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, actions[i]);
-      g_autofree char *name = NULL;
-      g_autoptr(GVariant) target = NULL;
+      g_autofree char *name = normalize_action (actions[i]);
 
-      g_assert_true (g_action_parse_detailed_name (actions[i], &name, &target, NULL));
       if (accels[0] != NULL && !g_hash_table_contains (listed, name))
         g_error ("%s has the accelerator %s but is missing from the shortcuts window",
                  actions[i], accels[0]);
     }
 
+}
+
+static guint
+check_shortcut_keys (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (GTK_IS_SHORTCUTS_SHORTCUT (widget))
+    {
+      g_autofree char *accel = NULL;
+      g_autofree char *title = NULL;
+
+      g_object_get (widget, "accelerator", &accel, "title", &title, NULL);
+      g_test_message ("%s: %s", title, accel);
+      if (accel == NULL || accel[0] == '\0')
+        g_error ("The shortcut “%s” shows no keys", title);
+      n++;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += check_shortcut_keys (child);
+  return n;
+}
+
+/* The shortcuts window fills in the keys of a shortcut that names an
+ * action from the application's accelerators: an action named without
+ * its target gets none, and shows an empty key cap. */
+static void
+test_shortcuts_window_shows_keys (void)
+{
+  GtkShortcutsWindow *overlay;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (ub_test_gtk_get_window ()));
+  g_assert_nonnull (overlay);
+  gtk_window_present (GTK_WINDOW (overlay));
+  ub_test_gtk_wait_painted (GTK_WIDGET (overlay), 1);
+  g_assert_cmpuint (check_shortcut_keys (GTK_WIDGET (overlay)), >, 8);
+  gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
 }
 
 static void
@@ -513,6 +569,7 @@ main (int    argc,
   g_test_add_func ("/window/opens-and-paints", test_window_opens_and_paints);
   g_test_add_func ("/window/blocking-action-defaults-off", test_blocking_action_defaults_off);
   g_test_add_func ("/window/shortcuts-are-bound", test_shortcuts_are_bound);
+  g_test_add_func ("/window/shortcuts-window-shows-keys", test_shortcuts_window_shows_keys);
   g_test_add_func ("/meter/records-frames", test_meter_records_frames);
   g_test_add_func ("/meter/negative-control-300ms", test_meter_negative_control);
   g_test_add_func ("/meter/quiet-loop-has-no-long-stall", test_meter_quiet_has_no_long_stall);

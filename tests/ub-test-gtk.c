@@ -138,7 +138,7 @@ ub_test_gtk_init_app (void)
   test_app = g_object_new (UB_TYPE_APPLICATION,
                            "application-id", APP_ID ".Test",
                            "resource-base-path", "/io/unblock/Unblock",
-                           "flags", G_APPLICATION_NON_UNIQUE,
+                           "flags", G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN,
                            NULL);
   if (!g_application_register (G_APPLICATION (test_app), NULL, &error))
     g_error ("Cannot register the application: %s", error->message);

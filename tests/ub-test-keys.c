@@ -122,6 +122,19 @@ ub_key_typer_get_n_sent (UbKeyTyper *self)
   return n;
 }
 
+/* Gives the X input focus to @widget's window, so that the keys reach it
+ * even when another window of the app (the image viewer) lies under the
+ * pointer: without a window manager the focus follows the pointer. */
+static void
+focus_toplevel (GtkWidget *widget)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+  Display *xdisplay = gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));
+
+  XSetInputFocus (xdisplay, gdk_x11_surface_get_xid (surface), RevertToPointerRoot, CurrentTime);
+  XSync (xdisplay, False);
+}
+
 /**
  * ub_key_typer_start:
  * @editable: a focused #GtkEditable in a presented window
@@ -155,6 +168,7 @@ ub_key_typer_start (GtkWidget *editable,
 
   gtk_editable_set_text (GTK_EDITABLE (editable), "");
   gtk_widget_grab_focus (editable);
+  focus_toplevel (editable);
   self->changed_id = g_signal_connect (editable, "changed", G_CALLBACK (on_changed), self);
 
   self->thread = g_thread_new ("key-typer", sender_thread, self);

@@ -34,7 +34,49 @@ typedef struct
   double      blocking_stall_fraction;
 } UbTestWorkload;
 
-guint                 ub_test_workloads_get_n (void);
-const UbTestWorkload *ub_test_workloads_get   (guint index_);
+/**
+ * UbTestMeasurement:
+ * @stats: the window's meter over the measured span
+ * @key_latencies: (array length=n_keys) (owned): per key typed, the time
+ *   from the press to the entry's change, in ms
+ * @n_keys: how many keys arrived
+ * @measured_ms: how long the work was measured while it ran
+ * @outlasted: whether the work was still running at the end of the window
+ * @work_ms: the measured span (worker mode) or the job's length (blocking)
+ * @finished: in blocking mode, whether the work ended with the right result
+ * @cpu_ms: the main thread's time on a CPU meanwhile (Linux schedstat)
+ * @wait_ms: its time waiting for a CPU: what other processes can have
+ *   added to any stall
+ */
+typedef struct
+{
+  UbMeterStats stats;
+  double      *key_latencies;
+  guint        n_keys;
+  guint        measured_ms;
+  gboolean     outlasted;
+  double       work_ms;
+  gboolean     finished;
+  double       cpu_ms;
+  double       wait_ms;
+} UbTestMeasurement;
+
+guint                 ub_test_workloads_get_n      (void);
+const UbTestWorkload *ub_test_workloads_get        (guint                 index_);
+void                  ub_test_workloads_set_window (guint                 ms);
+
+void                  ub_test_workload_measure_workers  (const UbTestWorkload *workload,
+                                                         guint                 window_ms,
+                                                         guint                 n_keys,
+                                                         guint                 key_interval_ms,
+                                                         UbTestMeasurement    *measurement);
+void                  ub_test_workload_measure_blocking (const UbTestWorkload *workload,
+                                                         guint                 n_keys,
+                                                         guint                 key_interval_ms,
+                                                         UbTestMeasurement    *measurement);
+double                ub_test_measurement_get_max_key_ms (const UbTestMeasurement *measurement);
+void                  ub_test_measurement_clear         (UbTestMeasurement    *measurement);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UbTestMeasurement, ub_test_measurement_clear)
 
 G_END_DECLS

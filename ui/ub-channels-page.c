@@ -93,6 +93,7 @@ struct _UbChannelsPage
   GtkFlowBox                *results_box;
   GtkCheckButton            *single_check;
   GtkButton                 *pause_button;
+  GtkWidget                 *notes_entry;
 
   /* Owned references */
   UbPipeline                *pipeline;
@@ -932,6 +933,7 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, results_box);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, single_check);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, notes_entry);
 
 }
 
@@ -1113,4 +1115,17 @@ ub_channels_page_get_error (UbChannelsPage *self)
   g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
 
   return self->error;
+}
+
+/**
+ * ub_channels_page_get_notes_entry:
+ *
+ * Returns: (transfer none): somewhere to type while the pipeline runs
+ */
+GtkWidget *
+ub_channels_page_get_notes_entry (UbChannelsPage *self)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
+
+  return self->notes_entry;
 }

@@ -6,6 +6,7 @@
 #include "ub-data-page.h"
 #include "ub-data-run.h"
 #include "ub-page.h"
+#include "ub-resume-bar.h"
 #include "ub-ui.h"
 #include "ub-ui-format.h"
 
@@ -28,8 +29,8 @@ struct _UbDataPage
   UbPage           parent_instance;
 
   /* Template widgets */
-  GtkDropDown     *input_dropdown;
-  GtkDropDown     *op_dropdown;
+  AdwComboRow     *input_dropdown;
+  AdwComboRow     *op_dropdown;
   GtkStack        *input_stack;
   GtkLabel        *input_label;
   GtkSpinButton   *size_spin;
@@ -43,6 +44,9 @@ struct _UbDataPage
   GCancellable    *save_cancellable;
   char            *input_path;
   UbRun           *shown;      /* (nullable): the run whose result is shown */
+
+  /* The last restore_run() gave a fresh run: saved work that did not fit */
+  gboolean         offer_start_over;
 };
 
 G_DEFINE_FINAL_TYPE (UbDataPage, ub_data_page, UB_TYPE_PAGE)
@@ -70,13 +74,13 @@ ub_data_page_create_run (UbPage    *page,
                          GError   **error)
 {
   UbDataPage *self = UB_DATA_PAGE (page);
-  UbDataMode mode = (UbDataMode) gtk_drop_down_get_selected (self->op_dropdown);
+  UbDataMode mode = (UbDataMode) adw_combo_row_get_selected (self->op_dropdown);
   g_autofree char *input = NULL;
   g_autofree char *output = NULL;
   g_autoptr(GBytes) text = NULL;
   guint64 random_size = 0;
 
-  switch ((InputKind) gtk_drop_down_get_selected (self->input_dropdown))
+  switch ((InputKind) adw_combo_row_get_selected (self->input_dropdown))
     {
     case INPUT_FILE:
       if (self->input_path == NULL)
@@ -118,7 +122,7 @@ ub_data_page_create_run (UbPage    *page,
 
   /* A new run replaces whatever an older one left to resume. */
   ub_data_run_forget_saved ();
-  output = cache_path (mode == UB_DATA_MODE_BASE64_ENCODE ? "result.b64" : "result.bin");
+  output = ub_data_run_dup_output_path (mode);
   return UB_RUN (ub_data_run_new (mode, input, text, random_size, output, blocking));
 }
 
@@ -127,7 +131,33 @@ ub_data_page_restore_run (UbPage    *page,
                           gboolean   blocking,
                           char     **offer)
 {
-  return UB_RUN (ub_data_run_new_from_saved (blocking, offer));
+  UbDataPage *self = UB_DATA_PAGE (page);
+  UbDataRun *run = ub_data_run_new_from_saved (blocking, offer);
+
+  self->offer_start_over = run != NULL && ub_data_run_get_start_over_reason (run) != NULL;
+  return UB_RUN (run);
+}
+
+/* Saved work that no longer fits its input is offered as "Start over",
+ * with the reason, never resumed. */
+static void
+ub_data_page_load_saved (UbPage   *page,
+                         gboolean  resume_now)
+{
+  UbDataPage *self = UB_DATA_PAGE (page);
+  GObject *bar;
+
+  self->offer_start_over = FALSE;
+  UB_PAGE_CLASS (ub_data_page_parent_class)->load_saved (page, resume_now);
+
+  bar = gtk_widget_get_template_child (GTK_WIDGET (self), UB_TYPE_DATA_PAGE, "resume_bar");
+  if (self->offer_start_over && UB_IS_RESUME_BAR (bar) &&
+      ub_resume_bar_is_offered (UB_RESUME_BAR (bar)))
+    {
+      g_autofree char *message = g_strdup (ub_resume_bar_get_message (UB_RESUME_BAR (bar)));
+
+      ub_resume_bar_offer_start_over (UB_RESUME_BAR (bar), message);
+    }
 }
 
 static void set_input_path (UbDataPage *self,
@@ -141,10 +171,10 @@ ub_data_page_attach_run (UbPage *page,
   UbDataRun *data = UB_DATA_RUN (run);
   const char *input = ub_data_run_get_input_path (data);
 
-  gtk_drop_down_set_selected (self->op_dropdown, ub_data_run_get_mode (data));
+  adw_combo_row_set_selected (self->op_dropdown, ub_data_run_get_mode (data));
   if (input != NULL && !g_str_has_prefix (input, g_get_user_cache_dir ()))
     {
-      gtk_drop_down_set_selected (self->input_dropdown, INPUT_FILE);
+      adw_combo_row_set_selected (self->input_dropdown, INPUT_FILE);
       set_input_path (self, input);
     }
 }
@@ -286,9 +316,9 @@ ub_data_page_start_demo (UbPage *page)
 {
   UbDataPage *self = UB_DATA_PAGE (page);
 
-  gtk_drop_down_set_selected (self->input_dropdown, INPUT_RANDOM);
+  adw_combo_row_set_selected (self->input_dropdown, INPUT_RANDOM);
   gtk_spin_button_set_value (self->size_spin, 2048);
-  gtk_drop_down_set_selected (self->op_dropdown, UB_DATA_MODE_BASE64_ENCODE);
+  adw_combo_row_set_selected (self->op_dropdown, UB_DATA_MODE_BASE64_ENCODE);
   ub_page_start (page);
 }
 
@@ -303,7 +333,7 @@ static void
 on_input_kind_changed (UbDataPage *self)
 {
   static const char *pages[] = { "file", "random", "text" };
-  guint selected = gtk_drop_down_get_selected (self->input_dropdown);
+  guint selected = adw_combo_row_get_selected (self->input_dropdown);
 
   if (selected < G_N_ELEMENTS (pages))
     gtk_stack_set_visible_child_name (self->input_stack, pages[selected]);
@@ -447,6 +477,7 @@ ub_data_page_class_init (UbDataPageClass *klass)
   page_class->run_key = UB_DATA_RUN_KEY;
   page_class->create_run = ub_data_page_create_run;
   page_class->restore_run = ub_data_page_restore_run;
+  page_class->load_saved = ub_data_page_load_saved;
   page_class->attach_run = ub_data_page_attach_run;
   page_class->describe_run = ub_data_page_describe_run;
   page_class->update_view = ub_data_page_update_view;
@@ -530,19 +561,19 @@ ub_data_page_set_input (UbDataPage *self,
 
   if (path != NULL)
     {
-      gtk_drop_down_set_selected (self->input_dropdown, INPUT_FILE);
+      adw_combo_row_set_selected (self->input_dropdown, INPUT_FILE);
       set_input_path (self, path);
     }
   else if (random_mib > 0)
     {
-      gtk_drop_down_set_selected (self->input_dropdown, INPUT_RANDOM);
+      adw_combo_row_set_selected (self->input_dropdown, INPUT_RANDOM);
       gtk_spin_button_set_value (self->size_spin, random_mib);
     }
   else
     {
-      gtk_drop_down_set_selected (self->input_dropdown, INPUT_TEXT);
+      adw_combo_row_set_selected (self->input_dropdown, INPUT_TEXT);
     }
-  gtk_drop_down_set_selected (self->op_dropdown, mode);
+  adw_combo_row_set_selected (self->op_dropdown, mode);
 }
 
 /**

@@ -3,7 +3,9 @@
 
 #include <glib/gstdio.h>
 
+#include "ub-data-identity.h"
 #include "ub-data-run.h"
+#include "ub-durable.h"
 #include "ub-state.h"
 
 /*
@@ -34,6 +36,7 @@ struct _UbDataRun
   Stage       stage;
   gint64      total;        /* the input's size, or -1 while unknown */
   gboolean    reported_checkpoint_error;
+  char       *start_over_reason; /* (owned) (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (UbDataRun, ub_data_run, UB_TYPE_RUN)
@@ -127,6 +130,7 @@ ub_data_run_finalize (GObject *object)
   g_clear_pointer (&self->text, g_bytes_unref);
   g_clear_pointer (&self->resume, g_variant_unref);
   g_clear_pointer (&self->result, g_variant_unref);
+  g_clear_pointer (&self->start_over_reason, g_free);
 
   G_OBJECT_CLASS (ub_data_run_parent_class)->finalize (object);
 }
@@ -194,8 +198,59 @@ ub_data_run_new (UbDataMode   mode,
 }
 
 /**
+ * ub_data_run_dup_output_path:
+ * @mode: an encoding or decoding mode
+ *
+ * Where the Data page's result goes: a file of the app's own, in its
+ * cache folder, the only output a saved run may name.
+ *
+ * Returns: (transfer full): the path
+ */
+char *
+ub_data_run_dup_output_path (UbDataMode mode)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "data", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  return g_build_filename (dir, mode == UB_DATA_MODE_BASE64_ENCODE ? "result.b64" : "result.bin",
+                           NULL);
+}
+
+/* Why the saved @resume cannot carry on over @input, or NULL if it may.
+ * Cheap (a stat): the job itself compares the contents before it writes. */
+static char *
+explain_unfit (GVariant   *resume,
+               const char *input)
+{
+  g_autoptr(GVariant) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  UbDataIdentity saved, now;
+  guint64 offset = 0;
+  guint64 output_offset = 0;
+
+  if (resume == NULL ||
+      !g_variant_lookup (resume, "input-offset", "t", &offset) ||
+      !g_variant_lookup (resume, "output-offset", "t", &output_offset) ||
+      (identity = g_variant_lookup_value (resume, "identity",
+                                          G_VARIANT_TYPE (UB_DATA_IDENTITY_TYPE))) == NULL ||
+      !ub_data_identity_from_variant (identity, &saved))
+    return g_strdup ("the saved progress is incomplete or damaged");
+  if (!ub_data_identity_read (input, FALSE, &now, &error))
+    return g_strdup (error->message);
+  if (offset > saved.size)
+    return g_strdup ("the saved progress lies past the end of the file");
+  return ub_data_identity_explain_change (&saved, &now);
+}
+
+/**
  * ub_data_run_new_from_saved:
  * @offer: (out) (optional): a sentence describing the saved work
+ *
+ * Everything read back is checked, not trusted: the output is always the
+ * app's own (ub_data_run_dup_output_path()), the partial output the app's
+ * own name, and a checkpoint that no longer fits its input (another file,
+ * a changed one, offsets past its end) gives a fresh run instead, with
+ * the reason in @offer (see ub_data_run_get_start_over_reason()).
  *
  * Returns: (transfer full) (nullable): a queued run resuming the job a
  *   checkpoint describes, or %NULL if there is none (or its input is gone)
@@ -206,54 +261,69 @@ ub_data_run_new_from_saved (gboolean   blocking,
 {
   g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
   g_autofree char *name = NULL;
+  g_autofree char *output = NULL;
   UbDataRun *self;
   const char *input = NULL;
-  const char *output = NULL;
   guint32 mode = 0;
   guint64 offset = 0;
   gint64 total = -1;
 
   if (saved == NULL || !g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT) ||
       !g_variant_lookup (saved, "mode", "u", &mode) || mode > UB_DATA_MODE_SHA256 ||
-      !g_variant_lookup (saved, "input", "&s", &input) || !g_file_test (input, G_FILE_TEST_EXISTS) ||
-      !g_variant_lookup (saved, "output", "&s", &output))
+      !g_variant_lookup (saved, "input", "&s", &input) || !g_path_is_absolute (input) ||
+      !g_file_test (input, G_FILE_TEST_IS_REGULAR))
     return NULL;
 
+  output = ub_data_run_dup_output_path ((UbDataMode) mode);
   self = ub_data_run_new ((UbDataMode) mode, input, NULL, 0, output, blocking);
   self->resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT);
   g_variant_lookup (saved, "total", "x", &total);
+  self->start_over_reason = explain_unfit (self->resume, input);
+  if (self->start_over_reason != NULL)
+    g_clear_pointer (&self->resume, g_variant_unref);
   if (self->resume != NULL)
     g_variant_lookup (self->resume, "input-offset", "t", &offset);
 
   if (offer != NULL)
     {
       name = g_filename_display_basename (input);
-      *offer = total > 0
-               ? g_strdup_printf ("%s %s — %.0f %% done when Unblock last stopped.",
-                                  verb (self->mode), name, 100.0 * offset / total)
-               : g_strdup_printf ("%s %s was not finished when Unblock last stopped.",
-                                  verb (self->mode), name);
+      if (self->start_over_reason != NULL)
+        *offer = g_strdup_printf ("%s %s cannot be resumed: %s.",
+                                  verb (self->mode), name, self->start_over_reason);
+      else
+        *offer = total > 0 && (guint64) total >= offset
+                 ? g_strdup_printf ("%s %s — %.0f %% done when Unblock last stopped.",
+                                    verb (self->mode), name, 100.0 * offset / total)
+                 : g_strdup_printf ("%s %s was not finished when Unblock last stopped.",
+                                    verb (self->mode), name);
     }
   return self;
 }
 
 /**
+ * ub_data_run_get_start_over_reason:
+ *
+ * Returns: (nullable): why the saved work this run came from could not be
+ *   resumed (the run then starts over), or %NULL
+ */
+const char *
+ub_data_run_get_start_over_reason (UbDataRun *self)
+{
+  g_return_val_if_fail (UB_IS_DATA_RUN (self), NULL);
+
+  return self->start_over_reason;
+}
+
+/**
  * ub_data_run_forget_saved:
  *
- * Removes the saved progress and the partial output kept for it.
+ * Removes the saved progress and the partial output kept for it: the
+ * app's own partial file, whatever the saved record names.
  */
 void
 ub_data_run_forget_saved (void)
 {
-  g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
-  g_autoptr(GVariant) resume = NULL;
-  const char *partial = NULL;
-
-  if (saved != NULL && g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT) &&
-      (resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT)) != NULL &&
-      g_variant_lookup (resume, "partial", "&s", &partial) && partial[0] != '\0')
-    g_unlink (partial);
-
+  ub_durable_remove_partial (UB_DATA_JOBS_PARTIAL_NAME);
   ub_state_remove (UB_DATA_JOBS_STATE_KEY);
 }
 

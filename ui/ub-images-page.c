@@ -869,8 +869,8 @@ on_sample_done (GObject      *object,
  * @n_images: how many
  * @size: their width and height
  *
- * Writes photo-like sample images in workers (skipping those already
- * there), then opens the folder.
+ * Writes photo-like sample images in workers, or on the main thread in
+ * blocking mode (skipping those already there), then opens the folder.
  */
 void
 ub_images_page_generate_samples (UbImagesPage *self,
@@ -912,6 +912,22 @@ ub_images_page_generate_samples (UbImagesPage *self,
 
       if (g_file_test (path, G_FILE_TEST_EXISTS))
         continue;
+
+      /* Blocking mode: the very same job, here, before anything else runs. */
+      if (ub_page_get_blocking (UB_PAGE (self)))
+        {
+          g_autoptr(GVariant) reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
+                                                       ub_png_sample_params_new (path, size, size,
+                                                                                 (guint64) i + 1),
+                                                       NULL, NULL, NULL, &error);
+
+          if (reply == NULL)
+            {
+              show_error (self, error->message);
+              return;
+            }
+          continue;
+        }
 
       n_missing++;
       ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SAMPLE,

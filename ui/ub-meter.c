@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <math.h>
 
 #include "ub-meter.h"
@@ -183,7 +184,7 @@ update_label (UbMeter *self,
       char text[64];
 
       self->shown_stall_ms = stall_ms;
-      g_snprintf (text, sizeof text, "longest stall (10 s): %d ms", stall_ms);
+      g_snprintf (text, sizeof text, _("Longest stall: %d ms"), stall_ms);
       gtk_label_set_text (GTK_LABEL (self->label), text);
 
       if (stall_ms > 2 * FRAME_BUDGET_MS)
@@ -230,6 +231,26 @@ tick_cb (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
+/* A named colour of the style in use (libadwaita's accent, warning and
+ * error colours follow the dark and high-contrast styles), with @alpha
+ * applied; @fallback where the style names no such colour. */
+static GdkRGBA
+style_colour (GtkWidget  *widget,
+              const char *name,
+              GdkRGBA     fallback,
+              float       alpha)
+{
+  GdkRGBA colour;
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (!gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), name, &colour))
+    colour = fallback;
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+  colour.alpha *= alpha;
+  return colour;
+}
+
 /* The pulse: a dot sweeping back and forth, positioned by the frame clock.
  * It glides when frames are regular and visibly jumps when they are not. */
 
@@ -256,8 +277,8 @@ ub_meter_pulse_snapshot (GtkWidget   *widget,
   double size = MIN (height, 10);
   double phase = 0.0;
   double x;
-  GdkRGBA track = { 0.5, 0.5, 0.5, 0.25 };
-  GdkRGBA dot = { 0.21, 0.52, 0.89, 1.0 };
+  GdkRGBA track = style_colour (widget, "window_fg_color", (GdkRGBA) { 0.5, 0.5, 0.5, 1.0 }, 0.25);
+  GdkRGBA dot = style_colour (widget, "accent_bg_color", (GdkRGBA) { 0.21, 0.52, 0.89, 1.0 }, 1.0);
 
   if (clock != NULL)
     {
@@ -292,7 +313,7 @@ ub_meter_pulse_init (UbMeterPulse *self)
 {
   gtk_widget_set_size_request (GTK_WIDGET (self), 48, 12);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
-                               "Moves once per frame: smooth when the main thread is free");
+                               _("Moves once per frame: smooth when the main thread is free"));
 }
 
 /* The graph: per 100 ms bucket, a bar for the longest frame interval and a
@@ -320,11 +341,11 @@ ub_meter_graph_snapshot (GtkWidget   *widget,
   int height = gtk_widget_get_height (widget);
   double bar_width = width / (double) N_BUCKETS;
   gint64 now_epoch = start / BUCKET_USEC;
-  GdkRGBA background = { 0.5, 0.5, 0.5, 0.12 };
-  GdkRGBA budget_line = { 0.5, 0.5, 0.5, 0.6 };
-  GdkRGBA frame_ok = { 0.21, 0.52, 0.89, 0.8 };
-  GdkRGBA frame_slow = { 0.96, 0.76, 0.07, 0.9 };
-  GdkRGBA stall = { 0.88, 0.11, 0.14, 0.9 };
+  GdkRGBA background = style_colour (widget, "window_fg_color", (GdkRGBA) { 0.5, 0.5, 0.5, 1.0 }, 0.08);
+  GdkRGBA budget_line = style_colour (widget, "window_fg_color", (GdkRGBA) { 0.5, 0.5, 0.5, 1.0 }, 0.6);
+  GdkRGBA frame_ok = style_colour (widget, "accent_bg_color", (GdkRGBA) { 0.21, 0.52, 0.89, 1.0 }, 0.8);
+  GdkRGBA frame_slow = style_colour (widget, "warning_color", (GdkRGBA) { 0.96, 0.76, 0.07, 1.0 }, 0.9);
+  GdkRGBA stall = style_colour (widget, "error_color", (GdkRGBA) { 0.88, 0.11, 0.14, 1.0 }, 0.9);
   double budget_y;
 
   if (meter == NULL)
@@ -382,11 +403,11 @@ ub_meter_graph_class_init (UbMeterGraphClass *klass)
 static void
 ub_meter_graph_init (UbMeterGraph *self)
 {
-  gtk_widget_set_size_request (GTK_WIDGET (self), 200, 24);
+  gtk_widget_set_size_request (GTK_WIDGET (self), 80, 24);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
-                               "Last 10 s: longest frame interval (blue, yellow when over two "
-                               "frames) and main-loop stalls over one frame (red); "
-                               "the line marks 16.7 ms, the top 50 ms");
+                               _("Last 10 s: longest frame interval (blue, yellow when over two "
+                                 "frames) and main-loop stalls over one frame (red); "
+                                 "the line marks 16.7 ms, the top 50 ms"));
 }
 
 /* UbMeter */
@@ -489,7 +510,9 @@ ub_meter_init (UbMeter *self)
   gtk_widget_set_parent (self->graph, GTK_WIDGET (self));
 
   self->label = gtk_label_new (NULL);
-  gtk_label_set_width_chars (GTK_LABEL (self->label), 28);
+  /* Room for "Longest stall: 9999 ms", so the figure never moves the graph. */
+  gtk_label_set_width_chars (GTK_LABEL (self->label), 22);
+  gtk_widget_set_tooltip_text (self->label, _("The longest main-loop stall in the last 10 seconds"));
   gtk_label_set_xalign (GTK_LABEL (self->label), 0.0f);
   gtk_widget_add_css_class (self->label, "numeric");
   gtk_widget_add_css_class (self->label, "caption");

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-number.h"
 #include "ub-page.h"
 #include "ub-primes-page.h"
@@ -18,17 +20,17 @@ struct _UbPrimesPage
   UbPage           parent_instance;
 
   /* Template widgets */
-  GtkEntry        *from_entry;
-  GtkEntry        *to_entry;
-  GtkDropDown     *mode_dropdown;
+  AdwEntryRow     *from_entry;
+  AdwEntryRow     *to_entry;
+  AdwComboRow     *mode_row;
   GtkSpinButton   *workers_spin;
-  GtkWidget       *save_box;
-  GtkLabel        *save_label;
+  AdwActionRow    *save_box;
   GtkLabel        *result_label;
   GtkLabel        *recent_label;
   GtkEntry        *notes_entry;
 
   /* Owned references */
+  GSettings       *settings; /* (nullable): none without the schema */
   GtkNativeDialog *file_chooser;
   char            *list_path;
 };
@@ -43,6 +45,26 @@ current_run (UbPrimesPage *self)
   return UB_IS_PRIMES_RUN (run) ? UB_PRIMES_RUN (run) : NULL;
 }
 
+/* The number in @row; when it is not one, the row gets the error style
+ * and the message names the field. */
+static gboolean
+parse_field (AdwEntryRow  *row,
+             const char   *field,
+             guint64      *value,
+             GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (ub_number_parse_u64 (gtk_editable_get_text (GTK_EDITABLE (row)), value, &local_error))
+    return TRUE;
+
+  gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  /* TRANSLATORS: a form's field, then what is wrong with its value */
+  g_set_error (error, local_error->domain, local_error->code, _("%s: %s"),
+               field, local_error->message);
+  return FALSE;
+}
+
 static UbRun *
 ub_primes_page_create_run (UbPage    *page,
                            gboolean   blocking,
@@ -52,19 +74,25 @@ ub_primes_page_create_run (UbPage    *page,
   guint64 from;
   guint64 to;
 
-  if (!ub_number_parse_u64 (gtk_editable_get_text (GTK_EDITABLE (self->from_entry)), &from, error) ||
-      !ub_number_parse_u64 (gtk_editable_get_text (GTK_EDITABLE (self->to_entry)), &to, error))
+  if (!parse_field (self->from_entry, _("From"), &from, error) ||
+      !parse_field (self->to_entry, _("To"), &to, error))
     return NULL;
 
   if (from > to)
     {
+      gtk_widget_add_css_class (GTK_WIDGET (self->to_entry), "error");
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "“From” must not be larger than “To”.");
+                           _("To: “From” must not be larger than “To”."));
       return NULL;
     }
 
+  /* The next start offers the same number of workers. */
+  if (self->settings != NULL)
+    g_settings_set_uint (self->settings, "workers",
+                         (guint) gtk_spin_button_get_value_as_int (self->workers_spin));
+
   return UB_RUN (ub_primes_run_new (from, to,
-                                    gtk_drop_down_get_selected (self->mode_dropdown) == 1,
+                                    adw_combo_row_get_selected (self->mode_row) == 1,
                                     self->list_path,
                                     (guint) gtk_spin_button_get_value_as_int (self->workers_spin),
                                     blocking));
@@ -85,7 +113,7 @@ ub_primes_page_restore_run (UbPage    *page,
       return NULL;
     }
 
-  *offer = g_strdup_printf ("%s — %.0f %% done when Unblock last stopped.",
+  *offer = g_strdup_printf (_("%s — %.0f %% done when Unblock last stopped."),
                             ub_run_get_title (UB_RUN (run)),
                             100.0 * MAX (ub_run_get_fraction (UB_RUN (run)), 0));
   return UB_RUN (g_steal_pointer (&run));
@@ -104,7 +132,7 @@ ub_primes_page_attach_run (UbPage *page,
 
   gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from_text);
   gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to_text);
-  gtk_drop_down_set_selected (self->mode_dropdown, ub_primes_run_get_list (primes) ? 1 : 0);
+  adw_combo_row_set_selected (self->mode_row, ub_primes_run_get_list (primes) ? 1 : 0);
   gtk_spin_button_set_value (self->workers_spin, ub_run_get_n_parts (run));
   g_free (self->list_path);
   self->list_path = g_strdup (ub_primes_run_get_list_path (primes));
@@ -123,21 +151,41 @@ ub_primes_page_describe_run (UbPage *page,
     {
     case UB_RUN_RUNNING:
     case UB_RUN_QUEUED:
-      return g_strdup_printf ("%u %s · %s primes so far", n_parts,
-                              blocking ? "part on the main thread" :
-                              n_parts == 1 ? "worker" : "workers", count);
+      if (blocking)
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u part on the main thread · %s primes so far",
+                                             "%u parts on the main thread · %s primes so far",
+                                             n_parts), n_parts, count);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u worker · %s primes so far",
+                                           "%u workers · %s primes so far",
+                                           n_parts), n_parts, count);
     case UB_RUN_DONE:
       if (blocking)
-        return g_strdup_printf ("%u %s, one after the other on the main thread (blocking mode)",
-                                n_parts, n_parts == 1 ? "part" : "parts");
-      return g_strdup_printf ("%u %s", n_parts, n_parts == 1 ? "worker" : "workers");
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u part, one after the other on the main thread (blocking mode)",
+                                             "%u parts, one after the other on the main thread (blocking mode)",
+                                             n_parts), n_parts);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u worker", "%u workers", n_parts),
+                              n_parts);
     case UB_RUN_PAUSED:
-      return g_strdup_printf ("%s primes so far", count);
+      return g_strdup_printf (_("%s primes so far"), count);
     case UB_RUN_CANCELLED:
     case UB_RUN_FAILED:
     default:
-      return g_strdup_printf ("%s primes counted before stopping", count);
+      return g_strdup_printf (_("%s primes counted before stopping"), count);
     }
+}
+
+static void
+set_read_only (GtkWidget *entry,
+               gboolean   read_only)
+{
+  gtk_editable_set_editable (GTK_EDITABLE (entry), !read_only);
+  if (read_only)
+    gtk_widget_add_css_class (entry, "read-only");
+  else
+    gtk_widget_remove_css_class (entry, "read-only");
 }
 
 static void
@@ -154,10 +202,11 @@ ub_primes_page_update_view (UbPage *page,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "primes.choose-file", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "primes.clear-file", !busy && self->list_path);
   /* Read-only rather than insensitive: taking a focused entry's
-   * sensitivity away would lose its focus-out. */
-  gtk_editable_set_editable (GTK_EDITABLE (self->from_entry), !busy);
-  gtk_editable_set_editable (GTK_EDITABLE (self->to_entry), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->mode_dropdown), !busy);
+   * sensitivity away would lose its focus-out. The "read-only" style
+   * makes them look insensitive all the same. */
+  set_read_only (GTK_WIDGET (self->from_entry), busy);
+  set_read_only (GTK_WIDGET (self->to_entry), busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mode_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->workers_spin), !busy);
 
   if (primes != NULL && ub_run_get_state (run) == UB_RUN_DONE)
@@ -165,7 +214,7 @@ ub_primes_page_update_view (UbPage *page,
       g_autofree char *count = ub_number_format_u64 (ub_primes_run_get_count (primes));
       g_autofree char *from = ub_number_format_u64 (ub_primes_run_get_from (primes));
       g_autofree char *to = ub_number_format_u64 (ub_primes_run_get_to (primes));
-      g_autofree char *result = g_strdup_printf ("%s primes in [%s, %s]", count, from, to);
+      g_autofree char *result = g_strdup_printf (_("%s primes in [%s, %s]"), count, from, to);
 
       gtk_label_set_text (self->result_label, result);
     }
@@ -191,7 +240,7 @@ ub_primes_page_start_demo (UbPage *page)
   gtk_editable_set_text (GTK_EDITABLE (self->from_entry), "0");
   gtk_editable_set_text (GTK_EDITABLE (self->to_entry),
                          ub_page_get_blocking (page) ? "1e10" : "1e12");
-  gtk_drop_down_set_selected (self->mode_dropdown, 0);
+  adw_combo_row_set_selected (self->mode_row, 0);
   gtk_spin_button_set_value (self->workers_spin, g_get_num_processors ());
   ub_page_start (page);
 }
@@ -203,8 +252,10 @@ on_entry_activate (UbPrimesPage *self)
 }
 
 static void
-on_input_changed (UbPrimesPage *self)
+on_input_changed (UbPrimesPage *self,
+                  GtkEditable  *entry)
 {
+  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
   if (ub_page_get_error (UB_PAGE (self)) != NULL)
     ub_page_show_error (UB_PAGE (self), NULL);
 }
@@ -212,9 +263,9 @@ on_input_changed (UbPrimesPage *self)
 static void
 on_mode_changed (UbPrimesPage *self)
 {
-  gboolean list = gtk_drop_down_get_selected (self->mode_dropdown) == 1;
+  gboolean list = adw_combo_row_get_selected (self->mode_row) == 1;
 
-  gtk_widget_set_visible (self->save_box, list);
+  gtk_widget_set_visible (GTK_WIDGET (self->save_box), list);
 }
 
 static void
@@ -223,13 +274,14 @@ update_save_label (UbPrimesPage *self)
   if (self->list_path != NULL)
     {
       g_autofree char *name = g_filename_display_name (self->list_path);
-      g_autofree char *text = g_strdup_printf ("Writing the full list to %s (one worker)", name);
+      g_autofree char *text = g_strdup_printf (_("Writing the full list to %s (one worker)"), name);
+      g_autofree char *markup = g_markup_escape_text (text, -1);
 
-      gtk_label_set_text (self->save_label, text);
+      adw_action_row_set_subtitle (self->save_box, markup);
     }
   else
     {
-      gtk_label_set_text (self->save_label, "Not saved: only the latest primes are shown");
+      adw_action_row_set_subtitle (self->save_box, _("Not saved: only the latest primes are shown"));
     }
   ub_page_update (UB_PAGE (self));
 }
@@ -260,7 +312,7 @@ choose_file_action (GtkWidget  *widget,
 {
   UbPrimesPage *self = UB_PRIMES_PAGE (widget);
   GtkFileChooser *chooser = ub_page_open_chooser (widget, &self->file_chooser,
-                                                  "Save the List of Primes",
+                                                  _("Save the List of Primes"),
                                                   GTK_FILE_CHOOSER_ACTION_SAVE,
                                                   G_CALLBACK (on_file_chosen));
 
@@ -285,6 +337,7 @@ ub_primes_page_dispose (GObject *object)
   UbPrimesPage *self = UB_PRIMES_PAGE (object);
 
   ub_page_close_chooser (&self->file_chooser, self);
+  g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_PRIMES_PAGE);
   ub_widget_unparent_children (GTK_WIDGET (self));
@@ -326,10 +379,9 @@ ub_primes_page_class_init (UbPrimesPageClass *klass)
   ub_page_class_bind_run_view (widget_class, TRUE);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, from_entry);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, to_entry);
-  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, mode_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, mode_row);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, workers_spin);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, save_box);
-  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, save_label);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, result_label);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, recent_label);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, notes_entry);
@@ -344,9 +396,14 @@ ub_primes_page_class_init (UbPrimesPageClass *klass)
 static void
 ub_primes_page_init (UbPrimesPage *self)
 {
+  guint n_workers = 0;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_spin_button_set_value (self->workers_spin, g_get_num_processors ());
+  self->settings = ub_ui_dup_settings ();
+  if (self->settings != NULL)
+    n_workers = g_settings_get_uint (self->settings, "workers");
+  gtk_spin_button_set_value (self->workers_spin, n_workers ? n_workers : g_get_num_processors ());
 }
 
 GtkWidget *
@@ -403,7 +460,7 @@ ub_primes_page_set_input (UbPrimesPage *self,
 
   gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from);
   gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to);
-  gtk_drop_down_set_selected (self->mode_dropdown, list ? 1 : 0);
+  adw_combo_row_set_selected (self->mode_row, list ? 1 : 0);
   gtk_spin_button_set_value (self->workers_spin, n_workers ? n_workers : g_get_num_processors ());
 }
 

@@ -6,7 +6,10 @@
 /*
  * The strip a page shows when it finds unfinished work from an earlier
  * run: "Counting primes in [0, 10^12] — 63 % done.  [Resume] [Discard]".
- * It emits "resume" or "discard" and hides itself.
+ * It emits "resume" or "discard" and hides itself. When the saved work
+ * cannot be resumed (its input changed, its checkpoint does not fit), it
+ * says why and offers "Start over" instead, which also emits "resume":
+ * the page's offered run is then a fresh one.
  */
 
 struct _UbResumeBar
@@ -15,6 +18,7 @@ struct _UbResumeBar
 
   GtkWidget *revealer;
   GtkWidget *label;
+  GtkWidget *resume;
 };
 
 G_DEFINE_FINAL_TYPE (UbResumeBar, ub_resume_bar, GTK_TYPE_WIDGET)
@@ -72,6 +76,8 @@ ub_resume_bar_init (UbResumeBar *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *resume = gtk_button_new_with_mnemonic ("_Resume");
+
+  self->resume = resume;
   GtkWidget *discard = gtk_button_new_with_mnemonic ("_Discard");
 
   self->label = gtk_label_new (NULL);
@@ -110,8 +116,38 @@ ub_resume_bar_offer (UbResumeBar *self,
 {
   g_return_if_fail (UB_IS_RESUME_BAR (self));
 
+  gtk_button_set_label (GTK_BUTTON (self->resume), "_Resume");
   gtk_label_set_text (GTK_LABEL (self->label), message);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->revealer), TRUE);
+}
+
+/**
+ * ub_resume_bar_offer_start_over:
+ * @message: what was saved and why it cannot be resumed
+ *
+ * Shows the bar with "Start over" in place of "Resume".
+ */
+void
+ub_resume_bar_offer_start_over (UbResumeBar *self,
+                                const char  *message)
+{
+  g_return_if_fail (UB_IS_RESUME_BAR (self));
+
+  ub_resume_bar_offer (self, message);
+  gtk_button_set_label (GTK_BUTTON (self->resume), "_Start over");
+}
+
+/**
+ * ub_resume_bar_get_action_label:
+ *
+ * Returns: (transfer none): the label of the button that emits "resume"
+ */
+const char *
+ub_resume_bar_get_action_label (UbResumeBar *self)
+{
+  g_return_val_if_fail (UB_IS_RESUME_BAR (self), NULL);
+
+  return gtk_button_get_label (GTK_BUTTON (self->resume));
 }
 
 void

@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include "ub-state.h"
+#include "ub-durable.h"
 #include "ub-store.h"
 
 typedef struct
 {
+  gboolean  load;   /* open the store, nothing else */
   char     *key;
   char     *prefix; /* (nullable): remove every key with this prefix */
   GVariant *value;  /* (nullable): NULL removes the key */
@@ -51,7 +53,13 @@ write_in_thread (gpointer data,
   UbStore *store = ub_store_get_default ();
   g_autoptr(GError) error = NULL;
 
-  if (write->prefix != NULL)
+  if (write->load)
+    {
+      /* The store is read here, off the main thread, and the temporary
+       * files writers killed half-way left behind are removed. */
+      ub_durable_remove_stale ();
+    }
+  else if (write->prefix != NULL)
     {
       g_auto(GStrv) keys = ub_store_list_keys (store, write->prefix);
 
@@ -87,6 +95,28 @@ queue (Write *write)
   g_atomic_int_inc (&pending);
   writer = g_once (&writer_once, create_writer, NULL);
   g_thread_pool_push (writer, write, NULL);
+}
+
+/**
+ * ub_state_preload:
+ *
+ * Starts reading the store in the background, so that the main thread
+ * finds it read (ub_state_dup() waits only for what is left of that). Call
+ * it as early as possible; calling it again does nothing.
+ */
+void
+ub_state_preload (void)
+{
+  static gboolean done; /* main thread only */
+  Write *write;
+
+  if (done)
+    return;
+  done = TRUE;
+
+  write = g_new0 (Write, 1);
+  write->load = TRUE;
+  queue (write);
 }
 
 /**

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 typedef void (*UbStateMessageFunc) (const char *message,
                                     gpointer    user_data);
 
+void      ub_state_preload            (void);
 GVariant *ub_state_dup                (const char         *key);
 void      ub_state_set                (const char         *key,
                                        GVariant           *value);

@@ -24,6 +24,17 @@ ub_ui_init (void)
   if (g_once_init_enter (&initialized))
     {
       ub_register_resource ();
+      /* The library's types the templates name, before any template. */
+      g_type_ensure (ADW_TYPE_TOAST_OVERLAY);
+      g_type_ensure (ADW_TYPE_VIEW_STACK);
+      g_type_ensure (ADW_TYPE_VIEW_SWITCHER_TITLE);
+      g_type_ensure (ADW_TYPE_VIEW_SWITCHER_BAR);
+      g_type_ensure (ADW_TYPE_STATUS_PAGE);
+      g_type_ensure (ADW_TYPE_CLAMP);
+      g_type_ensure (ADW_TYPE_PREFERENCES_GROUP);
+      g_type_ensure (ADW_TYPE_ENTRY_ROW);
+      g_type_ensure (ADW_TYPE_COMBO_ROW);
+      g_type_ensure (ADW_TYPE_ACTION_ROW);
       g_type_ensure (UB_TYPE_METER);
       g_type_ensure (UB_TYPE_RESUME_BAR);
       g_type_ensure (UB_TYPE_PRIMES_PAGE);
@@ -49,4 +60,79 @@ ub_widget_unparent_children (GtkWidget *widget)
 
   while ((child = gtk_widget_get_first_child (widget)) != NULL)
     gtk_widget_unparent (child);
+}
+
+/**
+ * ub_toast_new:
+ * @title: a sentence for the user, as plain text
+ *
+ * Returns: (transfer full): a toast that shows @title as it is (a toast's
+ *   title is otherwise read as markup)
+ */
+AdwToast *
+ub_toast_new (const char *title)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_val_if_fail (title != NULL, NULL);
+
+  escaped = g_markup_escape_text (title, -1);
+  return adw_toast_new (escaped);
+}
+
+/**
+ * ub_widget_add_toast:
+ * @widget: a widget inside a window
+ * @toast: (transfer full): the toast to show
+ *
+ * Shows @toast in the toast overlay that holds @widget. Without one (a
+ * widget not in a window yet) the toast is dropped.
+ */
+void
+ub_widget_add_toast (GtkWidget *widget,
+                     AdwToast  *toast)
+{
+  GtkWidget *overlay;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+  if (overlay == NULL)
+    {
+      g_object_unref (toast);
+      return;
+    }
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+}
+
+/**
+ * ub_ui_dup_settings:
+ *
+ * Returns: (transfer full) (nullable): the application's settings, or
+ *   %NULL when their schema is not installed (an uninstalled build run
+ *   without GSETTINGS_SCHEMA_DIR): the app then starts with defaults
+ *   rather than aborting
+ */
+GSettings *
+ub_ui_dup_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      static gsize warned = 0;
+
+      if (g_once_init_enter (&warned))
+        {
+          g_message ("The settings schema %s is not installed: nothing is remembered", APP_ID);
+          g_once_init_leave (&warned, 1);
+        }
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
 }

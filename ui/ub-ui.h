@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 G_BEGIN_DECLS
 
-void ub_ui_init                  (void);
-void ub_widget_unparent_children (GtkWidget *widget);
+void      ub_ui_init                  (void);
+void      ub_widget_unparent_children (GtkWidget  *widget);
+AdwToast *ub_toast_new                (const char *title);
+void      ub_widget_add_toast         (GtkWidget  *widget,
+                                       AdwToast   *toast);
+GSettings *ub_ui_dup_settings         (void);
 
 G_END_DECLS

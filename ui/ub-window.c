@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-job.h"
 #include "ub-page.h"
 #include "ub-primes-page.h"
@@ -10,18 +12,25 @@
 
 struct _UbWindow
 {
-  GtkApplicationWindow  parent_instance;
+  AdwApplicationWindow  parent_instance;
 
   /* Template widgets */
-  GtkHeaderBar         *header_bar;
-  GtkStack             *stack;
-  GtkStackSwitcher     *switcher;
+  AdwHeaderBar         *header_bar;
+  AdwViewStack         *stack;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
   GtkMenuButton        *menu_button;
   GtkSwitch            *blocking_switch;
   UbMeter              *meter;
   UbPrimesPage         *primes_page;
-  GtkRevealer          *message_revealer;
-  GtkLabel             *message_label;
+  AdwToastOverlay      *toast_overlay;
+
+  /* Owned references */
+  GSettings            *settings; /* (nullable): none without the schema */
+
+  /* The notice shown, until it is dismissed */
+  AdwToast             *message_toast; /* (unowned) */
+  char                 *message;
 
   /* Closing: the checkpoint asked of the workers, and until when to wait */
   guint                 checkpoint_request;
@@ -34,12 +43,32 @@ struct _UbWindow
 /* How long closing waits for workers to save their state, at most. */
 #define CHECKPOINT_TIMEOUT_USEC (500 * G_TIME_SPAN_MILLISECOND)
 
-G_DEFINE_FINAL_TYPE (UbWindow, ub_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (UbWindow, ub_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* The page a child of the stack holds, inside the scrolled window (and
+ * its viewport) that lets it scroll when the window is too small. */
+static GtkWidget *
+page_in (GtkWidget *stack_child)
+{
+  GtkWidget *widget = stack_child;
+
+  while (widget != NULL && !UB_IS_PAGE (widget))
+    {
+      if (GTK_IS_SCROLLED_WINDOW (widget))
+        widget = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget));
+      else if (GTK_IS_VIEWPORT (widget))
+        widget = gtk_viewport_get_child (GTK_VIEWPORT (widget));
+      else
+        return stack_child;
+    }
+
+  return widget;
+}
 
 static UbPage *
 visible_page (UbWindow *self)
 {
-  GtkWidget *child = gtk_stack_get_visible_child (self->stack);
+  GtkWidget *child = page_in (adw_view_stack_get_visible_child (self->stack));
 
   return UB_IS_PAGE (child) ? UB_PAGE (child) : NULL;
 }
@@ -82,21 +111,7 @@ show_page_action (GSimpleAction *action,
                   GVariant      *parameter,
                   gpointer       user_data)
 {
-  UbWindow *self = user_data;
-  const char *name = g_variant_get_string (parameter, NULL);
-
-  if (gtk_stack_get_child_by_name (self->stack, name) != NULL)
-    gtk_stack_set_visible_child_name (self->stack, name);
-}
-
-static void
-dismiss_message_action (GSimpleAction *action,
-                        GVariant      *parameter,
-                        gpointer       user_data)
-{
-  UbWindow *self = user_data;
-
-  gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
+  ub_window_show_page (user_data, g_variant_get_string (parameter, NULL));
 }
 
 /* The window's actions act on the visible page. */
@@ -105,7 +120,6 @@ static const GActionEntry win_actions[] = {
   { "cancel", cancel_action },
   { "pause", pause_action },
   { "show-page", show_page_action, "s" },
-  { "dismiss-message", dismiss_message_action },
 };
 
 static void
@@ -116,8 +130,8 @@ foreach_page (UbWindow *self,
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->stack));
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (UB_IS_PAGE (child))
-      func (UB_PAGE (child), data);
+    if (UB_IS_PAGE (page_in (child)))
+      func (UB_PAGE (page_in (child)), data);
 }
 
 static void
@@ -168,15 +182,71 @@ ub_window_close_request (GtkWindow *window)
   return TRUE;
 }
 
+/* The size and state the next window starts with. Saved whenever the
+ * window goes, closed or destroyed by a reload. */
+static void
+save_window_state (UbWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL || !gtk_widget_get_realized (GTK_WIDGET (self)))
+    return;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_boolean (self->settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  if (width > 0 && height > 0)
+    {
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  g_settings_apply (self->settings);
+}
+
+static void
+on_visible_page_changed (UbWindow *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->stack);
+
+  if (self->settings != NULL && name != NULL)
+    g_settings_set_string (self->settings, "last-page", name);
+}
+
+static void
+ub_window_unrealize (GtkWidget *widget)
+{
+  save_window_state (UB_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (ub_window_parent_class)->unrealize (widget);
+}
+
 static void
 ub_window_dispose (GObject *object)
 {
   UbWindow *self = UB_WINDOW (object);
 
+  if (self->stack != NULL)
+    g_signal_handlers_disconnect_by_func (self->stack, on_visible_page_changed, self);
+  g_clear_object (&self->settings);
+
   g_clear_handle_id (&self->checkpoint_poll_id, g_source_remove);
   ub_state_unset_message_func (self);
+  if (self->message_toast != NULL)
+    g_signal_handlers_disconnect_by_data (self->message_toast, self);
+  self->message_toast = NULL;
 
   G_OBJECT_CLASS (ub_window_parent_class)->dispose (object);
+}
+
+static void
+ub_window_finalize (GObject *object)
+{
+  UbWindow *self = UB_WINDOW (object);
+
+  g_clear_pointer (&self->message, g_free);
+
+  G_OBJECT_CLASS (ub_window_parent_class)->finalize (object);
 }
 
 static void
@@ -201,26 +271,40 @@ ub_window_class_init (UbWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = ub_window_dispose;
+  object_class->finalize = ub_window_finalize;
   window_class->close_request = ub_window_close_request;
+  widget_class->unrealize = ub_window_unrealize;
 
   ub_ui_init ();
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-window.ui");
   gtk_widget_class_bind_template_child (widget_class, UbWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, UbWindow, switcher);
+  gtk_widget_class_bind_template_child (widget_class, UbWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, UbWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, blocking_switch);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, meter);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, primes_page);
-  gtk_widget_class_bind_template_child (widget_class, UbWindow, message_revealer);
-  gtk_widget_class_bind_template_child (widget_class, UbWindow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, UbWindow, toast_overlay);
 }
 
 static void
 ub_window_init (UbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = ub_ui_dup_settings ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+  g_signal_connect_swapped (self->stack, "notify::visible-child-name",
+                            G_CALLBACK (on_visible_page_changed), self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
@@ -231,21 +315,43 @@ ub_window_init (UbWindow *self)
   foreach_page (self, offer_saved, GINT_TO_POINTER (FALSE));
 }
 
+static void
+on_message_dismissed (AdwToast *toast,
+                      UbWindow *self)
+{
+  if (toast == self->message_toast)
+    {
+      self->message_toast = NULL;
+      g_clear_pointer (&self->message, g_free);
+    }
+}
+
 /**
  * ub_window_show_message:
  * @message: a sentence for the user
  *
- * Shows @message in a strip at the top of the window until dismissed.
+ * Shows @message as a notice that needs no answer: a toast, which stays
+ * until dismissed, since what it says (state that could not be saved)
+ * must not slip by unread.
  */
 void
 ub_window_show_message (UbWindow   *self,
                         const char *message)
 {
+  g_autoptr(AdwToast) toast = NULL;
+
   g_return_if_fail (UB_IS_WINDOW (self));
   g_return_if_fail (message != NULL);
 
-  gtk_label_set_text (self->message_label, message);
-  gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
+  toast = ub_toast_new (message);
+  adw_toast_set_timeout (toast, 0);
+  if (self->message_toast != NULL)
+    adw_toast_dismiss (self->message_toast);
+  self->message_toast = toast;
+  g_free (self->message);
+  self->message = g_strdup (message);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_message_dismissed), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_steal_pointer (&toast));
 }
 
 /**
@@ -258,9 +364,7 @@ ub_window_get_message (UbWindow *self)
 {
   g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
 
-  if (!gtk_revealer_get_reveal_child (self->message_revealer))
-    return NULL;
-  return gtk_label_get_text (self->message_label);
+  return self->message;
 }
 
 /**
@@ -384,18 +488,73 @@ ub_window_get_page (UbWindow   *self,
   g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  return gtk_stack_get_child_by_name (self->stack, name);
+  return page_in (adw_view_stack_get_child_by_name (self->stack, name));
 }
 
 /**
- * ub_window_get_stack:
+ * ub_window_get_visible_page_name:
  *
- * Returns: (transfer none): the stack that holds the pages
+ * Returns: (nullable): the name of the page shown
  */
-GtkStack *
-ub_window_get_stack (UbWindow *self)
+const char *
+ub_window_get_visible_page_name (UbWindow *self)
 {
   g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
 
-  return self->stack;
+  return adw_view_stack_get_visible_child_name (self->stack);
+}
+
+/**
+ * ub_window_get_visible_page:
+ *
+ * Returns: (transfer none) (nullable): the page shown
+ */
+GtkWidget *
+ub_window_get_visible_page (UbWindow *self)
+{
+  g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
+
+  return page_in (adw_view_stack_get_visible_child (self->stack));
+}
+
+/**
+ * ub_window_show_last_page:
+ *
+ * Shows the page the last window showed, as the next start of the
+ * application does.
+ */
+void
+ub_window_show_last_page (UbWindow *self)
+{
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (UB_IS_WINDOW (self));
+
+  if (self->settings == NULL)
+    return;
+
+  name = g_settings_get_string (self->settings, "last-page");
+  ub_window_show_page (self, name);
+}
+
+/**
+ * ub_window_show_page:
+ * @name: "primes", "images", "data" or "channels"
+ *
+ * Shows the page called @name, if there is one.
+ *
+ * Returns: whether there is a page called @name
+ */
+gboolean
+ub_window_show_page (UbWindow   *self,
+                     const char *name)
+{
+  g_return_val_if_fail (UB_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (adw_view_stack_get_child_by_name (self->stack, name) == NULL)
+    return FALSE;
+
+  adw_view_stack_set_visible_child_name (self->stack, name);
+  return TRUE;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "ub-meter.h"
 
@@ -9,13 +9,17 @@ G_BEGIN_DECLS
 
 #define UB_TYPE_WINDOW (ub_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (UbWindow, ub_window, UB, WINDOW, GtkApplicationWindow)
+G_DECLARE_FINAL_TYPE (UbWindow, ub_window, UB, WINDOW, AdwApplicationWindow)
 
-UbWindow *ub_window_new       (GtkApplication *application);
-UbMeter  *ub_window_get_meter (UbWindow       *self);
-GtkStack *ub_window_get_stack (UbWindow       *self);
-GtkWidget *ub_window_get_page (UbWindow      *self,
-                               const char    *name);
+UbWindow   *ub_window_new          (GtkApplication *application);
+UbMeter    *ub_window_get_meter    (UbWindow       *self);
+GtkWidget  *ub_window_get_page     (UbWindow       *self,
+                                    const char     *name);
+GtkWidget  *ub_window_get_visible_page      (UbWindow   *self);
+const char *ub_window_get_visible_page_name (UbWindow   *self);
+gboolean    ub_window_show_page    (UbWindow       *self,
+                                    const char     *name);
+void        ub_window_show_last_page (UbWindow     *self);
 void        ub_window_show_message (UbWindow   *self,
                                     const char *message);
 const char *ub_window_get_message  (UbWindow   *self);

@@ -1,21 +1,28 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
 
 #include "ub-bench.h"
 #include "ub-bench-commands.h"
 #include "ub-test-gtk.h"
-#include "ub-test-keys.h"
 #include "ub-test-workloads.h"
 
 /*
- * unblock-bench ui: the responsiveness tests' scenarios, measured. For
- * each workload, worker mode and blocking mode alternate over the rounds
- * in one run; the table gives the median over rounds of each figure: the
- * longest main-loop stall and its 99th percentile, frame intervals, and
- * the latency of keys typed (through XTest, from another thread) into the
- * page's entry while the work runs.
+ * unblock-bench ui [--hogs N] [WORKLOAD…]: the responsiveness tests'
+ * scenarios, measured. For each workload, worker mode and blocking mode
+ * alternate over the rounds in one run; the table gives the median over
+ * rounds of each figure: the longest main-loop stall and its 99th
+ * percentile, frame intervals, and the latency of keys typed (through
+ * XTest, from another thread) into the page's entry while the work runs.
+ * Each worker-mode row ends with a verdict against the one-frame targets.
+ *
+ * --hogs N starts N busy loops at the app's own priority for the whole run,
+ * as other programs on a busy machine would be; the target is then two
+ * frames.
  *
  * Needs a display: build-aux/bench ui runs it on a private Xvfb.
  */
@@ -23,6 +30,13 @@
 #define MEASURE_MS      3000
 #define N_KEYS          100
 #define KEY_INTERVAL_MS 25
+
+/* The targets, in ms: one frame at 60 Hz plus jitter on a quiet machine,
+ * two frames with every CPU contended. */
+#define QUIET_MAX_STALL  16.0
+#define QUIET_FRAME_P99  17.5
+#define QUIET_KEY_P99     8.0
+#define HOGS_MAX_STALL   33.0
 
 typedef struct
 {
@@ -35,135 +49,37 @@ typedef struct
   double key_p99;
   double work_ms;
   double meter_us;
+  double outlasted;  /* 1 if the work outlasted the window */
 } Figures;
 
-static gboolean
-typer_done (gpointer user_data)
-{
-  return ub_key_typer_is_done (user_data);
-}
-
 static void
-read_keys (UbKeyTyper *typer,
-           Figures    *figures)
+measure (const UbTestWorkload *workload,
+         gboolean              blocking,
+         Figures              *figures)
 {
-  g_autofree double *latencies = NULL;
-  guint n = 0;
+  g_auto(UbTestMeasurement) m = { 0 };
 
-  if (typer == NULL)
-    {
-      figures->key_p50 = figures->key_p99 = -1;
-      return;
-    }
+  if (blocking)
+    ub_test_workload_measure_blocking (workload, N_KEYS, KEY_INTERVAL_MS, &m);
+  else
+    ub_test_workload_measure_workers (workload, MEASURE_MS, N_KEYS, KEY_INTERVAL_MS, &m);
 
-  g_assert_true (ub_test_gtk_run_until (typer_done, typer, 60000));
-  latencies = ub_key_typer_dup_latencies_ms (typer, &n);
-  figures->key_p50 = ub_bench_percentile (latencies, n, 50);
-  figures->key_p99 = ub_bench_percentile (latencies, n, 99);
-}
+  if (!blocking && !m.outlasted)
+    g_printerr ("  (%s finished after %u ms, before the end of the measurement)\n",
+                workload->name, m.measured_ms);
+  if (blocking && !m.finished)
+    g_printerr ("  (%s did not finish in blocking mode)\n", workload->name);
 
-static void
-read_meter (UbMeter *meter,
-            Figures *figures)
-{
-  UbMeterStats stats;
-
-  ub_meter_get_stats (meter, &stats);
-  figures->max_stall = stats.max_stall_ms;
-  figures->stall_p99 = stats.stall_p99_ms;
-  figures->frame_p50 = stats.frame_p50_ms;
-  figures->frame_p99 = stats.frame_p99_ms;
-  figures->frame_max = stats.frame_max_ms;
-  figures->meter_us = stats.self_cost_us_per_frame;
-}
-
-static void
-measure_workers (const UbTestWorkload *workload,
-                 Figures              *figures)
-{
-  UbWindow *window = ub_test_gtk_new_window ();
-  UbMeter *meter = ub_window_get_meter (window);
-  g_autoptr(UbKeyTyper) typer = NULL;
-  gint64 start;
-
-  workload->prepare (window, FALSE);
-  ub_test_gtk_run_for_ms (200);
-  ub_meter_reset (meter);
-
-  start = g_get_monotonic_time ();
-  workload->start (window);
-  if (ub_key_typer_supported ())
-    typer = ub_key_typer_start (workload->get_entry (window), N_KEYS, KEY_INTERVAL_MS);
-
-  for (guint elapsed = 0; elapsed < MEASURE_MS; elapsed += 100)
-    {
-      if (workload->step != NULL)
-        workload->step (window);
-      ub_test_gtk_run_for_ms (100);
-    }
-  read_keys (typer, figures);
-  if (!workload->is_running (window))
-    g_printerr ("  (%s finished before the end of the measurement)\n", workload->name);
-  figures->work_ms = (g_get_monotonic_time () - start) / 1000.0;
-  ub_test_gtk_run_for_ms (100);
-
-  read_meter (meter, figures);
-  workload->cancel (window);
-  gtk_window_destroy (GTK_WINDOW (window));
-}
-
-typedef struct
-{
-  const UbTestWorkload *workload;
-  UbWindow             *window;
-  gint64                started;
-} BlockingRun;
-
-static gboolean
-start_blocking (gpointer user_data)
-{
-  BlockingRun *run = user_data;
-
-  run->started = g_get_monotonic_time ();
-  run->workload->start (run->window);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-blocking_finished (gpointer user_data)
-{
-  BlockingRun *run = user_data;
-
-  return run->started != 0 && run->workload->finished_ok (run->window);
-}
-
-static void
-measure_blocking (const UbTestWorkload *workload,
-                  Figures              *figures)
-{
-  BlockingRun run = { workload, ub_test_gtk_new_window (), 0 };
-  UbMeter *meter = ub_window_get_meter (run.window);
-  g_autoptr(UbKeyTyper) typer = NULL;
-
-  workload->prepare (run.window, TRUE);
-  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
-                                      g_variant_new_boolean (TRUE));
-  ub_test_gtk_run_for_ms (200);
-  ub_meter_reset (meter);
-
-  if (ub_key_typer_supported ())
-    typer = ub_key_typer_start (workload->get_entry (run.window), N_KEYS, KEY_INTERVAL_MS);
-  g_idle_add (start_blocking, &run);
-  g_assert_true (ub_test_gtk_run_until (blocking_finished, &run, 600000));
-  figures->work_ms = (g_get_monotonic_time () - run.started) / 1000.0;
-  read_keys (typer, figures);
-  ub_test_gtk_run_for_ms (100);
-
-  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
-                                      g_variant_new_boolean (FALSE));
-  read_meter (meter, figures);
-  workload->cancel (run.window);
-  gtk_window_destroy (GTK_WINDOW (run.window));
+  figures->max_stall = m.stats.max_stall_ms;
+  figures->stall_p99 = m.stats.stall_p99_ms;
+  figures->frame_p50 = m.stats.frame_p50_ms;
+  figures->frame_p99 = m.stats.frame_p99_ms;
+  figures->frame_max = m.stats.frame_max_ms;
+  figures->meter_us = m.stats.self_cost_us_per_frame;
+  figures->work_ms = m.work_ms;
+  figures->outlasted = m.outlasted;
+  figures->key_p50 = m.n_keys > 0 ? ub_bench_percentile (m.key_latencies, m.n_keys, 50) : -1;
+  figures->key_p99 = m.n_keys > 0 ? ub_bench_percentile (m.key_latencies, m.n_keys, 99) : -1;
 }
 
 /* The median of one field over the rounds. */
@@ -179,6 +95,20 @@ median_of (Figures *rounds,
   return ub_bench_median (values, n);
 }
 
+static double
+min_of (Figures *rounds,
+        guint    n,
+        gsize    offset)
+{
+  double min = G_MAXDOUBLE;
+
+  for (guint i = 0; i < n; i++)
+    min = MIN (min, G_STRUCT_MEMBER (double, &rounds[i], offset));
+  return min;
+}
+
+#define MEDIAN(field) median_of (rounds, n, G_STRUCT_OFFSET (Figures, field))
+
 static void
 print_row (const char *workload,
            const char *mode,
@@ -186,16 +116,90 @@ print_row (const char *workload,
            guint       n)
 {
   printf ("%-8s %-9s %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %8.1f %9.0f\n",
-          workload, mode,
-          median_of (rounds, n, G_STRUCT_OFFSET (Figures, max_stall)),
-          median_of (rounds, n, G_STRUCT_OFFSET (Figures, stall_p99)),
-          median_of (rounds, n, G_STRUCT_OFFSET (Figures, frame_p50)),
-          median_of (rounds, n, G_STRUCT_OFFSET (Figures, frame_p99)),
-          median_of (rounds, n, G_STRUCT_OFFSET (Figures, frame_max)),
-          median_of (rounds, n, G_STRUCT_OFFSET (Figures, key_p50)),
-          median_of (rounds, n, G_STRUCT_OFFSET (Figures, key_p99)),
-          median_of (rounds, n, G_STRUCT_OFFSET (Figures, work_ms)));
+          workload, mode, MEDIAN (max_stall), MEDIAN (stall_p99), MEDIAN (frame_p50),
+          MEDIAN (frame_p99), MEDIAN (frame_max), MEDIAN (key_p50), MEDIAN (key_p99),
+          MEDIAN (work_ms));
   fflush (stdout);
+}
+
+/* One line per worker-mode row: each median against its target. */
+static gboolean
+print_verdict (const char *workload,
+               Figures    *rounds,
+               guint       n,
+               guint       n_hogs)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  gboolean pass = TRUE;
+
+  if (min_of (rounds, n, G_STRUCT_OFFSET (Figures, outlasted)) < 1)
+    {
+      g_string_append (line, "; the work ended inside the window");
+      pass = FALSE;
+    }
+
+  if (n_hogs > 0)
+    {
+      if (MEDIAN (max_stall) > HOGS_MAX_STALL)
+        pass = FALSE;
+      g_string_append_printf (line, "; stall %.1f %s %.0f", MEDIAN (max_stall),
+                              MEDIAN (max_stall) > HOGS_MAX_STALL ? ">" : "≤", HOGS_MAX_STALL);
+    }
+  else
+    {
+      struct { const char *name; double value, target; } checks[] = {
+        { "stall", MEDIAN (max_stall), QUIET_MAX_STALL },
+        { "frame p99", MEDIAN (frame_p99), QUIET_FRAME_P99 },
+        { "key p99", MEDIAN (key_p99), QUIET_KEY_P99 },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
+        {
+          gboolean over = checks[i].value > checks[i].target;
+
+          pass &= !over;
+          g_string_append_printf (line, "; %s %.1f %s %.1f", checks[i].name, checks[i].value,
+                                  over ? ">" : "≤", checks[i].target);
+        }
+    }
+
+  printf ("  verdict %-8s %s%s\n", workload, pass ? "PASS" : "FAIL", line->str);
+  fflush (stdout);
+  return pass;
+}
+
+/* Busy loops at this process's priority, as other programs would be. */
+static GArray *
+start_hogs (guint n_hogs)
+{
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (GPid));
+
+  for (guint i = 0; i < n_hogs; i++)
+    {
+      const char *argv[] = { "/bin/sh", "-c", "while :; do :; done", NULL };
+      g_autoptr(GError) error = NULL;
+      GPid pid;
+
+      if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                          &pid, &error))
+        g_error ("Cannot start a CPU hog: %s", error->message);
+      g_array_append_val (pids, pid);
+    }
+  return pids;
+}
+
+static void
+stop_hogs (GArray *pids)
+{
+  for (guint i = 0; i < pids->len; i++)
+    {
+      GPid pid = g_array_index (pids, GPid, i);
+
+      kill (pid, SIGTERM);
+      waitpid (pid, NULL, 0);
+      g_spawn_close_pid (pid);
+    }
+  g_array_unref (pids);
 }
 
 int
@@ -203,10 +207,20 @@ ub_bench_ui (int    argc,
              char **argv)
 {
   guint n_rounds = ub_bench_rounds (3);
-  const char *only = argc > 1 ? argv[1] : NULL;
   g_autofree Figures *workers = g_new0 (Figures, n_rounds);
   g_autofree Figures *blocking = g_new0 (Figures, n_rounds);
   g_autoptr(GArray) meter_costs = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GPtrArray) only = g_ptr_array_new ();
+  g_autoptr(GArray) hogs = NULL;
+  guint n_hogs = 0, n_failed = 0;
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--hogs") && i + 1 < argc)
+        n_hogs = g_ascii_strtoull (argv[++i], NULL, 10);
+      else
+        g_ptr_array_add (only, argv[i]);
+    }
 
   if (!ub_test_gtk_init_app ())
     {
@@ -215,37 +229,51 @@ ub_bench_ui (int    argc,
     }
 
   ub_bench_header ("ui: responsiveness while each workload runs (worker vs blocking)");
-  printf ("%u rounds, medians; %d ms measured per worker run; %u keys every %u ms; %u CPUs\n",
-          n_rounds, MEASURE_MS, N_KEYS, KEY_INTERVAL_MS, g_get_num_processors ());
+  printf ("%u rounds, medians; %d ms measured per worker run; %u keys every %u ms; %u CPUs; "
+          "%u CPU hogs\n", n_rounds, MEASURE_MS, N_KEYS, KEY_INTERVAL_MS,
+          g_get_num_processors (), n_hogs);
+  if (n_hogs > 0)
+    printf ("targets for worker mode: longest stall ≤ %.0f ms\n", HOGS_MAX_STALL);
+  else
+    printf ("targets for worker mode: longest stall ≤ %.0f ms, frame p99 ≤ %.1f ms, "
+            "key p99 ≤ %.0f ms\n", QUIET_MAX_STALL, QUIET_FRAME_P99, QUIET_KEY_P99);
   printf ("%-8s %-9s %8s %8s %8s %8s %8s %8s %8s %9s\n", "workload", "mode", "stall", "stall",
           "frame", "frame", "frame", "key", "key", "work");
   printf ("%-8s %-9s %8s %8s %8s %8s %8s %8s %8s %9s\n", "", "", "max", "p99", "p50", "p99",
           "max", "p50", "p99", "ms");
 
+  ub_test_workloads_set_window (MEASURE_MS);
+  hogs = start_hogs (n_hogs);
+
   for (guint w = 0; w < ub_test_workloads_get_n (); w++)
     {
       const UbTestWorkload *workload = ub_test_workloads_get (w);
 
-      if (only != NULL && !g_str_equal (only, workload->name))
+      if (only->len > 0 && !g_ptr_array_find_with_equal_func (only, workload->name, g_str_equal, NULL))
         continue;
 
       /* A warm-up run, unmeasured: files, caches, first-use costs. */
-      measure_workers (workload, &workers[0]);
+      measure (workload, FALSE, &workers[0]);
 
       for (guint r = 0; r < n_rounds; r++)
         {
-          measure_workers (workload, &workers[r]);
-          measure_blocking (workload, &blocking[r]);
+          measure (workload, FALSE, &workers[r]);
+          measure (workload, TRUE, &blocking[r]);
           g_array_append_val (meter_costs, workers[r].meter_us);
         }
 
       print_row (workload->name, "workers", workers, n_rounds);
       print_row (workload->name, "blocking", blocking, n_rounds);
+      if (!print_verdict (workload->name, workers, n_rounds, n_hogs))
+        n_failed++;
     }
+
+  stop_hogs (g_steal_pointer (&hogs));
 
   printf ("all figures in ms; \"work\" is the measured span (worker mode) or the job's "
           "length (blocking mode)\n");
   printf ("the meter's own cost on the main thread: %.1f µs per frame (median)\n",
           ub_bench_median ((double *) meter_costs->data, meter_costs->len));
+  printf ("%u of the worker-mode rows missed their targets\n", n_failed);
   return 0;
 }

@@ -6,10 +6,13 @@
 #include <glib/gstdio.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "ub-durable-private.h"
 #include "ub-error.h"
 #include "ub-store.h"
+#include "ub-store-private.h"
 
 /**
  * UbStore:
@@ -31,13 +34,16 @@
  *                 the key and the value
  * ]|
  *
- * Every write goes to a hidden temporary file in the same directory
- * (`.KEY.gvariant.XXXXXX`), is fsync()ed, renamed over the old file, and
- * the directory is fsync()ed: after a crash a key holds either its old or
+ * Every write goes through UbDurableFile: an unnamed (or hidden
+ * temporary) file in the same directory, fsync()ed, renamed over the old
+ * file, and the directory fsync()ed: after a crash a key holds either its old or
  * its new value, never a mix, and a completed ub_store_set() survives a
  * power cut.
  *
- * All keys are read when the store is opened. A file that is truncated,
+ * All keys are read when the store is opened, each opened with O_NOFOLLOW
+ * and O_NONBLOCK and its size checked before a byte is read, so a FIFO, a
+ * device, a link or a huge file in the folder costs nothing. A file that
+ * is not a regular file, or one that is truncated,
  * fails its checksum, names another key, or comes from an unknown format
  * version is renamed to `KEY.gvariant.corrupt`, the key starts empty, and
  * ub_store_take_recovery_message() reports it once. The other keys are not
@@ -50,11 +56,7 @@
 
 #define FILE_SUFFIX      ".gvariant"
 #define CORRUPT_SUFFIX   ".corrupt"
-#define HEADER_SIZE      24
-#define CHECKSUM_SIZE    8
 #define STALE_TEMP_AGE   (60 * G_TIME_SPAN_SECOND)
-
-static const char file_magic[8] = { 'U', 'b', 'S', 't', 'o', 'r', 'e', '\n' };
 
 typedef struct
 {
@@ -127,432 +129,6 @@ ub_store_init (UbStore *self)
   self->damaged = g_ptr_array_new_with_free_func (g_free);
 }
 
-/**
- * ub_store_key_is_valid:
- * @key: a key
- *
- * A key is 1 to %UB_STORE_MAX_KEY_LENGTH bytes of ASCII letters, digits,
- * `_`, `-` and `.`, not starting with `.` or `-`: it is used as a file name
- * and can never name another file or directory.
- *
- * Returns: whether @key may be used
- */
-gboolean
-ub_store_key_is_valid (const char *key)
-{
-  gsize len;
-
-  if (key == NULL)
-    return FALSE;
-
-  len = strlen (key);
-  if (len == 0 || len > UB_STORE_MAX_KEY_LENGTH || key[0] == '.' || key[0] == '-')
-    return FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_isalnum (key[i]) && key[i] != '_' && key[i] != '-' && key[i] != '.')
-      return FALSE;
-
-  return TRUE;
-}
-
-static gboolean
-check_key (const char  *key,
-           GError     **error)
-{
-  if (ub_store_key_is_valid (key))
-    return TRUE;
-
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               "“%s” is not a valid store key (use letters, digits, “_”, “-” and “.”)", key);
-  return FALSE;
-}
-
-/* File format */
-
-static void
-payload_checksum (const guint8 *data,
-                  gsize         len,
-                  guint8        out[CHECKSUM_SIZE])
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize digest_len = sizeof digest;
-
-  g_checksum_update (checksum, data, len);
-  g_checksum_get_digest (checksum, digest, &digest_len);
-  memcpy (out, digest, CHECKSUM_SIZE);
-}
-
-static GBytes *
-encode (const char  *key,
-        GVariant    *value,
-        GError     **error)
-{
-  g_autoptr(GVariant) record = NULL;
-  g_autoptr(GVariant) normal = NULL;
-  g_autoptr(GByteArray) contents = NULL;
-  guint32 word;
-  guint8 checksum[CHECKSUM_SIZE];
-  gsize size;
-
-  record = g_variant_ref_sink (g_variant_new ("(sv)", key, value));
-  normal = g_variant_get_normal_form (record);
-  if (G_BYTE_ORDER == G_BIG_ENDIAN)
-    {
-      GVariant *swapped = g_variant_byteswap (normal);
-
-      g_variant_unref (normal);
-      normal = swapped;
-    }
-
-  size = g_variant_get_size (normal);
-  if (size > UB_STORE_MAX_SIZE - HEADER_SIZE)
-    {
-      g_set_error (error, UB_ERROR, UB_ERROR_TOO_LARGE,
-                   "“%s” is too large to save (%" G_GSIZE_FORMAT " bytes)", key, size);
-      return NULL;
-    }
-
-  contents = g_byte_array_sized_new (HEADER_SIZE + size);
-  g_byte_array_append (contents, (const guint8 *) file_magic, sizeof file_magic);
-  word = GUINT32_TO_LE (UB_STORE_FORMAT_VERSION);
-  g_byte_array_append (contents, (const guint8 *) &word, 4);
-  word = GUINT32_TO_LE ((guint32) size);
-  g_byte_array_append (contents, (const guint8 *) &word, 4);
-  payload_checksum (g_variant_get_data (normal), size, checksum);
-  g_byte_array_append (contents, checksum, CHECKSUM_SIZE);
-  g_byte_array_append (contents, g_variant_get_data (normal), size);
-
-  return g_byte_array_free_to_bytes (g_steal_pointer (&contents));
-}
-
-/* Returns the value, or NULL and UB_ERROR_INVALID_DATA with a short reason
- * that completes "… is damaged: REASON". */
-static GVariant *
-decode (GBytes      *bytes,
-        const char  *key,
-        GError     **error)
-{
-  gsize len;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GVariant) record = NULL;
-  guint8 checksum[CHECKSUM_SIZE];
-  guint32 version;
-  guint32 size;
-  const char *stored_key;
-
-  if (len < HEADER_SIZE || memcmp (data, file_magic, sizeof file_magic) != 0)
-    {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                           len < HEADER_SIZE && len > 0 && memcmp (data, file_magic, MIN (len, sizeof file_magic)) == 0
-                           ? "it is truncated"
-                           : "it is not an Unblock store file");
-      return NULL;
-    }
-
-  memcpy (&version, data + 8, 4);
-  version = GUINT32_FROM_LE (version);
-  if (version != UB_STORE_FORMAT_VERSION)
-    {
-      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "it was written in format version %u, this version of Unblock reads version %u",
-                   version, UB_STORE_FORMAT_VERSION);
-      return NULL;
-    }
-
-  memcpy (&size, data + 12, 4);
-  size = GUINT32_FROM_LE (size);
-  if ((guint64) size + HEADER_SIZE != len)
-    {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                           (guint64) size + HEADER_SIZE > len ? "it is truncated"
-                                                              : "it has bytes past its end");
-      return NULL;
-    }
-
-  payload_checksum (data + HEADER_SIZE, size, checksum);
-  if (memcmp (checksum, data + 16, CHECKSUM_SIZE) != 0)
-    {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                           "its checksum does not match its contents");
-      return NULL;
-    }
-
-  payload = g_bytes_new_from_bytes (bytes, HEADER_SIZE, size);
-  record = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE ("(sv)"), payload, FALSE));
-  if (G_BYTE_ORDER == G_BIG_ENDIAN)
-    {
-      GVariant *swapped = g_variant_byteswap (record);
-
-      g_variant_unref (record);
-      record = swapped;
-    }
-  if (!g_variant_is_normal_form (record))
-    {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                           "its contents are not well formed");
-      return NULL;
-    }
-
-  g_variant_get_child (record, 0, "&s", &stored_key);
-  if (!g_str_equal (stored_key, key))
-    {
-      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "it holds “%s” instead of “%s”", stored_key, key);
-      return NULL;
-    }
-
-  {
-    g_autoptr(GVariant) boxed = g_variant_get_child_value (record, 1);
-
-    return g_variant_get_variant (boxed);
-  }
-}
-
-static void
-set_errno_error (GError     **error,
-                 int          saved_errno,
-                 const char  *what,
-                 const char  *path)
-{
-  g_autofree char *name = g_filename_display_name (path);
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "%s “%s”: %s", what, name, g_strerror (saved_errno));
-}
-
-static gboolean
-sync_directory (const char  *dir,
-                GError     **error)
-{
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  int saved_errno;
-
-  if (fd < 0)
-    {
-      set_errno_error (error, errno, "Cannot open the folder", dir);
-      return FALSE;
-    }
-
-  /* Some file systems cannot sync a directory; that is no failure. */
-  if (fsync (fd) != 0 && errno != EINVAL && errno != ENOTSUP)
-    {
-      saved_errno = errno;
-      close (fd);
-      set_errno_error (error, saved_errno, "Cannot sync the folder", dir);
-      return FALSE;
-    }
-
-  close (fd);
-  return TRUE;
-}
-
-/* Write, fsync, rename, fsync the directory. */
-static gboolean
-write_atomically (const char  *path,
-                  GBytes      *contents,
-                  GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *temp = NULL;
-  const guint8 *data;
-  gsize len;
-  gsize written = 0;
-  int fd;
-
-  temp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      set_errno_error (error, errno, "Cannot write", path);
-      return FALSE;
-    }
-
-  data = g_bytes_get_data (contents, &len);
-  while (written < len)
-    {
-      ssize_t n = write (fd, data + written, len - written);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        goto fail;
-      written += (gsize) n;
-    }
-
-  if (fsync (fd) != 0)
-    goto fail;
-
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      goto fail;
-    }
-  fd = -1;
-
-  if (g_rename (temp, path) != 0)
-    goto fail;
-
-  return sync_directory (dir, error);
-
-fail:
-  {
-    int saved_errno = errno;
-
-    if (fd >= 0)
-      close (fd);
-    g_unlink (temp);
-    set_errno_error (error, saved_errno, "Cannot write", path);
-    return FALSE;
-  }
-}
-
-/**
- * ub_store_write_file:
- * @path: the file to write
- * @key: a valid key, recorded in the file and checked when it is read back
- * @value: the value (a floating reference is sunk)
- * @error: return location for a #GError
- *
- * Writes @value alone to @path in the store's format, atomically and
- * durably (temporary file, fsync, rename, fsync of the folder). For a file
- * whose name the user chooses, such as a command-line checkpoint.
- *
- * Returns: %TRUE on success
- */
-gboolean
-ub_store_write_file (const char  *path,
-                     const char  *key,
-                     GVariant    *value,
-                     GError     **error)
-{
-  g_autoptr(GVariant) owned = NULL;
-  g_autoptr(GBytes) contents = NULL;
-
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (value != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  owned = g_variant_ref_sink (value);
-  if (!check_key (key, error))
-    return FALSE;
-
-  contents = encode (key, owned, error);
-  return contents != NULL && write_atomically (path, contents, error);
-}
-
-/**
- * ub_store_read_file:
- * @path: a file written by ub_store_write_file()
- * @key: the key it must hold
- * @error: return location for a #GError
- *
- * Returns: (transfer full) (nullable): the value; %NULL with a
- *   %G_IO_ERROR (%G_IO_ERROR_NOT_FOUND when there is no such file) or, when
- *   the file is damaged or from an unknown version,
- *   %UB_ERROR_INVALID_DATA with a message naming the file
- */
-GVariant *
-ub_store_read_file (const char  *path,
-                    const char  *key,
-                    GError     **error)
-{
-  g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *name = NULL;
-  GVariant *value;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (key != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  name = g_filename_display_name (path);
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
-  if (mapped == NULL)
-    {
-      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "“%s” does not exist", name);
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", local_error->message);
-      return NULL;
-    }
-
-  if (g_mapped_file_get_length (mapped) > UB_STORE_MAX_SIZE)
-    {
-      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "“%s” is damaged: it is too large", name);
-      return NULL;
-    }
-
-  /* Copy out of the mapping: the file may be replaced while we read. */
-  bytes = g_bytes_new (g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped));
-  value = decode (bytes, key, &local_error);
-  if (value == NULL)
-    {
-      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "“%s” is damaged: %s", name, local_error->message);
-      return NULL;
-    }
-  return value;
-}
-
-/* Whether @name is a temporary file of write_atomically() for @base. */
-static gboolean
-is_temporary_of (const char *name,
-                 const char *base)
-{
-  gsize base_len = strlen (base);
-
-  return name[0] == '.' && strncmp (name + 1, base, base_len) == 0 &&
-         name[1 + base_len] == '.' && strlen (name + 2 + base_len) == 6;
-}
-
-/**
- * ub_store_remove_file:
- * @path: a file written by ub_store_write_file()
- * @error: return location for a #GError
- *
- * Removes @path, and the temporary files that writes to it interrupted by a
- * crash may have left beside it. A missing file is no error.
- *
- * Returns: %TRUE on success
- */
-gboolean
-ub_store_remove_file (const char  *path,
-                      GError     **error)
-{
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autoptr(GDir) listing = NULL;
-  const char *name;
-
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (g_unlink (path) != 0 && errno != ENOENT)
-    {
-      set_errno_error (error, errno, "Cannot remove", path);
-      return FALSE;
-    }
-
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  listing = g_dir_open (dir, 0, NULL);
-  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
-    if (is_temporary_of (name, base))
-      {
-        g_autofree char *temp = g_build_filename (dir, name, NULL);
-
-        g_unlink (temp);
-      }
-
-  return sync_directory (dir, error);
-}
-
 /* Loading */
 
 static char *
@@ -578,7 +154,7 @@ move_aside (UbStore    *self,
     {
       g_autoptr(GError) ignored = NULL;
 
-      sync_directory (self->path, &ignored);
+      ub_durable_sync_folder (self->path, &ignored);
       g_ptr_array_add (self->incidents,
                        g_strdup_printf ("The saved “%s” was damaged (%s) and has been reset; "
                                         "the damaged file is kept as “%s”.", key, reason, name));
@@ -632,10 +208,8 @@ load (UbStore *self)
       g_autofree char *path = NULL;
       g_autoptr(GBytes) bytes = NULL;
       g_autoptr(GError) local_error = NULL;
-      g_autofree char *contents = NULL;
       GVariant *value;
       Entry *entry;
-      gsize len;
 
       if (name[0] == '.' && strstr (name, FILE_SUFFIX ".") != NULL)
         {
@@ -650,7 +224,8 @@ load (UbStore *self)
         continue;
 
       path = g_build_filename (self->path, name, NULL);
-      if (!g_file_get_contents (path, &contents, &len, &local_error))
+      bytes = _ub_store_read_regular_file (path, &local_error);
+      if (bytes == NULL && local_error->domain != UB_ERROR)
         {
           g_ptr_array_add (self->incidents,
                            g_strdup_printf ("The saved “%s” cannot be read: %s.",
@@ -658,11 +233,10 @@ load (UbStore *self)
           continue;
         }
 
-      bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-      value = len > UB_STORE_MAX_SIZE ? NULL : decode (bytes, key, &local_error);
+      value = bytes ? _ub_store_decode (bytes, key, &local_error) : NULL;
       if (value == NULL)
         {
-          move_aside (self, key, path, local_error ? local_error->message : "it is too large");
+          move_aside (self, key, path, local_error->message);
           continue;
         }
 
@@ -705,7 +279,7 @@ ub_store_new_for_directory (const char  *path,
 
   if (g_mkdir_with_parents (path, 0700) != 0)
     {
-      set_errno_error (error, errno, "Cannot create the folder", path);
+      _ub_store_path_error (error, errno, "Cannot create the folder", path);
       return NULL;
     }
 
@@ -850,10 +424,10 @@ ub_store_set (UbStore     *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   owned = g_variant_ref_sink (value);
-  if (!check_key (key, error))
+  if (!_ub_store_check_key (key, error))
     return FALSE;
 
-  contents = encode (key, owned, error);
+  contents = _ub_store_encode (key, owned, error);
   if (contents == NULL)
     return FALSE;
 
@@ -864,7 +438,7 @@ ub_store_set (UbStore     *self,
   /* A later set of the same key will write (or has written) its value. */
   if (is_latest (self, key, generation))
     {
-      ok = write_atomically (path, contents, error);
+      ok = _ub_store_write_atomically (path, contents, error);
       if (!ok)
         g_prefix_error (error, "Cannot save “%s”: ", key);
     }
@@ -923,7 +497,7 @@ ub_store_remove (UbStore     *self,
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!check_key (key, error))
+  if (!_ub_store_check_key (key, error))
     return FALSE;
 
   generation = update_entry (self, key, NULL);
@@ -934,11 +508,11 @@ ub_store_remove (UbStore     *self,
     {
       if (g_unlink (path) != 0 && errno != ENOENT)
         {
-          set_errno_error (error, errno, "Cannot remove", path);
+          _ub_store_path_error (error, errno, "Cannot remove", path);
           ok = FALSE;
         }
       else
-        ok = sync_directory (self->path, error);
+        ok = ub_durable_sync_folder (self->path, error);
     }
   pthread_mutex_unlock (&self->write_lock);
 

@@ -14,15 +14,17 @@ G_BEGIN_DECLS
  * read the results. Memory use is two chunk-sized buffers and the preview,
  * whatever the size of the input (unless the output is kept in memory).
  *
- * Output to a file goes to a temporary file in the same directory, renamed
- * over the destination on success and removed on error or cancellation, so
- * the destination is never seen half-written. By default it is not
- * fsync()ed (as coreutils does not): ub_data_job_set_sync() asks for that.
+ * Output to a file goes through UbDurableFile (ub-durable.h): an unnamed
+ * temporary file, fsync()ed and put in place of the destination on
+ * success, gone on error or cancellation, so the destination is never seen
+ * half-written. With ub_data_job_set_partial_output() it goes to a named
+ * partial file in the app's cache instead, kept when the run stops.
  *
  * Resuming: between chunks, ub_data_job_get_checkpoint() describes a point
  * from which ub_data_job_set_resume() lets a new job carry on: it reads the
  * input from the checkpoint's input offset and appends to the partial output
- * cut back to the checkpoint's output offset.
+ * cut back to the checkpoint's output offset. Every offset is checked
+ * against the input and the partial output before a byte is written.
  *
  * Threads: a job belongs to the thread that runs it; nothing in it is
  * locked. The progress callback runs on that thread, between chunks; it may
@@ -86,8 +88,6 @@ void          ub_data_job_set_wrap           (UbDataJob              *job,
                                               guint                   wrap);
 void          ub_data_job_set_preview_size   (UbDataJob              *job,
                                               gsize                   preview_size);
-void          ub_data_job_set_sync           (UbDataJob              *job,
-                                              gboolean                sync);
 void          ub_data_job_set_progress_func  (UbDataJob              *job,
                                               UbDataProgressFunc      func,
                                               gpointer                user_data);
@@ -104,6 +104,8 @@ void          ub_data_job_set_output_file    (UbDataJob              *job,
 void          ub_data_job_set_output_fd      (UbDataJob              *job,
                                               int                     fd,
                                               const char             *name);
+void          ub_data_job_set_partial_output (UbDataJob              *job,
+                                              const char             *partial);
 gboolean      ub_data_job_set_resume         (UbDataJob              *job,
                                               const UbDataCheckpoint *checkpoint,
                                               const char             *partial_path,

@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ub-data-identity.h"
 #include "ub-data-jobs.h"
+#include "ub-durable.h"
 #include "ub-error.h"
 #include "ub-store.h"
 
@@ -20,41 +22,10 @@ typedef struct
   const char   *output;
   guint32       mode;
   guint32       wrap;
-  guint32       run_number;  /* this run's part in the name of the kept partial output */
-  char         *kept;        /* (owned) (nullable): the partial output's second name */
+  char         *partial;     /* (owned) (nullable): the partial output, in the cache */
+  UbDataIdentity identity;   /* of the input file, when resumable */
   char         *checkpoint_error;
 } RunData;
-
-/* The partial output's second name, made once per run: the engine removes
- * its own name when stopped, the second one stays for the next run. */
-static const char *
-keep_partial (RunData   *run,
-              UbDataJob *job)
-{
-  const char *partial = ub_data_job_get_partial_path (job);
-
-  if (partial == NULL)
-    return NULL;
-
-  if (run->kept == NULL)
-    {
-      g_autofree char *name = g_strdup_printf ("%s.resume.%u", run->output, run->run_number);
-
-      g_unlink (name);
-      if (link (partial, name) != 0)
-        {
-          int saved_errno = errno;
-
-          g_free (run->checkpoint_error);
-          run->checkpoint_error = g_strdup_printf ("cannot keep the partial output: %s",
-                                                   g_strerror (saved_errno));
-          return NULL;
-        }
-      run->kept = g_steal_pointer (&name);
-    }
-
-  return run->kept;
-}
 
 static void
 save_checkpoint (RunData   *run,
@@ -65,10 +36,8 @@ save_checkpoint (RunData   *run,
   g_autoptr(GError) error = NULL;
   GVariantDict resume;
   GVariantDict record;
-  const char *kept = NULL;
 
-  if (!ub_data_job_get_checkpoint (job, &checkpoint) ||
-      (run->output[0] != '\0' && (kept = keep_partial (run, job)) == NULL))
+  if (!ub_data_job_get_checkpoint (job, &checkpoint))
     {
       ub_job_context_checkpoint_saved (run->context);
       return;
@@ -81,8 +50,9 @@ save_checkpoint (RunData   *run,
                                g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32,
                                                           checkpoint.sha256_state, 8,
                                                           sizeof (guint32)));
-  g_variant_dict_insert (&resume, "partial", "s", kept ? kept : "");
-  g_variant_dict_insert (&resume, "run", "u", run->run_number);
+  /* For the record only: a resume uses the app's own name, never this. */
+  g_variant_dict_insert (&resume, "partial", "s", run->partial ? run->partial : "");
+  g_variant_dict_insert_value (&resume, "identity", ub_data_identity_to_variant (&run->identity));
 
   g_variant_dict_init (&record, NULL);
   g_variant_dict_insert (&record, "mode", "u", run->mode);
@@ -120,42 +90,53 @@ on_data_progress (UbDataJob *job,
                                                    run->checkpoint_error ? run->checkpoint_error : ""));
 }
 
-/* Points @job at the checkpoint an earlier run saved. */
+/* Points @job at the checkpoint an earlier run saved, after checking that
+ * it describes this very input: anything else is an error saying why, and
+ * the caller offers to start over. */
 static gboolean
 set_resume (UbDataJob  *job,
             RunData    *run,
             GVariant   *resume,
             GError    **error)
 {
-  GVariantDict dict;
+  g_auto(GVariantDict) dict = G_VARIANT_DICT_INIT (resume);
   UbDataCheckpoint checkpoint = { 0 };
+  UbDataIdentity saved;
   g_autoptr(GVariant) state = NULL;
-  const char *partial = "";
-  gboolean ok;
+  g_autoptr(GVariant) identity = NULL;
+  g_autofree char *change = NULL;
+  g_autofree char *name = g_filename_display_basename (run->input);
 
-  g_variant_dict_init (&dict, resume);
   checkpoint.mode = (UbDataMode) run->mode;
   checkpoint.wrap = run->wrap;
-  ok = g_variant_dict_lookup (&dict, "input-offset", "t", &checkpoint.input_offset) &&
-       g_variant_dict_lookup (&dict, "output-offset", "t", &checkpoint.output_offset) &&
-       g_variant_dict_lookup (&dict, "run", "u", &run->run_number) &&
-       (state = g_variant_dict_lookup_value (&dict, "sha256-state", G_VARIANT_TYPE ("au"))) != NULL &&
-       g_variant_n_children (state) == 8;
-  g_variant_dict_lookup (&dict, "partial", "&s", &partial);
-  if (ok)
-    memcpy (checkpoint.sha256_state, g_variant_get_data (state), sizeof checkpoint.sha256_state);
-  run->run_number++;
-
-  if (!ok)
+  if (!g_variant_dict_lookup (&dict, "input-offset", "t", &checkpoint.input_offset) ||
+      !g_variant_dict_lookup (&dict, "output-offset", "t", &checkpoint.output_offset) ||
+      (state = g_variant_dict_lookup_value (&dict, "sha256-state", G_VARIANT_TYPE ("au"))) == NULL ||
+      g_variant_n_children (state) != 8 ||
+      (identity = g_variant_dict_lookup_value (&dict, "identity",
+                                               G_VARIANT_TYPE (UB_DATA_IDENTITY_TYPE))) == NULL ||
+      !ub_data_identity_from_variant (identity, &saved))
     {
-      g_variant_dict_clear (&dict);
       g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA, "The saved progress is damaged");
       return FALSE;
     }
+  memcpy (checkpoint.sha256_state, g_variant_get_data (state), sizeof checkpoint.sha256_state);
 
-  ok = ub_data_job_set_resume (job, &checkpoint, partial[0] ? partial : NULL, error);
-  g_variant_dict_clear (&dict);
-  return ok;
+  change = ub_data_identity_explain_change (&saved, &run->identity);
+  if (change != NULL)
+    {
+      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                   "The saved progress does not fit “%s” any more: %s", name, change);
+      return FALSE;
+    }
+  if (checkpoint.input_offset > saved.size)
+    {
+      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                   "The saved progress lies past the end of “%s”", name);
+      return FALSE;
+    }
+
+  return ub_data_job_set_resume (job, &checkpoint, run->partial, error);
 }
 
 static GVariant *
@@ -205,6 +186,9 @@ data_run_job (GVariant      *params,
   if (input_path[0] != '\0')
     {
       ub_data_job_set_input_file (job, input_path);
+      /* What checkpoints are checked against; 2 MiB of reading. */
+      if (!ub_data_identity_read (input_path, TRUE, &run.identity, error))
+        return NULL;
     }
   else
     {
@@ -224,19 +208,24 @@ data_run_job (GVariant      *params,
       ub_data_job_set_output_file (job, output_path);
     }
 
-  /* A file can be resumed after a restart; pasted text is redone. */
+  /* A file can be resumed after a restart; pasted text is redone. Its
+   * output goes to a partial file in the app's cache, which stays when the
+   * job is stopped. */
   if (input_path[0] != '\0')
-    ub_job_context_set_resumable (context);
+    {
+      ub_job_context_set_resumable (context);
+      if (mode != UB_DATA_MODE_SHA256)
+        {
+          run.partial = ub_durable_dup_partial_path (UB_DATA_JOBS_PARTIAL_NAME);
+          ub_data_job_set_partial_output (job, run.partial);
+        }
+    }
 
   if (g_variant_n_children (resume) > 0 && !set_resume (job, &run, resume, error))
     goto out;
 
   if (!ub_data_job_run (job, ub_job_context_get_cancellable (context), error))
     goto out;
-
-  /* Done: the kept second name of the partial output is not needed. */
-  if (run.kept != NULL)
-    g_unlink (run.kept);
 
   ub_data_job_dup_preview (job, &head, &tail);
   result = g_variant_new ("(tts@ay@ay)",
@@ -247,7 +236,7 @@ data_run_job (GVariant      *params,
                           bytes_variant (tail));
 
 out:
-  g_free (run.kept);
+  g_free (run.partial);
   g_free (run.checkpoint_error);
   return result;
 }
@@ -272,93 +261,44 @@ data_random_job (GVariant      *params,
 {
   GCancellable *cancellable = ub_job_context_get_cancellable (context);
   g_autofree guint64 *chunk = g_new (guint64, RANDOM_CHUNK / sizeof (guint64));
-  g_autofree char *tmp_path = NULL;
-  g_autofree char *name = NULL;
+  g_autoptr(UbDurableFile) file = NULL;
   const char *path;
   guint64 size;
   guint64 seed;
   guint64 state;
   guint64 done = 0;
-  int fd;
 
   g_variant_get (params, "(&stt)", &path, &size, &seed);
-  name = g_filename_display_name (path);
   state = seed ? seed : G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
 
-  tmp_path = g_strconcat (path, ".XXXXXX", NULL);
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create “%s”: %s", name, g_strerror (saved_errno));
-      return NULL;
-    }
+  /* Synced before it is used: a generated input then leaves no backlog
+   * of dirty pages to be written back while the job that reads it runs. */
+  file = ub_durable_file_new (path, NULL, error);
+  if (file == NULL)
+    return NULL;
 
   while (done < size)
     {
       gsize n = (gsize) MIN ((guint64) RANDOM_CHUNK, size - done);
-      gsize written = 0;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        goto fail;
+        return NULL;
 
       for (gsize i = 0; i < RANDOM_CHUNK / sizeof (guint64); i++)
         chunk[i] = next_random (&state);
 
-      while (written < n)
-        {
-          ssize_t w = write (fd, (const char *) chunk + written, n - written);
-
-          if (w < 0 && errno == EINTR)
-            continue;
-          if (w < 0)
-            {
-              int saved_errno = errno;
-
-              g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                           "Cannot write “%s”: %s", name, g_strerror (saved_errno));
-              goto fail;
-            }
-          written += (gsize) w;
-        }
-
+      if (!ub_durable_file_write (file, chunk, n, error))
+        return NULL;
       done += n;
 
       if (ub_job_context_should_report (context) || done == size)
         ub_job_context_report_progress (context, g_variant_new ("(tx)", done, (gint64) size));
     }
 
-  /* On disk before it is used: a generated input then leaves no backlog
-   * of dirty pages to be written back while the job that reads it runs. */
-  if (fsync (fd) != 0 || close (fd) != 0)
-    {
-      int saved_errno = errno;
-
-      fd = -1;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot write “%s”: %s", name, g_strerror (saved_errno));
-      goto fail;
-    }
-  fd = -1;
-
-  if (g_rename (tmp_path, path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create “%s”: %s", name, g_strerror (saved_errno));
-      goto fail;
-    }
+  if (!ub_durable_file_commit (file, error))
+    return NULL;
 
   return g_variant_new ("(t)", done);
-
-fail:
-  if (fd >= 0)
-    close (fd);
-  g_unlink (tmp_path);
-  return NULL;
 }
 
 void

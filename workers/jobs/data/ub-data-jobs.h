@@ -17,10 +17,12 @@ G_BEGIN_DECLS
  *   A job reading a file saves a record under UB_DATA_JOBS_STATE_KEY every
  *   second and when a checkpoint is requested: a{sv} with "mode", "wrap",
  *   "input", "output", "total" and "resume" (a{sv}: "input-offset",
- *   "output-offset", "sha256-state", "partial", "run"). Its partial output
- *   is kept under "partial", a second name for the file being written, so
- *   it survives the job being stopped; a resumed job cuts it back to the
- *   checkpoint and appends.
+ *   "output-offset", "sha256-state", "partial", "identity"). The output is
+ *   written to UB_DATA_JOBS_PARTIAL_NAME in the app's cache (see
+ *   ub_durable_dup_partial_path()), which stays when the job is stopped; a
+ *   resumed job checks the input against "identity" (UbDataIdentity) and
+ *   the offsets against the input and that file, cuts it back to the
+ *   checkpoint and appends. "partial" is informative: it is never read.
  *   Result (ttsayay): bytes read, bytes written, SHA-256 in hex ("" unless
  *     hashing), the first and the last UB_DATA_JOBS_PREVIEW bytes of the
  *     output.
@@ -37,6 +39,7 @@ G_BEGIN_DECLS
 #define UB_DATA_JOB_RUN           "data.run"
 #define UB_DATA_JOB_RUN_TYPE      "(uusaysa{sv})"
 #define UB_DATA_JOBS_STATE_KEY    "data.job"
+#define UB_DATA_JOBS_PARTIAL_NAME "data.job.part"
 #define UB_DATA_JOB_RANDOM        "data.random"
 #define UB_DATA_JOB_RANDOM_TYPE   "(stt)"
 #define UB_DATA_JOBS_PREVIEW      (4 * 1024)

@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ub-durable.h"
 #include "ub-error.h"
 #include "ub-png-encode.h"
 
@@ -20,8 +21,6 @@
  * from a function that only calls setjmp() and libpng, with all state in
  * the UbPngWriter, which its owner frees on every path.
  */
-
-#define FILE_BUFFER_SIZE (256 * 1024)
 
 struct _UbPngWriter
 {
@@ -34,10 +33,8 @@ struct _UbPngWriter
   guint32      rows_written;
   gboolean     finished;
 
-  /* A file writer: the destination, the temporary file and its stream. */
-  char        *path;      /* (owned) */
-  char        *tmp_path;  /* (owned) */
-  FILE        *file;      /* (owned) */
+  /* A file writer: see ub-durable.h */
+  UbDurableFile *file;    /* (owned) */
 
   /* A memory writer. */
   GByteArray  *buffer;    /* (owned) */
@@ -104,14 +101,8 @@ on_png_write_file (png_structp png,
 {
   UbPngWriter *w = png_get_io_ptr (png);
 
-  if (fwrite (data, 1, length, w->file) != length)
-    {
-      int saved_errno = errno;
-
-      g_set_error (&w->error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Write error: %s", g_strerror (saved_errno));
-      png_error (png, "write error");
-    }
+  if (!ub_durable_file_write (w->file, data, length, &w->error))
+    png_error (png, "write error");
 }
 
 static void
@@ -235,53 +226,15 @@ ub_png_writer_new_file (const char                *path,
 {
   g_autoptr(UbPngWriter) w = NULL;
   UbPngEncodeOptions defaults;
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *template = NULL;
-  int fd;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (width > 0 && height > 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   w = writer_new (width, height, format);
-  w->path = g_strdup (path);
-
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  template = g_strdup_printf (".%s.XXXXXX", base);
-  w->tmp_path = g_build_filename (dir, template, NULL);
-
-  fd = g_mkstemp_full (w->tmp_path, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_clear_pointer (&w->tmp_path, g_free);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create a file in %s: %s", dir, g_strerror (saved_errno));
-      return NULL;
-    }
-
-  /* mkstemp() creates the file 0600; give it the mode a new file gets. */
-  {
-    mode_t mask = umask (0);
-
-    umask (mask);
-    (void) fchmod (fd, 0666 & ~mask);
-  }
-
-  w->file = fdopen (fd, "wb");
+  w->file = ub_durable_file_new (path, NULL, error);
   if (w->file == NULL)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot write: %s", g_strerror (saved_errno));
-      return NULL;
-    }
-  setvbuf (w->file, NULL, _IOFBF, FILE_BUFFER_SIZE);
+    return NULL;
 
   if (options == NULL)
     {
@@ -399,7 +352,8 @@ writer_end (UbPngWriter  *w,
  * @writer: a file writer, every row written
  * @error: return location for a #GError
  *
- * Completes the file and renames it over the destination.
+ * Completes the file and puts it in place of the destination, durably
+ * (see ub-durable.h).
  *
  * Returns: %TRUE on success
  */
@@ -407,35 +361,13 @@ gboolean
 ub_png_writer_finish (UbPngWriter  *writer,
                       GError      **error)
 {
-  FILE *file;
-
   g_return_val_if_fail (writer != NULL, FALSE);
   g_return_val_if_fail (writer->file != NULL, FALSE);
 
   if (!writer_end (writer, error))
     return FALSE;
 
-  file = g_steal_pointer (&writer->file);
-  if (fclose (file) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Write error: %s", g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (g_rename (writer->tmp_path, writer->path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot rename into place: %s", g_strerror (saved_errno));
-      return FALSE;
-    }
-  g_clear_pointer (&writer->tmp_path, g_free);
-
-  return TRUE;
+  return ub_durable_file_commit (writer->file, error);
 }
 
 /**
@@ -473,11 +405,7 @@ ub_png_writer_free (UbPngWriter *writer)
   if (writer->png != NULL)
     png_destroy_write_struct (&writer->png,
                               writer->info != NULL ? &writer->info : NULL);
-  g_clear_pointer (&writer->file, fclose);
-  if (writer->tmp_path != NULL)
-    (void) g_unlink (writer->tmp_path);
-  g_clear_pointer (&writer->tmp_path, g_free);
-  g_clear_pointer (&writer->path, g_free);
+  g_clear_pointer (&writer->file, ub_durable_file_free);
   g_clear_pointer (&writer->buffer, g_byte_array_unref);
   g_clear_error (&writer->error);
   g_free (writer);
@@ -517,7 +445,7 @@ write_all_rows (UbPngWriter   *w,
  * @cancellable: (nullable): checked every few rows
  * @error: return location for a #GError
  *
- * Writes a whole image atomically (temporary file and rename).
+ * Writes a whole image atomically and durably (see ub-durable.h).
  *
  * Returns: %TRUE on success
  */

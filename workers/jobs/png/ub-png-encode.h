@@ -62,8 +62,8 @@ typedef struct
  * UbPngWriter:
  *
  * Writes a PNG row by row, to a file or to memory, so that the whole image
- * never needs to exist at once. A file is written to a temporary file in
- * the same directory and renamed over the destination by
+ * never needs to exist at once. A file is written through UbDurableFile
+ * (ub-durable.h) and put in place of the destination by
  * ub_png_writer_finish(): readers see the old file or the complete new
  * one, never a partial one, and a writer freed before finishing (or one
  * that failed) leaves nothing behind. A writer belongs to one thread.

@@ -378,7 +378,8 @@ _ub_png_whole_decode_file (const char         *path,
   gboolean done = FALSE;
   int fd;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: a FIFO named *.png is refused at once, never waited on. */
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
   if (fd < 0)
     return FALSE;
   /* A file too big for the bound has an image too big for it too, or

@@ -188,7 +188,8 @@ decoder_open_file (Decoder     *d,
   struct stat st;
   int fd;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: a FIFO named *.png is refused at once, never waited on. */
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
   if (fd < 0)
     {
       int saved_errno = errno;

@@ -12,15 +12,11 @@
  * "10^10", "2^64-1", "1e12+1e10", "3*10^9". Every intermediate value is
  * checked against 2^64 - 1; nothing silently wraps.
  *
- * Grammar (whitespace allowed between tokens):
- *   expr   := term (('+' | '-') term)*
- *   term   := factor ('*' factor)*
- *   factor := number ('e' digits | '^' digits)?
- *   number := digits ('.' digits)?      digit groups may be separated by
- *                                        '_', ',', '\'' or a single space
- *
+ * The grammar is UB_NUMBER_GRAMMAR (ub-number.h), which --help prints.
  * Intermediate values are 128-bit, so "2^64-1" works although 2^64 alone
- * does not fit; only the result must fit in 64 bits.
+ * does not fit; a sum is the sum of its added terms less the sum of its
+ * subtracted ones, so "1-2+3" is 2; only the result must fit in 64 bits
+ * and be at least 0.
  */
 
 typedef unsigned __int128 Wide;
@@ -72,8 +68,41 @@ mul_wide (Wide  a,
   return !__builtin_mul_overflow (a, b, out);
 }
 
-/* Digits with optional single separators between them. Collects the
- * integer part and, after a '.', the fraction digits. */
+static gboolean
+parse_hex (Parser  *parser,
+           Wide    *mantissa,
+           GError **error)
+{
+  Wide value = 0;
+  guint n_digits = 0;
+
+  parser->p += 2;   /* "0x" */
+  while (g_ascii_isxdigit (*parser->p) ||
+         (*parser->p == '_' && n_digits > 0 && g_ascii_isxdigit (parser->p[1])))
+    {
+      if (*parser->p != '_')
+        {
+          if (!mul_wide (value, 16, &value))
+            return too_large (parser, error);
+          value += (Wide) g_ascii_xdigit_value (*parser->p);
+          n_digits++;
+        }
+      parser->p++;
+    }
+
+  if (n_digits == 0)
+    return fail (parser, error, "hexadecimal digits must follow “0x”");
+  if (g_ascii_isalnum (*parser->p) || *parser->p == '.')
+    return fail (parser, error, "a hexadecimal number has only the digits 0–9 and a–f");
+
+  *mantissa = value;
+  return TRUE;
+}
+
+/* Digits with optional single separators between them, in groups of
+ * exactly three after the first ("10,000" but never "1,5"). Collects the
+ * integer part and, after a '.', the fraction digits (trailing zeros of
+ * the fraction dropped, so "1.50e1" is 15). */
 static gboolean
 parse_number (Parser   *parser,
               Wide     *mantissa,
@@ -83,7 +112,15 @@ parse_number (Parser   *parser,
   Wide value = 0;
   guint n_digits = 0;
   guint n_fraction = 0;
+  guint group = 0;         /* digits since the start or the last separator */
+  gboolean grouped = FALSE;
   gboolean in_fraction = FALSE;
+
+  if (parser->p[0] == '0' && (parser->p[1] == 'x' || parser->p[1] == 'X'))
+    {
+      *n_fraction_digits = 0;
+      return parse_hex (parser, mantissa, error);
+    }
 
   if (!g_ascii_isdigit (*parser->p))
     {
@@ -105,11 +142,17 @@ parse_number (Parser   *parser,
           n_digits++;
           if (in_fraction)
             n_fraction++;
+          else
+            group++;
           parser->p++;
         }
       else if (is_separator (c) && !in_fraction && g_ascii_isdigit (parser->p[1]))
         {
           /* "1 000" but not "1 + 2": a separator must sit between digits. */
+          if ((grouped && group != 3) || (!grouped && group > 3))
+            return fail (parser, error, "digits must be grouped in threes, as in “10,000,000”");
+          grouped = TRUE;
+          group = 0;
           parser->p++;
         }
       else if (c == '.' && !in_fraction && g_ascii_isdigit (parser->p[1]))
@@ -119,6 +162,15 @@ parse_number (Parser   *parser,
         }
       else
         break;
+    }
+
+  if (grouped && group != 3)
+    return fail (parser, error, "digits must be grouped in threes, as in “10,000,000”");
+
+  while (n_fraction > 0 && value % 10 == 0)
+    {
+      value /= 10;
+      n_fraction--;
     }
 
   *mantissa = value;
@@ -264,6 +316,7 @@ ub_number_parse_u64 (const char  *text,
 {
   Parser parser = { text, text };
   Wide total;
+  Wide subtracted = 0;
 
   g_return_val_if_fail (text != NULL, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
@@ -288,16 +341,18 @@ ub_number_parse_u64 (const char  *text,
       parser.p++;
       if (!parse_term (&parser, &term, error))
         return FALSE;
-      if (op == '+' && __builtin_add_overflow (total, term, &total))
+      if (__builtin_add_overflow (op == '+' ? total : subtracted, term,
+                                  op == '+' ? &total : &subtracted))
         return too_large (&parser, error);
-      if (op == '-' && __builtin_sub_overflow (total, term, &total))
-        return fail (&parser, error, "the result is negative");
     }
 
   skip_spaces (&parser);
   if (*parser.p != '\0')
     return fail (&parser, error, "unexpected characters at the end");
 
+  if (subtracted > total)
+    return fail (&parser, error, "the result is negative");
+  total -= subtracted;
   if (total > G_MAXUINT64)
     return too_large (&parser, error);
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "ub-durable.h"
 #include "ub-error.h"
 #include "ub-primes-job.h"
 #include "ub-store.h"
@@ -20,8 +21,10 @@ typedef struct
   UbPrimesRecord *record;
   gboolean        list;
 
-  /* Output file (fd == -1 when not writing one) */
+  /* Output: standard output (fd), or a file (see ub-durable.h); neither
+   * when not writing one */
   int             fd;
+  UbDurableFile  *file;
   const char     *path;
   GString        *buffer;
   guint64         bytes_done;
@@ -42,8 +45,22 @@ flush_output (PrimesRun *run)
 {
   gsize written = 0;
 
-  if (run->fd < 0 || run->write_error != NULL)
+  if ((run->fd < 0 && run->file == NULL) || run->write_error != NULL)
     return run->write_error == NULL;
+
+  if (run->file != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!ub_durable_file_write (run->file, run->buffer->str, run->buffer->len, &error) ||
+          !ub_durable_file_flush (run->file, &error))
+        {
+          g_set_error (&run->write_error, error->domain, error->code,
+                       "Cannot write the list of primes: %s", error->message);
+          return FALSE;
+        }
+      written = run->buffer->len;
+    }
 
   while (written < run->buffer->len)
     {
@@ -76,7 +93,7 @@ on_primes (const guint64 *primes,
 {
   PrimesRun *run = user_data;
 
-  if (run->fd >= 0 && run->write_error == NULL)
+  if ((run->fd >= 0 || run->file != NULL) && run->write_error == NULL)
     {
       for (gsize i = 0; i < n_primes; i++)
         {
@@ -156,7 +173,6 @@ open_output (PrimesRun  *run,
              GError    **error)
 {
   g_autofree char *name = g_filename_display_name (run->path);
-  int flags = O_WRONLY | O_CREAT | O_CLOEXEC;
 
   /* "-" is standard output, which cannot be truncated or resumed. */
   if (g_str_equal (run->path, "-"))
@@ -171,29 +187,30 @@ open_output (PrimesRun  *run,
       return TRUE;
     }
 
-  if (run->bytes_done == 0)
-    flags |= O_TRUNC;
+  /* A file: written to a partial file in the app's cache, named after
+   * the destination, so that a stopped run can go on; put in place when
+   * the run is done. A FIFO or a device is written straight into. */
+  {
+    g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, run->path, -1);
+    g_autofree char *leaf = g_strdup_printf ("primes-list-%.16s.part", digest);
+    g_autofree char *partial = ub_durable_dup_partial_path (leaf);
+    g_autoptr(GError) local_error = NULL;
 
-  run->fd = g_open (run->path, flags, 0644);
-  if (run->fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot open “%s” for the list of primes: %s", name, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  /* Resuming: drop whatever a previous run wrote past its last report. */
-  if (ftruncate (run->fd, (off_t) run->bytes_done) != 0 ||
-      lseek (run->fd, (off_t) run->bytes_done, SEEK_SET) < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot resume writing “%s”: %s", name, g_strerror (saved_errno));
-      return FALSE;
-    }
+    run->file = ub_durable_file_new_partial (run->path, partial, run->bytes_done, NULL,
+                                             &local_error);
+    if (run->file == NULL && run->bytes_done == 0 &&
+        g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+      {
+        g_clear_error (&local_error);
+        run->file = ub_durable_file_new (run->path, NULL, &local_error);
+      }
+    if (run->file == NULL)
+      {
+        g_set_error (error, local_error->domain, local_error->code,
+                     "Cannot write the list of primes to “%s”: %s", name, local_error->message);
+        return FALSE;
+      }
+  }
 
   return TRUE;
 }
@@ -236,6 +253,16 @@ primes_run_job (GVariant      *params,
   if (ok)
     flush_output (&run);
 
+  if (run.file != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (ok && run.write_error == NULL && !ub_durable_file_commit (run.file, &local_error))
+        g_set_error (&run.write_error, local_error->domain, local_error->code,
+                     "Cannot finish writing the list of primes: %s", local_error->message);
+      /* Not committed: the partial file stays for the next run. */
+      g_clear_pointer (&run.file, ub_durable_file_free);
+    }
   if (run.fd >= 0)
     {
       if (close (run.fd) != 0 && run.write_error == NULL && ok)

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+
 #include "ub-error.h"
 #include "ub-primes.h"
 #include "ub-primes-sieve.h"
@@ -59,6 +61,69 @@ ub_primes_record_to_variant (const UbPrimesRecord *record)
                                             record->done));
 }
 
+/* Upper bound of π(x) for x > 1 (Rosser and Schoenfeld: < 1.25506 x/ln x). */
+static double
+pi_upper (double x)
+{
+  return x < 17 ? x : 1.25506 * x / log (x);
+}
+
+/* Lower bound of π(x) (Rosser and Schoenfeld: > x/ln x for x ≥ 17). */
+static double
+pi_lower (double x)
+{
+  return x < 17 ? 0 : x / log (x);
+}
+
+/**
+ * ub_primes_count_bounds:
+ * @from: first number
+ * @last: last number, at least @from
+ * @min: (out): no fewer primes than this lie in [@from, @last]
+ * @max: (out): no more than this
+ *
+ * Bounds that any true count satisfies, cheap to compute: a record read
+ * from disk whose count falls outside them is forged or corrupt. The upper
+ * bound is Montgomery and Vaughan's 2n/ln n (n the length of the range)
+ * and the count of odd numbers plus one; the lower one π(@last) −
+ * π(@from − 1) from Rosser and Schoenfeld's bounds of π. Both leave a
+ * margin for rounding.
+ */
+void
+ub_primes_count_bounds (guint64  from,
+                        guint64  last,
+                        guint64 *min,
+                        guint64 *max)
+{
+  guint64 n = last - from + (last - from < G_MAXUINT64 ? 1 : 0);
+  double upper = (double) (n / 2 + 2);
+  double lower;
+
+  if (n >= 2)
+    upper = MIN (upper, 2.0 * (double) n / log ((double) n) + 2);
+  lower = pi_lower ((double) last) - (from > 1 ? pi_upper ((double) (from - 1)) : 0);
+
+  *max = upper >= 1.8e19 ? G_MAXUINT64 : (guint64) upper;
+  *min = lower > 2 ? (guint64) (lower * (1 - 1e-9)) - 1 : 0;
+}
+
+/* Whether @count primes can lie in [@from, @end] (done) or [@from, @end). */
+static gboolean
+count_is_possible (guint64  from,
+                   guint64  end,
+                   gboolean done,
+                   guint64  count)
+{
+  guint64 min, max;
+
+  if (!done && end == from)
+    return count == 0;
+
+  /* A part not yet done has counted [from, next). */
+  ub_primes_count_bounds (from, done ? end : end - 1, &min, &max);
+  return count >= min && count <= max;
+}
+
 /**
  * ub_primes_record_from_variant:
  * @variant: a variant from ub_primes_record_to_variant(), maybe read back
@@ -95,7 +160,8 @@ ub_primes_record_from_variant (GVariant        *variant,
   g_variant_get (variant, RECORD_TYPE, &from, &to, &next, &count, &done);
 
   if (from > to || (!done && (next < from || next > to)) ||
-      (!done && count > next - from) || (done && count > to - from + 1))
+      (!done && count > next - from) || (done && count > to - from + 1) ||
+      !count_is_possible (from, done ? to : next, done, count))
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
                    "Prime job record is inconsistent (from %" G_GUINT64_FORMAT

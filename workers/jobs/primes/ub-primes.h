@@ -73,6 +73,10 @@ GVariant      *ub_primes_record_to_variant   (const UbPrimesRecord  *record);
 gboolean       ub_primes_record_from_variant (GVariant              *variant,
                                               UbPrimesRecord        *record,
                                               GError               **error);
+void           ub_primes_count_bounds        (guint64                from,
+                                              guint64                last,
+                                              guint64               *min,
+                                              guint64               *max);
 
 gboolean       ub_primes_run                 (UbPrimesRecord        *record,
                                               UbPrimesFunc           primes_func,

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "ub-durable.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The fault-injection seam of UbDurableFile, for tests only: the next
+ * operation of the given kind, in any thread, fails with @error_number as
+ * the system call would have. For %UB_DURABLE_FAULT_WRITE the first
+ * @after_bytes bytes of a file are written and the write that would go
+ * past them fails (a disk that fills up part-way); the fault then stays
+ * until cleared, as a full disk does.
+ */
+typedef enum
+{
+  UB_DURABLE_FAULT_NONE,
+  UB_DURABLE_FAULT_WRITE,   /* write(2) */
+  UB_DURABLE_FAULT_SYNC,    /* fsync(2) of the file */
+  UB_DURABLE_FAULT_COMMIT,  /* putting the file in place (linkat, rename) */
+} UbDurableFault;
+
+void _ub_durable_set_fault        (UbDurableFault  fault,
+                                   guint64         after_bytes,
+                                   int             error_number);
+void _ub_durable_clear_fault      (void);
+
+/* Makes new files use the named-temporary fallback, as on a file system
+ * without O_TMPFILE. */
+void _ub_durable_set_use_tmpfile  (gboolean        use_tmpfile);
+
+/* Whether @name is a temporary name UbDurableFile makes. */
+gboolean _ub_durable_is_temporary_name (const char *name);
+
+/* Shared by ub-durable.c and ub-durable-names.c (see there). */
+#define TEMP_INFIX  ".ubtmp-"
+#define TEMP_RANDOM 6
+
+char    *_ub_durable_cache_subdir         (const char  *sub);
+char    *_ub_durable_register_temporary   (const char  *temp);
+void     _ub_durable_unregister_temporary (char       **marker);
+int      _ub_durable_live_add             (const char  *path,
+                                           const char  *marker);
+void     _ub_durable_live_remove          (int         *slot);
+
+G_END_DECLS

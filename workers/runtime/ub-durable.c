@@ -1,0 +1,915 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "ub-durable-private.h"
+#include "ub-error.h"
+
+/*
+ * How a regular destination is written (see ub-durable.h):
+ *
+ *  1. The destination is looked at first: a folder, or the file being read,
+ *     is an error before anything is created; a symbolic link is followed,
+ *     so the file it names is the one replaced.
+ *  2. The new contents go to an unnamed file in the destination's folder
+ *     (O_TMPFILE), or, where the file system cannot make one, to a hidden
+ *     name `.BASE.ubtmp-XXXXXX` in that folder.
+ *  3. Commit: fsync() the file, give it the mode of the file it replaces,
+ *     give the unnamed file a hidden name (linkat), rename that over the
+ *     destination, fsync() the folder.
+ *
+ * Each hidden name is registered first, as a symbolic link to it in the
+ * cache folder's `temps/`, and removed with it. A process killed while a
+ * hidden name exists leaves its registration behind, and
+ * ub_durable_remove_stale() at the next start removes both. A writer holds
+ * flock() on its file, so a live writer's file is never taken for a stale
+ * one.
+ */
+
+#define BUFFER_SIZE   (256 * 1024)
+
+typedef enum
+{
+  KIND_TEMPORARY,   /* O_TMPFILE or a hidden name, renamed into place */
+  KIND_PARTIAL,     /* a named partial file in the cache, renamed into place */
+  KIND_DIRECT,      /* written straight into the destination */
+} Kind;
+
+struct _UbDurableFile
+{
+  Kind      kind;
+  char     *name;       /* (owned) the destination as given, for messages */
+  char     *target;     /* (owned) the file to replace (links followed) */
+  char     *dir;        /* (owned) the folder of target */
+  char     *temp_path;  /* (owned) (nullable) the hidden name, once there is one */
+  char     *marker;     /* (owned) (nullable) the registration of temp_path */
+  int       live_slot;  /* in live_slots while temp_path exists, or -1 */
+  char     *partial;    /* (owned) (nullable) for KIND_PARTIAL */
+  int       fd;
+  gboolean  keep_mode;
+  mode_t    mode;       /* of the replaced file, when keep_mode */
+  guint64   size;       /* bytes in the file, buffered ones included */
+  guint8   *buffer;     /* (owned) */
+  gsize     buffered;
+  gboolean  failed;     /* a write failed: commit refuses */
+  gboolean  committed;
+};
+
+/* The seam: written by tests, read by every writer; fault_lock protects it. */
+static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
+static UbDurableFault  fault_kind;
+static guint64         fault_after;
+static int             fault_errno;
+static gboolean        tmpfile_disabled;   /* (atomic) */
+
+void
+_ub_durable_set_fault (UbDurableFault fault,
+                       guint64        after_bytes,
+                       int            error_number)
+{
+  pthread_mutex_lock (&fault_lock);
+  fault_kind = fault;
+  fault_after = after_bytes;
+  fault_errno = error_number;
+  pthread_mutex_unlock (&fault_lock);
+}
+
+void
+_ub_durable_clear_fault (void)
+{
+  _ub_durable_set_fault (UB_DURABLE_FAULT_NONE, 0, 0);
+}
+
+void
+_ub_durable_set_use_tmpfile (gboolean use_tmpfile)
+{
+  g_atomic_int_set (&tmpfile_disabled, !use_tmpfile);
+}
+
+/* The errno the seam injects into @fault, or 0. A write fault also says
+ * how many of the bytes may still be written (@allowed). */
+static int
+injected (UbDurableFault  fault,
+          guint64         offset,
+          gsize           len,
+          gsize          *allowed)
+{
+  int errsv = 0;
+
+  pthread_mutex_lock (&fault_lock);
+  if (fault_kind == fault)
+    {
+      if (fault != UB_DURABLE_FAULT_WRITE)
+        {
+          errsv = fault_errno;
+          fault_kind = UB_DURABLE_FAULT_NONE;   /* once */
+        }
+      else if (offset + len > fault_after)
+        {
+          errsv = fault_errno;
+          *allowed = offset >= fault_after ? 0 : (gsize) (fault_after - offset);
+        }
+    }
+  pthread_mutex_unlock (&fault_lock);
+
+  return errsv;
+}
+
+/**
+ * ub_set_error_from_errno:
+ * @error: return location for a #GError
+ * @saved_errno: the errno the failure left
+ * @format: what failed, printf-style; ": " and the system's reason follow
+ *
+ * Sets a %G_IO_ERROR whose code matches @saved_errno.
+ */
+void
+ub_set_error_from_errno (GError     **error,
+                         int          saved_errno,
+                         const char  *format,
+                         ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               "%s: %s", what, g_strerror (saved_errno));
+}
+
+/**
+ * ub_durable_sync_folder:
+ * @dir: a folder
+ * @error: return location for a #GError
+ *
+ * fsync()s @dir, so that names just made or removed in it last. A file
+ * system that cannot sync a folder is no failure.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_durable_sync_folder (const char  *dir,
+                        GError     **error)
+{
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd < 0)
+    {
+      g_autofree char *name = g_filename_display_name (dir);
+
+      ub_set_error_from_errno (error, errno, "Cannot open the folder “%s”", name);
+      return FALSE;
+    }
+
+  if (fsync (fd) != 0 && errno != EINVAL && errno != ENOTSUP && errno != EROFS)
+    {
+      int saved_errno = errno;
+      g_autofree char *name = g_filename_display_name (dir);
+
+      close (fd);
+      ub_set_error_from_errno (error, saved_errno, "Cannot sync the folder “%s”", name);
+      return FALSE;
+    }
+
+  close (fd);
+  return TRUE;
+}
+
+static gboolean
+is_special_name (const char *path)
+{
+  return g_str_has_prefix (path, "/dev/") || g_str_has_prefix (path, "/proc/");
+}
+
+/* Looks at the destination before any work: fills @file's kind, target
+ * and mode, or fails. */
+static gboolean
+inspect_destination (UbDurableFile  *file,
+                     const char     *path,
+                     const char     *source,
+                     GError        **error)
+{
+  GStatBuf st;
+  GStatBuf src;
+  g_autofree char *name = g_filename_display_name (path);
+
+  if (path[0] == '\0')
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                           "No output file was given");
+      return FALSE;
+    }
+
+  if (g_stat (path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      if (saved_errno != ENOENT)
+        {
+          ub_set_error_from_errno (error, saved_errno, "%s: cannot write", name);
+          return FALSE;
+        }
+      if (g_str_has_suffix (path, G_DIR_SEPARATOR_S))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                       "%s: it names a folder", name);
+          return FALSE;
+        }
+      /* A new file, or a dangling link, which is then replaced. */
+      file->target = g_strdup (path);
+      file->kind = KIND_TEMPORARY;
+    }
+  else if (S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   "%s: it is a folder", name);
+      return FALSE;
+    }
+  else
+    {
+      if (source != NULL && g_stat (source, &src) == 0 &&
+          src.st_dev == st.st_dev && src.st_ino == st.st_ino)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "%s: it is the input file itself", name);
+          return FALSE;
+        }
+
+      if (!S_ISREG (st.st_mode) || is_special_name (path))
+        {
+          file->kind = KIND_DIRECT;
+          file->target = g_strdup (path);
+        }
+      else
+        {
+          char *resolved = realpath (path, NULL);
+
+          file->kind = KIND_TEMPORARY;
+          file->target = resolved ? g_strdup (resolved) : g_strdup (path);
+          free (resolved);
+          file->keep_mode = TRUE;
+          file->mode = st.st_mode & 07777;
+        }
+    }
+
+  file->dir = g_path_get_dirname (file->target);
+  return TRUE;
+}
+
+/**
+ * ub_durable_check_destination:
+ * @path: where a job will write
+ * @source: (nullable): the file the job will read
+ * @error: return location for a #GError
+ *
+ * Whether @path may be written: not a folder, not @source itself. For
+ * callers that want to refuse before they start other work.
+ *
+ * Returns: %TRUE if @path can be written
+ */
+gboolean
+ub_durable_check_destination (const char  *path,
+                              const char  *source,
+                              GError     **error)
+{
+  UbDurableFile probe = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  ok = inspect_destination (&probe, path, source, error);
+  g_free (probe.target);
+  g_free (probe.dir);
+  return ok;
+}
+
+static UbDurableFile *
+file_new (const char *path)
+{
+  UbDurableFile *file = g_new0 (UbDurableFile, 1);
+
+  file->fd = -1;
+  file->live_slot = -1;
+  file->name = g_filename_display_name (path);
+  file->buffer = g_malloc (BUFFER_SIZE);
+  return file;
+}
+
+/* A hidden name beside the target, created and held. */
+static int
+open_named_temporary (UbDurableFile  *file,
+                      GError        **error)
+{
+  g_autofree char *base = g_path_get_basename (file->target);
+
+  for (guint attempt = 0; attempt < 64; attempt++)
+    {
+      g_autofree char *leaf = g_strdup_printf (".%s" TEMP_INFIX "%06x", base,
+                                               g_random_int () & 0xffffff);
+      g_autofree char *temp = g_build_filename (file->dir, leaf, NULL);
+      int fd;
+
+      file->marker = _ub_durable_register_temporary (temp);
+      fd = g_open (temp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+      if (fd >= 0)
+        {
+          (void) flock (fd, LOCK_EX | LOCK_NB);
+          file->temp_path = g_steal_pointer (&temp);
+          file->live_slot = _ub_durable_live_add (file->temp_path, file->marker);
+          return fd;
+        }
+      {
+        int saved_errno = errno;
+
+        _ub_durable_unregister_temporary (&file->marker);
+        if (saved_errno != EEXIST)
+          {
+            g_autofree char *dir = g_filename_display_name (file->dir);
+
+            ub_set_error_from_errno (error, saved_errno,
+                                     "%s: cannot create a file in “%s”",
+                                     file->name, dir);
+            return -1;
+          }
+      }
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
+               "%s: no free temporary name", file->name);
+  return -1;
+}
+
+static int
+open_temporary (UbDurableFile  *file,
+                GError        **error)
+{
+#ifdef O_TMPFILE
+  /* UNBLOCK_NO_TMPFILE=1 tries the fallback, as tests of the CLI do. */
+  if (!g_atomic_int_get (&tmpfile_disabled) &&
+      g_strcmp0 (g_getenv ("UNBLOCK_NO_TMPFILE"), "1") != 0)
+    {
+      int fd = g_open (file->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+
+      if (fd >= 0)
+        {
+          (void) flock (fd, LOCK_EX | LOCK_NB);
+          return fd;
+        }
+      /* Only "this file system cannot" falls back to a name. */
+      if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+        {
+          g_autofree char *dir = g_filename_display_name (file->dir);
+
+          ub_set_error_from_errno (error, errno,
+                                   "%s: cannot create a file in “%s”",
+                                   file->name, dir);
+          return -1;
+        }
+    }
+#endif
+
+  return open_named_temporary (file, error);
+}
+
+/**
+ * ub_durable_file_new:
+ * @path: the destination
+ * @source: (nullable): the file the writer reads, which @path may not be
+ * @error: return location for a #GError
+ *
+ * Starts writing @path: nothing changes there until
+ * ub_durable_file_commit() succeeds (unless @path is a FIFO, a device or
+ * under /dev, which are written straight into).
+ *
+ * Returns: (transfer full) (nullable): the file, or %NULL with @error set
+ *   (a folder, @source itself, a folder that cannot be written)
+ */
+UbDurableFile *
+ub_durable_file_new (const char  *path,
+                     const char  *source,
+                     GError     **error)
+{
+  g_autoptr(UbDurableFile) file = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  file = file_new (path);
+  if (!inspect_destination (file, path, source, error))
+    return NULL;
+
+  if (file->kind == KIND_DIRECT)
+    {
+      file->fd = g_open (file->target, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, 0666);
+      if (file->fd < 0)
+        {
+          ub_set_error_from_errno (error, errno, "%s: cannot open", file->name);
+          return NULL;
+        }
+      return g_steal_pointer (&file);
+    }
+
+  file->fd = open_temporary (file, error);
+  if (file->fd < 0)
+    return NULL;
+
+  return g_steal_pointer (&file);
+}
+
+/**
+ * ub_durable_file_new_partial:
+ * @path: the destination
+ * @partial: a partial file in the cache (see ub_durable_dup_partial_path())
+ * @resume_at: bytes of @partial to keep; 0 starts it afresh
+ * @source: (nullable): the file the writer reads
+ * @error: return location for a #GError
+ *
+ * Like ub_durable_file_new(), but the contents go to @partial, which stays
+ * when the file is freed without being committed, so that a later run can
+ * append to it. @partial must be a name ub_durable_dup_partial_path() made
+ * and a regular file at least @resume_at bytes long.
+ *
+ * Returns: (transfer full) (nullable): the file, or %NULL with @error set
+ */
+UbDurableFile *
+ub_durable_file_new_partial (const char  *path,
+                             const char  *partial,
+                             guint64      resume_at,
+                             const char  *source,
+                             GError     **error)
+{
+  g_autoptr(UbDurableFile) file = NULL;
+  struct stat st;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (partial != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!ub_durable_is_partial_path (partial))
+    {
+      g_autofree char *name = g_filename_display_name (partial);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "“%s” is not a partial output of Unblock’s", name);
+      return NULL;
+    }
+
+  file = file_new (path);
+  if (!inspect_destination (file, path, source, error))
+    return NULL;
+  if (file->kind == KIND_DIRECT)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "%s: cannot resume writing it: it is not a regular file", file->name);
+      return NULL;
+    }
+
+  file->kind = KIND_PARTIAL;
+  file->partial = g_strdup (partial);
+  file->fd = g_open (partial, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+  if (file->fd < 0)
+    {
+      ub_set_error_from_errno (error, errno, "%s: cannot open its partial output", file->name);
+      return NULL;
+    }
+
+  if (fstat (file->fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
+                   "%s: its partial output is not a regular file", file->name);
+      return NULL;
+    }
+  if ((guint64) st.st_size < resume_at)
+    {
+      g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                   "%s: the partial output holds %" G_GUINT64_FORMAT " bytes, the checkpoint "
+                   "claims %" G_GUINT64_FORMAT, file->name, (guint64) st.st_size, resume_at);
+      return NULL;
+    }
+  if (ftruncate (file->fd, (off_t) resume_at) != 0 ||
+      lseek (file->fd, (off_t) resume_at, SEEK_SET) < 0)
+    {
+      ub_set_error_from_errno (error, errno, "%s: cannot resume writing it", file->name);
+      return NULL;
+    }
+  file->size = resume_at;
+
+  return g_steal_pointer (&file);
+}
+
+static gboolean
+write_fd (UbDurableFile  *file,
+          const guint8   *data,
+          gsize           len,
+          GError        **error)
+{
+  guint64 offset = file->size - file->buffered;
+  gsize allowed = len;
+  int errsv = injected (UB_DURABLE_FAULT_WRITE, offset, len, &allowed);
+
+  while (allowed > 0)
+    {
+      gssize n = write (file->fd, data, allowed);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          errsv = errno;
+          break;
+        }
+      data += n;
+      allowed -= (gsize) n;
+      len -= (gsize) n;
+    }
+
+  if (errsv != 0 || len > 0)
+    {
+      file->failed = TRUE;
+      ub_set_error_from_errno (error, errsv ? errsv : EIO, "%s: write failed", file->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ub_durable_file_flush:
+ * @file: a file
+ * @error: return location for a #GError
+ *
+ * Hands what is buffered to the system, so that another process reading
+ * the partial file sees every byte ub_durable_file_get_size() counts.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_durable_file_flush (UbDurableFile  *file,
+                       GError        **error)
+{
+  gsize n;
+
+  g_return_val_if_fail (file != NULL, FALSE);
+
+  if (file->failed)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "%s: an earlier write failed", file->name);
+      return FALSE;
+    }
+
+  n = file->buffered;
+  file->buffered = 0;
+  file->size -= n;
+  if (!write_fd (file, file->buffer, n, error))
+    return FALSE;
+  file->size += n;
+  return TRUE;
+}
+
+/**
+ * ub_durable_file_write:
+ * @file: a file
+ * @data: (array length=len): bytes
+ * @len: how many
+ * @error: return location for a #GError
+ *
+ * Appends @data, through a buffer: a failure may be reported by a later
+ * call, at the latest by ub_durable_file_commit().
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_durable_file_write (UbDurableFile  *file,
+                       const void     *data,
+                       gsize           len,
+                       GError        **error)
+{
+  g_return_val_if_fail (file != NULL, FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+  g_return_val_if_fail (!file->committed, FALSE);
+
+  if (file->failed)
+    return ub_durable_file_flush (file, error);
+
+  if (file->buffered + len > BUFFER_SIZE && !ub_durable_file_flush (file, error))
+    return FALSE;
+
+  if (len >= BUFFER_SIZE)
+    {
+      if (!write_fd (file, data, len, error))
+        return FALSE;
+      file->size += len;
+      return TRUE;
+    }
+
+  memcpy (file->buffer + file->buffered, data, len);
+  file->buffered += len;
+  file->size += len;
+  return TRUE;
+}
+
+static mode_t
+current_umask (void)
+{
+  static gsize once;
+  static mode_t mask;
+
+  /* umask() can only be read by setting it, which races with other
+   * threads creating files: the kernel tells it without that. */
+  if (g_once_init_enter (&once))
+    {
+      g_autofree char *status = NULL;
+      const char *line;
+
+      mask = 022;
+      if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+          (line = strstr (status, "\nUmask:")) != NULL)
+        mask = (mode_t) g_ascii_strtoull (line + 7, NULL, 8) & 0777;
+      g_once_init_leave (&once, 1);
+    }
+  return mask;
+}
+
+/* Copies the partial file to the target through a temporary file: for a
+ * cache folder on another file system than the destination. */
+static gboolean
+copy_into_place (UbDurableFile  *file,
+                 GError        **error)
+{
+  g_autoptr(UbDurableFile) copy = NULL;
+  g_autofree guint8 *chunk = g_malloc (BUFFER_SIZE);
+
+  copy = ub_durable_file_new (file->target, NULL, error);
+  if (copy == NULL)
+    return FALSE;
+  g_free (copy->name);
+  copy->name = g_strdup (file->name);
+
+  if (lseek (file->fd, 0, SEEK_SET) < 0)
+    {
+      ub_set_error_from_errno (error, errno, "%s: cannot read back its partial output", file->name);
+      return FALSE;
+    }
+  for (;;)
+    {
+      gssize n = read (file->fd, chunk, BUFFER_SIZE);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          ub_set_error_from_errno (error, errno, "%s: cannot read back its partial output", file->name);
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      if (!ub_durable_file_write (copy, chunk, (gsize) n, error))
+        return FALSE;
+    }
+
+  if (!ub_durable_file_commit (copy, error))
+    return FALSE;
+  g_unlink (file->partial);
+  return TRUE;
+}
+
+static gboolean
+fail_commit (UbDurableFile  *file,
+             int             saved_errno,
+             const char     *what,
+             GError        **error)
+{
+  file->failed = TRUE;
+  ub_set_error_from_errno (error, saved_errno, "%s: %s", file->name, what);
+  return FALSE;
+}
+
+/* Gives the unnamed file a hidden name, so that it can be renamed. */
+static gboolean
+link_anonymous (UbDurableFile  *file,
+                GError        **error)
+{
+  g_autofree char *base = g_path_get_basename (file->target);
+  g_autofree char *proc = g_strdup_printf ("/proc/self/fd/%d", file->fd);
+
+  for (guint attempt = 0; attempt < 64; attempt++)
+    {
+      g_autofree char *leaf = g_strdup_printf (".%s" TEMP_INFIX "%06x", base,
+                                               g_random_int () & 0xffffff);
+      g_autofree char *temp = g_build_filename (file->dir, leaf, NULL);
+
+      file->marker = _ub_durable_register_temporary (temp);
+      file->live_slot = _ub_durable_live_add (temp, file->marker);
+      if (linkat (AT_FDCWD, proc, AT_FDCWD, temp, AT_SYMLINK_FOLLOW) == 0)
+        {
+          file->temp_path = g_steal_pointer (&temp);
+          return TRUE;
+        }
+      _ub_durable_live_remove (&file->live_slot);
+      {
+        int saved_errno = errno;
+
+        _ub_durable_unregister_temporary (&file->marker);
+        if (saved_errno != EEXIST)
+          return fail_commit (file, saved_errno, "cannot put it in place", error);
+      }
+    }
+  return fail_commit (file, EEXIST, "cannot put it in place", error);
+}
+
+/**
+ * ub_durable_file_commit:
+ * @file: a file
+ * @error: return location for a #GError
+ *
+ * Writes what is buffered, fsync()s the file, puts it in place of the
+ * destination with the mode of the file it replaces, and fsync()s the
+ * folder. When this returns %TRUE the new file survives a power cut.
+ *
+ * Returns: %TRUE on success; on failure the destination is untouched
+ *   (unless it is written straight into)
+ */
+gboolean
+ub_durable_file_commit (UbDurableFile  *file,
+                        GError        **error)
+{
+  gsize unused;
+  int errsv;
+
+  g_return_val_if_fail (file != NULL, FALSE);
+  g_return_val_if_fail (!file->committed, FALSE);
+
+  if (!ub_durable_file_flush (file, error))
+    return FALSE;
+
+  if (file->kind == KIND_DIRECT)
+    {
+      /* A pipe or a terminal cannot be synced; a disk behind /dev can. */
+      if ((errsv = injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
+          (fsync (file->fd) != 0 && (errsv = errno) != EINVAL && errsv != ENOTSUP &&
+           errsv != EROFS))
+        return fail_commit (file, errsv, "cannot sync it", error);
+      errsv = close (file->fd) == 0 ? 0 : errno;
+      file->fd = -1;
+      if (errsv != 0)
+        return fail_commit (file, errsv, "cannot close it", error);
+      file->committed = TRUE;
+      return TRUE;
+    }
+
+  if ((errsv = injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
+      (fsync (file->fd) != 0 && (errsv = errno) != 0))
+    return fail_commit (file, errsv, "cannot sync it", error);
+
+  if (fchmod (file->fd, file->keep_mode ? file->mode : 0666 & ~current_umask ()) != 0)
+    return fail_commit (file, errno, "cannot set its mode", error);
+
+  if ((errsv = injected (UB_DURABLE_FAULT_COMMIT, 0, 0, &unused)) != 0)
+    return fail_commit (file, errsv, "cannot put it in place", error);
+
+  if (file->kind == KIND_PARTIAL)
+    {
+      if (g_rename (file->partial, file->target) != 0)
+        {
+          if (errno != EXDEV)
+            return fail_commit (file, errno, "cannot put it in place", error);
+          if (!copy_into_place (file, error))
+            {
+              file->failed = TRUE;
+              return FALSE;
+            }
+        }
+    }
+  else
+    {
+      if (file->temp_path == NULL && !link_anonymous (file, error))
+        return FALSE;
+      if (g_rename (file->temp_path, file->target) != 0)
+        return fail_commit (file, errno, "cannot put it in place", error);
+      g_clear_pointer (&file->temp_path, g_free);
+      _ub_durable_live_remove (&file->live_slot);
+      _ub_durable_unregister_temporary (&file->marker);
+    }
+
+  errsv = close (file->fd) == 0 ? 0 : errno;
+  file->fd = -1;
+  file->committed = TRUE;
+  if (errsv != 0 && errsv != EINTR)
+    {
+      ub_set_error_from_errno (error, errsv, "%s: write failed", file->name);
+      return FALSE;
+    }
+
+  return ub_durable_sync_folder (file->dir, error);
+}
+
+/**
+ * ub_durable_file_free:
+ * @file: (transfer full) (nullable): a file
+ *
+ * Frees @file. An uncommitted temporary file is removed; a partial file
+ * stays for a later run (ub_durable_remove_partial() removes it).
+ */
+void
+ub_durable_file_free (UbDurableFile *file)
+{
+  if (file == NULL)
+    return;
+
+  if (file->temp_path != NULL)
+    g_unlink (file->temp_path);
+  _ub_durable_live_remove (&file->live_slot);
+  _ub_durable_unregister_temporary (&file->marker);
+  if (file->fd >= 0)
+    close (file->fd);
+  g_free (file->temp_path);
+  g_free (file->partial);
+  g_free (file->name);
+  g_free (file->target);
+  g_free (file->dir);
+  g_free (file->buffer);
+  g_free (file);
+}
+
+/**
+ * ub_durable_file_is_direct:
+ *
+ * Returns: whether @file is written straight into its destination (a
+ *   FIFO, a device), which then cannot be resumed or taken back
+ */
+gboolean
+ub_durable_file_is_direct (UbDurableFile *file)
+{
+  g_return_val_if_fail (file != NULL, FALSE);
+
+  return file->kind == KIND_DIRECT;
+}
+
+/**
+ * ub_durable_file_get_size:
+ *
+ * Returns: the bytes written so far, a resumed partial file's included
+ */
+guint64
+ub_durable_file_get_size (UbDurableFile *file)
+{
+  g_return_val_if_fail (file != NULL, 0);
+
+  return file->size;
+}
+
+/**
+ * ub_durable_file_get_name:
+ *
+ * Returns: (transfer none): the destination, for messages
+ */
+const char *
+ub_durable_file_get_name (UbDurableFile *file)
+{
+  g_return_val_if_fail (file != NULL, NULL);
+
+  return file->name;
+}
+
+/**
+ * ub_durable_write_bytes:
+ * @path: the destination
+ * @contents: the whole file
+ * @error: return location for a #GError
+ *
+ * Replaces @path with @contents, atomically and durably.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ub_durable_write_bytes (const char  *path,
+                        GBytes      *contents,
+                        GError     **error)
+{
+  g_autoptr(UbDurableFile) file = NULL;
+  gsize len;
+  const guint8 *data;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (contents != NULL, FALSE);
+
+  data = g_bytes_get_data (contents, &len);
+  file = ub_durable_file_new (path, NULL, error);
+  return file != NULL &&
+         ub_durable_file_write (file, data, len, error) &&
+         ub_durable_file_commit (file, error);
+}
+
