@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 #ifdef HAVE_PRIMESIEVE
 #include <primesieve.h>
@@ -11,12 +15,21 @@
 #include "ub-bench-commands.h"
 #include "ub-primes.h"
 
+extern char **environ;
+
 /*
  * unblock-bench primes: the prime engine against primesieve, counting the
- * primes of four ranges with one thread and with two, interleaved round by
- * round. primesieve is the library when it was found at build time, else
- * the `primesieve` command run as a subprocess (its start-up is then part
- * of its time), else the benchmark says so and skips.
+ * primes of four ranges at four heights with one thread and with two,
+ * interleaved round by round, every count checked against primesieve's;
+ * wall time is the figure, CPU time beside it tells a slow run from a
+ * busy machine. First, the peak RSS of one count per height, up to right
+ * below 2^64, each in a process of its own.
+ *
+ * The anchor is the `primesieve -c -q` command (its start-up, about a
+ * millisecond, is then part of its time), else libprimesieve when it was
+ * found at build time. Without either, our times are printed alone.
+ *
+ *   unblock-bench primes [--no-rss]
  */
 
 typedef struct
@@ -27,13 +40,29 @@ typedef struct
 } Case;
 
 static const Case cases[] = {
-  { "[0, 1e9]", 0, G_GUINT64_CONSTANT (1000000000) },
   { "[0, 1e10]", 0, G_GUINT64_CONSTANT (10000000000) },
   { "[1e12, 1e12+1e10]", G_GUINT64_CONSTANT (1000000000000),
     G_GUINT64_CONSTANT (1010000000000) },
+  { "[1e15, 1e15+1e10]", G_GUINT64_CONSTANT (1000000000000000),
+    G_GUINT64_CONSTANT (1000010000000000) },
   { "[1e18, 1e18+1e9]", G_GUINT64_CONSTANT (1000000000000000000),
     G_GUINT64_CONSTANT (1000000001000000000) },
 };
+
+/* Heights whose peak RSS is reported: the cases and the top of 2^64. */
+static const Case rss_cases[] = {
+  { "[0, 1e10]", 0, G_GUINT64_CONSTANT (10000000000) },
+  { "[1e12, 1e12+1e10]", G_GUINT64_CONSTANT (1000000000000),
+    G_GUINT64_CONSTANT (1010000000000) },
+  { "[1e15, 1e15+1e10]", G_GUINT64_CONSTANT (1000000000000000),
+    G_GUINT64_CONSTANT (1000010000000000) },
+  { "[1e18, 1e18+1e9]", G_GUINT64_CONSTANT (1000000000000000000),
+    G_GUINT64_CONSTANT (1000000001000000000) },
+  { "[2^64-1e10, 2^64-1]", G_MAXUINT64 - G_GUINT64_CONSTANT (10000000000) + 1,
+    G_MAXUINT64 },
+};
+
+static const guint thread_counts[] = { 1, 2 };
 
 typedef struct
 {
@@ -97,11 +126,70 @@ typedef enum
 
 static char *primesieve_path;
 
+static double child_cpu;   /* CPU seconds of the last run_child() */
+
+static double
+cpu_seconds (const struct rusage *usage)
+{
+  return usage->ru_utime.tv_sec + usage->ru_utime.tv_usec * 1e-6 +
+         usage->ru_stime.tv_sec + usage->ru_stime.tv_usec * 1e-6;
+}
+
+/* CPU seconds of this process so far, all threads. */
+static double
+self_cpu (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return cpu_seconds (&usage);
+}
+
+/* Runs @argv to its end; its standard output is returned (owned), its
+ * CPU time kept in child_cpu and its peak RSS stored in @rss_kib. That
+ * peak includes what this process held when it spawned the child, so
+ * the RSS table is made before anything is counted here. */
+static char *
+run_child (const char * const *argv,
+           gsize              *rss_kib)
+{
+  posix_spawn_file_actions_t actions;
+  struct rusage usage;
+  GString *out = g_string_new (NULL);
+  char buf[256];
+  int fds[2];
+  pid_t pid;
+  int status = 0;
+  ssize_t n;
+
+  if (pipe (fds) != 0)
+    g_error ("pipe failed");
+  posix_spawn_file_actions_init (&actions);
+  posix_spawn_file_actions_adddup2 (&actions, fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose (&actions, fds[0]);
+  posix_spawn_file_actions_addclose (&actions, fds[1]);
+  if (posix_spawn (&pid, argv[0], &actions, NULL, (char **) argv, environ) != 0)
+    g_error ("could not run %s", argv[0]);
+  posix_spawn_file_actions_destroy (&actions);
+  close (fds[1]);
+  while ((n = read (fds[0], buf, sizeof buf)) > 0)
+    g_string_append_len (out, buf, n);
+  close (fds[0]);
+  if (wait4 (pid, &status, 0, &usage) != pid ||
+      !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("%s failed", argv[0]);
+  if (rss_kib != NULL)
+    *rss_kib = (gsize) usage.ru_maxrss;
+  child_cpu = cpu_seconds (&usage);
+  return g_string_free (out, FALSE);
+}
+
 static guint64
-count_primesieve (Anchor  anchor,
-                  guint64 from,
-                  guint64 to,
-                  guint   n_threads)
+count_primesieve (Anchor   anchor,
+                  guint64  from,
+                  guint64  to,
+                  guint    n_threads,
+                  gsize   *rss_kib)
 {
 #ifdef HAVE_PRIMESIEVE
   if (anchor == ANCHOR_LIBRARY)
@@ -114,27 +202,25 @@ count_primesieve (Anchor  anchor,
     g_autofree char *from_s = g_strdup_printf ("%" G_GUINT64_FORMAT, from);
     g_autofree char *to_s = g_strdup_printf ("%" G_GUINT64_FORMAT, to);
     g_autofree char *threads_s = g_strdup_printf ("%u", n_threads);
-    g_autofree char *out = NULL;
-    g_autoptr(GError) error = NULL;
     const char *argv[] = { primesieve_path, from_s, to_s, "-c", "-q", "-t", threads_s, NULL };
-    int status = 0;
+    g_autofree char *out = run_child (argv, rss_kib);
 
-    if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
-                       NULL, NULL, &out, NULL, &status, &error) ||
-        !g_spawn_check_wait_status (status, &error))
-      g_error ("primesieve failed: %s", error->message);
     return g_ascii_strtoull (out, NULL, 10);
   }
 }
 
+/* Both return wall seconds and store CPU seconds in @cpu. */
 static double
 time_unblock (const Case *c,
               guint       n_threads,
-              guint64    *count)
+              guint64    *count,
+              double     *cpu)
 {
   double t0 = ub_bench_now ();
+  double c0 = self_cpu ();
 
   *count = count_unblock (c->from, c->to, n_threads);
+  *cpu = self_cpu () - c0;
   return ub_bench_now () - t0;
 }
 
@@ -142,12 +228,66 @@ static double
 time_primesieve (Anchor      anchor,
                  const Case *c,
                  guint       n_threads,
-                 guint64    *count)
+                 guint64    *count,
+                 double     *cpu)
 {
   double t0 = ub_bench_now ();
+  double c0 = self_cpu ();
 
-  *count = count_primesieve (anchor, c->from, c->to, n_threads);
+  *count = count_primesieve (anchor, c->from, c->to, n_threads, NULL);
+  *cpu = anchor == ANCHOR_COMMAND ? child_cpu : self_cpu () - c0;
   return ub_bench_now () - t0;
+}
+
+/* The child of report_rss(): one count, printed. */
+static int
+rss_child (const char *from_s,
+           const char *to_s)
+{
+  guint64 count = count_unblock (g_ascii_strtoull (from_s, NULL, 10),
+                                 g_ascii_strtoull (to_s, NULL, 10), 1);
+
+  printf ("%" G_GUINT64_FORMAT "\n", count);
+  return 0;
+}
+
+/* Peak RSS of one single-threaded count per height, ours and (with the
+ * command as anchor) primesieve's, each in a fresh process. */
+static int
+report_rss (Anchor anchor)
+{
+  printf ("%-22s %14s %14s %8s\n", "peak RSS, 1 thread", "unblock (MiB)",
+          "primesieve", "ratio");
+  for (gsize i = 0; i < G_N_ELEMENTS (rss_cases); i++)
+    {
+      const Case *c = &rss_cases[i];
+      g_autofree char *from_s = g_strdup_printf ("%" G_GUINT64_FORMAT, c->from);
+      g_autofree char *to_s = g_strdup_printf ("%" G_GUINT64_FORMAT, c->to);
+      const char *argv[] = { "/proc/self/exe", "primes", "--rss-child", from_s, to_s, NULL };
+      g_autofree char *out = NULL;
+      gsize ours = 0, theirs = 0;
+      guint64 n_ours, n_theirs;
+
+      out = run_child (argv, &ours);
+      n_ours = g_ascii_strtoull (out, NULL, 10);
+      if (anchor != ANCHOR_COMMAND)
+        {
+          printf ("%-22s %14.1f %14s %8s\n", c->name, ours / 1024.0, "-", "-");
+          continue;
+        }
+      n_theirs = count_primesieve (anchor, c->from, c->to, 1, &theirs);
+      if (n_ours != n_theirs)
+        {
+          fprintf (stderr, "unblock-bench: primes in %s: unblock counts %"
+                   G_GUINT64_FORMAT ", primesieve %" G_GUINT64_FORMAT "\n",
+                   c->name, n_ours, n_theirs);
+          return 1;
+        }
+      printf ("%-22s %14.1f %14.1f %7.2fx\n", c->name, ours / 1024.0,
+              theirs / 1024.0, (double) ours / (double) theirs);
+      fflush (stdout);
+    }
+  return 0;
 }
 
 int
@@ -155,77 +295,107 @@ ub_bench_primes (int    argc,
                  char **argv)
 {
   Anchor anchor = ANCHOR_NONE;
-  guint rounds = ub_bench_rounds (5);
+  guint rounds = ub_bench_rounds (3);
   const guint n_cases = G_N_ELEMENTS (cases);
-  const guint thread_counts[] = { 1, 2 };
-  double ours[G_N_ELEMENTS (cases)][2][64];
-  double theirs[G_N_ELEMENTS (cases)][2][64];
-  double ratios[G_N_ELEMENTS (cases)][2][64];
-  guint64 c1, c2;
+  const guint n_threads = G_N_ELEMENTS (thread_counts);
+  double ours[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
+  double theirs[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
+  double ratios[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
+  double cpu_ratios[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
+  double cpu1 = 0, cpu2 = 1;
+  gboolean with_rss = TRUE;
+  guint64 c1, c2 = 0;
+  int status = 0;
 
+  if (argc == 4 && strcmp (argv[1], "--rss-child") == 0)
+    return rss_child (argv[2], argv[3]);
+  if (argc == 2 && strcmp (argv[1], "--no-rss") == 0)
+    with_rss = FALSE;
+
+  primesieve_path = g_find_program_in_path ("primesieve");
+  if (primesieve_path != NULL)
+    anchor = ANCHOR_COMMAND;
 #ifdef HAVE_PRIMESIEVE
-  anchor = ANCHOR_LIBRARY;
+  else
+    anchor = ANCHOR_LIBRARY;
 #endif
-  if (anchor == ANCHOR_NONE)
-    {
-      primesieve_path = g_find_program_in_path ("primesieve");
-      if (primesieve_path != NULL)
-        anchor = ANCHOR_COMMAND;
-    }
 
   ub_bench_header ("primes: count primes, unblock vs primesieve");
-  if (anchor == ANCHOR_NONE)
-    {
-      printf ("skipped: neither libprimesieve (build time) nor the primesieve "
-              "command (Debian: primesieve-bin) is available\n");
-      return 0;
-    }
-
   rounds = MIN (rounds, 64);
-  printf ("anchor: primesieve %s; %u rounds after a warm-up, interleaved\n",
-          anchor == ANCHOR_LIBRARY ? "library" : "command (subprocess)", rounds);
+  if (anchor == ANCHOR_NONE)
+    printf ("primesieve not installed, ratios skipped (Debian: primesieve-bin)\n");
+  else
+    printf ("anchor: primesieve %s; wall and CPU time, %u rounds after a warm-up, "
+            "interleaved A/B, medians\n",
+            anchor == ANCHOR_LIBRARY ? "library" : "-c -q (command)", rounds);
   fflush (stdout);
 
+  /* First, while this process is still small (see run_child()). */
+  if (with_rss && report_rss (anchor) != 0)
+    {
+      status = 1;
+      goto out;
+    }
+
   /* Warm-up: tables, page faults, CPU frequency. */
-  time_unblock (&cases[0], 1, &c1);
-  time_primesieve (anchor, &cases[0], 1, &c2);
+  time_unblock (&cases[0], 1, &c1, &cpu1);
+  if (anchor != ANCHOR_NONE)
+    time_primesieve (anchor, &cases[0], 1, &c2, &cpu2);
 
   for (guint r = 0; r < rounds; r++)
     for (guint i = 0; i < n_cases; i++)
-      for (guint t = 0; t < G_N_ELEMENTS (thread_counts); t++)
+      for (guint t = 0; t < n_threads; t++)
         {
           /* Alternate who goes first, so neither always runs warm. */
+          if (anchor == ANCHOR_NONE)
+            {
+              ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1, &cpu1);
+              continue;
+            }
           if (r % 2 == 0)
             {
-              ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1);
-              theirs[i][t][r] = time_primesieve (anchor, &cases[i], thread_counts[t], &c2);
+              ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1, &cpu1);
+              theirs[i][t][r] = time_primesieve (anchor, &cases[i], thread_counts[t], &c2, &cpu2);
             }
           else
             {
-              theirs[i][t][r] = time_primesieve (anchor, &cases[i], thread_counts[t], &c2);
-              ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1);
+              theirs[i][t][r] = time_primesieve (anchor, &cases[i], thread_counts[t], &c2, &cpu2);
+              ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1, &cpu1);
             }
           if (c1 != c2)
             {
               fprintf (stderr, "unblock-bench: primes in %s: unblock counts %"
                        G_GUINT64_FORMAT ", primesieve %" G_GUINT64_FORMAT "\n",
                        cases[i].name, c1, c2);
-              return 1;
+              status = 1;
+              goto out;
             }
           ratios[i][t][r] = ours[i][t][r] / theirs[i][t][r];
+          cpu_ratios[i][t][r] = cpu1 / cpu2;
         }
 
-  printf ("%-20s %7s %12s %12s %14s\n",
-          "range", "threads", "unblock (s)", "primesieve", "ratio (median)");
+  printf ("\n%-20s %7s %12s %14s %12s %11s\n", "range", "threads",
+          "unblock (s)", "primesieve (s)", "wall ratio", "CPU ratio");
   for (guint i = 0; i < n_cases; i++)
-    for (guint t = 0; t < G_N_ELEMENTS (thread_counts); t++)
-      printf ("%-20s %7u %12.3f %12.3f %13.2fx\n",
-              cases[i].name, thread_counts[t],
-              ub_bench_median (ours[i][t], rounds),
-              ub_bench_median (theirs[i][t], rounds),
-              ub_bench_median (ratios[i][t], rounds));
-  printf ("peak RSS: %" G_GSIZE_FORMAT " KiB\n", ub_bench_peak_rss_kib ());
+    for (guint t = 0; t < n_threads; t++)
+      {
+        if (anchor == ANCHOR_NONE)
+          printf ("%-20s %7u %12.3f %14s %12s %11s\n", cases[i].name,
+                  thread_counts[t], ub_bench_median (ours[i][t], rounds),
+                  "-", "-", "-");
+        else
+          printf ("%-20s %7u %12.3f %14.3f %11.2fx %10.2fx\n",
+                  cases[i].name, thread_counts[t],
+                  ub_bench_median (ours[i][t], rounds),
+                  ub_bench_median (theirs[i][t], rounds),
+                  ub_bench_median (ratios[i][t], rounds),
+                  ub_bench_median (cpu_ratios[i][t], rounds));
+      }
+  if (anchor != ANCHOR_NONE)
+    printf ("counts: every one equal to primesieve's; the ratios are "
+            "medians of per-round ratios, ours / primesieve's\n");
 
+out:
   g_clear_pointer (&primesieve_path, g_free);
-  return 0;
+  return status;
 }

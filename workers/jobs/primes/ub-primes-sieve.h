@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * L1 cache are crossed off L1-sized block by block with unrolled loops,
  * those below half a segment over the whole segment with the same loops,
  * and the larger ones are kept in buckets, one per future segment, so a
- * prime is only touched in the segments it hits.
+ * prime is only touched in the segments it hits; these walk a mod-210
+ * wheel, one multiple per bucket entry.
  *
  * Sieving primes are produced on demand by a smaller sieve of the same
  * kind running over [103, sqrt(to)], so memory is the segment plus one

@@ -206,9 +206,11 @@ numbers_between (guint64 from,
  * none above), so running it again produces the rest of the result of an
  * uninterrupted run. That is also how a job is paused.
  *
- * Memory: the segment (about a quarter of the L2 cache) plus eight bytes
- * for each sieving prime up to sqrt(@to) that has a multiple in the range
- * (at most about 1.6 GB right below 2^64, a few MB below 10^12).
+ * Memory: the segment (half the L2 cache) plus eight bytes for each
+ * sieving prime up to sqrt(@to) that has a multiple in the range; the
+ * sieving primes themselves are made segment by segment as they are
+ * needed. About 1.3 GB for 10^10 numbers right below 2^64 (primesieve
+ * holds as much), a few MB below 10^12.
  *
  * Returns: %TRUE when the range is done, %FALSE with @error set otherwise
  */
