@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <zlib.h>
 
+#include "ub-image-tile.h"
 #include "ub-image-viewer.h"
 #include "ub-images-page.h"
 #include "ub-jobs.h"
@@ -537,6 +538,65 @@ test_blocking_mode (void)
   g_assert_cmpuint (count_state (page, UB_IMAGE_DONE), ==, 8);
 }
 
+/* A tile shows its item and follows it, and only it, until it gets
+ * another. */
+static void
+test_tile_follows_item (void)
+{
+  g_autoptr(UbImageItem) first = ub_image_item_new ("/nowhere/first.png");
+  g_autoptr(UbImageItem) second = ub_image_item_new ("/nowhere/second.png");
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  GtkWidget *tile;
+  GtkPicture *picture;
+  GtkLabel *name;
+  GtkLabel *status;
+  guint8 rgba[4] = { 255, 0, 0, 255 };
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  tile = g_object_ref_sink (ub_image_tile_new ());
+  picture = GTK_PICTURE (gtk_widget_get_first_child (tile));
+  name = GTK_LABEL (gtk_widget_get_next_sibling (GTK_WIDGET (picture)));
+  status = GTK_LABEL (gtk_widget_get_next_sibling (GTK_WIDGET (name)));
+
+  ub_image_tile_set_item (UB_IMAGE_TILE (tile), first);
+  g_assert_true (ub_image_tile_get_item (UB_IMAGE_TILE (tile)) == first);
+  g_assert_cmpstr (gtk_label_get_text (name), ==, "first.png");
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Queued");
+  g_assert_null (gtk_picture_get_paintable (picture));
+
+  pixels = g_bytes_new (rgba, sizeof rgba);
+  texture = gdk_memory_texture_new (1, 1, GDK_MEMORY_R8G8B8A8, pixels, 4);
+  ub_image_item_set_thumbnail (first, texture, 640, 480);
+  g_assert_true (gtk_picture_get_paintable (picture) == GDK_PAINTABLE (texture));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "640 × 480");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (tile), ==, "640 × 480");
+
+  ub_image_item_set_error (first, "cut short");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Error: cut short");
+
+  /* Reused for another item: the error style goes, the old item is no
+   * longer followed. */
+  ub_image_tile_set_item (UB_IMAGE_TILE (tile), second);
+  g_assert_cmpstr (gtk_label_get_text (name), ==, "second.png");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
+  ub_image_item_set_decoding (first);
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Queued");
+  ub_image_item_set_decoding (second);
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Decoding…");
+
+  ub_image_tile_set_item (UB_IMAGE_TILE (tile), NULL);
+  g_assert_cmpstr (gtk_label_get_text (name), ==, "");
+  g_assert_null (gtk_widget_get_tooltip_text (tile));
+  ub_image_item_set_queued (second);
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "");
+
+  g_object_unref (tile);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -552,6 +612,7 @@ main (int    argc,
   g_test_summary ("The Images page: tile states, visible-first decoding, cancel on scroll, "
                   "the thumbnail cache, the viewer, blocking mode");
 
+  g_test_add_func ("/images-page/tile-follows-item", test_tile_follows_item);
   g_test_add_func ("/images-page/states-and-errors", test_states_and_errors);
   g_test_add_func ("/images-page/visible-first", test_visible_first);
   g_test_add_func ("/images-page/scroll-cancels-and-cache-evicts", test_scroll_cancels_and_cache_evicts);
