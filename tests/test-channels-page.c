@@ -210,7 +210,7 @@ static gboolean
 updated_since (gpointer user_data)
 {
   UpdateWait *wait = user_data;
-  UbChannelsPageUpdateStats stats;
+  UbRuntimeViewStats stats;
 
   ub_channels_page_get_update_stats (wait->page, &stats);
   return stats.n_updates >= wait->n_updates + 2;
@@ -225,7 +225,7 @@ page_unmapped (gpointer user_data)
 static void
 test_live_view (void)
 {
-  UbChannelsPageUpdateStats stats;
+  UbRuntimeViewStats stats;
   UbChannelsPage *page;
   UpdateWait wait;
 
@@ -251,7 +251,7 @@ test_live_view (void)
   /* With a hundred more ports, an update still costs little. */
   {
     g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func (g_object_unref);
-    UbChannelsPageUpdateStats before, after;
+    UbRuntimeViewStats before, after;
 
     for (guint i = 0; i < 50; i++)
       g_ptr_array_add (channels, ub_channel_new (0));
@@ -278,7 +278,7 @@ test_live_view (void)
   ub_channels_page_get_update_stats (page, &stats);
   ub_test_gtk_run_for_ms (700);
   {
-    UbChannelsPageUpdateStats later;
+    UbRuntimeViewStats later;
 
     ub_channels_page_get_update_stats (page, &later);
     g_assert_cmpuint (later.n_updates, ==, stats.n_updates);

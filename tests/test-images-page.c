@@ -13,6 +13,7 @@
 #include "ub-png-jobs.h"
 #include "ub-png-scaler.h"
 #include "ub-png.h"
+#include "ub-sample-writer.h"
 #include "ub-test-gtk.h"
 
 static char *gallery_root;
@@ -597,6 +598,135 @@ test_tile_follows_item (void)
   g_object_unref (tile);
 }
 
+typedef struct
+{
+  guint n_progress;
+  guint n_done;
+  guint n_failed;
+} WriterEvents;
+
+static void
+on_writer_progress (UbSampleWriter *writer,
+                    WriterEvents   *events)
+{
+  events->n_progress++;
+}
+
+static void
+on_writer_done (UbSampleWriter *writer,
+                WriterEvents   *events)
+{
+  events->n_done++;
+}
+
+static void
+on_writer_failed (UbSampleWriter *writer,
+                  const char     *message,
+                  WriterEvents   *events)
+{
+  events->n_failed++;
+}
+
+static gboolean
+writer_finished (gpointer user_data)
+{
+  WriterEvents *events = user_data;
+
+  return events->n_done + events->n_failed > 0;
+}
+
+/* The sample writer writes only what is missing, says so image by image,
+ * and ends once; a folder it cannot create is an error at the start. */
+static void
+test_sample_writer (void)
+{
+  g_autofree char *dir = g_build_filename (gallery_root, "writer", NULL);
+  g_autofree char *blocker = g_build_filename (gallery_root, "writer-blocker", NULL);
+  g_autofree char *blocked = g_build_filename (blocker, "inside", NULL);
+  g_autoptr(UbSampleWriter) writer = NULL;
+  g_autoptr(UbSampleWriter) failing = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_autoptr(GError) error = NULL;
+  WriterEvents events = { 0 };
+
+  writer = ub_sample_writer_new (dir, 3, 48);
+  kept = ub_sample_writer_dup_path (writer, 1);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (kept, "already here", -1, &error);
+  g_assert_no_error (error);
+
+  g_signal_connect (writer, "progress", G_CALLBACK (on_writer_progress), &events);
+  g_signal_connect (writer, "done", G_CALLBACK (on_writer_done), &events);
+  g_signal_connect (writer, "failed", G_CALLBACK (on_writer_failed), &events);
+  g_assert_true (ub_sample_writer_start (writer, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ub_sample_writer_get_n_left (writer), ==, 2);
+
+  g_assert_true (ub_test_gtk_run_until (writer_finished, &events, 60000));
+  g_assert_cmpuint (events.n_failed, ==, 0);
+  g_assert_cmpuint (events.n_done, ==, 1);
+  g_assert_cmpuint (events.n_progress, ==, 1);
+  g_assert_cmpuint (ub_sample_writer_get_n_left (writer), ==, 0);
+
+  paths = ub_sample_writer_dup_paths (writer);
+  g_assert_cmpuint (g_strv_length (paths), ==, 3);
+  g_assert_cmpstr (paths[1], ==, kept);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (g_file_test (paths[i], G_FILE_TEST_IS_REGULAR));
+  g_file_get_contents (kept, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, "already here");
+
+  /* Nothing missing: done at once, without a signal. */
+  g_clear_object (&writer);
+  writer = ub_sample_writer_new (dir, 3, 48);
+  g_assert_true (ub_sample_writer_start (writer, NULL, &error));
+  g_assert_cmpuint (ub_sample_writer_get_n_left (writer), ==, 0);
+
+  g_file_set_contents (blocker, "a file, not a folder", -1, &error);
+  g_assert_no_error (error);
+  failing = ub_sample_writer_new (blocked, 2, 48);
+  g_assert_false (ub_sample_writer_start (failing, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpuint (ub_sample_writer_get_n_left (failing), ==, 0);
+}
+
+static gboolean
+samples_opened (gpointer user_data)
+{
+  UbImagesPage *page = user_data;
+  UbImagesPageStats stats;
+
+  ub_images_page_get_stats (page, &stats);
+  return stats.n_generating == 0 &&
+         g_list_model_get_n_items (ub_images_page_get_model (page)) == 4;
+}
+
+/* Generating samples writes them in the page's workers, then opens them. */
+static void
+test_generate_samples (void)
+{
+  g_autofree char *dir = g_build_filename (gallery_root, "generated", NULL);
+  UbImagesPage *page;
+  UbImagesPageStats stats;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_images_page ();
+  ub_images_page_generate_samples (page, dir, 4, 64);
+  ub_images_page_get_stats (page, &stats);
+  g_assert_cmpuint (stats.n_generating, ==, 4);
+  g_assert_true (ub_page_is_busy (UB_PAGE (page)));
+
+  g_assert_true (ub_test_gtk_run_until (samples_opened, page, 60000));
+  g_assert_null (ub_images_page_get_error (page));
+  wait_settled (page, 4);
+  g_assert_cmpuint (count_state (page, UB_IMAGE_DONE), ==, 4);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -613,6 +743,8 @@ main (int    argc,
                   "the thumbnail cache, the viewer, blocking mode");
 
   g_test_add_func ("/images-page/tile-follows-item", test_tile_follows_item);
+  g_test_add_func ("/images-page/sample-writer", test_sample_writer);
+  g_test_add_func ("/images-page/generate-samples", test_generate_samples);
   g_test_add_func ("/images-page/states-and-errors", test_states_and_errors);
   g_test_add_func ("/images-page/visible-first", test_visible_first);
   g_test_add_func ("/images-page/scroll-cancels-and-cache-evicts", test_scroll_cancels_and_cache_evicts);

@@ -10,6 +10,7 @@
 #include "ub-page.h"
 #include "ub-png-jobs.h"
 #include "ub-resume-bar.h"
+#include "ub-sample-writer.h"
 #include "ub-state.h"
 #include "ub-thumbnail-loader.h"
 #include "ub-ui.h"
@@ -44,7 +45,8 @@ struct _UbImagesPage
   /* Owned references */
   GListStore        *store;
   UbThumbnailLoader *loader;
-  GCancellable      *cancellable;  /* the open folder's listing and sample generation */
+  UbSampleWriter    *samples;      /* (nullable) while sample images are written */
+  GCancellable      *cancellable;  /* the open folder's listing */
   GtkNativeDialog   *chooser;
   char              *folder;
 
@@ -55,8 +57,6 @@ struct _UbImagesPage
   double             restore_fraction; /* < 0: nothing to restore */
 
   /* Figures for the status line */
-  guint              n_samples_left;
-  guint              n_samples;
   gboolean           scanning;
 };
 
@@ -70,6 +70,12 @@ show_error (UbImagesPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 }
 
+static guint
+n_samples_left (UbImagesPage *self)
+{
+  return self->samples != NULL ? ub_sample_writer_get_n_left (self->samples) : 0;
+}
+
 static void
 update_status (UbImagesPage *self)
 {
@@ -79,9 +85,10 @@ update_status (UbImagesPage *self)
 
   ub_thumbnail_loader_get_stats (self->loader, &stats);
 
-  if (self->n_samples_left > 0)
+  if (n_samples_left (self) > 0)
     text = g_strdup_printf ("Generating sample images: %u of %u written by %u workers…",
-                            self->n_samples - self->n_samples_left, self->n_samples,
+                            ub_sample_writer_get_n_images (self->samples) - n_samples_left (self),
+                            ub_sample_writer_get_n_images (self->samples),
                             ub_thumbnail_loader_get_n_workers (self->loader));
   else if (n_items == 0)
     return;
@@ -202,12 +209,23 @@ on_loader_error (UbImagesPage *self,
 /* Opening */
 
 static void
+clear_samples (UbImagesPage *self)
+{
+  if (self->samples == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->samples, self);
+  ub_sample_writer_cancel (self->samples);
+  g_clear_object (&self->samples);
+}
+
+static void
 reset (UbImagesPage *self)
 {
   self->generation++;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  clear_samples (self);
   ub_thumbnail_loader_reset (self->loader);
   show_error (self, NULL);
 }
@@ -431,31 +449,21 @@ open_action (GtkWidget  *widget,
 /* Sample images */
 
 static void
-on_sample_done (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_samples_done (UbImagesPage   *self,
+                 UbSampleWriter *samples)
 {
-  g_autoptr(UbPageCall) call = user_data;
-  g_autoptr(UbImagesPage) self = ub_page_call_dup_page (call);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_strdup (ub_sample_writer_get_folder (samples));
 
-  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
-  if (self == NULL || call->generation != self->generation || self->n_samples_left == 0)
-    return;
+  ub_images_page_open_folder (self, folder);
+}
 
-  if (reply == NULL)
-    {
-      self->n_samples_left = 0;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
-      return;
-    }
-
-  if (--self->n_samples_left == 0)
-    ub_images_page_open_folder (self, call->object ? g_object_get_data (call->object, "folder") : NULL);
-  else
-    update_status (self);
+static void
+on_samples_failed (UbImagesPage   *self,
+                   const char     *message,
+                   UbSampleWriter *samples)
+{
+  show_error (self, message);
+  update_status (self);
 }
 
 /**
@@ -474,55 +482,31 @@ ub_images_page_generate_samples (UbImagesPage *self,
                                  guint         size)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GObject) marker = g_object_new (G_TYPE_OBJECT, NULL);
   UbWorkerPool *pool;
-  guint n_missing = 0;
 
   g_return_if_fail (UB_IS_IMAGES_PAGE (self));
   g_return_if_fail (folder != NULL);
 
   reset (self);
-  if (g_mkdir_with_parents (folder, 0755) != 0)
-    {
-      int saved_errno = errno;
-      g_autofree char *message = g_strdup_printf ("Cannot create “%s”: %s", folder,
-                                                  g_strerror (saved_errno));
-
-      show_error (self, message);
-      return;
-    }
-
   pool = ub_thumbnail_loader_ensure_pool (self->loader, &error);
-  if (pool == NULL)
+  self->samples = ub_sample_writer_new (folder, n_images, size);
+  if (pool == NULL || !ub_sample_writer_start (self->samples, pool, &error))
     {
       show_error (self, error->message);
+      clear_samples (self);
       return;
     }
 
-  /* The folder to open when the last image is written. */
-  g_object_set_data_full (marker, "folder", g_strdup (folder), g_free);
-
-  for (guint i = 0; i < n_images; i++)
+  if (ub_sample_writer_get_n_left (self->samples) == 0)
     {
-      g_autofree char *name = g_strdup_printf ("sample-%02u-%ux%u.png", i + 1, size, size);
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
-        continue;
-
-      n_missing++;
-      ub_worker_pool_call_async (pool, UB_PNG_JOB_SAMPLE,
-                                 g_variant_new ("(suut)", path, size, size, (guint64) i + 1),
-                                 self->cancellable, NULL, NULL, NULL, on_sample_done,
-                                 ub_page_call_new_for_object (self, self->generation, marker));
+      on_samples_done (self, self->samples);
+      return;
     }
 
-  self->n_samples = n_images;
-  self->n_samples_left = n_missing;
-  if (n_missing == 0)
-    ub_images_page_open_folder (self, folder);
-  else
-    update_status (self);
+  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (update_status), self);
+  g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
+  g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
+  update_status (self);
 }
 
 static char *
@@ -645,7 +629,7 @@ ub_images_page_cancel (UbPage *page)
 {
   UbImagesPage *self = UB_IMAGES_PAGE (page);
 
-  self->n_samples_left = 0;
+  clear_samples (self);
   self->scanning = FALSE;
   g_cancellable_cancel (self->cancellable);
   ub_thumbnail_loader_cancel (self->loader);
@@ -657,7 +641,7 @@ ub_images_page_is_busy (UbPage *page)
 {
   UbImagesPage *self = UB_IMAGES_PAGE (page);
 
-  return self->scanning || self->n_samples_left > 0 ||
+  return self->scanning || n_samples_left (self) > 0 ||
          ub_thumbnail_loader_is_busy (self->loader);
 }
 
@@ -743,6 +727,7 @@ ub_images_page_dispose (GObject *object)
   if (self->loader != NULL)
     ub_thumbnail_loader_stop (self->loader);
   g_cancellable_cancel (self->cancellable);
+  clear_samples (self);
   ub_page_close_chooser (&self->chooser, self);
   g_clear_handle_id (&self->save_scroll_id, g_source_remove);
 
@@ -905,7 +890,7 @@ ub_images_page_get_stats (UbImagesPage      *self,
   stats->n_in_flight = loader_stats.n_in_flight;
   stats->n_cached = loader_stats.n_cached;
   stats->n_visible = loader_stats.n_visible;
-  stats->n_generating = self->n_samples_left;
+  stats->n_generating = n_samples_left (self);
 }
 
 /**
