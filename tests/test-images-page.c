@@ -395,14 +395,7 @@ box_scale (const UbPngImage *src,
            guint32           width,
            guint32           height)
 {
-  UbPngImage *dst = ub_png_image_new (width, height, NULL);
-  UbPngScaler scaler;
-
-  ub_png_scaler_init (&scaler, src->width, src->height, width, height);
-  for (guint32 y = 0; y < src->height; y++)
-    ub_png_scaler_push_row (&scaler, src->pixels + (gsize) y * src->stride, dst);
-  ub_png_scaler_clear (&scaler);
-  return dst;
+  return ub_png_scale_image (src, width, height, NULL);
 }
 
 /* Each level is the box-scaled half of the one above, exactly; where the

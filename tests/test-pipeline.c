@@ -110,32 +110,56 @@ wait_no_threads (void)
 }
 
 static void
-test_box_scale (void)
+test_scale (void)
 {
   g_autoptr(UbPngImage) source = ub_png_image_new (4, 2, NULL);
   g_autoptr(UbPngImage) small = NULL;
   static const guint8 left[4] = { 10, 20, 30, 255 }, right[4] = { 30, 40, 50, 255 };
+  static const guint8 red[4] = { 200, 0, 0, 255 }, clear_blue[4] = { 0, 0, 255, 0 };
 
-  g_test_summary ("The box filter averages exactly the pixels each output pixel covers");
+  g_test_summary ("The pipeline scales with the PNG engine's box filter: each output pixel "
+                  "is the alpha-weighted mean of exactly the pixels it covers");
 
   for (guint y = 0; y < 2; y++)
     for (guint x = 0; x < 4; x++)
       memcpy (source->pixels + y * source->stride + x * 4, x < 2 ? left : right, 4);
 
-  small = ub_pipeline_box_scale (source, 2, NULL);
+  small = ub_pipeline_scale (source, 2, NULL);
   g_assert_cmpuint (small->width, ==, 2);
   g_assert_cmpuint (small->height, ==, 1);
   g_assert_cmpmem (small->pixels, 4, left, 4);
   g_assert_cmpmem (small->pixels + 4, 4, right, 4);
 
   g_clear_pointer (&small, ub_png_image_free);
-  small = ub_pipeline_box_scale (source, 1, NULL);
+  small = ub_pipeline_scale (source, 1, NULL);
   g_assert_cmpuint (small->width, ==, 1);
   g_assert_cmpuint (small->height, ==, 1);
   g_assert_cmpuint (small->pixels[0], ==, 20);
   g_assert_cmpuint (small->pixels[1], ==, 30);
   g_assert_cmpuint (small->pixels[2], ==, 40);
   g_assert_cmpuint (small->pixels[3], ==, 255);
+
+  /* A transparent pixel's colour does not bleed into the result: half
+   * opaque red, not purple. */
+  for (guint y = 0; y < 2; y++)
+    for (guint x = 0; x < 4; x++)
+      memcpy (source->pixels + y * source->stride + x * 4, x % 2 == 0 ? red : clear_blue, 4);
+  g_clear_pointer (&small, ub_png_image_free);
+  small = ub_pipeline_scale (source, 2, NULL);
+  for (guint x = 0; x < 2; x++)
+    {
+      g_assert_cmpuint (small->pixels[4 * x + 0], ==, 200);
+      g_assert_cmpuint (small->pixels[4 * x + 1], ==, 0);
+      g_assert_cmpuint (small->pixels[4 * x + 2], ==, 0);
+      g_assert_cmpuint (small->pixels[4 * x + 3], ==, 128);
+    }
+
+  /* An image that already fits comes back as it was, transparent colour
+   * included. */
+  g_clear_pointer (&small, ub_png_image_free);
+  small = ub_pipeline_scale (source, 4, NULL);
+  g_assert_cmpuint (small->width, ==, 4);
+  g_assert_cmpmem (small->pixels, small->size, source->pixels, source->size);
 }
 
 static void
@@ -436,7 +460,7 @@ main (int   argc,
       g_assert_no_error (error);
     }
 
-  g_test_add_func ("/pipeline/box-scale", test_box_scale);
+  g_test_add_func ("/pipeline/scale", test_scale);
   g_test_add_func ("/pipeline/two-workers/order-and-counters", test_two_workers);
   g_test_add_func ("/pipeline/one-worker/same-results", test_one_worker);
   g_test_add_func ("/pipeline/two-workers/bad-file", test_bad_file);

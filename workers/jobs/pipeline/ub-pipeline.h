@@ -87,7 +87,7 @@ typedef struct
 
 void        ub_pipeline_register          (void);
 
-UbPngImage *ub_pipeline_box_scale         (const UbPngImage  *source,
+UbPngImage *ub_pipeline_scale             (const UbPngImage  *source,
                                            guint              max_size,
                                            UbPngPool         *pool);
 UbPngImage *ub_pipeline_decode_scale_file (const char        *path,
