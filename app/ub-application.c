@@ -6,6 +6,8 @@
 #include "ub-application.h"
 #include "ub-jobs.h"
 #include "ub-page.h"
+#include "ub-png-jobs.h"
+#include "ub-png-thumbnail-cache.h"
 #include "ub-run-manager.h"
 #include "ub-screenshot.h"
 #include "ub-ui.h"
@@ -349,6 +351,12 @@ ub_application_startup (GApplication *app)
   ub_ui_init ();
   /* Every job, and the worker kind that runs them, before any window. */
   ub_jobs_register_all ();
+  /* The gallery shares its thumbnails with the rest of the desktop. */
+  {
+    g_autofree char *thumbnails = ub_thumbnail_cache_dup_default_root ();
+
+    ub_png_jobs_set_thumbnail_cache (thumbnails);
+  }
 
   G_APPLICATION_CLASS (ub_application_parent_class)->startup (app);
 

@@ -11,6 +11,7 @@ int ub_bench_ui (int argc, char **argv);
 int ub_bench_channel (int argc, char **argv);
 int ub_bench_primes (int argc, char **argv);
 int ub_bench_pipeline (int argc, char **argv);
+int ub_bench_thumbnails (int argc, char **argv);
 
 #define UB_BENCH_COMMANDS \
   { "primes", "count primes: the sieve engine vs primesieve", ub_bench_primes }, \
@@ -18,5 +19,6 @@ int ub_bench_pipeline (int argc, char **argv);
   { "data", "base64 encode/decode and SHA-256 vs coreutils; peak RSS", ub_bench_data }, \
   { "channel", "MessageChannel: flood, latency, overhead vs g_idle_add and GAsyncQueue", ub_bench_channel }, \
   { "pipeline", "decoder → scaler workers vs decode+scale in one worker", ub_bench_pipeline }, \
+  { "thumbnails", "a folder's thumbnails, cold and warm desktop cache, vs vipsthumbnail", ub_bench_thumbnails }, \
   { "ui", "main-loop stalls, frames and key latency per workload, workers vs blocking", ub_bench_ui }, \
   /* end of list */

@@ -53,6 +53,31 @@ ub_png_encode_options_init_default (UbPngEncodeOptions *options)
 
   options->compression_level = 2;
   options->filter = UB_PNG_FILTER_UP;
+  options->text = NULL;
+}
+
+/* Hands the key/value pairs of @text to libpng, which copies them. */
+static void
+writer_set_text (UbPngWriter         *w,
+                 const char * const  *text)
+{
+  g_autofree png_text *chunks = NULL;
+  guint n = 0;
+
+  while (text[2 * n] != NULL && text[2 * n + 1] != NULL)
+    n++;
+  if (n == 0)
+    return;
+
+  chunks = g_new0 (png_text, n);
+  for (guint i = 0; i < n; i++)
+    {
+      chunks[i].compression = PNG_TEXT_COMPRESSION_NONE;
+      chunks[i].key = (png_charp) text[2 * i];
+      chunks[i].text = (png_charp) text[2 * i + 1];
+      chunks[i].text_length = strlen (text[2 * i + 1]);
+    }
+  png_set_text (w->png, w->info, chunks, (int) n);
 }
 
 static void
@@ -162,6 +187,8 @@ writer_start (UbPngWriter               *w,
                                                  : PNG_COLOR_TYPE_RGB,
                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                 PNG_FILTER_TYPE_DEFAULT);
+  if (options->text != NULL)
+    writer_set_text (w, options->text);
   png_write_info (w->png, w->info);
 
   /* RGBX rows carry a fourth byte that is not written. */

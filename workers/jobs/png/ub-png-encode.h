@@ -44,14 +44,18 @@ typedef enum
  * UbPngEncodeOptions:
  * @compression_level: zlib level, 0 (store) to 9 (smallest)
  * @filter: the row filter
+ * @text: (nullable) (array zero-terminated=1): keyword, text, keyword,
+ *   text… written as tEXt chunks before the pixels, in Latin-1; %NULL
+ *   for none
  *
  * The defaults (level 2, %UB_PNG_FILTER_UP) favour speed: large images
  * are written often (samples, screenshots) and read back locally.
  */
 typedef struct
 {
-  int         compression_level;
-  UbPngFilter filter;
+  int                 compression_level;
+  UbPngFilter         filter;
+  const char * const *text;
 } UbPngEncodeOptions;
 
 /**

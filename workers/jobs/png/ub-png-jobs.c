@@ -3,10 +3,12 @@
 
 #include <glib/gstdio.h>
 
+#include "ub-error.h"
 #include "ub-png.h"
 #include "ub-png-jobs.h"
 #include "ub-png-levels.h"
 #include "ub-png-sample.h"
+#include "ub-png-thumbnail-cache.h"
 
 typedef struct
 {
@@ -36,34 +38,146 @@ pixels_variant (UbPngImage *image)
                                   release_pixels, release);
 }
 
+/* Where png.thumbnail keeps and finds thumbnails: the desktop's shared
+ * cache once the application asks for it, none by default (a command
+ * line tool or a test must not write into the user's cache unasked).
+ * Set on the main thread, read by the job on any worker: protected by
+ * thumbnail_cache_lock. */
+static GMutex thumbnail_cache_lock;
+static char *thumbnail_cache_root;
+
+/**
+ * ub_png_jobs_set_thumbnail_cache:
+ * @root: (nullable): a thumbnail cache folder (usually
+ *   ub_thumbnail_cache_dup_default_root()), or %NULL to use none
+ *
+ * Makes png.thumbnail look in @root before decoding, and keep what it
+ * decodes there. Callable from any thread; jobs already running keep the
+ * folder they started with.
+ */
+void
+ub_png_jobs_set_thumbnail_cache (const char *root)
+{
+  g_mutex_lock (&thumbnail_cache_lock);
+  g_free (thumbnail_cache_root);
+  thumbnail_cache_root = g_strdup (root);
+  g_mutex_unlock (&thumbnail_cache_lock);
+}
+
+static char *
+dup_thumbnail_cache_root (void)
+{
+  char *root;
+
+  g_mutex_lock (&thumbnail_cache_lock);
+  root = g_strdup (thumbnail_cache_root);
+  g_mutex_unlock (&thumbnail_cache_lock);
+  return root;
+}
+
+/* Only what is wrong with the file itself is worth remembering; a
+ * cancelled or interrupted read is tried again next time. */
+static gboolean
+is_lasting_failure (const GError *error)
+{
+  return g_error_matches (error, UB_ERROR, UB_ERROR_INVALID_DATA) ||
+         g_error_matches (error, UB_ERROR, UB_ERROR_TOO_LARGE);
+}
+
+/* The cache applies when it is set, it keeps a size at least as large,
+ * and the file is not itself in the cache: thumbnails of thumbnails are
+ * not made. */
+static char *
+dup_cache_root_for (const UbThumbnailSource *source,
+                    guint                    max_size)
+{
+  g_autofree char *root = dup_thumbnail_cache_root ();
+  g_autofree char *prefix = NULL;
+
+  if (root == NULL || ub_thumbnail_cache_size_for (max_size) == 0)
+    return NULL;
+
+  prefix = g_strconcat (root, G_DIR_SEPARATOR_S, NULL);
+  if (g_str_has_prefix (source->path, prefix))
+    return NULL;
+
+  return g_steal_pointer (&root);
+}
+
+static GVariant *
+thumbnail_result (UbPngImage *image,
+                  guint32     width,
+                  guint32     height)
+{
+  guint32 thumb_width = image->width;
+  guint32 thumb_height = image->height;
+
+  return g_variant_new ("(uuuu@ay)", thumb_width, thumb_height, width, height,
+                        pixels_variant (image));
+}
+
 static GVariant *
 thumbnail_job (GVariant      *params,
                UbJobContext  *context,
                GError       **error)
 {
+  g_auto(UbThumbnailSource) source = { 0 };
+  g_autofree char *root = NULL;
+  g_autoptr(GError) local_error = NULL;
   UbPngLimits limits;
   UbPngInfo info;
-  UbPngImage *image;
+  UbPngImage *image = NULL;
   const char *path;
   guint32 max_size;
   guint32 width;
   guint32 height;
 
   g_variant_get (params, "(&su)", &path, &max_size);
+  max_size = MAX (max_size, 1);
   ub_png_limits_init_default (&limits);
 
-  if (!ub_png_read_info_file (path, &info, error))
+  if (!ub_thumbnail_source_init (&source, path, error))
     return NULL;
 
-  image = ub_png_thumbnail_file (path, MAX (max_size, 1), &limits, ub_png_pool_get_default (),
-                                 ub_job_context_get_cancellable (context), error);
+  root = dup_cache_root_for (&source, max_size);
+  if (root != NULL)
+    {
+      switch (ub_thumbnail_cache_lookup (root, &source, max_size, &limits,
+                                         ub_png_pool_get_default (), &image,
+                                         &width, &height, error))
+        {
+        case UB_THUMBNAIL_HIT:
+          return thumbnail_result (image, width, height);
+        case UB_THUMBNAIL_FAILED_BEFORE:
+          return NULL;
+        case UB_THUMBNAIL_MISS:
+        default:
+          break;
+        }
+    }
+
+  if (ub_png_read_info_file (path, &info, &local_error))
+    image = ub_png_thumbnail_file (path, max_size, &limits, ub_png_pool_get_default (),
+                                   ub_job_context_get_cancellable (context), &local_error);
+
   if (image == NULL)
-    return NULL;
+    {
+      if (root != NULL && is_lasting_failure (local_error))
+        ub_thumbnail_cache_store_failure (root, &source, local_error, NULL);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
-  width = image->width;
-  height = image->height;
-  return g_variant_new ("(uuuu@ay)", width, height, info.width, info.height,
-                        pixels_variant (image));
+  /* Only a thumbnail of the size class's own size is kept: a smaller
+   * one would not serve the next caller that asks for the class.
+   * A thumbnail that cannot be kept is still a thumbnail: the cache
+   * being read-only or full costs the next open a decode, nothing more. */
+  if (root != NULL && ub_thumbnail_cache_size_for (max_size) == max_size &&
+      !ub_thumbnail_cache_store (root, &source, max_size, image, info.width, info.height,
+                                 &local_error))
+    g_debug ("Cannot keep the thumbnail of %s: %s", path, local_error->message);
+
+  return thumbnail_result (image, info.width, info.height);
 }
 
 static void

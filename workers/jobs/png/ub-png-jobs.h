@@ -14,7 +14,10 @@ G_BEGIN_DECLS
  * the last reference is dropped.
  *
  * "png.thumbnail" (su): path, largest side
- *   → (uuuuay): width, height, the original's width and height, pixels
+ *   → (uuuuay): width, height, the original's width and height, pixels;
+ *   found in and kept in the desktop's thumbnail cache when the process
+ *   set one with ub_png_jobs_set_thumbnail_cache() and the side is one
+ *   of the cache's sizes (see ub-png-thumbnail-cache.h)
  * "png.decode" (s): path
  *   → (uuay): width, height, pixels
  *   progress (d): the fraction decoded
@@ -36,6 +39,7 @@ G_BEGIN_DECLS
 #define UB_PNG_JOB_SAMPLE         "png.sample"
 #define UB_PNG_JOB_SAMPLE_TYPE    "(suut)"
 
-void ub_png_jobs_register (void);
+void ub_png_jobs_register            (void);
+void ub_png_jobs_set_thumbnail_cache (const char *root);
 
 G_END_DECLS
