@@ -21,10 +21,7 @@ static char *gallery_root;
 static UbImagesPage *
 show_images_page (void)
 {
-  UbWindow *window = ub_test_gtk_get_window ();
-
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("images"));
-  return UB_IMAGES_PAGE (ub_window_get_page (window, "images"));
+  return UB_IMAGES_PAGE (ub_test_gtk_show_page ("images"));
 }
 
 /* @n copies of one sample of @size² pixels in a folder of their own. */

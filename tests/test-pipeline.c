@@ -67,27 +67,6 @@ results_clear (Results *results)
   g_clear_pointer (&results->errors, g_array_unref);
 }
 
-static gboolean
-find_port (const char  *label,
-           UbPortStats *stats)
-{
-  g_autoptr(UbRuntimeSnapshot) snapshot = ub_runtime_snapshot ();
-  gboolean found = FALSE;
-
-  for (guint i = 0; i < snapshot->ports->len; i++)
-    {
-      UbRuntimePortInfo *info = &g_array_index (snapshot->ports, UbRuntimePortInfo, i);
-
-      if (g_strcmp0 (info->label, label) == 0 && !info->stats.closed)
-        {
-          g_assert_false (found);
-          *stats = info->stats;
-          found = TRUE;
-        }
-    }
-  return found;
-}
-
 static guint
 count_ports (const char *label)
 {
@@ -202,13 +181,13 @@ test_two_workers (void)
   /* Per-port counters, while the workers are alive. The scaler posts the
    * credit for a frame after its result, so the last credit may still be
    * on its way when the last result is in. */
-  UB_TEST_RUN_UNTIL (find_port ("pipeline scaler ← decoder", &pipe_scaler) &&
-                     find_port ("pipeline decoder → scaler", &pipe_decoder) &&
+  UB_TEST_RUN_UNTIL (ub_test_find_port ("pipeline scaler ← decoder", &pipe_scaler) &&
+                     ub_test_find_port ("pipeline decoder → scaler", &pipe_decoder) &&
                      pipe_scaler.posted == N_IMAGES && pipe_decoder.delivered == N_IMAGES);
-  g_assert_true (find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
-  g_assert_true (find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
-  g_assert_true (find_port ("pipeline decoder → scaler", &pipe_decoder));
-  g_assert_true (find_port ("pipeline scaler ← decoder", &pipe_scaler));
+  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
+  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
+  g_assert_true (ub_test_find_port ("pipeline decoder → scaler", &pipe_decoder));
+  g_assert_true (ub_test_find_port ("pipeline scaler ← decoder", &pipe_scaler));
 
   /* The owner sent the decoder a setup and N requests, and got nothing back. */
   g_assert_cmpuint (decoder_owner.posted, ==, N_IMAGES + 1);
@@ -394,12 +373,12 @@ test_broadcast_control (void)
   UB_TEST_RUN_UNTIL (has_ack (&acks, "decoder:cancel") && has_ack (&acks, "scaler:cancel"));
   g_assert_true (ub_broadcast_channel_post (control, UB_PIPELINE_RESUME, NULL, &error));
 
-  g_assert_true (find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &before));
+  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &before));
   g_array_set_size (results.indices, 0);
   ub_pipeline_new_run (pipeline);
   ub_pipeline_push (pipeline, paths[0]);
   UB_TEST_RUN_UNTIL (ub_pipeline_is_idle (pipeline));
-  g_assert_true (find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &after));
+  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &after));
 
   /* FIFO: any result of the cancelled run would have come before this one. */
   g_assert_cmpuint (results.indices->len, ==, 1);
