@@ -183,7 +183,7 @@ test_round_trip (void)
   for (int i = 0; i < 3; i++)
     {
       call_init (&calls[i]);
-      ub_remote_call_async (remote, "add", g_variant_new ("(ii)", i, 10 * i), NULL,
+      ub_remote_call_async (remote, "add", g_variant_new ("(ii)", i, 10 * i), -1, NULL,
                             NULL, NULL, NULL,
                             on_done, &calls[i]);
     }
@@ -200,7 +200,7 @@ test_round_trip (void)
   g_assert_cmpuint (ub_remote_get_n_pending (remote), ==, 0);
 
   call_init (&calls[0]);
-  ub_remote_call_async (remote, "void", NULL, NULL, NULL, NULL, NULL, on_done, &calls[0]);
+  ub_remote_call_async (remote, "void", NULL, -1, NULL, NULL, NULL, NULL, on_done, &calls[0]);
   UB_TEST_RUN_UNTIL (calls[0].done);
   g_assert_no_error (calls[0].error);
   g_assert_null (calls[0].value);
@@ -220,9 +220,9 @@ test_errors (void)
   call_init (&io);
   call_init (&custom);
   call_init (&missing);
-  ub_remote_call_async (remote, "fail", g_variant_new_boolean (FALSE), NULL, NULL, NULL, NULL, on_done, &io);
-  ub_remote_call_async (remote, "fail", g_variant_new_boolean (TRUE), NULL, NULL, NULL, NULL, on_done, &custom);
-  ub_remote_call_async (remote, "no-such-method", NULL, NULL, NULL, NULL, NULL, on_done, &missing);
+  ub_remote_call_async (remote, "fail", g_variant_new_boolean (FALSE), -1, NULL, NULL, NULL, NULL, on_done, &io);
+  ub_remote_call_async (remote, "fail", g_variant_new_boolean (TRUE), -1, NULL, NULL, NULL, NULL, on_done, &custom);
+  ub_remote_call_async (remote, "no-such-method", NULL, -1, NULL, NULL, NULL, NULL, on_done, &missing);
   UB_TEST_RUN_UNTIL (io.done && custom.done && missing.done);
 
   g_assert_error (io.error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
@@ -252,7 +252,7 @@ test_cancel (void)
   g_signal_connect (ub_worker_get_port (worker), "message", G_CALLBACK (saw_message), &saw_cancel);
   call_init (&call);
   call.cancel_on_progress = cancellable;
-  ub_remote_call_async (remote, "wait", NULL, cancellable, on_progress, &call, NULL, on_done, &call);
+  ub_remote_call_async (remote, "wait", NULL, -1, cancellable, on_progress, &call, NULL, on_done, &call);
   UB_TEST_RUN_UNTIL (call.done);
   g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (ub_remote_get_n_pending (remote), ==, 0);
@@ -260,14 +260,14 @@ test_cancel (void)
 
   /* The worker is free again afterwards. */
   call_init (&after);
-  ub_remote_call_async (remote, "add", g_variant_new ("(ii)", 1, 2), NULL, NULL, NULL, NULL, on_done, &after);
+  ub_remote_call_async (remote, "add", g_variant_new ("(ii)", 1, 2), -1, NULL, NULL, NULL, NULL, on_done, &after);
   UB_TEST_RUN_UNTIL (after.done);
   g_assert_no_error (after.error);
 
   /* Already cancelled: fails at once, the worker never runs it. */
   g_cancellable_cancel (early);
   call_init (&pre);
-  ub_remote_call_async (remote, "wait", NULL, early, NULL, NULL, NULL, on_done, &pre);
+  ub_remote_call_async (remote, "wait", NULL, -1, early, NULL, NULL, NULL, on_done, &pre);
   UB_TEST_RUN_UNTIL (pre.done);
   g_assert_error (pre.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (saw_cancel, ==, 1);
@@ -290,7 +290,7 @@ test_timeout (void)
 
   g_signal_connect (ub_worker_get_port (worker), "message", G_CALLBACK (saw_message), &saw_cancel);
   call_init (&call);
-  ub_remote_call_full_async (remote, "wait", NULL, 20, NULL, NULL, NULL, NULL, on_done, &call);
+  ub_remote_call_async (remote, "wait", NULL, 20, NULL, NULL, NULL, NULL, on_done, &call);
   UB_TEST_RUN_UNTIL (call.done);
   g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   UB_TEST_RUN_UNTIL (saw_cancel == 1);
@@ -311,7 +311,7 @@ test_terminate_pending (void)
     call_init (&calls[i]);
   calls[0].terminate_on_progress = worker;
   for (int i = 0; i < 3; i++)
-    ub_remote_call_async (remote, "wait", NULL, NULL, on_progress, &calls[i], NULL, on_done, &calls[i]);
+    ub_remote_call_async (remote, "wait", NULL, -1, NULL, on_progress, &calls[i], NULL, on_done, &calls[i]);
   UB_TEST_RUN_UNTIL (calls[0].done && calls[1].done && calls[2].done);
   for (int i = 0; i < 3; i++)
     {
@@ -321,7 +321,7 @@ test_terminate_pending (void)
   g_assert_cmpuint (ub_remote_get_n_pending (remote), ==, 0);
 
   call_init (&late);
-  ub_remote_call_async (remote, "add", g_variant_new ("(ii)", 1, 2), NULL, NULL, NULL, NULL, on_done, &late);
+  ub_remote_call_async (remote, "add", g_variant_new ("(ii)", 1, 2), -1, NULL, NULL, NULL, NULL, on_done, &late);
   UB_TEST_RUN_UNTIL (late.done);
   g_assert_error (late.error, UB_ERROR, UB_ERROR_TERMINATED);
   call_clear (&late);
@@ -340,7 +340,7 @@ test_worker_exited (void)
 
   call_init (&call);
   ub_remote_call_async (ub_worker_get_remote (worker), "add",
-                        g_variant_new ("(ii)", 1, 2), NULL, NULL, NULL, NULL, on_done, &call);
+                        g_variant_new ("(ii)", 1, 2), -1, NULL, NULL, NULL, NULL, on_done, &call);
   UB_TEST_RUN_UNTIL (call.done);
   g_assert_error (call.error, UB_ERROR, UB_ERROR_TERMINATED);
   call_clear (&call);
@@ -356,7 +356,7 @@ test_progress (void)
                   "coalesced, never after the result");
 
   call_init (&call);
-  ub_remote_call_async (ub_worker_get_remote (worker), "progress", NULL, NULL,
+  ub_remote_call_async (ub_worker_get_remote (worker), "progress", NULL, -1, NULL,
                         on_progress, &call, NULL, on_done, &call);
   UB_TEST_RUN_UNTIL (call.done);
   g_assert_no_error (call.error);
@@ -410,7 +410,7 @@ test_progress_destroy (void)
                   "also when the call never starts");
 
   call_init (&call);
-  ub_remote_call_async (ub_worker_get_remote (worker), "progress", NULL, NULL,
+  ub_remote_call_async (ub_worker_get_remote (worker), "progress", NULL, -1, NULL,
                         count_progress, &data, progress_data_destroyed, on_done, &call);
   UB_TEST_RUN_UNTIL (call.done);
   g_assert_no_error (call.error);
@@ -421,7 +421,7 @@ test_progress_destroy (void)
 
   call_init (&cancelled);
   g_cancellable_cancel (early);
-  ub_remote_call_async (ub_worker_get_remote (worker), "progress", NULL, early,
+  ub_remote_call_async (ub_worker_get_remote (worker), "progress", NULL, -1, early,
                         count_progress, &cancelled_data, progress_data_destroyed,
                         on_done, &cancelled);
   UB_TEST_RUN_UNTIL (cancelled.done);

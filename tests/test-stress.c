@@ -6,9 +6,11 @@
 /* The runtime under its own thread contract: posts racing a close from
  * another thread, a port moved back and forth between threads while
  * messages flow into it, broadcast instances joining and leaving during a
- * flood. (Terminate during a flood is in test-worker.c.) Every case counts
- * exactly: nothing lost, nothing twice, FIFO per producer. The sizes shrink
- * under the sanitizers, which run every access many times slower. */
+ * flood, blocked producers and async receives racing a close, terminate
+ * while a worker waits for room. (Terminate during a flood is in
+ * test-worker.c.) Every case counts exactly: nothing lost, nothing twice,
+ * FIFO per producer. The sizes shrink under the sanitizers, which run
+ * every access many times slower. */
 
 #ifdef UB_TEST_SANITIZED
 # define STRESS(full, sanitized) (sanitized)
@@ -212,8 +214,7 @@ send_port (UbPort     *carrier,
 {
   g_autoptr(UbMessage) envelope = ub_message_new (kind, NULL);
 
-  ub_message_add_port (envelope, port);
-  return ub_port_post_message (carrier, envelope, NULL, NULL);
+  return ub_port_post_message (carrier, envelope, (gpointer []) { port, NULL }, NULL, NULL);
 }
 
 static gpointer
@@ -441,6 +442,220 @@ test_broadcast_churn (void)
   g_clear_object (&stable.transient);
 }
 
+/* Blocked producers racing a close ------------------------------------------- */
+
+typedef struct
+{
+  UbPort  *port;        /* (unowned) the shared sending port */
+  guint    id;
+  guint    n_messages;
+  guint    n_ok;        /* read after the join */
+  GError  *error;       /* likewise */
+} Blocked;
+
+static gpointer
+blocked_producer (gpointer data)
+{
+  Blocked *b = data;
+
+  for (guint i = 0; i < b->n_messages; i++)
+    {
+      if (!ub_port_post (b->port, "test.seq", g_variant_new ("(uu)", b->id, i), &b->error))
+        break;
+      b->n_ok++;
+    }
+  return NULL;
+}
+
+/* Plain threads (not workers) wait for room in a bounded channel; the
+ * receiver takes some messages and closes. Every producer must come out of
+ * its wait, and what arrived is FIFO per producer. */
+static void
+test_blocked_producers_racing_close (void)
+{
+  guint rounds = STRESS (40, 10);
+
+  g_test_summary ("Producers on plain threads waiting on a full bounded channel "
+                  "while the receiver closes: none hangs, delivery stays FIFO");
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      g_autoptr(UbChannel) channel = ub_channel_new (1 + round % 3);
+      Blocked producers[N_RACERS];
+      GThread *threads[N_RACERS];
+      gint32 next[N_RACERS] = { 0 };
+      guint take = (round * 37) % 200;
+
+      for (guint i = 0; i < N_RACERS; i++)
+        {
+          producers[i] = (Blocked) { ub_channel_get_port1 (channel), i, 500, 0, NULL };
+          threads[i] = g_thread_new ("blocked-producer", blocked_producer, &producers[i]);
+        }
+
+      for (guint n = 0; n < take; n++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(UbMessage) message = NULL;
+          guint id, seq;
+
+          message = ub_port_receive (ub_channel_get_port2 (channel), 30 * G_USEC_PER_SEC,
+                                     NULL, &error);
+          g_assert_no_error (error);
+          g_variant_get (ub_message_get_body (message), "(uu)", &id, &seq);
+          g_assert_cmpuint (id, <, N_RACERS);
+          g_assert_cmpint ((gint32) seq, ==, next[id]);
+          next[id]++;
+        }
+      ub_port_close (ub_channel_get_port2 (channel));
+
+      for (guint i = 0; i < N_RACERS; i++)
+        {
+          g_thread_join (threads[i]);
+          /* Posting to a closed peer succeeds and drops, as on the web. */
+          g_assert_no_error (producers[i].error);
+          g_assert_cmpuint (producers[i].n_ok, ==, producers[i].n_messages);
+        }
+    }
+}
+
+/* An async receive racing the peer's close --------------------------------- */
+
+typedef struct
+{
+  UbPort   *port;     /* (owned) */
+  gboolean  post;
+} Closer;
+
+static gpointer
+post_and_close (gpointer data)
+{
+  Closer *closer = data;
+
+  if (closer->post)
+    ub_port_post (closer->port, "test.seq", g_variant_new ("(uu)", 0, 0), NULL);
+  ub_port_close (closer->port);
+  g_object_unref (closer->port);
+  return NULL;
+}
+
+typedef struct
+{
+  guint   n_done;
+  guint   n_messages;
+  GError *error;
+} Outcome;
+
+static void
+on_async_received (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Outcome *outcome = user_data;
+  g_autoptr(UbMessage) message = NULL;
+
+  g_clear_error (&outcome->error);
+  message = ub_port_receive_finish (UB_PORT (object), result, &outcome->error);
+  if (message != NULL)
+    outcome->n_messages++;
+  outcome->n_done++;
+}
+
+static void
+test_receive_async_racing_close (void)
+{
+  guint rounds = STRESS (500, 100);
+
+  g_test_summary ("An async receive racing a post and a close of the peer from "
+                  "another thread completes once: with the message, then closed");
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      g_autoptr(UbChannel) channel = ub_channel_new (0);
+      Closer closer = { g_object_ref (ub_channel_get_port1 (channel)), round % 4 != 0 };
+      Outcome outcome = { 0, 0, NULL };
+      GThread *thread;
+
+      ub_port_receive_async (ub_channel_get_port2 (channel), NULL, on_async_received, &outcome);
+      thread = g_thread_new ("closer", post_and_close, &closer);
+      UB_TEST_RUN_UNTIL (outcome.n_done == 1);
+      if (outcome.n_messages == 1)
+        {
+          g_assert_no_error (outcome.error);
+          ub_port_receive_async (ub_channel_get_port2 (channel), NULL, on_async_received,
+                                 &outcome);
+          UB_TEST_RUN_UNTIL (outcome.n_done == 2);
+        }
+      g_assert_error (outcome.error, UB_ERROR, UB_ERROR_CLOSED);
+      g_assert_cmpuint (outcome.n_messages, ==, closer.post ? 1 : 0);
+      g_clear_error (&outcome.error);
+      g_thread_join (thread);
+    }
+}
+
+/* Terminate while the worker waits for room --------------------------------- */
+
+/* Floods the owner through a bounded channel it was given, without a
+ * cancellable: only the owner's end closing can end its wait. */
+static gboolean
+flood_entry (UbWorkerScope  *scope,
+             gpointer        user_data,
+             GError        **error)
+{
+  GCancellable *cancellable = ub_worker_scope_get_cancellable (scope);
+  UbPort *port = ub_worker_scope_get_port (scope);
+  g_autoptr(UbMessage) envelope = ub_port_receive (port, -1, cancellable, error);
+  g_autoptr(UbPort) bounded = NULL;
+
+  if (envelope == NULL)
+    return FALSE;
+  bounded = g_object_ref (ub_message_get_port (envelope, 0));
+  /* Once the far end closes, posts succeed and are dropped: the loop ends
+   * with the terminate. */
+  for (guint32 i = 0; !g_cancellable_is_cancelled (cancellable); i++)
+    if (!ub_port_post (bounded, "test.seq", g_variant_new ("(uu)", 0, i), NULL))
+      break;
+  return TRUE;
+}
+
+static void
+test_terminate_while_blocked (void)
+{
+  guint rounds = STRESS (30, 8);
+
+  g_test_summary ("Terminating workers that wait for room in a full bounded channel, "
+                  "while the owner drains some: every thread is joined");
+
+  ub_worker_kind_register ("stress-flood", flood_entry, NULL);
+  for (guint round = 0; round < rounds; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(UbWorker) worker = ub_worker_new ("stress-flood", &error);
+      g_autoptr(UbChannel) channel = ub_channel_new (2);
+      g_autoptr(UbMessage) envelope = ub_message_new ("test.port", NULL);
+
+      g_assert_no_error (error);
+      g_assert_true (ub_port_post_message (ub_worker_get_port (worker), envelope,
+                                           (gpointer []) { ub_channel_get_port2 (channel), NULL },
+                                           NULL, &error));
+      g_assert_no_error (error);
+
+      for (guint n = 0; n < round % 5; n++)
+        {
+          g_autoptr(UbMessage) message = ub_port_receive (ub_channel_get_port1 (channel),
+                                                          30 * G_USEC_PER_SEC, NULL, &error);
+          g_assert_no_error (error);
+        }
+      /* The owner lets go of both, in either order: the wait for room
+       * ends when this end closes, and the worker is joined. */
+      if (round % 2 == 0)
+        ub_worker_terminate (worker);
+      ub_port_close (ub_channel_get_port1 (channel));
+      if (round % 2 == 1)
+        ub_worker_terminate (worker);
+    }
+  g_assert_true (ub_runtime_wait_for_threads (30 * G_USEC_PER_SEC));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -450,6 +665,10 @@ main (int    argc,
   g_test_add_func ("/runtime/stress/post-racing-close", test_post_racing_close);
   g_test_add_func ("/runtime/stress/transfer-back-and-forth", test_transfer_back_and_forth);
   g_test_add_func ("/runtime/stress/broadcast-churn", test_broadcast_churn);
+  g_test_add_func ("/runtime/stress/blocked-producers-racing-close",
+                   test_blocked_producers_racing_close);
+  g_test_add_func ("/runtime/stress/receive-async-racing-close", test_receive_async_racing_close);
+  g_test_add_func ("/runtime/stress/terminate-while-blocked", test_terminate_while_blocked);
 
   return g_test_run ();
 }

@@ -119,7 +119,7 @@ bounded_entry (UbWorkerScope  *scope,
       g_autoptr(UbMessage) message = ub_message_new ("test.int", g_variant_new_int32 (i));
       g_autoptr(GError) local_error = NULL;
 
-      if (!ub_port_post_message (port, message, cancellable, &local_error))
+      if (!ub_port_post_message (port, message, NULL, cancellable, &local_error))
         {
           g_atomic_int_set (&bounded_error_code, local_error->code);
           break;
@@ -179,7 +179,7 @@ endless_entry (UbWorkerScope  *scope,
       g_autoptr(UbMessage) message = ub_message_new ("test.int", g_variant_new_int32 (i));
 
       /* Fails once the owner's end is closed: then the worker stops. */
-      if (!ub_port_post_message (port, message, cancellable, NULL))
+      if (!ub_port_post_message (port, message, NULL, cancellable, NULL))
         break;
     }
   return TRUE;
@@ -508,8 +508,9 @@ start_bounded (UbWorker  *worker,
   g_autoptr(UbMessage) envelope = ub_message_new ("test.port", NULL);
   g_autoptr(GError) error = NULL;
 
-  ub_message_add_port (envelope, ub_channel_get_port1 (channel));
-  g_assert_true (ub_port_post_message (ub_worker_get_port (worker), envelope, NULL, &error));
+  g_assert_true (ub_port_post_message (ub_worker_get_port (worker), envelope,
+                                       (gpointer []) { ub_channel_get_port1 (channel), NULL },
+                                       NULL, &error));
   g_assert_no_error (error);
 }
 

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "ub-job.h"
 #include "ub-jobs.h"
@@ -32,6 +38,34 @@ remove_test_home (void)
   g_clear_pointer (&test_home, g_free);
 }
 
+/* A test that aborts (a failed assertion, a timeout) never runs its
+ * atexit handler, and its home can hold gigabytes of workload input.
+ * Homes carry their process's id: those whose process is gone are
+ * removed by the next test binary that starts. */
+static void
+remove_abandoned_homes (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (g_get_tmp_dir (), 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      guint64 pid;
+      char *end;
+
+      if (!g_str_has_prefix (name, "unblock-test-"))
+        continue;
+      pid = g_ascii_strtoull (name + strlen ("unblock-test-"), &end, 10);
+      if (*end != '-' || pid == 0 || pid > G_MAXINT ||
+          kill ((pid_t) pid, 0) == 0 || errno != ESRCH)
+        continue;
+
+      path = g_build_filename (g_get_tmp_dir (), name, NULL);
+      nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    }
+}
+
 /* A private home and XDG user directories, so tests never see or change
  * the user's files. The system data directories are kept: GTK needs the
  * MIME database in them to load the SVG icon, which G_TEST_OPTION_ISOLATE_DIRS
@@ -48,7 +82,10 @@ isolate_user_dirs (void)
     { "XDG_RUNTIME_DIR", "runtime" },
   };
 
-  test_home = g_dir_make_tmp ("unblock-test-XXXXXX", &error);
+  g_autofree char *template = g_strdup_printf ("unblock-test-%d-XXXXXX", (int) getpid ());
+
+  remove_abandoned_homes ();
+  test_home = g_dir_make_tmp (template, &error);
   g_assert_no_error (error);
   g_setenv ("HOME", test_home, TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (vars); i++)

@@ -579,6 +579,7 @@ ub_bench_channel (int    argc,
   g_autofree double *idle_rate = g_new0 (double, rounds);
   g_autofree double *queue_rate = g_new0 (double, rounds);
   g_autofree double *rate_ratio = g_new0 (double, rounds);
+  g_autofree double *queue_ratio = g_new0 (double, rounds);
   g_autofree double *port_gap_input = g_new0 (double, rounds);
   g_autofree double *port_gap_redraw = g_new0 (double, rounds);
   g_autofree double *idle_gap_input = g_new0 (double, rounds);
@@ -632,6 +633,7 @@ ub_bench_channel (int    argc,
       idle_rate[r] = idle.rate;
       queue_rate[r] = flood_queue ();
       rate_ratio[r] = port.rate / idle.rate;
+      queue_ratio[r] = port.rate / queue_rate[r];
       port_gap_input[r] = port.gap_default;
       port_gap_redraw[r] = port.gap_redraw;
       port_dispatch[r] = port.dispatch;
@@ -671,9 +673,11 @@ ub_bench_channel (int    argc,
           ub_bench_median (queue_rate, rounds) / 1e6, "-", "-");
   printf ("  UbPort / g_idle_add throughput: median ratio %.1f×\n",
           ub_bench_median (rate_ratio, rounds));
+  printf ("  UbPort / GAsyncQueue throughput: median ratio %.2f×\n",
+          ub_bench_median (queue_ratio, rounds));
   printf ("  longest single UbPort dispatch: median %.1f ms (budget %.1f ms); a gap longer than\n"
           "  that while both timers show it is the thread being descheduled, not the loop\n",
-          ub_bench_median (port_dispatch, rounds), 4.0);
+          ub_bench_median (port_dispatch, rounds), 3.0);
 
   printf ("\n  one message worker → sleeping main thread (all rounds pooled)\n");
   latency_print ("UbPort (UbWorker)", &lat_port);

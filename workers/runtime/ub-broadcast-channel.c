@@ -205,20 +205,14 @@ ub_broadcast_channel_class_init (UbBroadcastChannelClass *klass)
    * @channel: the instance
    * @message: (transfer none): the message
    */
-  signals[SIGNAL_MESSAGE] =
-    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, UB_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIGNAL_MESSAGE] = _ub_message_signal_new ("message", G_TYPE_FROM_CLASS (klass));
 
   /**
    * UbBroadcastChannel::messageerror:
    * @channel: the instance
    * @message: (transfer none): the message that could not be decoded
    */
-  signals[SIGNAL_MESSAGE_ERROR] =
-    g_signal_new ("messageerror", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, UB_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  signals[SIGNAL_MESSAGE_ERROR] = _ub_message_signal_new ("messageerror", G_TYPE_FROM_CLASS (klass));
 }
 
 static void
@@ -323,7 +317,7 @@ ub_broadcast_channel_post (UbBroadcastChannel  *self,
     return FALSE;
 
   /* No transfers: this seals (and serialises) the message in place. */
-  ub_message_unref (_ub_message_seal (message));
+  ub_message_unref (_ub_message_seal (message, NULL));
   message->origin = self;
 
   /* The stamp and the pushes happen under one lock, so every hub sees the

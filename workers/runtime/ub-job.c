@@ -3,6 +3,7 @@
 
 #include "ub-error.h"
 #include "ub-job.h"
+#include "ub-name-table-private.h"
 #include "ub-remote.h"
 #include "ub-worker.h"
 
@@ -15,15 +16,15 @@
 
 typedef struct
 {
-  char         *name;
   GVariantType *params_type;
   UbJobFunc     func;
 } JobDefinition;
 
-/* The registry is filled at start-up and read from any thread after that;
- * the lock makes late registrations (tests) safe too. */
-static GMutex registry_lock;
-static GHashTable *registry; /* (owned) name → JobDefinition, protected by registry_lock */
+static void job_definition_free (gpointer data);
+
+/* name → JobDefinition: filled at start-up and read from any thread after
+ * that; its lock makes late registrations (tests) safe too. */
+static UbNameTable registry = UB_NAME_TABLE_INIT (job_definition_free);
 
 struct _UbJobContext
 {
@@ -53,7 +54,6 @@ job_definition_free (gpointer data)
 {
   JobDefinition *def = data;
 
-  g_free (def->name);
   g_variant_type_free (def->params_type);
   g_free (def);
 }
@@ -78,29 +78,35 @@ ub_job_register (const char         *name,
   g_return_if_fail (func != NULL);
 
   def = g_new0 (JobDefinition, 1);
-  def->name = g_strdup (name);
   def->params_type = g_variant_type_copy (params_type);
   def->func = func;
-
-  g_mutex_lock (&registry_lock);
-  if (registry == NULL)
-    registry = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, job_definition_free);
-  g_hash_table_replace (registry, def->name, def);
-  g_mutex_unlock (&registry_lock);
+  _ub_name_table_replace (&registry, name, def);
 }
 
 gboolean
 ub_job_is_registered (const char *name)
 {
-  gboolean found;
-
   g_return_val_if_fail (name != NULL, FALSE);
 
-  g_mutex_lock (&registry_lock);
-  found = registry != NULL && g_hash_table_contains (registry, name);
-  g_mutex_unlock (&registry_lock);
+  return _ub_name_table_contains (&registry, name);
+}
 
-  return found;
+typedef struct
+{
+  GVariant  *params;   /* (unowned) */
+  UbJobFunc  func;
+  gboolean   type_ok;
+} JobLookup;
+
+static void
+copy_job (gconstpointer value,
+          gpointer      dest)
+{
+  const JobDefinition *def = value;
+  JobLookup *lookup = dest;
+
+  lookup->func = def->func;
+  lookup->type_ok = g_variant_is_of_type (lookup->params, def->params_type);
 }
 
 /* Copies what a caller needs so the lock is not held while a job runs;
@@ -111,26 +117,15 @@ lookup_job (const char    *name,
             UbJobFunc     *func,
             GError       **error)
 {
-  JobDefinition *def = NULL;
-  gboolean type_ok = FALSE;
+  JobLookup lookup = { params, NULL, FALSE };
 
-  g_mutex_lock (&registry_lock);
-  if (registry != NULL)
-    def = g_hash_table_lookup (registry, name);
-  if (def != NULL)
-    {
-      *func = def->func;
-      type_ok = g_variant_is_of_type (params, def->params_type);
-    }
-  g_mutex_unlock (&registry_lock);
-
-  if (def == NULL)
+  if (!_ub_name_table_lookup (&registry, name, copy_job, &lookup))
     {
       g_set_error (error, UB_ERROR, UB_ERROR_NO_SUCH_METHOD, "There is no job called “%s”", name);
       return FALSE;
     }
 
-  if (!type_ok)
+  if (!lookup.type_ok)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                    "The job “%s” cannot take parameters of type “%s”",
@@ -138,6 +133,7 @@ lookup_job (const char    *name,
       return FALSE;
     }
 
+  *func = lookup.func;
   return TRUE;
 }
 
@@ -408,21 +404,10 @@ jobs_worker_entry (UbWorkerScope  *scope,
                    gpointer        user_data,
                    GError        **error)
 {
-  g_autofree gpointer *names = NULL;
-  guint n_names = 0;
+  g_auto(GStrv) names = _ub_name_table_dup_names (&registry);
 
-  g_mutex_lock (&registry_lock);
-  if (registry != NULL)
-    names = g_hash_table_get_keys_as_array (registry, &n_names);
-  for (guint i = 0; i < n_names; i++)
-    names[i] = g_strdup (names[i]);
-  g_mutex_unlock (&registry_lock);
-
-  for (guint i = 0; i < n_names; i++)
-    {
-      ub_worker_scope_expose (scope, names[i], job_remote_method, NULL, NULL);
-      g_free (names[i]);
-    }
+  for (guint i = 0; names[i] != NULL; i++)
+    ub_worker_scope_expose (scope, names[i], job_remote_method, NULL, NULL);
 
   ub_worker_scope_run (scope);
   return TRUE;

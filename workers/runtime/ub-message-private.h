@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-typedef struct _UbEndpoint UbEndpoint;   /* see ub-port-private.h */
+typedef struct _UbEndpoint UbEndpoint;   /* see ub-endpoint-private.h */
 
 /* Reserved message kinds start with this prefix. */
 #define UB_RESERVED_KIND_PREFIX "ub."
@@ -23,18 +23,18 @@ typedef enum
   UB_CONTROL_WAKE,    /* wakes a blocked receive; carries nothing */
 } UbControl;
 
-/* A message is immutable once posted (@sealed), so the same instance may
- * sit in a queue while its sender still holds a reference. The exception
- * is a latest-value slot, whose @latest is swapped under the lock of the
- * queue holding it. */
+/* A message is immutable once made, so the same instance may sit in a
+ * queue (or several) while its sender still holds a reference. The
+ * exception is a latest-value slot, whose @latest is swapped under the
+ * lock of the queue holding it. */
 struct _UbMessage
 {
   UbRefCount       ref_count;
   UbControl        control;
-  gboolean         sealed;      /* no more transfers may be added */
   GVariant        *body;        /* (owned) (nullable) */
-  GPtrArray       *buffers;     /* (owned) (nullable) UbBuffer, transfer list */
-  GPtrArray       *ports;       /* (owned) (nullable) UbPort, transfer list */
+  GPtrArray       *buffers;     /* (owned) (nullable) UbBuffer: received
+                                 * with the message (moved by the post) */
+  GPtrArray       *ports;       /* (owned) (nullable) UbPort: likewise */
   UbMessage       *latest;      /* (owned) (nullable) UB_CONTROL_LATEST payload,
                                  * protected by the holding queue's lock */
   char            *latest_key;  /* (owned) (nullable) UB_CONTROL_LATEST key */
@@ -46,14 +46,17 @@ struct _UbMessage
 };
 
 UbMessage *_ub_message_new_control        (UbControl   control);
-gboolean   _ub_message_validate_transfers (UbMessage  *message,
+gboolean   _ub_message_validate_transfers (gpointer   *transfer,
                                            UbPort     *sender,
                                            UbEndpoint *peer,
                                            GError    **error);
-UbMessage *_ub_message_seal               (UbMessage  *message);
+UbMessage *_ub_message_seal               (UbMessage  *message,
+                                           gpointer   *transfer);
 gboolean   _ub_message_body_is_valid      (UbMessage  *message);
 gboolean   _ub_message_is_reserved        (UbMessage  *message);
 gboolean   _ub_message_check_kind         (UbMessage  *message,
                                            GError    **error);
+guint      _ub_message_signal_new         (const char *name,
+                                           GType       itype);
 
 G_END_DECLS

@@ -13,12 +13,14 @@
 /**
  * UbMessage:
  *
- * What travels through a port: a kind name, a #GVariant body (the
- * structured-clone analogue: immutable, thread-safe, serialisable) and a
- * transfer list of buffers and ports whose ownership moves with it.
+ * What travels through a port: a kind name and a #GVariant body (the
+ * structured-clone analogue: immutable, thread-safe, serialisable).
  *
- * Posting a message that carries transfers moves them: the receiver gets
- * fresh handles, the sender's handles are detached.
+ * The transfer list is an argument of the post (ub_port_post_message()),
+ * as on the web: posting moves the buffers and ports it names, the
+ * receiver's message carries fresh handles on them, and the sender's
+ * handles are detached. The posted message itself does not change, so it
+ * can be posted again.
  */
 
 G_DEFINE_BOXED_TYPE (UbMessage, ub_message, ub_message_ref, ub_message_unref)
@@ -68,7 +70,6 @@ _ub_message_new_control (UbControl control)
   UbMessage *self = message_alloc ("");
 
   self->control = control;
-  self->sealed = TRUE;
   return self;
 }
 
@@ -150,48 +151,6 @@ ub_message_get_body (UbMessage *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->body;
-}
-
-/**
- * ub_message_add_buffer:
- * @self: a #UbMessage not yet posted
- * @buffer: a buffer to transfer with it
- *
- * Adds @buffer to the transfer list. Posting the message moves the bytes
- * to the receiver and detaches @buffer.
- */
-void
-ub_message_add_buffer (UbMessage *self,
-                       UbBuffer  *buffer)
-{
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (!self->sealed);
-  g_return_if_fail (UB_IS_BUFFER (buffer));
-
-  if (self->buffers == NULL)
-    self->buffers = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (self->buffers, g_object_ref (buffer));
-}
-
-/**
- * ub_message_add_port:
- * @self: a #UbMessage not yet posted
- * @port: a port to transfer with it
- *
- * Adds @port to the transfer list. Posting the message moves the port, with
- * the messages queued on it, to the receiver and detaches @port.
- */
-void
-ub_message_add_port (UbMessage *self,
-                     UbPort    *port)
-{
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (!self->sealed);
-  g_return_if_fail (UB_IS_PORT (port));
-
-  if (self->ports == NULL)
-    self->ports = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (self->ports, g_object_ref (port));
 }
 
 /**
@@ -288,13 +247,39 @@ ub_message_register_kind (const char         *kind,
   g_rw_lock_writer_unlock (&kinds_lock);
 }
 
+/* An array of fixed-size numbers is in normal form whatever its bytes, as
+ * long as its size is a whole number of elements: the common bulk body
+ * (pixels, samples) is judged without GLib's walk over every element,
+ * which costs about as much as the rest of a message's trip. */
+static gboolean
+is_numeric_array (GVariant *body)
+{
+  const char *type = g_variant_get_type_string (body);
+  gsize element;
+
+  if (type[0] != 'a' || type[1] == '\0' || type[2] != '\0')
+    return FALSE;
+
+  switch (type[1])
+    {
+    case 'y': element = 1; break;
+    case 'n': case 'q': element = 2; break;
+    case 'i': case 'u': element = 4; break;
+    case 'x': case 't': case 'd': element = 8; break;
+    default: return FALSE;
+    }
+
+  return g_variant_get_size (body) % element == 0;
+}
+
 /* Whether the body can be decoded where it arrives. */
 gboolean
 _ub_message_body_is_valid (UbMessage *self)
 {
   gboolean valid = TRUE;
 
-  if (self->body != NULL && !g_variant_is_normal_form (self->body))
+  if (self->body != NULL && !is_numeric_array (self->body) &&
+      !g_variant_is_normal_form (self->body))
     return FALSE;
 
   if (g_atomic_int_get (&n_kinds) == 0)
@@ -343,51 +328,55 @@ clone_error (GError     **error,
   return FALSE;
 }
 
-/* Checks the transfer list before anything moves, so that a failed post
- * sends nothing and detaches nothing. Every failure is one error code, as
- * every failure is a DataCloneError on the web. */
+/* Checks a transfer list (NULL-terminated, nullable) before anything
+ * moves, so that a failed post sends nothing and detaches nothing. Every
+ * failure is one error code, as every failure is a DataCloneError on the
+ * web. */
 gboolean
-_ub_message_validate_transfers (UbMessage   *self,
+_ub_message_validate_transfers (gpointer    *transfer,
                                 UbPort      *sender,
                                 UbEndpoint  *peer,
                                 GError     **error)
 {
-  for (guint i = 0; self->buffers != NULL && i < self->buffers->len; i++)
+  for (guint i = 0; transfer != NULL && transfer[i] != NULL; i++)
     {
-      UbBuffer *buffer = g_ptr_array_index (self->buffers, i);
+      gpointer object = transfer[i];
 
-      if (ub_buffer_is_detached (buffer))
-        return clone_error (error, "a buffer in the transfer list was already transferred");
       for (guint j = 0; j < i; j++)
-        if (g_ptr_array_index (self->buffers, j) == buffer)
-          return clone_error (error, "the same buffer appears twice in the transfer list");
-    }
+        if (transfer[j] == object)
+          return clone_error (error, "the same object appears twice in the transfer list");
 
-  for (guint i = 0; self->ports != NULL && i < self->ports->len; i++)
-    {
-      UbPort *port = g_ptr_array_index (self->ports, i);
-
-      if (port == sender)
-        return clone_error (error, "a port cannot transfer itself");
-      if (ub_port_is_detached (port))
-        return clone_error (error, "a port in the transfer list was already transferred");
-      /* The receiving end would hold itself in its own queue: a cycle
-       * that nothing could ever deliver or free. */
-      if (peer != NULL && _ub_port_has_endpoint (port, peer))
-        return clone_error (error, "a port cannot transfer its entangled port");
-      for (guint j = 0; j < i; j++)
-        if (g_ptr_array_index (self->ports, j) == port)
-          return clone_error (error, "the same port appears twice in the transfer list");
+      if (UB_IS_BUFFER (object))
+        {
+          if (ub_buffer_is_detached (object))
+            return clone_error (error, "a buffer in the transfer list was already transferred");
+        }
+      else if (UB_IS_PORT (object))
+        {
+          if (object == (gpointer) sender)
+            return clone_error (error, "a port cannot transfer itself");
+          if (ub_port_is_detached (object))
+            return clone_error (error, "a port in the transfer list was already transferred");
+          /* The receiving end would hold itself in its own queue: a cycle
+           * that nothing could ever deliver or free. */
+          if (peer != NULL && _ub_port_has_endpoint (object, peer))
+            return clone_error (error, "a port cannot transfer its entangled port");
+        }
+      else
+        return clone_error (error, "only buffers and ports can be transferred");
     }
 
   return TRUE;
 }
 
-/* Returns the message to enqueue. Without transfers that is @self, sealed
- * so it can no longer change; with transfers it is a new message holding
- * the moved objects, and @self forgets the (now detached) originals. */
+/* Returns the message to enqueue. Without transfers that is @self (a
+ * message never changes once made); with transfers it is a new message holding
+ * the moved objects (each original is left detached), and @self stays as
+ * it was, ready to be posted again. Call after
+ * _ub_message_validate_transfers(). */
 UbMessage *
-_ub_message_seal (UbMessage *self)
+_ub_message_seal (UbMessage *self,
+                  gpointer  *transfer)
 {
   UbMessage *sealed;
 
@@ -397,34 +386,34 @@ _ub_message_seal (UbMessage *self)
   if (self->body != NULL)
     (void) g_variant_get_data (self->body);
 
-  if (self->buffers == NULL && self->ports == NULL)
-    {
-      self->sealed = TRUE;
-      return ub_message_ref (self);
-    }
+  if (transfer == NULL || transfer[0] == NULL)
+    return ub_message_ref (self);
 
   sealed = message_alloc (self->kind);
-  sealed->sealed = TRUE;
   if (self->body != NULL)
     sealed->body = g_variant_ref (self->body);
 
-  if (self->buffers != NULL)
+  for (guint i = 0; transfer[i] != NULL; i++)
     {
-      sealed->buffers = g_ptr_array_new_full (self->buffers->len, g_object_unref);
-      for (guint i = 0; i < self->buffers->len; i++)
-        g_ptr_array_add (sealed->buffers,
-                         _ub_buffer_transfer (g_ptr_array_index (self->buffers, i)));
-      g_clear_pointer (&self->buffers, g_ptr_array_unref);
-    }
+      GPtrArray **list = UB_IS_BUFFER (transfer[i]) ? &sealed->buffers : &sealed->ports;
 
-  if (self->ports != NULL)
-    {
-      sealed->ports = g_ptr_array_new_full (self->ports->len, g_object_unref);
-      for (guint i = 0; i < self->ports->len; i++)
-        g_ptr_array_add (sealed->ports,
-                         _ub_port_transfer (g_ptr_array_index (self->ports, i)));
-      g_clear_pointer (&self->ports, g_ptr_array_unref);
+      if (*list == NULL)
+        *list = g_ptr_array_new_with_free_func (g_object_unref);
+      if (UB_IS_BUFFER (transfer[i]))
+        g_ptr_array_add (*list, _ub_buffer_transfer (transfer[i]));
+      else
+        g_ptr_array_add (*list, _ub_port_transfer (transfer[i]));
     }
 
   return sealed;
+}
+
+/* Defines a signal of @itype whose handlers get one message (transfer
+ * none): `message` and `messageerror` of ports and broadcast channels. */
+guint
+_ub_message_signal_new (const char *name,
+                        GType       itype)
+{
+  return g_signal_new (name, itype, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                       G_TYPE_NONE, 1, UB_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
 }

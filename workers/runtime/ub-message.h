@@ -21,10 +21,6 @@ const char        *ub_message_get_kind       (UbMessage          *self);
 GVariant          *ub_message_get_body       (UbMessage          *self);
 gboolean           ub_message_is_kind        (UbMessage          *self,
                                               const char         *kind);
-void               ub_message_add_buffer     (UbMessage          *self,
-                                              UbBuffer           *buffer);
-void               ub_message_add_port       (UbMessage          *self,
-                                              UbPort             *port);
 guint              ub_message_get_n_buffers  (UbMessage          *self);
 UbBuffer          *ub_message_get_buffer     (UbMessage          *self,
                                               guint               index_);

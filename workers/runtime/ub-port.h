@@ -62,6 +62,7 @@ gboolean   ub_port_post             (UbPort             *self,
                                      GError            **error);
 gboolean   ub_port_post_message     (UbPort             *self,
                                      UbMessage          *message,
+                                     gpointer           *transfer,
                                      GCancellable       *cancellable,
                                      GError            **error);
 gboolean   ub_port_post_latest      (UbPort             *self,
@@ -72,6 +73,13 @@ gboolean   ub_port_post_latest      (UbPort             *self,
 UbMessage *ub_port_receive          (UbPort             *self,
                                      gint64              timeout_usec,
                                      GCancellable       *cancellable,
+                                     GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+void       ub_port_receive_async    (UbPort             *self,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data);
+UbMessage *ub_port_receive_finish   (UbPort             *self,
+                                     GAsyncResult       *result,
                                      GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 void       ub_port_start            (UbPort             *self);
 gulong     ub_port_connect_message  (UbPort             *self,

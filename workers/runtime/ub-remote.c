@@ -5,6 +5,7 @@
 
 #include "ub-error.h"
 #include "ub-remote.h"
+#include "ub-port-private.h"
 #include "ub-remote-private.h"
 
 /**
@@ -380,7 +381,8 @@ _ub_remote_handle_message (UbRemote  *self,
 /**
  * ub_remote_set_default_timeout:
  * @self: a #UbRemote
- * @timeout_msec: the timeout of ub_remote_call_async(), 0 for none
+ * @timeout_msec: the timeout of a ub_remote_call_async() that asks for
+ *   the default, 0 for none
  */
 void
 ub_remote_set_default_timeout (UbRemote *self,
@@ -410,41 +412,8 @@ ub_remote_get_n_pending (UbRemote *self)
  * @self: a #UbRemote
  * @method: the method name
  * @params: (nullable): its parameters; a floating reference is sunk
- * @cancellable: (nullable): a #GCancellable
- * @progress: (nullable) (scope notified) (closure progress_data) (destroy progress_destroy):
- *   called on this thread with the latest progress
- * @progress_data: data for @progress
- * @progress_destroy: (nullable): frees @progress_data once the call is over
- * @callback: (scope async) (closure user_data): called when the call completes
- * @user_data: data for @callback
- *
- * Calls @method on the worker with the default timeout; see
- * ub_remote_call_full_async().
- */
-void
-ub_remote_call_async (UbRemote             *self,
-                      const char           *method,
-                      GVariant             *params,
-                      GCancellable         *cancellable,
-                      UbRemoteProgressFunc  progress,
-                      gpointer              progress_data,
-                      GDestroyNotify        progress_destroy,
-                      GAsyncReadyCallback   callback,
-                      gpointer              user_data)
-{
-  g_return_if_fail (UB_IS_REMOTE (self));
-
-  ub_remote_call_full_async (self, method, params, self->default_timeout_msec,
-                             cancellable, progress, progress_data, progress_destroy,
-                             callback, user_data);
-}
-
-/**
- * ub_remote_call_full_async:
- * @self: a #UbRemote
- * @method: the method name
- * @params: (nullable): its parameters; a floating reference is sunk
- * @timeout_msec: give up after this long (%G_IO_ERROR_TIMED_OUT), 0 never
+ * @timeout_msec: give up after this long (%G_IO_ERROR_TIMED_OUT), 0 never,
+ *   -1 for the remote's default (ub_remote_set_default_timeout())
  * @cancellable: (nullable): a #GCancellable
  * @progress: (nullable) (scope notified) (closure progress_data) (destroy progress_destroy):
  *   called on this thread with the latest progress
@@ -462,16 +431,16 @@ ub_remote_call_async (UbRemote             *self,
  * thread's thread-default context.
  */
 void
-ub_remote_call_full_async (UbRemote             *self,
-                           const char           *method,
-                           GVariant             *params,
-                           guint                 timeout_msec,
-                           GCancellable         *cancellable,
-                           UbRemoteProgressFunc  progress,
-                           gpointer              progress_data,
-                           GDestroyNotify        progress_destroy,
-                           GAsyncReadyCallback   callback,
-                           gpointer              user_data)
+ub_remote_call_async (UbRemote             *self,
+                      const char           *method,
+                      GVariant             *params,
+                      int                   timeout_msec,
+                      GCancellable         *cancellable,
+                      UbRemoteProgressFunc  progress,
+                      gpointer              progress_data,
+                      GDestroyNotify        progress_destroy,
+                      GAsyncReadyCallback   callback,
+                      gpointer              user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
@@ -484,10 +453,14 @@ ub_remote_call_full_async (UbRemote             *self,
 
   g_return_if_fail (UB_IS_REMOTE (self));
   g_return_if_fail (method != NULL);
+  g_return_if_fail (timeout_msec >= -1);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
+  if (timeout_msec < 0)
+    timeout_msec = (int) MIN (self->default_timeout_msec, G_MAXINT);
+
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ub_remote_call_full_async);
+  g_task_set_source_tag (task, ub_remote_call_async);
   g_task_set_task_data (task, g_strdup (method), g_free);
   g_task_set_name (task, "ub_remote_call");
 
@@ -511,9 +484,9 @@ ub_remote_call_full_async (UbRemote             *self,
 
   call->id = ++self->next_id;
   link_add (self->link, call->id);
-  if (!ub_port_post (self->port, CALL_KIND,
-                     g_variant_new ("(tsmv)", call->id, method, owned_params),
-                     &error))
+  if (!_ub_port_post_runtime (self->port, CALL_KIND,
+                              g_variant_new ("(tsmv)", call->id, method, owned_params),
+                              &error))
     {
       link_remove (self->link, call->id, FALSE);
       call_free (call);
@@ -657,12 +630,12 @@ _ub_remote_server_handle (UbRemoteServer *server,
     return TRUE;
 
   if (error != NULL)
-    ub_port_post (port, ERROR_KIND,
-                  g_variant_new ("(tsis)", id, g_quark_to_string (error->domain),
-                                 error->code, error->message),
-                  NULL);
+    _ub_port_post_runtime (port, ERROR_KIND,
+                           g_variant_new ("(tsis)", id, g_quark_to_string (error->domain),
+                                          error->code, error->message),
+                           NULL);
   else
-    ub_port_post (port, RETURN_KIND, g_variant_new ("(tmv)", id, result), NULL);
+    _ub_port_post_runtime (port, RETURN_KIND, g_variant_new ("(tmv)", id, result), NULL);
 
   return TRUE;
 }
@@ -731,6 +704,6 @@ ub_remote_invocation_report_progress (UbRemoteInvocation *invocation,
   if (invocation->progress_key == NULL)
     invocation->progress_key = g_strdup_printf (PROGRESS_KIND "/%" G_GUINT64_FORMAT,
                                                 invocation->id);
-  ub_port_post_latest (invocation->port, invocation->progress_key, PROGRESS_KIND,
-                       g_variant_new ("(tv)", invocation->id, value), NULL);
+  _ub_port_post_latest_runtime (invocation->port, invocation->progress_key, PROGRESS_KIND,
+                                g_variant_new ("(tv)", invocation->id, value), NULL);
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "ub-job.h"
-#include "ub-run.h"
+#include "ub-run-private.h"
 #include "ub-worker-pool.h"
 
 /*
@@ -24,46 +23,6 @@
  * its replies and progress arrive there, and nothing in it is shared with
  * the workers except the parameters, which are immutable GVariants.
  */
-
-/* Below this much running time a rate says nothing yet. */
-#define MIN_RATE_USEC (200 * G_TIME_SPAN_MILLISECOND)
-
-typedef struct
-{
-  /* Construct-only */
-  char          *key;
-  char          *unit;
-  guint          n_parts;
-  gboolean       blocking;
-
-  char          *title;
-  char          *phase;
-  UbRunState     state;
-  GError        *error;        /* (owned) (nullable): why it failed */
-
-  /* Owned references */
-  UbWorkerPool  *pool;         /* (nullable): made on the first launch */
-  GCancellable  *cancellable;  /* (nullable): the current launch's */
-
-  /* The current launch: replies of an older one are dropped */
-  guint          generation;
-  guint          n_launches;
-  guint          n_running;
-  gboolean      *part_done;    /* (owned) n_parts flags */
-
-  /* Progress, in the subclass's unit */
-  guint64        done;
-  guint64        total;
-
-  /* Running time: the sum of the running intervals, and the work done
-   * in them. running_since and base_done describe the current interval. */
-  UbRunClock     clock;
-  gpointer       clock_data;
-  gint64         running_usec;
-  gint64         running_since;
-  guint64        work_before;
-  guint64        base_done;
-} UbRunPrivate;
 
 G_DEFINE_ENUM_TYPE (UbRunState, ub_run_state,
                     G_DEFINE_ENUM_VALUE (UB_RUN_QUEUED, "queued"),
@@ -102,63 +61,29 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* What a call in flight needs to find its way back. */
-typedef struct
+UbRunPrivate *
+_ub_run_get_private (UbRun *self)
 {
-  UbRun        *run;   /* (owned): kept until the call completes */
-  UbWorkerPool *pool;  /* (owned): the pool that made the call */
-  guint         generation;
-  guint         part;
-} PartCall;
-
-static void
-part_call_free (PartCall *call)
-{
-  g_clear_object (&call->run);
-  g_clear_object (&call->pool);
-  g_free (call);
+  return ub_run_get_instance_private (self);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PartCall, part_call_free)
-
-static gint64
-now_usec (UbRunPrivate *priv)
+void
+_ub_run_emit_progress (UbRun *self)
 {
-  return priv->clock ? priv->clock (priv->clock_data) : g_get_monotonic_time ();
+  g_signal_emit (self, signals[PROGRESS], 0);
 }
 
-static guint64
-work_while_running (UbRunPrivate *priv)
-{
-  guint64 work = priv->work_before;
-
-  if (priv->state == UB_RUN_RUNNING && priv->done > priv->base_done)
-    work += priv->done - priv->base_done;
-  return work;
-}
-
-static void
-set_state (UbRun      *self,
-           UbRunState  state)
+void
+_ub_run_set_state (UbRun      *self,
+                   UbRunState  state)
 {
   UbRunPrivate *priv = ub_run_get_instance_private (self);
-  gint64 now = now_usec (priv);
 
   if (priv->state == state)
     return;
 
-  /* Close the running interval, or open one. */
-  if (priv->state == UB_RUN_RUNNING)
-    {
-      priv->running_usec += now - priv->running_since;
-      priv->work_before = work_while_running (priv);
-    }
   priv->state = state;
-  if (state == UB_RUN_RUNNING)
-    {
-      priv->running_since = now;
-      priv->base_done = priv->done;
-    }
+  _ub_run_meter_set_running (&priv->meter, state == UB_RUN_RUNNING);
 
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
@@ -167,243 +92,23 @@ set_state (UbRun      *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-static void
-stop_calls (UbRun *self)
-{
-  UbRunPrivate *priv = ub_run_get_instance_private (self);
-
-  priv->generation++;
-  priv->n_running = 0;
-  if (priv->cancellable != NULL)
-    g_cancellable_cancel (priv->cancellable);
-  g_clear_object (&priv->cancellable);
-}
-
-static void
-drop_pool (UbRun *self)
-{
-  UbRunPrivate *priv = ub_run_get_instance_private (self);
-
-  /* Pending calls fail with UB_ERROR_TERMINATED at once. */
-  if (priv->pool != NULL)
-    ub_worker_pool_terminate (priv->pool);
-  g_clear_object (&priv->pool);
-}
-
 /* Into a final state: the workers go, the signal tells the owner. */
-static void
-finish (UbRun      *self,
-        UbRunState  state)
+void
+_ub_run_finish (UbRun      *self,
+                UbRunState  state)
 {
   UbRunPrivate *priv = ub_run_get_instance_private (self);
 
   g_assert (state == UB_RUN_DONE || state == UB_RUN_FAILED || state == UB_RUN_CANCELLED);
 
-  stop_calls (self);
-  drop_pool (self);
+  _ub_run_stop_calls (self);
+  _ub_run_drop_pool (self);
   if (state != UB_RUN_FAILED && UB_RUN_GET_CLASS (self)->discard != NULL)
     UB_RUN_GET_CLASS (self)->discard (self);
-  if (state == UB_RUN_DONE && priv->total > priv->done)
-    priv->total = priv->done;
-  set_state (self, state);
+  if (state == UB_RUN_DONE && priv->meter.total > priv->meter.done)
+    priv->meter.total = priv->meter.done;
+  _ub_run_set_state (self, state);
   g_signal_emit (self, signals[FINISHED], 0);
-}
-
-static GVariant *
-dup_part_call (UbRun       *self,
-               guint        part,
-               const char **job)
-{
-  UbRunClass *klass = UB_RUN_GET_CLASS (self);
-  GVariant *params;
-
-  *job = NULL;
-  params = klass->dup_part_call ? klass->dup_part_call (self, part, job) : NULL;
-  if (params == NULL)
-    return NULL;
-
-  g_assert (*job != NULL);
-  return g_variant_take_ref (params);
-}
-
-static gboolean
-all_parts_done (UbRunPrivate *priv)
-{
-  for (guint i = 0; i < priv->n_parts; i++)
-    if (!priv->part_done[i])
-      return FALSE;
-  return TRUE;
-}
-
-static void launch_part (UbRun *self,
-                         guint  part);
-
-static void
-on_part_progress (GVariant *progress,
-                  gpointer  user_data)
-{
-  PartCall *call = user_data;
-  UbRun *self = call->run;
-  UbRunPrivate *priv = ub_run_get_instance_private (self);
-
-  if (call->generation != priv->generation || priv->state != UB_RUN_RUNNING)
-    return;
-
-  UB_RUN_GET_CLASS (self)->part_progress (self, call->part, progress);
-  g_signal_emit (self, signals[PROGRESS], 0);
-}
-
-static void
-on_part_done (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(PartCall) call = user_data;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-  UbRun *self = call->run;
-  UbRunPrivate *priv = ub_run_get_instance_private (self);
-
-  reply = ub_worker_pool_call_finish (call->pool, result, &error);
-
-  /* A reply to a launch that was paused, cancelled or stopped. */
-  if (call->generation != priv->generation || priv->state != UB_RUN_RUNNING)
-    return;
-
-  priv->n_running--;
-  if (reply == NULL)
-    {
-      ub_run_fail (self, error);
-      return;
-    }
-
-  if (UB_RUN_GET_CLASS (self)->part_finished != NULL)
-    UB_RUN_GET_CLASS (self)->part_finished (self, call->part, reply);
-  g_signal_emit (self, signals[PROGRESS], 0);
-
-  /* The subclass may have failed the run while taking the result. */
-  if (call->generation != priv->generation || priv->state != UB_RUN_RUNNING)
-    return;
-
-  launch_part (self, call->part);
-  if (priv->n_running == 0 && all_parts_done (priv))
-    finish (self, UB_RUN_DONE);
-}
-
-static void
-launch_part (UbRun *self,
-             guint  part)
-{
-  UbRunPrivate *priv = ub_run_get_instance_private (self);
-  g_autoptr(GVariant) params = NULL;
-  const char *job;
-  PartCall *call;
-
-  params = dup_part_call (self, part, &job);
-  if (params == NULL)
-    {
-      priv->part_done[part] = TRUE;
-      return;
-    }
-
-  call = g_new0 (PartCall, 1);
-  call->run = g_object_ref (self);
-  call->pool = g_object_ref (priv->pool);
-  call->generation = priv->generation;
-  call->part = part;
-
-  priv->n_running++;
-  /* The call's data outlives its progress: no progress is delivered
-   * after the completion callback, which frees it. */
-  ub_worker_pool_call_async (priv->pool, job, params, priv->cancellable,
-                             on_part_progress, call, NULL, on_part_done, call);
-}
-
-static void
-on_blocking_progress (GVariant *progress,
-                      gpointer  user_data)
-{
-  PartCall *call = user_data;
-
-  UB_RUN_GET_CLASS (call->run)->part_progress (call->run, call->part, progress);
-  g_signal_emit (call->run, signals[PROGRESS], 0);
-}
-
-/* Every part, call after call, on this thread. */
-static void
-run_blocking (UbRun *self)
-{
-  UbRunPrivate *priv = ub_run_get_instance_private (self);
-  guint generation = priv->generation;
-
-  for (guint part = 0; part < priv->n_parts; part++)
-    {
-      while (!priv->part_done[part])
-        {
-          g_autoptr(GVariant) params = NULL;
-          g_autoptr(GVariant) reply = NULL;
-          g_autoptr(GError) error = NULL;
-          PartCall call = { self, NULL, generation, part };
-          const char *job;
-
-          params = dup_part_call (self, part, &job);
-          if (params == NULL)
-            {
-              priv->part_done[part] = TRUE;
-              break;
-            }
-
-          reply = ub_job_run_sync (job, params, priv->cancellable,
-                                   on_blocking_progress, &call, &error);
-          if (generation != priv->generation || priv->state != UB_RUN_RUNNING)
-            return;
-          if (reply == NULL)
-            {
-              ub_run_fail (self, error);
-              return;
-            }
-          if (UB_RUN_GET_CLASS (self)->part_finished != NULL)
-            UB_RUN_GET_CLASS (self)->part_finished (self, part, reply);
-          g_signal_emit (self, signals[PROGRESS], 0);
-          if (generation != priv->generation || priv->state != UB_RUN_RUNNING)
-            return;
-        }
-    }
-
-  finish (self, UB_RUN_DONE);
-}
-
-static void
-launch (UbRun *self)
-{
-  UbRunPrivate *priv = ub_run_get_instance_private (self);
-  g_autoptr(GError) error = NULL;
-
-  stop_calls (self);
-  priv->cancellable = g_cancellable_new ();
-  priv->n_launches++;
-  set_state (self, UB_RUN_RUNNING);
-
-  if (priv->blocking)
-    {
-      run_blocking (self);
-      return;
-    }
-
-  if (priv->pool == NULL)
-    priv->pool = ub_worker_pool_new (UB_JOB_WORKER_KIND, priv->n_parts, &error);
-  if (priv->pool == NULL)
-    {
-      ub_run_fail (self, error);
-      return;
-    }
-
-  for (guint part = 0; part < priv->n_parts; part++)
-    if (!priv->part_done[part])
-      launch_part (self, part);
-
-  if (priv->n_running == 0)
-    finish (self, UB_RUN_DONE);
 }
 
 /**
@@ -419,7 +124,7 @@ ub_run_start (UbRun *self)
   g_return_if_fail (UB_IS_RUN (self));
   g_return_if_fail (priv->state == UB_RUN_QUEUED);
 
-  launch (self);
+  _ub_run_launch (self);
 }
 
 /**
@@ -439,8 +144,8 @@ ub_run_pause (UbRun *self)
   if (priv->state != UB_RUN_RUNNING || priv->blocking)
     return;
 
-  stop_calls (self);
-  set_state (self, UB_RUN_PAUSED);
+  _ub_run_stop_calls (self);
+  _ub_run_set_state (self, UB_RUN_PAUSED);
   ub_run_checkpoint (self);
 }
 
@@ -459,7 +164,7 @@ ub_run_resume (UbRun *self)
   if (priv->state != UB_RUN_PAUSED)
     return;
 
-  launch (self);
+  _ub_run_launch (self);
 }
 
 void
@@ -488,7 +193,7 @@ ub_run_cancel (UbRun *self)
   if (!ub_run_is_active (self))
     return;
 
-  finish (self, UB_RUN_CANCELLED);
+  _ub_run_finish (self, UB_RUN_CANCELLED);
 }
 
 /**
@@ -509,10 +214,10 @@ ub_run_stop (UbRun *self)
 
   if (priv->state == UB_RUN_RUNNING)
     {
-      stop_calls (self);
-      set_state (self, UB_RUN_PAUSED);
+      _ub_run_stop_calls (self);
+      _ub_run_set_state (self, UB_RUN_PAUSED);
     }
-  drop_pool (self);
+  _ub_run_drop_pool (self);
 }
 
 /**
@@ -552,14 +257,14 @@ ub_run_fail (UbRun        *self,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      finish (self, UB_RUN_CANCELLED);
+      _ub_run_finish (self, UB_RUN_CANCELLED);
       return;
     }
 
   g_clear_error (&priv->error);
   priv->error = g_error_copy (error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
-  finish (self, UB_RUN_FAILED);
+  _ub_run_finish (self, UB_RUN_FAILED);
 }
 
 /**
@@ -577,19 +282,7 @@ ub_run_set_progress (UbRun   *self,
 
   g_return_if_fail (UB_IS_RUN (self));
 
-  /* Work restored before the run started is where it begins, not work
-   * it did. */
-  if (priv->state != UB_RUN_RUNNING)
-    priv->base_done = done;
-  else if (done < priv->base_done)
-    {
-      /* Progress went back (a part started over): measure from here. */
-      priv->work_before += priv->done > priv->base_done ? priv->done - priv->base_done : 0;
-      priv->base_done = done;
-    }
-
-  priv->done = done;
-  priv->total = total;
+  _ub_run_meter_set_progress (&priv->meter, done, total);
 
   g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DONE]);
@@ -617,12 +310,7 @@ ub_run_set_phase (UbRun      *self,
 
   g_free (priv->phase);
   priv->phase = g_strdup (phase);
-  priv->running_usec = 0;
-  priv->running_since = now_usec (priv);
-  priv->work_before = 0;
-  priv->done = 0;
-  priv->base_done = 0;
-  priv->total = 0;
+  _ub_run_meter_restart (&priv->meter);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PHASE]);
 }
 
@@ -643,8 +331,8 @@ ub_run_set_clock (UbRun      *self,
   g_return_if_fail (UB_IS_RUN (self));
   g_return_if_fail (priv->state == UB_RUN_QUEUED);
 
-  priv->clock = clock;
-  priv->clock_data = user_data;
+  priv->meter.clock = clock;
+  priv->meter.clock_data = user_data;
 }
 
 const char *
@@ -768,7 +456,7 @@ ub_run_get_done (UbRun *self)
 
   g_return_val_if_fail (UB_IS_RUN (self), 0);
 
-  return priv->done;
+  return priv->meter.done;
 }
 
 /**
@@ -783,7 +471,7 @@ ub_run_get_total (UbRun *self)
 
   g_return_val_if_fail (UB_IS_RUN (self), 0);
 
-  return priv->total;
+  return priv->meter.total;
 }
 
 /**
@@ -800,9 +488,9 @@ ub_run_get_fraction (UbRun *self)
 
   if (priv->state == UB_RUN_DONE)
     return 1.0;
-  if (priv->total == 0)
+  if (priv->meter.total == 0)
     return -1;
-  return CLAMP ((double) priv->done / (double) priv->total, 0.0, 1.0);
+  return CLAMP ((double) priv->meter.done / (double) priv->meter.total, 0.0, 1.0);
 }
 
 /**
@@ -818,9 +506,7 @@ ub_run_get_running_time (UbRun *self)
 
   g_return_val_if_fail (UB_IS_RUN (self), 0);
 
-  if (priv->state == UB_RUN_RUNNING)
-    return priv->running_usec + (now_usec (priv) - priv->running_since);
-  return priv->running_usec;
+  return _ub_run_meter_running_time (&priv->meter);
 }
 
 /**
@@ -833,16 +519,10 @@ double
 ub_run_get_rate (UbRun *self)
 {
   UbRunPrivate *priv = ub_run_get_instance_private (self);
-  gint64 running;
-  guint64 work;
 
   g_return_val_if_fail (UB_IS_RUN (self), 0);
 
-  running = ub_run_get_running_time (self);
-  work = work_while_running (priv);
-  if (running < MIN_RATE_USEC || work == 0)
-    return 0;
-  return (double) work * G_USEC_PER_SEC / (double) running;
+  return _ub_run_meter_rate (&priv->meter);
 }
 
 /**
@@ -854,14 +534,12 @@ double
 ub_run_get_eta (UbRun *self)
 {
   UbRunPrivate *priv = ub_run_get_instance_private (self);
-  double rate;
 
   g_return_val_if_fail (UB_IS_RUN (self), -1);
 
-  rate = ub_run_get_rate (self);
-  if (!ub_run_is_active (self) || rate <= 0 || priv->total == 0 || priv->done > priv->total)
+  if (!ub_run_is_active (self))
     return -1;
-  return (double) (priv->total - priv->done) / rate;
+  return _ub_run_meter_eta (&priv->meter);
 }
 
 /**
@@ -928,8 +606,8 @@ ub_run_dispose (GObject *object)
   UbRun *self = UB_RUN (object);
 
   /* Nothing is in flight here: each call holds a reference. */
-  stop_calls (self);
-  drop_pool (self);
+  _ub_run_stop_calls (self);
+  _ub_run_drop_pool (self);
 
   G_OBJECT_CLASS (ub_run_parent_class)->dispose (object);
 }
@@ -983,10 +661,10 @@ ub_run_get_property (GObject    *object,
       g_value_set_enum (value, priv->state);
       break;
     case PROP_DONE:
-      g_value_set_uint64 (value, priv->done);
+      g_value_set_uint64 (value, priv->meter.done);
       break;
     case PROP_TOTAL:
-      g_value_set_uint64 (value, priv->total);
+      g_value_set_uint64 (value, priv->meter.total);
       break;
     case PROP_FRACTION:
       g_value_set_double (value, ub_run_get_fraction (self));

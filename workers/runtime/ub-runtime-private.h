@@ -22,4 +22,8 @@ void  _ub_runtime_remove_worker      (GObject     *worker);
 void  _ub_runtime_thread_started     (void);
 void  _ub_runtime_thread_joined      (void);
 
+/* Any thread but the main one may wait on a full bounded channel; the
+ * main thread (the UI's) gets UB_ERROR_FULL instead. */
+gboolean _ub_runtime_thread_may_block (void);
+
 G_END_DECLS

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#ifdef __linux__
+# include <sys/types.h>
+# include <unistd.h>
+#endif
+
 #include "ub-runtime.h"
 #include "ub-runtime-private.h"
 #include "ub-worker-private.h"
@@ -21,6 +26,19 @@ static GPtrArray *workers;            /* (owned) UbWorker, creation order */
 static GMutex threads_mutex;
 static GCond threads_cond;
 static guint n_threads;               /* protected by threads_mutex */
+
+/* The main thread is the process's first: on Linux the one whose thread
+ * id is the process id. Elsewhere, the one that owns the global default
+ * main context (the UI's loop) stands for it. */
+gboolean
+_ub_runtime_thread_may_block (void)
+{
+#ifdef __linux__
+  return gettid () != getpid ();
+#else
+  return !g_main_context_is_owner (g_main_context_default ());
+#endif
+}
 
 void
 _ub_runtime_lock (void)

@@ -183,7 +183,8 @@ call_done (GObject      *source,
  * @callback: (scope async) (closure user_data): called when the call completes
  * @user_data: data for @callback
  *
- * Calls @method on the least busy worker; see ub_remote_call_full_async().
+ * Calls @method on the least busy worker; see ub_remote_call_async(),
+ * with the remote's default timeout.
  * Finish with ub_worker_pool_call_finish().
  */
 void
@@ -209,7 +210,7 @@ ub_worker_pool_call_async (UbWorkerPool         *self,
   /* The remote call already answers a cancellation at once. */
   g_task_set_check_cancellable (task, FALSE);
 
-  ub_remote_call_async (ub_worker_get_remote (ub_worker_pool_pick (self)), method, params,
+  ub_remote_call_async (ub_worker_get_remote (ub_worker_pool_pick (self)), method, params, -1,
                         cancellable, progress, progress_data, progress_destroy,
                         call_done, task);
 }

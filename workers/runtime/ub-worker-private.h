@@ -8,10 +8,6 @@
 
 G_BEGIN_DECLS
 
-/* Threads started by UbWorker may wait on a full bounded channel; others
- * (the UI thread above all) get UB_ERROR_FULL instead. */
-gboolean _ub_thread_may_block (void);
-
 /* For the runtime snapshot; safe from any thread while @self is alive. */
 void     _ub_worker_get_info  (UbWorker       *self,
                                const char    **kind,

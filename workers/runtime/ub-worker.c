@@ -10,6 +10,7 @@
 
 #include "ub-channel.h"
 #include "ub-error.h"
+#include "ub-name-table-private.h"
 #include "ub-port-private.h"
 #include "ub-remote-private.h"
 #include "ub-runtime-private.h"
@@ -42,11 +43,7 @@ typedef struct
 } KindEntry;
 
 /* kind name → KindEntry, filled at start-up, read by ub_worker_new(). */
-static GMutex kinds_mutex;
-static GHashTable *kinds;   /* (owned) protected by kinds_mutex */
-
-/* Set on worker threads: they may wait on a full bounded channel. */
-static GPrivate may_block_key;
+static UbNameTable kinds = UB_NAME_TABLE_INIT (g_free);
 
 /* What the owner and the worker thread share; refcounted, because either
  * may outlive the other. */
@@ -122,12 +119,6 @@ shared_unref (Shared *shared)
   g_free (shared);
 }
 
-gboolean
-_ub_thread_may_block (void)
-{
-  return g_private_get (&may_block_key) != NULL;
-}
-
 /* Kinds -------------------------------------------------------------------- */
 
 /**
@@ -154,11 +145,7 @@ ub_worker_kind_register (const char    *kind,
   value->entry = entry;
   value->user_data = user_data;
 
-  ub_mutex_lock (&kinds_mutex);
-  if (kinds == NULL)
-    kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_hash_table_replace (kinds, g_strdup (kind), value);
-  ub_mutex_unlock (&kinds_mutex);
+  _ub_name_table_replace (&kinds, kind, value);
 }
 
 /**
@@ -170,14 +157,16 @@ ub_worker_kind_register (const char    *kind,
 gboolean
 ub_worker_kind_is_registered (const char *kind)
 {
-  gboolean found;
-
   g_return_val_if_fail (kind != NULL, FALSE);
 
-  ub_mutex_lock (&kinds_mutex);
-  found = kinds != NULL && g_hash_table_contains (kinds, kind);
-  ub_mutex_unlock (&kinds_mutex);
-  return found;
+  return _ub_name_table_contains (&kinds, kind);
+}
+
+static void
+copy_kind (gconstpointer value,
+           gpointer      dest)
+{
+  *(KindEntry *) dest = *(const KindEntry *) value;
 }
 
 /* Reaper ------------------------------------------------------------------- */
@@ -288,7 +277,6 @@ worker_thread (gpointer data)
   int expected;
 
   lower_priority (shared->nice);
-  g_private_set (&may_block_key, GINT_TO_POINTER (1));
 
   scope.shared = shared;
   scope.port = g_steal_pointer (&shared->worker_port);
@@ -448,20 +436,11 @@ ub_worker_new (const char  *kind,
   KindEntry entry = { 0 };
   Shared *shared;
   GThread *thread;
-  gboolean found = FALSE;
 
   g_return_val_if_fail (kind != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  ub_mutex_lock (&kinds_mutex);
-  if (kinds != NULL && g_hash_table_contains (kinds, kind))
-    {
-      entry = *(KindEntry *) g_hash_table_lookup (kinds, kind);
-      found = TRUE;
-    }
-  ub_mutex_unlock (&kinds_mutex);
-
-  if (!found)
+  if (!_ub_name_table_lookup (&kinds, kind, copy_kind, &entry))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                    "No worker kind “%s” is registered", kind);
@@ -755,10 +734,10 @@ ub_worker_scope_report_error (UbWorkerScope *scope,
       return;
     }
 
-  ub_port_post (scope->port, ERROR_KIND,
-                g_variant_new ("(sis)", g_quark_to_string (error->domain),
-                               error->code, error->message),
-                NULL);
+  _ub_port_post_runtime (scope->port, ERROR_KIND,
+                         g_variant_new ("(sis)", g_quark_to_string (error->domain),
+                                        error->code, error->message),
+                         NULL);
 }
 
 /**

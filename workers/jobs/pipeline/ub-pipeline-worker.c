@@ -88,8 +88,8 @@ post_result (PipeWorker *w,
 
   message = ub_message_new (KIND_RESULT, g_variant_new ("(uuuuuut)", run, index, width, height,
                                                    source_width, source_height, between_bytes));
-  ub_message_add_buffer (message, buffer);
-  if (!ub_port_post_message (ub_worker_scope_get_port (w->scope), message, NULL, &error))
+  if (!ub_port_post_message (ub_worker_scope_get_port (w->scope), message,
+                             (gpointer []) { buffer, NULL }, NULL, &error))
     g_debug ("Pipeline %s could not post a result: %s", w->role, error->message);
 }
 
@@ -128,8 +128,7 @@ decode_and_forward (PipeWorker *w,
   g_clear_pointer (&bytes, g_bytes_unref);
 
   message = ub_message_new (KIND_FRAME, g_variant_new ("(uuuu)", run, index, width, height));
-  ub_message_add_buffer (message, buffer);
-  if (!ub_port_post_message (w->pipe, message, NULL, &error))
+  if (!ub_port_post_message (w->pipe, message, (gpointer []) { buffer, NULL }, NULL, &error))
     {
       w->in_flight--;
       g_debug ("Pipeline decoder could not post a frame: %s", error->message);

@@ -252,12 +252,11 @@ post_setup (UbPipeline  *self,
 {
   g_autoptr(UbMessage) message = ub_message_new (KIND_SETUP, g_variant_new ("(su)", control_name,
                                                                        max_size));
+  gpointer transfer[] = { port, NULL };
 
-  if (port != NULL)
-    ub_message_add_port (message, port);
   self->stats.owner_bytes += g_variant_get_size (ub_message_get_body (message));
   self->stats.owner_messages++;
-  return ub_port_post_message (ub_worker_get_port (worker), message, NULL, error);
+  return ub_port_post_message (ub_worker_get_port (worker), message, transfer, NULL, error);
 }
 
 /**

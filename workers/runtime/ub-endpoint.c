@@ -1,0 +1,678 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ub-endpoint-private.h"
+#include "ub-error.h"
+#include "ub-runtime-private.h"
+
+/* How long a blocking receive watches for the next item before it sleeps. */
+#define RECEIVE_SPIN_USEC 5
+/* After this many fruitless spins in a row it stops spinning for a while. */
+#define RECEIVE_SPIN_MISSES 4
+
+/*
+ * An endpoint is the queue behind a port: what was posted to the port and
+ * not yet delivered, oldest first, and the endpoint of the peer it posts
+ * into. Producers on any thread push; the thread that owns the port pops,
+ * through its delivery source (ub-port-source.c) or a blocking receive.
+ *
+ * A bounded endpoint counts its depth: a producer reserves a place before
+ * it pushes and waits for one (or fails) when there is none. A
+ * latest-value slot holds one place however often its payload is
+ * replaced. The counters are atomics, readable from any thread.
+ */
+
+UbEndpoint *
+_ub_endpoint_new (guint  capacity,
+                  char  *label)
+{
+  UbEndpoint *ep = g_new0 (UbEndpoint, 1);
+
+  ub_ref_count_init (&ep->ref_count);
+  ep->queue = g_async_queue_new ();
+  ep->capacity = capacity;
+  g_mutex_init (&ep->peer_lock);
+  g_mutex_init (&ep->space_mutex);
+  g_cond_init (&ep->space_cond);
+  g_cond_init (&ep->items_cond);
+  g_weak_ref_init (&ep->port, NULL);
+  _ub_runtime_add_endpoint (ep, label);
+  return ep;
+}
+
+UbEndpoint *
+_ub_endpoint_ref (UbEndpoint *ep)
+{
+  ub_ref_count_inc (&ep->ref_count);
+  return ep;
+}
+
+static void
+endpoint_free (UbEndpoint *ep)
+{
+  UbMessage *item;
+
+  _ub_runtime_remove_endpoint (ep);
+
+  g_assert (ep->source == NULL);
+  g_assert (ep->batch_pos == ep->batch_len);
+
+  ub_queue_lock (ep->queue);
+  while ((item = g_async_queue_try_pop_unlocked (ep->queue)) != NULL)
+    ub_message_unref (item);
+  ub_queue_unlock (ep->queue);
+  g_async_queue_unref (ep->queue);
+  g_clear_pointer (&ep->peer, _ub_endpoint_unref);
+  g_clear_pointer (&ep->latest, g_hash_table_unref);
+  g_weak_ref_clear (&ep->port);
+  g_mutex_clear (&ep->peer_lock);
+  g_mutex_clear (&ep->space_mutex);
+  g_cond_clear (&ep->space_cond);
+  g_cond_clear (&ep->items_cond);
+  g_free (ep);
+}
+
+void
+_ub_endpoint_unref (UbEndpoint *ep)
+{
+  if (ub_ref_count_dec (&ep->ref_count))
+    endpoint_free (ep);
+}
+
+/* Makes two new endpoints post into each other. */
+void
+_ub_endpoint_entangle (UbEndpoint *ep1,
+                       UbEndpoint *ep2)
+{
+  g_assert (ep1->peer == NULL && ep2->peer == NULL);
+
+  ep1->peer = _ub_endpoint_ref (ep2);
+  ep2->peer = _ub_endpoint_ref (ep1);
+}
+
+/* Returns (transfer full) (nullable) the peer, safe from any thread. */
+UbEndpoint *
+_ub_endpoint_dup_peer (UbEndpoint *ep)
+{
+  UbEndpoint *peer;
+
+  ub_mutex_lock (&ep->peer_lock);
+  peer = ep->peer != NULL ? _ub_endpoint_ref (ep->peer) : NULL;
+  ub_mutex_unlock (&ep->peer_lock);
+  return peer;
+}
+
+gboolean
+_ub_endpoint_is_closed (UbEndpoint *ep)
+{
+  return atomic_load (&ep->closed);
+}
+
+void
+_ub_endpoint_get_stats (UbEndpoint  *ep,
+                        UbPortStats *stats)
+{
+  stats->posted = atomic_load_explicit (&ep->posted, memory_order_relaxed);
+  stats->delivered = atomic_load_explicit (&ep->delivered, memory_order_relaxed);
+  stats->dropped = atomic_load_explicit (&ep->dropped, memory_order_relaxed);
+  stats->replaced = atomic_load_explicit (&ep->replaced, memory_order_relaxed);
+  stats->message_errors = atomic_load_explicit (&ep->message_errors, memory_order_relaxed);
+  stats->wakeups = atomic_load_explicit (&ep->wakeups, memory_order_relaxed);
+  stats->queue_depth = atomic_load (&ep->depth);
+  stats->high_water = atomic_load (&ep->high_water);
+  stats->capacity = ep->capacity;
+  stats->longest_dispatch_usec = atomic_load_explicit (&ep->longest_dispatch, memory_order_relaxed);
+  stats->closed = atomic_load (&ep->closed);
+}
+
+static inline gboolean
+is_counted (UbMessage *item)
+{
+  return item->control == UB_CONTROL_NONE || item->control == UB_CONTROL_LATEST;
+}
+
+static void
+note_depth (UbEndpoint *ep,
+            guint       depth)
+{
+  guint high = atomic_load_explicit (&ep->high_water, memory_order_relaxed);
+
+  while (depth > high &&
+         !atomic_compare_exchange_weak (&ep->high_water, &high, depth))
+    ;
+}
+
+/* A counted item left the queue: release its slot, wake a waiting producer. */
+static void
+release_slots (UbEndpoint *ep,
+               guint       n)
+{
+  if (n == 0)
+    return;
+
+  atomic_fetch_sub (&ep->depth, n);
+  if (atomic_load (&ep->space_waiters) > 0)
+    {
+      ub_mutex_lock (&ep->space_mutex);
+      g_cond_broadcast (&ep->space_cond);
+      ub_mutex_unlock (&ep->space_mutex);
+    }
+}
+
+/* Call with the queue lock held. A latest-value slot yields its payload and
+ * stops being replaceable. Consumes @item, returns the message to deliver. */
+static UbMessage *
+unwrap_locked (UbEndpoint *ep,
+               UbMessage  *item)
+{
+  UbMessage *payload;
+
+  if (item->control != UB_CONTROL_LATEST)
+    return item;
+
+  payload = g_steal_pointer (&item->latest);
+  g_hash_table_remove (ep->latest, item->latest_key);
+  ub_message_unref (item);
+  return payload;
+}
+
+/* Call with the queue lock held; consumes @item. Wakes the delivery source
+ * if it sleeps: the lock keeps the source alive (the owner clears
+ * ep->source under it before destroying the source), and
+ * g_source_set_ready_time() is thread-safe. */
+static void
+push_locked (UbEndpoint *ep,
+             UbMessage  *item,
+             gboolean    reserved)
+{
+  if (is_counted (item) && !reserved)
+    note_depth (ep, atomic_fetch_add (&ep->depth, 1) + 1);
+  else if (reserved)
+    note_depth (ep, atomic_load (&ep->depth));
+
+  g_async_queue_push_unlocked (ep->queue, item);
+
+  if (ep->needs_wake && ep->source != NULL)
+    {
+      ep->needs_wake = FALSE;
+      atomic_fetch_add_explicit (&ep->wakeups, 1, memory_order_relaxed);
+      g_source_set_ready_time (ep->source, 0);
+    }
+}
+
+/* After a push, outside the queue lock: wake a blocked receive. */
+static void
+wake_receiver (UbEndpoint *ep)
+{
+  if (atomic_load (&ep->items_waiters) > 0)
+    {
+      ub_mutex_lock (&ep->space_mutex);
+      g_cond_broadcast (&ep->items_cond);
+      ub_mutex_unlock (&ep->space_mutex);
+    }
+}
+
+/* Consumes @item; @reserved: its slot was taken by _ub_endpoint_reserve().
+ * Returns FALSE if @ep is closed and the item was dropped. */
+gboolean
+_ub_endpoint_push_reserved (UbEndpoint *ep,
+                            UbMessage  *item,
+                            gboolean    reserved)
+{
+  ub_queue_lock (ep->queue);
+  if (atomic_load (&ep->closed) || atomic_load (&ep->discarding))
+    {
+      ub_queue_unlock (ep->queue);
+      if (reserved)
+        release_slots (ep, 1);
+      if (item->control == UB_CONTROL_NONE)
+        _ub_endpoint_count (&ep->dropped);
+      ub_message_unref (item);
+      return FALSE;
+    }
+  push_locked (ep, item, reserved);
+  ub_queue_unlock (ep->queue);
+
+  wake_receiver (ep);
+  return TRUE;
+}
+
+gboolean
+_ub_endpoint_push (UbEndpoint *ep,
+                   UbMessage  *message)
+{
+  return _ub_endpoint_push_reserved (ep, message, FALSE);
+}
+
+static void
+space_cancelled_cb (GCancellable *cancellable,
+                    UbEndpoint   *ep)
+{
+  ub_mutex_lock (&ep->space_mutex);
+  g_cond_broadcast (&ep->space_cond);
+  ub_mutex_unlock (&ep->space_mutex);
+}
+
+/* Reserves room for one message in a bounded queue, waiting for it on any
+ * thread but the main one, and failing at once there. */
+gboolean
+_ub_endpoint_reserve (UbEndpoint    *ep,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  for (;;)
+    {
+      guint depth = atomic_load (&ep->depth);
+      gulong handler;
+
+      if (depth < ep->capacity || atomic_load (&ep->closed))
+        {
+          if (atomic_compare_exchange_weak (&ep->depth, &depth, depth + 1))
+            return TRUE;
+          continue;
+        }
+
+      if (!_ub_runtime_thread_may_block ())
+        {
+          g_set_error (error, UB_ERROR, UB_ERROR_FULL,
+                       "The channel is full (capacity %u)", ep->capacity);
+          return FALSE;
+        }
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+
+      handler = cancellable == NULL ? 0 :
+        g_cancellable_connect (cancellable, G_CALLBACK (space_cancelled_cb),
+                               _ub_endpoint_ref (ep),
+                               (GDestroyNotify) _ub_endpoint_unref);
+      ub_mutex_lock (&ep->space_mutex);
+      atomic_fetch_add (&ep->space_waiters, 1);
+      while (atomic_load (&ep->depth) >= ep->capacity &&
+             !atomic_load (&ep->closed) &&
+             !g_cancellable_is_cancelled (cancellable))
+        ub_cond_wait (&ep->space_cond, &ep->space_mutex);
+      atomic_fetch_sub (&ep->space_waiters, 1);
+      ub_mutex_unlock (&ep->space_mutex);
+      g_cancellable_disconnect (cancellable, handler);
+    }
+}
+
+/* Puts @payload (sealed, consumed) in @ep's latest-value slot for @key:
+ * it replaces the payload of an undelivered slot in place, keeping its
+ * position in the queue, or else goes in a new slot at the tail. A slot
+ * takes no room in a bounded queue beyond its one place. */
+void
+_ub_endpoint_push_latest (UbEndpoint *ep,
+                          const char *key,
+                          UbMessage  *payload)
+{
+  UbMessage *slot, *old = NULL;
+
+  ub_queue_lock (ep->queue);
+  if (atomic_load (&ep->closed))
+    {
+      ub_queue_unlock (ep->queue);
+      _ub_endpoint_count (&ep->dropped);
+      ub_message_unref (payload);
+      return;
+    }
+
+  slot = ep->latest != NULL ? g_hash_table_lookup (ep->latest, key) : NULL;
+  if (slot != NULL)
+    {
+      old = g_steal_pointer (&slot->latest);
+      slot->latest = payload;
+      _ub_endpoint_count (&ep->replaced);
+    }
+  else
+    {
+      slot = _ub_message_new_control (UB_CONTROL_LATEST);
+      slot->latest = payload;
+      slot->latest_key = g_strdup (key);
+      if (ep->latest == NULL)
+        ep->latest = g_hash_table_new (g_str_hash, g_str_equal);
+      g_hash_table_insert (ep->latest, slot->latest_key, slot);
+      push_locked (ep, slot, FALSE);
+    }
+  ub_queue_unlock (ep->queue);
+
+  g_clear_pointer (&old, ub_message_unref);
+  wake_receiver (ep);
+}
+
+/* For a blocking receive: the oldest item, without waiting, from the
+ * batch or else from a new batch popped under one lock (as the delivery
+ * source does), so that a stream costs the receiver one lock per batch,
+ * not one per message. Returns (transfer full) (nullable) the item. The
+ * owner thread only. */
+UbMessage *
+_ub_endpoint_take (UbEndpoint *ep)
+{
+  if (ep->batch_pos == ep->batch_len && _ub_endpoint_fill_batch (ep) == 0)
+    return NULL;
+
+  return g_steal_pointer (&ep->batch[ep->batch_pos++]);
+}
+
+static void
+receive_cancelled_cb (GCancellable *cancellable,
+                      UbEndpoint   *ep)
+{
+  ub_mutex_lock (&ep->space_mutex);
+  g_cond_broadcast (&ep->items_cond);
+  ub_mutex_unlock (&ep->space_mutex);
+}
+
+/* Makes @cancellable wake a _ub_endpoint_wait_for_item(); disconnect the
+ * returned handler with g_cancellable_disconnect(). */
+gulong
+_ub_endpoint_wake_on_cancel (UbEndpoint   *ep,
+                             GCancellable *cancellable)
+{
+  if (cancellable == NULL)
+    return 0;
+
+  return g_cancellable_connect (cancellable, G_CALLBACK (receive_cancelled_cb),
+                                _ub_endpoint_ref (ep),
+                                (GDestroyNotify) _ub_endpoint_unref);
+}
+
+static inline void
+cpu_relax (void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause ();
+#elif defined(__aarch64__)
+  __asm__ __volatile__ ("yield");
+#endif
+}
+
+/* Before a receiver sleeps, it watches the depth for a moment: a producer
+ * on another core usually posts again within a few microseconds, and
+ * catching that costs far less than a sleep and a wake-up (two system
+ * calls and a context switch, for every message of a stream whose
+ * producer is only a little slower than its consumer). On one CPU the
+ * producer cannot run meanwhile, so there is no spinning. */
+static void
+spin_for_items (UbEndpoint *ep,
+                gint64      deadline)
+{
+  static gsize n_cpus = 0;
+  gint64 end = 0;
+
+  if (g_once_init_enter (&n_cpus))
+    g_once_init_leave (&n_cpus, MAX (g_get_num_processors (), 1));
+  if (n_cpus < 2)
+    return;
+
+  /* Adaptive: after a few spins in a row that caught nothing (a ping-pong,
+   * not a stream) the receiver sleeps at once, and tries again now and
+   * then. */
+  if (ep->spin_misses >= RECEIVE_SPIN_MISSES && ++ep->spin_misses % 64 != 0)
+    return;
+
+  for (guint i = 0;; i++)
+    {
+      if (atomic_load_explicit (&ep->depth, memory_order_relaxed) > 0 ||
+          atomic_load_explicit (&ep->closed, memory_order_relaxed))
+        {
+          ep->spin_misses = 0;
+          return;
+        }
+      if (i % 8 == 0)
+        {
+          gint64 now = g_get_monotonic_time ();
+
+          if (end == 0)
+            end = now + RECEIVE_SPIN_USEC;
+          if (now >= end || (deadline >= 0 && now >= deadline))
+            {
+              if (ep->spin_misses < RECEIVE_SPIN_MISSES)
+                ep->spin_misses++;
+              return;
+            }
+          /* A thread waiting for a CPU (the producer, or the UI) gets it. */
+          g_thread_yield ();
+        }
+      cpu_relax ();
+    }
+}
+
+/* Waits until the queue has an item, @cancellable fires, the endpoint
+ * stops receiving, or @deadline (-1: never) passes. Returns FALSE on
+ * timeout. */
+gboolean
+_ub_endpoint_wait_for_item (UbEndpoint   *ep,
+                            GCancellable *cancellable,
+                            gint64        deadline)
+{
+  gboolean in_time = TRUE;
+
+  spin_for_items (ep, deadline);
+
+  ub_mutex_lock (&ep->space_mutex);
+  atomic_fetch_add (&ep->items_waiters, 1);
+  for (;;)
+    {
+      gint length;
+
+      ub_queue_lock (ep->queue);
+      length = g_async_queue_length_unlocked (ep->queue);
+      ub_queue_unlock (ep->queue);
+
+      if (length > 0 || g_cancellable_is_cancelled (cancellable) ||
+          atomic_load (&ep->closed) || atomic_load (&ep->discarding))
+        break;
+      if (deadline < 0)
+        ub_cond_wait (&ep->items_cond, &ep->space_mutex);
+      else if (!ub_cond_wait_until (&ep->items_cond, &ep->space_mutex, deadline))
+        {
+          in_time = FALSE;
+          break;
+        }
+    }
+  atomic_fetch_sub (&ep->items_waiters, 1);
+  ub_mutex_unlock (&ep->space_mutex);
+  return in_time;
+}
+
+/* Makes @source (a reference is taken) the endpoint's delivery source.
+ * Returns whether items are already waiting: then wake it at once. */
+gboolean
+_ub_endpoint_attach_source (UbEndpoint *ep,
+                            GSource    *source)
+{
+  gboolean ready;
+
+  /* What a blocking receive popped and did not take goes first. */
+  _ub_endpoint_return_batch (ep);
+
+  ub_queue_lock (ep->queue);
+  g_assert (ep->source == NULL);
+  ep->source = g_source_ref (source);
+  ready = g_async_queue_length_unlocked (ep->queue) > 0;
+  ep->needs_wake = !ready;
+  ub_queue_unlock (ep->queue);
+  return ready;
+}
+
+/* After one dispatch that began at @start. The delivering thread only. */
+void
+_ub_endpoint_note_dispatch (UbEndpoint *ep,
+                            gint64      start)
+{
+  guint took = (guint) MIN (g_get_monotonic_time () - start, G_MAXUINT);
+
+  if (took > atomic_load_explicit (&ep->longest_dispatch, memory_order_relaxed))
+    atomic_store_explicit (&ep->longest_dispatch, took, memory_order_relaxed);
+}
+
+/* Puts the undelivered rest of a batch back at the head of the queue, in
+ * order, so that it travels with the endpoint. Delivering thread only. */
+void
+_ub_endpoint_return_batch (UbEndpoint *ep)
+{
+  if (ep->batch_pos == ep->batch_len)
+    return;
+
+  ub_queue_lock (ep->queue);
+  for (guint i = ep->batch_len; i > ep->batch_pos; i--)
+    {
+      UbMessage *item = g_steal_pointer (&ep->batch[i - 1]);
+
+      if (is_counted (item))
+        atomic_fetch_add (&ep->depth, 1);
+      g_async_queue_push_front_unlocked (ep->queue, item);
+    }
+  ub_queue_unlock (ep->queue);
+  ep->batch_pos = ep->batch_len = 0;
+}
+
+/* Drops the undelivered rest of a batch. Delivering thread only. */
+static void
+endpoint_drop_batch (UbEndpoint *ep)
+{
+  for (guint i = ep->batch_pos; i < ep->batch_len; i++)
+    {
+      UbMessage *item = g_steal_pointer (&ep->batch[i]);
+
+      if (item->control == UB_CONTROL_NONE)
+        _ub_endpoint_count (&ep->dropped);
+      ub_message_unref (item);
+    }
+  ep->batch_pos = ep->batch_len = 0;
+}
+
+/* Pops up to UB_ENDPOINT_BATCH_SIZE items into ep->batch. When the queue is empty the
+ * delivery source goes to sleep until the next push. */
+guint
+_ub_endpoint_fill_batch (UbEndpoint *ep)
+{
+  guint n = 0, counted = 0;
+  UbMessage *item;
+
+  g_assert (ep->batch_pos == ep->batch_len);
+
+  ub_queue_lock (ep->queue);
+  while (n < UB_ENDPOINT_BATCH_SIZE &&
+         (item = g_async_queue_try_pop_unlocked (ep->queue)) != NULL)
+    {
+      if (is_counted (item))
+        counted++;
+      ep->batch[n++] = unwrap_locked (ep, item);
+    }
+  if (n == 0)
+    ep->needs_wake = TRUE;
+  ub_queue_unlock (ep->queue);
+
+  release_slots (ep, counted);
+  ep->batch_pos = 0;
+  ep->batch_len = n;
+  return n;
+}
+
+/* Stops the delivery source and puts the undelivered rest of its batch
+ * back at the head of the queue. The owner thread only. */
+void
+_ub_endpoint_stop_source (UbEndpoint *ep)
+{
+  GSource *source;
+
+  ub_queue_lock (ep->queue);
+  source = g_steal_pointer (&ep->source);
+  ep->needs_wake = FALSE;
+  ub_queue_unlock (ep->queue);
+
+  _ub_endpoint_return_batch (ep);
+  if (source != NULL)
+    {
+      g_source_destroy (source);
+      g_source_unref (source);
+    }
+}
+
+/* Before the endpoint moves to another handle: what is queued travels
+ * with it. The owner thread only. */
+void
+_ub_endpoint_detach (UbEndpoint *ep)
+{
+  _ub_endpoint_stop_source (ep);
+  g_weak_ref_set (&ep->port, NULL);
+}
+
+/* Stops everything incoming: drops what is queued and what comes later,
+ * stops the delivery source, wakes whoever waits on the queue. With
+ * @close the port is closed, otherwise it only discards (and may still
+ * post). Returns FALSE if it was closed already. */
+gboolean
+_ub_endpoint_shut_incoming (UbEndpoint *ep,
+                            gboolean    close)
+{
+  g_autoptr(GPtrArray) drained = NULL;
+  GSource *source;
+  UbMessage *item;
+  guint counted = 0;
+
+  ub_queue_lock (ep->queue);
+  if (atomic_load (&ep->closed))
+    {
+      ub_queue_unlock (ep->queue);
+      return FALSE;
+    }
+  if (close)
+    atomic_store (&ep->closed, TRUE);
+  else
+    atomic_store (&ep->discarding, TRUE);
+  drained = g_ptr_array_new_with_free_func ((GDestroyNotify) ub_message_unref);
+  while ((item = g_async_queue_try_pop_unlocked (ep->queue)) != NULL)
+    {
+      if (is_counted (item))
+        {
+          counted++;
+          _ub_endpoint_count (&ep->dropped);
+        }
+      g_ptr_array_add (drained, item);
+    }
+  g_clear_pointer (&ep->latest, g_hash_table_unref);
+  source = g_steal_pointer (&ep->source);
+  ep->needs_wake = FALSE;
+  ub_queue_unlock (ep->queue);
+
+  /* Wake producers waiting for room and a receive waiting for items: they
+   * see that the port is closed. */
+  release_slots (ep, counted);
+  ub_mutex_lock (&ep->space_mutex);
+  g_cond_broadcast (&ep->space_cond);
+  g_cond_broadcast (&ep->items_cond);
+  ub_mutex_unlock (&ep->space_mutex);
+
+  endpoint_drop_batch (ep);
+
+  if (source != NULL)
+    {
+      g_source_destroy (source);
+      g_source_unref (source);
+    }
+  return TRUE;
+}
+
+void
+_ub_endpoint_close (UbEndpoint *ep)
+{
+  UbEndpoint *peer;
+
+  if (!_ub_endpoint_shut_incoming (ep, TRUE))
+    return;
+
+  /* Tell the peer, after everything this port already posted. A poster
+   * that took its reference before this keeps the peer alive. */
+  ub_mutex_lock (&ep->peer_lock);
+  peer = g_steal_pointer (&ep->peer);
+  ub_mutex_unlock (&ep->peer_lock);
+  if (peer != NULL)
+    {
+      _ub_endpoint_push (peer, _ub_message_new_control (UB_CONTROL_CLOSE));
+      _ub_endpoint_unref (peer);
+    }
+}

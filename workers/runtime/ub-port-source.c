@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "ub-port-private.h"
+#include "ub-port-source-private.h"
+
+/*
+ * The delivery source of a started port: a #GSource at
+ * %G_PRIORITY_DEFAULT_IDLE in the context the port was started in. It has
+ * no prepare or check: a producer sets its ready time when the endpoint's
+ * queue goes from empty to non-empty (one wake-up per burst), and it
+ * drains the queue in batches for at most DISPATCH_BUDGET_USEC before it
+ * yields, so that input and redraw always get their turn.
+ */
+
+#define DISPATCH_BUDGET_USEC 3000
+
+typedef struct
+{
+  GSource     source;
+  UbEndpoint *ep;      /* (owned); read only by the delivering thread */
+} UbPortSource;
+
+static gboolean
+port_source_dispatch (GSource     *source,
+                      GSourceFunc  callback,
+                      gpointer     user_data)
+{
+  UbEndpoint *ep = ((UbPortSource *) source)->ep;
+  g_autoptr(UbPort) port = g_weak_ref_get (&ep->port);
+  gint64 start, deadline;
+
+  g_source_set_ready_time (source, -1);
+
+  if (port == NULL)
+    return G_SOURCE_CONTINUE;
+
+  start = g_get_monotonic_time ();
+  deadline = start + DISPATCH_BUDGET_USEC;
+
+  while (_ub_endpoint_fill_batch (ep) > 0)
+    {
+      while (ep->batch_pos < ep->batch_len)
+        {
+          UbMessage *item = g_steal_pointer (&ep->batch[ep->batch_pos]);
+
+          ep->batch_pos++;
+          if (port->receive != NULL)
+            _ub_port_serve_receive (port, item);
+          else
+            _ub_port_deliver (port, item, NULL, NULL);
+
+          /* A handler may have transferred or closed the port, or a
+           * receive was served. */
+          if (!_ub_port_has_endpoint (port, ep) || g_source_is_destroyed (source))
+            {
+              _ub_endpoint_note_dispatch (ep, start);
+              return G_SOURCE_REMOVE;
+            }
+        }
+
+      if (g_get_monotonic_time () >= deadline)
+        {
+          g_source_set_ready_time (source, 0);
+          break;
+        }
+    }
+
+  _ub_endpoint_note_dispatch (ep, start);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+port_source_finalize (GSource *source)
+{
+  g_clear_pointer (&((UbPortSource *) source)->ep, _ub_endpoint_unref);
+}
+
+static GSourceFuncs port_source_funcs = {
+  .dispatch = port_source_dispatch,
+  .finalize = port_source_finalize,
+};
+
+/* Returns (transfer full) a new delivery source for @ep, not attached. */
+GSource *
+_ub_port_source_new (UbEndpoint *ep)
+{
+  GSource *source = g_source_new (&port_source_funcs, sizeof (UbPortSource));
+
+  ((UbPortSource *) source)->ep = _ub_endpoint_ref (ep);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_static_name (source, "UbPort delivery");
+  return source;
+}
