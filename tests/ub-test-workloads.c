@@ -198,9 +198,6 @@ images_prepare (UbWindow *window,
   empty_thumbnail_cache (thumbnails, 2);
   g_free (g_object_get_data (G_OBJECT (window), "gallery"));
   g_object_set_data_full (G_OBJECT (window), "gallery", ensure_gallery (), g_free);
-  /* Decoding is the work: without this, a run after the first would only
-   * read back the thumbnails the first left in the desktop's cache. */
-  ub_png_jobs_set_thumbnail_cache (NULL);
   show_page (window, "images");
 }
 
