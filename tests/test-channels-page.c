@@ -11,6 +11,7 @@
 #include "ub-png-jobs.h"
 #include "ub-runtime.h"
 #include "ub-test-gtk.h"
+#include "ub-test-runtime.h"
 
 /* The Channels page: the live view of the runtime, the decoder → scaler
  * pipeline driven from the UI, the broadcast control, blocking mode, and
@@ -25,24 +26,7 @@ static char *large_paths[N_IMAGES + 1];
 static UbChannelsPage *
 show_channels_page (void)
 {
-  UbWindow *window = ub_test_gtk_get_window ();
-
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page",
-                                  g_variant_new_string ("channels"));
-  return UB_CHANNELS_PAGE (ub_window_get_page (window, "channels"));
-}
-
-static void
-window_action (const char *name)
-{
-  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_window ()), name, NULL);
-}
-
-static void
-set_blocking (gboolean blocking)
-{
-  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
-                                      g_variant_new_boolean (blocking));
+  return UB_CHANNELS_PAGE (ub_test_gtk_show_page ("channels"));
 }
 
 static guint
@@ -78,35 +62,14 @@ assert_in_order (UbChannelsPage *page,
     g_assert_cmpuint (arrivals[i], ==, i);
 }
 
-static gboolean
-find_port (const char  *label,
-           UbPortStats *stats)
-{
-  g_autoptr(UbRuntimeSnapshot) snapshot = ub_runtime_snapshot ();
-  gboolean found = FALSE;
-
-  for (guint i = 0; i < snapshot->ports->len; i++)
-    {
-      UbRuntimePortInfo *info = &g_array_index (snapshot->ports, UbRuntimePortInfo, i);
-
-      if (g_strcmp0 (info->label, label) == 0 && !info->stats.closed)
-        {
-          g_assert_false (found);
-          *stats = info->stats;
-          found = TRUE;
-        }
-    }
-  return found;
-}
-
 /* Everything the scaler posted has reached the page (or there is no scaler). */
 static gboolean
 scaler_drained (gpointer user_data)
 {
   UbPortStats worker_side, owner_side;
 
-  if (!find_port ("worker " UB_PIPELINE_SCALER_KIND " (worker)", &worker_side) ||
-      !find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &owner_side))
+  if (!ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (worker)", &worker_side) ||
+      !ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &owner_side))
     return TRUE;
   return worker_side.posted == owner_side.delivered;
 }
@@ -166,7 +129,7 @@ test_pipeline_from_samples (void)
   page = show_channels_page ();
   folder = g_build_filename (g_get_user_cache_dir (), "unblock", "pipeline-test", NULL);
   ub_channels_page_set_samples (page, folder, N_IMAGES, SMALL_SIZE);
-  window_action ("start");
+  ub_test_gtk_window_action ("start");
   g_assert_true (ub_test_gtk_run_until (all_arrived, page, 60000));
   g_assert_null (ub_channels_page_get_error (page));
   assert_in_order (page, N_IMAGES);
@@ -181,10 +144,10 @@ test_pipeline_from_samples (void)
   g_assert_cmpuint (stats.between_bytes, >=, (guint64) N_IMAGES * SMALL_SIZE * SMALL_SIZE * 4);
   g_assert_cmpuint (stats.owner_bytes * 4, <, stats.between_bytes);
 
-  g_assert_true (find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
-  g_assert_true (find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
-  g_assert_true (find_port ("pipeline decoder → scaler", &pipe_out));
-  g_assert_true (find_port ("pipeline scaler ← decoder", &pipe_in));
+  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
+  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
+  g_assert_true (ub_test_find_port ("pipeline decoder → scaler", &pipe_out));
+  g_assert_true (ub_test_find_port ("pipeline scaler ← decoder", &pipe_in));
   g_assert_cmpuint (decoder_owner.posted, ==, N_IMAGES + 1);
   g_assert_cmpuint (decoder_owner.delivered, ==, 0);
   g_assert_cmpuint (scaler_owner.posted, ==, 1);
@@ -210,7 +173,7 @@ static gboolean
 updated_since (gpointer user_data)
 {
   UpdateWait *wait = user_data;
-  UbChannelsPageUpdateStats stats;
+  UbRuntimeViewStats stats;
 
   ub_channels_page_get_update_stats (wait->page, &stats);
   return stats.n_updates >= wait->n_updates + 2;
@@ -225,7 +188,7 @@ page_unmapped (gpointer user_data)
 static void
 test_live_view (void)
 {
-  UbChannelsPageUpdateStats stats;
+  UbRuntimeViewStats stats;
   UbChannelsPage *page;
   UpdateWait wait;
 
@@ -251,7 +214,7 @@ test_live_view (void)
   /* With a hundred more ports, an update still costs little. */
   {
     g_autoptr(GPtrArray) channels = g_ptr_array_new_with_free_func (g_object_unref);
-    UbChannelsPageUpdateStats before, after;
+    UbRuntimeViewStats before, after;
 
     for (guint i = 0; i < 50; i++)
       g_ptr_array_add (channels, ub_channel_new (0));
@@ -278,7 +241,7 @@ test_live_view (void)
   ub_channels_page_get_update_stats (page, &stats);
   ub_test_gtk_run_for_ms (700);
   {
-    UbChannelsPageUpdateStats later;
+    UbRuntimeViewStats later;
 
     ub_channels_page_get_update_stats (page, &later);
     g_assert_cmpuint (later.n_updates, ==, stats.n_updates);
@@ -304,7 +267,7 @@ test_broadcast_pause_cancel (void)
 
   /* Pause right after the requests went out. */
   ub_channels_page_run_files (page, (const char * const *) large_paths);
-  window_action ("pause");
+  ub_test_gtk_window_action ("pause");
   g_assert_true (ub_channels_page_is_paused (page));
   wait.command = "pause";
   g_assert_true (ub_test_gtk_run_until (both_acked, &wait, 30000));
@@ -317,7 +280,7 @@ test_broadcast_pause_cancel (void)
   g_assert_cmpuint (n_arrivals (page), ==, n_seen);
   g_assert_true (ub_page_is_busy (UB_PAGE (page)));
 
-  window_action ("pause");
+  ub_test_gtk_window_action ("pause");
   g_assert_false (ub_channels_page_is_paused (page));
   g_assert_true (ub_test_gtk_run_until (all_arrived, page, 60000));
   assert_in_order (page, N_IMAGES);
@@ -326,7 +289,7 @@ test_broadcast_pause_cancel (void)
 
   /* Cancel: the workers drop the run themselves. */
   ub_channels_page_run_files (page, (const char * const *) large_paths);
-  window_action ("cancel");
+  ub_test_gtk_window_action ("cancel");
   wait.command = "cancel";
   g_assert_true (ub_test_gtk_run_until (both_acked, &wait, 30000));
   g_assert_true (ub_test_gtk_run_until (scaler_drained, NULL, 30000));
@@ -352,17 +315,17 @@ test_blocking_mode (void)
 
   page = show_channels_page ();
   before = ub_channels_page_get_main_bytes (page);
-  set_blocking (TRUE);
+  ub_test_gtk_set_blocking (TRUE);
   ub_channels_page_run_files (page, (const char * const *) large_paths);
 
   /* Paused before its first step, blocking mode does nothing (and does
    * not spin) until resumed. */
-  window_action ("pause");
+  ub_test_gtk_window_action ("pause");
   ub_test_gtk_run_for_ms (200);
   g_assert_cmpuint (n_arrivals (page), ==, 0);
-  window_action ("pause");
+  ub_test_gtk_window_action ("pause");
   g_assert_true (ub_test_gtk_run_until (all_arrived, page, 60000));
-  set_blocking (FALSE);
+  ub_test_gtk_set_blocking (FALSE);
 
   assert_in_order (page, N_IMAGES);
   g_assert_cmpuint (ub_channels_page_get_main_bytes (page) - before, >=,

@@ -3,51 +3,9 @@
 
 #include <glib.h>
 
+#include "ub-test-cli.h"
+
 /* unblock-cli primes, run as a user would run it. */
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_clear (CliResult *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-static void
-run_cli (CliResult   *result,
-         const char  *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, g_test_build_filename (G_TEST_BUILT, "..", "app", "unblock-cli", NULL));
-  va_start (args, first);
-  for (arg = first; arg != NULL; arg = va_arg (args, const char *))
-    g_ptr_array_add (argv, g_strdup (arg));
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &result->status, &error);
-  g_assert_no_error (error);
-  g_test_message ("stdout: %.200s stderr: %s", result->out, result->err);
-}
-
-static int
-exit_code (const CliResult *result)
-{
-  g_assert_true (WIFEXITED (result->status));
-  return WEXITSTATUS (result->status);
-}
 
 static void
 assert_count (const char *expected,
@@ -57,7 +15,7 @@ assert_count (const char *expected,
   /* Up to three arguments after "primes count". */
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autofree char *line = g_strconcat (expected, "\n", NULL);
-  CliResult result = { 0 };
+  UbTestCliResult result = { 0 };
   const char *arg;
   va_list ap;
 
@@ -69,11 +27,11 @@ assert_count (const char *expected,
   while (args->len < 4)
     g_ptr_array_add (args, NULL);
 
-  run_cli (&result, "primes", "count", args->pdata[0], args->pdata[1], args->pdata[2],
+  ub_test_cli_run (&result, NULL, "primes", "count", args->pdata[0], args->pdata[1], args->pdata[2],
            args->pdata[3], NULL);
-  g_assert_cmpint (exit_code (&result), ==, 0);
+  g_assert_cmpint (result.status, ==, 0);
   g_assert_cmpstr (result.out, ==, line);
-  cli_result_clear (&result);
+  ub_test_cli_result_clear (&result);
 }
 
 static void
@@ -94,18 +52,18 @@ test_count (void)
 static void
 test_list (void)
 {
-  CliResult result = { 0 };
+  UbTestCliResult result = { 0 };
 
-  run_cli (&result, "primes", "list", "0", "30", NULL);
-  g_assert_cmpint (exit_code (&result), ==, 0);
+  ub_test_cli_run (&result, NULL, "primes", "list", "0", "30", NULL);
+  g_assert_cmpint (result.status, ==, 0);
   g_assert_cmpstr (result.out, ==, "2\n3\n5\n7\n11\n13\n17\n19\n23\n29\n");
-  cli_result_clear (&result);
+  ub_test_cli_result_clear (&result);
 
-  run_cli (&result, "primes", "list", "2^64-100", "2^64-1", NULL);
-  g_assert_cmpint (exit_code (&result), ==, 0);
+  ub_test_cli_run (&result, NULL, "primes", "list", "2^64-100", "2^64-1", NULL);
+  g_assert_cmpint (result.status, ==, 0);
   g_assert_cmpstr (result.out, ==,
                    "18446744073709551521\n18446744073709551533\n18446744073709551557\n");
-  cli_result_clear (&result);
+  ub_test_cli_result_clear (&result);
 }
 
 static void
@@ -122,16 +80,13 @@ test_bad_input (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      CliResult result = { 0 };
+      UbTestCliResult result = { 0 };
 
-      run_cli (&result, "primes", "count", cases[i][0], cases[i][1], cases[i][2], NULL);
-      g_assert_cmpint (exit_code (&result), ==, 2);
+      ub_test_cli_run (&result, NULL, "primes", "count", cases[i][0], cases[i][1], cases[i][2], NULL);
+      g_assert_cmpint (result.status, ==, 2);
       g_assert_cmpstr (result.out, ==, "");
-      /* One line, naming the program. */
-      g_assert_true (g_str_has_prefix (result.err, "unblock-cli: "));
-      g_assert_nonnull (strchr (result.err, '\n'));
-      g_assert_cmpstr (strchr (result.err, '\n') + 1, ==, "");
-      cli_result_clear (&result);
+      ub_test_assert_one_line (result.err, NULL);
+      ub_test_cli_result_clear (&result);
     }
 }
 

@@ -13,102 +13,34 @@
 #include <glib/gstdio.h>
 
 #include "ub-base64.h"
+#include "ub-test-cli.h"
 
 /*
  * Runs the built unblock-cli (UB_CLI, or app/unblock-cli next to the test
  * build directory) and, where installed, coreutils for comparison.
  */
 
-static char *cli_path;
+static const char *cli_path;
 static char *work_dir;
 
-typedef struct
-{
-  int     status;
-  GBytes *out;
-  char   *err;
-} Result;
-
+/* Runs @program with the arguments up to a NULL, @input on stdin. */
 static void
-result_clear (Result *r)
-{
-  g_clear_pointer (&r->out, g_bytes_unref);
-  g_clear_pointer (&r->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-typedef struct
-{
-  const char *in_path;
-  const char *out_path;
-} Redirect;
-
-/* Runs in the child after fork: stdin from a file, stdout to a file. */
-static void
-redirect_child (gpointer user_data)
-{
-  const Redirect *redirect = user_data;
-  int in = open (redirect->in_path, O_RDONLY);
-  int out = open (redirect->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-  if (in >= 0)
-    {
-      dup2 (in, STDIN_FILENO);
-      close (in);
-    }
-  if (out >= 0)
-    {
-      dup2 (out, STDOUT_FILENO);
-      close (out);
-    }
-}
-
-/* Runs argv (NULL-terminated) with @input on stdin (or nothing).
- * g_spawn_sync() rather than GSubprocess: it starts no threads, so the
- * test stays clean under ThreadSanitizer (GLib's own locks are invisible
- * to it). Standard input and output go through files, as they may hold
- * NUL bytes. */
-static void
-run (Result       *r,
-     GBytes       *input,
-     const char   *first,
+run (UbTestCliResult *r,
+     GBytes          *input,
+     const char      *program,
      ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *in_path = g_build_filename (work_dir, "stdin.bin", NULL);
-  g_autofree char *out_path = g_build_filename (work_dir, "stdout.bin", NULL);
-  g_autofree char *err = NULL;
-  g_autofree char *out = NULL;
-  Redirect redirect = { in_path, out_path };
-  gsize out_len = 0;
   va_list args;
-  int status;
 
-  va_start (args, first);
-  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+  g_ptr_array_add (argv, (gpointer) program);
+  va_start (args, program);
+  for (const char *a = va_arg (args, const char *); a != NULL; a = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer) a);
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  g_file_set_contents (in_path, input ? g_bytes_get_data (input, NULL) : "",
-                       input ? (gssize) g_bytes_get_size (input) : 0, &error);
-  g_assert_no_error (error);
-
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT,
-                redirect_child, &redirect, NULL, &err, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-
-  g_file_get_contents (out_path, &out, &out_len, &error);
-  g_assert_no_error (error);
-  g_unlink (in_path);
-  g_unlink (out_path);
-
-  r->status = WEXITSTATUS (status);
-  r->out = g_bytes_new (out, out_len);
-  r->err = err ? g_steal_pointer (&err) : g_strdup ("");
+  ub_test_spawn (r, (const char * const *) argv->pdata, NULL, input);
 }
 
 static char *
@@ -148,17 +80,13 @@ assert_bytes_equal (GBytes *a,
                    g_bytes_get_data (b, NULL), g_bytes_get_size (b));
 }
 
-/* One line on stderr, starting with the program name. */
+/* Standard output was exactly @expected. */
 static void
-assert_one_line_error (const char *err,
-                       const char *must_contain)
+assert_out_equal (const UbTestCliResult *r,
+                  GBytes                *expected)
 {
-  g_test_message ("stderr: %s", err);
-  g_assert_true (g_str_has_prefix (err, "unblock-cli: "));
-  g_assert_true (g_str_has_suffix (err, "\n"));
-  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
-  if (must_contain != NULL)
-    g_assert_nonnull (strstr (err, must_contain));
+  g_assert_cmpmem (r->out, r->out_len,
+                   g_bytes_get_data (expected, NULL), g_bytes_get_size (expected));
 }
 
 static guint8 *
@@ -194,8 +122,8 @@ test_encode_like_coreutils (void)
 
       for (guint w = 0; w < G_N_ELEMENTS (wraps); w++)
         {
-          g_auto(Result) enc = { 0 };
-          g_auto(Result) dec = { 0 };
+          g_auto(UbTestCliResult) enc = { 0 };
+          g_auto(UbTestCliResult) dec = { 0 };
           g_autoptr(GBytes) got = NULL;
           g_autoptr(GBytes) got_back = NULL;
 
@@ -209,14 +137,14 @@ test_encode_like_coreutils (void)
 
           if (base64 != NULL)
             {
-              g_auto(Result) ref = { 0 };
+              g_auto(UbTestCliResult) ref = { 0 };
 
               if (wraps[w] == NULL)
                 run (&ref, NULL, base64, in, NULL);
               else
                 run (&ref, NULL, base64, "-w", wraps[w], in, NULL);
               g_assert_cmpint (ref.status, ==, 0);
-              assert_bytes_equal (got, ref.out);
+              assert_out_equal (&ref, got);
             }
           else
             {
@@ -252,8 +180,8 @@ test_stdin_stdout (void)
   g_autoptr(GBytes) plain = g_bytes_new (data, len);
   g_autofree char *expected = NULL;
   g_autoptr(GBytes) expected_bytes = NULL;
-  g_auto(Result) enc = { 0 };
-  g_auto(Result) dec = { 0 };
+  g_auto(UbTestCliResult) enc = { 0 };
+  g_auto(UbTestCliResult) dec = { 0 };
   gsize n;
 
   g_test_summary ("“-” reads standard input and writes standard output");
@@ -264,12 +192,12 @@ test_stdin_stdout (void)
   run (&enc, plain, cli_path, "base64", "encode", "-", "-", NULL);
   g_assert_cmpstr (enc.err, ==, "");
   g_assert_cmpint (enc.status, ==, 0);
-  assert_bytes_equal (enc.out, expected_bytes);
+  assert_out_equal (&enc, expected_bytes);
 
   run (&dec, expected_bytes, cli_path, "base64", "decode", "-", "-", NULL);
   g_assert_cmpstr (dec.err, ==, "");
   g_assert_cmpint (dec.status, ==, 0);
-  assert_bytes_equal (dec.out, plain);
+  assert_out_equal (&dec, plain);
 }
 
 /* In the child: SIGINT as in a foreground job, even if the test runner
@@ -366,7 +294,7 @@ test_sha256_like_sha256sum (void)
   g_autofree char *b = path_in_work ("b.bin");
   g_autofree guint8 *data = make_data (300000);
   g_autoptr(GBytes) input = g_bytes_new_static ("abc", 3);
-  g_auto(Result) ours = { 0 };
+  g_auto(UbTestCliResult) ours = { 0 };
   g_autofree char *expected_b = NULL;
   g_autofree char *line = NULL;
 
@@ -381,18 +309,17 @@ test_sha256_like_sha256sum (void)
 
   if (sha256sum != NULL)
     {
-      g_auto(Result) ref = { 0 };
+      g_auto(UbTestCliResult) ref = { 0 };
 
       run (&ref, input, sha256sum, a, b, "-", NULL);
       g_assert_cmpint (ref.status, ==, 0);
-      assert_bytes_equal (ours.out, ref.out);
+      g_assert_cmpmem (ours.out, ours.out_len, ref.out, ref.out_len);
     }
   else
     {
       expected_b = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, 300000);
       line = g_strdup_printf ("%s  %s\n", expected_b, b);
-      g_assert_nonnull (g_strstr_len (g_bytes_get_data (ours.out, NULL),
-                                      g_bytes_get_size (ours.out), line));
+      g_assert_nonnull (g_strstr_len (ours.out, ours.out_len, line));
       g_test_incomplete ("sha256sum is not installed: compared with GChecksum only");
     }
 }
@@ -411,7 +338,7 @@ test_runtime_errors (void)
 
   write_file (bad, "Zm9vYmFy\nZm9v!mFy\n", 18);
   {
-    g_auto(Result) r = { 0 };
+    g_auto(UbTestCliResult) r = { 0 };
 
     run (&r, NULL, cli_path, "base64", "decode", bad, out, NULL);
     g_assert_cmpint (r.status, ==, 1);
@@ -422,32 +349,32 @@ test_runtime_errors (void)
 
   write_file (bad, "Zm9vY", 5);
   {
-    g_auto(Result) r = { 0 };
+    g_auto(UbTestCliResult) r = { 0 };
 
     run (&r, NULL, cli_path, "base64", "decode", bad, "-", NULL);
     g_assert_cmpint (r.status, ==, 1);
-    assert_one_line_error (r.err, "truncated input");
+    ub_test_assert_one_line (r.err, "truncated input");
     g_assert_nonnull (strstr (r.err, "at byte offset 5"));
   }
 
   {
-    g_auto(Result) r = { 0 };
+    g_auto(UbTestCliResult) r = { 0 };
 
     run (&r, NULL, cli_path, "base64", "encode", missing, out, NULL);
     g_assert_cmpint (r.status, ==, 1);
-    assert_one_line_error (r.err, missing);
+    ub_test_assert_one_line (r.err, missing);
     g_assert_nonnull (strstr (r.err, "No such file or directory"));
   }
 
   write_file (good, "abc", 3);
   {
-    g_auto(Result) r = { 0 };
+    g_auto(UbTestCliResult) r = { 0 };
     g_autofree char *line = g_strdup_printf ("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  %s\n", good);
 
     run (&r, NULL, cli_path, "sha256", missing, good, NULL);
     g_assert_cmpint (r.status, ==, 1);
-    assert_one_line_error (r.err, missing);
-    g_assert_cmpmem (g_bytes_get_data (r.out, NULL), g_bytes_get_size (r.out), line, strlen (line));
+    ub_test_assert_one_line (r.err, missing);
+    g_assert_cmpmem (r.out, r.out_len, line, strlen (line));
   }
 }
 
@@ -471,29 +398,14 @@ test_usage_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Result) r = { 0 };
+      g_auto(UbTestCliResult) r = { 0 };
       const char **c = cases[i];
 
       run (&r, NULL, cli_path, c[0], c[1], c[2], c[3], c[4], NULL);
       g_assert_cmpint (r.status, ==, 2);
-      assert_one_line_error (r.err, NULL);
-      g_assert_cmpuint (g_bytes_get_size (r.out), ==, 0);
+      ub_test_assert_one_line (r.err, NULL);
+      g_assert_cmpuint (r.out_len, ==, 0);
     }
-}
-
-static void
-remove_work_dir (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (work_dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (work_dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (work_dir);
 }
 
 int
@@ -505,10 +417,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  if (g_getenv ("UB_CLI") != NULL)
-    cli_path = g_strdup (g_getenv ("UB_CLI"));
-  else
-    cli_path = g_test_build_filename (G_TEST_BUILT, "..", "app", "unblock-cli", NULL);
+  cli_path = ub_test_cli_get_path ();
 
   g_test_add_func ("/data/cli/base64/encode-like-coreutils", test_encode_like_coreutils);
   g_test_add_func ("/data/cli/base64/stdin-stdout", test_stdin_stdout);
@@ -517,18 +426,16 @@ main (int    argc,
   g_test_add_func ("/data/cli/errors/usage", test_usage_errors);
   g_test_add_func ("/data/cli/base64/interrupt", test_interrupt);
 
-  if (!g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
+  if (!ub_test_cli_found ())
     {
       printf ("1..0 # SKIP unblock-cli not found at %s (set UB_CLI)\n", cli_path);
-      g_free (cli_path);
       return 0;
     }
 
   work_dir = g_dir_make_tmp ("ub-data-cli-XXXXXX", &error);
   g_assert_no_error (error);
   status = g_test_run ();
-  remove_work_dir ();
+  ub_test_remove_dir (work_dir);
   g_free (work_dir);
-  g_free (cli_path);
   return status;
 }

@@ -9,16 +9,7 @@
 static UbDataPage *
 show_data_page (void)
 {
-  UbWindow *window = ub_test_gtk_get_window ();
-
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("data"));
-  return UB_DATA_PAGE (ub_window_get_page (window, "data"));
-}
-
-static void
-window_action (const char *name)
-{
-  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_window ()), name, NULL);
+  return UB_DATA_PAGE (ub_test_gtk_show_page ("data"));
 }
 
 static gboolean
@@ -32,7 +23,7 @@ page_settled (gpointer user_data)
 static void
 run_page (UbDataPage *page)
 {
-  window_action ("start");
+  ub_test_gtk_window_action ("start");
   g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
 }
 
@@ -137,7 +128,7 @@ test_hash_file (void)
   /* The same in blocking mode, on the main thread. */
   g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
                                       g_variant_new_boolean (TRUE));
-  window_action ("start");
+  ub_test_gtk_window_action ("start");
   g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
                                       g_variant_new_boolean (FALSE));
   g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
@@ -200,10 +191,10 @@ test_cancel_leaves_no_output (void)
   g_unlink (output);
   page = show_data_page ();
   ub_data_page_set_input (page, NULL, 64, UB_DATA_MODE_BASE64_ENCODE);
-  window_action ("start");
+  ub_test_gtk_window_action ("start");
   g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_GENERATING);
   g_assert_true (ub_test_gtk_run_until (page_running, page, 120000));
-  window_action ("cancel");
+  ub_test_gtk_window_action ("cancel");
   g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_IDLE);
 
   /* Let the worker notice; it removes its temporary file. */
@@ -211,7 +202,7 @@ test_cancel_leaves_no_output (void)
   g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
 
   /* The random input was kept and is reused: this run skips generating. */
-  window_action ("start");
+  ub_test_gtk_window_action ("start");
   g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_RUNNING);
   g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
   g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);

@@ -6,12 +6,14 @@
 #include <glib/gstdio.h>
 #include <zlib.h>
 
+#include "ub-image-tile.h"
 #include "ub-image-viewer.h"
 #include "ub-images-page.h"
 #include "ub-jobs.h"
 #include "ub-png-jobs.h"
 #include "ub-png-scaler.h"
 #include "ub-png.h"
+#include "ub-sample-writer.h"
 #include "ub-test-gtk.h"
 
 static char *gallery_root;
@@ -19,10 +21,7 @@ static char *gallery_root;
 static UbImagesPage *
 show_images_page (void)
 {
-  UbWindow *window = ub_test_gtk_get_window ();
-
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("images"));
-  return UB_IMAGES_PAGE (ub_window_get_page (window, "images"));
+  return UB_IMAGES_PAGE (ub_test_gtk_show_page ("images"));
 }
 
 /* @n copies of one sample of @size² pixels in a folder of their own. */
@@ -393,14 +392,7 @@ box_scale (const UbPngImage *src,
            guint32           width,
            guint32           height)
 {
-  UbPngImage *dst = ub_png_image_new (width, height, NULL);
-  UbPngScaler scaler;
-
-  ub_png_scaler_init (&scaler, src->width, src->height, width, height);
-  for (guint32 y = 0; y < src->height; y++)
-    ub_png_scaler_push_row (&scaler, src->pixels + (gsize) y * src->stride, dst);
-  ub_png_scaler_clear (&scaler);
-  return dst;
+  return ub_png_scale_image (src, width, height, NULL);
 }
 
 /* Each level is the box-scaled half of the one above, exactly; where the
@@ -537,6 +529,194 @@ test_blocking_mode (void)
   g_assert_cmpuint (count_state (page, UB_IMAGE_DONE), ==, 8);
 }
 
+/* A tile shows its item and follows it, and only it, until it gets
+ * another. */
+static void
+test_tile_follows_item (void)
+{
+  g_autoptr(UbImageItem) first = ub_image_item_new ("/nowhere/first.png");
+  g_autoptr(UbImageItem) second = ub_image_item_new ("/nowhere/second.png");
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  GtkWidget *tile;
+  GtkPicture *picture;
+  GtkLabel *name;
+  GtkLabel *status;
+  guint8 rgba[4] = { 255, 0, 0, 255 };
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  tile = g_object_ref_sink (ub_image_tile_new ());
+  picture = GTK_PICTURE (gtk_widget_get_first_child (tile));
+  name = GTK_LABEL (gtk_widget_get_next_sibling (GTK_WIDGET (picture)));
+  status = GTK_LABEL (gtk_widget_get_next_sibling (GTK_WIDGET (name)));
+
+  ub_image_tile_set_item (UB_IMAGE_TILE (tile), first);
+  g_assert_true (ub_image_tile_get_item (UB_IMAGE_TILE (tile)) == first);
+  g_assert_cmpstr (gtk_label_get_text (name), ==, "first.png");
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Queued");
+  g_assert_null (gtk_picture_get_paintable (picture));
+
+  pixels = g_bytes_new (rgba, sizeof rgba);
+  texture = gdk_memory_texture_new (1, 1, GDK_MEMORY_R8G8B8A8, pixels, 4);
+  ub_image_item_set_thumbnail (first, texture, 640, 480);
+  g_assert_true (gtk_picture_get_paintable (picture) == GDK_PAINTABLE (texture));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "640 × 480");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (tile), ==, "640 × 480");
+
+  ub_image_item_set_error (first, "cut short");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Error: cut short");
+
+  /* Reused for another item: the error style goes, the old item is no
+   * longer followed. */
+  ub_image_tile_set_item (UB_IMAGE_TILE (tile), second);
+  g_assert_cmpstr (gtk_label_get_text (name), ==, "second.png");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
+  ub_image_item_set_decoding (first);
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Queued");
+  ub_image_item_set_decoding (second);
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Decoding…");
+
+  ub_image_tile_set_item (UB_IMAGE_TILE (tile), NULL);
+  g_assert_cmpstr (gtk_label_get_text (name), ==, "");
+  g_assert_null (gtk_widget_get_tooltip_text (tile));
+  ub_image_item_set_queued (second);
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "");
+
+  g_object_unref (tile);
+}
+
+typedef struct
+{
+  guint n_progress;
+  guint n_done;
+  guint n_failed;
+} WriterEvents;
+
+static void
+on_writer_progress (UbSampleWriter *writer,
+                    WriterEvents   *events)
+{
+  events->n_progress++;
+}
+
+static void
+on_writer_done (UbSampleWriter *writer,
+                WriterEvents   *events)
+{
+  events->n_done++;
+}
+
+static void
+on_writer_failed (UbSampleWriter *writer,
+                  const char     *message,
+                  WriterEvents   *events)
+{
+  events->n_failed++;
+}
+
+static gboolean
+writer_finished (gpointer user_data)
+{
+  WriterEvents *events = user_data;
+
+  return events->n_done + events->n_failed > 0;
+}
+
+/* The sample writer writes only what is missing, says so image by image,
+ * and ends once; a folder it cannot create is an error at the start. */
+static void
+test_sample_writer (void)
+{
+  g_autofree char *dir = g_build_filename (gallery_root, "writer", NULL);
+  g_autofree char *blocker = g_build_filename (gallery_root, "writer-blocker", NULL);
+  g_autofree char *blocked = g_build_filename (blocker, "inside", NULL);
+  g_autoptr(UbSampleWriter) writer = NULL;
+  g_autoptr(UbSampleWriter) failing = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_autoptr(GError) error = NULL;
+  WriterEvents events = { 0 };
+
+  writer = ub_sample_writer_new (dir, 3, 48);
+  kept = ub_sample_writer_dup_path (writer, 1);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (kept, "already here", -1, &error);
+  g_assert_no_error (error);
+
+  g_signal_connect (writer, "progress", G_CALLBACK (on_writer_progress), &events);
+  g_signal_connect (writer, "done", G_CALLBACK (on_writer_done), &events);
+  g_signal_connect (writer, "failed", G_CALLBACK (on_writer_failed), &events);
+  g_assert_true (ub_sample_writer_start (writer, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ub_sample_writer_get_n_left (writer), ==, 2);
+
+  g_assert_true (ub_test_gtk_run_until (writer_finished, &events, 60000));
+  g_assert_cmpuint (events.n_failed, ==, 0);
+  g_assert_cmpuint (events.n_done, ==, 1);
+  g_assert_cmpuint (events.n_progress, ==, 1);
+  g_assert_cmpuint (ub_sample_writer_get_n_left (writer), ==, 0);
+
+  paths = ub_sample_writer_dup_paths (writer);
+  g_assert_cmpuint (g_strv_length (paths), ==, 3);
+  g_assert_cmpstr (paths[1], ==, kept);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (g_file_test (paths[i], G_FILE_TEST_IS_REGULAR));
+  g_file_get_contents (kept, &contents, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, "already here");
+
+  /* Nothing missing: done at once, without a signal. */
+  g_clear_object (&writer);
+  writer = ub_sample_writer_new (dir, 3, 48);
+  g_assert_true (ub_sample_writer_start (writer, NULL, &error));
+  g_assert_cmpuint (ub_sample_writer_get_n_left (writer), ==, 0);
+
+  g_file_set_contents (blocker, "a file, not a folder", -1, &error);
+  g_assert_no_error (error);
+  failing = ub_sample_writer_new (blocked, 2, 48);
+  g_assert_false (ub_sample_writer_start (failing, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpuint (ub_sample_writer_get_n_left (failing), ==, 0);
+}
+
+static gboolean
+samples_opened (gpointer user_data)
+{
+  UbImagesPage *page = user_data;
+  UbImagesPageStats stats;
+
+  ub_images_page_get_stats (page, &stats);
+  return stats.n_generating == 0 &&
+         g_list_model_get_n_items (ub_images_page_get_model (page)) == 4;
+}
+
+/* Generating samples writes them in the page's workers, then opens them. */
+static void
+test_generate_samples (void)
+{
+  g_autofree char *dir = g_build_filename (gallery_root, "generated", NULL);
+  UbImagesPage *page;
+  UbImagesPageStats stats;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_images_page ();
+  ub_images_page_generate_samples (page, dir, 4, 64);
+  ub_images_page_get_stats (page, &stats);
+  g_assert_cmpuint (stats.n_generating, ==, 4);
+  g_assert_true (ub_page_is_busy (UB_PAGE (page)));
+
+  g_assert_true (ub_test_gtk_run_until (samples_opened, page, 60000));
+  g_assert_null (ub_images_page_get_error (page));
+  wait_settled (page, 4);
+  g_assert_cmpuint (count_state (page, UB_IMAGE_DONE), ==, 4);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -552,6 +732,9 @@ main (int    argc,
   g_test_summary ("The Images page: tile states, visible-first decoding, cancel on scroll, "
                   "the thumbnail cache, the viewer, blocking mode");
 
+  g_test_add_func ("/images-page/tile-follows-item", test_tile_follows_item);
+  g_test_add_func ("/images-page/sample-writer", test_sample_writer);
+  g_test_add_func ("/images-page/generate-samples", test_generate_samples);
   g_test_add_func ("/images-page/states-and-errors", test_states_and_errors);
   g_test_add_func ("/images-page/visible-first", test_visible_first);
   g_test_add_func ("/images-page/scroll-cancels-and-cache-evicts", test_scroll_cancels_and_cache_evicts);

@@ -67,27 +67,6 @@ results_clear (Results *results)
   g_clear_pointer (&results->errors, g_array_unref);
 }
 
-static gboolean
-find_port (const char  *label,
-           UbPortStats *stats)
-{
-  g_autoptr(UbRuntimeSnapshot) snapshot = ub_runtime_snapshot ();
-  gboolean found = FALSE;
-
-  for (guint i = 0; i < snapshot->ports->len; i++)
-    {
-      UbRuntimePortInfo *info = &g_array_index (snapshot->ports, UbRuntimePortInfo, i);
-
-      if (g_strcmp0 (info->label, label) == 0 && !info->stats.closed)
-        {
-          g_assert_false (found);
-          *stats = info->stats;
-          found = TRUE;
-        }
-    }
-  return found;
-}
-
 static guint
 count_ports (const char *label)
 {
@@ -110,32 +89,56 @@ wait_no_threads (void)
 }
 
 static void
-test_box_scale (void)
+test_scale (void)
 {
   g_autoptr(UbPngImage) source = ub_png_image_new (4, 2, NULL);
   g_autoptr(UbPngImage) small = NULL;
   static const guint8 left[4] = { 10, 20, 30, 255 }, right[4] = { 30, 40, 50, 255 };
+  static const guint8 red[4] = { 200, 0, 0, 255 }, clear_blue[4] = { 0, 0, 255, 0 };
 
-  g_test_summary ("The box filter averages exactly the pixels each output pixel covers");
+  g_test_summary ("The pipeline scales with the PNG engine's box filter: each output pixel "
+                  "is the alpha-weighted mean of exactly the pixels it covers");
 
   for (guint y = 0; y < 2; y++)
     for (guint x = 0; x < 4; x++)
       memcpy (source->pixels + y * source->stride + x * 4, x < 2 ? left : right, 4);
 
-  small = ub_pipeline_box_scale (source, 2, NULL);
+  small = ub_pipeline_scale (source, 2, NULL);
   g_assert_cmpuint (small->width, ==, 2);
   g_assert_cmpuint (small->height, ==, 1);
   g_assert_cmpmem (small->pixels, 4, left, 4);
   g_assert_cmpmem (small->pixels + 4, 4, right, 4);
 
   g_clear_pointer (&small, ub_png_image_free);
-  small = ub_pipeline_box_scale (source, 1, NULL);
+  small = ub_pipeline_scale (source, 1, NULL);
   g_assert_cmpuint (small->width, ==, 1);
   g_assert_cmpuint (small->height, ==, 1);
   g_assert_cmpuint (small->pixels[0], ==, 20);
   g_assert_cmpuint (small->pixels[1], ==, 30);
   g_assert_cmpuint (small->pixels[2], ==, 40);
   g_assert_cmpuint (small->pixels[3], ==, 255);
+
+  /* A transparent pixel's colour does not bleed into the result: half
+   * opaque red, not purple. */
+  for (guint y = 0; y < 2; y++)
+    for (guint x = 0; x < 4; x++)
+      memcpy (source->pixels + y * source->stride + x * 4, x % 2 == 0 ? red : clear_blue, 4);
+  g_clear_pointer (&small, ub_png_image_free);
+  small = ub_pipeline_scale (source, 2, NULL);
+  for (guint x = 0; x < 2; x++)
+    {
+      g_assert_cmpuint (small->pixels[4 * x + 0], ==, 200);
+      g_assert_cmpuint (small->pixels[4 * x + 1], ==, 0);
+      g_assert_cmpuint (small->pixels[4 * x + 2], ==, 0);
+      g_assert_cmpuint (small->pixels[4 * x + 3], ==, 128);
+    }
+
+  /* An image that already fits comes back as it was, transparent colour
+   * included. */
+  g_clear_pointer (&small, ub_png_image_free);
+  small = ub_pipeline_scale (source, 4, NULL);
+  g_assert_cmpuint (small->width, ==, 4);
+  g_assert_cmpmem (small->pixels, small->size, source->pixels, source->size);
 }
 
 static void
@@ -178,13 +181,13 @@ test_two_workers (void)
   /* Per-port counters, while the workers are alive. The scaler posts the
    * credit for a frame after its result, so the last credit may still be
    * on its way when the last result is in. */
-  UB_TEST_RUN_UNTIL (find_port ("pipeline scaler ← decoder", &pipe_scaler) &&
-                     find_port ("pipeline decoder → scaler", &pipe_decoder) &&
+  UB_TEST_RUN_UNTIL (ub_test_find_port ("pipeline scaler ← decoder", &pipe_scaler) &&
+                     ub_test_find_port ("pipeline decoder → scaler", &pipe_decoder) &&
                      pipe_scaler.posted == N_IMAGES && pipe_decoder.delivered == N_IMAGES);
-  g_assert_true (find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
-  g_assert_true (find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
-  g_assert_true (find_port ("pipeline decoder → scaler", &pipe_decoder));
-  g_assert_true (find_port ("pipeline scaler ← decoder", &pipe_scaler));
+  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
+  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
+  g_assert_true (ub_test_find_port ("pipeline decoder → scaler", &pipe_decoder));
+  g_assert_true (ub_test_find_port ("pipeline scaler ← decoder", &pipe_scaler));
 
   /* The owner sent the decoder a setup and N requests, and got nothing back. */
   g_assert_cmpuint (decoder_owner.posted, ==, N_IMAGES + 1);
@@ -369,12 +372,12 @@ test_broadcast_control (void)
   UB_TEST_RUN_UNTIL (has_ack (&acks, "decoder:cancel") && has_ack (&acks, "scaler:cancel"));
   g_assert_true (ub_broadcast_channel_post (control, UB_PIPELINE_RESUME, NULL, &error));
 
-  g_assert_true (find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &before));
+  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &before));
   g_array_set_size (results.indices, 0);
   ub_pipeline_new_run (pipeline);
   ub_pipeline_push (pipeline, paths[0]);
   UB_TEST_RUN_UNTIL (ub_pipeline_is_idle (pipeline));
-  g_assert_true (find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &after));
+  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &after));
 
   /* FIFO: any result of the cancelled run would have come before this one. */
   g_assert_cmpuint (results.indices->len, ==, 1);
@@ -435,7 +438,7 @@ main (int   argc,
       g_assert_no_error (error);
     }
 
-  g_test_add_func ("/pipeline/box-scale", test_box_scale);
+  g_test_add_func ("/pipeline/scale", test_scale);
   g_test_add_func ("/pipeline/two-workers/order-and-counters", test_two_workers);
   g_test_add_func ("/pipeline/one-worker/same-results", test_one_worker);
   g_test_add_func ("/pipeline/two-workers/bad-file", test_bad_file);

@@ -8,10 +8,9 @@
 #include "ub-png.h"
 #include "ub-png-encode.h"
 #include "ub-png-sample.h"
+#include "ub-test-cli.h"
 
 /* Runs the built unblock-cli (next to this test in the build tree). */
-
-static char *cli_path;
 
 typedef struct
 {
@@ -37,51 +36,31 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) d = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  ub_test_remove_dir (f->dir);
   g_free (f->input);
   g_free (f->dir);
 }
 
-/* Runs the CLI with a NULL-terminated argument list; returns the exit code. */
+/* Runs the CLI with a NULL-terminated argument list; returns the exit code
+ * and, where asked, what it printed. */
 static int
 run_cli (char       **out,
          char       **err,
          const char  *first,
          ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out_text = NULL, *err_text = NULL;
-  const char *arg;
-  va_list ap;
-  int status;
+  g_auto(UbTestCliResult) result = { 0 };
+  va_list args;
 
-  g_ptr_array_add (args, cli_path);
-  va_start (ap, first);
-  for (arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &out_text, &err_text, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
+  va_start (args, first);
+  ub_test_cli_run_valist (&result, NULL, first, args);
+  va_end (args);
 
   if (out != NULL)
-    *out = g_steal_pointer (&out_text);
+    *out = g_steal_pointer (&result.out);
   if (err != NULL)
-    *err = g_steal_pointer (&err_text);
-  return WEXITSTATUS (status);
+    *err = g_steal_pointer (&result.err);
+  return result.status;
 }
 
 static guint
@@ -93,17 +72,6 @@ count_entries (const char *dir)
   while (g_dir_read_name (d) != NULL)
     n++;
   return n;
-}
-
-static void
-assert_one_line_naming (const char *err,
-                        const char *path)
-{
-  g_assert_nonnull (err);
-  g_assert_true (g_str_has_prefix (err, "unblock-cli: "));
-  g_assert_nonnull (strstr (err, path));
-  g_assert_true (g_str_has_suffix (err, "\n"));
-  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
 }
 
 static void
@@ -214,13 +182,13 @@ test_bad_input (Fixture       *f,
       g_autofree char *out3 = NULL;
 
       g_assert_cmpint (run_cli (NULL, &err1, "png", "decode", inputs[i], pam, NULL), ==, 1);
-      assert_one_line_naming (err1, inputs[i]);
+      ub_test_assert_one_line (err1, inputs[i]);
       g_assert_cmpint (run_cli (NULL, &err2, "png", "thumbnail", inputs[i], thumb, NULL), ==, 1);
-      assert_one_line_naming (err2, inputs[i]);
+      ub_test_assert_one_line (err2, inputs[i]);
       g_assert_cmpint (run_cli (&out3, &err3, "png", "info", inputs[i], NULL), ==,
                        i == 0 ? 0 : 1);
       if (i != 0)
-        assert_one_line_naming (err3, inputs[i]);
+        ub_test_assert_one_line (err3, inputs[i]);
       g_test_message ("%s", err1);
     }
 
@@ -238,9 +206,9 @@ test_bad_output (Fixture       *f,
   g_autofree char *err1 = NULL, *err2 = NULL;
 
   g_assert_cmpint (run_cli (NULL, &err1, "png", "decode", f->input, nowhere, NULL), ==, 1);
-  assert_one_line_naming (err1, nowhere);
+  ub_test_assert_one_line (err1, nowhere);
   g_assert_cmpint (run_cli (NULL, &err2, "png", "thumbnail", f->input, nowhere, NULL), ==, 1);
-  assert_one_line_naming (err2, nowhere);
+  ub_test_assert_one_line (err2, nowhere);
   g_assert_cmpuint (count_entries (f->dir), ==, 1);
 }
 
@@ -283,17 +251,12 @@ int
 main (int    argc,
       char **argv)
 {
-  const char *builddir;
-
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_summary ("unblock-cli png: decode to PAM, thumbnail, info, and "
                   "clean failures (exit codes, one-line messages, no "
                   "partial output).");
 
-  builddir = g_getenv ("G_TEST_BUILDDIR");
-  if (builddir != NULL)
-    cli_path = g_build_filename (builddir, "..", "app", "unblock-cli", NULL);
-  if (cli_path == NULL || !g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
+  if (!ub_test_cli_found ())
     {
       g_test_add_func ("/png/cli", test_no_cli);
       return g_test_run ();

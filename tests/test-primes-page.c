@@ -15,25 +15,10 @@
 static UbPrimesPage *
 show_primes_page (void)
 {
-  UbWindow *window = ub_test_gtk_get_window ();
-  UbPrimesPage *page = UB_PRIMES_PAGE (ub_window_get_page (window, "primes"));
+  GtkWidget *page = ub_test_gtk_show_page ("primes");
 
-  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("primes"));
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
-  return page;
-}
-
-static void
-window_action (const char *name)
-{
-  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_window ()), name, NULL);
-}
-
-static void
-set_blocking (gboolean blocking)
-{
-  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
-                                      g_variant_new_boolean (blocking));
+  g_assert_true (gtk_widget_get_mapped (page));
+  return UB_PRIMES_PAGE (page);
 }
 
 static gboolean
@@ -76,7 +61,7 @@ test_count_in_workers (void)
 
   page = show_primes_page ();
   ub_primes_page_set_input (page, "0", "1e8", FALSE, 2);
-  window_action ("start");
+  ub_test_gtk_window_action ("start");
   g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_RUNNING);
 
   g_assert_true (ub_test_gtk_run_until (page_finished, page, 120000));
@@ -97,7 +82,7 @@ test_pause_resume_is_exact (void)
 
   page = show_primes_page ();
   ub_primes_page_set_input (page, "0", "5e9", FALSE, 2);
-  window_action ("start");
+  ub_test_gtk_window_action ("start");
   g_assert_true (ub_test_gtk_run_until (page_made_progress, page, 120000));
   if (ub_primes_page_get_state (page) == UB_PRIMES_PAGE_DONE)
     {
@@ -105,7 +90,7 @@ test_pause_resume_is_exact (void)
       return;
     }
 
-  window_action ("pause");
+  ub_test_gtk_window_action ("pause");
   g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_PAUSED);
   ub_primes_page_get_result (page, &count_at_pause, &done_at_pause);
 
@@ -116,7 +101,7 @@ test_pause_resume_is_exact (void)
   g_assert_cmpuint (done, ==, done_at_pause);
   g_test_message ("paused at %" G_GUINT64_FORMAT " of 5e9 numbers", done_at_pause);
 
-  window_action ("pause");
+  ub_test_gtk_window_action ("pause");
   g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_RUNNING);
   g_assert_true (ub_test_gtk_run_until (page_finished, page, 300000));
   assert_count (page, PI_5E9);
@@ -136,10 +121,10 @@ test_cancel_stops_at_once (void)
 
   page = show_primes_page ();
   ub_primes_page_set_input (page, "1e12", "1e13", FALSE, 2);
-  window_action ("start");
+  ub_test_gtk_window_action ("start");
   g_assert_true (ub_test_gtk_run_until (page_made_progress, page, 120000));
 
-  window_action ("cancel");
+  ub_test_gtk_window_action ("cancel");
   g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_IDLE);
   ub_primes_page_get_result (page, &count_at_cancel, &done_at_cancel);
 
@@ -150,7 +135,7 @@ test_cancel_stops_at_once (void)
 
   /* And the page can start again. */
   ub_primes_page_set_input (page, "0", "1e6", FALSE, 2);
-  window_action ("start");
+  ub_test_gtk_window_action ("start");
   g_assert_true (ub_test_gtk_run_until (page_finished, page, 120000));
   assert_count (page, PI_1E6);
 }
@@ -180,7 +165,7 @@ test_bad_input_is_explained (void)
       const char *message;
 
       ub_primes_page_set_input (page, cases[i].from, cases[i].to, FALSE, 1);
-      window_action ("start");
+      ub_test_gtk_window_action ("start");
       message = ub_primes_page_get_error (page);
       g_test_message ("[%s, %s] → %s", cases[i].from, cases[i].to, message);
       g_assert_nonnull (message);
@@ -199,9 +184,9 @@ test_blocking_mode_same_result (void)
 
   page = show_primes_page ();
   ub_primes_page_set_input (page, "0", "1e8", FALSE, 2);
-  set_blocking (TRUE);
-  window_action ("start");
-  set_blocking (FALSE);
+  ub_test_gtk_set_blocking (TRUE);
+  ub_test_gtk_window_action ("start");
+  ub_test_gtk_set_blocking (FALSE);
 
   /* The job ran to the end inside the action: the main thread was busy. */
   assert_count (page, PI_1E8);
@@ -240,7 +225,7 @@ test_list_to_file (void)
   page = show_primes_page ();
   ub_primes_page_set_input (page, "0", "1e6", TRUE, 2);
   ub_primes_page_set_list_path (page, path);
-  window_action ("start");
+  ub_test_gtk_window_action ("start");
   g_assert_true (ub_test_gtk_run_until (page_finished, page, 120000));
   assert_count (page, PI_1E6);
   ub_primes_page_set_list_path (page, NULL);
@@ -273,7 +258,7 @@ test_close_window_during_work (void)
 
   page = show_primes_page ();
   ub_primes_page_set_input (page, "1e15", "2e15", FALSE, 2);
-  window_action ("start");
+  ub_test_gtk_window_action ("start");
   g_assert_true (ub_test_gtk_run_until (page_made_progress, page, 120000));
   g_assert_cmpuint (ub_runtime_get_n_running_threads (), >=, 2);
 

@@ -369,3 +369,42 @@ ub_test_gtk_make_gallery (const char *dir,
       g_assert_no_error (error);
     }
 }
+
+/**
+ * ub_test_gtk_show_page:
+ * @name: a page's name, e.g. "primes"
+ *
+ * Shows the page in the test window, as its sidebar entry would.
+ *
+ * Returns: (transfer none): the page
+ */
+GtkWidget *
+ub_test_gtk_show_page (const char *name)
+{
+  UbWindow *window = ub_test_gtk_get_window ();
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-page",
+                                  g_variant_new_string (name));
+  return GTK_WIDGET (ub_window_get_page (window, name));
+}
+
+/**
+ * ub_test_gtk_window_action:
+ * @name: an action of the test window, without parameter
+ */
+void
+ub_test_gtk_window_action (const char *name)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_window ()), name, NULL);
+}
+
+/**
+ * ub_test_gtk_set_blocking:
+ * @blocking: whether jobs run on the main thread (the negative control)
+ */
+void
+ub_test_gtk_set_blocking (gboolean blocking)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
+                                      g_variant_new_boolean (blocking));
+}

@@ -27,6 +27,9 @@ gboolean       ub_test_gtk_run_until   (gboolean       (*condition) (gpointer us
 void           ub_test_gtk_wait_painted (GtkWidget     *widget,
                                          guint          n_frames);
 gboolean       ub_test_gtk_skip_timing (void);
+GtkWidget     *ub_test_gtk_show_page   (const char     *name);
+void           ub_test_gtk_window_action (const char   *name);
+void           ub_test_gtk_set_blocking (gboolean       blocking);
 void           ub_test_gtk_make_gallery (const char    *dir,
                                          guint          n_images,
                                          guint          size);

@@ -3,6 +3,8 @@
 
 /* Helpers shared by the runtime's tests. */
 
+#include <string.h>
+
 #include "ub-runtime.h"
 
 G_BEGIN_DECLS
@@ -170,6 +172,30 @@ ub_test_sink_int (UbTestSink *sink,
   UbMessage *message = g_ptr_array_index (sink->messages, i);
 
   return g_variant_get_int32 (ub_message_get_body (message));
+}
+
+/* The one open port labelled @label, if there is one; asserts that there
+ * is no other. */
+static inline gboolean
+ub_test_find_port (const char  *label,
+                   UbPortStats *stats)
+{
+  g_autoptr(UbRuntimeSnapshot) snapshot = ub_runtime_snapshot ();
+  gboolean found = FALSE;
+
+  memset (stats, 0, sizeof *stats);
+  for (guint i = 0; i < snapshot->ports->len; i++)
+    {
+      UbRuntimePortInfo *info = &g_array_index (snapshot->ports, UbRuntimePortInfo, i);
+
+      if (g_strcmp0 (info->label, label) == 0 && !info->stats.closed)
+        {
+          g_assert_false (found);
+          *stats = info->stats;
+          found = TRUE;
+        }
+    }
+  return found;
 }
 
 G_END_DECLS

@@ -4,25 +4,21 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include "ub-broadcast-channel.h"
 #include "ub-channels-page.h"
 #include "ub-job.h"
 #include "ub-page.h"
 #include "ub-pipeline.h"
 #include "ub-png-jobs.h"
-#include "ub-runtime.h"
+#include "ub-runtime-view.h"
+#include "ub-sample-writer.h"
 #include "ub-ui-format.h"
 #include "ub-ui.h"
 #include "ub-worker-pool.h"
 
 /*
- * The Channels page: a live view of every worker and port of the runtime,
- * and a worker-to-worker pipeline to watch in it.
- *
- * The live view polls ub_runtime_snapshot() every 250 ms while the page is
- * mapped, and updates two grids of labels in place: a label's text is set
- * only when it changed, rows are added when the runtime grows and hidden
- * when it shrinks. Rates come from the counters' deltas between polls. The
- * cost of each update is measured and shown.
+ * The Channels page: a live view of every worker and port of the runtime
+ * (UbRuntimeView), and a worker-to-worker pipeline to watch in it.
  *
  * The pipeline: the page creates a channel, transfers port1 to a decoder
  * worker and port2 to a scaler worker (UbPipeline), posts file names to the
@@ -35,47 +31,9 @@
  * per main-loop iteration: every byte then goes through the main thread.
  */
 
-#define POLL_INTERVAL_MS 250
 #define N_SAMPLES        24
 #define SAMPLE_SIZE      1024
 #define RESULT_SIZE      96
-#define PREBUILT_ROWS    16
-
-enum {
-  PORT_LABEL,
-  PORT_IN_RATE,
-  PORT_OUT_RATE,
-  PORT_DEPTH,
-  PORT_HIGH_WATER,
-  PORT_DROPPED,
-  PORT_REPLACED,
-  PORT_ERRORS,
-  N_PORT_COLUMNS
-};
-
-enum {
-  WORKER_KIND,
-  WORKER_STATE,
-  WORKER_CALLS,
-  N_WORKER_COLUMNS
-};
-
-static const char *port_titles[N_PORT_COLUMNS] = {
-  "Port", "In/s", "Out/s", "Queue", "High-water", "Dropped", "Replaced", "Msg errors",
-};
-
-static const char *worker_titles[N_WORKER_COLUMNS] = {
-  "Worker", "State", "Pending calls",
-};
-
-/* What the last poll saw of one port, to compute rates. */
-typedef struct
-{
-  guint64 posted;
-  guint64 delivered;
-  guint   seen;       /* the poll that last saw it */
-} PortHistory;
-
 struct _UbChannelsPage
 {
   GtkWidget                  parent_instance;
@@ -84,9 +42,7 @@ struct _UbChannelsPage
   GtkWidget                 *content;
   GtkLabel                  *status_label;
   GtkLabel                  *error_label;
-  GtkGrid                   *workers_grid;
-  GtkGrid                   *ports_grid;
-  GtkLabel                  *update_label;
+  UbRuntimeView             *runtime_view;
   GtkLabel                  *bytes_label;
   GtkLevelBar               *share_bar;
   GtkLabel                  *acks_label;
@@ -98,11 +54,7 @@ struct _UbChannelsPage
   /* Owned references */
   UbPipeline                *pipeline;
   UbBroadcastChannel        *control;
-  UbWorkerPool              *pool;         /* "jobs" workers writing samples */
-  GCancellable              *cancellable;  /* sample generation */
-  GPtrArray                 *worker_cells; /* GtkLabel, N_WORKER_COLUMNS per row */
-  GPtrArray                 *port_cells;   /* GtkLabel, N_PORT_COLUMNS per row */
-  GHashTable                *history;      /* "label\037n" → PortHistory */
+  UbSampleWriter            *samples;      /* (nullable) while sample images are written */
   GArray                    *arrivals;     /* guint: result indices, in arrival order */
   GPtrArray                 *blocking_paths; /* (element-type utf8) blocking mode's queue */
   char                      *folder;
@@ -110,22 +62,15 @@ struct _UbChannelsPage
   char                      *acks[3];      /* decoder, scaler, single: last command */
   char                      *sent;         /* the last command broadcast */
 
-  guint                      generation;
-  guint                      poll_id;
   guint                      blocking_id;
   guint                      blocking_next;
-  guint                      poll_count;
-  gint64                     last_poll;
   guint                      n_samples;
   guint                      sample_size;
-  guint                      n_samples_left;
   guint64                    blocking_bytes;  /* bytes decode+scale moved on the main thread */
   guint                      blocking_done;
   gboolean                   paused;
   gboolean                   cancelled;
   gboolean                   running_blocking;
-
-  UbChannelsPageUpdateStats  update_stats;
 };
 
 
@@ -139,240 +84,6 @@ show_error (UbChannelsPage *self,
   self->error = g_strdup (message);
   gtk_label_set_text (self->error_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
-}
-
-/* Live view ---------------------------------------------------------------- */
-
-static void
-set_cell (GtkLabel   *label,
-          const char *text)
-{
-  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
-    gtk_label_set_text (label, text);
-  if (!gtk_widget_get_visible (GTK_WIDGET (label)))
-    gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
-}
-
-static void
-set_cell_uint (GtkLabel *label,
-               guint64   value)
-{
-  char text[32];
-
-  g_snprintf (text, sizeof text, "%" G_GUINT64_FORMAT, value);
-  set_cell (label, text);
-}
-
-static GtkLabel *
-new_cell (gboolean numeric,
-          gboolean heading)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1.0 : 0.0);
-  if (numeric)
-    gtk_widget_add_css_class (label, "numeric");
-  if (heading)
-    gtk_widget_add_css_class (label, "dim-label");
-  return GTK_LABEL (label);
-}
-
-static void
-add_titles (GtkGrid     *grid,
-            const char **titles,
-            guint        n_columns)
-{
-  for (guint c = 0; c < n_columns; c++)
-    {
-      GtkLabel *label = new_cell (c > 0, TRUE);
-
-      gtk_label_set_text (label, titles[c]);
-      gtk_grid_attach (grid, GTK_WIDGET (label), c, 0, 1, 1);
-    }
-}
-
-/* Returns the cells of data row @row, creating them if needed. */
-static GtkLabel **
-ensure_row (GtkGrid   *grid,
-            GPtrArray *cells,
-            guint      n_columns,
-            guint      row)
-{
-  while (cells->len < (row + 1) * n_columns)
-    {
-      guint r = cells->len / n_columns, c = cells->len % n_columns;
-      GtkLabel *label = new_cell (c > 0, FALSE);
-
-      if (c == 0)
-        {
-          gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_MIDDLE);
-          gtk_label_set_width_chars (label, 24);
-        }
-      gtk_grid_attach (grid, GTK_WIDGET (label), c, r + 1, 1, 1);
-      g_ptr_array_add (cells, label);
-    }
-  return (GtkLabel **) &cells->pdata[row * n_columns];
-}
-
-static void
-hide_rows_from (GPtrArray *cells,
-                guint      n_columns,
-                guint      row)
-{
-  for (guint i = row * n_columns; i < cells->len; i++)
-    if (gtk_widget_get_visible (cells->pdata[i]))
-      gtk_widget_set_visible (cells->pdata[i], FALSE);
-}
-
-static const char *
-state_name (UbWorkerState state)
-{
-  switch (state)
-    {
-    case UB_WORKER_STATE_STARTING:   return "starting";
-    case UB_WORKER_STATE_RUNNING:    return "running";
-    case UB_WORKER_STATE_CLOSED:     return "closed itself";
-    case UB_WORKER_STATE_EXITED:     return "exited";
-    case UB_WORKER_STATE_TERMINATED: return "terminated";
-    default:                         return "?";
-    }
-}
-
-static void
-set_rate_cell (GtkLabel *label,
-               guint64   now,
-               guint64   before,
-               double    seconds,
-               gboolean  known)
-{
-  char text[32];
-
-  if (!known || seconds <= 0)
-    {
-      set_cell (label, "—");
-      return;
-    }
-  g_snprintf (text, sizeof text, "%.0f", now >= before ? (now - before) / seconds : 0.0);
-  set_cell (label, text);
-}
-
-static void update_pipeline_labels (UbChannelsPage *self);
-
-static void
-update_live_view (UbChannelsPage *self)
-{
-  gint64 start = g_get_monotonic_time ();
-  g_autoptr(UbRuntimeSnapshot) snapshot = ub_runtime_snapshot ();
-  g_autoptr(GHashTable) occurrences = g_hash_table_new (g_str_hash, g_str_equal);
-  double seconds = self->last_poll > 0 ? (start - self->last_poll) / (double) G_USEC_PER_SEC : 0;
-  GHashTableIter iter;
-  gpointer value;
-  g_autofree char *text = NULL;
-  gint64 cost;
-
-  self->poll_count++;
-
-  for (guint i = 0; i < snapshot->workers->len; i++)
-    {
-      UbRuntimeWorkerInfo *info = &g_array_index (snapshot->workers, UbRuntimeWorkerInfo, i);
-      GtkLabel **row = ensure_row (self->workers_grid, self->worker_cells, N_WORKER_COLUMNS, i);
-
-      set_cell (row[WORKER_KIND], info->kind);
-      set_cell (row[WORKER_STATE], state_name (info->state));
-      set_cell_uint (row[WORKER_CALLS], info->n_pending_calls);
-    }
-  hide_rows_from (self->worker_cells, N_WORKER_COLUMNS, snapshot->workers->len);
-
-  for (guint i = 0; i < snapshot->ports->len; i++)
-    {
-      UbRuntimePortInfo *info = &g_array_index (snapshot->ports, UbRuntimePortInfo, i);
-      const char *label = info->label != NULL ? info->label : "(unlabelled)";
-      GtkLabel **row = ensure_row (self->ports_grid, self->port_cells, N_PORT_COLUMNS, i);
-      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (occurrences, label));
-      char key[256];
-      PortHistory *history;
-      gboolean known;
-
-      /* Ports have no identity in a snapshot: the nth port of a label is
-       * taken to be the same port as in the last poll. */
-      g_hash_table_insert (occurrences, (gpointer) label, GUINT_TO_POINTER (n + 1));
-      g_snprintf (key, sizeof key, "%s\037%u", label, n);
-      history = g_hash_table_lookup (self->history, key);
-      known = history != NULL && history->seen + 1 == self->poll_count;
-      if (history == NULL)
-        {
-          history = g_new0 (PortHistory, 1);
-          g_hash_table_insert (self->history, g_strdup (key), history);
-        }
-
-      set_cell (row[PORT_LABEL], label);
-      set_rate_cell (row[PORT_IN_RATE], info->stats.delivered, history->delivered, seconds, known);
-      set_rate_cell (row[PORT_OUT_RATE], info->stats.posted, history->posted, seconds, known);
-      set_cell_uint (row[PORT_DEPTH], info->stats.queue_depth);
-      set_cell_uint (row[PORT_HIGH_WATER], info->stats.high_water);
-      set_cell_uint (row[PORT_DROPPED], info->stats.dropped);
-      set_cell_uint (row[PORT_REPLACED], info->stats.replaced);
-      set_cell_uint (row[PORT_ERRORS], info->stats.message_errors);
-
-      history->posted = info->stats.posted;
-      history->delivered = info->stats.delivered;
-      history->seen = self->poll_count;
-    }
-  hide_rows_from (self->port_cells, N_PORT_COLUMNS, snapshot->ports->len);
-
-  g_hash_table_iter_init (&iter, self->history);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (((PortHistory *) value)->seen != self->poll_count)
-      g_hash_table_iter_remove (&iter);
-
-  update_pipeline_labels (self);
-
-  self->last_poll = start;
-  cost = g_get_monotonic_time () - start;
-  self->update_stats.n_updates++;
-  self->update_stats.last_usec = cost;
-  self->update_stats.max_usec = MAX (self->update_stats.max_usec, cost);
-  self->update_stats.total_usec += cost;
-  self->update_stats.n_ports = snapshot->ports->len;
-  self->update_stats.n_workers = snapshot->workers->len;
-
-  text = g_strdup_printf ("%u worker threads running · updated every %u ms while shown · "
-                          "this update cost the main thread %.3f ms (mean %.3f, max %.3f)",
-                          snapshot->n_running_threads, POLL_INTERVAL_MS, cost / 1000.0,
-                          self->update_stats.total_usec / 1000.0 / self->update_stats.n_updates,
-                          self->update_stats.max_usec / 1000.0);
-  gtk_label_set_text (self->update_label, text);
-}
-
-static gboolean
-poll_cb (gpointer user_data)
-{
-  update_live_view (UB_CHANNELS_PAGE (user_data));
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-ub_channels_page_map (GtkWidget *widget)
-{
-  UbChannelsPage *self = UB_CHANNELS_PAGE (widget);
-
-  GTK_WIDGET_CLASS (ub_channels_page_parent_class)->map (widget);
-
-  update_live_view (self);
-  if (self->poll_id == 0)
-    self->poll_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, POLL_INTERVAL_MS,
-                                        poll_cb, self, NULL);
-}
-
-static void
-ub_channels_page_unmap (GtkWidget *widget)
-{
-  UbChannelsPage *self = UB_CHANNELS_PAGE (widget);
-
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  self->last_poll = 0;
-
-  GTK_WIDGET_CLASS (ub_channels_page_parent_class)->unmap (widget);
 }
 
 /* Pipeline ----------------------------------------------------------------- */
@@ -389,6 +100,12 @@ n_expected (UbChannelsPage *self)
   return stats.n_posted;
 }
 
+static guint
+n_samples_left (UbChannelsPage *self)
+{
+  return self->samples != NULL ? ub_sample_writer_get_n_left (self->samples) : 0;
+}
+
 static void
 update_pipeline_labels (UbChannelsPage *self)
 {
@@ -403,8 +120,8 @@ update_pipeline_labels (UbChannelsPage *self)
   if (self->pipeline != NULL)
     ub_pipeline_get_stats (self->pipeline, &stats);
 
-  if (self->n_samples_left > 0)
-    status = g_strdup_printf ("Writing sample images: %u left…", self->n_samples_left);
+  if (n_samples_left (self) > 0)
+    status = g_strdup_printf ("Writing sample images: %u left…", n_samples_left (self));
   else if (self->running_blocking)
     status = g_strdup_printf ("Blocking mode: %u of %u decoded and scaled on the main thread",
                               self->blocking_done, n_expected (self));
@@ -702,108 +419,68 @@ ub_channels_page_run_files (UbChannelsPage     *self,
   update_pipeline_labels (self);
 }
 
-static char *
-sample_path (UbChannelsPage *self,
-             guint           i)
-{
-  g_autofree char *name = g_strdup_printf ("sample-%02u-%ux%u.png", i + 1, self->sample_size,
-                                           self->sample_size);
-
-  return g_build_filename (self->folder, name, NULL);
-}
-
 static void
-run_samples (UbChannelsPage *self)
+clear_samples (UbChannelsPage *self)
 {
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < self->n_samples; i++)
-    g_ptr_array_add (paths, sample_path (self, i));
-  g_ptr_array_add (paths, NULL);
-  ub_channels_page_run_files (self, (const char * const *) paths->pdata);
-}
-
-static void
-on_sample_done (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(UbPageCall) call = user_data;
-  g_autoptr(UbChannelsPage) self = ub_page_call_dup_page (call);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
-  if (self == NULL || call->generation != self->generation || self->n_samples_left == 0)
+  if (self->samples == NULL)
     return;
+  g_signal_handlers_disconnect_by_data (self->samples, self);
+  ub_sample_writer_cancel (self->samples);
+  g_clear_object (&self->samples);
+}
 
-  if (reply == NULL)
-    {
-      self->n_samples_left = 0;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
-      return;
-    }
+static void
+on_samples_done (UbChannelsPage *self,
+                 UbSampleWriter *samples)
+{
+  g_auto(GStrv) paths = ub_sample_writer_dup_paths (samples);
 
-  if (--self->n_samples_left == 0)
-    {
-      ub_page_clear_pool (&self->pool);
-      run_samples (self);
-    }
-  else
-    {
-      update_pipeline_labels (self);
-    }
+  clear_samples (self);
+  ub_channels_page_run_files (self, (const char * const *) paths);
+}
+
+static void
+on_samples_failed (UbChannelsPage *self,
+                   const char     *message,
+                   UbSampleWriter *samples)
+{
+  show_error (self, message);
+  update_pipeline_labels (self);
 }
 
 static void
 start_samples (UbChannelsPage *self)
 {
   g_autoptr(GError) error = NULL;
-  guint n_missing = 0;
 
-  self->generation++;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  clear_samples (self);
   show_error (self, NULL);
 
-  if (g_mkdir_with_parents (self->folder, 0755) != 0)
+  /* The writer's own workers: they stop once the images are written. */
+  self->samples = ub_sample_writer_new (self->folder, self->n_samples, self->sample_size);
+  if (!ub_sample_writer_start (self->samples, NULL, &error))
     {
-      int saved_errno = errno;
-      g_autofree char *message = g_strdup_printf ("Cannot create “%s”: %s", self->folder,
-                                                  g_strerror (saved_errno));
-
-      show_error (self, message);
+      show_error (self, error->message);
+      clear_samples (self);
       return;
     }
 
-  for (guint i = 0; i < self->n_samples; i++)
+  if (ub_sample_writer_get_n_left (self->samples) == 0)
     {
-      g_autofree char *path = sample_path (self, i);
-
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
-        continue;
-
-      if (self->pool == NULL &&
-          !ub_page_ensure_pool (&self->pool, MAX (g_get_num_processors (), 1), &error))
-        {
-          show_error (self, error->message);
-          return;
-        }
-      n_missing++;
-      ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SAMPLE,
-                                 ub_png_sample_params_new (path, self->sample_size, self->sample_size,
-                                                          (guint64) i + 1),
-                                 self->cancellable, NULL, NULL, NULL, on_sample_done,
-                                 ub_page_call_new (self, self->generation, i));
+      on_samples_done (self, self->samples);
+      return;
     }
 
-  self->n_samples_left = n_missing;
-  if (n_missing == 0)
-    run_samples (self);
-  else
-    update_pipeline_labels (self);
+  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (update_pipeline_labels), self);
+  g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
+  g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
+  update_pipeline_labels (self);
+}
+
+static void
+on_runtime_updated (UbChannelsPage *self)
+{
+  update_pipeline_labels (self);
 }
 
 /* UbPage ------------------------------------------------------------------- */
@@ -819,10 +496,7 @@ ub_channels_page_cancel (UbPage *page)
 {
   UbChannelsPage *self = UB_CHANNELS_PAGE (page);
 
-  self->generation++;
-  self->n_samples_left = 0;
-  g_cancellable_cancel (self->cancellable);
-  ub_page_clear_pool (&self->pool);
+  clear_samples (self);
   stop_blocking (self);
   self->cancelled = TRUE;
   broadcast (self, UB_PIPELINE_CANCEL, "cancel",
@@ -851,7 +525,7 @@ ub_channels_page_is_busy (UbPage *page)
 {
   UbChannelsPage *self = UB_CHANNELS_PAGE (page);
 
-  return self->n_samples_left > 0 || self->running_blocking ||
+  return n_samples_left (self) > 0 || self->running_blocking ||
          (self->pipeline != NULL && !self->cancelled && !ub_pipeline_is_idle (self->pipeline));
 }
 
@@ -864,9 +538,7 @@ ub_channels_page_dispose (GObject *object)
   UbChannelsPage *self = UB_CHANNELS_PAGE (object);
 
   /* Nothing the workers still send may reach this page. */
-  self->generation++;
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  ub_page_stop_work (&self->cancellable, &self->pool);
+  clear_samples (self);
   stop_blocking (self);
   clear_pipeline (self);
   if (self->control != NULL)
@@ -879,10 +551,6 @@ ub_channels_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_CHANNELS_PAGE);
   ub_widget_unparent_children (GTK_WIDGET (self));
 
-  g_clear_pointer (&self->worker_cells, g_ptr_array_unref);
-  g_clear_pointer (&self->port_cells, g_ptr_array_unref);
-  g_clear_object (&self->cancellable);
-
   G_OBJECT_CLASS (ub_channels_page_parent_class)->dispose (object);
 }
 
@@ -891,7 +559,6 @@ ub_channels_page_finalize (GObject *object)
 {
   UbChannelsPage *self = UB_CHANNELS_PAGE (object);
 
-  g_clear_pointer (&self->history, g_hash_table_unref);
   g_clear_pointer (&self->arrivals, g_array_unref);
   g_clear_pointer (&self->folder, g_free);
   g_clear_pointer (&self->error, g_free);
@@ -916,17 +583,13 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   page_class->start_demo = ub_channels_page_start;
   page_class->is_busy = ub_channels_page_is_busy;
   object_class->finalize = ub_channels_page_finalize;
-  widget_class->map = ub_channels_page_map;
-  widget_class->unmap = ub_channels_page_unmap;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-channels-page.ui");
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, content);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, error_label);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, workers_grid);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, ports_grid);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, update_label);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, runtime_view);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, bytes_label);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, share_bar);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, acks_label);
@@ -934,7 +597,9 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, single_check);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, pause_button);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, notes_entry);
+  gtk_widget_class_bind_template_callback (widget_class, on_runtime_updated);
 
+  g_type_ensure (UB_TYPE_RUNTIME_VIEW);
 }
 
 static void
@@ -942,23 +607,11 @@ ub_channels_page_init (UbChannelsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->worker_cells = g_ptr_array_new ();
-  self->port_cells = g_ptr_array_new ();
-  self->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->arrivals = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->cancellable = g_cancellable_new ();
   self->folder = g_build_filename (g_get_user_cache_dir (), "unblock", "pipeline", NULL);
   self->n_samples = N_SAMPLES;
   self->sample_size = SAMPLE_SIZE;
 
-  add_titles (self->workers_grid, worker_titles, N_WORKER_COLUMNS);
-  add_titles (self->ports_grid, port_titles, N_PORT_COLUMNS);
-
-  /* Build the rows a typical runtime needs now, not during an update. */
-  ensure_row (self->workers_grid, self->worker_cells, N_WORKER_COLUMNS, PREBUILT_ROWS / 2 - 1);
-  ensure_row (self->ports_grid, self->port_cells, N_PORT_COLUMNS, PREBUILT_ROWS - 1);
-  hide_rows_from (self->worker_cells, N_WORKER_COLUMNS, 0);
-  hide_rows_from (self->port_cells, N_PORT_COLUMNS, 0);
 }
 
 GtkWidget *
@@ -1012,7 +665,7 @@ ub_channels_page_refresh (UbChannelsPage *self)
 {
   g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
 
-  update_live_view (self);
+  ub_runtime_view_refresh (self->runtime_view);
 }
 
 /**
@@ -1020,13 +673,12 @@ ub_channels_page_refresh (UbChannelsPage *self)
  * @stats: (out caller-allocates): what the live view's updates cost
  */
 void
-ub_channels_page_get_update_stats (UbChannelsPage            *self,
-                                   UbChannelsPageUpdateStats *stats)
+ub_channels_page_get_update_stats (UbChannelsPage     *self,
+                                   UbRuntimeViewStats *stats)
 {
   g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
-  g_return_if_fail (stats != NULL);
 
-  *stats = self->update_stats;
+  ub_runtime_view_get_stats (self->runtime_view, stats);
 }
 
 /**

@@ -6,27 +6,9 @@
 #include "ub-page.h"
 
 #include "ub-pipeline.h"
+#include "ub-runtime-view.h"
 
 G_BEGIN_DECLS
-
-/**
- * UbChannelsPageUpdateStats:
- * @n_updates: live-view updates done
- * @last_usec: what the last one cost the main thread
- * @max_usec: the most one cost
- * @total_usec: all of them together
- * @n_ports: ports shown by the last update
- * @n_workers: workers shown by the last update
- */
-typedef struct
-{
-  guint  n_updates;
-  gint64 last_usec;
-  gint64 max_usec;
-  gint64 total_usec;
-  guint  n_ports;
-  guint  n_workers;
-} UbChannelsPageUpdateStats;
 
 #define UB_TYPE_CHANNELS_PAGE (ub_channels_page_get_type ())
 
@@ -43,7 +25,7 @@ void          ub_channels_page_set_one_worker    (UbChannelsPage            *sel
                                                   gboolean                   one_worker);
 void          ub_channels_page_refresh           (UbChannelsPage            *self);
 void          ub_channels_page_get_update_stats  (UbChannelsPage            *self,
-                                                  UbChannelsPageUpdateStats *stats);
+                                                  UbRuntimeViewStats        *stats);
 const guint  *ub_channels_page_get_arrivals      (UbChannelsPage            *self,
                                                   guint                     *n_arrivals);
 UbPipeline   *ub_channels_page_get_pipeline      (UbChannelsPage            *self);

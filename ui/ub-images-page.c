@@ -4,35 +4,28 @@
 #include <glib/gstdio.h>
 
 #include "ub-image-item.h"
+#include "ub-image-tile.h"
 #include "ub-image-viewer.h"
 #include "ub-images-page.h"
 #include "ub-page.h"
 #include "ub-png-jobs.h"
 #include "ub-resume-bar.h"
+#include "ub-sample-writer.h"
 #include "ub-state.h"
+#include "ub-thumbnail-loader.h"
 #include "ub-ui.h"
 #include "ub-worker-pool.h"
 
 /*
  * The Images page: a gallery of PNG thumbnails decoded by a pool of
- * workers.
- *
- * Only tiles on screen or up to a screen away ask for a thumbnail. The
- * one nearest the viewport goes first, on-screen tiles before all others,
- * so what the user looks at is decoded first. A decode whose tile scrolls
- * more than a screen away is cancelled (the worker stops between rows) and the item goes
- * back to the queue. Thumbnails are kept in a cache of bounded size that
- * evicts the least recently seen; an evicted item is decoded again when
- * it comes back into view.
- *
- * In blocking mode the same job runs on the main thread, one thumbnail per
- * main-loop iteration: scrolling then stutters with every decode.
+ * workers. The page lists the images and keeps the user's place; which
+ * thumbnail is decoded when, and which stay cached, is the
+ * UbThumbnailLoader's business, and each tile is a UbImageTile.
  */
 
 #define STATE_GALLERY        "images.gallery"
 #define SAVE_SCROLL_DELAY_MS 1000
 #define THUMBNAIL_SIZE       256
-#define CACHE_MAX_THUMBNAILS 240
 #define N_SAMPLES            24
 #define SAMPLE_SIZE          4096
 
@@ -51,44 +44,23 @@ struct _UbImagesPage
 
   /* Owned references */
   GListStore        *store;
-  UbWorkerPool      *pool;
-  GCancellable      *cancellable;  /* the open folder's work and sample generation */
-  GHashTable        *bound;        /* UbImageItem → BoundTile, for the tiles GTK has bound */
-  GHashTable        *in_flight;    /* UbImageItem → its call's GCancellable */
-  GQueue             lru;          /* (owned) items holding a thumbnail, most recent first */
+  UbThumbnailLoader *loader;
+  UbSampleWriter    *samples;      /* (nullable) while sample images are written */
+  GCancellable      *cancellable;  /* the open folder's listing */
   GtkNativeDialog   *chooser;
   char              *folder;
 
   guint              generation;
-  guint              max_in_flight;
-  guint              cache_size;
-  guint              blocking_id;
-  guint              pump_id;
-  guint              recheck_id;
-  gboolean           waiting_for_layout;
 
   /* Where the user was, saved a second after scrolling stops */
   guint              save_scroll_id;
   double             restore_fraction; /* < 0: nothing to restore */
 
-  /* Figures for the status line and for tests */
-  UbImagesPageStats  stats;
-  guint              n_samples_left;
-  guint              n_samples;
+  /* Figures for the status line */
   gboolean           scanning;
 };
 
-typedef struct
-{
-  guint      position; /* in the gallery */
-  GtkWidget *tile;     /* (unowned) valid while bound */
-} BoundTile;
-
-
 G_DEFINE_FINAL_TYPE (UbImagesPage, ub_images_page, UB_TYPE_PAGE)
-
-static void pump (UbImagesPage *self);
-static void schedule_pump (UbImagesPage *self);
 
 static void
 show_error (UbImagesPage *self,
@@ -98,211 +70,36 @@ show_error (UbImagesPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 }
 
+static guint
+n_samples_left (UbImagesPage *self)
+{
+  return self->samples != NULL ? ub_sample_writer_get_n_left (self->samples) : 0;
+}
+
 static void
 update_status (UbImagesPage *self)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->store));
   g_autofree char *text = NULL;
+  UbThumbnailStats stats;
 
-  if (self->n_samples_left > 0)
+  ub_thumbnail_loader_get_stats (self->loader, &stats);
+
+  if (n_samples_left (self) > 0)
     text = g_strdup_printf ("Generating sample images: %u of %u written by %u workers…",
-                            self->n_samples - self->n_samples_left, self->n_samples,
-                            self->max_in_flight);
+                            ub_sample_writer_get_n_images (self->samples) - n_samples_left (self),
+                            ub_sample_writer_get_n_images (self->samples),
+                            ub_thumbnail_loader_get_n_workers (self->loader));
   else if (n_items == 0)
     return;
   else
     text = g_strdup_printf ("%u images · %u thumbnails decoded · %u decoding · %u cached · "
                             "%u errors%s",
-                            n_items, self->stats.n_decoded, g_hash_table_size (self->in_flight),
-                            self->lru.length, self->stats.n_errors,
+                            n_items, stats.n_decoded, stats.n_in_flight, stats.n_cached,
+                            stats.n_errors,
                             ub_page_get_blocking (UB_PAGE (self)) ? " · blocking mode" : "");
 
   gtk_label_set_text (self->status_label, text);
-}
-
-/* The cache */
-
-static void
-touch (UbImagesPage *self,
-       UbImageItem  *item)
-{
-  GList *link = g_queue_find (&self->lru, item);
-
-  if (link != NULL)
-    {
-      g_queue_unlink (&self->lru, link);
-      g_queue_push_head_link (&self->lru, link);
-    }
-}
-
-static void
-evict (UbImagesPage *self)
-{
-  GList *link = self->lru.tail;
-
-  /* Least recently seen first; never a tile on screen. */
-  while (self->lru.length > self->cache_size && link != NULL)
-    {
-      GList *prev = link->prev;
-      UbImageItem *item = link->data;
-
-      if (!ub_images_page_is_visible_item (self, item))
-        {
-          g_queue_delete_link (&self->lru, link);
-          ub_image_item_set_queued (item);
-          g_object_unref (item);
-          self->stats.n_evicted++;
-        }
-      link = prev;
-    }
-}
-
-/* Decoding */
-
-/* A thumbnail from a "png.thumbnail" reply: the worker's own buffer
- * becomes the texture, without a copy. */
-static void
-take_thumbnail (UbImagesPage *self,
-                UbImageItem  *item,
-                GVariant     *reply)
-{
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  guint32 width, height, full_width, full_height;
-
-  ub_png_thumbnail_result_parse (reply, &width, &height, &full_width, &full_height, &bytes);
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, (gsize) width * 4);
-  ub_image_item_set_thumbnail (item, texture, full_width, full_height);
-  g_queue_push_head (&self->lru, g_object_ref (item));
-  self->stats.n_decoded++;
-  evict (self);
-}
-
-static void
-on_thumbnail_done (GObject      *object,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(UbPageCall) call = user_data;
-  g_autoptr(UbImagesPage) self = ub_page_call_dup_page (call);
-  UbImageItem *item = call->object;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
-  if (self == NULL || call->generation != self->generation)
-    return;
-
-  g_hash_table_remove (self->in_flight, item);
-
-  if (reply != NULL)
-    {
-      take_thumbnail (self, item, reply);
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      ub_image_item_set_queued (item);
-    }
-  else
-    {
-      ub_image_item_set_error (item, error->message);
-      self->stats.n_errors++;
-    }
-
-  pump (self);
-  update_status (self);
-}
-
-/* How far a tile is from the viewport, in pixels: 0 when on screen. */
-static double
-distance_from_view (UbImagesPage *self,
-                    GtkWidget    *tile)
-{
-  graphene_rect_t bounds;
-  double height = gtk_widget_get_height (GTK_WIDGET (self->scroller));
-  double top;
-  double bottom;
-
-  /* Tiles GTK keeps around but has not placed are as far as can be. */
-  if (tile == NULL || !gtk_widget_get_mapped (tile) ||
-      !gtk_widget_compute_bounds (tile, GTK_WIDGET (self->scroller), &bounds) ||
-      bounds.size.height <= 0)
-    return G_MAXDOUBLE;
-
-  top = bounds.origin.y;
-  bottom = top + bounds.size.height;
-  if (bottom <= 0)
-    return -bottom;
-  if (top >= height)
-    return top - height;
-  return 0;
-}
-
-static UbImageItem *
-pick_next (UbImagesPage *self)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-  UbImageItem *best = NULL;
-  double best_distance = G_MAXDOUBLE;
-  guint best_position = 0;
-  gboolean cache_full = self->lru.length >= self->cache_size;
-  double reach = gtk_widget_get_height (GTK_WIDGET (self->scroller));
-
-  self->waiting_for_layout = FALSE;
-
-  /* The bound tile nearest the viewport that still needs its thumbnail;
-   * among equals, the first in reading order. Tiles up to a screen away are
-   * decoded ahead, unless the cache is full: then only tiles on screen
-   * qualify, as decoding ahead would just evict what is there. */
-  g_hash_table_iter_init (&iter, self->bound);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      UbImageItem *item = key;
-      BoundTile *bound = value;
-      double distance;
-
-      if (ub_image_item_get_state (item) != UB_IMAGE_QUEUED ||
-          g_hash_table_contains (self->in_flight, item))
-        continue;
-
-      distance = distance_from_view (self, bound->tile);
-      if (distance == G_MAXDOUBLE)
-        self->waiting_for_layout = TRUE;
-      if (distance > reach || (cache_full && distance > 0))
-        continue;
-      if (best == NULL || distance < best_distance ||
-          (distance == best_distance && bound->position < best_position))
-        {
-          best = item;
-          best_distance = distance;
-          best_position = bound->position;
-        }
-    }
-
-  return best;
-}
-
-/* Stop decoding what went far out of view. */
-static void
-cancel_far_decodes (UbImagesPage *self)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-  double height = gtk_widget_get_height (GTK_WIDGET (self->scroller));
-
-  g_hash_table_iter_init (&iter, self->in_flight);
-  while (g_hash_table_iter_next (&iter, &key, &value))
-    {
-      BoundTile *bound = g_hash_table_lookup (self->bound, key);
-
-      if (bound != NULL && distance_from_view (self, bound->tile) > height &&
-          !g_cancellable_is_cancelled (value))
-        {
-          g_cancellable_cancel (value);
-          self->stats.n_cancelled++;
-        }
-    }
 }
 
 static double
@@ -359,7 +156,7 @@ on_adjustment_changed (UbImagesPage *self)
 static void
 on_scrolled (UbImagesPage *self)
 {
-  schedule_pump (self);
+  ub_thumbnail_loader_schedule (self->loader);
 
   if (self->folder != NULL && self->restore_fraction < 0)
     {
@@ -368,185 +165,14 @@ on_scrolled (UbImagesPage *self)
     }
 }
 
-static void
-start_thumbnail (UbImagesPage *self,
-                 UbImageItem  *item)
-{
-  GCancellable *cancellable = g_cancellable_new ();
-
-  g_hash_table_insert (self->in_flight, g_object_ref (item), cancellable);
-  ub_image_item_set_decoding (item);
-  ub_worker_pool_call_async (self->pool, UB_PNG_JOB_THUMBNAIL,
-                             ub_png_thumbnail_params_new (ub_image_item_get_path (item), THUMBNAIL_SIZE),
-                             cancellable, NULL, NULL, NULL, on_thumbnail_done,
-                             ub_page_call_new_for_object (self, self->generation, item));
-}
-
-static void
-decode_blocking (UbImagesPage *self,
-                 UbImageItem  *item)
-{
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = ub_job_run_sync (UB_PNG_JOB_THUMBNAIL,
-                           ub_png_thumbnail_params_new (ub_image_item_get_path (item), THUMBNAIL_SIZE),
-                           NULL, NULL, NULL, &error);
-  if (reply == NULL)
-    {
-      ub_image_item_set_error (item, error->message);
-      self->stats.n_errors++;
-      return;
-    }
-
-  take_thumbnail (self, item, reply);
-}
-
-static gboolean
-blocking_step (gpointer user_data)
-{
-  UbImagesPage *self = user_data;
-  UbImageItem *item = pick_next (self);
-
-  if (item == NULL || !ub_page_get_blocking (UB_PAGE (self)))
-    {
-      self->blocking_id = 0;
-      pump (self);
-      return G_SOURCE_REMOVE;
-    }
-
-  /* The negative control: one decode per main-loop iteration, on the
-   * main thread. */
-  decode_blocking (self, item);
-  update_status (self);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-recheck_tick (GtkWidget     *widget,
-              GdkFrameClock *frame_clock,
-              gpointer       user_data)
-{
-  UbImagesPage *self = UB_IMAGES_PAGE (widget);
-
-  self->recheck_id = 0;
-  schedule_pump (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-pump (UbImagesPage *self)
-{
-  g_autoptr(GError) error = NULL;
-  UbImageItem *item;
-
-  cancel_far_decodes (self);
-
-  if (ub_page_get_blocking (UB_PAGE (self)))
-    {
-      if (self->blocking_id == 0 && pick_next (self) == NULL && self->waiting_for_layout &&
-          self->recheck_id == 0)
-        self->recheck_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), recheck_tick, NULL, NULL);
-      if (self->blocking_id == 0 && pick_next (self) != NULL)
-        self->blocking_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, blocking_step, self, NULL);
-      return;
-    }
-
-  if (!ub_page_ensure_pool (&self->pool, self->max_in_flight, &error))
-    {
-      show_error (self, error->message);
-      return;
-    }
-
-  while (g_hash_table_size (self->in_flight) < self->max_in_flight &&
-         (item = pick_next (self)) != NULL)
-    start_thumbnail (self, item);
-
-  /* Tiles bound but not placed yet: look again after the next frame. */
-  if (self->waiting_for_layout && self->recheck_id == 0 &&
-      g_hash_table_size (self->in_flight) < self->max_in_flight)
-    self->recheck_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), recheck_tick, NULL, NULL);
-}
-
-static gboolean
-pump_cb (gpointer user_data)
-{
-  UbImagesPage *self = user_data;
-
-  self->pump_id = 0;
-  pump (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Tiles are bound before they are placed: choose what to decode once the
- * frame's layout is done, so distances from the viewport are known. */
-static void
-schedule_pump (UbImagesPage *self)
-{
-  if (self->pump_id == 0)
-    self->pump_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, pump_cb, self, NULL);
-}
-
 /* Tiles */
-
-static void
-sync_tile (GtkWidget   *tile,
-           UbImageItem *item)
-{
-  GtkPicture *picture = g_object_get_data (G_OBJECT (tile), "picture");
-  GtkLabel *name = g_object_get_data (G_OBJECT (tile), "name");
-  GtkLabel *status = g_object_get_data (G_OBJECT (tile), "status");
-  g_autofree char *text = ub_image_item_dup_status (item);
-
-  gtk_picture_set_paintable (picture, GDK_PAINTABLE (ub_image_item_get_thumbnail (item)));
-  gtk_label_set_text (name, ub_image_item_get_name (item));
-  gtk_label_set_text (status, text);
-  gtk_widget_set_tooltip_text (tile, text);
-
-  if (ub_image_item_get_state (item) == UB_IMAGE_ERROR)
-    gtk_widget_add_css_class (GTK_WIDGET (status), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (status), "error");
-}
-
-static void
-on_item_state (UbImageItem *item,
-               GParamSpec  *pspec,
-               GtkWidget   *tile)
-{
-  sync_tile (tile, item);
-}
 
 static void
 setup_tile (GtkSignalListItemFactory *factory,
             GtkListItem              *list_item,
             gpointer                  user_data)
 {
-  GtkWidget *tile = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *picture = gtk_picture_new ();
-  GtkWidget *name = gtk_label_new (NULL);
-  GtkWidget *status = gtk_label_new (NULL);
-
-  gtk_widget_set_size_request (picture, 180, 180);
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
-  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
-  gtk_label_set_ellipsize (GTK_LABEL (status), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (name), 20);
-  gtk_label_set_max_width_chars (GTK_LABEL (status), 20);
-  gtk_widget_add_css_class (status, "dim-label");
-  gtk_widget_add_css_class (status, "caption");
-  gtk_widget_set_margin_top (tile, 6);
-  gtk_widget_set_margin_bottom (tile, 6);
-
-  gtk_box_append (GTK_BOX (tile), picture);
-  gtk_box_append (GTK_BOX (tile), name);
-  gtk_box_append (GTK_BOX (tile), status);
-  g_object_set_data (G_OBJECT (tile), "picture", picture);
-  g_object_set_data (G_OBJECT (tile), "name", name);
-  g_object_set_data (G_OBJECT (tile), "status", status);
-
-  gtk_list_item_set_child (list_item, tile);
+  gtk_list_item_set_child (list_item, ub_image_tile_new ());
 }
 
 static void
@@ -556,18 +182,9 @@ bind_tile (GtkSignalListItemFactory *factory,
 {
   UbImageItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *tile = gtk_list_item_get_child (list_item);
-  BoundTile *bound = g_new (BoundTile, 1);
-  gulong handler;
 
-  handler = g_signal_connect_object (item, "notify::state", G_CALLBACK (on_item_state), tile, 0);
-  g_object_set_data (G_OBJECT (list_item), "handler", GSIZE_TO_POINTER (handler));
-  sync_tile (tile, item);
-
-  bound->position = gtk_list_item_get_position (list_item);
-  bound->tile = tile;
-  g_hash_table_replace (self->bound, g_object_ref (item), bound);
-  touch (self, item);
-  schedule_pump (self);
+  ub_image_tile_set_item (UB_IMAGE_TILE (tile), item);
+  ub_thumbnail_loader_bind (self->loader, item, tile, gtk_list_item_get_position (list_item));
 }
 
 static void
@@ -576,44 +193,40 @@ unbind_tile (GtkSignalListItemFactory *factory,
              UbImagesPage             *self)
 {
   UbImageItem *item = gtk_list_item_get_item (list_item);
-  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (list_item), "handler"));
-  GCancellable *cancellable;
 
-  if (handler != 0)
-    g_signal_handler_disconnect (item, handler);
-  g_object_set_data (G_OBJECT (list_item), "handler", NULL);
+  ub_image_tile_set_item (UB_IMAGE_TILE (gtk_list_item_get_child (list_item)), NULL);
+  if (self->loader != NULL)
+    ub_thumbnail_loader_unbind (self->loader, item);
+}
 
-  g_hash_table_remove (self->bound, item);
-
-  /* Scrolled away before its thumbnail came: stop decoding it. */
-  cancellable = g_hash_table_lookup (self->in_flight, item);
-  if (cancellable != NULL)
-    {
-      g_cancellable_cancel (cancellable);
-      self->stats.n_cancelled++;
-    }
+static void
+on_loader_error (UbImagesPage *self,
+                 const char   *message)
+{
+  show_error (self, message);
 }
 
 /* Opening */
 
 static void
+clear_samples (UbImagesPage *self)
+{
+  if (self->samples == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->samples, self);
+  ub_sample_writer_cancel (self->samples);
+  g_clear_object (&self->samples);
+}
+
+static void
 reset (UbImagesPage *self)
 {
-  GHashTableIter iter;
-  gpointer value;
-
   self->generation++;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-
-  g_hash_table_iter_init (&iter, self->in_flight);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_cancellable_cancel (value);
-  g_hash_table_remove_all (self->in_flight);
-  g_queue_clear_full (&self->lru, g_object_unref);
-  g_clear_handle_id (&self->blocking_id, g_source_remove);
-  memset (&self->stats, 0, sizeof self->stats);
+  clear_samples (self);
+  ub_thumbnail_loader_reset (self->loader);
   show_error (self, NULL);
 }
 
@@ -836,31 +449,21 @@ open_action (GtkWidget  *widget,
 /* Sample images */
 
 static void
-on_sample_done (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_samples_done (UbImagesPage   *self,
+                 UbSampleWriter *samples)
 {
-  g_autoptr(UbPageCall) call = user_data;
-  g_autoptr(UbImagesPage) self = ub_page_call_dup_page (call);
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_strdup (ub_sample_writer_get_folder (samples));
 
-  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
-  if (self == NULL || call->generation != self->generation || self->n_samples_left == 0)
-    return;
+  ub_images_page_open_folder (self, folder);
+}
 
-  if (reply == NULL)
-    {
-      self->n_samples_left = 0;
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
-      return;
-    }
-
-  if (--self->n_samples_left == 0)
-    ub_images_page_open_folder (self, call->object ? g_object_get_data (call->object, "folder") : NULL);
-  else
-    update_status (self);
+static void
+on_samples_failed (UbImagesPage   *self,
+                   const char     *message,
+                   UbSampleWriter *samples)
+{
+  show_error (self, message);
+  update_status (self);
 }
 
 /**
@@ -879,69 +482,31 @@ ub_images_page_generate_samples (UbImagesPage *self,
                                  guint         size)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GObject) marker = g_object_new (G_TYPE_OBJECT, NULL);
-  guint n_missing = 0;
+  UbWorkerPool *pool;
 
   g_return_if_fail (UB_IS_IMAGES_PAGE (self));
   g_return_if_fail (folder != NULL);
 
   reset (self);
-  if (g_mkdir_with_parents (folder, 0755) != 0)
-    {
-      int saved_errno = errno;
-      g_autofree char *message = g_strdup_printf ("Cannot create “%s”: %s", folder,
-                                                  g_strerror (saved_errno));
-
-      show_error (self, message);
-      return;
-    }
-
-  if (!ub_page_ensure_pool (&self->pool, self->max_in_flight, &error))
+  pool = ub_thumbnail_loader_ensure_pool (self->loader, &error);
+  self->samples = ub_sample_writer_new (folder, n_images, size);
+  if (pool == NULL || !ub_sample_writer_start (self->samples, pool, &error))
     {
       show_error (self, error->message);
+      clear_samples (self);
       return;
     }
 
-  /* The folder to open when the last image is written. */
-  g_object_set_data_full (marker, "folder", g_strdup (folder), g_free);
-
-  for (guint i = 0; i < n_images; i++)
+  if (ub_sample_writer_get_n_left (self->samples) == 0)
     {
-      g_autofree char *name = g_strdup_printf ("sample-%02u-%ux%u.png", i + 1, size, size);
-      g_autofree char *path = g_build_filename (folder, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_EXISTS))
-        continue;
-
-      /* Blocking mode: the very same job, here, before anything else runs. */
-      if (ub_page_get_blocking (UB_PAGE (self)))
-        {
-          g_autoptr(GVariant) reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                                                       ub_png_sample_params_new (path, size, size,
-                                                                                 (guint64) i + 1),
-                                                       NULL, NULL, NULL, &error);
-
-          if (reply == NULL)
-            {
-              show_error (self, error->message);
-              return;
-            }
-          continue;
-        }
-
-      n_missing++;
-      ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SAMPLE,
-                                 ub_png_sample_params_new (path, size, size, (guint64) i + 1),
-                                 self->cancellable, NULL, NULL, NULL, on_sample_done,
-                                 ub_page_call_new_for_object (self, self->generation, marker));
+      on_samples_done (self, self->samples);
+      return;
     }
 
-  self->n_samples = n_images;
-  self->n_samples_left = n_missing;
-  if (n_missing == 0)
-    ub_images_page_open_folder (self, folder);
-  else
-    update_status (self);
+  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (update_status), self);
+  g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
+  g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
+  update_status (self);
 }
 
 static char *
@@ -1063,15 +628,11 @@ static void
 ub_images_page_cancel (UbPage *page)
 {
   UbImagesPage *self = UB_IMAGES_PAGE (page);
-  GHashTableIter iter;
-  gpointer value;
 
-  self->n_samples_left = 0;
+  clear_samples (self);
   self->scanning = FALSE;
   g_cancellable_cancel (self->cancellable);
-  g_hash_table_iter_init (&iter, self->in_flight);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_cancellable_cancel (value);
+  ub_thumbnail_loader_cancel (self->loader);
   update_status (self);
 }
 
@@ -1080,9 +641,8 @@ ub_images_page_is_busy (UbPage *page)
 {
   UbImagesPage *self = UB_IMAGES_PAGE (page);
 
-  /* Also between two decodes: while a pump or a look after layout is due. */
-  return self->scanning || self->n_samples_left > 0 || g_hash_table_size (self->in_flight) > 0 ||
-         self->blocking_id != 0 || self->pump_id != 0 || self->recheck_id != 0;
+  return self->scanning || n_samples_left (self) > 0 ||
+         ub_thumbnail_loader_is_busy (self->loader);
 }
 
 static char *
@@ -1164,22 +724,17 @@ ub_images_page_dispose (GObject *object)
 
   /* Nothing the workers still send may reach this page. */
   self->generation++;
-  ub_page_stop_work (&self->cancellable, &self->pool);
-  g_clear_handle_id (&self->blocking_id, g_source_remove);
+  if (self->loader != NULL)
+    ub_thumbnail_loader_stop (self->loader);
+  g_cancellable_cancel (self->cancellable);
+  clear_samples (self);
   ub_page_close_chooser (&self->chooser, self);
-  g_clear_handle_id (&self->pump_id, g_source_remove);
   g_clear_handle_id (&self->save_scroll_id, g_source_remove);
-  if (self->recheck_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->recheck_id);
-  self->recheck_id = 0;
-
 
   gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_IMAGES_PAGE);
   ub_widget_unparent_children (GTK_WIDGET (self));
 
-  g_clear_pointer (&self->in_flight, g_hash_table_unref);
-  g_clear_pointer (&self->bound, g_hash_table_unref);
-  g_queue_clear_full (&self->lru, g_object_unref);
+  g_clear_object (&self->loader);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
 
@@ -1239,11 +794,12 @@ ub_images_page_init (UbImagesPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->store = g_list_store_new (UB_TYPE_IMAGE_ITEM);
-  self->bound = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
-  self->in_flight = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
+  self->loader = ub_thumbnail_loader_new (UB_PAGE (self), self->scroller, THUMBNAIL_SIZE);
+  g_signal_connect_object (self->loader, "changed", G_CALLBACK (update_status), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->loader, "error", G_CALLBACK (on_loader_error), self,
+                           G_CONNECT_SWAPPED);
   self->cancellable = g_cancellable_new ();
-  self->max_in_flight = MAX (g_get_num_processors (), 1);
-  self->cache_size = CACHE_MAX_THUMBNAILS;
   self->restore_fraction = -1;
 
   factory = gtk_signal_list_item_factory_new ();
@@ -1288,8 +844,7 @@ ub_images_page_set_cache_size (UbImagesPage *self,
   g_return_if_fail (UB_IS_IMAGES_PAGE (self));
   g_return_if_fail (n_thumbnails > 0);
 
-  self->cache_size = n_thumbnails;
-  evict (self);
+  ub_thumbnail_loader_set_cache_size (self->loader, n_thumbnails);
 }
 
 /**
@@ -1322,13 +877,20 @@ void
 ub_images_page_get_stats (UbImagesPage      *self,
                           UbImagesPageStats *stats)
 {
-  g_return_if_fail (UB_IS_IMAGES_PAGE (self));
+  UbThumbnailStats loader_stats;
 
-  *stats = self->stats;
-  stats->n_in_flight = g_hash_table_size (self->in_flight);
-  stats->n_cached = self->lru.length;
-  stats->n_visible = g_hash_table_size (self->bound);
-  stats->n_generating = self->n_samples_left;
+  g_return_if_fail (UB_IS_IMAGES_PAGE (self));
+  g_return_if_fail (stats != NULL);
+
+  ub_thumbnail_loader_get_stats (self->loader, &loader_stats);
+  stats->n_decoded = loader_stats.n_decoded;
+  stats->n_errors = loader_stats.n_errors;
+  stats->n_evicted = loader_stats.n_evicted;
+  stats->n_cancelled = loader_stats.n_cancelled;
+  stats->n_in_flight = loader_stats.n_in_flight;
+  stats->n_cached = loader_stats.n_cached;
+  stats->n_visible = loader_stats.n_visible;
+  stats->n_generating = n_samples_left (self);
 }
 
 /**
@@ -1340,12 +902,9 @@ gboolean
 ub_images_page_is_visible_item (UbImagesPage *self,
                                 UbImageItem  *item)
 {
-  BoundTile *bound;
-
   g_return_val_if_fail (UB_IS_IMAGES_PAGE (self), FALSE);
 
-  bound = g_hash_table_lookup (self->bound, item);
-  return bound != NULL && distance_from_view (self, bound->tile) == 0;
+  return ub_thumbnail_loader_is_visible_item (self->loader, item);
 }
 
 GtkWidget *

@@ -171,7 +171,7 @@ scale_frame (PipeWorker *w,
   if (!gate (w, run, FALSE))
     return;
 
-  small = ub_pipeline_box_scale (&frame, w->max_size, ub_png_pool_get_default ());
+  small = ub_pipeline_scale (&frame, w->max_size, ub_png_pool_get_default ());
   if (small == NULL)
     {
       post_error (w, ub_worker_scope_get_port (w->scope), KIND_ERROR, run, index,

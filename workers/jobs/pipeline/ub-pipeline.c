@@ -8,85 +8,36 @@
 #include "ub-error.h"
 #include "ub-pipeline.h"
 #include "ub-pipeline-private.h"
+#include "ub-png-scaler.h"
 #include "ub-worker.h"
 
 /* Scaling ------------------------------------------------------------------ */
 
 /**
- * ub_pipeline_box_scale:
+ * ub_pipeline_scale:
  * @source: an RGBA8 image
  * @max_size: the largest side of the result
  * @pool: (nullable): where the result's buffer comes from
  *
- * Shrinks @source to fit in @max_size × @max_size with a box filter: each
- * output pixel is the mean of the source pixels it covers. An image that
- * already fits is copied as is.
+ * Shrinks @source to fit in @max_size × @max_size with the PNG engine's
+ * alpha-weighted box filter (ub_png_scale_image()), as the thumbnails are
+ * made. An image that already fits is copied as is.
  *
- * Returns: (transfer full): the scaled image
+ * Returns: (transfer full) (nullable): the scaled image, or %NULL if its
+ *   buffer cannot be had
  */
 UbPngImage *
-ub_pipeline_box_scale (const UbPngImage *source,
-                       guint             max_size,
-                       UbPngPool        *pool)
+ub_pipeline_scale (const UbPngImage *source,
+                   guint             max_size,
+                   UbPngPool        *pool)
 {
-  g_autofree guint32 *x_bounds = NULL;
-  g_autofree guint64 *sums = NULL;
-  UbPngImage *result;
   guint32 width, height;
 
   g_return_val_if_fail (source != NULL && source->pixels != NULL, NULL);
   g_return_val_if_fail (max_size > 0, NULL);
 
   ub_png_thumbnail_size (source->width, source->height, max_size, &width, &height);
-  result = ub_png_image_new (width, height, pool);
-  if (result == NULL)
-    return NULL;
-
-  /* Column x of the result covers source columns x_bounds[x]..x_bounds[x+1]. */
-  x_bounds = g_new (guint32, width + 1);
-  for (guint32 x = 0; x <= width; x++)
-    x_bounds[x] = (guint64) x * source->width / width;
-  sums = g_new (guint64, (gsize) width * 4);
-
-  for (guint32 y = 0; y < height; y++)
-    {
-      guint32 y0 = (guint64) y * source->height / height;
-      guint32 y1 = MAX ((guint64) (y + 1) * source->height / height, y0 + 1);
-      guint8 *out = result->pixels + y * result->stride;
-
-      memset (sums, 0, (gsize) width * 4 * sizeof (guint64));
-      for (guint32 sy = y0; sy < y1; sy++)
-        {
-          const guint8 *row = source->pixels + sy * source->stride;
-
-          for (guint32 x = 0; x < width; x++)
-            {
-              guint64 *sum = sums + x * 4;
-              guint32 x1 = MAX (x_bounds[x + 1], x_bounds[x] + 1);
-
-              for (guint32 sx = x_bounds[x]; sx < x1; sx++)
-                {
-                  const guint8 *p = row + sx * 4;
-
-                  sum[0] += p[0];
-                  sum[1] += p[1];
-                  sum[2] += p[2];
-                  sum[3] += p[3];
-                }
-            }
-        }
-
-      for (guint32 x = 0; x < width; x++)
-        {
-          guint32 x1 = MAX (x_bounds[x + 1], x_bounds[x] + 1);
-          guint64 n = (guint64) (x1 - x_bounds[x]) * (y1 - y0);
-
-          for (guint c = 0; c < 4; c++)
-            out[x * 4 + c] = (sums[x * 4 + c] + n / 2) / n;
-        }
-    }
-
-  return result;
+  return ub_png_scale_image (source, width, height, pool);
 }
 
 /**
@@ -128,7 +79,7 @@ ub_pipeline_decode_scale_file (const char    *path,
   if (source_height != NULL)
     *source_height = image->height;
 
-  return ub_pipeline_box_scale (image, max_size, ub_png_pool_get_default ());
+  return ub_pipeline_scale (image, max_size, ub_png_pool_get_default ());
 }
 
 /* Owner side --------------------------------------------------------------- */

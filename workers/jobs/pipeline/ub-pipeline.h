@@ -91,7 +91,7 @@ gboolean    ub_pipeline_ack_parse         (UbMessage         *message,
                                            const char       **role,
                                            const char       **command);
 
-UbPngImage *ub_pipeline_box_scale         (const UbPngImage  *source,
+UbPngImage *ub_pipeline_scale             (const UbPngImage  *source,
                                            guint              max_size,
                                            UbPngPool         *pool);
 UbPngImage *ub_pipeline_decode_scale_file (const char        *path,

@@ -60,24 +60,14 @@ half_of (const UbPngImage *src,
          UbPngPool        *pool,
          GError          **error)
 {
-  UbPngScaler scaler;
   UbPngImage *dst;
   guint32 width, height;
 
   ub_png_levels_size (src->width, src->height, 1, &width, &height);
-  dst = ub_png_image_new (width, height, pool);
+  dst = ub_png_scale_image (src, width, height, pool);
   if (dst == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                   "Not enough memory for a %u × %u level", width, height);
-      return NULL;
-    }
-
-  ub_png_scaler_init (&scaler, src->width, src->height, width, height);
-  for (guint32 y = 0; y < src->height; y++)
-    ub_png_scaler_push_row (&scaler, src->pixels + (gsize) y * src->stride, dst);
-  ub_png_scaler_clear (&scaler);
-
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
+                 "Not enough memory for a %u × %u level", width, height);
   return dst;
 }
 

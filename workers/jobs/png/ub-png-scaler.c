@@ -131,3 +131,51 @@ ub_png_scaler_push_row (UbPngScaler  *s,
       s->next_dst_row = j + 1;
     }
 }
+
+/**
+ * ub_png_scale_image:
+ * @source: straight RGBA8
+ * @width: the result's width, at most @source's
+ * @height: the result's height, at most @source's
+ * @pool: (nullable): where the result's buffer comes from
+ *
+ * Scales a whole image down with the scaler's box filter: each result pixel
+ * is the alpha-weighted mean of exactly the source area it covers, so a
+ * transparent pixel's colour never bleeds into its neighbours. An image
+ * already of that size is copied as it is.
+ *
+ * Returns: (transfer full) (nullable): the result, or %NULL if its buffer
+ *   cannot be had
+ */
+UbPngImage *
+ub_png_scale_image (const UbPngImage *source,
+                    guint32           width,
+                    guint32           height,
+                    UbPngPool        *pool)
+{
+  UbPngScaler scaler;
+  UbPngImage *result;
+
+  g_return_val_if_fail (source != NULL && source->pixels != NULL, NULL);
+  g_return_val_if_fail (width > 0 && width <= source->width, NULL);
+  g_return_val_if_fail (height > 0 && height <= source->height, NULL);
+
+  result = ub_png_image_new (width, height, pool);
+  if (result == NULL)
+    return NULL;
+
+  if (width == source->width && height == source->height)
+    {
+      for (guint32 y = 0; y < height; y++)
+        memcpy (result->pixels + (gsize) y * result->stride,
+                source->pixels + (gsize) y * source->stride, 4 * (gsize) width);
+      return result;
+    }
+
+  ub_png_scaler_init (&scaler, source->width, source->height, width, height);
+  for (guint32 y = 0; y < source->height; y++)
+    ub_png_scaler_push_row (&scaler, source->pixels + (gsize) y * source->stride, result);
+  ub_png_scaler_clear (&scaler);
+
+  return result;
+}

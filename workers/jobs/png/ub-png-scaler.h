@@ -36,4 +36,9 @@ void ub_png_scaler_push_row (UbPngScaler  *s,
                              const guint8 *row,
                              UbPngImage   *dst);
 
+UbPngImage *ub_png_scale_image (const UbPngImage *source,
+                                guint32           width,
+                                guint32           height,
+                                UbPngPool        *pool);
+
 G_END_DECLS

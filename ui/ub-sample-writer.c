@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "ub-job.h"
+#include "ub-png-jobs.h"
+#include "ub-sample-writer.h"
+
+/*
+ * Writes a folder of photo-like sample PNGs, one "png.sample" call per
+ * image, in workers: the pages that need images to show their engines
+ * make them with this. Images already in the folder are kept. Main thread
+ * only.
+ *
+ * "progress" is emitted after each image written, then "done" once all
+ * are there; "failed" ends the writing at the first error. After
+ * ub_sample_writer_cancel() nothing more is emitted.
+ */
+
+struct _UbSampleWriter
+{
+  GObject       parent_instance;
+
+  char         *folder;
+  guint         n_images;
+  guint         size;
+
+  /* Owned references */
+  UbWorkerPool *pool;        /* the caller's, or one of the writer's own */
+  GCancellable *cancellable;
+
+  gboolean      own_pool;    /* the pool is the writer's: terminate it when done */
+  guint         n_left;      /* calls not answered yet; 0 once done, failed or cancelled */
+};
+
+enum {
+  PROGRESS,
+  DONE,
+  FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (UbSampleWriter, ub_sample_writer, G_TYPE_OBJECT)
+
+static void
+release_pool (UbSampleWriter *self)
+{
+  if (self->own_pool && self->pool != NULL)
+    ub_worker_pool_terminate (self->pool);
+  g_clear_object (&self->pool);
+}
+
+static void
+on_sample_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(UbSampleWriter) self = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = ub_worker_pool_call_finish (UB_WORKER_POOL (object), result, &error);
+  if (self->n_left == 0 || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  if (reply == NULL)
+    {
+      self->n_left = 0;
+      release_pool (self);
+      g_signal_emit (self, signals[FAILED], 0, error->message);
+      return;
+    }
+
+  if (--self->n_left > 0)
+    {
+      g_signal_emit (self, signals[PROGRESS], 0);
+      return;
+    }
+
+  release_pool (self);
+  g_signal_emit (self, signals[DONE], 0);
+}
+
+static void
+ub_sample_writer_dispose (GObject *object)
+{
+  UbSampleWriter *self = UB_SAMPLE_WRITER (object);
+
+  ub_sample_writer_cancel (self);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (ub_sample_writer_parent_class)->dispose (object);
+}
+
+static void
+ub_sample_writer_finalize (GObject *object)
+{
+  UbSampleWriter *self = UB_SAMPLE_WRITER (object);
+
+  g_clear_pointer (&self->folder, g_free);
+
+  G_OBJECT_CLASS (ub_sample_writer_parent_class)->finalize (object);
+}
+
+static void
+ub_sample_writer_class_init (UbSampleWriterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ub_sample_writer_dispose;
+  object_class->finalize = ub_sample_writer_finalize;
+
+  /**
+   * UbSampleWriter::progress:
+   *
+   * One more image is written; ub_sample_writer_get_n_left() says how many
+   * are still to come.
+   */
+  signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * UbSampleWriter::done:
+   *
+   * Every image is in the folder.
+   */
+  signals[DONE] = g_signal_new ("done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * UbSampleWriter::failed:
+   * @message: why an image could not be written
+   *
+   * The writing stopped at its first error.
+   */
+  signals[FAILED] = g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+ub_sample_writer_init (UbSampleWriter *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * ub_sample_writer_new:
+ * @folder: where to write the images
+ * @n_images: how many
+ * @size: their width and height
+ *
+ * Returns: (transfer full): a writer that has not started
+ */
+UbSampleWriter *
+ub_sample_writer_new (const char *folder,
+                      guint       n_images,
+                      guint       size)
+{
+  UbSampleWriter *self;
+
+  g_return_val_if_fail (folder != NULL, NULL);
+  g_return_val_if_fail (size > 0, NULL);
+
+  self = g_object_new (UB_TYPE_SAMPLE_WRITER, NULL);
+  self->folder = g_strdup (folder);
+  self->n_images = n_images;
+  self->size = size;
+  return self;
+}
+
+/**
+ * ub_sample_writer_start:
+ * @pool: (nullable): the workers to write in; %NULL: the writer starts
+ *   one worker per core of its own, and stops them when it is done
+ *
+ * Creates the folder and asks the workers for each image missing from it.
+ * When none is missing, the writer is done at once and emits nothing:
+ * ub_sample_writer_get_n_left() is then 0.
+ *
+ * Returns: %FALSE with @error set if the folder cannot be created or the
+ *   workers cannot start
+ */
+gboolean
+ub_sample_writer_start (UbSampleWriter  *self,
+                        UbWorkerPool    *pool,
+                        GError         **error)
+{
+  g_return_val_if_fail (UB_IS_SAMPLE_WRITER (self), FALSE);
+  g_return_val_if_fail (pool == NULL || UB_IS_WORKER_POOL (pool), FALSE);
+  g_return_val_if_fail (self->pool == NULL && self->n_left == 0, FALSE);
+
+  if (g_mkdir_with_parents (self->folder, 0755) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "Cannot create “%s”: %s", self->folder, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < self->n_images; i++)
+    {
+      g_autofree char *path = ub_sample_writer_dup_path (self, i);
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+
+      if (self->pool == NULL && pool != NULL)
+        self->pool = g_object_ref (pool);
+      if (self->pool == NULL)
+        {
+          self->pool = ub_worker_pool_new (UB_JOB_WORKER_KIND, MAX (g_get_num_processors (), 1),
+                                           error);
+          if (self->pool == NULL)
+            {
+              ub_sample_writer_cancel (self);
+              return FALSE;
+            }
+          self->own_pool = TRUE;
+        }
+
+      self->n_left++;
+      ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SAMPLE,
+                                 g_variant_new ("(suut)", path, self->size, self->size,
+                                                (guint64) i + 1),
+                                 self->cancellable, NULL, NULL, NULL, on_sample_done,
+                                 g_object_ref (self));
+    }
+
+  return TRUE;
+}
+
+/**
+ * ub_sample_writer_cancel:
+ *
+ * Stops the writing: the calls still running are cancelled, the writer's
+ * own workers terminated, and no signal is emitted any more. Images
+ * already written stay.
+ */
+void
+ub_sample_writer_cancel (UbSampleWriter *self)
+{
+  g_return_if_fail (UB_IS_SAMPLE_WRITER (self));
+
+  self->n_left = 0;
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  release_pool (self);
+}
+
+const char *
+ub_sample_writer_get_folder (UbSampleWriter *self)
+{
+  g_return_val_if_fail (UB_IS_SAMPLE_WRITER (self), NULL);
+
+  return self->folder;
+}
+
+guint
+ub_sample_writer_get_n_images (UbSampleWriter *self)
+{
+  g_return_val_if_fail (UB_IS_SAMPLE_WRITER (self), 0);
+
+  return self->n_images;
+}
+
+/**
+ * ub_sample_writer_get_n_left:
+ *
+ * Returns: how many images are still being written; 0 before the start,
+ *   and once the writer is done, has failed or was cancelled
+ */
+guint
+ub_sample_writer_get_n_left (UbSampleWriter *self)
+{
+  g_return_val_if_fail (UB_IS_SAMPLE_WRITER (self), 0);
+
+  return self->n_left;
+}
+
+/**
+ * ub_sample_writer_dup_path:
+ * @index: which image, from 0
+ *
+ * Returns: (transfer full) (type filename): where image @index goes
+ */
+char *
+ub_sample_writer_dup_path (UbSampleWriter *self,
+                           guint           index)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (UB_IS_SAMPLE_WRITER (self), NULL);
+
+  name = g_strdup_printf ("sample-%02u-%ux%u.png", index + 1, self->size, self->size);
+  return g_build_filename (self->folder, name, NULL);
+}
+
+/**
+ * ub_sample_writer_dup_paths:
+ *
+ * Returns: (transfer full) (array zero-terminated=1): every image's path,
+ *   in order
+ */
+GStrv
+ub_sample_writer_dup_paths (UbSampleWriter *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (UB_IS_SAMPLE_WRITER (self), NULL);
+
+  for (guint i = 0; i < self->n_images; i++)
+    {
+      g_autofree char *path = ub_sample_writer_dup_path (self, i);
+
+      g_strv_builder_add (builder, path);
+    }
+  return g_strv_builder_end (builder);
+}
