@@ -84,7 +84,7 @@ gallery_settled (gpointer user_data)
     }
 
   ub_images_page_get_stats (settle->page, &stats);
-  return n_visible > 0 && stats.n_in_flight == 0;
+  return n_visible > 0 && stats.thumbnails.n_in_flight == 0;
 }
 
 static void
@@ -249,7 +249,7 @@ decoding (gpointer user_data)
   UbImagesPageStats stats;
 
   ub_images_page_get_stats (user_data, &stats);
-  return stats.n_in_flight > 0;
+  return stats.thumbnails.n_in_flight > 0;
 }
 
 static void
@@ -292,9 +292,9 @@ test_scroll_cancels_and_cache_evicts (void)
 
   ub_images_page_get_stats (page, &stats);
   g_test_message ("decoded %u, cancelled %u, evicted %u, cached %u, bound %u",
-                  stats.n_decoded, stats.n_cancelled, stats.n_evicted, stats.n_cached,
-                  stats.n_visible);
-  g_assert_cmpuint (stats.n_cancelled, >, 0);
+                  stats.thumbnails.n_decoded, stats.thumbnails.n_cancelled, stats.thumbnails.n_evicted, stats.thumbnails.n_cached,
+                  stats.thumbnails.n_visible);
+  g_assert_cmpuint (stats.thumbnails.n_cancelled, >, 0);
 
   /* Back to the top: those come back into view and are decoded again
    * once the cache has made room for them. */
@@ -305,9 +305,9 @@ test_scroll_cancels_and_cache_evicts (void)
 
   ub_images_page_get_stats (page, &stats);
   g_test_message ("decoded %u, cancelled %u, evicted %u, cached %u",
-                  stats.n_decoded, stats.n_cancelled, stats.n_evicted, stats.n_cached);
-  g_assert_cmpuint (stats.n_evicted, >, 0);
-  g_assert_cmpuint (stats.n_cached, <=, MAX (12, stats.n_visible));
+                  stats.thumbnails.n_decoded, stats.thumbnails.n_cancelled, stats.thumbnails.n_evicted, stats.thumbnails.n_cached);
+  g_assert_cmpuint (stats.thumbnails.n_evicted, >, 0);
+  g_assert_cmpuint (stats.thumbnails.n_cached, <=, MAX (12, stats.thumbnails.n_visible));
   ub_images_page_set_cache_size (page, 240);
 }
 

@@ -490,6 +490,7 @@ ub_images_page_generate_samples (UbImagesPage *self,
   reset (self);
   pool = ub_thumbnail_loader_ensure_pool (self->loader, &error);
   self->samples = ub_sample_writer_new (folder, n_images, size);
+  ub_sample_writer_set_blocking (self->samples, ub_page_get_blocking (UB_PAGE (self)));
   if (pool == NULL || !ub_sample_writer_start (self->samples, pool, &error))
     {
       show_error (self, error->message);
@@ -877,19 +878,10 @@ void
 ub_images_page_get_stats (UbImagesPage      *self,
                           UbImagesPageStats *stats)
 {
-  UbThumbnailStats loader_stats;
-
   g_return_if_fail (UB_IS_IMAGES_PAGE (self));
   g_return_if_fail (stats != NULL);
 
-  ub_thumbnail_loader_get_stats (self->loader, &loader_stats);
-  stats->n_decoded = loader_stats.n_decoded;
-  stats->n_errors = loader_stats.n_errors;
-  stats->n_evicted = loader_stats.n_evicted;
-  stats->n_cancelled = loader_stats.n_cancelled;
-  stats->n_in_flight = loader_stats.n_in_flight;
-  stats->n_cached = loader_stats.n_cached;
-  stats->n_visible = loader_stats.n_visible;
+  ub_thumbnail_loader_get_stats (self->loader, &stats->thumbnails);
   stats->n_generating = n_samples_left (self);
 }
 

@@ -6,30 +6,19 @@
 #include "ub-page.h"
 
 #include "ub-image-item.h"
+#include "ub-thumbnail-loader.h"
 
 G_BEGIN_DECLS
 
 /**
  * UbImagesPageStats:
- * @n_decoded: thumbnails decoded since the folder was opened
- * @n_errors: images that could not be decoded
- * @n_evicted: thumbnails dropped from the cache
- * @n_cancelled: decodes cancelled because their tile scrolled away
- * @n_in_flight: decodes running now
- * @n_cached: thumbnails in the cache now
- * @n_visible: tiles the grid has bound now (on screen and around it)
+ * @thumbnails: the thumbnail loader's figures, since the folder was opened
  * @n_generating: sample images still being written
  */
 typedef struct
 {
-  guint n_decoded;
-  guint n_errors;
-  guint n_evicted;
-  guint n_cancelled;
-  guint n_in_flight;
-  guint n_cached;
-  guint n_visible;
-  guint n_generating;
+  UbThumbnailStats thumbnails;
+  guint            n_generating;
 } UbImagesPageStats;
 
 #define UB_TYPE_IMAGES_PAGE (ub_images_page_get_type ())

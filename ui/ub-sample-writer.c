@@ -32,6 +32,7 @@ struct _UbSampleWriter
   GCancellable *cancellable;
 
   gboolean      own_pool;    /* the pool is the writer's: terminate it when done */
+  gboolean      blocking;    /* write on the calling thread, in ub_sample_writer_start() */
   guint         n_left;      /* calls not answered yet; 0 once done, failed or cancelled */
 };
 
@@ -209,6 +210,20 @@ ub_sample_writer_start (UbSampleWriter  *self,
       if (g_file_test (path, G_FILE_TEST_EXISTS))
         continue;
 
+      /* Blocking mode: the very same job, here, before anything else runs. */
+      if (self->blocking)
+        {
+          g_autoptr(GVariant) reply = NULL;
+
+          reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
+                                   ub_png_sample_params_new (path, self->size, self->size,
+                                                             (guint64) i + 1),
+                                   NULL, NULL, NULL, error);
+          if (reply == NULL)
+            return FALSE;
+          continue;
+        }
+
       if (self->pool == NULL && pool != NULL)
         self->pool = g_object_ref (pool);
       if (self->pool == NULL)
@@ -225,13 +240,29 @@ ub_sample_writer_start (UbSampleWriter  *self,
 
       self->n_left++;
       ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SAMPLE,
-                                 g_variant_new ("(suut)", path, self->size, self->size,
-                                                (guint64) i + 1),
+                                 ub_png_sample_params_new (path, self->size, self->size,
+                                                           (guint64) i + 1),
                                  self->cancellable, NULL, NULL, NULL, on_sample_done,
                                  g_object_ref (self));
     }
 
   return TRUE;
+}
+
+/**
+ * ub_sample_writer_set_blocking:
+ * @blocking: whether ub_sample_writer_start() writes the images itself,
+ *   on the calling thread, instead of asking workers
+ *
+ * The application's blocking mode, for the negative control.
+ */
+void
+ub_sample_writer_set_blocking (UbSampleWriter *self,
+                               gboolean        blocking)
+{
+  g_return_if_fail (UB_IS_SAMPLE_WRITER (self));
+
+  self->blocking = !!blocking;
 }
 
 /**

@@ -17,6 +17,8 @@ UbSampleWriter *ub_sample_writer_new          (const char      *folder,
 gboolean        ub_sample_writer_start        (UbSampleWriter  *self,
                                                UbWorkerPool    *pool,
                                                GError         **error);
+void            ub_sample_writer_set_blocking (UbSampleWriter  *self,
+                                               gboolean         blocking);
 void            ub_sample_writer_cancel       (UbSampleWriter  *self);
 const char     *ub_sample_writer_get_folder   (UbSampleWriter  *self);
 guint           ub_sample_writer_get_n_images (UbSampleWriter  *self);

@@ -112,13 +112,11 @@ take_thumbnail (UbThumbnailLoader *self,
                 UbImageItem       *item,
                 GVariant          *reply)
 {
-  g_autoptr(GVariant) pixels = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   guint32 width, height, full_width, full_height;
 
-  g_variant_get (reply, "(uuuu@ay)", &width, &height, &full_width, &full_height, &pixels);
-  bytes = g_variant_get_data_as_bytes (pixels);
+  ub_png_thumbnail_result_parse (reply, &width, &height, &full_width, &full_height, &bytes);
   texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, (gsize) width * 4);
   ub_image_item_set_thumbnail (item, texture, full_width, full_height);
   g_queue_push_head (&self->lru, g_object_ref (item));
@@ -257,7 +255,7 @@ static GVariant *
 thumbnail_params (UbThumbnailLoader *self,
                   UbImageItem       *item)
 {
-  return g_variant_new ("(su)", ub_image_item_get_path (item), self->thumbnail_size);
+  return ub_png_thumbnail_params_new (ub_image_item_get_path (item), self->thumbnail_size);
 }
 
 static void
