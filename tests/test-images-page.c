@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <math.h>
 
 #include <glib/gstdio.h>
@@ -8,6 +10,7 @@
 
 #include "ub-image-tile.h"
 #include "ub-image-viewer.h"
+#include "ub-folder-scan.h"
 #include "ub-images-page.h"
 #include "ub-jobs.h"
 #include "ub-png-jobs.h"
@@ -717,6 +720,53 @@ test_generate_samples (void)
   g_assert_cmpuint (count_state (page, UB_IMAGE_DONE), ==, 4);
 }
 
+static void
+on_scanned (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GPtrArray **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = ub_folder_scan_pngs_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+pointer_set (gpointer user_data)
+{
+  return *(gpointer *) user_data != NULL;
+}
+
+/* The listing keeps regular PNG files only, in the order a file manager
+ * shows them (img-9 before img-10), and never opens what it lists. */
+static void
+test_folder_scan (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "scan-test", NULL);
+  const char *names[] = { "img-10.png", "img-9.png", "IMG-1.PNG", "notes.txt" };
+  g_autoptr(GPtrArray) paths = NULL;
+  g_autofree char *fifo = g_build_filename (dir, "pipe.png", NULL);
+  g_autofree char *sub = g_build_filename (dir, "folder.png", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0755), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+
+      g_assert_true (g_file_set_contents (path, "x", 1, NULL));
+    }
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  ub_folder_scan_pngs_async (dir, NULL, on_scanned, &paths);
+  g_assert_true (ub_test_gtk_run_until (pointer_set, &paths, 10000));
+
+  g_assert_cmpuint (paths->len, ==, 3);
+  g_assert_true (g_str_has_suffix (paths->pdata[0], "/IMG-1.PNG"));
+  g_assert_true (g_str_has_suffix (paths->pdata[1], "/img-9.png"));
+  g_assert_true (g_str_has_suffix (paths->pdata[2], "/img-10.png"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -733,6 +783,7 @@ main (int    argc,
                   "the thumbnail cache, the viewer, blocking mode");
 
   g_test_add_func ("/images-page/tile-follows-item", test_tile_follows_item);
+  g_test_add_func ("/images-page/folder-scan", test_folder_scan);
   g_test_add_func ("/images-page/sample-writer", test_sample_writer);
   g_test_add_func ("/images-page/generate-samples", test_generate_samples);
   g_test_add_func ("/images-page/states-and-errors", test_states_and_errors);

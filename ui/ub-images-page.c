@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "ub-folder-scan.h"
 #include "ub-image-item.h"
 #include "ub-image-tile.h"
 #include "ub-image-viewer.h"
@@ -245,13 +246,13 @@ is_png_name (const char *name)
   return g_str_has_suffix (lower, ".png");
 }
 
+/* @paths is in the order to show. */
 static void
 set_paths (UbImagesPage *self,
            GPtrArray    *paths)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
-  g_ptr_array_sort (paths, compare_names);
   for (guint i = 0; i < paths->len; i++)
     g_ptr_array_add (items, ub_image_item_new (paths->pdata[i]));
 
@@ -263,47 +264,6 @@ set_paths (UbImagesPage *self,
     show_error (self, "There are no PNG images here.");
 }
 
-typedef struct
-{
-  char      *folder;
-  GPtrArray *paths;
-} FolderScan;
-
-static void
-folder_scan_free (gpointer data)
-{
-  FolderScan *scan = data;
-
-  g_free (scan->folder);
-  g_ptr_array_unref (scan->paths);
-  g_free (scan);
-}
-
-/* Listing a folder is I/O: it runs in a GIO thread, never here. */
-static void
-scan_folder_thread (GTask        *task,
-                    gpointer      source_object,
-                    gpointer      task_data,
-                    GCancellable *cancellable)
-{
-  FolderScan *scan = task_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) dir = g_dir_open (scan->folder, 0, &error);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (is_png_name (name))
-      g_ptr_array_add (scan->paths, g_build_filename (scan->folder, name, NULL));
-
-  g_task_return_boolean (task, TRUE);
-}
-
 static void
 on_folder_scanned (GObject      *object,
                    GAsyncResult *result,
@@ -312,33 +272,29 @@ on_folder_scanned (GObject      *object,
   g_autoptr(UbPageCall) call = user_data;
   g_autoptr(UbImagesPage) self = ub_page_call_dup_page (call);
   g_autoptr(GError) error = NULL;
-  FolderScan *scan = g_task_get_task_data (G_TASK (result));
-
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  g_autoptr(GPtrArray) paths = ub_folder_scan_pngs_finish (result, &error);
 
   if (self == NULL || call->generation != self->generation)
     return;
 
   self->scanning = FALSE;
-  if (!ok)
+  if (paths == NULL)
     show_error (self, error->message);
   else
-    set_paths (self, scan->paths);
+    set_paths (self, paths);
 }
 
 /**
  * ub_images_page_open_folder:
  * @path: a folder of PNG images
  *
- * Shows the folder's PNG images, listed in a thread, in name order.
+ * Shows the folder's PNG images, listed and sorted in a thread, in name
+ * order.
  */
 void
 ub_images_page_open_folder (UbImagesPage *self,
                             const char   *path)
 {
-  g_autoptr(GTask) task = NULL;
-  FolderScan *scan;
-
   g_return_if_fail (UB_IS_IMAGES_PAGE (self));
   g_return_if_fail (path != NULL);
 
@@ -350,15 +306,9 @@ ub_images_page_open_folder (UbImagesPage *self,
   if (self->restore_fraction < 0)
     ub_state_set (STATE_GALLERY, g_variant_new ("(sd)", path, 0.0));
 
-  scan = g_new0 (FolderScan, 1);
-  scan->folder = g_strdup (path);
-  scan->paths = g_ptr_array_new_with_free_func (g_free);
-
   self->scanning = TRUE;
-  task = g_task_new (NULL, self->cancellable, on_folder_scanned,
-                     ub_page_call_new (self, self->generation, 0));
-  g_task_set_task_data (task, scan, folder_scan_free);
-  g_task_run_in_thread (task, scan_folder_thread);
+  ub_folder_scan_pngs_async (path, self->cancellable, on_folder_scanned,
+                             ub_page_call_new (self, self->generation, 0));
 }
 
 /**
@@ -377,6 +327,8 @@ ub_images_page_open_files (UbImagesPage *self,
   g_clear_pointer (&self->folder, g_free);
   for (guint i = 0; i < paths->len; i++)
     g_ptr_array_add (pngs, g_strdup (paths->pdata[i]));
+  /* A handful the user picked: sorting them here costs nothing. */
+  g_ptr_array_sort (pngs, compare_names);
   set_paths (self, pngs);
 }
 
