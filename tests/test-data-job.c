@@ -13,6 +13,7 @@
 #include "ub-data-job.h"
 #include "ub-durable.h"
 #include "ub-error.h"
+#include "ub-test-files.h"
 
 /* Each test gets a fresh directory of its own, removed afterwards. */
 typedef struct
@@ -31,30 +32,11 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_chmod (fixture->dir, 0700);
-  remove_tree (fixture->dir);
+  ub_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -63,19 +45,6 @@ fixture_path (Fixture    *fixture,
               const char *name)
 {
   return g_build_filename (fixture->dir, name, NULL);
-}
-
-/* How many entries the directory holds: catches leftover temporary files. */
-static guint
-count_entries (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
 }
 
 static guint8 *
@@ -184,7 +153,7 @@ test_encode_file (Fixture       *fixture,
       assert_file_equals (out_path, this_expected, this_expected_len);
       g_assert_cmpuint (ub_data_job_get_bytes_read (job), ==, this_len);
       g_assert_cmpuint (ub_data_job_get_bytes_written (job), ==, this_expected_len);
-      g_assert_cmpuint (count_entries (fixture->dir), ==, 2);
+      g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 2);
 
       if (this_len != len)
         write_file (in_path, input, len);
@@ -437,7 +406,7 @@ test_cancel (Fixture       *fixture,
   g_assert_cmpuint (in.calls, ==, 3);
   g_assert_cmpuint (ub_data_job_get_bytes_read (job), ==, 3 * 4096);
   g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
   g_assert_null (ub_data_job_get_partial_path (job));
 }
 
@@ -478,7 +447,7 @@ test_decode_error (Fixture       *fixture,
       g_assert_nonnull (strstr (error->message, "“*”"));
       g_assert_nonnull (strstr (error->message, at));
       g_assert_cmpint (ub_data_job_get_error_offset (job), ==, bad);
-      g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+      g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
     }
 }
 
@@ -501,7 +470,7 @@ test_truncated_file (Fixture       *fixture,
   g_assert_error (error, UB_ERROR, UB_ERROR_INVALID_DATA);
   g_assert_nonnull (strstr (error->message, "truncated"));
   g_assert_cmpint (ub_data_job_get_error_offset (job), ==, 15);
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
 static void
@@ -521,7 +490,7 @@ test_read_error_directory (Fixture       *fixture,
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, fixture->dir));
   g_assert_nonnull (strstr (error->message, "read failed"));
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 0);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 0);
 }
 
 static void
@@ -549,7 +518,7 @@ test_read_error_shrinking (Fixture       *fixture,
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, in_path));
   g_assert_nonnull (strstr (error->message, "shrank from 100000 to 8292 bytes"));
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
 static void
@@ -571,7 +540,7 @@ test_output_missing_directory (Fixture       *fixture,
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, out_path));
   g_assert_nonnull (strstr (error->message, "No such file or directory"));
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
 static void
@@ -634,7 +603,7 @@ test_output_replaces (Fixture       *fixture,
   g_assert_true (ub_data_job_run (job, NULL, &error));
   g_assert_no_error (error);
   assert_file_equals (out_path, "Zm9vYmFy\n", 9);
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 2);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 2);
 
   mask = umask (0);
   umask (mask);

@@ -48,18 +48,6 @@ fixture_path (Fixture    *fixture,
   return g_build_filename (fixture->dir, name, NULL);
 }
 
-static guint
-count_entries (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (d);
-  while (g_dir_read_name (d) != NULL)
-    n++;
-  return n;
-}
-
 static void
 assert_contents (const char *path,
                  const char *expected)
@@ -114,7 +102,7 @@ test_new_file (Fixture       *fixture,
   assert_contents (path, "hello world");
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0666 & ~get_umask ());
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
 static void
@@ -135,7 +123,7 @@ test_replace_keeps_mode (Fixture       *fixture,
   assert_contents (path, "new");
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 07777, ==, 0600);
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
 static void
@@ -157,7 +145,7 @@ test_abandoned (Fixture       *fixture,
   ub_durable_file_free (file);
 
   assert_contents (path, "old");
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
 static void
@@ -177,8 +165,8 @@ test_refuses_folder (Fixture       *fixture,
   g_clear_error (&error);
   g_assert_false (ub_durable_check_destination (fixture->dir, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
-  g_assert_cmpuint (count_entries (sub), ==, 0);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
+  g_assert_cmpuint (ub_test_count_entries (sub), ==, 0);
 }
 
 static void
@@ -207,7 +195,7 @@ test_refuses_source (Fixture       *fixture,
   g_assert_false (ub_durable_check_destination (hard, soft, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   assert_contents (path, "input");
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 3);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 3);
 }
 
 static void
@@ -227,7 +215,7 @@ test_symlink_target (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (g_file_test (soft, G_FILE_TEST_IS_SYMLINK));
   assert_contents (target, "new");
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 2);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 2);
 }
 
 static gpointer
@@ -266,7 +254,7 @@ test_fifo (Fixture       *fixture,
   g_assert_cmpstr (got, ==, "through the pipe");
   g_assert_cmpint (lstat (path, &st), ==, 0);
   g_assert_true (S_ISFIFO (st.st_mode));
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
 static void
@@ -331,7 +319,7 @@ assert_fault_leaves_old (Fixture        *fixture,
   _ub_durable_clear_fault ();
 
   assert_contents (path, "old");
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
 static void
@@ -381,7 +369,7 @@ test_real_disk_full (Fixture       *fixture,
   g_clear_pointer (&file, ub_durable_file_free);
 
   assert_contents (path, "old");
-  g_assert_cmpuint (count_entries (mnt), ==, 1);
+  g_assert_cmpuint (ub_test_count_entries (mnt), ==, 1);
   g_assert_cmpint (umount (mnt), ==, 0);
 }
 
@@ -415,17 +403,17 @@ test_stale_removed (Fixture       *fixture,
     }
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_assert_true (WIFSIGNALED (status));
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);   /* the leftover */
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);   /* the leftover */
 
   _ub_durable_set_use_tmpfile (FALSE);
   live = ub_durable_file_new (path, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 2);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 2);
 
   ub_durable_remove_stale ();
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 1);   /* the live one */
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);   /* the live one */
   g_clear_pointer (&live, ub_durable_file_free);
-  g_assert_cmpuint (count_entries (fixture->dir), ==, 0);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 0);
 }
 
 static void

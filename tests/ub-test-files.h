@@ -27,4 +27,17 @@ ub_test_remove_tree (const char *path)
   g_rmdir (path);
 }
 
+/* How many entries @path holds: catches leftover temporary files. */
+static inline guint
+ub_test_count_entries (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
 G_END_DECLS

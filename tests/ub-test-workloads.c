@@ -13,6 +13,7 @@
 #include "ub-png-jobs.h"
 #include "ub-page.h"
 #include "ub-primes-page.h"
+#include "ub-test-files.h"
 #include "ub-test-gtk.h"
 #include "ub-test-keys.h"
 #include "ub-test-workloads.h"
@@ -299,34 +300,15 @@ ensure_gallery (void)
   return dir;
 }
 
-/* The desktop thumbnail cache would answer a second run without any
- * decoding: each run starts from an empty one. Entries live two levels
- * down ($XDG_CACHE_HOME/thumbnails/large/…, fail/unblock/…). */
-static void
-empty_thumbnail_cache (const char *path,
-                       guint       depth)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (depth > 0 && g_file_test (child, G_FILE_TEST_IS_DIR))
-        empty_thumbnail_cache (child, depth - 1);
-      else
-        g_unlink (child);
-    }
-}
-
 static void
 images_prepare (UbWindow *window,
                 gboolean  blocking)
 {
   g_autofree char *thumbnails = g_build_filename (g_get_user_cache_dir (), "thumbnails", NULL);
 
-  empty_thumbnail_cache (thumbnails, 2);
+  /* The desktop thumbnail cache would answer a second run without any
+   * decoding: each run starts without one. */
+  ub_test_remove_tree (thumbnails);
   g_object_set_data_full (G_OBJECT (window), "gallery", ensure_gallery (), g_free);
   show_page (window, "images");
 }

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "ub-bench-commands.h"
+#include "ub-test-files.h"
 #include "ub-job.h"
 #include "ub-jobs.h"
 #include "ub-png-jobs.h"
@@ -252,26 +253,6 @@ make_folder (UbWorkerPool *pool,
   return TRUE;
 }
 
-/* Removes @path and what is below it: the scratch caches of one round
- * hold tens of thousands of files. */
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 static char *
 find_vipsthumbnail (void)
 {
@@ -347,7 +328,7 @@ ub_bench_thumbnails (int    argc,
     g_autofree char *root = g_build_filename (scratch, "warm-up", NULL);
 
     run_ours (pool, paths, root, NULL);
-    remove_tree (root);
+    ub_test_remove_tree (root);
   }
 
   cold = g_new0 (double, rounds);
@@ -386,8 +367,8 @@ ub_bench_thumbnails (int    argc,
       cpu_ratios[r] = vips != NULL ? theirs_cpu[r] / cold_cpu[r] : 0;
       printf ("%-7u %9.3f %9.3f %9.3f %9.2f× %11.3f %11.3f %9.2f×\n", r + 1, cold[r], warm[r],
               theirs[r], ratios[r], cold_cpu[r], theirs_cpu[r], cpu_ratios[r]);
-      remove_tree (root);
-      remove_tree (out);
+      ub_test_remove_tree (root);
+      ub_test_remove_tree (out);
     }
   ub_png_jobs_set_thumbnail_cache (NULL);
 
@@ -419,6 +400,6 @@ ub_bench_thumbnails (int    argc,
     printf ("peak RSS of one vipsthumbnail process: %.1f MiB\n", children.ru_maxrss / 1024.0);
 
   ub_worker_pool_terminate (pool);
-  remove_tree (scratch);
+  ub_test_remove_tree (scratch);
   return 0;
 }
