@@ -28,7 +28,14 @@ void _ub_durable_clear_fault      (void);
 
 /* Makes new files use the named-temporary fallback, as on a file system
  * without O_TMPFILE. */
-void _ub_durable_set_use_tmpfile  (gboolean        use_tmpfile);
+void     _ub_durable_set_use_tmpfile (gboolean        use_tmpfile);
+gboolean _ub_durable_get_use_tmpfile (void);
+
+/* For ub-durable.c: the errno the seam injects into @fault now, or 0. */
+int      _ub_durable_injected        (UbDurableFault  fault,
+                                      guint64         offset,
+                                      gsize           len,
+                                      gsize          *allowed);
 
 /* Whether @name is a temporary name UbDurableFile makes. */
 gboolean _ub_durable_is_temporary_name (const char *name);

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -64,91 +63,6 @@ struct _UbDurableFile
   gboolean  failed;     /* a write failed: commit refuses */
   gboolean  committed;
 };
-
-/* The seam: written by tests, read by every writer; fault_lock protects it. */
-static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
-static UbDurableFault  fault_kind;
-static guint64         fault_after;
-static int             fault_errno;
-static gboolean        tmpfile_disabled;   /* (atomic) */
-
-void
-_ub_durable_set_fault (UbDurableFault fault,
-                       guint64        after_bytes,
-                       int            error_number)
-{
-  pthread_mutex_lock (&fault_lock);
-  fault_kind = fault;
-  fault_after = after_bytes;
-  fault_errno = error_number;
-  pthread_mutex_unlock (&fault_lock);
-}
-
-void
-_ub_durable_clear_fault (void)
-{
-  _ub_durable_set_fault (UB_DURABLE_FAULT_NONE, 0, 0);
-}
-
-void
-_ub_durable_set_use_tmpfile (gboolean use_tmpfile)
-{
-  g_atomic_int_set (&tmpfile_disabled, !use_tmpfile);
-}
-
-/* The errno the seam injects into @fault, or 0. A write fault also says
- * how many of the bytes may still be written (@allowed). */
-static int
-injected (UbDurableFault  fault,
-          guint64         offset,
-          gsize           len,
-          gsize          *allowed)
-{
-  int errsv = 0;
-
-  pthread_mutex_lock (&fault_lock);
-  if (fault_kind == fault)
-    {
-      if (fault != UB_DURABLE_FAULT_WRITE)
-        {
-          errsv = fault_errno;
-          fault_kind = UB_DURABLE_FAULT_NONE;   /* once */
-        }
-      else if (offset + len > fault_after)
-        {
-          errsv = fault_errno;
-          *allowed = offset >= fault_after ? 0 : (gsize) (fault_after - offset);
-        }
-    }
-  pthread_mutex_unlock (&fault_lock);
-
-  return errsv;
-}
-
-/**
- * ub_set_error_from_errno:
- * @error: return location for a #GError
- * @saved_errno: the errno the failure left
- * @format: what failed, printf-style; ": " and the system's reason follow
- *
- * Sets a %G_IO_ERROR whose code matches @saved_errno.
- */
-void
-ub_set_error_from_errno (GError     **error,
-                         int          saved_errno,
-                         const char  *format,
-                         ...)
-{
-  g_autofree char *what = NULL;
-  va_list args;
-
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "%s: %s", what, g_strerror (saved_errno));
-}
 
 /**
  * ub_durable_sync_folder:
@@ -358,7 +272,7 @@ open_temporary (UbDurableFile  *file,
 {
 #ifdef O_TMPFILE
   /* UNBLOCK_NO_TMPFILE=1 tries the fallback, as tests of the CLI do. */
-  if (!g_atomic_int_get (&tmpfile_disabled) &&
+  if (!!_ub_durable_get_use_tmpfile () &&
       g_strcmp0 (g_getenv ("UNBLOCK_NO_TMPFILE"), "1") != 0)
     {
       int fd = g_open (file->dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
@@ -518,7 +432,7 @@ write_fd (UbDurableFile  *file,
 {
   guint64 offset = file->size - file->buffered;
   gsize allowed = len;
-  int errsv = injected (UB_DURABLE_FAULT_WRITE, offset, len, &allowed);
+  int errsv = _ub_durable_injected (UB_DURABLE_FAULT_WRITE, offset, len, &allowed);
 
   while (allowed > 0)
     {
@@ -758,7 +672,7 @@ ub_durable_file_commit (UbDurableFile  *file,
   if (file->kind == KIND_DIRECT)
     {
       /* A pipe or a terminal cannot be synced; a disk behind /dev can. */
-      if ((errsv = injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
+      if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
           (fsync (file->fd) != 0 && (errsv = errno) != EINVAL && errsv != ENOTSUP &&
            errsv != EROFS))
         return fail_commit (file, errsv, "cannot sync it", error);
@@ -770,14 +684,14 @@ ub_durable_file_commit (UbDurableFile  *file,
       return TRUE;
     }
 
-  if ((errsv = injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
+  if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
       (fsync (file->fd) != 0 && (errsv = errno) != 0))
     return fail_commit (file, errsv, "cannot sync it", error);
 
   if (fchmod (file->fd, file->keep_mode ? file->mode : 0666 & ~current_umask ()) != 0)
     return fail_commit (file, errno, "cannot set its mode", error);
 
-  if ((errsv = injected (UB_DURABLE_FAULT_COMMIT, 0, 0, &unused)) != 0)
+  if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_COMMIT, 0, 0, &unused)) != 0)
     return fail_commit (file, errsv, "cannot put it in place", error);
 
   if (file->kind == KIND_PARTIAL)
