@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "ub-cli-job.h"
+#include "ub-durable.h"
 #include "ub-job.h"
 #include "ub-runtime.h"
 #include "ub-worker-pool.h"
@@ -169,7 +170,13 @@ ub_cli_run_job (const char         *name,
   /* Cancelled or not, the job has stopped writing only once its worker
    * is joined: wait for that before the process may exit. */
   ub_worker_pool_terminate (pool);
-  ub_runtime_wait_for_threads (JOIN_TIMEOUT);
+  if (!ub_runtime_wait_for_threads (JOIN_TIMEOUT) && call.signal_number != 0)
+    {
+      /* A worker blocked in a read (a FIFO nobody writes to any more)
+       * sees the cancel only when the read returns: the process leaves
+       * without it, and takes its half-written file along. */
+      ub_durable_remove_for_signal ();
+    }
 
   remove_signal_sources (&call);
   if (call.printed)
