@@ -8,7 +8,9 @@
 #include "ub-jobs.h"
 #include "ub-pipeline.h"
 #include "ub-png-jobs.h"
+#include "ub-test-files.h"
 #include "ub-test-runtime.h"
+#include "ub-test-samples.h"
 
 /* The decoder → scaler pipeline: order, completeness, where the bytes go,
  * and the broadcast control, through real worker threads. */
@@ -18,7 +20,7 @@
 #define MAX_SIZE   64
 
 static char *images_dir;
-static char *paths[N_IMAGES];
+static GStrv paths;
 
 typedef struct
 {
@@ -424,19 +426,7 @@ main (int   argc,
 
   images_dir = g_dir_make_tmp ("unblock-pipeline-XXXXXX", NULL);
   g_assert_nonnull (images_dir);
-  for (guint i = 0; i < N_IMAGES; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("img-%02u.png", i);
-      g_autoptr(GVariant) reply = NULL;
-      g_autoptr(GError) error = NULL;
-
-      paths[i] = g_build_filename (images_dir, name, NULL);
-      reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                               ub_png_sample_params_new (paths[i], IMAGE_SIZE, IMAGE_SIZE,
-                                                         (guint64) i + 1),
-                               NULL, NULL, NULL, &error);
-      g_assert_no_error (error);
-    }
+  paths = ub_test_write_samples (images_dir, "img", N_IMAGES, IMAGE_SIZE, 1);
 
   g_test_add_func ("/pipeline/scale", test_scale);
   g_test_add_func ("/pipeline/two-workers/order-and-counters", test_two_workers);
@@ -447,17 +437,8 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  for (guint i = 0; i < N_IMAGES; i++)
-    {
-      g_unlink (paths[i]);
-      g_free (paths[i]);
-    }
-  {
-    g_autofree char *bad = g_build_filename (images_dir, "not-a-png.png", NULL);
-
-    g_unlink (bad);
-  }
-  g_rmdir (images_dir);
+  ub_test_remove_tree (images_dir);
+  g_strfreev (paths);
   g_free (images_dir);
   return ret;
 }
