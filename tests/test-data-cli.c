@@ -425,7 +425,7 @@ main (int    argc,
   work_dir = g_dir_make_tmp ("ub-data-cli-XXXXXX", &error);
   g_assert_no_error (error);
   status = g_test_run ();
-  ub_test_remove_dir (work_dir);
+  ub_test_remove_tree (work_dir);
   g_free (work_dir);
   return status;
 }
