@@ -13,7 +13,7 @@
 #include "ub-test-gtk.h"
 #include "ub-test-files.h"
 #include "ub-test-runtime.h"
-#include "ub-test-samples.h"
+#include "ub-test-pipeline.h"
 
 /* The Channels page: the live view of the runtime, the decoder → scaler
  * pipeline driven from the UI, the broadcast control, blocking mode, and
@@ -117,7 +117,7 @@ test_pipeline_from_samples (void)
   UbChannelsPage *page;
   UbPipeline *pipeline;
   UbPipelineStats stats;
-  UbPortStats decoder_owner, scaler_owner, pipe_out, pipe_in;
+  UbPortStats pipe_out, pipe_in;
   GtkWidget *box, *child;
   guint n_children = 0;
 
@@ -146,16 +146,7 @@ test_pipeline_from_samples (void)
   g_assert_cmpuint (stats.between_bytes, >=, (guint64) N_IMAGES * SMALL_SIZE * SMALL_SIZE * 4);
   g_assert_cmpuint (stats.owner_bytes * 4, <, stats.between_bytes);
 
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
-  g_assert_true (ub_test_find_port ("pipeline decoder → scaler", &pipe_out));
-  g_assert_true (ub_test_find_port ("pipeline scaler ← decoder", &pipe_in));
-  g_assert_cmpuint (decoder_owner.posted, ==, N_IMAGES + 1);
-  g_assert_cmpuint (decoder_owner.delivered, ==, 0);
-  g_assert_cmpuint (scaler_owner.posted, ==, 1);
-  g_assert_cmpuint (scaler_owner.delivered, ==, N_IMAGES);
-  g_assert_cmpuint (pipe_out.posted, ==, N_IMAGES);
-  g_assert_cmpuint (pipe_in.delivered, ==, N_IMAGES);
+  ub_test_assert_pipeline_ports (N_IMAGES, &pipe_out, &pipe_in);
 
   box = find_flow_box (GTK_WIDGET (page));
   g_assert_nonnull (box);

@@ -10,7 +10,7 @@
 #include "ub-png-jobs.h"
 #include "ub-test-files.h"
 #include "ub-test-runtime.h"
-#include "ub-test-samples.h"
+#include "ub-test-pipeline.h"
 
 /* The decoder → scaler pipeline: order, completeness, where the bytes go,
  * and the broadcast control, through real worker threads. */
@@ -148,7 +148,7 @@ test_two_workers (void)
 {
   g_autoptr(UbPipeline) pipeline = NULL;
   g_autoptr(GError) error = NULL;
-  UbPortStats decoder_owner, scaler_owner, pipe_decoder, pipe_scaler;
+  UbPortStats pipe_decoder, pipe_scaler;
   UbPipelineStats stats;
   Results results;
   guint64 result_bytes = 0;
@@ -180,28 +180,8 @@ test_two_workers (void)
       result_bytes += g_bytes_get_size (got);
     }
 
-  /* Per-port counters, while the workers are alive. The scaler posts the
-   * credit for a frame after its result, so the last credit may still be
-   * on its way when the last result is in. */
-  UB_TEST_RUN_UNTIL (ub_test_find_port ("pipeline scaler ← decoder", &pipe_scaler) &&
-                     ub_test_find_port ("pipeline decoder → scaler", &pipe_decoder) &&
-                     pipe_scaler.posted == N_IMAGES && pipe_decoder.delivered == N_IMAGES);
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
-  g_assert_true (ub_test_find_port ("pipeline decoder → scaler", &pipe_decoder));
-  g_assert_true (ub_test_find_port ("pipeline scaler ← decoder", &pipe_scaler));
-
-  /* The owner sent the decoder a setup and N requests, and got nothing back. */
-  g_assert_cmpuint (decoder_owner.posted, ==, N_IMAGES + 1);
-  g_assert_cmpuint (decoder_owner.delivered, ==, 0);
-  /* The scaler got a setup from the owner and sent back exactly N results. */
-  g_assert_cmpuint (scaler_owner.posted, ==, 1);
-  g_assert_cmpuint (scaler_owner.delivered, ==, N_IMAGES);
-  /* Between the workers: N frames one way, N credits the other. */
-  g_assert_cmpuint (pipe_decoder.posted, ==, N_IMAGES);
-  g_assert_cmpuint (pipe_scaler.delivered, ==, N_IMAGES);
-  g_assert_cmpuint (pipe_scaler.posted, ==, N_IMAGES);
-  g_assert_cmpuint (pipe_decoder.delivered, ==, N_IMAGES);
+  /* Per-port counters, while the workers are alive. */
+  ub_test_assert_pipeline_ports (N_IMAGES, &pipe_decoder, &pipe_scaler);
   g_assert_cmpuint (pipe_scaler.high_water, <=, UB_PIPELINE_WINDOW);
   g_assert_cmpuint (pipe_scaler.dropped + pipe_decoder.dropped, ==, 0);
 
