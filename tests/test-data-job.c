@@ -447,25 +447,38 @@ test_read_error_shrinking (UbTestDir     *fixture,
   g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
+/* Encodes "hello" from a file in the test's folder to @out_path, and checks
+ * that it fails with @code and a message that names @out_path and says
+ * @what. */
 static void
-test_output_missing_directory (UbTestDir     *fixture,
-                               gconstpointer  data)
+assert_output_fails (UbTestDir  *fixture,
+                     const char *out_path,
+                     int         code,
+                     const char *what)
 {
   g_autofree char *in_path = ub_test_dir_path (fixture, "in.bin");
-  g_autofree char *out_path = g_build_filename (fixture->dir, "no-such-dir", "out.b64", NULL);
   g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
   g_autoptr(GError) error = NULL;
-
-  g_test_summary ("Output into a directory that does not exist is a clear error");
 
   ub_test_write_file (in_path, "hello", 5);
   ub_data_job_set_input_file (job, in_path);
   ub_data_job_set_output_file (job, out_path);
   g_assert_false (ub_data_job_run (job, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_error (error, G_IO_ERROR, code);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, out_path));
-  g_assert_nonnull (strstr (error->message, "No such file or directory"));
+  g_assert_nonnull (strstr (error->message, what));
+}
+
+static void
+test_output_missing_directory (UbTestDir     *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *out_path = g_build_filename (fixture->dir, "no-such-dir", "out.b64", NULL);
+
+  g_test_summary ("Output into a directory that does not exist is a clear error");
+
+  assert_output_fails (fixture, out_path, G_IO_ERROR_NOT_FOUND, "No such file or directory");
   g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
@@ -473,15 +486,11 @@ static void
 test_output_read_only_directory (UbTestDir     *fixture,
                                  gconstpointer  data)
 {
-  g_autofree char *in_path = ub_test_dir_path (fixture, "in.bin");
   g_autofree char *ro_dir = ub_test_dir_path (fixture, "ro");
   g_autofree char *out_path = NULL;
-  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
-  g_autoptr(GError) error = NULL;
 
   g_test_summary ("Output into a directory that cannot be written is a clear error");
 
-  ub_test_write_file (in_path, "hello", 5);
   if (geteuid () != 0)
     {
       g_assert_cmpint (g_mkdir (ro_dir, 0500), ==, 0);
@@ -498,13 +507,7 @@ test_output_read_only_directory (UbTestDir     *fixture,
       out_path = g_strdup ("/sys/ub-data-job-out.b64");
     }
 
-  ub_data_job_set_input_file (job, in_path);
-  ub_data_job_set_output_file (job, out_path);
-  g_assert_false (ub_data_job_run (job, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
-  g_test_message ("%s", error->message);
-  g_assert_true (g_str_has_prefix (error->message, out_path));
-  g_assert_nonnull (strstr (error->message, "cannot create a file in"));
+  assert_output_fails (fixture, out_path, G_IO_ERROR_PERMISSION_DENIED, "cannot create a file in");
   g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
 }
 

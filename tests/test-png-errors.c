@@ -253,21 +253,9 @@ assert_file_fails (const char *path,
                    int         code)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(UbPngImage) image = NULL;
-  g_autoptr(UbPngImage) thumb = NULL;
   UbPngInfo info;
 
-  image = ub_png_decode_file (path, NULL, NULL, NULL, NULL, NULL, &error);
-  g_assert_null (image);
-  g_assert_error (error, domain, code);
-  g_test_message ("%s: %s", path, error->message);
-  g_clear_error (&error);
-
-  thumb = ub_png_thumbnail_file (path, 32, NULL, NULL, NULL, &error);
-  g_assert_null (thumb);
-  g_assert_error (error, domain, code);
-  g_clear_error (&error);
-
+  ub_test_png_assert_decode_fails (path, 32, domain, code);
   g_assert_false (ub_png_read_info_file (path, &info, &error));
   g_assert_error (error, domain, code);
 }

@@ -294,20 +294,10 @@ test_pngsuite_corrupt (gconstpointer data)
   g_autofree char *png = g_strdup_printf ("%s/png/%s.png", dir, name);
   g_autoptr(GError) error = NULL;
   g_autoptr(UbPngImage) image = NULL;
-  g_autoptr(UbPngImage) thumb = NULL;
   g_autofree char *contents = NULL;
   gsize length;
 
-  image = ub_png_decode_file (png, NULL, NULL, NULL, NULL, NULL, &error);
-  g_assert_null (image);
-  g_assert_error (error, UB_ERROR, UB_ERROR_INVALID_DATA);
-  g_test_message ("%s: %s", name, error->message);
-  g_clear_error (&error);
-
-  thumb = ub_png_thumbnail_file (png, 8, NULL, NULL, NULL, &error);
-  g_assert_null (thumb);
-  g_assert_error (error, UB_ERROR, UB_ERROR_INVALID_DATA);
-  g_clear_error (&error);
+  ub_test_png_assert_decode_fails (png, 8, UB_ERROR, UB_ERROR_INVALID_DATA);
 
   g_assert_true (g_file_get_contents (png, &contents, &length, NULL));
   image = ub_png_decode_data ((const guint8 *) contents, length, NULL, NULL, NULL, &error);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ub-png.h"
 #include "ub-png-encode.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,29 @@ ub_test_encode_rgba (const guint8 *pixels,
   g_assert_no_error (error);
   g_assert_nonnull (bytes);
   return bytes;
+}
+
+/* Neither a full decode of @path nor a thumbnail within @max_size works:
+ * both fail with @code of @domain. */
+static inline void
+ub_test_png_assert_decode_fails (const char *path,
+                                 guint       max_size,
+                                 GQuark      domain,
+                                 int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(UbPngImage) image = NULL;
+  g_autoptr(UbPngImage) thumb = NULL;
+
+  image = ub_png_decode_file (path, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (image);
+  g_assert_error (error, domain, code);
+  g_test_message ("%s: %s", path, error->message);
+  g_clear_error (&error);
+
+  thumb = ub_png_thumbnail_file (path, max_size, NULL, NULL, NULL, &error);
+  g_assert_null (thumb);
+  g_assert_error (error, domain, code);
 }
 
 G_END_DECLS
