@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <fcntl.h>
-#include <glib/gstdio.h>
-#include <unistd.h>
-
 #include "ub-data-page.h"
 #include "ub-primes-page.h"
 #include "ub-resume-bar.h"
 #include "ub-run-manager.h"
 #include "ub-store.h"
+#include "ub-test-files.h"
 #include "ub-test-gtk.h"
 
 /*
@@ -148,24 +145,17 @@ test_reload_primes (void)
 static void
 test_reload_data (void)
 {
-  g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
   UbWindow *window;
   UbDataPage *page;
-  int fd;
 
   if (!ub_test_gtk_have_display ())
     return;
 
   /* Hashing 64 GiB of holes takes long enough and needs no disk. */
-  dir = g_dir_make_tmp ("unblock-reload-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (dir, "holes.bin", NULL);
-  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (ftruncate (fd, (off_t) 64 << 30), ==, 0);
-  close (fd);
+  path = ub_test_make_holes ((gint64) 64 << 30);
+  dir = g_path_get_dirname (path);
 
   window = ub_test_gtk_new_window ();
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("data"));
@@ -175,8 +165,7 @@ test_reload_data (void)
 
   reload_and_check ("data", UB_TYPE_DATA_PAGE);
 
-  g_assert_cmpint (g_unlink (path), ==, 0);
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  ub_test_remove_tree (dir);
 }
 
 static gboolean
