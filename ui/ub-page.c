@@ -563,6 +563,22 @@ ub_page_show_error (UbPage     *self,
 }
 
 /**
+ * ub_page_get_status:
+ *
+ * Returns: the status line the page shows ("" for none), e.g. its run's
+ *   rate and ETA
+ */
+const char *
+ub_page_get_status (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  g_return_val_if_fail (UB_IS_PAGE (self), NULL);
+
+  return priv->status_label ? gtk_label_get_text (priv->status_label) : "";
+}
+
+/**
  * ub_page_get_error:
  *
  * Returns: (nullable): the error the page shows, if any

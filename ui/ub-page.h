@@ -91,6 +91,7 @@ UbRun      *ub_page_get_run      (UbPage     *self);
 void        ub_page_show_error   (UbPage     *self,
                                   const char *message);
 const char *ub_page_get_error    (UbPage     *self);
+const char *ub_page_get_status   (UbPage     *self);
 void        ub_page_update       (UbPage     *self);
 
 void        ub_page_class_bind_run_view (GtkWidgetClass *widget_class,
