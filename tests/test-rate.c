@@ -181,6 +181,9 @@ test_rate_after_resume (void)
   restored = ub_run_get_done (run);
   g_test_message ("resumed at %" G_GUINT64_FORMAT " numbers", restored);
   g_assert_cmpuint (restored, >, 0);
+  /* Resuming fills the form as the user wrote it, not in digits. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_template_child (
+                     GTK_WIDGET (page), UB_TYPE_PRIMES_PAGE, "to_entry"))), ==, "1e14");
   check_page_rate (page, since, restored);
 
   /* A reload keeps the run, and the rate stays right. */

@@ -71,6 +71,7 @@ ub_primes_page_create_run (UbPage    *page,
                            GError   **error)
 {
   UbPrimesPage *self = UB_PRIMES_PAGE (page);
+  UbPrimesRun *run;
   guint64 from;
   guint64 to;
 
@@ -91,11 +92,12 @@ ub_primes_page_create_run (UbPage    *page,
     g_settings_set_uint (self->settings, "workers",
                          (guint) gtk_spin_button_get_value_as_int (self->workers_spin));
 
-  return UB_RUN (ub_primes_run_new (from, to,
-                                    adw_combo_row_get_selected (self->mode_row) == 1,
-                                    self->list_path,
-                                    (guint) gtk_spin_button_get_value_as_int (self->workers_spin),
-                                    blocking));
+  run = ub_primes_run_new (from, to, adw_combo_row_get_selected (self->mode_row) == 1,
+                           self->list_path,
+                           (guint) gtk_spin_button_get_value_as_int (self->workers_spin), blocking);
+  ub_primes_run_set_range_text (run, gtk_editable_get_text (GTK_EDITABLE (self->from_entry)),
+                                gtk_editable_get_text (GTK_EDITABLE (self->to_entry)));
+  return UB_RUN (run);
 }
 
 static UbRun *
@@ -127,9 +129,11 @@ ub_primes_page_attach_run (UbPage *page,
 {
   UbPrimesPage *self = UB_PRIMES_PAGE (page);
   UbPrimesRun *primes = UB_PRIMES_RUN (run);
-  g_autofree char *from_text = g_strdup_printf ("%" G_GUINT64_FORMAT, ub_primes_run_get_from (primes));
-  g_autofree char *to_text = g_strdup_printf ("%" G_GUINT64_FORMAT, ub_primes_run_get_to (primes));
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
 
+  /* As the user wrote them: "1e12" stays "1e12". */
+  ub_primes_run_dup_range_text (primes, &from_text, &to_text);
   gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from_text);
   gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to_text);
   adw_combo_row_set_selected (self->mode_row, ub_primes_run_get_list (primes) ? 1 : 0);
