@@ -59,6 +59,8 @@ host (GtkWidget *page)
 {
   GtkWidget *window = gtk_window_new ();
 
+  /* Every page has its notes entry, found by UbPage. */
+  g_assert_true (GTK_IS_EDITABLE (ub_page_get_notes_entry (UB_PAGE (page))));
   gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
   gtk_window_set_child (GTK_WINDOW (window), page);
   gtk_window_present (GTK_WINDOW (window));

@@ -43,7 +43,6 @@ struct _UbImagesPage
   GtkLabel          *error_label;
   GtkScrolledWindow *scroller;
   GtkGridView       *grid;
-  GtkEntry          *notes_entry;
 
   /* Owned references */
   GListStore        *store;
@@ -685,10 +684,6 @@ ub_images_page_dispose (GObject *object)
   clear_samples (self);
   ub_page_close_chooser (&self->chooser, self);
   g_clear_handle_id (&self->save_scroll_id, g_source_remove);
-
-  gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_IMAGES_PAGE);
-  ub_widget_unparent_children (GTK_WIDGET (self));
-
   g_clear_object (&self->loader);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
@@ -722,15 +717,13 @@ ub_images_page_class_init (UbImagesPageClass *klass)
   page_class->is_busy = ub_images_page_is_busy;
   object_class->finalize = ub_images_page_finalize;
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-images-page.ui");
+  ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-images-page.ui");
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, resume_bar);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, content);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, grid);
-  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, notes_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_grid_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_resume);
   gtk_widget_class_bind_template_callback (widget_class, on_discard);
@@ -851,14 +844,6 @@ ub_images_page_is_visible_item (UbImagesPage *self,
   g_return_val_if_fail (UB_IS_IMAGES_PAGE (self), FALSE);
 
   return ub_thumbnail_loader_is_visible_item (self->loader, item);
-}
-
-GtkWidget *
-ub_images_page_get_notes_entry (UbImagesPage *self)
-{
-  g_return_val_if_fail (UB_IS_IMAGES_PAGE (self), NULL);
-
-  return GTK_WIDGET (self->notes_entry);
 }
 
 const char *

@@ -7,6 +7,7 @@
 #include "ub-resume-bar.h"
 #include "ub-run-manager.h"
 #include "ub-run-status.h"
+#include "ub-ui.h"
 
 /*
  * What every page shares. A page built on runs binds to the run the run
@@ -28,6 +29,7 @@ typedef struct
   GtkProgressBar *progress_bar;
   GtkButton      *pause_button;
   UbResumeBar    *resume_bar;
+  GtkWidget      *notes_entry;
 
   /* Owned references */
   UbRun          *run;      /* (nullable): the run shown */
@@ -355,10 +357,11 @@ ub_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (ub_page_parent_class)->constructed (object);
 
+  /* The subclass's template is built by now. */
+  priv->notes_entry = template_child (self, "notes_entry", GTK_TYPE_WIDGET);
   if (!has_runs (self))
     return;
 
-  /* The subclass's template is built by now. */
   priv->status_label = template_child (self, "status_label", GTK_TYPE_LABEL);
   priv->error_label = template_child (self, "error_label", GTK_TYPE_LABEL);
   priv->progress_bar = template_child (self, "progress_bar", GTK_TYPE_PROGRESS_BAR);
@@ -390,6 +393,16 @@ ub_page_dispose (GObject *object)
   /* The run goes on without this page. */
   unbind_run (self);
   g_clear_object (&priv->offered);
+
+  /* Every page's template, once the page itself let go of its work. */
+  gtk_widget_dispose_template (GTK_WIDGET (self), G_OBJECT_TYPE (self));
+  ub_widget_unparent_children (GTK_WIDGET (self));
+  priv->status_label = NULL;
+  priv->error_label = NULL;
+  priv->progress_bar = NULL;
+  priv->pause_button = NULL;
+  priv->resume_bar = NULL;
+  priv->notes_entry = NULL;
 
   G_OBJECT_CLASS (ub_page_parent_class)->dispose (object);
 }
@@ -431,6 +444,27 @@ ub_page_class_init (UbPageClass *klass)
 static void
 ub_page_init (UbPage *self)
 {
+}
+
+/**
+ * ub_page_class_set_template:
+ * @widget_class: a page class
+ * @resource_path: its template, a resource
+ *
+ * Every page is its template, in a bin layout, with an entry called
+ * "notes_entry" to type in while work runs (ub_page_get_notes_entry()).
+ * UbPage disposes the template after the page's own dispose().
+ */
+void
+ub_page_class_set_template (GtkWidgetClass *widget_class,
+                            const char     *resource_path)
+{
+  g_return_if_fail (GTK_IS_WIDGET_CLASS (widget_class));
+  g_return_if_fail (resource_path != NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, resource_path);
+  gtk_widget_class_bind_template_child_full (widget_class, "notes_entry", FALSE, 0);
 }
 
 /**
@@ -560,6 +594,22 @@ ub_page_show_error (UbPage     *self,
   if (message == NULL && priv->run != NULL && ub_run_get_state (priv->run) == UB_RUN_FAILED)
     unbind_run (self);
   ub_page_update (self);
+}
+
+/**
+ * ub_page_get_notes_entry:
+ *
+ * Returns: (transfer none) (nullable): the entry a user can type in while
+ *   work runs
+ */
+GtkWidget *
+ub_page_get_notes_entry (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  g_return_val_if_fail (UB_IS_PAGE (self), NULL);
+
+  return priv->notes_entry;
 }
 
 /**
