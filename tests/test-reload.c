@@ -142,8 +142,11 @@ test_reload_primes (void)
   reload_and_check ("primes", UB_TYPE_PRIMES_PAGE);
 }
 
+/* The Data page's jobs: "data.run" hashing or encoding a file, and
+ * "data.random" writing a random input before it. */
 static void
-test_reload_data (void)
+reload_data_during (UbDataMode mode,
+                    guint      random_mib)
 {
   g_autofree char *path = NULL;
   g_autofree char *dir = NULL;
@@ -153,19 +156,45 @@ test_reload_data (void)
   if (!ub_test_gtk_have_display ())
     return;
 
-  /* Hashing 64 GiB of holes takes long enough and needs no disk. */
-  path = ub_test_make_holes ((gint64) 64 << 30);
-  dir = g_path_get_dirname (path);
+  /* 64 GiB of holes takes long enough and needs no disk to read. */
+  if (random_mib == 0)
+    {
+      path = ub_test_make_holes ((gint64) 64 << 30);
+      dir = g_path_get_dirname (path);
+    }
 
   window = ub_test_gtk_new_window ();
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("data"));
   page = UB_DATA_PAGE (ub_window_get_page (window, "data"));
-  ub_data_page_set_input (page, path, 0, UB_DATA_MODE_SHA256);
+  ub_data_page_set_input (page, path, random_mib, mode);
   g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+  /* 4 GiB of random input takes seconds to write: the reload comes
+   * while it is written. */
+  if (random_mib > 0)
+    g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_GENERATING);
 
   reload_and_check ("data", UB_TYPE_DATA_PAGE);
 
-  ub_test_remove_tree (dir);
+  if (dir != NULL)
+    ub_test_remove_tree (dir);
+}
+
+static void
+test_reload_data (void)
+{
+  reload_data_during (UB_DATA_MODE_SHA256, 0);
+}
+
+static void
+test_reload_encode (void)
+{
+  reload_data_during (UB_DATA_MODE_BASE64_ENCODE, 0);
+}
+
+static void
+test_reload_random (void)
+{
+  reload_data_during (UB_DATA_MODE_SHA256, 4096);
 }
 
 static gboolean
@@ -217,6 +246,8 @@ main (int    argc,
 
   g_test_add_func ("/reload/primes/same-run-same-workers", test_reload_primes);
   g_test_add_func ("/reload/data/same-run-same-worker", test_reload_data);
+  g_test_add_func ("/reload/data/encode", test_reload_encode);
+  g_test_add_func ("/reload/data/random-input", test_reload_random);
   g_test_add_func ("/reload/offer-once", test_offer_once);
 
   return g_test_run ();
