@@ -393,6 +393,7 @@ ub_page_dispose (GObject *object)
   /* The run goes on without this page. */
   unbind_run (self);
   g_clear_object (&priv->offered);
+  g_clear_pointer (&priv->error, g_free);
 
   /* Every page's template, once the page itself let go of its work. */
   gtk_widget_dispose_template (GTK_WIDGET (self), G_OBJECT_TYPE (self));
@@ -408,16 +409,6 @@ ub_page_dispose (GObject *object)
 }
 
 static void
-ub_page_finalize (GObject *object)
-{
-  UbPagePrivate *priv = ub_page_get_instance_private (UB_PAGE (object));
-
-  g_clear_pointer (&priv->error, g_free);
-
-  G_OBJECT_CLASS (ub_page_parent_class)->finalize (object);
-}
-
-static void
 ub_page_class_init (UbPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -425,7 +416,6 @@ ub_page_class_init (UbPageClass *klass)
 
   object_class->constructed = ub_page_constructed;
   object_class->dispose = ub_page_dispose;
-  object_class->finalize = ub_page_finalize;
 
   klass->start = ub_page_real_start;
   klass->cancel = ub_page_real_cancel;
