@@ -120,6 +120,13 @@ test_two_runs_listed (void)
   data_row = row_of (button, "data");
   g_assert_true (ub_activity_button_get_row_run (button, primes_row) == primes_run);
   g_assert_true (ub_activity_button_get_row_run (button, data_row) == data_run);
+  /* Each names its page, then its job. */
+  g_test_message ("%s / %s", ub_activity_button_get_row_title (button, primes_row),
+                  ub_activity_button_get_row_title (button, data_row));
+  g_assert_true (g_str_has_prefix (ub_activity_button_get_row_title (button, primes_row),
+                                   "Primes — Counting primes"));
+  g_assert_true (g_str_has_prefix (ub_activity_button_get_row_title (button, data_row),
+                                   "Data — Hashing holes.bin"));
 
   /* Each bar moves with its own run. */
   wait_row_moves (button, primes_row);

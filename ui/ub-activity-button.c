@@ -26,6 +26,7 @@ struct _UbActivityRow
   GtkListBoxRow   parent_instance;
 
   UbRun          *run;      /* (owned) */
+  char           *page;     /* (owned): the title of the run's page */
   GtkLabel       *title;
   GtkLabel       *state;
   GtkProgressBar *bar;
@@ -54,7 +55,11 @@ static void
 row_update (UbActivityRow *self)
 {
   g_autofree char *status = ub_run_status_dup_text (self->run);
+  /* TRANSLATORS: a page's name, then what its run does */
+  g_autofree char *title = g_strdup_printf (_("%s — %s"), self->page,
+                                            ub_run_get_title (self->run) ? ub_run_get_title (self->run) : "");
 
+  gtk_label_set_text (self->title, title);
   gtk_label_set_text (self->state, status);
   ub_run_status_show_progress (self->run, self->bar);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel), ub_run_is_active (self->run));
@@ -82,6 +87,7 @@ ub_activity_row_dispose (GObject *object)
   if (self->run != NULL)
     g_signal_handlers_disconnect_by_data (self->run, self);
   g_clear_object (&self->run);
+  g_clear_pointer (&self->page, g_free);
 
   G_OBJECT_CLASS (ub_activity_row_parent_class)->dispose (object);
 }
@@ -124,17 +130,19 @@ create_row (gpointer item,
 {
   UbActivityButton *button = user_data;
   UbActivityRow *self = g_object_new (UB_TYPE_ACTIVITY_ROW, NULL);
-  g_autofree char *page = dup_page_title (button, ub_run_get_key (item));
-  g_autofree char *title = NULL;
   GtkWidget *grid = gtk_grid_new ();
 
   self->run = g_object_ref (item);
-  /* TRANSLATORS: a page's name, then what its run does */
-  title = g_strdup_printf (_("%s — %s"), page ? page : "", ub_run_get_title (self->run));
+  self->page = dup_page_title (button, ub_run_get_key (item));
+  if (self->page == NULL)
+    self->page = g_strdup ("");
 
-  self->title = GTK_LABEL (gtk_label_new (title));
+  self->title = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->title, 0);
-  gtk_label_set_ellipsize (self->title, PANGO_ELLIPSIZE_MIDDLE);
+  /* Ranges and file names are long: wrap rather than cut them. */
+  gtk_label_set_wrap (self->title, TRUE);
+  gtk_label_set_wrap_mode (self->title, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (self->title, 36);
   gtk_widget_set_hexpand (GTK_WIDGET (self->title), TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->title), "heading");
 
@@ -171,6 +179,7 @@ create_row (gpointer item,
   g_signal_connect (self->run, "notify::state", G_CALLBACK (on_run_changed), self);
   g_signal_connect (self->run, "notify::fraction", G_CALLBACK (on_run_changed), self);
   g_signal_connect (self->run, "notify::phase", G_CALLBACK (on_run_changed), self);
+  g_signal_connect (self->run, "notify::title", G_CALLBACK (on_run_changed), self);
   row_update (self);
   return GTK_WIDGET (self);
 }
@@ -231,7 +240,7 @@ sync_button (UbActivityButton *self)
     tooltip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u run going", "%u runs going",
                                             n_active), n_active);
   else
-    tooltip = g_strdup (_("Work"));
+    tooltip = g_strdup (_("Recent Work"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), tooltip);
   /* Progress comes from many runs, often: the pie is redrawn on a
    * timer rather than on every report. */
@@ -344,7 +353,6 @@ static void
 ub_activity_button_init (UbActivityButton *self)
 {
   GtkWidget *popover = gtk_popover_new ();
-  GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *placeholder = gtk_label_new (_("No work yet"));
 
   self->pie = GTK_DRAWING_AREA (gtk_drawing_area_new ());
@@ -358,13 +366,10 @@ ub_activity_button_init (UbActivityButton *self)
   gtk_widget_add_css_class (placeholder, "dim-label");
   g_signal_connect (self->list, "row-activated", G_CALLBACK (on_row_activated), self);
 
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 420);
-  gtk_widget_set_size_request (scroller, 340, -1);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->list));
-  gtk_popover_set_child (GTK_POPOVER (popover), scroller);
+  /* The manager keeps one run per page: a short list, which needs no
+   * scrolling. */
+  gtk_widget_set_size_request (GTK_WIDGET (self->list), 340, -1);
+  gtk_popover_set_child (GTK_POPOVER (popover), GTK_WIDGET (self->list));
 
   self->button = GTK_MENU_BUTTON (gtk_menu_button_new ());
   gtk_menu_button_set_child (self->button, GTK_WIDGET (self->pie));
@@ -456,6 +461,23 @@ ub_activity_button_get_row_fraction (UbActivityButton *self,
 
   row = row_at (self, index);
   return row ? gtk_progress_bar_get_fraction (row->bar) : -1;
+}
+
+/**
+ * ub_activity_button_get_row_title:
+ *
+ * Returns: (nullable): the title of row @index: its page, then its job
+ */
+const char *
+ub_activity_button_get_row_title (UbActivityButton *self,
+                                  guint             index)
+{
+  UbActivityRow *row;
+
+  g_return_val_if_fail (UB_IS_ACTIVITY_BUTTON (self), NULL);
+
+  row = row_at (self, index);
+  return row ? gtk_label_get_text (row->title) : NULL;
 }
 
 /**

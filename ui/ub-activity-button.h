@@ -23,6 +23,8 @@ UbRun        *ub_activity_button_get_row_run    (UbActivityButton *self,
                                                  guint             index);
 double        ub_activity_button_get_row_fraction (UbActivityButton *self,
                                                    guint             index);
+const char   *ub_activity_button_get_row_title  (UbActivityButton *self,
+                                                 guint             index);
 const char   *ub_activity_button_get_row_state  (UbActivityButton *self,
                                                  guint             index);
 void          ub_activity_button_cancel_row     (UbActivityButton *self,
