@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <glib.h>
 #include <glib/gstdio.h>
 
@@ -120,6 +123,26 @@ ub_test_dir_path (UbTestDir  *fixture,
                   const char *name)
 {
   return g_build_filename (fixture->dir, name, NULL);
+}
+
+/* A file of @size bytes that are all holes, in a new folder of the
+ * temporary folder: long work for a hash or an encoder, on no disk.
+ * Remove it with ub_test_remove_tree (g_path_get_dirname (path)). */
+static inline char *
+ub_test_make_holes (gint64 size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("unblock-holes-XXXXXX", &error);
+  char *path;
+  int fd;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "holes.bin", NULL);
+  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) size), ==, 0);
+  close (fd);
+  return path;
 }
 
 G_END_DECLS
