@@ -56,14 +56,17 @@ struct _UbEndpoint
 
   /* Producers waiting for room in a bounded queue sleep on space_cond
    * under space_mutex; space_waiters (atomic) tells consumers to signal.
-   * A blocking receive sleeps on items_cond under the same mutex;
-   * items_waiters (atomic) tells producers to signal. (GAsyncQueue's own
-   * blocking pop is not used: its wait is invisible to ThreadSanitizer.) */
+   * A blocking receive sleeps on items_cond under the same mutex, with
+   * receiver_asleep (atomic) set; the first producer to clear it signals,
+   * so a stream into a sleeping receiver costs one wake-up, not one per
+   * message (GLib's g_cond_signal() is a system call even when nobody
+   * waits). (GAsyncQueue's own blocking pop is not used: its wait is
+   * invisible to ThreadSanitizer.) */
   GMutex           space_mutex;
   GCond            space_cond;
   atomic_uint      space_waiters;
   GCond            items_cond;
-  atomic_uint      items_waiters;
+  atomic_bool      receiver_asleep;
 
   /* (atomic) counters. */
   atomic_uint_fast64_t posted;

@@ -200,14 +200,19 @@ push_locked (UbEndpoint *ep,
     }
 }
 
-/* After a push, outside the queue lock: wake a blocked receive. */
+/* After a push, outside the queue lock: wake a blocked receive, once. The
+ * receive sets receiver_asleep before it looks at the queue under the
+ * queue lock, and this push released that lock after queueing, so either
+ * the receive sees the item or this sees the flag. The receive holds
+ * space_mutex until it waits, so the signal cannot come too early. */
 static void
 wake_receiver (UbEndpoint *ep)
 {
-  if (atomic_load (&ep->items_waiters) > 0)
+  if (atomic_load_explicit (&ep->receiver_asleep, memory_order_relaxed) &&
+      atomic_exchange (&ep->receiver_asleep, FALSE))
     {
       ub_mutex_lock (&ep->space_mutex);
-      g_cond_broadcast (&ep->items_cond);
+      g_cond_signal (&ep->items_cond);
       ub_mutex_unlock (&ep->space_mutex);
     }
 }
@@ -452,11 +457,12 @@ _ub_endpoint_wait_for_item (UbEndpoint   *ep,
   spin_for_items (ep, deadline);
 
   ub_mutex_lock (&ep->space_mutex);
-  atomic_fetch_add (&ep->items_waiters, 1);
   for (;;)
     {
       gint length;
 
+      /* Before the look at the queue: see wake_receiver(). */
+      atomic_store (&ep->receiver_asleep, TRUE);
       ub_queue_lock (ep->queue);
       length = g_async_queue_length_unlocked (ep->queue);
       ub_queue_unlock (ep->queue);
@@ -472,7 +478,7 @@ _ub_endpoint_wait_for_item (UbEndpoint   *ep,
           break;
         }
     }
-  atomic_fetch_sub (&ep->items_waiters, 1);
+  atomic_store (&ep->receiver_asleep, FALSE);
   ub_mutex_unlock (&ep->space_mutex);
   return in_time;
 }
