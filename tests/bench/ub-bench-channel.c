@@ -581,21 +581,27 @@ print_overhead (Round *rounds,
           same_wall, same_cpu, TARGET_COST_RATIO, verdict (same_wall <= TARGET_COST_RATIO));
 }
 
-/* `channel --workload [overhead|flood]`: one untimed pass of the fixed-size
- * workloads, for an instruction profile. */
+/* `channel --workload [overhead|flood|port]`: one untimed pass of the
+ * fixed-size workloads (port: only UbPort's), for a profile or perf stat. */
 static int
 run_workload (const char *only)
 {
-  if (only == NULL || strcmp (only, "overhead") == 0)
+  gboolean port_only = only != NULL && strcmp (only, "port") == 0;
+
+  if (only == NULL || port_only || strcmp (only, "overhead") == 0)
     {
       overhead_port ();
-      overhead_queue (FALSE);
-      overhead_queue (TRUE);
+      if (!port_only)
+        {
+          overhead_queue (FALSE);
+          overhead_queue (TRUE);
+        }
     }
-  if (only == NULL || strcmp (only, "flood") == 0)
+  if (only == NULL || port_only || strcmp (only, "flood") == 0)
     {
       flood_port ();
-      flood_queue ();
+      if (!port_only)
+        flood_queue ();
     }
   return 0;
 }
