@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <glib/gstdio.h>
 
@@ -121,14 +123,14 @@ update_pipeline_labels (UbChannelsPage *self)
     ub_pipeline_get_stats (self->pipeline, &stats);
 
   if (n_samples_left (self) > 0)
-    status = g_strdup_printf ("Writing sample images: %u left…", n_samples_left (self));
+    status = g_strdup_printf (_("Writing sample images: %u left…"), n_samples_left (self));
   else if (self->running_blocking)
-    status = g_strdup_printf ("Blocking mode: %u of %u decoded and scaled on the main thread",
+    status = g_strdup_printf (_("Blocking mode: %u of %u decoded and scaled on the main thread"),
                               self->blocking_done, n_expected (self));
   else if (self->pipeline != NULL)
-    status = g_strdup_printf ("%s · %u of %u images back · %u errors%s%s",
+    status = g_strdup_printf (_("%s · %u of %u images back · %u errors%s%s"),
                               ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_TWO_WORKERS
-                                ? "decoder → scaler" : "one worker",
+                                ? _("decoder → scaler") : _("one worker"),
                               stats.n_results, stats.n_posted, stats.n_errors,
                               self->paused ? " · paused" : "",
                               self->cancelled ? " · cancelled" : "");
@@ -144,11 +146,11 @@ update_pipeline_labels (UbChannelsPage *self)
   share = main_bytes / (double) (main_bytes + between_bytes);
   main_text = ub_format_bytes (main_bytes);
   between_text = ub_format_bytes (between_bytes);
-  text = g_strdup_printf ("Through the main thread: %s (%" G_GUINT64_FORMAT " messages%s)\n"
+  text = g_strdup_printf (_("Through the main thread: %s (%llu messages%s)\n"
                           "Between the workers: %s\n"
-                          "The main thread carried %.2f %% of the bytes",
-                          main_text, stats.owner_messages,
-                          self->blocking_bytes > 0 ? ", and blocking mode's own decoding" : "",
+                          "The main thread carried %.2f %% of the bytes"),
+                          main_text, (unsigned long long) stats.owner_messages,
+                          self->blocking_bytes > 0 ? _(", and blocking mode's own decoding") : "",
                           between_text, 100.0 * share);
   if (g_strcmp0 (gtk_label_get_text (self->bytes_label), text) != 0)
     gtk_label_set_text (self->bytes_label, text);
@@ -162,7 +164,7 @@ update_acks (UbChannelsPage *self,
   static const char *roles[] = { "decoder", "scaler", "single" };
   g_autoptr(GString) text = g_string_new (NULL);
 
-  g_string_append_printf (text, "Control channel “%s”: sent “%s”. Acknowledged by:",
+  g_string_append_printf (text, _("Control channel “%s”: sent “%s”. Acknowledged by:"),
                           UB_PIPELINE_CONTROL_CHANNEL, sent);
   for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
     if (self->acks[i] != NULL)
@@ -192,7 +194,7 @@ on_control_message (UbBroadcastChannel *control,
 
   g_free (self->acks[slot]);
   self->acks[slot] = g_strdup (command);
-  update_acks (self, self->sent != NULL ? self->sent : "nothing");
+  update_acks (self, self->sent != NULL ? self->sent : _("nothing"));
 }
 
 static void
@@ -260,7 +262,7 @@ on_pipeline_image_error (UbPipeline     *pipeline,
                          const char     *message,
                          UbChannelsPage *self)
 {
-  g_autofree char *text = g_strdup_printf ("Image %u: %s", index + 1, message);
+  g_autofree char *text = g_strdup_printf (_("Image %u: %s"), index + 1, message);
 
   show_error (self, text);
 }
@@ -331,7 +333,7 @@ blocking_step (gpointer user_data)
   self->blocking_done++;
   if (small == NULL)
     {
-      g_autofree char *text = g_strdup_printf ("Image %u: %s", index + 1, error->message);
+      g_autofree char *text = g_strdup_printf (_("Image %u: %s"), index + 1, error->message);
 
       show_error (self, text);
     }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-runtime-view.h"
 #include "ub-runtime.h"
 #include "ub-ui.h"
@@ -38,11 +40,11 @@ enum {
 };
 
 static const char *port_titles[N_PORT_COLUMNS] = {
-  "Port", "In/s", "Out/s", "Queue", "High-water", "Dropped", "Replaced", "Msg errors",
+  N_("Port"), N_("In/s"), N_("Out/s"), N_("Queue"), N_("High-water"), N_("Dropped"), N_("Replaced"), N_("Msg errors"),
 };
 
 static const char *worker_titles[N_WORKER_COLUMNS] = {
-  "Worker", "State", "Pending calls",
+  N_("Worker"), N_("State"), N_("Pending calls"),
 };
 
 /* What the last poll saw of one port, to compute rates. */
@@ -144,7 +146,7 @@ add_titles (GtkGrid     *grid,
     {
       GtkLabel *label = new_cell (c > 0, TRUE);
 
-      gtk_label_set_text (label, titles[c]);
+      gtk_label_set_text (label, _(titles[c]));
       gtk_grid_attach (grid, GTK_WIDGET (label), c, 0, 1, 1);
     }
 }
@@ -187,11 +189,11 @@ state_name (UbWorkerState state)
 {
   switch (state)
     {
-    case UB_WORKER_STATE_STARTING:   return "starting";
-    case UB_WORKER_STATE_RUNNING:    return "running";
-    case UB_WORKER_STATE_CLOSED:     return "closed itself";
-    case UB_WORKER_STATE_EXITED:     return "exited";
-    case UB_WORKER_STATE_TERMINATED: return "terminated";
+    case UB_WORKER_STATE_STARTING:   return _("starting");
+    case UB_WORKER_STATE_RUNNING:    return _("running");
+    case UB_WORKER_STATE_CLOSED:     return _("closed itself");
+    case UB_WORKER_STATE_EXITED:     return _("exited");
+    case UB_WORKER_STATE_TERMINATED: return _("terminated");
     default:                         return "?";
     }
 }
@@ -409,8 +411,8 @@ ub_runtime_view_refresh (UbRuntimeView *self)
   self->stats.n_ports = snapshot->ports->len;
   self->stats.n_workers = snapshot->workers->len;
 
-  text = g_strdup_printf ("%u worker threads running · updated every %u ms while shown · "
-                          "this update cost the main thread %.3f ms (mean %.3f, max %.3f)",
+  text = g_strdup_printf (_("%u worker threads running · updated every %u ms while shown · "
+                          "this update cost the main thread %.3f ms (mean %.3f, max %.3f)"),
                           snapshot->n_running_threads, POLL_INTERVAL_MS, cost / 1000.0,
                           self->stats.total_usec / 1000.0 / self->stats.n_updates,
                           self->stats.max_usec / 1000.0);
