@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,18 +30,44 @@ set_errno_error (GError    **error,
   return FALSE;
 }
 
-/* Reads until @buf is full or the input ends; -1 on error (errno set). */
+/* Reads until @buf is full or the input ends; -1 on error (errno set).
+ * An input that can keep a read waiting (a pipe, a FIFO, a terminal)
+ * comes with @cancel_fd, the cancellable's descriptor: each read then
+ * waits for data or for the cancel, and a cancel fails the read with
+ * ECANCELED at once, however long the writer stays silent. */
 static gssize
 read_full (int    fd,
            void  *buf,
-           gsize  len)
+           gsize  len,
+           int    cancel_fd)
 {
   gsize done = 0;
 
   while (done < len)
     {
-      gssize n = read (fd, (guint8 *) buf + done, len - done);
+      gssize n;
 
+      if (cancel_fd >= 0)
+        {
+          struct pollfd fds[2] = {
+            { .fd = fd, .events = POLLIN },
+            { .fd = cancel_fd, .events = POLLIN },
+          };
+
+          if (poll (fds, G_N_ELEMENTS (fds), -1) < 0)
+            {
+              if (errno == EINTR)
+                continue;
+              return -1;
+            }
+          if (fds[1].revents != 0)
+            {
+              errno = ECANCELED;
+              return -1;
+            }
+        }
+
+      n = read (fd, (guint8 *) buf + done, len - done);
       if (n < 0)
         {
           if (errno == EINTR)
@@ -385,6 +412,8 @@ ub_data_job_run (UbDataJob     *job,
   gsize out_size;
   int in_fd = -1;
   int out_fd = -1;
+  GPollFD cancel_pollfd;
+  int cancel_fd = -1;       /* the cancellable's, for an input that may wait */
   gboolean close_in = FALSE;
   gboolean ok = FALSE;
   gint64 total = -1;
@@ -446,6 +475,8 @@ ub_data_job_run (UbDataJob     *job,
 
       if (fstat (in_fd, &st) == 0 && S_ISREG (st.st_mode))
         total = st.st_size;
+      else if (cancellable != NULL && g_cancellable_make_pollfd (cancellable, &cancel_pollfd))
+        cancel_fd = cancel_pollfd.fd;
       /* Opened without waiting for a writer; reads may wait for data. */
       if (close_in)
         fcntl (in_fd, F_SETFL, fcntl (in_fd, F_GETFL) & ~O_NONBLOCK);
@@ -471,8 +502,13 @@ ub_data_job_run (UbDataJob     *job,
 
       if (in_fd >= 0)
         {
-          gssize n = read_full (in_fd, in_buf, chunk);
+          gssize n = read_full (in_fd, in_buf, chunk, cancel_fd);
 
+          if (n < 0 && errno == ECANCELED)
+            {
+              g_cancellable_set_error_if_cancelled (cancellable, error);
+              goto out;
+            }
           if (n < 0)
             {
               set_errno_error (error, errno, job->in.name, "read failed");
@@ -528,6 +564,8 @@ ub_data_job_run (UbDataJob     *job,
   ok = TRUE;
 
 out:
+  if (cancel_fd >= 0)
+    g_cancellable_release_fd (cancellable);
   /* A checkpoint serves one run. */
   job->resume = FALSE;
   if (close_in)
