@@ -12,6 +12,7 @@
 #include "ub-base64.h"
 #include "ub-data-job.h"
 #include "ub-durable.h"
+#include "ub-sync-private.h"
 #include "ub-test-files.h"
 
 /* UbDataJob: encoding, decoding and hashing files and memory in chunks,
@@ -335,9 +336,10 @@ test_cancel (UbTestDir     *fixture,
   g_assert_null (ub_data_job_get_partial_path (job));
 }
 
-/* A job run in a thread of its own. @mutex protects @progressed, @finished
- * and @ok; @job and @cancellable are set before the thread starts, and
- * @error is the thread's until it is joined. */
+/* A job run in a thread of its own. @mutex (taken through the annotated
+ * wrappers of ub-sync-private.h, which ThreadSanitizer sees) protects
+ * @progressed, @finished and @ok; @job and @cancellable are set before the
+ * thread starts, and @error is the thread's until it is joined. */
 typedef struct
 {
   GMutex        mutex;
@@ -358,10 +360,10 @@ thread_run_progress (UbDataJob *job,
 {
   ThreadRun *run = user_data;
 
-  g_mutex_lock (&run->mutex);
+  ub_mutex_lock (&run->mutex);
   run->progressed = TRUE;
   g_cond_broadcast (&run->cond);
-  g_mutex_unlock (&run->mutex);
+  ub_mutex_unlock (&run->mutex);
 }
 
 static gpointer
@@ -370,11 +372,11 @@ thread_run_main (gpointer data)
   ThreadRun *run = data;
   gboolean ok = ub_data_job_run (run->job, run->cancellable, &run->error);
 
-  g_mutex_lock (&run->mutex);
+  ub_mutex_lock (&run->mutex);
   run->ok = ok;
   run->finished = TRUE;
   g_cond_broadcast (&run->cond);
-  g_mutex_unlock (&run->mutex);
+  ub_mutex_unlock (&run->mutex);
   return NULL;
 }
 
@@ -387,11 +389,11 @@ thread_run_wait (ThreadRun *run,
   gint64 deadline = g_get_monotonic_time () + seconds * G_TIME_SPAN_SECOND;
   gboolean value;
 
-  g_mutex_lock (&run->mutex);
-  while (!*flag && g_cond_wait_until (&run->cond, &run->mutex, deadline))
+  ub_mutex_lock (&run->mutex);
+  while (!*flag && ub_cond_wait_until (&run->cond, &run->mutex, deadline))
     ;
   value = *flag;
-  g_mutex_unlock (&run->mutex);
+  ub_mutex_unlock (&run->mutex);
   return value;
 }
 

@@ -30,16 +30,22 @@ set_errno_error (GError    **error,
   return FALSE;
 }
 
+/* How often a read that waits on a silent pipe looks at the cancellable. */
+#define CANCEL_CHECK_MS 50
+
 /* Reads until @buf is full or the input ends; -1 on error (errno set).
- * An input that can keep a read waiting (a pipe, a FIFO, a terminal)
- * comes with @cancel_fd, the cancellable's descriptor: each read then
- * waits for data or for the cancel, and a cancel fails the read with
- * ECANCELED at once, however long the writer stays silent. */
+ * For an input that can keep a read waiting (a pipe, a FIFO, a terminal),
+ * @cancellable is not %NULL: each read first waits for data, looking at
+ * @cancellable every CANCEL_CHECK_MS, and a cancel fails the read with
+ * ECANCELED within that time however long the writer stays silent.
+ * (g_cancellable_make_pollfd() would wake it at the very moment, but the
+ * descriptor then passes between threads under GLib's locks, which
+ * ThreadSanitizer cannot see.) */
 static gssize
-read_full (int    fd,
-           void  *buf,
-           gsize  len,
-           int    cancel_fd)
+read_full (int           fd,
+           void         *buf,
+           gsize         len,
+           GCancellable *cancellable)
 {
   gsize done = 0;
 
@@ -47,24 +53,20 @@ read_full (int    fd,
     {
       gssize n;
 
-      if (cancel_fd >= 0)
+      if (cancellable != NULL)
         {
-          struct pollfd fds[2] = {
-            { .fd = fd, .events = POLLIN },
-            { .fd = cancel_fd, .events = POLLIN },
-          };
+          struct pollfd pfd = { .fd = fd, .events = POLLIN };
+          int ready = poll (&pfd, 1, CANCEL_CHECK_MS);
 
-          if (poll (fds, G_N_ELEMENTS (fds), -1) < 0)
-            {
-              if (errno == EINTR)
-                continue;
-              return -1;
-            }
-          if (fds[1].revents != 0)
+          if (ready < 0 && errno != EINTR)
+            return -1;
+          if (g_cancellable_is_cancelled (cancellable))
             {
               errno = ECANCELED;
               return -1;
             }
+          if (ready <= 0)
+            continue;
         }
 
       n = read (fd, (guint8 *) buf + done, len - done);
@@ -412,8 +414,7 @@ ub_data_job_run (UbDataJob     *job,
   gsize out_size;
   int in_fd = -1;
   int out_fd = -1;
-  GPollFD cancel_pollfd;
-  int cancel_fd = -1;       /* the cancellable's, for an input that may wait */
+  GCancellable *wait_cancellable = NULL;  /* for an input that may wait */
   gboolean close_in = FALSE;
   gboolean ok = FALSE;
   gint64 total = -1;
@@ -475,8 +476,8 @@ ub_data_job_run (UbDataJob     *job,
 
       if (fstat (in_fd, &st) == 0 && S_ISREG (st.st_mode))
         total = st.st_size;
-      else if (cancellable != NULL && g_cancellable_make_pollfd (cancellable, &cancel_pollfd))
-        cancel_fd = cancel_pollfd.fd;
+      else
+        wait_cancellable = cancellable;
       /* Opened without waiting for a writer; reads may wait for data. */
       if (close_in)
         fcntl (in_fd, F_SETFL, fcntl (in_fd, F_GETFL) & ~O_NONBLOCK);
@@ -502,7 +503,7 @@ ub_data_job_run (UbDataJob     *job,
 
       if (in_fd >= 0)
         {
-          gssize n = read_full (in_fd, in_buf, chunk, cancel_fd);
+          gssize n = read_full (in_fd, in_buf, chunk, wait_cancellable);
 
           if (n < 0 && errno == ECANCELED)
             {
@@ -564,8 +565,6 @@ ub_data_job_run (UbDataJob     *job,
   ok = TRUE;
 
 out:
-  if (cancel_fd >= 0)
-    g_cancellable_release_fd (cancellable);
   /* A checkpoint serves one run. */
   job->resume = FALSE;
   if (close_in)
