@@ -453,7 +453,7 @@ write_fd (UbDurableFile  *file,
   if (errsv != 0 || len > 0)
     {
       file->failed = TRUE;
-      ub_set_error_from_errno (error, errsv ? errsv : EIO, "%s: write failed", file->name);
+      ub_set_error_from_errno (error, errsv ? errsv : EIO, "%s: cannot write", file->name);
       return FALSE;
     }
   return TRUE;
@@ -723,7 +723,7 @@ ub_durable_file_commit (UbDurableFile  *file,
   file->committed = TRUE;
   if (errsv != 0 && errsv != EINTR)
     {
-      ub_set_error_from_errno (error, errsv, "%s: write failed", file->name);
+      ub_set_error_from_errno (error, errsv, "%s: cannot write", file->name);
       return FALSE;
     }
 
