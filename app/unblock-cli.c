@@ -215,6 +215,11 @@ main (int    argc,
       usage (stdout);
       return UB_CLI_EXIT_OK;
     }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("unblock-cli %s\n", PACKAGE_VERSION);
+      return UB_CLI_EXIT_OK;
+    }
   if (strcmp (argv[1], "help") == 0)
     return help (argc - 1, argv + 1);
 
@@ -227,12 +232,6 @@ main (int    argc,
   if (wants_help (argc - 1, argv + 1))
     {
       command_help (command);
-      return UB_CLI_EXIT_OK;
-    }
-
-  if (strcmp (argv[1], "--version") == 0)
-    {
-      printf ("unblock-cli %s\n", PACKAGE_VERSION);
       return UB_CLI_EXIT_OK;
     }
 

@@ -100,6 +100,7 @@ test_help (void)
   g_auto(UbTestCliResult) dashed = { 0 };
   g_auto(UbTestCliResult) unknown = { 0 };
   g_auto(UbTestCliResult) bare = { 0 };
+  g_auto(UbTestCliResult) version = { 0 };
 
   g_test_summary ("unblock-cli help, --help, help CMD, CMD --help and CMD -h exit 0 and print "
                   "usage on standard output; an unknown command is a usage error");
@@ -145,6 +146,10 @@ test_help (void)
       if (g_str_equal (commands[i], "primes"))
         g_assert_nonnull (strstr (by_help.out, "expr   := term"));
     }
+
+  ub_test_cli_run (&version, NULL, "--version", NULL);
+  g_assert_cmpint (version.status, ==, 0);
+  g_assert_cmpstr (version.out, ==, "unblock-cli " PACKAGE_VERSION "\n");
 
   ub_test_cli_run (&unknown, NULL, "help", "frobnicate", NULL);
   g_assert_cmpint (unknown.status, ==, 2);
