@@ -666,6 +666,8 @@ ub_application_handle_local_options (GApplication *app,
       self->screenshot_path = g_steal_pointer (&screenshot);
       /* A screenshot is taken by this process, never by one already running. */
       g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+      /* Drawn from the defaults, and leaving the user's settings alone. */
+      ub_ui_use_memory_settings ();
     }
 
   if (g_variant_dict_lookup (options, "page", "&s", &page))

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
 #include "ub-channels-page.h"
 #include "ub-data-page.h"
 #include "ub-images-page.h"
@@ -106,6 +109,25 @@ ub_widget_add_toast (GtkWidget *widget,
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
+/* Main thread only: where settings are kept when not in the default
+ * backend (dconf), or NULL. Set once, before the first window. */
+static GSettingsBackend *settings_backend;
+
+/**
+ * ub_ui_use_memory_settings:
+ *
+ * From now on, settings live in memory only: they start at their
+ * defaults and nothing is written back. A screenshot uses this, so that
+ * it neither depends on the user's saved window nor overwrites it (and
+ * needs no D-Bus session for dconf).
+ */
+void
+ub_ui_use_memory_settings (void)
+{
+  if (settings_backend == NULL)
+    settings_backend = g_memory_settings_backend_new ();
+}
+
 /**
  * ub_ui_dup_settings:
  *
@@ -134,5 +156,5 @@ ub_ui_dup_settings (void)
       return NULL;
     }
 
-  return g_settings_new_full (schema, NULL, NULL);
+  return g_settings_new_full (schema, settings_backend, NULL);
 }
