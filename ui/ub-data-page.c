@@ -193,6 +193,14 @@ ub_data_page_describe_run (UbPage *page,
     case UB_RUN_QUEUED:
     case UB_RUN_RUNNING:
     case UB_RUN_PAUSED:
+      if (ub_run_get_total (run) > 0)
+        {
+          g_autofree char *total = ub_format_bytes (ub_run_get_total (run));
+          char *of_total = g_strdup_printf (_("%s of %s"), done, total);
+
+          g_free (done);
+          done = of_total;
+        }
       return g_strdup_printf (_("%s · %s"), done,
                               ub_run_get_blocking (run) ? _("on the main thread") : _("in a worker"));
     case UB_RUN_DONE:
@@ -266,7 +274,7 @@ show_result (UbDataPage *self,
         {
           g_autofree char *size = ub_format_bytes (hidden);
 
-          g_string_append_printf (preview, "\n\n… %s not shown …\n\n", size);
+          g_string_append_printf (preview, _("\n\n… %s not shown …\n\n"), size);
         }
       append_preview (preview, tail_data, tail_size);
     }

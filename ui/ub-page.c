@@ -139,7 +139,7 @@ ub_page_update (UbPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", busy);
   if (priv->pause_button != NULL)
     gtk_button_set_label (priv->pause_button,
-                          run && ub_run_get_state (run) == UB_RUN_PAUSED ? "_Resume" : "_Pause");
+                          run && ub_run_get_state (run) == UB_RUN_PAUSED ? _("_Resume") : _("_Pause"));
 
   if (error == NULL && run != NULL && ub_run_get_error (run) != NULL)
     error = ub_run_get_error (run)->message;
