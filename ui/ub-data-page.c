@@ -492,10 +492,11 @@ ub_data_page_class_init (UbDataPageClass *klass)
   page_class->describe_run = ub_data_page_describe_run;
   page_class->update_view = ub_data_page_update_view;
   page_class->start_demo = ub_data_page_start_demo;
+  page_class->can_pause = TRUE;
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-data-page.ui");
-  ub_page_class_bind_run_view (widget_class, FALSE);
+  ub_page_class_bind_run_view (widget_class, TRUE);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, op_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_stack);
