@@ -280,6 +280,61 @@ test_pause_resume_is_exact (void)
 }
 
 static void
+test_drop_file (void)
+{
+  g_autofree char *chosen = make_file (1000);
+  g_autofree char *dropped = make_file (4096 + 7);
+  g_autofree char *contents = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *folder = g_path_get_dirname (dropped);
+  gsize length;
+  UbDataPage *page;
+
+  g_test_summary ("A file dropped on the Data page becomes its input; a folder, two files or "
+                  "a drop during a job are refused with a message");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  g_file_get_contents (dropped, &contents, &length, NULL);
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+
+  page = show_data_page ();
+  ub_data_page_set_input (page, chosen, 0, UB_DATA_MODE_SHA256);
+  {
+    const char *paths[] = { dropped, NULL };
+
+    g_assert_true (ub_test_gtk_drop_files (GTK_WIDGET (page), paths, FALSE));
+  }
+  run_page (page);
+  g_assert_null (ub_data_page_get_error (page));
+  g_assert_cmpstr (ub_data_page_get_digest (page), ==, expected);
+
+  {
+    const char *folders[] = { folder, NULL };
+    const char *two[] = { chosen, dropped, NULL };
+
+    g_assert_false (ub_test_gtk_drop_files (GTK_WIDGET (page), folders, TRUE));
+    g_assert_nonnull (ub_data_page_get_error (page));
+    g_assert_false (ub_test_gtk_drop_files (GTK_WIDGET (page), two, TRUE));
+    g_assert_nonnull (ub_data_page_get_error (page));
+  }
+
+  /* As a list, as a file manager drops it: still the input. */
+  {
+    const char *paths[] = { dropped, NULL };
+
+    g_assert_true (ub_test_gtk_drop_files (GTK_WIDGET (page), paths, TRUE));
+    g_assert_null (ub_data_page_get_error (page));
+  }
+  run_page (page);
+  g_assert_cmpstr (ub_data_page_get_digest (page), ==, expected);
+
+  g_unlink (chosen);
+  g_unlink (dropped);
+}
+
+static void
 test_missing_file (void)
 {
   UbDataPage *page;
@@ -312,6 +367,7 @@ main (int    argc,
   g_test_add_func ("/data-page/pause-resume-is-exact", test_pause_resume_is_exact);
   g_test_add_func ("/data-page/cancel-leaves-no-output", test_cancel_leaves_no_output);
   g_test_add_func ("/data-page/missing-file", test_missing_file);
+  g_test_add_func ("/data-page/drop-file", test_drop_file);
 
   return g_test_run ();
 }

@@ -512,11 +512,59 @@ ub_data_page_class_init (UbDataPageClass *klass)
   gtk_widget_class_install_action (widget_class, "data.save", NULL, save_action);
 }
 
+/* A file dropped on the page becomes its input. */
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         UbDataPage    *self)
+{
+  g_autoptr(GSList) files = NULL;
+  g_autofree char *path = NULL;
+
+  files = ub_file_drop_get_files (value);
+  if (files == NULL)
+    return FALSE;
+
+  if (ub_page_is_busy (UB_PAGE (self)))
+    {
+      ub_page_show_error (UB_PAGE (self), _("A job is running: cancel it before dropping another file."));
+      return FALSE;
+    }
+  if (files->next != NULL)
+    {
+      ub_page_show_error (UB_PAGE (self), _("Drop one file: the page works on one at a time."));
+      return FALSE;
+    }
+  path = g_file_get_path (files->data);
+  if (path == NULL)
+    {
+      ub_page_show_error (UB_PAGE (self), _("Only local files can be read."));
+      return FALSE;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      ub_page_show_error (UB_PAGE (self), _("That is a folder: drop a file."));
+      return FALSE;
+    }
+
+  adw_combo_row_set_selected (self->input_dropdown, 0);
+  set_input_path (self, path);
+  return TRUE;
+}
+
 static void
 ub_data_page_init (UbDataPage *self)
 {
+  GtkDropTarget *drop;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->save_cancellable = g_cancellable_new ();
+
+  drop = ub_file_drop_target_new ();
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
 GtkWidget *

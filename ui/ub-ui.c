@@ -109,6 +109,41 @@ ub_widget_add_toast (GtkWidget *widget,
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
+/**
+ * ub_file_drop_target_new:
+ *
+ * Returns: (transfer full): a drop target for files, as a file manager
+ *   drops them (a #GdkFileList) or one at a time (a #GFile); its "drop"
+ *   handler gets either in its value
+ */
+GtkDropTarget *
+ub_file_drop_target_new (void)
+{
+  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+
+  gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
+  return target;
+}
+
+/**
+ * ub_file_drop_get_files:
+ * @value: what a drop target from ub_file_drop_target_new() received
+ *
+ * Returns: (transfer container) (element-type GFile) (nullable): the
+ *   files dropped, whichever way they came (a file manager drops a list,
+ *   some sources one file)
+ */
+GSList *
+ub_file_drop_get_files (const GValue *value)
+{
+  if (G_VALUE_HOLDS (value, G_TYPE_FILE) && g_value_get_object (value) != NULL)
+    return g_slist_prepend (NULL, g_value_get_object (value));
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) && g_value_get_boxed (value) != NULL)
+    return gdk_file_list_get_files (g_value_get_boxed (value));
+  return NULL;
+}
+
 /* Main thread only: where settings are kept when not in the default
  * backend (dconf), or NULL. Set once, before the first window. */
 static GSettingsBackend *settings_backend;
