@@ -167,8 +167,9 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
-  g_test_summary ("unblock-cli primes: counts, lists and refusals");
+  /* Isolated: the commands' help must not read or leave anything behind. */
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_summary ("unblock-cli primes: counts, lists and refusals; and every command's help");
 
   g_test_add_func ("/cli/primes/count", test_count);
   g_test_add_func ("/cli/primes/list", test_list);
