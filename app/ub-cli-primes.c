@@ -99,9 +99,13 @@ print_progress (PrimesRun *run,
   rate = seconds > 0 ? done / seconds : 0;
 
   if (final)
-    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "\r\033[K%u worker, %.3f s, %.3g numbers/s\n",
-                                  "\r\033[K%u workers, %.3f s, %.3g numbers/s\n", run->n_parts),
-             run->n_parts, seconds, rate);
+    {
+      /* Back to the start of the progress line, which is cleared. */
+      fputs ("\r\033[K", stderr);
+      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "%u worker, %.3f s, %.3g numbers/s\n",
+                                    "%u workers, %.3f s, %.3g numbers/s\n", run->n_parts),
+               run->n_parts, seconds, rate);
+    }
   else
     fprintf (stderr, "\r\033[K%5.1f %%  %.3g numbers/s  ETA %.0f s",
              run->total ? 100.0 * done / run->total : 100.0, rate,
