@@ -75,15 +75,23 @@ visible_page (UbWindow *self)
   return UB_IS_PAGE (child) ? UB_PAGE (child) : NULL;
 }
 
+/* Calls @method on the visible page, if there is one. */
+static void
+visible_page_call (UbWindow *self,
+                   void    (*method) (UbPage *page))
+{
+  UbPage *page = visible_page (self);
+
+  if (page != NULL)
+    method (page);
+}
+
 static void
 start_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
 {
-  UbPage *page = visible_page (user_data);
-
-  if (page != NULL)
-    ub_page_start (page);
+  visible_page_call (user_data, ub_page_start);
 }
 
 static void
@@ -91,10 +99,7 @@ cancel_action (GSimpleAction *action,
                GVariant      *parameter,
                gpointer       user_data)
 {
-  UbPage *page = visible_page (user_data);
-
-  if (page != NULL)
-    ub_page_cancel (page);
+  visible_page_call (user_data, ub_page_cancel);
 }
 
 static void
@@ -102,10 +107,7 @@ pause_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
 {
-  UbPage *page = visible_page (user_data);
-
-  if (page != NULL)
-    ub_page_toggle_pause (page);
+  visible_page_call (user_data, ub_page_toggle_pause);
 }
 
 static void
