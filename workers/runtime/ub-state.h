@@ -6,13 +6,14 @@
 G_BEGIN_DECLS
 
 /*
- * The UI's side of the durable store. It is read on a background thread
- * and the main thread never waits for it: ub_state_when_loaded() runs a
- * callback once it is read, and only then may ub_state_dup() be called
- * there. Writes are queued to the same thread, in order, after the read,
- * so that an fsync never runs on the main thread either. Failures (a full disk, a read-only state folder)
- * are kept as a message for the window to show once; the app goes on
- * with its state in memory.
+ * The application's side of the durable store, where runs keep their
+ * checkpoints. It is read on a background thread and the main thread
+ * never waits for it: ub_state_when_loaded() runs a callback once it is
+ * read, and only then may ub_state_dup() be called there. Writes are
+ * queued to the same thread, in order, after the read, so that an fsync
+ * never runs on the main thread either. Failures (a full disk, a
+ * read-only state folder) are kept as a message for the window to show
+ * once; the app goes on with its state in memory.
  */
 
 typedef void (*UbStateMessageFunc) (const char *message,
