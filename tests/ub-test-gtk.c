@@ -15,6 +15,7 @@
 #include "ub-jobs.h"
 #include "ub-png-jobs.h"
 #include "ub-screenshot.h"
+#include "ub-state.h"
 #include "ub-test-gtk.h"
 
 static gboolean have_display;
@@ -160,6 +161,12 @@ ub_test_gtk_get_app (void)
   return test_app;
 }
 
+static gboolean
+state_is_loaded (gpointer user_data)
+{
+  return ub_state_is_loaded ();
+}
+
 /**
  * ub_test_gtk_get_window:
  *
@@ -177,6 +184,9 @@ ub_test_gtk_get_window (void)
       window = gtk_application_get_active_window (GTK_APPLICATION (test_app));
       g_assert_nonnull (window);
       ub_test_gtk_wait_painted (GTK_WIDGET (window), 3);
+      /* The saved state arrives after the window (ub_state_when_loaded()):
+       * a test sees the window as a user does once it has. */
+      g_assert_true (ub_test_gtk_run_until (state_is_loaded, NULL, 30000));
     }
 
   return UB_WINDOW (window);
