@@ -215,30 +215,43 @@ bucket_push (UbBuckets *s,
   *slot = top + 1;
 }
 
-/* Files @p, the segment @seg starting at byte @base being the next one
- * sieved, under the segment of its multiple p q' where q' is the first
- * cofactor at or above @q coprime to 210; not at all if that is past @to. */
+/* Files the @n sieving primes @primes, the segment @seg starting at byte
+ * @base being the next one sieved, under the segments of their first
+ * multiples there or later: at least p², cofactor coprime to 210. A prime
+ * whose first such multiple is past @to is left out. */
 void
-_ub_buckets_add (UbBuckets *s,
-                 guint64    seg,
-                 guint64    base,
-                 guint64    to,
-                 guint32    p,
-                 guint64    q)
+_ub_buckets_add_primes (UbBuckets     *s,
+                        guint64        seg,
+                        guint64        base,
+                        guint64        to,
+                        const guint32 *primes,
+                        gsize          n)
 {
-  ub_u128 prod;
-  guint64 rel;
-  guint r;
+  const guint64 start = base * 30;
+  const gsize seg_mask = s->seg_bytes - 1;
+  const guint log2_seg = s->log2_seg;
 
-  q += s->q210_skip[q % 210];
-  prod = (ub_u128) p * q;
-  if (prod > to)
-    return;
-  rel = (guint64) prod / 30 - base;
-  r = s->q210_index[q % 210];
-  bucket_push (s, seg + (rel >> s->log2_seg), p / 30,
-               (guint32) (rel & (s->seg_bytes - 1)) << 9 |
-               ((guint32) bit_of_res[p % 30] * 48 + r));
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 p = primes[i];
+      guint64 n0 = MAX ((guint64) p * p, start);
+      guint64 q = n0 / p;
+      ub_u128 prod;
+      guint64 rel;
+      guint r;
+
+      if (q * p < n0)
+        q++;
+      q += s->q210_skip[q % 210];
+      prod = (ub_u128) p * q;
+      if (prod > to)
+        continue;
+      rel = (guint64) prod / 30 - base;
+      r = s->q210_index[q % 210];
+      bucket_push (s, seg + (rel >> log2_seg), p / 30,
+                   (guint32) (rel & seg_mask) << 9 |
+                   ((guint32) bit_of_res[p % 30] * 48 + r));
+    }
 }
 
 /*

@@ -21,12 +21,12 @@ UbBuckets *_ub_buckets_new   (guint      log2_seg,
                               guint64    n_segs,
                               guint64    plimit);
 void       _ub_buckets_free  (UbBuckets *buckets);
-void       _ub_buckets_add   (UbBuckets *buckets,
-                              guint64    seg,
-                              guint64    base,
-                              guint64    to,
-                              guint32    p,
-                              guint64    q);
+void       _ub_buckets_add_primes (UbBuckets     *buckets,
+                                   guint64        seg,
+                                   guint64        base,
+                                   guint64        to,
+                                   const guint32 *primes,
+                                   gsize          n);
 void       _ub_buckets_cross (UbBuckets *buckets,
                               guint8    *buf,
                               guint64    seg);

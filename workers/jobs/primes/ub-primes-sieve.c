@@ -9,6 +9,7 @@
 
 #include "ub-primes-bucket.h"
 #include "ub-primes-cross.h"
+#include "ub-primes-medium.h"
 #include "ub-primes-mr.h"
 #include "ub-primes-presieve.h"
 #include "ub-primes-sieve.h"
@@ -124,9 +125,13 @@ struct _UbSieve
   guint8   *buf_alloc;        /* (owned) */
 
   /* Sieving primes up to small_limit: crossed off block by block; up to
-   * medium_limit: crossed off over the whole segment. */
+   * medium_limit: crossed off over the whole segment with the unrolled
+   * loops; up to sorted_limit: by the medium tier, in lists by state;
+   * larger ones: by the bucket tier. */
   guint32   small_limit;
   guint32   medium_limit;
+  guint32   sorted_limit;
+  UbMedium *sorted;           /* (owned) */
   UbSieveEntry *small;        /* (owned) */
   gsize     n_small;
   gsize     small_alloc;
@@ -140,12 +145,10 @@ struct _UbSieve
   /* Where sieving primes come from: the static table or a child sieve. */
   guint64   plimit;           /* isqrt (to), or MR_SIEVE_LIMIT when mr */
   gboolean  mr;               /* survivors are confirmed by Miller–Rabin */
-  guint32   pending;          /* next prime not yet added, if have_pending */
-  gboolean  have_pending;
   gboolean  source_done;
-  const guint32 *table;       /* (unowned) primes from the static table */
-  gsize     table_n;
-  gsize     table_pos;
+  const guint32 *src;         /* (unowned) the table or cbuf: primes not yet */
+  gsize     src_n;            /* added are src[src_pos, src_n) */
+  gsize     src_pos;
   UbSieve  *child;            /* (owned) (nullable) */
   guint32  *cbuf;             /* (owned) primes from the child */
   gsize     cbuf_n;
@@ -220,10 +223,14 @@ _ub_sieve_new (guint64 from,
   s->mr = use_miller_rabin (from, to, s->plimit);
   if (s->mr)
     s->plimit = MR_SIEVE_LIMIT;
-  /* Measured here: these limits are where the unrolled loops stop paying
-   * for their dispatch and the buckets start to. */
+  /* Measured with the benchmark: the unrolled loops stop paying for
+   * their dispatch at about 16 multiples per segment; below that the
+   * sorted lists beat one bucket entry per multiple down to about two
+   * (4 S: 8 S / p multiples on the mod-30 wheel). */
   s->small_limit = (guint32) s->block_bytes / 4;
   s->medium_limit = (guint32) s->seg_bytes / 2;
+  s->sorted_limit = (guint32) s->seg_bytes * 4;
+  s->sorted = _ub_medium_new ();
 
   s->buckets = _ub_buckets_new (s->log2_seg, s->n_segs, s->plimit);
 
@@ -237,8 +244,9 @@ _ub_sieve_new (guint64 from,
 
   if (s->plimit < (1u << 16))
     {
-      s->table = t->small_primes;
-      s->table_n = t->n_small_primes;
+      s->src = t->small_primes;
+      while (s->src_n < t->n_small_primes && t->small_primes[s->src_n] <= s->plimit)
+        s->src_n++;
     }
   else
     {
@@ -257,6 +265,7 @@ _ub_sieve_free (UbSieve *s)
   g_free (s->cbuf);
   g_free (s->small);
   g_free (s->medium);
+  g_clear_pointer (&s->sorted, _ub_medium_free);
   g_clear_pointer (&s->buckets, _ub_buckets_free);
   g_free (s->buf_alloc);
   g_free (s);
@@ -334,35 +343,30 @@ collect_child_primes (const guint64 *primes,
     s->cbuf[s->cbuf_n++] = (guint32) primes[i];
 }
 
-/* 1: *p is the next sieving prime; 0: none left; -1: cancelled. */
+/* Makes src[src_pos, src_n) the next sieving primes from the child.
+ * 1: some; 0: none left; -1: cancelled. */
 static int
-source_next (UbSieve       *s,
-             guint32       *p,
-             GCancellable  *cancellable,
-             GError       **error)
+source_refill (UbSieve       *s,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   if (s->child == NULL)
-    {
-      if (s->table_pos < s->table_n && s->table[s->table_pos] <= s->plimit)
-        {
-          *p = s->table[s->table_pos++];
-          return 1;
-        }
-      return 0;
-    }
+    return 0;
 
-  while (s->cbuf_pos == s->cbuf_n)
+  s->cbuf_n = 0;
+  while (s->cbuf_n == 0)
     {
       guint64 lo, hi, count;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return -1;
-      s->cbuf_n = s->cbuf_pos = 0;
       if (!_ub_sieve_next (s->child, collect_child_primes, s, NULL,
                            &lo, &hi, &count, NULL))
         return 0;
     }
-  *p = s->cbuf[s->cbuf_pos++];
+  s->src = s->cbuf;
+  s->src_n = s->cbuf_n;
+  s->src_pos = 0;
   return 1;
 }
 
@@ -382,11 +386,6 @@ add_sieving_prime (UbSieve *s,
 
   if (q * p < n0)
     q++;
-  if (p > s->medium_limit)
-    {
-      _ub_buckets_add (s->buckets, s->seg, base, s->to, p, q);
-      return;
-    }
   q += to_coprime[q % 30];
   prod = (ub_u128) p * q;
   if (prod > s->to)
@@ -394,7 +393,9 @@ add_sieving_prime (UbSieve *s,
   rel = (guint64) prod / 30 - base;
   packed = (guint32) bit_of_res[p % 30] << 3 | bit_of_res[q % 30];
 
-  if (p <= s->small_limit)
+  if (p > s->medium_limit)
+    _ub_medium_add (s->sorted, p / 30, (guint32) rel, packed);
+  else if (p <= s->small_limit)
     {
       if (s->n_small == s->small_alloc)
         {
@@ -418,6 +419,9 @@ add_sieving_prime (UbSieve *s,
     }
 }
 
+/* Adds the sieving primes whose square is at most @seg_hi, the last
+ * number of the segment at @base: one by one for the loop tiers, in runs
+ * for the bucket tier. */
 static gboolean
 add_sieving_primes (UbSieve       *s,
                     guint64        base,
@@ -427,9 +431,12 @@ add_sieving_primes (UbSieve       *s,
 {
   while (!s->source_done)
     {
-      if (!s->have_pending)
+      const guint32 *src;
+      gsize j, k;
+
+      if (s->src_pos == s->src_n)
         {
-          int r = source_next (s, &s->pending, cancellable, error);
+          int r = source_refill (s, cancellable, error);
 
           if (r < 0)
             return FALSE;
@@ -438,12 +445,20 @@ add_sieving_primes (UbSieve       *s,
               s->source_done = TRUE;
               break;
             }
-          s->have_pending = TRUE;
         }
-      if ((guint64) s->pending * s->pending > seg_hi)
+      src = s->src;
+      j = s->src_pos;
+      while (j < s->src_n && src[j] <= s->sorted_limit &&
+             (guint64) src[j] * src[j] <= seg_hi)
+        add_sieving_prime (s, src[j++], base);
+      k = j;
+      while (k < s->src_n && (guint64) src[k] * src[k] <= seg_hi)
+        k++;
+      if (k > j)
+        _ub_buckets_add_primes (s->buckets, s->seg, base, s->to, src + j, k - j);
+      s->src_pos = k;
+      if (k < s->src_n)
         break;
-      add_sieving_prime (s, s->pending, base);
-      s->have_pending = FALSE;
     }
   return TRUE;
 }
@@ -590,6 +605,7 @@ _ub_sieve_next (UbSieve          *sv,
     _ub_sieve_cross_small (sv->buf + off, (guint32) MIN (sv->block_bytes, n - off),
                  sv->small, sv->n_small);
   _ub_sieve_cross_small (sv->buf, (guint32) n, sv->medium, sv->n_medium);
+  _ub_medium_cross (sv->sorted, sv->buf, (guint32) n);
   _ub_buckets_cross (sv->buckets, sv->buf, sv->seg);
 
   /* Keep only [lo, hi]. */
