@@ -9,6 +9,7 @@
 #include "ub-png-encode.h"
 #include "ub-png-sample.h"
 #include "ub-test-cli.h"
+#include "ub-test-files.h"
 
 /* Runs the built unblock-cli (next to this test in the build tree). */
 
@@ -36,7 +37,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  ub_test_remove_dir (f->dir);
+  ub_test_remove_tree (f->dir);
   g_free (f->input);
   g_free (f->dir);
 }

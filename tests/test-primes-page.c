@@ -68,14 +68,36 @@ test_count_in_workers (void)
   assert_count (page, PI_1E8);
 }
 
+/* Sends @action to a running page, checks that the page is then in @state
+ * and that nothing moves for a while after: the workers' late reports are
+ * dropped. Returns how many numbers were done at that moment. */
+static guint64
+interrupt_and_hold (UbPrimesPage      *page,
+                    const char        *action,
+                    UbPrimesPageState  state)
+{
+  guint64 count_at;
+  guint64 done_at;
+  guint64 count;
+  guint64 done;
+
+  ub_test_gtk_window_action (action);
+  g_assert_cmpint (ub_primes_page_get_state (page), ==, state);
+  ub_primes_page_get_result (page, &count_at, &done_at);
+
+  ub_test_gtk_run_for_ms (300);
+  ub_primes_page_get_result (page, &count, &done);
+  g_assert_cmpuint (count, ==, count_at);
+  g_assert_cmpuint (done, ==, done_at);
+  g_assert_cmpint (ub_primes_page_get_state (page), ==, state);
+  return done_at;
+}
+
 static void
 test_pause_resume_is_exact (void)
 {
   UbPrimesPage *page;
-  guint64 count_at_pause;
   guint64 done_at_pause;
-  guint64 count;
-  guint64 done;
 
   if (!ub_test_gtk_have_display ())
     return;
@@ -90,15 +112,7 @@ test_pause_resume_is_exact (void)
       return;
     }
 
-  ub_test_gtk_window_action ("pause");
-  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_PAUSED);
-  ub_primes_page_get_result (page, &count_at_pause, &done_at_pause);
-
-  /* While paused nothing moves: the workers' late reports are dropped. */
-  ub_test_gtk_run_for_ms (300);
-  ub_primes_page_get_result (page, &count, &done);
-  g_assert_cmpuint (count, ==, count_at_pause);
-  g_assert_cmpuint (done, ==, done_at_pause);
+  done_at_pause = interrupt_and_hold (page, "pause", UB_PRIMES_PAGE_PAUSED);
   g_test_message ("paused at %" G_GUINT64_FORMAT " of 5e9 numbers", done_at_pause);
 
   ub_test_gtk_window_action ("pause");
@@ -111,10 +125,6 @@ static void
 test_cancel_stops_at_once (void)
 {
   UbPrimesPage *page;
-  guint64 count_at_cancel;
-  guint64 done_at_cancel;
-  guint64 count;
-  guint64 done;
 
   if (!ub_test_gtk_have_display ())
     return;
@@ -124,14 +134,7 @@ test_cancel_stops_at_once (void)
   ub_test_gtk_window_action ("start");
   g_assert_true (ub_test_gtk_run_until (page_made_progress, page, 120000));
 
-  ub_test_gtk_window_action ("cancel");
-  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_IDLE);
-  ub_primes_page_get_result (page, &count_at_cancel, &done_at_cancel);
-
-  ub_test_gtk_run_for_ms (300);
-  ub_primes_page_get_result (page, &count, &done);
-  g_assert_cmpuint (done, ==, done_at_cancel);
-  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_IDLE);
+  interrupt_and_hold (page, "cancel", UB_PRIMES_PAGE_IDLE);
 
   /* And the page can start again. */
   ub_primes_page_set_input (page, "0", "1e6", FALSE, 2);

@@ -181,10 +181,11 @@ test_reload_continues (void)
   g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "reload", NULL);
   g_assert_true (ub_test_gtk_run_until (new_window_running, window, 10000));
 
-  /* The new window carries on from the checkpoint, not from zero. */
+  /* The new window shows the same count still going, not one started
+   * again from zero (test-reload checks it is the very same run). */
   window = UB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ub_test_gtk_get_app ())));
   ub_primes_page_get_result (primes_page (window), &count, &done_after);
-  g_test_message ("sieved %" G_GUINT64_FORMAT " before the reload, resumed at %" G_GUINT64_FORMAT,
+  g_test_message ("sieved %" G_GUINT64_FORMAT " before the reload, %" G_GUINT64_FORMAT " after it",
                   done_before, done_after);
   g_assert_cmpuint (done_after, >, 0);
   finish_and_check (window);

@@ -39,7 +39,6 @@ struct _UbDataPage
   GtkTextView     *input_view;
   GtkLabel        *result_label;
   GtkTextView     *preview_view;
-  GtkEntry        *notes_entry;
 
   /* Owned references */
   GtkNativeDialog *chooser;
@@ -445,25 +444,14 @@ ub_data_page_dispose (GObject *object)
 {
   UbDataPage *self = UB_DATA_PAGE (object);
 
+  /* A copy still saving reaches the page only through a weak reference. */
   g_cancellable_cancel (self->save_cancellable);
+  g_clear_object (&self->save_cancellable);
   ub_page_close_chooser (&self->chooser, self);
   g_clear_object (&self->shown);
-
-  gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_DATA_PAGE);
-  ub_widget_unparent_children (GTK_WIDGET (self));
-
-  G_OBJECT_CLASS (ub_data_page_parent_class)->dispose (object);
-}
-
-static void
-ub_data_page_finalize (GObject *object)
-{
-  UbDataPage *self = UB_DATA_PAGE (object);
-
-  g_clear_object (&self->save_cancellable);
   g_clear_pointer (&self->input_path, g_free);
 
-  G_OBJECT_CLASS (ub_data_page_parent_class)->finalize (object);
+  G_OBJECT_CLASS (ub_data_page_parent_class)->dispose (object);
 }
 
 static void
@@ -474,7 +462,6 @@ ub_data_page_class_init (UbDataPageClass *klass)
   UbPageClass *page_class = UB_PAGE_CLASS (klass);
 
   object_class->dispose = ub_data_page_dispose;
-  object_class->finalize = ub_data_page_finalize;
 
   page_class->run_key = UB_DATA_RUN_KEY;
   page_class->create_run = ub_data_page_create_run;
@@ -485,8 +472,7 @@ ub_data_page_class_init (UbDataPageClass *klass)
   page_class->update_view = ub_data_page_update_view;
   page_class->start_demo = ub_data_page_start_demo;
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-data-page.ui");
+  ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-data-page.ui");
   ub_page_class_bind_run_view (widget_class, FALSE);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, op_dropdown);
@@ -496,7 +482,6 @@ ub_data_page_class_init (UbDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_view);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, result_label);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, preview_view);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, notes_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_input_kind_changed);
 
   gtk_widget_class_install_action (widget_class, "data.choose-input", NULL, choose_input_action);
@@ -652,14 +637,6 @@ ub_data_page_get_error (UbDataPage *self)
   g_return_val_if_fail (UB_IS_DATA_PAGE (self), NULL);
 
   return ub_page_get_error (UB_PAGE (self));
-}
-
-GtkWidget *
-ub_data_page_get_notes_entry (UbDataPage *self)
-{
-  g_return_val_if_fail (UB_IS_DATA_PAGE (self), NULL);
-
-  return GTK_WIDGET (self->notes_entry);
 }
 
 /**

@@ -6,9 +6,9 @@
 G_BEGIN_DECLS
 
 /*
- * The UI's side of the durable store: reads are immediate, writes are
- * queued to one background thread, in order, so that an fsync never runs
- * on the main thread. Failures (a full disk, a read-only state folder)
+ * The application's side of the durable store, where runs keep their
+ * checkpoints: reads are immediate, writes are queued to one background
+ * thread, in order, so that an fsync never runs on the main thread. Failures (a full disk, a read-only state folder)
  * are kept as a message for the window to show once; the app goes on
  * with its state in memory.
  */

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gi18n.h>
-
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "ub-data-identity.h"
@@ -183,7 +182,8 @@ ub_data_run_new (UbDataMode   mode,
   g_return_val_if_fail (random_size == 0 || input_path != NULL, NULL);
 
   name = input_path ? g_filename_display_basename (input_path) : g_strdup (_("pasted text"));
-  title = g_strdup_printf ("%s %s", verb (mode), name);
+  /* TRANSLATORS: "Hashing", "Encoding" or "Decoding", then a file name */
+  title = g_strdup_printf (_("%s %s"), verb (mode), name);
   self = g_object_new (UB_TYPE_DATA_RUN,
                        "key", UB_DATA_RUN_KEY,
                        "title", title,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "ub-number.h"
 #include "ub-primes-run.h"
@@ -33,6 +33,8 @@ struct _UbPrimesRun
   guint64   to;
   gboolean  list;
   char     *list_path;    /* (nullable): where List mode writes every prime */
+  char     *from_text;    /* (nullable): the range as the user wrote it */
+  char     *to_text;
   Part     *parts;        /* (owned) one per part */
   guint64   recent[UB_PRIMES_JOB_RECENT];
   guint     n_recent;
@@ -167,6 +169,11 @@ ub_primes_run_save (UbRun *run)
   g_variant_dict_insert (&dict, "list", "b", self->list);
   g_variant_dict_insert (&dict, "path", "s", self->list_path ? self->list_path : "");
   g_variant_dict_insert (&dict, "parts", "u", ub_run_get_n_parts (run));
+  if (self->from_text != NULL && self->to_text != NULL)
+    {
+      g_variant_dict_insert (&dict, "from-text", "s", self->from_text);
+      g_variant_dict_insert (&dict, "to-text", "s", self->to_text);
+    }
   ub_state_set (STATE_JOB, g_variant_dict_end (&dict));
 
   if (ub_run_get_state (run) != UB_RUN_PAUSED)
@@ -193,6 +200,8 @@ ub_primes_run_finalize (GObject *object)
 
   g_clear_pointer (&self->parts, g_free);
   g_clear_pointer (&self->list_path, g_free);
+  g_clear_pointer (&self->from_text, g_free);
+  g_clear_pointer (&self->to_text, g_free);
 
   G_OBJECT_CLASS (ub_primes_run_parent_class)->finalize (object);
 }
@@ -235,8 +244,8 @@ new_run (guint64     from,
   ranges = ub_primes_split (from, to, n_parts, &n_ranges);
   from_text = ub_number_format_u64 (from);
   to_text = ub_number_format_u64 (to);
-  title = g_strdup_printf (list ? _("Listing primes in [%s, %s]") : _("Counting primes in [%s, %s]"),
-                           from_text, to_text);
+  title = list ? g_strdup_printf (_("Listing primes in [%s, %s]"), from_text, to_text)
+               : g_strdup_printf (_("Counting primes in [%s, %s]"), from_text, to_text);
 
   self = g_object_new (UB_TYPE_PRIMES_RUN,
                        "key", UB_PRIMES_RUN_KEY,
@@ -297,6 +306,7 @@ ub_primes_run_new_from_saved (gboolean   blocking,
   g_auto(GVariantDict) job = G_VARIANT_DICT_INIT (NULL);
   UbPrimesRun *self;
   const char *path = "";
+  const char *from_text = NULL, *to_text = NULL;
   guint64 from, to;
   gboolean list = FALSE;
   guint n_parts;
@@ -322,9 +332,12 @@ ub_primes_run_new_from_saved (gboolean   blocking,
     }
   g_variant_dict_lookup (&job, "list", "b", &list);
   g_variant_dict_lookup (&job, "path", "&s", &path);
+  g_variant_dict_lookup (&job, "from-text", "&s", &from_text);
+  g_variant_dict_lookup (&job, "to-text", "&s", &to_text);
 
   self = new_run (from, to, list, path, n_parts, blocking);
   self->saved_once = TRUE;
+  ub_primes_run_set_range_text (self, from_text, to_text);
   for (guint i = 0; i < ub_run_get_n_parts (UB_RUN (self)); i++)
     {
       g_autofree char *key = part_key (i);
@@ -343,6 +356,58 @@ ub_primes_run_new_from_saved (gboolean   blocking,
     }
   update_progress (self);
   return self;
+}
+
+/**
+ * ub_primes_run_set_range_text:
+ * @from_text: (nullable): the range's start as the user wrote it, e.g. "1e12"
+ * @to_text: (nullable): its end
+ *
+ * Kept, and saved, so that a form showing the run (a reloaded window, a
+ * resumed run) reads as the user wrote it. Ignored unless both texts
+ * spell the run's very range: what is read back is checked, not trusted.
+ */
+void
+ub_primes_run_set_range_text (UbPrimesRun *self,
+                              const char  *from_text,
+                              const char  *to_text)
+{
+  guint64 from, to;
+
+  g_return_if_fail (UB_IS_PRIMES_RUN (self));
+
+  g_clear_pointer (&self->from_text, g_free);
+  g_clear_pointer (&self->to_text, g_free);
+  if (from_text == NULL || to_text == NULL ||
+      !ub_number_parse_u64 (from_text, &from, NULL) || from != self->from ||
+      !ub_number_parse_u64 (to_text, &to, NULL) || to != self->to)
+    return;
+  self->from_text = g_strdup (from_text);
+  self->to_text = g_strdup (to_text);
+}
+
+/**
+ * ub_primes_run_dup_range_text:
+ * @from_text: (out) (transfer full): the range's start, as the user wrote
+ *   it if known, else in digits
+ * @to_text: (out) (transfer full): its end
+ */
+void
+ub_primes_run_dup_range_text (UbPrimesRun  *self,
+                              char        **from_text,
+                              char        **to_text)
+{
+  g_return_if_fail (UB_IS_PRIMES_RUN (self));
+  g_return_if_fail (from_text != NULL && to_text != NULL);
+
+  if (self->from_text != NULL && self->to_text != NULL)
+    {
+      *from_text = g_strdup (self->from_text);
+      *to_text = g_strdup (self->to_text);
+      return;
+    }
+  *from_text = g_strdup_printf ("%" G_GUINT64_FORMAT, self->from);
+  *to_text = g_strdup_printf ("%" G_GUINT64_FORMAT, self->to);
 }
 
 guint64

@@ -20,6 +20,12 @@ UbPrimesRun   *ub_primes_run_new           (guint64       from,
                                             gboolean      blocking);
 UbPrimesRun   *ub_primes_run_new_from_saved (gboolean     blocking,
                                             GError      **error);
+void           ub_primes_run_set_range_text (UbPrimesRun *self,
+                                             const char  *from_text,
+                                             const char  *to_text);
+void           ub_primes_run_dup_range_text (UbPrimesRun *self,
+                                             char       **from_text,
+                                             char       **to_text);
 guint64        ub_primes_run_get_from      (UbPrimesRun  *self);
 guint64        ub_primes_run_get_to        (UbPrimesRun  *self);
 gboolean       ub_primes_run_get_list      (UbPrimesRun  *self);
