@@ -68,8 +68,8 @@ scaler_drained (gpointer user_data)
 {
   UbPortStats worker_side, owner_side;
 
-  if (!ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (worker)", &worker_side) ||
-      !ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &owner_side))
+  if (!ub_test_find_port (UB_PIPELINE_SCALER_NAME " (worker's end)", &worker_side) ||
+      !ub_test_find_port (UB_PIPELINE_SCALER_NAME " (owner's end)", &owner_side))
     return TRUE;
   return worker_side.posted == owner_side.delivered;
 }
@@ -144,10 +144,10 @@ test_pipeline_from_samples (void)
   g_assert_cmpuint (stats.between_bytes, >=, (guint64) N_IMAGES * SMALL_SIZE * SMALL_SIZE * 4);
   g_assert_cmpuint (stats.owner_bytes * 4, <, stats.between_bytes);
 
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
-  g_assert_true (ub_test_find_port ("pipeline decoder → scaler", &pipe_out));
-  g_assert_true (ub_test_find_port ("pipeline scaler ← decoder", &pipe_in));
+  g_assert_true (ub_test_find_port (UB_PIPELINE_DECODER_NAME " (owner's end)", &decoder_owner));
+  g_assert_true (ub_test_find_port (UB_PIPELINE_SCALER_NAME " (owner's end)", &scaler_owner));
+  g_assert_true (ub_test_find_port ("pipeline decode → scale", &pipe_out));
+  g_assert_true (ub_test_find_port ("pipeline scale ← decode", &pipe_in));
   g_assert_cmpuint (decoder_owner.posted, ==, N_IMAGES + 1);
   g_assert_cmpuint (decoder_owner.delivered, ==, 0);
   g_assert_cmpuint (scaler_owner.posted, ==, 1);

@@ -181,13 +181,13 @@ test_two_workers (void)
   /* Per-port counters, while the workers are alive. The scaler posts the
    * credit for a frame after its result, so the last credit may still be
    * on its way when the last result is in. */
-  UB_TEST_RUN_UNTIL (ub_test_find_port ("pipeline scaler ← decoder", &pipe_scaler) &&
-                     ub_test_find_port ("pipeline decoder → scaler", &pipe_decoder) &&
+  UB_TEST_RUN_UNTIL (ub_test_find_port ("pipeline scale ← decode", &pipe_scaler) &&
+                     ub_test_find_port ("pipeline decode → scale", &pipe_decoder) &&
                      pipe_scaler.posted == N_IMAGES && pipe_decoder.delivered == N_IMAGES);
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
-  g_assert_true (ub_test_find_port ("pipeline decoder → scaler", &pipe_decoder));
-  g_assert_true (ub_test_find_port ("pipeline scaler ← decoder", &pipe_scaler));
+  g_assert_true (ub_test_find_port (UB_PIPELINE_DECODER_NAME " (owner's end)", &decoder_owner));
+  g_assert_true (ub_test_find_port (UB_PIPELINE_SCALER_NAME " (owner's end)", &scaler_owner));
+  g_assert_true (ub_test_find_port ("pipeline decode → scale", &pipe_decoder));
+  g_assert_true (ub_test_find_port ("pipeline scale ← decode", &pipe_scaler));
 
   /* The owner sent the decoder a setup and N requests, and got nothing back. */
   g_assert_cmpuint (decoder_owner.posted, ==, N_IMAGES + 1);
@@ -372,12 +372,12 @@ test_broadcast_control (void)
   UB_TEST_RUN_UNTIL (has_ack (&acks, "decoder:cancel") && has_ack (&acks, "scaler:cancel"));
   g_assert_true (ub_broadcast_channel_post (control, UB_PIPELINE_RESUME, NULL, &error));
 
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &before));
+  g_assert_true (ub_test_find_port (UB_PIPELINE_SCALER_NAME " (owner's end)", &before));
   g_array_set_size (results.indices, 0);
   ub_pipeline_new_run (pipeline);
   ub_pipeline_push (pipeline, paths[0]);
   UB_TEST_RUN_UNTIL (ub_pipeline_is_idle (pipeline));
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &after));
+  g_assert_true (ub_test_find_port (UB_PIPELINE_SCALER_NAME " (owner's end)", &after));
 
   /* FIFO: any result of the cancelled run would have come before this one. */
   g_assert_cmpuint (results.indices->len, ==, 1);
@@ -409,7 +409,7 @@ test_terminate_mid_flow (void)
   wait_no_threads ();
   ub_test_drain_context ();
   g_assert_cmpuint (results.indices->len, <, N_IMAGES);
-  g_assert_cmpuint (count_ports ("pipeline decoder → scaler"), ==, 0);
+  g_assert_cmpuint (count_ports ("pipeline decode → scale"), ==, 0);
   results_clear (&results);
 }
 

@@ -36,6 +36,7 @@ _ub_endpoint_new (guint  capacity,
   g_cond_init (&ep->space_cond);
   g_cond_init (&ep->items_cond);
   g_weak_ref_init (&ep->port, NULL);
+  atomic_init (&ep->owner, _ub_runtime_get_thread_worker ());
   _ub_runtime_add_endpoint (ep, label);
   return ep;
 }
@@ -88,6 +89,7 @@ _ub_endpoint_entangle (UbEndpoint *ep1,
 
   ep1->peer = _ub_endpoint_ref (ep2);
   ep2->peer = _ub_endpoint_ref (ep1);
+  _ub_runtime_note_entangled (ep1, ep2);
 }
 
 /* Returns (transfer full) (nullable) the peer, safe from any thread. */
@@ -106,6 +108,23 @@ gboolean
 _ub_endpoint_is_closed (UbEndpoint *ep)
 {
   return atomic_load (&ep->closed);
+}
+
+guint
+_ub_endpoint_get_owner (UbEndpoint *ep)
+{
+  return atomic_load_explicit (&ep->owner, memory_order_relaxed);
+}
+
+/* The calling thread receives on @ep from now on: a port that was
+ * transferred, or handed to a worker thread, changes hands here. */
+void
+_ub_endpoint_note_owner (UbEndpoint *ep)
+{
+  guint owner = _ub_runtime_get_thread_worker ();
+
+  if (atomic_load_explicit (&ep->owner, memory_order_relaxed) != owner)
+    atomic_store_explicit (&ep->owner, owner, memory_order_relaxed);
 }
 
 void
@@ -487,6 +506,7 @@ _ub_endpoint_attach_source (UbEndpoint *ep,
 
   /* What a blocking receive popped and did not take goes first. */
   _ub_endpoint_return_batch (ep);
+  _ub_endpoint_note_owner (ep);
 
   ub_queue_lock (ep->queue);
   g_assert (ep->source == NULL);
@@ -569,6 +589,8 @@ _ub_endpoint_fill_batch (UbEndpoint *ep)
   release_slots (ep, counted);
   ep->batch_pos = 0;
   ep->batch_len = n;
+  if (n > 0)
+    _ub_endpoint_note_owner (ep);
   return n;
 }
 
