@@ -600,8 +600,11 @@ typedef struct
 
 static void
 on_writer_progress (UbSampleWriter *writer,
+                    const char     *path,
                     WriterEvents   *events)
 {
+  /* Each image is reported once it is there, not only at the end. */
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   events->n_progress++;
 }
 
@@ -660,7 +663,7 @@ test_sample_writer (void)
   g_assert_true (ub_test_gtk_run_until (writer_finished, &events, 60000));
   g_assert_cmpuint (events.n_failed, ==, 0);
   g_assert_cmpuint (events.n_done, ==, 1);
-  g_assert_cmpuint (events.n_progress, ==, 1);
+  g_assert_cmpuint (events.n_progress, ==, 2);
   g_assert_cmpuint (ub_sample_writer_get_n_left (writer), ==, 0);
 
   paths = ub_sample_writer_dup_paths (writer);

@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include <glib/gi18n.h>
+
 #include "ub-broadcast-channel.h"
+#include "ub-channels-diagram.h"
 #include "ub-channels-page.h"
 #include "ub-job.h"
 #include "ub-page.h"
@@ -34,21 +37,28 @@
 #define N_SAMPLES        24
 #define SAMPLE_SIZE      1024
 #define RESULT_SIZE      96
+#define ACK_TIMEOUT_MS   2000
+
 struct _UbChannelsPage
 {
   GtkWidget                  parent_instance;
 
   /* Template widgets */
   GtkWidget                 *content;
-  GtkLabel                  *status_label;
+  AdwActionRow              *status_row;
+  GtkWidget                 *samples_box;
+  GtkProgressBar            *samples_bar;
   GtkLabel                  *error_label;
+  GtkStack                  *view_stack;
+  UbChannelsDiagram         *diagram;
   UbRuntimeView             *runtime_view;
   GtkLabel                  *bytes_label;
   GtkLevelBar               *share_bar;
   GtkLabel                  *acks_label;
   GtkFlowBox                *results_box;
-  GtkCheckButton            *single_check;
+  GtkSwitch                 *single_switch;
   GtkButton                 *pause_button;
+  GtkStack                  *pause_stack;
   GtkWidget                 *notes_entry;
 
   /* Owned references */
@@ -63,6 +73,7 @@ struct _UbChannelsPage
   char                      *sent;         /* the last command broadcast */
 
   guint                      blocking_id;
+  guint                      ack_timeout_id;
   guint                      blocking_next;
   guint                      n_samples;
   guint                      sample_size;
@@ -107,68 +118,136 @@ n_samples_left (UbChannelsPage *self)
 }
 
 static void
+set_label (GtkLabel   *label,
+           const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+/* The status row and the sample progress: what the page is doing now. */
+static void
+update_status (UbChannelsPage *self)
+{
+  UbPipelineStats stats = { 0 };
+  g_autofree char *status = NULL;
+  guint n_left = n_samples_left (self);
+
+  if (self->pipeline != NULL)
+    ub_pipeline_get_stats (self->pipeline, &stats);
+
+  gtk_widget_set_visible (self->samples_box, n_left > 0);
+  if (n_left > 0)
+    {
+      guint n_images = ub_sample_writer_get_n_images (self->samples);
+
+      status = g_strdup_printf (_("Writing sample images: %u of %u written"),
+                                n_images - n_left, n_images);
+      gtk_progress_bar_set_fraction (self->samples_bar,
+                                     (n_images - n_left) / (double) MAX (n_images, 1));
+    }
+  else if (self->running_blocking)
+    status = g_strdup_printf (_("Blocking mode: %u of %u decoded and scaled on the main thread"),
+                              self->blocking_done, n_expected (self));
+  else if (self->pipeline != NULL && stats.n_posted > 0)
+    {
+      const char *shape = ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_TWO_WORKERS
+                            ? _("Decoder → scaler") : _("One worker");
+      const char *state = self->cancelled ? _("cancelled")
+                          : self->paused ? _("paused")
+                          : ub_pipeline_is_idle (self->pipeline) ? _("done") : _("running");
+
+      status = g_strdup_printf (_("%s, %s: %u of %u images back, %u errors"), shape, state,
+                                stats.n_results, stats.n_posted, stats.n_errors);
+    }
+  else if (self->cancelled)
+    status = g_strdup (_("Cancelled"));
+  if (status != NULL && g_strcmp0 (adw_action_row_get_subtitle (self->status_row), status) != 0)
+    adw_action_row_set_subtitle (self->status_row, status);
+}
+
+static void
 update_pipeline_labels (UbChannelsPage *self)
 {
   UbPipelineStats stats = { 0 };
   g_autofree char *main_text = NULL;
   g_autofree char *between_text = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *status = NULL;
   guint64 main_bytes, between_bytes;
   double share;
 
+  update_status (self);
   if (self->pipeline != NULL)
     ub_pipeline_get_stats (self->pipeline, &stats);
-
-  if (n_samples_left (self) > 0)
-    status = g_strdup_printf ("Writing sample images: %u left…", n_samples_left (self));
-  else if (self->running_blocking)
-    status = g_strdup_printf ("Blocking mode: %u of %u decoded and scaled on the main thread",
-                              self->blocking_done, n_expected (self));
-  else if (self->pipeline != NULL)
-    status = g_strdup_printf ("%s · %u of %u images back · %u errors%s%s",
-                              ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_TWO_WORKERS
-                                ? "decoder → scaler" : "one worker",
-                              stats.n_results, stats.n_posted, stats.n_errors,
-                              self->paused ? " · paused" : "",
-                              self->cancelled ? " · cancelled" : "");
-  if (status != NULL && g_strcmp0 (gtk_label_get_text (self->status_label), status) != 0)
-    gtk_label_set_text (self->status_label, status);
 
   main_bytes = stats.owner_bytes + self->blocking_bytes;
   between_bytes = stats.between_bytes;
 
+  /* Nothing has crossed yet: say what the page waits for. */
   if (main_bytes + between_bytes == 0)
-    return;
+    {
+      if (n_samples_left (self) > 0)
+        set_label (self->bytes_label, _("Waiting for the sample images to be written…"));
+      else if (self->running_blocking || (self->pipeline != NULL && stats.n_posted > 0 &&
+                                          !self->cancelled))
+        set_label (self->bytes_label, _("Requests sent; waiting for the first result…"));
+      return;
+    }
 
   share = main_bytes / (double) (main_bytes + between_bytes);
   main_text = ub_format_bytes (main_bytes);
   between_text = ub_format_bytes (between_bytes);
-  text = g_strdup_printf ("Through the main thread: %s (%" G_GUINT64_FORMAT " messages%s)\n"
-                          "Between the workers: %s\n"
-                          "The main thread carried %.2f %% of the bytes",
+  text = g_strdup_printf (_("Through the main thread: %s (%" G_GUINT64_FORMAT " messages%s)\n"
+                            "Between the workers: %s\n"
+                            "The main thread carried %.2f %% of the bytes"),
                           main_text, stats.owner_messages,
-                          self->blocking_bytes > 0 ? ", and blocking mode's own decoding" : "",
+                          self->blocking_bytes > 0 ? _(", and blocking mode's own decoding") : "",
                           between_text, 100.0 * share);
-  if (g_strcmp0 (gtk_label_get_text (self->bytes_label), text) != 0)
-    gtk_label_set_text (self->bytes_label, text);
+  set_label (self->bytes_label, text);
   gtk_level_bar_set_value (self->share_bar, share);
 }
 
+/* Who acknowledged the last command, or why nobody has. */
 static void
-update_acks (UbChannelsPage *self,
-             const char     *sent)
+update_acks (UbChannelsPage *self)
 {
   static const char *roles[] = { "decoder", "scaler", "single" };
   g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GString) names = g_string_new (NULL);
 
-  g_string_append_printf (text, "Control channel “%s”: sent “%s”. Acknowledged by:",
-                          UB_PIPELINE_CONTROL_CHANNEL, sent);
   for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
     if (self->acks[i] != NULL)
-      g_string_append_printf (text, " %s (%s)", roles[i], self->acks[i]);
-  gtk_label_set_text (self->acks_label, text->str);
+      g_string_append_printf (names, "%s%s (%s)", names->len > 0 ? ", " : "",
+                              roles[i], self->acks[i]);
+
+  g_string_printf (text, _("Sent “%s” on the control channel “%s”. "), self->sent,
+                   UB_PIPELINE_CONTROL_CHANNEL);
+  if (names->len > 0)
+    g_string_append_printf (text, _("Acknowledged by: %s."), names->str);
+  else if (self->pipeline == NULL)
+    g_string_append (text, _("No pipeline worker is running to receive it."));
+  else if (self->ack_timeout_id != 0)
+    g_string_append (text, _("Waiting for the workers to acknowledge…"));
+  else
+    g_string_append_printf (text, _("No worker acknowledged it within %u s."),
+                            ACK_TIMEOUT_MS / 1000);
+  set_label (self->acks_label, text->str);
 }
+
+static gboolean
+ack_timeout_cb (gpointer user_data)
+{
+  UbChannelsPage *self = user_data;
+
+  self->ack_timeout_id = 0;
+  update_acks (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void broadcast (UbChannelsPage *self,
+                       const char     *kind,
+                       const char     *name,
+                       GVariant       *body);
 
 static void
 on_control_message (UbBroadcastChannel *control,
@@ -181,6 +260,14 @@ on_control_message (UbBroadcastChannel *control,
   if (!ub_pipeline_ack_parse (message, &role, &command))
     return;
 
+  /* A worker that started listening after the last pause missed it. */
+  if (g_str_equal (command, "ready"))
+    {
+      if (self->paused)
+        broadcast (self, UB_PIPELINE_PAUSE, "pause", NULL);
+      return;
+    }
+
   if (g_str_equal (role, "decoder"))
     slot = 0;
   else if (g_str_equal (role, "scaler"))
@@ -192,7 +279,8 @@ on_control_message (UbBroadcastChannel *control,
 
   g_free (self->acks[slot]);
   self->acks[slot] = g_strdup (command);
-  update_acks (self, self->sent != NULL ? self->sent : "nothing");
+  if (self->sent != NULL)
+    update_acks (self);
 }
 
 static void
@@ -215,7 +303,10 @@ broadcast (UbChannelsPage *self,
   self->sent = g_strdup (name);
   if (!ub_broadcast_channel_post (self->control, kind, body, &error))
     show_error (self, error->message);
-  update_acks (self, name);
+  g_clear_handle_id (&self->ack_timeout_id, g_source_remove);
+  if (self->pipeline != NULL)
+    self->ack_timeout_id = g_timeout_add (ACK_TIMEOUT_MS, ack_timeout_cb, self);
+  update_acks (self);
 }
 
 static void
@@ -352,7 +443,7 @@ blocking_step (gpointer user_data)
 static gboolean
 ensure_pipeline (UbChannelsPage *self)
 {
-  UbPipelineMode mode = gtk_check_button_get_active (self->single_check)
+  UbPipelineMode mode = gtk_switch_get_active (self->single_switch)
                           ? UB_PIPELINE_ONE_WORKER : UB_PIPELINE_TWO_WORKERS;
   g_autoptr(GError) error = NULL;
 
@@ -393,7 +484,7 @@ ub_channels_page_run_files (UbChannelsPage     *self,
   if (self->paused)
     {
       self->paused = FALSE;
-      gtk_button_set_label (self->pause_button, "_Pause All");
+      gtk_stack_set_visible_child_name (self->pause_stack, "pause");
       broadcast (self, UB_PIPELINE_RESUME, "resume", NULL);
     }
 
@@ -483,6 +574,13 @@ on_runtime_updated (UbChannelsPage *self)
   update_pipeline_labels (self);
 }
 
+static void
+on_view_changed (UbChannelsPage *self)
+{
+  /* The view now shown polls; the figures beside it follow at once. */
+  update_pipeline_labels (self);
+}
+
 /* UbPage ------------------------------------------------------------------- */
 
 static void
@@ -510,7 +608,7 @@ ub_channels_page_toggle_pause (UbPage *page)
   UbChannelsPage *self = UB_CHANNELS_PAGE (page);
 
   self->paused = !self->paused;
-  gtk_button_set_label (self->pause_button, self->paused ? "_Resume All" : "_Pause All");
+  gtk_stack_set_visible_child_name (self->pause_stack, self->paused ? "resume" : "pause");
   if (self->paused)
     broadcast (self, UB_PIPELINE_PAUSE, "pause", NULL);
   else
@@ -541,6 +639,7 @@ ub_channels_page_dispose (GObject *object)
   clear_samples (self);
   stop_blocking (self);
   clear_pipeline (self);
+  g_clear_handle_id (&self->ack_timeout_id, g_source_remove);
   if (self->control != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->control, self);
@@ -587,25 +686,41 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-channels-page.ui");
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, content);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, status_row);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_box);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_bar);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, diagram);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, runtime_view);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, bytes_label);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, share_bar);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, acks_label);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, results_box);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, single_check);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, single_switch);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, pause_button);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, notes_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_runtime_updated);
+  gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
 
   g_type_ensure (UB_TYPE_RUNTIME_VIEW);
+  g_type_ensure (UB_TYPE_CHANNELS_DIAGRAM);
 }
 
 static void
 ub_channels_page_init (UbChannelsPage *self)
 {
+  GtkWidget *label;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* "Pause All" and "Resume All" share one width: the buttons never move. */
+  self->pause_stack = GTK_STACK (gtk_stack_new ());
+  label = gtk_label_new_with_mnemonic (_("_Pause All"));
+  gtk_stack_add_named (self->pause_stack, label, "pause");
+  label = gtk_label_new_with_mnemonic (_("_Resume All"));
+  gtk_stack_add_named (self->pause_stack, label, "resume");
+  gtk_button_set_child (self->pause_button, GTK_WIDGET (self->pause_stack));
 
   self->arrivals = g_array_new (FALSE, FALSE, sizeof (guint));
   self->folder = g_build_filename (g_get_user_cache_dir (), "unblock", "pipeline", NULL);
@@ -652,7 +767,7 @@ ub_channels_page_set_one_worker (UbChannelsPage *self,
 {
   g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
 
-  gtk_check_button_set_active (self->single_check, one_worker);
+  gtk_switch_set_active (self->single_switch, one_worker);
 }
 
 /**
@@ -665,12 +780,14 @@ ub_channels_page_refresh (UbChannelsPage *self)
 {
   g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
 
+  ub_channels_diagram_refresh (self->diagram);
   ub_runtime_view_refresh (self->runtime_view);
 }
 
 /**
  * ub_channels_page_get_update_stats:
- * @stats: (out caller-allocates): what the live view's updates cost
+ * @stats: (out caller-allocates): what the updates of the view shown
+ *   (diagram or tables) cost
  */
 void
 ub_channels_page_get_update_stats (UbChannelsPage     *self,
@@ -678,7 +795,36 @@ ub_channels_page_get_update_stats (UbChannelsPage     *self,
 {
   g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
 
-  ub_runtime_view_get_stats (self->runtime_view, stats);
+  if (gtk_stack_get_visible_child (self->view_stack) == GTK_WIDGET (self->diagram))
+    ub_channels_diagram_get_stats (self->diagram, stats);
+  else
+    ub_runtime_view_get_stats (self->runtime_view, stats);
+}
+
+/**
+ * ub_channels_page_get_diagram:
+ *
+ * Returns: (transfer none): the live diagram
+ */
+UbChannelsDiagram *
+ub_channels_page_get_diagram (UbChannelsPage *self)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
+
+  return self->diagram;
+}
+
+/**
+ * ub_channels_page_show_view:
+ * @name: "diagram" or "tables"
+ */
+void
+ub_channels_page_show_view (UbChannelsPage *self,
+                            const char     *name)
+{
+  g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
+
+  gtk_stack_set_visible_child_name (self->view_stack, name);
 }
 
 /**
@@ -741,6 +887,48 @@ ub_channels_page_get_acks (UbChannelsPage *self)
   g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
 
   return gtk_label_get_text (self->acks_label);
+}
+
+/**
+ * ub_channels_page_get_status:
+ *
+ * Returns: (transfer none): what the status row says the page is doing
+ */
+const char *
+ub_channels_page_get_status (UbChannelsPage *self)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
+
+  return adw_action_row_get_subtitle (self->status_row);
+}
+
+/**
+ * ub_channels_page_get_bytes_text:
+ *
+ * Returns: (transfer none): the bytes line: where the pipeline's bytes went
+ */
+const char *
+ub_channels_page_get_bytes_text (UbChannelsPage *self)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
+
+  return gtk_label_get_text (self->bytes_label);
+}
+
+/**
+ * ub_channels_page_get_samples_progress:
+ *
+ * Returns: the fraction of the sample images written, or -1 when no
+ *   progress bar is shown
+ */
+double
+ub_channels_page_get_samples_progress (UbChannelsPage *self)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), -1);
+
+  if (!gtk_widget_get_visible (self->samples_box))
+    return -1;
+  return gtk_progress_bar_get_fraction (self->samples_bar);
 }
 
 /**

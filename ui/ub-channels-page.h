@@ -5,6 +5,7 @@
 
 #include "ub-page.h"
 
+#include "ub-channels-diagram.h"
 #include "ub-pipeline.h"
 #include "ub-runtime-view.h"
 
@@ -31,8 +32,14 @@ const guint  *ub_channels_page_get_arrivals      (UbChannelsPage            *sel
 UbPipeline   *ub_channels_page_get_pipeline      (UbChannelsPage            *self);
 guint64       ub_channels_page_get_main_bytes    (UbChannelsPage            *self);
 const char   *ub_channels_page_get_acks          (UbChannelsPage            *self);
+const char   *ub_channels_page_get_status        (UbChannelsPage            *self);
+const char   *ub_channels_page_get_bytes_text    (UbChannelsPage            *self);
+double        ub_channels_page_get_samples_progress (UbChannelsPage         *self);
 gboolean      ub_channels_page_is_paused         (UbChannelsPage            *self);
 const char   *ub_channels_page_get_error         (UbChannelsPage            *self);
 GtkWidget    *ub_channels_page_get_notes_entry   (UbChannelsPage            *self);
+UbChannelsDiagram *ub_channels_page_get_diagram  (UbChannelsPage            *self);
+void          ub_channels_page_show_view         (UbChannelsPage            *self,
+                                                  const char                *name);
 
 G_END_DECLS
