@@ -48,19 +48,19 @@ G_DEFINE_FINAL_TYPE (UbApplication, ub_application, ADW_TYPE_APPLICATION)
 
 static const GOptionEntry option_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Start, draw a few frames, save the window as a PNG to FILE and exit", "FILE" },
+    N_("Start, draw a few frames, save the window as a PNG to FILE and exit"), N_("FILE") },
   { "page", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Show the given page at start-up", "NAME" },
+    N_("Show the given page at start-up"), N_("NAME") },
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Start the page's showcase workload (with --screenshot: capture mid-work)", NULL },
+    N_("Start the page's showcase workload (with --screenshot: capture mid-work)"), NULL },
   { "screenshot-delay", 0, 0, G_OPTION_ARG_INT, NULL,
-    "With --screenshot: wait this long before capturing (default 250, 11000 with --demo)", "MS" },
+    N_("With --screenshot: wait this long before capturing (default 250, 11000 with --demo)"), N_("MS") },
   { "blocking", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Start in blocking mode: work runs on the main thread", NULL },
+    N_("Start in blocking mode: work runs on the main thread"), NULL },
   { "quit", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Stop the running Unblock, saving its work, and exit", NULL },
+    N_("Stop the running Unblock, saving its work, and exit"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Print the version and exit", NULL },
+    N_("Print the version and exit"), NULL },
   { NULL }
 };
 
@@ -172,10 +172,10 @@ enter_background (UbApplication *self)
     }
 
   notice.id = "background";
-  notice.title = "Unblock goes on working";
+  notice.title = _("Unblock goes on working");
   notice.body = body->str;
   notice.default_action = "app.activate";
-  notice.button_label = "Stop";
+  notice.button_label = _("Stop");
   notice.button_action = "app.quit";
   send_notice (self, &notice);
 }
@@ -201,15 +201,15 @@ on_run_finished (UbRunManager  *manager,
   switch (ub_run_get_state (run))
     {
     case UB_RUN_DONE:
-      title = g_strdup_printf ("Done: %s", ub_run_get_title (run));
+      title = g_strdup_printf (_("Done: %s"), ub_run_get_title (run));
       break;
     case UB_RUN_FAILED:
-      title = g_strdup_printf ("Failed: %s", ub_run_get_title (run));
+      title = g_strdup_printf (_("Failed: %s"), ub_run_get_title (run));
       body = ub_run_get_error (run) ? ub_run_get_error (run)->message : NULL;
       break;
     case UB_RUN_CANCELLED:
     default:
-      title = g_strdup_printf ("Stopped: %s", ub_run_get_title (run));
+      title = g_strdup_printf (_("Stopped: %s"), ub_run_get_title (run));
       break;
     }
 
@@ -354,7 +354,7 @@ ub_application_about_action (GSimpleAction *action,
   UbApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autofree char *debug_info = dup_debug_info (self);
-  static const char *developers[] = { "The Unblock developers", NULL };
+  const char *developers[] = { _("The Unblock developers"), NULL };
   AdwAboutWindow *about;
 
   about = ADW_ABOUT_WINDOW (adw_about_window_new ());
@@ -656,7 +656,7 @@ ub_application_handle_local_options (GApplication *app,
     {
       if (screenshot[0] == '\0')
         {
-          g_printerr ("unblock: --screenshot needs a file name\n");
+          g_printerr (_("unblock: --screenshot needs a file name\n"));
           return 2;
         }
       self->screenshot_path = g_steal_pointer (&screenshot);
@@ -673,7 +673,7 @@ ub_application_handle_local_options (GApplication *app,
     self->screenshot_delay_ms = -1;
   else if (self->screenshot_delay_ms < 0)
     {
-      g_printerr ("unblock: --screenshot-delay must not be negative\n");
+      g_printerr (_("unblock: --screenshot-delay must not be negative\n"));
       return 2;
     }
 

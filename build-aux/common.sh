@@ -22,6 +22,7 @@ UB_PACKAGES="
   libxtst-dev
   desktop-file-utils
   appstream
+  gettext
   coreutils
 "
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <glib/gstdio.h>
 
@@ -197,10 +199,10 @@ update_pipeline_labels (UbChannelsPage *self)
   share = main_bytes / (double) (main_bytes + between_bytes);
   main_text = ub_format_bytes (main_bytes);
   between_text = ub_format_bytes (between_bytes);
-  text = g_strdup_printf (_("Through the main thread: %s (%" G_GUINT64_FORMAT " messages%s)\n"
+  text = g_strdup_printf (_("Through the main thread: %s (%llu messages%s)\n"
                             "Between the workers: %s\n"
                             "The main thread carried %.2f %% of the bytes"),
-                          main_text, stats.owner_messages,
+                          main_text, (unsigned long long) stats.owner_messages,
                           self->blocking_bytes > 0 ? _(", and blocking mode's own decoding") : "",
                           between_text, 100.0 * share);
   set_label (self->bytes_label, text);
@@ -351,7 +353,7 @@ on_pipeline_image_error (UbPipeline     *pipeline,
                          const char     *message,
                          UbChannelsPage *self)
 {
-  g_autofree char *text = g_strdup_printf ("Image %u: %s", index + 1, message);
+  g_autofree char *text = g_strdup_printf (_("Image %u: %s"), index + 1, message);
 
   show_error (self, text);
 }
@@ -422,7 +424,7 @@ blocking_step (gpointer user_data)
   self->blocking_done++;
   if (small == NULL)
     {
-      g_autofree char *text = g_strdup_printf ("Image %u: %s", index + 1, error->message);
+      g_autofree char *text = g_strdup_printf (_("Image %u: %s"), index + 1, error->message);
 
       show_error (self, text);
     }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <glib/gstdio.h>
 
 #include "ub-data-page.h"
@@ -86,7 +88,7 @@ ub_data_page_create_run (UbPage    *page,
       if (self->input_path == NULL)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "Choose a file first.");
+                               _("Choose a file first."));
           return NULL;
         }
       input = g_strdup (self->input_path);
@@ -191,8 +193,8 @@ ub_data_page_describe_run (UbPage *page,
     case UB_RUN_QUEUED:
     case UB_RUN_RUNNING:
     case UB_RUN_PAUSED:
-      return g_strdup_printf ("%s · %s", done,
-                              ub_run_get_blocking (run) ? "on the main thread" : "in a worker");
+      return g_strdup_printf (_("%s · %s"), done,
+                              ub_run_get_blocking (run) ? _("on the main thread") : _("in a worker"));
     case UB_RUN_DONE:
       {
         GVariant *result = ub_data_run_get_result (data);
@@ -204,10 +206,10 @@ ub_data_page_describe_run (UbPage *page,
         written_text = ub_format_bytes (written);
         g_free (done);
         done = ub_format_bytes (read);
-        return g_strdup_printf ("read %s, wrote %s", done, written_text);
+        return g_strdup_printf (_("read %s, wrote %s"), done, written_text);
       }
     case UB_RUN_CANCELLED:
-      return g_strdup ("no output was kept");
+      return g_strdup (_("no output was kept"));
     case UB_RUN_FAILED:
     default:
       return NULL;
@@ -273,13 +275,13 @@ show_result (UbDataPage *self,
 
   if (ub_data_run_get_mode (run) == UB_DATA_MODE_SHA256)
     {
-      label = g_strdup_printf ("SHA-256: %s", digest);
+      label = g_strdup_printf (_("SHA-256: %s"), digest);
     }
   else
     {
       g_autofree char *name = g_filename_display_name (ub_data_run_get_output_path (run));
 
-      label = g_strdup_printf ("Result: %s", name);
+      label = g_strdup_printf (_("Result: %s"), name);
     }
   gtk_label_set_text (self->result_label, label);
 }
@@ -348,7 +350,7 @@ set_input_path (UbDataPage *self,
 
   g_free (self->input_path);
   self->input_path = g_strdup (path);
-  gtk_label_set_text (self->input_label, name ? name : "No file chosen");
+  gtk_label_set_text (self->input_label, name ? name : _("No file chosen"));
   /* What was wrong was about the old input. */
   clear_form_error (self);
 }
@@ -368,7 +370,7 @@ on_input_chosen (GtkNativeDialog *dialog,
       if (path != NULL)
         set_input_path (self, path);
       else
-        ub_page_show_error (UB_PAGE (self), "Only local files can be read.");
+        ub_page_show_error (UB_PAGE (self), _("Only local files can be read."));
     }
   g_clear_object (&self->chooser);
 }
@@ -380,7 +382,7 @@ choose_input_action (GtkWidget  *widget,
 {
   UbDataPage *self = UB_DATA_PAGE (widget);
 
-  ub_page_open_chooser (widget, &self->chooser, "Choose the Input", GTK_FILE_CHOOSER_ACTION_OPEN,
+  ub_page_open_chooser (widget, &self->chooser, _("Choose the Input"), GTK_FILE_CHOOSER_ACTION_OPEN,
                         G_CALLBACK (on_input_chosen));
 }
 
@@ -396,7 +398,7 @@ on_saved (GObject      *object,
   if (!g_file_copy_finish (G_FILE (object), result, &error) && self != NULL)
     ub_page_show_error (UB_PAGE (self), error->message);
   else if (self != NULL)
-    gtk_label_set_text (self->result_label, "Saved.");
+    gtk_label_set_text (self->result_label, _("Saved."));
 }
 
 static void
@@ -413,7 +415,7 @@ on_save_chosen (GtkNativeDialog *dialog,
       g_autoptr(GFile) source = g_file_new_for_path (ub_data_run_get_output_path (run));
 
       /* GIO copies in a thread of its own: the window stays free. */
-      gtk_label_set_text (self->result_label, "Saving…");
+      gtk_label_set_text (self->result_label, _("Saving…"));
       g_file_copy_async (source, target, G_FILE_COPY_OVERWRITE, G_PRIORITY_DEFAULT_IDLE,
                          self->save_cancellable, NULL, NULL, on_saved,
                          ub_page_call_new (self, 0, 0));
@@ -428,7 +430,7 @@ save_action (GtkWidget  *widget,
 {
   UbDataPage *self = UB_DATA_PAGE (widget);
   UbDataRun *run = current_run (self);
-  GtkFileChooser *chooser = ub_page_open_chooser (widget, &self->chooser, "Save the Result",
+  GtkFileChooser *chooser = ub_page_open_chooser (widget, &self->chooser, _("Save the Result"),
                                                   GTK_FILE_CHOOSER_ACTION_SAVE,
                                                   G_CALLBACK (on_save_chosen));
 

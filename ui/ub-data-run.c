@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <glib/gstdio.h>
 
 #include "ub-data-identity.h"
@@ -44,8 +46,8 @@ G_DEFINE_FINAL_TYPE (UbDataRun, ub_data_run, UB_TYPE_RUN)
 static const char *
 verb (UbDataMode mode)
 {
-  return mode == UB_DATA_MODE_SHA256 ? "Hashing" :
-         mode == UB_DATA_MODE_BASE64_ENCODE ? "Encoding" : "Decoding";
+  return mode == UB_DATA_MODE_SHA256 ? _("Hashing") :
+         mode == UB_DATA_MODE_BASE64_ENCODE ? _("Encoding") : _("Decoding");
 }
 
 static GVariant *
@@ -57,7 +59,7 @@ ub_data_run_dup_part_call (UbRun       *run,
 
   if (self->stage == STAGE_RANDOM)
     {
-      ub_run_set_phase (run, "Generating random data");
+      ub_run_set_phase (run, _("Generating random data"));
       *job = UB_DATA_JOB_RANDOM;
       return ub_data_random_params_new (self->input_path, self->random_size, 1);
     }
@@ -180,7 +182,7 @@ ub_data_run_new (UbDataMode   mode,
   g_return_val_if_fail (output_path != NULL, NULL);
   g_return_val_if_fail (random_size == 0 || input_path != NULL, NULL);
 
-  name = input_path ? g_filename_display_basename (input_path) : g_strdup ("pasted text");
+  name = input_path ? g_filename_display_basename (input_path) : g_strdup (_("pasted text"));
   title = g_strdup_printf ("%s %s", verb (mode), name);
   self = g_object_new (UB_TYPE_DATA_RUN,
                        "key", UB_DATA_RUN_KEY,
@@ -234,11 +236,11 @@ explain_unfit (GVariant   *resume,
       (identity = g_variant_lookup_value (resume, "identity",
                                           G_VARIANT_TYPE (UB_DATA_IDENTITY_TYPE))) == NULL ||
       !ub_data_identity_from_variant (identity, &saved))
-    return g_strdup ("the saved progress is incomplete or damaged");
+    return g_strdup (_("the saved progress is incomplete or damaged"));
   if (!ub_data_identity_read (input, FALSE, &now, &error))
     return g_strdup (error->message);
   if (offset > saved.size)
-    return g_strdup ("the saved progress lies past the end of the file");
+    return g_strdup (_("the saved progress lies past the end of the file"));
   return ub_data_identity_explain_change (&saved, &now);
 }
 
@@ -288,13 +290,13 @@ ub_data_run_new_from_saved (gboolean   blocking,
     {
       name = g_filename_display_basename (input);
       if (self->start_over_reason != NULL)
-        *offer = g_strdup_printf ("%s %s cannot be resumed: %s.",
+        *offer = g_strdup_printf (_("%s %s cannot be resumed: %s."),
                                   verb (self->mode), name, self->start_over_reason);
       else
         *offer = total > 0 && (guint64) total >= offset
-                 ? g_strdup_printf ("%s %s — %.0f %% done when Unblock last stopped.",
+                 ? g_strdup_printf (_("%s %s — %.0f %% done when Unblock last stopped."),
                                     verb (self->mode), name, 100.0 * offset / total)
-                 : g_strdup_printf ("%s %s was not finished when Unblock last stopped.",
+                 : g_strdup_printf (_("%s %s was not finished when Unblock last stopped."),
                                     verb (self->mode), name);
     }
   return self;

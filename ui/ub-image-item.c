@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-image-item.h"
 
 /*
@@ -170,14 +172,14 @@ ub_image_item_dup_status (UbImageItem *self)
   switch (self->state)
     {
     case UB_IMAGE_QUEUED:
-      return g_strdup ("Queued");
+      return g_strdup (_("Queued"));
     case UB_IMAGE_DECODING:
-      return g_strdup ("Decoding…");
+      return g_strdup (_("Decoding…"));
     case UB_IMAGE_DONE:
       return g_strdup_printf ("%u × %u", self->width, self->height);
     case UB_IMAGE_ERROR:
     default:
-      return g_strdup_printf ("Error: %s", self->error ? self->error : "unknown");
+      return g_strdup_printf (_("Error: %s"), self->error ? self->error : _("unknown"));
     }
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-image-canvas.h"
 #include "ub-image-viewer.h"
 #include "ub-png-jobs.h"
@@ -205,7 +207,7 @@ load (UbImageViewer *self,
   gtk_window_set_title (GTK_WINDOW (self), title);
   gtk_label_set_text (GTK_LABEL (self->position_label), counter);
   gtk_label_set_text (GTK_LABEL (self->status_label),
-                      self->blocking ? "Decoding on the main thread…" : "Decoding in a worker…");
+                      self->blocking ? _("Decoding on the main thread…") : _("Decoding in a worker…"));
   gtk_widget_remove_css_class (self->status_label, "error");
   gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress), 0);
   gtk_widget_set_visible (self->progress, TRUE);
@@ -302,7 +304,7 @@ on_fullscreened (UbImageViewer *self)
   gtk_button_set_icon_name (GTK_BUTTON (self->fullscreen_button),
                             fullscreen ? "view-restore-symbolic" : "view-fullscreen-symbolic");
   gtk_widget_set_tooltip_text (self->fullscreen_button,
-                               fullscreen ? "Leave Fullscreen (F11)" : "Fullscreen (F11)");
+                               fullscreen ? _("Leave Fullscreen (F11)") : _("Fullscreen (F11)"));
 }
 
 /* GObject */
@@ -410,8 +412,8 @@ ub_image_viewer_init (UbImageViewer *self)
   gtk_window_set_titlebar (GTK_WINDOW (self), header);
 
   gtk_widget_add_css_class (nav, "linked");
-  gtk_box_append (GTK_BOX (nav), icon_button ("go-previous-symbolic", "viewer.previous", "Previous Image (←)"));
-  gtk_box_append (GTK_BOX (nav), icon_button ("go-next-symbolic", "viewer.next", "Next Image (→)"));
+  gtk_box_append (GTK_BOX (nav), icon_button ("go-previous-symbolic", "viewer.previous", _("Previous Image (←)")));
+  gtk_box_append (GTK_BOX (nav), icon_button ("go-next-symbolic", "viewer.next", _("Next Image (→)")));
   gtk_header_bar_pack_start (GTK_HEADER_BAR (header), nav);
   self->position_label = gtk_label_new ("");
   gtk_widget_add_css_class (self->position_label, "numeric");
@@ -419,13 +421,13 @@ ub_image_viewer_init (UbImageViewer *self)
 
   self->zoom_label = gtk_label_new ("—");
   gtk_widget_add_css_class (self->zoom_label, "numeric");
-  self->fullscreen_button = icon_button ("view-fullscreen-symbolic", "viewer.fullscreen", "Fullscreen (F11)");
+  self->fullscreen_button = icon_button ("view-fullscreen-symbolic", "viewer.fullscreen", _("Fullscreen (F11)"));
   gtk_header_bar_pack_end (GTK_HEADER_BAR (header), self->fullscreen_button);
-  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), icon_button ("zoom-fit-best-symbolic", "viewer.zoom-fit", "Fit to Window (F)"));
-  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), icon_button ("zoom-original-symbolic", "viewer.zoom-original", "Original Size (1)"));
-  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), icon_button ("zoom-in-symbolic", "viewer.zoom-in", "Zoom In (+)"));
+  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), icon_button ("zoom-fit-best-symbolic", "viewer.zoom-fit", _("Fit to Window (F)")));
+  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), icon_button ("zoom-original-symbolic", "viewer.zoom-original", _("Original Size (1)")));
+  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), icon_button ("zoom-in-symbolic", "viewer.zoom-in", _("Zoom In (+)")));
   gtk_header_bar_pack_end (GTK_HEADER_BAR (header), self->zoom_label);
-  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), icon_button ("zoom-out-symbolic", "viewer.zoom-out", "Zoom Out (−)"));
+  gtk_header_bar_pack_end (GTK_HEADER_BAR (header), icon_button ("zoom-out-symbolic", "viewer.zoom-out", _("Zoom Out (−)")));
 
   self->canvas = ub_image_canvas_new ();
   g_signal_connect_object (self->canvas, "notify::zoom", G_CALLBACK (update_zoom_label), self,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <glib/gstdio.h>
 
 #include "ub-folder-scan.h"
@@ -87,18 +89,18 @@ update_status (UbImagesPage *self)
   ub_thumbnail_loader_get_stats (self->loader, &stats);
 
   if (n_samples_left (self) > 0)
-    text = g_strdup_printf ("Generating sample images: %u of %u written by %u workers…",
+    text = g_strdup_printf (_("Generating sample images: %u of %u written by %u workers…"),
                             ub_sample_writer_get_n_images (self->samples) - n_samples_left (self),
                             ub_sample_writer_get_n_images (self->samples),
                             ub_thumbnail_loader_get_n_workers (self->loader));
   else if (n_items == 0)
     return;
   else
-    text = g_strdup_printf ("%u images · %u thumbnails decoded · %u decoding · %u cached · "
-                            "%u errors%s",
+    text = g_strdup_printf (_("%u images · %u thumbnails decoded · %u decoding · %u cached · "
+                            "%u errors%s"),
                             n_items, stats.n_decoded, stats.n_in_flight, stats.n_cached,
                             stats.n_errors,
-                            ub_page_get_blocking (UB_PAGE (self)) ? " · blocking mode" : "");
+                            ub_page_get_blocking (UB_PAGE (self)) ? _(" · blocking mode") : "");
 
   gtk_label_set_text (self->status_label, text);
 }
@@ -261,7 +263,7 @@ set_paths (UbImagesPage *self,
   update_status (self);
 
   if (items->len == 0)
-    show_error (self, "There are no PNG images here.");
+    show_error (self, _("There are no PNG images here."));
 }
 
 static void
@@ -382,7 +384,7 @@ open_action (GtkWidget  *widget,
   GtkFileFilter *filter;
 
   chooser = ub_page_open_chooser (widget, &self->chooser,
-                                  folder ? "Open a Folder of Images" : "Open Images",
+                                  folder ? _("Open a Folder of Images") : _("Open Images"),
                                   folder ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
                                          : GTK_FILE_CHOOSER_ACTION_OPEN,
                                   G_CALLBACK (on_chosen));
@@ -390,7 +392,7 @@ open_action (GtkWidget  *widget,
     return;
 
   filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "PNG images");
+  gtk_file_filter_set_name (filter, _("PNG images"));
   gtk_file_filter_add_mime_type (filter, "image/png");
   gtk_file_filter_add_suffix (filter, "png");
   gtk_file_chooser_add_filter (chooser, filter);
@@ -517,7 +519,7 @@ on_drop (GtkDropTarget *target,
 
   if (paths->len == 0)
     {
-      show_error (self, "Nothing to show: drop PNG images or a folder.");
+      show_error (self, _("Nothing to show: drop PNG images or a folder."));
       return FALSE;
     }
 
@@ -647,7 +649,7 @@ ub_images_page_load_saved (UbPage   *page,
     }
 
   name = g_filename_display_name (folder);
-  message = g_strdup_printf ("Reopen %s where you left it (%.0f %% down)?", name, 100 * fraction);
+  message = g_strdup_printf (_("Reopen %s where you left it (%.0f %% down)?"), name, 100 * fraction);
   ub_resume_bar_offer (self->resume_bar, message);
 }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-job.h"
 #include "ub-page.h"
 #include "ub-resume-bar.h"
@@ -70,20 +72,20 @@ compose_status (UbPage *self,
   switch (ub_run_get_state (run))
     {
     case UB_RUN_QUEUED:
-      head = g_strdup ("Starting…");
+      head = g_strdup (_("Starting…"));
       break;
 
     case UB_RUN_RUNNING:
       {
         g_autofree char *eta_text = eta >= 0 ? ub_format_duration (eta) : g_strdup ("—");
 
-        head = g_strdup_printf ("%s%s%s · ETA %s", phase ? phase : "", phase ? ": " : "",
+        head = g_strdup_printf (_("%s%s%s · ETA %s"), phase ? phase : "", phase ? ": " : "",
                                 rate, eta_text);
       }
       break;
 
     case UB_RUN_PAUSED:
-      head = g_strdup ("Paused");
+      head = g_strdup (_("Paused"));
       break;
 
     case UB_RUN_DONE:
@@ -91,17 +93,17 @@ compose_status (UbPage *self,
         g_autofree char *time = ub_format_duration (ub_run_get_running_time (run) /
                                                     (double) G_USEC_PER_SEC);
 
-        head = g_strdup_printf ("Done in %s · %s", time, rate);
+        head = g_strdup_printf (_("Done in %s · %s"), time, rate);
       }
       break;
 
     case UB_RUN_FAILED:
-      head = g_strdup ("Failed");
+      head = g_strdup (_("Failed"));
       break;
 
     case UB_RUN_CANCELLED:
     default:
-      head = g_strdup ("Stopped");
+      head = g_strdup (_("Stopped"));
       break;
     }
 
@@ -340,7 +342,7 @@ ub_page_real_load_saved (UbPage   *self,
     return;
 
   g_set_object (&priv->offered, run);
-  ub_resume_bar_offer (priv->resume_bar, offer ? offer : "Unblock stopped before the work was done.");
+  ub_resume_bar_offer (priv->resume_bar, offer ? offer : _("Unblock stopped before the work was done."));
 }
 
 static void

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-number.h"
 #include "ub-primes-run.h"
 #include "ub-state.h"
@@ -233,7 +235,7 @@ new_run (guint64     from,
   ranges = ub_primes_split (from, to, n_parts, &n_ranges);
   from_text = ub_number_format_u64 (from);
   to_text = ub_number_format_u64 (to);
-  title = g_strdup_printf ("%s primes in [%s, %s]", list ? "Listing" : "Counting",
+  title = g_strdup_printf (list ? _("Listing primes in [%s, %s]") : _("Counting primes in [%s, %s]"),
                            from_text, to_text);
 
   self = g_object_new (UB_TYPE_PRIMES_RUN,
@@ -314,7 +316,7 @@ ub_primes_run_new_from_saved (gboolean   blocking,
       from > to || n_parts == 0 || n_parts > MAX_PARTS)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "The saved work could not be read; it was discarded.");
+                           _("The saved work could not be read; it was discarded."));
       ub_state_remove_prefix (STATE_PREFIX);
       return NULL;
     }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-resume-bar.h"
 
 /*
@@ -75,10 +77,10 @@ static void
 ub_resume_bar_init (UbResumeBar *self)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *resume = gtk_button_new_with_mnemonic ("_Resume");
+  GtkWidget *resume = gtk_button_new_with_mnemonic (_("_Resume"));
 
   self->resume = resume;
-  GtkWidget *discard = gtk_button_new_with_mnemonic ("_Discard");
+  GtkWidget *discard = gtk_button_new_with_mnemonic (_("_Discard"));
 
   self->label = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->label), TRUE);
@@ -116,7 +118,7 @@ ub_resume_bar_offer (UbResumeBar *self,
 {
   g_return_if_fail (UB_IS_RESUME_BAR (self));
 
-  gtk_button_set_label (GTK_BUTTON (self->resume), "_Resume");
+  gtk_button_set_label (GTK_BUTTON (self->resume), _("_Resume"));
   gtk_label_set_text (GTK_LABEL (self->label), message);
   gtk_revealer_set_reveal_child (GTK_REVEALER (self->revealer), TRUE);
 }
@@ -134,7 +136,7 @@ ub_resume_bar_offer_start_over (UbResumeBar *self,
   g_return_if_fail (UB_IS_RESUME_BAR (self));
 
   ub_resume_bar_offer (self, message);
-  gtk_button_set_label (GTK_BUTTON (self->resume), "_Start over");
+  gtk_button_set_label (GTK_BUTTON (self->resume), _("_Start over"));
 }
 
 /**

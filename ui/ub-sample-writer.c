@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <glib/gstdio.h>
 
@@ -218,7 +220,7 @@ ub_sample_writer_start (UbSampleWriter  *self,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create “%s”: %s", self->folder, g_strerror (saved_errno));
+                   _("Cannot create “%s”: %s"), self->folder, g_strerror (saved_errno));
       return FALSE;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-png-encode.h"
 #include "ub-screenshot.h"
 
@@ -39,7 +41,7 @@ ub_screenshot_render (GtkWidget  *widget,
   if (renderer == NULL || width <= 0 || height <= 0)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                           "The window has not been drawn yet");
+                           _("The window has not been drawn yet"));
       return NULL;
     }
 
@@ -50,7 +52,7 @@ ub_screenshot_render (GtkWidget  *widget,
 
   if (node == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "The window drew nothing");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("The window drew nothing"));
       return NULL;
     }
 
@@ -126,7 +128,7 @@ ub_screenshot_save (GtkWidget   *widget,
                            NULL, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "Cannot write the screenshot to “%s”: ", display_name);
+                                  _("Cannot write the screenshot to “%s”: "), display_name);
       return FALSE;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-state.h"
 #include "ub-durable.h"
 #include "ub-store.h"
@@ -74,8 +76,8 @@ write_in_thread (gpointer data,
 
   if (error != NULL)
     g_idle_add (report_on_main_thread,
-                g_strdup_printf ("Your work goes on, but it cannot be saved for after a "
-                                 "restart: %s", error->message));
+                g_strdup_printf (_("Your work goes on, but it cannot be saved for after a "
+                                 "restart: %s"), error->message));
 
   write_free (write);
   g_atomic_int_dec_and_test (&pending);
@@ -201,8 +203,8 @@ ub_state_report_failure (const char *message)
 {
   g_return_if_fail (message != NULL);
 
-  report_on_main_thread (g_strdup_printf ("Your work goes on, but it cannot be saved for after "
-                                          "a restart: %s", message));
+  report_on_main_thread (g_strdup_printf (_("Your work goes on, but it cannot be saved for after "
+                                          "a restart: %s"), message));
 }
 
 /**
