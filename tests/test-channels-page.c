@@ -24,6 +24,15 @@
 
 static char *large_paths[N_IMAGES + 1];
 
+static UbChannelsPageTexts
+texts (UbChannelsPage *page)
+{
+  UbChannelsPageTexts texts;
+
+  ub_channels_page_get_texts (page, &texts);
+  return texts;
+}
+
 static UbChannelsPage *
 show_channels_page (void)
 {
@@ -85,7 +94,7 @@ static gboolean
 both_acked (gpointer user_data)
 {
   AckWait *wait = user_data;
-  const char *acks = ub_channels_page_get_acks (wait->page);
+  const char *acks = texts (wait->page).acks;
   g_autofree char *decoder = g_strdup_printf ("decoder (%s)", wait->command);
   g_autofree char *scaler = g_strdup_printf ("scaler (%s)", wait->command);
 
@@ -120,15 +129,15 @@ static gboolean
 samples_watched (gpointer user_data)
 {
   SamplesWatch *watch = user_data;
-  double progress = ub_channels_page_get_samples_progress (watch->page);
+  double progress = texts (watch->page).samples_progress;
 
-  if (progress >= 0 && strstr (ub_channels_page_get_status (watch->page), "Writing sample images"))
+  if (progress >= 0 && strstr (texts (watch->page).status, "Writing sample images"))
     watch->saw_progress = TRUE;
-  if (progress >= 0 && strstr (ub_channels_page_get_bytes_text (watch->page), "Waiting for the sample"))
+  if (progress >= 0 && strstr (texts (watch->page).bytes, "Waiting for the sample"))
     watch->saw_waiting = TRUE;
   /* Never "no pipeline has run" while the samples are written. */
   if (progress >= 0)
-    g_assert_null (strstr (ub_channels_page_get_bytes_text (watch->page), "No pipeline has run"));
+    g_assert_null (strstr (texts (watch->page).bytes, "No pipeline has run"));
   return n_arrivals (watch->page) == N_IMAGES;
 }
 
@@ -159,12 +168,12 @@ test_pipeline_from_samples (void)
     SamplesWatch watch = { page };
 
     /* While they are written: a progress bar, and the real state. */
-    g_assert_cmpfloat (ub_channels_page_get_samples_progress (page), >=, 0);
-    g_assert_nonnull (strstr (ub_channels_page_get_status (page), "Writing sample images"));
+    g_assert_cmpfloat (texts (page).samples_progress, >=, 0);
+    g_assert_nonnull (strstr (texts (page).status, "Writing sample images"));
     g_assert_true (ub_test_gtk_run_until (samples_watched, &watch, 60000));
     g_assert_true (watch.saw_progress);
     g_assert_true (watch.saw_waiting);
-    g_assert_cmpfloat (ub_channels_page_get_samples_progress (page), <, 0);
+    g_assert_cmpfloat (texts (page).samples_progress, <, 0);
   }
   g_assert_null (ub_channels_page_get_error (page));
   assert_in_order (page, N_IMAGES);
@@ -544,7 +553,7 @@ test_controls_before_any_run (void)
   page = show_channels_page ();
   g_assert_null (ub_channels_page_get_pipeline (page));
   ub_test_gtk_window_action ("pause");
-  acks = ub_channels_page_get_acks (page);
+  acks = texts (page).acks;
   g_assert_nonnull (strstr (acks, "“pause”"));
   g_assert_nonnull (strstr (acks, "No pipeline worker is running"));
   g_assert_null (strstr (acks, "Acknowledged by"));

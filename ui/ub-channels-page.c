@@ -3,12 +3,8 @@
 
 #include <glib/gi18n.h>
 
-#include <errno.h>
-#include <glib/gstdio.h>
-
-#include <glib/gi18n.h>
-
-#include "ub-broadcast-channel.h"
+#include "ub-blocking-pipeline.h"
+#include "ub-channels-control.h"
 #include "ub-channels-diagram.h"
 #include "ub-channels-page.h"
 #include "ub-job.h"
@@ -22,8 +18,9 @@
 #include "ub-worker-pool.h"
 
 /*
- * The Channels page: a live view of every worker and port of the runtime
- * (UbRuntimeView), and a worker-to-worker pipeline to watch in it.
+ * The Channels page: a live picture of every thread and channel of the
+ * runtime (UbChannelsDiagram, with the same in tables, UbRuntimeView),
+ * and a worker-to-worker pipeline to watch in it.
  *
  * The pipeline: the page creates a channel, transfers port1 to a decoder
  * worker and port2 to a scaler worker (UbPipeline), posts file names to the
@@ -39,7 +36,6 @@
 #define N_SAMPLES        24
 #define SAMPLE_SIZE      1024
 #define RESULT_SIZE      96
-#define ACK_TIMEOUT_MS   2000
 
 struct _UbChannelsPage
 {
@@ -65,27 +61,19 @@ struct _UbChannelsPage
 
   /* Owned references */
   UbPipeline                *pipeline;
-  UbBroadcastChannel        *control;
+  UbChannelsControl         *control;
   UbSampleWriter            *samples;      /* (nullable) while sample images are written */
   GArray                    *arrivals;     /* guint: result indices, in arrival order */
-  GPtrArray                 *blocking_paths; /* (element-type utf8) blocking mode's queue */
+  UbBlockingPipeline        *blocking;     /* (nullable) blocking mode's run */
   char                      *folder;
   char                      *error;
-  char                      *acks[3];      /* decoder, scaler, single: last command */
-  char                      *sent;         /* the last command broadcast */
 
-  guint                      blocking_id;
-  guint                      ack_timeout_id;
-  guint                      blocking_next;
   guint                      n_samples;
   guint                      sample_size;
   guint64                    blocking_bytes;  /* bytes decode+scale moved on the main thread */
-  guint                      blocking_done;
   gboolean                   paused;
   gboolean                   cancelled;
-  gboolean                   running_blocking;
 };
-
 
 G_DEFINE_FINAL_TYPE (UbChannelsPage, ub_channels_page, UB_TYPE_PAGE)
 
@@ -101,13 +89,19 @@ show_error (UbChannelsPage *self,
 
 /* Pipeline ----------------------------------------------------------------- */
 
+static gboolean
+running_blocking (UbChannelsPage *self)
+{
+  return self->blocking != NULL && ub_blocking_pipeline_is_running (self->blocking);
+}
+
 static guint
 n_expected (UbChannelsPage *self)
 {
   UbPipelineStats stats = { 0 };
 
-  if (self->running_blocking)
-    return self->blocking_paths != NULL ? self->blocking_paths->len : 0;
+  if (running_blocking (self))
+    return ub_blocking_pipeline_get_n_images (self->blocking);
   if (self->pipeline != NULL)
     ub_pipeline_get_stats (self->pipeline, &stats);
   return stats.n_posted;
@@ -148,9 +142,9 @@ update_status (UbChannelsPage *self)
       gtk_progress_bar_set_fraction (self->samples_bar,
                                      (n_images - n_left) / (double) MAX (n_images, 1));
     }
-  else if (self->running_blocking)
+  else if (running_blocking (self))
     status = g_strdup_printf (_("Blocking mode: %u of %u decoded and scaled on the main thread"),
-                              self->blocking_done, n_expected (self));
+                              ub_blocking_pipeline_get_n_done (self->blocking), n_expected (self));
   else if (self->pipeline != NULL && stats.n_posted > 0)
     {
       const char *shape = ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_TWO_WORKERS
@@ -190,7 +184,7 @@ update_pipeline_labels (UbChannelsPage *self)
     {
       if (n_samples_left (self) > 0)
         set_label (self->bytes_label, _("Waiting for the sample images to be written…"));
-      else if (self->running_blocking || (self->pipeline != NULL && stats.n_posted > 0 &&
+      else if (running_blocking (self) || (self->pipeline != NULL && stats.n_posted > 0 &&
                                           !self->cancelled))
         set_label (self->bytes_label, _("Requests sent; waiting for the first result…"));
       return;
@@ -209,106 +203,22 @@ update_pipeline_labels (UbChannelsPage *self)
   gtk_level_bar_set_value (self->share_bar, share);
 }
 
-/* Who acknowledged the last command, or why nobody has. */
 static void
-update_acks (UbChannelsPage *self)
+on_control_changed (UbChannelsPage *self)
 {
-  static const char *roles[] = { "decoder", "scaler", "single" };
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
-    if (self->acks[i] != NULL)
-      g_string_append_printf (names, "%s%s (%s)", names->len > 0 ? ", " : "",
-                              roles[i], self->acks[i]);
-
-  g_string_printf (text, _("Sent “%s” on the control channel “%s”. "), self->sent,
-                   UB_PIPELINE_CONTROL_CHANNEL);
-  if (names->len > 0)
-    g_string_append_printf (text, _("Acknowledged by: %s."), names->str);
-  else if (self->pipeline == NULL)
-    g_string_append (text, _("No pipeline worker is running to receive it."));
-  else if (self->ack_timeout_id != 0)
-    g_string_append (text, _("Waiting for the workers to acknowledge…"));
-  else
-    g_string_append_printf (text, _("No worker acknowledged it within %u s."),
-                            ACK_TIMEOUT_MS / 1000);
-  set_label (self->acks_label, text->str);
-}
-
-static gboolean
-ack_timeout_cb (gpointer user_data)
-{
-  UbChannelsPage *self = user_data;
-
-  self->ack_timeout_id = 0;
-  update_acks (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void broadcast (UbChannelsPage *self,
-                       const char     *kind,
-                       const char     *name,
-                       GVariant       *body);
-
-static void
-on_control_message (UbBroadcastChannel *control,
-                    UbMessage          *message,
-                    UbChannelsPage     *self)
-{
-  const char *role, *command;
-  guint slot;
-
-  if (!ub_pipeline_ack_parse (message, &role, &command))
-    return;
-
-  /* A worker that started listening after the last pause missed it. */
-  if (g_str_equal (command, "ready"))
-    {
-      if (self->paused)
-        broadcast (self, UB_PIPELINE_PAUSE, "pause", NULL);
-      return;
-    }
-
-  if (g_str_equal (role, "decoder"))
-    slot = 0;
-  else if (g_str_equal (role, "scaler"))
-    slot = 1;
-  else if (g_str_equal (role, "single"))
-    slot = 2;
-  else
-    return;
-
-  g_free (self->acks[slot]);
-  self->acks[slot] = g_strdup (command);
-  if (self->sent != NULL)
-    update_acks (self);
+  set_label (self->acks_label, ub_channels_control_get_text (self->control));
 }
 
 static void
 broadcast (UbChannelsPage *self,
            const char     *kind,
-           const char     *name,
+           const char     *command,
            GVariant       *body)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->control == NULL)
-    {
-      self->control = ub_broadcast_channel_new (UB_PIPELINE_CONTROL_CHANNEL);
-      g_signal_connect (self->control, "message", G_CALLBACK (on_control_message), self);
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (self->acks); i++)
-    g_clear_pointer (&self->acks[i], g_free);
-  g_free (self->sent);
-  self->sent = g_strdup (name);
-  if (!ub_broadcast_channel_post (self->control, kind, body, &error))
+  if (!ub_channels_control_send (self->control, kind, command, body, self->pipeline != NULL, &error))
     show_error (self, error->message);
-  g_clear_handle_id (&self->ack_timeout_id, g_source_remove);
-  if (self->pipeline != NULL)
-    self->ack_timeout_id = g_timeout_add (ACK_TIMEOUT_MS, ack_timeout_cb, self);
-  update_acks (self);
 }
 
 static void
@@ -389,57 +299,30 @@ clear_results (UbChannelsPage *self)
 static void
 stop_blocking (UbChannelsPage *self)
 {
-  g_clear_handle_id (&self->blocking_id, g_source_remove);
-  g_clear_pointer (&self->blocking_paths, g_ptr_array_unref);
-  self->running_blocking = FALSE;
+  g_clear_pointer (&self->blocking, ub_blocking_pipeline_free);
 }
 
-/* Blocking mode: one image per main-loop iteration, on the main thread. */
-static gboolean
-blocking_step (gpointer user_data)
+static void
+on_blocking_result (guint       index,
+                    guint       width,
+                    guint       height,
+                    GBytes     *pixels,
+                    const char *error,
+                    guint64     main_bytes,
+                    gpointer    user_data)
 {
   UbChannelsPage *self = user_data;
-  g_autoptr(UbPngImage) small = NULL;
-  g_autoptr(GError) error = NULL;
-  guint32 width = 0, height = 0;
-  guint index;
 
-  if (self->paused)
+  self->blocking_bytes += main_bytes;
+  if (error != NULL)
     {
-      /* Resumed by toggle_pause(); an idle that does nothing would spin. */
-      self->blocking_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  if (self->blocking_paths == NULL || self->blocking_next >= self->blocking_paths->len)
-    {
-      self->blocking_id = 0;
-      self->running_blocking = FALSE;
-      update_pipeline_labels (self);
-      return G_SOURCE_REMOVE;
-    }
-
-  index = self->blocking_next++;
-  small = ub_pipeline_decode_scale_file (g_ptr_array_index (self->blocking_paths, index),
-                                         RESULT_SIZE, &width, &height, NULL, &error);
-  self->blocking_done++;
-  if (small == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Image %u: %s"), index + 1, error->message);
+      g_autofree char *text = g_strdup_printf (_("Image %u: %s"), index + 1, error);
 
       show_error (self, text);
     }
   else
-    {
-      guint32 w = small->width, h = small->height;
-      g_autoptr(GBytes) bytes = NULL;
-
-      /* The full image and its result both lived on the main thread. */
-      self->blocking_bytes += (guint64) width * height * 4 + small->size;
-      bytes = ub_png_image_steal_bytes (g_steal_pointer (&small));
-      add_result (self, index, w, h, bytes);
-    }
+    add_result (self, index, width, height, pixels);
   update_pipeline_labels (self);
-  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -492,13 +375,7 @@ ub_channels_page_run_files (UbChannelsPage     *self,
 
   if (ub_page_get_blocking (UB_PAGE (self)))
     {
-      self->blocking_paths = g_ptr_array_new_with_free_func (g_free);
-      for (guint i = 0; paths[i] != NULL; i++)
-        g_ptr_array_add (self->blocking_paths, g_strdup (paths[i]));
-      self->blocking_next = 0;
-      self->blocking_done = 0;
-      self->running_blocking = TRUE;
-      self->blocking_id = g_idle_add_full (G_PRIORITY_DEFAULT, blocking_step, self, NULL);
+      self->blocking = ub_blocking_pipeline_new (paths, RESULT_SIZE, on_blocking_result, self);
       update_pipeline_labels (self);
       return;
     }
@@ -576,12 +453,6 @@ on_runtime_updated (UbChannelsPage *self)
   update_pipeline_labels (self);
 }
 
-static void
-on_view_changed (UbChannelsPage *self)
-{
-  /* The view now shown polls; the figures beside it follow at once. */
-  update_pipeline_labels (self);
-}
 
 /* UbPage ------------------------------------------------------------------- */
 
@@ -615,8 +486,8 @@ ub_channels_page_toggle_pause (UbPage *page)
     broadcast (self, UB_PIPELINE_PAUSE, "pause", NULL);
   else
     broadcast (self, UB_PIPELINE_RESUME, "resume", NULL);
-  if (!self->paused && self->running_blocking && self->blocking_id == 0)
-    self->blocking_id = g_idle_add_full (G_PRIORITY_DEFAULT, blocking_step, self, NULL);
+  if (self->blocking != NULL)
+    ub_blocking_pipeline_set_paused (self->blocking, self->paused);
   update_pipeline_labels (self);
 }
 
@@ -625,10 +496,9 @@ ub_channels_page_is_busy (UbPage *page)
 {
   UbChannelsPage *self = UB_CHANNELS_PAGE (page);
 
-  return n_samples_left (self) > 0 || self->running_blocking ||
+  return n_samples_left (self) > 0 || running_blocking (self) ||
          (self->pipeline != NULL && !self->cancelled && !ub_pipeline_is_idle (self->pipeline));
 }
-
 
 /* GObject ------------------------------------------------------------------ */
 
@@ -641,11 +511,10 @@ ub_channels_page_dispose (GObject *object)
   clear_samples (self);
   stop_blocking (self);
   clear_pipeline (self);
-  g_clear_handle_id (&self->ack_timeout_id, g_source_remove);
   if (self->control != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->control, self);
-      ub_broadcast_channel_close (self->control);
+      ub_channels_control_close (self->control);
       g_clear_object (&self->control);
     }
 
@@ -663,9 +532,6 @@ ub_channels_page_finalize (GObject *object)
   g_clear_pointer (&self->arrivals, g_array_unref);
   g_clear_pointer (&self->folder, g_free);
   g_clear_pointer (&self->error, g_free);
-  g_clear_pointer (&self->sent, g_free);
-  for (guint i = 0; i < G_N_ELEMENTS (self->acks); i++)
-    g_clear_pointer (&self->acks[i], g_free);
 
   G_OBJECT_CLASS (ub_channels_page_parent_class)->finalize (object);
 }
@@ -703,7 +569,6 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, pause_button);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, notes_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_runtime_updated);
-  gtk_widget_class_bind_template_callback (widget_class, on_view_changed);
 
   g_type_ensure (UB_TYPE_RUNTIME_VIEW);
   g_type_ensure (UB_TYPE_CHANNELS_DIAGRAM);
@@ -723,6 +588,10 @@ ub_channels_page_init (UbChannelsPage *self)
   label = gtk_label_new_with_mnemonic (_("_Resume All"));
   gtk_stack_add_named (self->pause_stack, label, "resume");
   gtk_button_set_child (self->pause_button, GTK_WIDGET (self->pause_stack));
+
+  self->control = ub_channels_control_new (UB_PIPELINE_CONTROL_CHANNEL);
+  g_signal_connect_swapped (self->control, "changed", G_CALLBACK (on_control_changed), self);
+  on_control_changed (self);
 
   self->arrivals = g_array_new (FALSE, FALSE, sizeof (guint));
   self->folder = g_build_filename (g_get_user_cache_dir (), "unblock", "pipeline", NULL);
@@ -879,61 +748,6 @@ ub_channels_page_get_main_bytes (UbChannelsPage *self)
 }
 
 /**
- * ub_channels_page_get_acks:
- *
- * Returns: (transfer none): the acknowledgement line shown
- */
-const char *
-ub_channels_page_get_acks (UbChannelsPage *self)
-{
-  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
-
-  return gtk_label_get_text (self->acks_label);
-}
-
-/**
- * ub_channels_page_get_status:
- *
- * Returns: (transfer none): what the status row says the page is doing
- */
-const char *
-ub_channels_page_get_status (UbChannelsPage *self)
-{
-  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
-
-  return adw_action_row_get_subtitle (self->status_row);
-}
-
-/**
- * ub_channels_page_get_bytes_text:
- *
- * Returns: (transfer none): the bytes line: where the pipeline's bytes went
- */
-const char *
-ub_channels_page_get_bytes_text (UbChannelsPage *self)
-{
-  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
-
-  return gtk_label_get_text (self->bytes_label);
-}
-
-/**
- * ub_channels_page_get_samples_progress:
- *
- * Returns: the fraction of the sample images written, or -1 when no
- *   progress bar is shown
- */
-double
-ub_channels_page_get_samples_progress (UbChannelsPage *self)
-{
-  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), -1);
-
-  if (!gtk_widget_get_visible (self->samples_box))
-    return -1;
-  return gtk_progress_bar_get_fraction (self->samples_bar);
-}
-
-/**
  * ub_channels_page_is_paused:
  *
  * Returns: whether the page last broadcast "pause"
@@ -970,4 +784,21 @@ ub_channels_page_get_notes_entry (UbChannelsPage *self)
   g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
 
   return self->notes_entry;
+}
+
+/**
+ * ub_channels_page_get_texts:
+ * @texts: (out caller-allocates): what the page says now
+ */
+void
+ub_channels_page_get_texts (UbChannelsPage      *self,
+                            UbChannelsPageTexts *texts)
+{
+  g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
+
+  texts->status = adw_action_row_get_subtitle (self->status_row);
+  texts->bytes = gtk_label_get_text (self->bytes_label);
+  texts->acks = gtk_label_get_text (self->acks_label);
+  texts->samples_progress = gtk_widget_get_visible (self->samples_box)
+                              ? gtk_progress_bar_get_fraction (self->samples_bar) : -1;
 }

@@ -11,6 +11,22 @@
 
 G_BEGIN_DECLS
 
+/**
+ * UbChannelsPageTexts:
+ * @status: the status row: what the page is doing
+ * @bytes: where the pipeline's bytes went, or what it waits for
+ * @acks: who acknowledged the last control command, or why nobody has
+ * @samples_progress: the share of the sample images written, -1 when no
+ *   progress bar is shown
+ */
+typedef struct
+{
+  const char *status;
+  const char *bytes;
+  const char *acks;
+  double      samples_progress;
+} UbChannelsPageTexts;
+
 #define UB_TYPE_CHANNELS_PAGE (ub_channels_page_get_type ())
 
 G_DECLARE_FINAL_TYPE (UbChannelsPage, ub_channels_page, UB, CHANNELS_PAGE, UbPage)
@@ -31,10 +47,8 @@ const guint  *ub_channels_page_get_arrivals      (UbChannelsPage            *sel
                                                   guint                     *n_arrivals);
 UbPipeline   *ub_channels_page_get_pipeline      (UbChannelsPage            *self);
 guint64       ub_channels_page_get_main_bytes    (UbChannelsPage            *self);
-const char   *ub_channels_page_get_acks          (UbChannelsPage            *self);
-const char   *ub_channels_page_get_status        (UbChannelsPage            *self);
-const char   *ub_channels_page_get_bytes_text    (UbChannelsPage            *self);
-double        ub_channels_page_get_samples_progress (UbChannelsPage         *self);
+void          ub_channels_page_get_texts         (UbChannelsPage            *self,
+                                                  UbChannelsPageTexts       *texts);
 gboolean      ub_channels_page_is_paused         (UbChannelsPage            *self);
 const char   *ub_channels_page_get_error         (UbChannelsPage            *self);
 GtkWidget    *ub_channels_page_get_notes_entry   (UbChannelsPage            *self);
