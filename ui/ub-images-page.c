@@ -41,6 +41,9 @@ struct _UbImagesPage
   GtkWidget         *content;
   GtkLabel          *status_label;
   GtkLabel          *error_label;
+  GtkWidget         *samples_box;
+  GtkProgressBar    *samples_bar;
+  GtkStack          *gallery_stack;
   GtkScrolledWindow *scroller;
   GtkGridView       *grid;
   GtkEntry          *notes_entry;
@@ -79,6 +82,27 @@ n_samples_left (UbImagesPage *self)
   return self->samples != NULL ? ub_sample_writer_get_n_left (self->samples) : 0;
 }
 
+/* The empty state while nothing is open or coming, and the samples' bar. */
+static void
+update_views (UbImagesPage *self)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  guint n_left = n_samples_left (self);
+  gboolean empty = n_items == 0 && !self->scanning && n_left == 0;
+
+  gtk_stack_set_visible_child_name (self->gallery_stack, empty ? "empty" : "gallery");
+  gtk_widget_set_visible (self->samples_box, n_left > 0);
+  if (n_left > 0)
+    {
+      guint n_images = ub_sample_writer_get_n_images (self->samples);
+      g_autofree char *text = g_strdup_printf (_("%u of %u sample images written"),
+                                               n_images - n_left, n_images);
+
+      gtk_progress_bar_set_fraction (self->samples_bar, (n_images - n_left) / (double) n_images);
+      gtk_progress_bar_set_text (self->samples_bar, text);
+    }
+}
+
 static void
 update_status (UbImagesPage *self)
 {
@@ -86,6 +110,7 @@ update_status (UbImagesPage *self)
   g_autofree char *text = NULL;
   UbThumbnailStats stats;
 
+  update_views (self);
   ub_thumbnail_loader_get_stats (self->loader, &stats);
 
   if (n_samples_left (self) > 0)
@@ -281,7 +306,10 @@ on_folder_scanned (GObject      *object,
 
   self->scanning = FALSE;
   if (paths == NULL)
-    show_error (self, error->message);
+    {
+      show_error (self, error->message);
+      update_views (self);
+    }
   else
     set_paths (self, paths);
 }
@@ -309,6 +337,7 @@ ub_images_page_open_folder (UbImagesPage *self,
     ub_state_set (STATE_GALLERY, g_variant_new ("(sd)", path, 0.0));
 
   self->scanning = TRUE;
+  update_views (self);
   ub_folder_scan_pngs_async (path, self->cancellable, on_folder_scanned,
                              ub_page_call_new (self, self->generation, 0));
 }
@@ -402,12 +431,58 @@ open_action (GtkWidget  *widget,
 
 /* Sample images */
 
+static int
+compare_items (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  return g_utf8_collate (ub_image_item_get_path ((UbImageItem *) a),
+                         ub_image_item_get_path ((UbImageItem *) b));
+}
+
+/* Shows a sample as soon as it is there, in name order, once. */
+static void
+add_sample (UbImagesPage *self,
+            const char   *path)
+{
+  g_autoptr(UbImageItem) item = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->store)); i++)
+    {
+      g_autoptr(UbImageItem) shown = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      if (g_str_equal (ub_image_item_get_path (shown), path))
+        return;
+    }
+  item = ub_image_item_new (path);
+  g_list_store_insert_sorted (self->store, item, compare_items, NULL);
+}
+
+static void
+on_sample_written (UbImagesPage   *self,
+                   const char     *path,
+                   UbSampleWriter *samples)
+{
+  add_sample (self, path);
+  update_status (self);
+}
+
 static void
 on_samples_done (UbImagesPage   *self,
                  UbSampleWriter *samples)
 {
   g_autofree char *folder = g_strdup (ub_sample_writer_get_folder (samples));
 
+  /* Every sample is shown already: keep them, and remember the folder. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == ub_sample_writer_get_n_images (samples))
+    {
+      clear_samples (self);
+      g_free (self->folder);
+      self->folder = g_steal_pointer (&folder);
+      ub_state_set (STATE_GALLERY, g_variant_new ("(sd)", self->folder, scroll_fraction (self)));
+      update_status (self);
+      return;
+    }
   ub_images_page_open_folder (self, folder);
 }
 
@@ -458,7 +533,17 @@ ub_images_page_generate_samples (UbImagesPage *self,
       return;
     }
 
-  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (update_status), self);
+  /* The gallery fills as the samples are written: those already there now. */
+  g_list_store_remove_all (self->store);
+  for (guint i = 0; i < n_images; i++)
+    {
+      g_autofree char *path = ub_sample_writer_dup_path (self->samples, i);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        add_sample (self, path);
+    }
+
+  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (on_sample_written), self);
   g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
   g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
   update_status (self);
@@ -728,6 +813,9 @@ ub_images_page_class_init (UbImagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, content);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, samples_box);
+  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, samples_bar);
+  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, gallery_stack);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, grid);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, notes_entry);
@@ -779,6 +867,7 @@ ub_images_page_init (UbImagesPage *self)
   drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  update_views (self);
 }
 
 GtkWidget *
@@ -837,6 +926,9 @@ ub_images_page_get_stats (UbImagesPage      *self,
 
   ub_thumbnail_loader_get_stats (self->loader, &stats->thumbnails);
   stats->n_generating = n_samples_left (self);
+  stats->samples_progress = gtk_widget_get_visible (self->samples_box)
+                              ? gtk_progress_bar_get_fraction (self->samples_bar) : -1;
+  stats->empty_shown = g_str_equal (gtk_stack_get_visible_child_name (self->gallery_stack), "empty");
 }
 
 /**
