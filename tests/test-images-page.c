@@ -741,10 +741,23 @@ samples_opened (gpointer user_data)
       watch->saw_bar = TRUE;
       /* Shown as written: exactly those not still to come. */
       g_assert_cmpuint (n_shown, ==, watch->n_images - stats.n_generating);
-      if (n_shown > 0)
-        watch->saw_partial = TRUE;
     }
   return stats.n_generating == 0 && n_shown == watch->n_images;
+}
+
+/* An image joined the gallery: were others still being written? */
+static void
+on_gallery_changed (GListModel   *model,
+                    guint         position,
+                    guint         removed,
+                    guint         added,
+                    SamplesWatch *watch)
+{
+  UbImagesPageStats stats;
+
+  ub_images_page_get_stats (watch->page, &stats);
+  if (added > 0 && stats.n_generating > 0)
+    watch->saw_partial = TRUE;
 }
 
 static void
@@ -757,6 +770,14 @@ find_widgets (GtkWidget *widget,
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     find_widgets (child, type, found);
+}
+
+static gboolean
+all_finished (gpointer user_data)
+{
+  guint n = g_list_model_get_n_items (ub_images_page_get_model (user_data));
+
+  return n > 0 && count_state (user_data, UB_IMAGE_DONE) + count_state (user_data, UB_IMAGE_ERROR) == n;
 }
 
 /* Before anything is open, the page says what to do, with the buttons. */
@@ -817,14 +838,18 @@ test_generate_samples (void)
 
   {
     SamplesWatch watch = { page, 4 };
+    gulong handler = g_signal_connect (ub_images_page_get_model (page), "items-changed",
+                                       G_CALLBACK (on_gallery_changed), &watch);
 
     g_assert_true (ub_test_gtk_run_until (samples_opened, &watch, 60000));
+    g_signal_handler_disconnect (ub_images_page_get_model (page), handler);
     g_assert_true (watch.saw_bar);
     /* With four images written one by one, one was shown before the last. */
     g_assert_true (watch.saw_partial);
   }
   g_assert_null (ub_images_page_get_error (page));
-  wait_settled (page, 4);
+  /* Added one by one, the tiles are bound (and queued) as they are laid out. */
+  g_assert_true (ub_test_gtk_run_until (all_finished, page, 60000));
   g_assert_cmpuint (count_state (page, UB_IMAGE_DONE), ==, 4);
   ub_images_page_get_stats (page, &stats);
   g_assert_cmpfloat (stats.samples_progress, <, 0);

@@ -510,6 +510,7 @@ ub_images_page_generate_samples (UbImagesPage *self,
                                  guint         n_images,
                                  guint         size)
 {
+  g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   UbWorkerPool *pool;
 
@@ -519,6 +520,19 @@ ub_images_page_generate_samples (UbImagesPage *self,
   reset (self);
   pool = ub_thumbnail_loader_ensure_pool (self->loader, &error);
   self->samples = ub_sample_writer_new (folder, n_images, size);
+
+  /* Those already there, looked for before any worker starts writing
+   * (a file being written exists before it is whole). */
+  for (guint i = 0; i < n_images; i++)
+    {
+      char *path = ub_sample_writer_dup_path (self->samples, i);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (existing, path);
+      else
+        g_free (path);
+    }
+
   ub_sample_writer_set_blocking (self->samples, ub_page_get_blocking (UB_PAGE (self)));
   if (pool == NULL || !ub_sample_writer_start (self->samples, pool, &error))
     {
@@ -535,13 +549,8 @@ ub_images_page_generate_samples (UbImagesPage *self,
 
   /* The gallery fills as the samples are written: those already there now. */
   g_list_store_remove_all (self->store);
-  for (guint i = 0; i < n_images; i++)
-    {
-      g_autofree char *path = ub_sample_writer_dup_path (self->samples, i);
-
-      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        add_sample (self, path);
-    }
+  for (guint i = 0; i < existing->len; i++)
+    add_sample (self, g_ptr_array_index (existing, i));
 
   g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (on_sample_written), self);
   g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
