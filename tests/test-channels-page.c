@@ -539,6 +539,63 @@ test_diagram (void)
 }
 
 static void
+collect_labels (GtkWidget  *widget,
+                GHashTable *labels)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_hash_table_insert (labels, (gpointer) gtk_label_get_text (GTK_LABEL (widget)), widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, labels);
+}
+
+static void
+test_tables (void)
+{
+  g_autoptr(GHashTable) labels = g_hash_table_new (g_str_hash, g_str_equal);
+  UbRuntimeViewStats before, after;
+  UbChannelsPage *page;
+  GtkWidget *label;
+
+  g_test_summary ("The tables are one click from the diagram; every column title explains "
+                  "itself in a tooltip, and ports name the thread that receives on them");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_channels_page ();
+  ub_channels_page_run_files (page, (const char * const *) large_paths);
+  g_assert_true (ub_test_gtk_run_until (all_arrived, page, 60000));
+
+  ub_channels_page_show_view (page, "tables");
+  ub_channels_page_get_update_stats (page, &before);
+  ub_channels_page_refresh (page);
+  ub_channels_page_get_update_stats (page, &after);
+  g_assert_cmpuint (after.n_updates, ==, before.n_updates + 1);
+
+  collect_labels (GTK_WIDGET (page), labels);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *title = i == 0 ? "High-water" : "Replaced";
+      const char *tooltip;
+
+      label = g_hash_table_lookup (labels, title);
+      g_assert_nonnull (label);
+      g_assert_true (gtk_widget_get_mapped (label));
+      tooltip = gtk_widget_get_tooltip_text (label);
+      g_assert_nonnull (tooltip);
+      g_assert_cmpuint (strlen (tooltip), >, 20);
+    }
+  g_assert_nonnull (g_hash_table_lookup (labels, "Received in"));
+  /* The workers by name, and as the receivers of their own ends. */
+  g_assert_nonnull (g_hash_table_lookup (labels, UB_PIPELINE_DECODER_NAME));
+  g_assert_nonnull (g_hash_table_lookup (labels, "pipeline decode → scale"));
+  g_assert_null (g_hash_table_lookup (labels, "jobs"));
+
+  ub_channels_page_show_view (page, "diagram");
+}
+
+static void
 test_controls_before_any_run (void)
 {
   UbChannelsPage *page;
@@ -654,6 +711,7 @@ main (int    argc,
   g_test_add_func ("/channels-page/pipeline-from-samples", test_pipeline_from_samples);
   g_test_add_func ("/channels-page/live-view", test_live_view);
   g_test_add_func ("/channels-page/diagram", test_diagram);
+  g_test_add_func ("/channels-page/tables", test_tables);
   g_test_add_func ("/channels-page/broadcast-pause-resume-cancel", test_broadcast_pause_cancel);
   g_test_add_func ("/channels-page/blocking-mode", test_blocking_mode);
   g_test_add_func ("/channels-page/close-mid-flow", test_close_mid_flow);

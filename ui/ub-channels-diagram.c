@@ -358,8 +358,8 @@ draw_node (UbChannelsDiagram    *self,
       cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
       set_color (cr, &colors->fg, 0.8);
-      draw_text (self, cr, node->detail, r->origin.x - 70, r->origin.y + 2 * HUB_RADIUS + 2,
-                 2 * HUB_RADIUS + 140, FALSE, TRUE);
+      draw_text (self, cr, node->detail, r->origin.x - 110, r->origin.y + 2 * HUB_RADIUS + 2,
+                 2 * HUB_RADIUS + 220, FALSE, TRUE);
       return;
     }
 

@@ -166,7 +166,9 @@ add_workers (UbChannelsModel   *self,
       if (ended || info->activity == NULL)
         detail = g_strdup (ended ? ub_channels_worker_state_name (info->state) : _("idle"));
       else if (info->n_pending_calls > 1)
-        detail = g_strdup_printf (_("%s · %u calls waiting"), info->activity, info->n_pending_calls - 1);
+        detail = g_strdup_printf (ngettext ("%s · %u more call waiting", "%s · %u more calls waiting",
+                                            info->n_pending_calls - 1),
+                                  info->activity, info->n_pending_calls - 1);
       else
         detail = g_strdup (info->activity);
 
