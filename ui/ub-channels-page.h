@@ -51,7 +51,6 @@ void          ub_channels_page_get_texts         (UbChannelsPage            *sel
                                                   UbChannelsPageTexts       *texts);
 gboolean      ub_channels_page_is_paused         (UbChannelsPage            *self);
 const char   *ub_channels_page_get_error         (UbChannelsPage            *self);
-GtkWidget    *ub_channels_page_get_notes_entry   (UbChannelsPage            *self);
 UbChannelsDiagram *ub_channels_page_get_diagram  (UbChannelsPage            *self);
 void          ub_channels_page_show_view         (UbChannelsPage            *self,
                                                   const char                *name);
