@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "ub-channels-diagram.h"
+#include "ub-channels-draw.h"
 
 /*
  * The runtime drawn as a picture: the main thread on the left, the workers
@@ -26,19 +27,11 @@
 #define NODE_HEIGHT      46.0
 #define ROW_GAP          14.0
 #define COLUMN_GAP       28.0
-#define HUB_RADIUS       14.0
-#define PORT_SIZE        7.0
-#define QUEUE_BAR        22.0
 
 typedef struct
 {
   graphene_rect_t rect;     /* nodes; hubs: the circle's bounds */
 } NodeGeometry;
-
-typedef struct
-{
-  graphene_point_t p[4];    /* a cubic Bézier from end 0 to end 1 */
-} EdgeGeometry;
 
 typedef struct
 {
@@ -53,7 +46,7 @@ struct _UbChannelsDiagram
 
   UbChannelsModel    *model;      /* (owned) */
   GArray             *nodes;      /* (owned) NodeGeometry, from the last layout */
-  GArray             *edges;      /* (owned) EdgeGeometry, the same */
+  GArray             *edges;      /* (owned) UbChannelsCurve, the same */
   GArray             *pulses;     /* (owned) Pulse in flight */
   guint               tick_id;
   guint               n_columns_laid;
@@ -141,10 +134,10 @@ layout_nodes (UbChannelsDiagram *self,
           {
             /* Low in the gap between the main thread and the workers,
              * below the lines that run straight across. */
-            double y = top + avail - HUB_RADIUS * 2 - 18 - hub * (HUB_RADIUS * 2 + 26);
+            double y = top + avail - UB_CHANNELS_HUB_RADIUS * 2 - 18 - hub * (UB_CHANNELS_HUB_RADIUS * 2 + 26);
 
-            graphene_rect_init (&geometry->rect, hub_x - HUB_RADIUS, MAX (top, y),
-                                HUB_RADIUS * 2, HUB_RADIUS * 2);
+            graphene_rect_init (&geometry->rect, hub_x - UB_CHANNELS_HUB_RADIUS, MAX (top, y),
+                                UB_CHANNELS_HUB_RADIUS * 2, UB_CHANNELS_HUB_RADIUS * 2);
             hub++;
           }
           break;
@@ -153,18 +146,11 @@ layout_nodes (UbChannelsDiagram *self,
   (void) n_hubs;
 }
 
-static graphene_point_t
-point (double x,
-       double y)
-{
-  return GRAPHENE_POINT_INIT (x, y);
-}
-
 static void
 layout_edge (UbChannelsDiagram    *self,
              const UbChannelsEdge *edge,
              double                offset,
-             EdgeGeometry         *geometry)
+             UbChannelsCurve      *geometry)
 {
   const graphene_rect_t *a = &g_array_index (self->nodes, NodeGeometry, edge->node[0]).rect;
   const graphene_rect_t *b = &g_array_index (self->nodes, NodeGeometry, edge->node[1]).rect;
@@ -177,10 +163,10 @@ layout_edge (UbChannelsDiagram    *self,
       double bx = bcx < acx ? b->origin.x + b->size.width : b->origin.x;
       double by = MIN (bcy + 10 + offset, b->origin.y + b->size.height - 4);
 
-      geometry->p[0] = point (acx, acy);
-      geometry->p[1] = point ((acx + bx) / 2, acy);
-      geometry->p[2] = point ((acx + bx) / 2, by);
-      geometry->p[3] = point (bx, by);
+      geometry->p[0] = ub_channels_point (acx, acy);
+      geometry->p[1] = ub_channels_point ((acx + bx) / 2, acy);
+      geometry->p[2] = ub_channels_point ((acx + bx) / 2, by);
+      geometry->p[3] = ub_channels_point (bx, by);
       return;
     }
 
@@ -189,10 +175,10 @@ layout_edge (UbChannelsDiagram    *self,
       /* Both ports in one context: a loop above the node. */
       double x = a->origin.x + a->size.width * (0.3 + offset / 100), y = a->origin.y;
 
-      geometry->p[0] = point (x, y);
-      geometry->p[1] = point (x - 10, y - 34);
-      geometry->p[2] = point (x + 30, y - 34);
-      geometry->p[3] = point (x + 20, y);
+      geometry->p[0] = ub_channels_point (x, y);
+      geometry->p[1] = ub_channels_point (x - 10, y - 34);
+      geometry->p[2] = ub_channels_point (x + 30, y - 34);
+      geometry->p[3] = ub_channels_point (x + 20, y);
       return;
     }
 
@@ -202,10 +188,10 @@ layout_edge (UbChannelsDiagram    *self,
       double x = a->origin.x;
       double bow = 36 + fabs (acy - bcy) / 6;
 
-      geometry->p[0] = point (x, acy + offset);
-      geometry->p[1] = point (x - bow, acy + offset);
-      geometry->p[2] = point (x - bow, bcy + offset);
-      geometry->p[3] = point (x, bcy + offset);
+      geometry->p[0] = ub_channels_point (x, acy + offset);
+      geometry->p[1] = ub_channels_point (x - bow, acy + offset);
+      geometry->p[2] = ub_channels_point (x - bow, bcy + offset);
+      geometry->p[3] = ub_channels_point (x, bcy + offset);
       return;
     }
 
@@ -219,10 +205,10 @@ layout_edge (UbChannelsDiagram    *self,
     double ay = acy + CLAMP ((bcy - acy) / 6 + offset, -a->size.height / 2 + 6, a->size.height / 2 - 6);
     double by = bcy + CLAMP ((acy - bcy) / 6 + offset, -b->size.height / 2 + 6, b->size.height / 2 - 6);
 
-    geometry->p[0] = point (ax, ay);
-    geometry->p[1] = point (ax + dx, ay);
-    geometry->p[2] = point (bx - dx, by);
-    geometry->p[3] = point (bx, by);
+    geometry->p[0] = ub_channels_point (ax, ay);
+    geometry->p[1] = ub_channels_point (ax + dx, ay);
+    geometry->p[2] = ub_channels_point (bx - dx, by);
+    geometry->p[3] = ub_channels_point (bx, by);
   }
 }
 
@@ -244,214 +230,15 @@ layout_edges (UbChannelsDiagram *self)
 
       g_array_append_val (keys, key);
       g_hash_table_insert (seen, &g_array_index (keys, gint64, keys->len - 1), GUINT_TO_POINTER (n + 1));
-      layout_edge (self, edge, offset, &g_array_index (self->edges, EdgeGeometry, i));
-    }
-}
-
-static graphene_point_t
-bezier_at (const EdgeGeometry *g,
-           double              t)
-{
-  double u = 1 - t;
-  double a = u * u * u, b = 3 * u * u * t, c = 3 * u * t * t, d = t * t * t;
-
-  return point (a * g->p[0].x + b * g->p[1].x + c * g->p[2].x + d * g->p[3].x,
-                a * g->p[0].y + b * g->p[1].y + c * g->p[2].y + d * g->p[3].y);
-}
-
-/* Drawing ------------------------------------------------------------------ */
-
-typedef struct
-{
-  GdkRGBA fg;
-  GdkRGBA background;
-  GdkRGBA accent;
-  GdkRGBA warning;
-} Colors;
-
-static void
-get_colors (GtkWidget *widget,
-            Colors    *colors)
-{
-  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  GtkStyleContext *context = gtk_widget_get_style_context (widget);
-
-  gtk_style_context_get_color (context, &colors->fg);
-  if (!gtk_style_context_lookup_color (context, "accent_color", &colors->accent))
-    gdk_rgba_parse (&colors->accent, "#1c71d8");
-  if (!gtk_style_context_lookup_color (context, "card_bg_color", &colors->background))
-    gdk_rgba_parse (&colors->background, "#ffffff");
-  if (!gtk_style_context_lookup_color (context, "warning_color", &colors->warning))
-    gdk_rgba_parse (&colors->warning, "#c64600");
-  G_GNUC_END_IGNORE_DEPRECATIONS
-}
-
-static void
-set_color (cairo_t       *cr,
-           const GdkRGBA *color,
-           double         alpha)
-{
-  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
-}
-
-static void
-rounded_rect (cairo_t               *cr,
-              const graphene_rect_t *r,
-              double                 radius)
-{
-  double x = r->origin.x, y = r->origin.y, w = r->size.width, h = r->size.height;
-
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + w - radius, y + radius, radius, -G_PI / 2, 0);
-  cairo_arc (cr, x + w - radius, y + h - radius, radius, 0, G_PI / 2);
-  cairo_arc (cr, x + radius, y + h - radius, radius, G_PI / 2, G_PI);
-  cairo_arc (cr, x + radius, y + radius, radius, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
-}
-
-/* Draws @text with its top-left at (@x, @y), ellipsised to @width. */
-static void
-draw_text (UbChannelsDiagram *self,
-           cairo_t           *cr,
-           const char        *text,
-           double             x,
-           double             y,
-           double             width,
-           gboolean           bold,
-           gboolean           centred)
-{
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-
-  if (bold)
-    {
-      g_autofree char *escaped = g_markup_escape_text (text, -1);
-      g_autofree char *markup = g_strdup_printf ("<b>%s</b>", escaped);
-
-      pango_layout_set_markup (layout, markup, -1);
-    }
-  else
-    pango_layout_set_text (layout, text, -1);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_set_alignment (layout, centred ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static void
-draw_node (UbChannelsDiagram    *self,
-           cairo_t              *cr,
-           const Colors         *colors,
-           const UbChannelsNode *node,
-           const graphene_rect_t *r)
-{
-  double alpha = node->ended ? 0.45 : 1.0;
-
-  if (node->kind == UB_CHANNELS_NODE_BROADCAST)
-    {
-      cairo_arc (cr, r->origin.x + HUB_RADIUS, r->origin.y + HUB_RADIUS, HUB_RADIUS, 0, 2 * G_PI);
-      set_color (cr, &colors->background, 1);
-      cairo_fill_preserve (cr);
-      set_color (cr, &colors->accent, 0.12);
-      cairo_fill_preserve (cr);
-      set_color (cr, &colors->fg, 0.5);
-      cairo_set_line_width (cr, 1.5);
-      cairo_stroke (cr);
-      set_color (cr, &colors->fg, 0.8);
-      draw_text (self, cr, node->detail, r->origin.x - 110, r->origin.y + 2 * HUB_RADIUS + 2,
-                 2 * HUB_RADIUS + 220, FALSE, TRUE);
-      return;
-    }
-
-  rounded_rect (cr, r, 8);
-  if (node->kind == UB_CHANNELS_NODE_MAIN)
-    set_color (cr, &colors->accent, 0.15);
-  else
-    set_color (cr, &colors->fg, 0.06 * alpha);
-  cairo_fill_preserve (cr);
-  if (node->kind == UB_CHANNELS_NODE_MAIN)
-    set_color (cr, &colors->accent, 0.9);
-  else
-    set_color (cr, &colors->fg, 0.35 * alpha);
-  cairo_set_line_width (cr, node->kind == UB_CHANNELS_NODE_MAIN ? 2 : 1);
-  cairo_stroke (cr);
-
-  set_color (cr, &colors->fg, alpha);
-  draw_text (self, cr, node->name, r->origin.x + 8, r->origin.y + 5, r->size.width - 16, TRUE, FALSE);
-  set_color (cr, &colors->fg, 0.65 * alpha);
-  draw_text (self, cr, node->detail, r->origin.x + 8, r->origin.y + 24, r->size.width - 16, FALSE, FALSE);
-}
-
-/* A port: a square where the line meets its context, and its queue as a
- * bar that fills towards the capacity (or the high-water mark). */
-static void
-draw_port (cairo_t             *cr,
-           const Colors        *colors,
-           const UbChannelsEnd *end,
-           graphene_point_t     at,
-           graphene_point_t     towards)
-{
-  double dx = towards.x - at.x, dy = towards.y - at.y;
-  double length = MAX (hypot (dx, dy), 1);
-  double x = at.x + dx / length * 6, y = at.y + dy / length * 6;
-  double scale = MAX (MAX (end->capacity, end->high_water), 8);
-
-  cairo_rectangle (cr, x - PORT_SIZE / 2, y - PORT_SIZE / 2, PORT_SIZE, PORT_SIZE);
-  set_color (cr, &colors->fg, 0.9);
-  cairo_fill (cr);
-
-  if (end->high_water == 0)
-    return;
-  cairo_rectangle (cr, x + PORT_SIZE / 2 + 2, y - QUEUE_BAR / 2, 4, QUEUE_BAR);
-  set_color (cr, &colors->fg, 0.15);
-  cairo_fill (cr);
-  if (end->depth > 0)
-    {
-      double h = QUEUE_BAR * MIN (end->depth / scale, 1.0);
-
-      cairo_rectangle (cr, x + PORT_SIZE / 2 + 2, y + QUEUE_BAR / 2 - h, 4, h);
-      set_color (cr, &colors->warning, 1);
-      cairo_fill (cr);
+      layout_edge (self, edge, offset, &g_array_index (self->edges, UbChannelsCurve, i));
     }
 }
 
 static void
-draw_edge (UbChannelsDiagram    *self,
-           cairo_t              *cr,
-           const Colors         *colors,
-           const UbChannelsEdge *edge,
-           const EdgeGeometry   *g)
-{
-  double thickness = 1.5 + MIN (7, log2 (1 + edge->rate));
-
-  cairo_move_to (cr, g->p[0].x, g->p[0].y);
-  cairo_curve_to (cr, g->p[1].x, g->p[1].y, g->p[2].x, g->p[2].y, g->p[3].x, g->p[3].y);
-  cairo_set_line_width (cr, thickness);
-  if (edge->broadcast)
-    cairo_set_dash (cr, (double []) { 5, 4 }, 2, 0);
-  set_color (cr, edge->rate >= 0.5 ? &colors->accent : &colors->fg, edge->rate >= 0.5 ? 0.7 : 0.35);
-  cairo_stroke (cr);
-  cairo_set_dash (cr, NULL, 0, 0);
-
-  if (!edge->broadcast)
-    draw_port (cr, colors, &edge->end[0], g->p[0], bezier_at (g, 0.1));
-  draw_port (cr, colors, &edge->end[1], g->p[3], bezier_at (g, 0.9));
-
-  if (edge->rate >= 0.5)
-    {
-      graphene_point_t mid = bezier_at (g, 0.5);
-      g_autofree char *text = g_strdup_printf (_("%.0f/s"), edge->rate);
-
-      set_color (cr, &colors->fg, 0.9);
-      draw_text (self, cr, text, mid.x - 40, mid.y - 18, 80, FALSE, TRUE);
-    }
-}
-
-static void
-draw_pulses (UbChannelsDiagram *self,
-             cairo_t           *cr,
-             const Colors      *colors,
-             gint64             now)
+draw_pulses (UbChannelsDiagram      *self,
+             cairo_t                *cr,
+             const UbChannelsColors *colors,
+             gint64                  now)
 {
   for (guint i = 0; i < self->pulses->len; i++)
     {
@@ -467,27 +254,14 @@ draw_pulses (UbChannelsDiagram *self,
 
           if (edge->key != pulse->key)
             continue;
-          at = bezier_at (&g_array_index (self->edges, EdgeGeometry, e),
+          at = ub_channels_curve_at (&g_array_index (self->edges, UbChannelsCurve, e),
                           pulse->to_end == 1 ? t : 1 - t);
           cairo_arc (cr, at.x, at.y, 4, 0, 2 * G_PI);
-          set_color (cr, &colors->accent, 1);
+          ub_channels_set_color (cr, &colors->accent, 1);
           cairo_fill (cr);
           break;
         }
     }
-}
-
-static void
-draw_legend (UbChannelsDiagram *self,
-             cairo_t           *cr,
-             const Colors      *colors,
-             double             width)
-{
-  set_color (cr, &colors->fg, 0.6);
-  draw_text (self, cr,
-             _("Each line is a channel; the squares at its ends are its two ports, in the thread "
-               "that receives on them. A bar is a port's queue; a dot is a batch delivered."),
-             MARGIN, MARGIN / 2, width - 2 * MARGIN, FALSE, FALSE);
 }
 
 static void
@@ -499,20 +273,20 @@ ub_channels_diagram_snapshot (GtkWidget   *widget,
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
   gint64 now = clock != NULL ? gdk_frame_clock_get_frame_time (clock) : g_get_monotonic_time ();
   cairo_t *cr;
-  Colors colors;
+  UbChannelsColors colors;
 
   layout_nodes (self, width, height);
   layout_edges (self);
-  get_colors (widget, &colors);
+  ub_channels_get_colors (widget, &colors);
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  draw_legend (self, cr, &colors, width);
+  ub_channels_draw_legend (widget, cr, &colors, MARGIN, width - 2 * MARGIN);
   for (guint i = 0; i < self->edges->len; i++)
-    draw_edge (self, cr, &colors, ub_channels_model_get_edge (self->model, i),
-               &g_array_index (self->edges, EdgeGeometry, i));
+    ub_channels_draw_edge (widget, cr, &colors, ub_channels_model_get_edge (self->model, i),
+               &g_array_index (self->edges, UbChannelsCurve, i));
   draw_pulses (self, cr, &colors, now);
   for (guint i = 0; i < self->nodes->len; i++)
-    draw_node (self, cr, &colors, ub_channels_model_get_node (self->model, i),
+    ub_channels_draw_node (widget, cr, &colors, ub_channels_model_get_node (self->model, i),
                &g_array_index (self->nodes, NodeGeometry, i).rect);
   cairo_destroy (cr);
 }
@@ -580,11 +354,11 @@ ub_channels_diagram_query_tooltip (GtkWidget  *widget,
 
   for (guint i = 0; i < self->edges->len; i++)
     {
-      const EdgeGeometry *g = &g_array_index (self->edges, EdgeGeometry, i);
+      const UbChannelsCurve *g = &g_array_index (self->edges, UbChannelsCurve, i);
 
       for (double t = 0; t <= 1.0; t += 0.05)
         {
-          graphene_point_t p = bezier_at (g, t);
+          graphene_point_t p = ub_channels_curve_at (g, t);
 
           if (hypot (p.x - x, p.y - y) < 6)
             {
@@ -639,6 +413,10 @@ launch_pulses (UbChannelsDiagram *self)
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
   gint64 now = clock != NULL ? gdk_frame_clock_get_frame_time (clock) : g_get_monotonic_time ();
 
+  /* Hidden, nothing runs them (and nothing would see them). */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
   for (guint i = 0; i < ub_channels_model_get_n_edges (self->model); i++)
     {
       const UbChannelsEdge *edge = ub_channels_model_get_edge (self->model, i);
@@ -656,7 +434,7 @@ launch_pulses (UbChannelsDiagram *self)
         }
     }
 
-  if (self->pulses->len > 0 && self->tick_id == 0 && gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (self->pulses->len > 0 && self->tick_id == 0)
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), tick_cb, NULL, NULL);
 }
 
@@ -726,7 +504,7 @@ ub_channels_diagram_init (UbChannelsDiagram *self)
 {
   self->model = ub_channels_model_new ();
   self->nodes = g_array_new (FALSE, TRUE, sizeof (NodeGeometry));
-  self->edges = g_array_new (FALSE, TRUE, sizeof (EdgeGeometry));
+  self->edges = g_array_new (FALSE, TRUE, sizeof (UbChannelsCurve));
   self->pulses = g_array_new (FALSE, FALSE, sizeof (Pulse));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   ub_runtime_poll_while_mapped (GTK_WIDGET (self), (UbRuntimePollFunc) ub_channels_diagram_refresh);
@@ -761,6 +539,10 @@ ub_channels_diagram_refresh (UbChannelsDiagram *self)
   ub_channels_model_update (self->model, snapshot, start);
   n_after = ub_channels_model_get_n_nodes (self->model);
 
+  /* The geometry follows the model at once: tooltips look it up. */
+  layout_nodes (self, gtk_widget_get_width (GTK_WIDGET (self)),
+                gtk_widget_get_height (GTK_WIDGET (self)));
+  layout_edges (self);
   launch_pulses (self);
   if (n_after != n_before)
     gtk_widget_queue_resize (GTK_WIDGET (self));
