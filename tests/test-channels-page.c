@@ -10,8 +10,8 @@
 #include "ub-page.h"
 #include "ub-png-jobs.h"
 #include "ub-runtime.h"
-#include "ub-test-gtk.h"
 #include "ub-test-files.h"
+#include "ub-test-gtk.h"
 #include "ub-test-runtime.h"
 #include "ub-test-pipeline.h"
 
@@ -24,6 +24,15 @@
 #define LARGE_SIZE 512
 
 static GStrv large_paths;
+
+static UbChannelsPageTexts
+texts (UbChannelsPage *page)
+{
+  UbChannelsPageTexts texts;
+
+  ub_channels_page_get_texts (page, &texts);
+  return texts;
+}
 
 static UbChannelsPage *
 show_channels_page (void)
@@ -70,8 +79,8 @@ scaler_drained (gpointer user_data)
 {
   UbPortStats worker_side, owner_side;
 
-  if (!ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (worker)", &worker_side) ||
-      !ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &owner_side))
+  if (!ub_test_find_port (UB_PIPELINE_SCALER_NAME " (worker's end)", &worker_side) ||
+      !ub_test_find_port (UB_PIPELINE_SCALER_NAME " (owner's end)", &owner_side))
     return TRUE;
   return worker_side.posted == owner_side.delivered;
 }
@@ -86,7 +95,7 @@ static gboolean
 both_acked (gpointer user_data)
 {
   AckWait *wait = user_data;
-  const char *acks = ub_channels_page_get_acks (wait->page);
+  const char *acks = texts (wait->page).acks;
   g_autofree char *decoder = g_strdup_printf ("decoder (%s)", wait->command);
   g_autofree char *scaler = g_strdup_printf ("scaler (%s)", wait->command);
 
@@ -110,6 +119,29 @@ find_flow_box (GtkWidget *widget)
   return NULL;
 }
 
+typedef struct
+{
+  UbChannelsPage *page;
+  gboolean        saw_progress;
+  gboolean        saw_waiting;
+} SamplesWatch;
+
+static gboolean
+samples_watched (gpointer user_data)
+{
+  SamplesWatch *watch = user_data;
+  double progress = texts (watch->page).samples_progress;
+
+  if (progress >= 0 && strstr (texts (watch->page).status, "Writing sample images"))
+    watch->saw_progress = TRUE;
+  if (progress >= 0 && strstr (texts (watch->page).bytes, "Waiting for the sample"))
+    watch->saw_waiting = TRUE;
+  /* Never "no pipeline has run" while the samples are written. */
+  if (progress >= 0)
+    g_assert_null (strstr (texts (watch->page).bytes, "No pipeline has run"));
+  return n_arrivals (watch->page) == N_IMAGES;
+}
+
 static void
 test_pipeline_from_samples (void)
 {
@@ -131,8 +163,19 @@ test_pipeline_from_samples (void)
   page = show_channels_page ();
   folder = g_build_filename (g_get_user_cache_dir (), "unblock", "pipeline-test", NULL);
   ub_channels_page_set_samples (page, folder, N_IMAGES, SMALL_SIZE);
+  ub_test_remove_tree (folder);
   ub_test_gtk_window_action ("start");
-  g_assert_true (ub_test_gtk_run_until (all_arrived, page, 60000));
+  {
+    SamplesWatch watch = { page };
+
+    /* While they are written: a progress bar, and the real state. */
+    g_assert_cmpfloat (texts (page).samples_progress, >=, 0);
+    g_assert_nonnull (strstr (texts (page).status, "Writing sample images"));
+    g_assert_true (ub_test_gtk_run_until (samples_watched, &watch, 60000));
+    g_assert_true (watch.saw_progress);
+    g_assert_true (watch.saw_waiting);
+    g_assert_cmpfloat (texts (page).samples_progress, <, 0);
+  }
   g_assert_null (ub_channels_page_get_error (page));
   assert_in_order (page, N_IMAGES);
 
@@ -294,6 +337,279 @@ test_broadcast_pause_cancel (void)
   g_test_message ("cancelled after %u of %u results", n_seen, N_IMAGES);
 }
 
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
+/* The graph a snapshot describes, as sorted lines: "node NAME" for the
+ * main thread, each worker and each broadcast channel, "edge A | B" (A
+ * and B sorted) for each entangled pair whose two threads are known and
+ * each broadcast hub port. Built here from the snapshot alone, to check
+ * the diagram against. */
+static char *
+snapshot_graph (UbRuntimeSnapshot *snapshot)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) names = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) hubs = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_hash_table_insert (names, GUINT_TO_POINTER (0), (gpointer) "Main thread");
+  g_ptr_array_add (lines, g_strdup ("node Main thread"));
+  for (guint i = 0; i < snapshot->workers->len; i++)
+    {
+      UbRuntimeWorkerInfo *info = &g_array_index (snapshot->workers, UbRuntimeWorkerInfo, i);
+
+      g_hash_table_insert (names, GUINT_TO_POINTER (info->id), info->name);
+      g_ptr_array_add (lines, g_strdup_printf ("node %s", info->name));
+    }
+  for (guint i = 0; i < snapshot->ports->len; i++)
+    {
+      UbRuntimePortInfo *a = &g_array_index (snapshot->ports, UbRuntimePortInfo, i);
+      const char *a_name = g_hash_table_lookup (names, GUINT_TO_POINTER (a->owner_id));
+
+      if (a_name == NULL && a->owner_id != 0)
+        continue;
+      if (a->broadcast != NULL)
+        {
+          g_autofree char *hub = g_strdup_printf ("broadcast %s", a->broadcast);
+
+          if (!g_hash_table_contains (hubs, a->broadcast))
+            {
+              g_hash_table_add (hubs, a->broadcast);
+              g_ptr_array_add (lines, g_strdup_printf ("node %s", hub));
+            }
+          g_ptr_array_add (lines, g_strdup_printf ("edge %s | %s",
+                                                   g_strcmp0 (hub, a_name) < 0 ? hub : a_name,
+                                                   g_strcmp0 (hub, a_name) < 0 ? a_name : hub));
+          continue;
+        }
+      for (guint j = 0; j < snapshot->ports->len; j++)
+        {
+          UbRuntimePortInfo *b = &g_array_index (snapshot->ports, UbRuntimePortInfo, j);
+          const char *b_name = g_hash_table_lookup (names, GUINT_TO_POINTER (b->owner_id));
+
+          if (b->id != a->peer_id || a->id > b->id || (b_name == NULL && b->owner_id != 0))
+            continue;
+          g_ptr_array_add (lines, g_strdup_printf ("edge %s | %s",
+                                                   g_strcmp0 (a_name, b_name) < 0 ? a_name : b_name,
+                                                   g_strcmp0 (a_name, b_name) < 0 ? b_name : a_name));
+        }
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (text, "%s\n", (char *) g_ptr_array_index (lines, i));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* The same lines, from what the diagram draws. */
+static char *
+diagram_graph (UbChannelsDiagram *diagram)
+{
+  UbChannelsModel *model = ub_channels_diagram_get_model (diagram);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < ub_channels_model_get_n_nodes (model); i++)
+    g_ptr_array_add (lines, g_strdup_printf ("node %s", ub_channels_model_get_node (model, i)->name));
+  for (guint i = 0; i < ub_channels_model_get_n_edges (model); i++)
+    {
+      const UbChannelsEdge *edge = ub_channels_model_get_edge (model, i);
+      const char *a = ub_channels_model_get_node (model, edge->node[0])->name;
+      const char *b = ub_channels_model_get_node (model, edge->node[1])->name;
+
+      g_ptr_array_add (lines, g_strdup_printf ("edge %s | %s", g_strcmp0 (a, b) < 0 ? a : b,
+                                               g_strcmp0 (a, b) < 0 ? b : a));
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  for (guint i = 0; i < lines->len; i++)
+    g_string_append_printf (text, "%s\n", (char *) g_ptr_array_index (lines, i));
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Refreshes the diagram between two snapshots that agree (the runtime
+ * may change under a refresh: a sample writer's worker ending), and
+ * returns their graph. */
+static char *
+refresh_between_equal_snapshots (UbChannelsDiagram *diagram)
+{
+  for (guint attempt = 0; attempt < 50; attempt++)
+    {
+      g_autoptr(UbRuntimeSnapshot) before = ub_runtime_snapshot ();
+      g_autoptr(UbRuntimeSnapshot) after = NULL;
+      g_autofree char *graph = snapshot_graph (before);
+      g_autofree char *graph_after = NULL;
+
+      ub_channels_diagram_refresh (diagram);
+      after = ub_runtime_snapshot ();
+      graph_after = snapshot_graph (after);
+      if (g_str_equal (graph, graph_after))
+        return g_steal_pointer (&graph);
+      ub_test_gtk_run_for_ms (20);
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+has_pulses (gpointer user_data)
+{
+  return ub_channels_diagram_get_n_pulses (user_data) > 0;
+}
+
+static gboolean
+single_worker_drawn (gpointer user_data)
+{
+  g_autofree char *graph = diagram_graph (user_data);
+
+  /* No refresh here: the diagram polls by itself while shown. */
+  return strstr (graph, "node " UB_PIPELINE_SINGLE_NAME "\n") != NULL &&
+         strstr (graph, "node " UB_PIPELINE_DECODER_NAME "\n") == NULL &&
+         strstr (graph, "node " UB_PIPELINE_SCALER_NAME "\n") == NULL;
+}
+
+static void
+test_diagram (void)
+{
+  g_autofree char *expected = NULL;
+  g_autofree char *drawn = NULL;
+  UbChannelsDiagram *diagram;
+  UbChannelsPage *page;
+  AckWait wait;
+
+  g_test_summary ("The diagram's nodes and edges are the snapshot's threads and channels "
+                  "while the pipeline runs: the decoder and the scaler joined by the channel "
+                  "whose ports were transferred to them; dots run while batches flow; and it "
+                  "redraws by itself when workers end");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_channels_page ();
+  ub_channels_page_show_view (page, "diagram");
+  diagram = ub_channels_page_get_diagram (page);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (diagram)));
+
+  /* Paused mid-run, the graph holds still. */
+  ub_channels_page_set_one_worker (page, FALSE);
+  ub_channels_page_run_files (page, (const char * const *) large_paths);
+  ub_test_gtk_window_action ("pause");
+  wait.page = page;
+  wait.command = "pause";
+  g_assert_true (ub_test_gtk_run_until (both_acked, &wait, 30000));
+
+  expected = refresh_between_equal_snapshots (diagram);
+  drawn = diagram_graph (diagram);
+  g_test_message ("diagram:\n%s", drawn);
+  g_assert_cmpstr (drawn, ==, expected);
+  g_assert_nonnull (strstr (drawn, "edge " UB_PIPELINE_DECODER_NAME " | " UB_PIPELINE_SCALER_NAME "\n"));
+  g_assert_nonnull (strstr (drawn, "edge Main thread | " UB_PIPELINE_DECODER_NAME "\n"));
+  g_assert_nonnull (strstr (drawn, "edge Main thread | " UB_PIPELINE_SCALER_NAME "\n"));
+  g_assert_nonnull (strstr (drawn, "node broadcast " UB_PIPELINE_CONTROL_CHANNEL "\n"));
+  g_assert_nonnull (strstr (drawn, "edge broadcast " UB_PIPELINE_CONTROL_CHANNEL " | " UB_PIPELINE_DECODER_NAME "\n"));
+  g_assert_nonnull (strstr (drawn, "edge Main thread | broadcast " UB_PIPELINE_CONTROL_CHANNEL "\n"));
+
+  /* Flowing again: batches reach the ports, and dots run. */
+  ub_test_gtk_window_action ("pause");
+  g_assert_true (ub_test_gtk_run_until (has_pulses, diagram, 30000));
+  g_assert_true (ub_test_gtk_run_until (all_arrived, page, 60000));
+
+  /* One worker instead of two: the two pipeline workers end, and the
+   * diagram's own poll draws the one that replaced them. */
+  ub_channels_page_set_one_worker (page, TRUE);
+  ub_channels_page_run_files (page, (const char * const *) large_paths);
+  g_assert_true (ub_test_gtk_run_until (single_worker_drawn, diagram, 30000));
+  g_assert_true (ub_test_gtk_run_until (all_arrived, page, 60000));
+  g_clear_pointer (&expected, g_free);
+  g_clear_pointer (&drawn, g_free);
+  expected = refresh_between_equal_snapshots (diagram);
+  drawn = diagram_graph (diagram);
+  g_assert_cmpstr (drawn, ==, expected);
+  ub_channels_page_set_one_worker (page, FALSE);
+}
+
+static void
+collect_labels (GtkWidget  *widget,
+                GHashTable *labels)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_hash_table_insert (labels, (gpointer) gtk_label_get_text (GTK_LABEL (widget)), widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_labels (child, labels);
+}
+
+static void
+test_tables (void)
+{
+  g_autoptr(GHashTable) labels = g_hash_table_new (g_str_hash, g_str_equal);
+  UbRuntimeViewStats before, after;
+  UbChannelsPage *page;
+  GtkWidget *label;
+
+  g_test_summary ("The tables are one click from the diagram; every column title explains "
+                  "itself in a tooltip, and ports name the thread that receives on them");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_channels_page ();
+  ub_channels_page_run_files (page, (const char * const *) large_paths);
+  g_assert_true (ub_test_gtk_run_until (all_arrived, page, 60000));
+
+  ub_channels_page_show_view (page, "tables");
+  ub_channels_page_get_update_stats (page, &before);
+  ub_channels_page_refresh (page);
+  ub_channels_page_get_update_stats (page, &after);
+  g_assert_cmpuint (after.n_updates, ==, before.n_updates + 1);
+
+  collect_labels (GTK_WIDGET (page), labels);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *title = i == 0 ? "High-water" : "Replaced";
+      const char *tooltip;
+
+      label = g_hash_table_lookup (labels, title);
+      g_assert_nonnull (label);
+      g_assert_true (gtk_widget_get_mapped (label));
+      tooltip = gtk_widget_get_tooltip_text (label);
+      g_assert_nonnull (tooltip);
+      g_assert_cmpuint (strlen (tooltip), >, 20);
+    }
+  g_assert_nonnull (g_hash_table_lookup (labels, "Received in"));
+  /* The workers by name, and as the receivers of their own ends. */
+  g_assert_nonnull (g_hash_table_lookup (labels, UB_PIPELINE_DECODER_NAME));
+  g_assert_nonnull (g_hash_table_lookup (labels, "pipeline decode → scale"));
+  g_assert_null (g_hash_table_lookup (labels, "jobs"));
+
+  ub_channels_page_show_view (page, "diagram");
+}
+
+static void
+test_controls_before_any_run (void)
+{
+  UbChannelsPage *page;
+  const char *acks;
+
+  g_test_summary ("Pause All before any pipeline ran says nobody is there to acknowledge, "
+                  "instead of an empty list");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_channels_page ();
+  g_assert_null (ub_channels_page_get_pipeline (page));
+  ub_test_gtk_window_action ("pause");
+  acks = texts (page).acks;
+  g_assert_nonnull (strstr (acks, "“pause”"));
+  g_assert_nonnull (strstr (acks, "No pipeline worker is running"));
+  g_assert_null (strstr (acks, "Acknowledged by"));
+  ub_test_gtk_window_action ("pause");
+  g_assert_false (ub_channels_page_is_paused (page));
+}
+
 static void
 test_blocking_mode (void)
 {
@@ -371,8 +687,11 @@ main (int    argc,
   g_assert_nonnull (dir);
   large_paths = ub_test_write_samples (dir, "large", N_IMAGES, LARGE_SIZE, 7);
 
+  g_test_add_func ("/channels-page/controls-before-any-run", test_controls_before_any_run);
   g_test_add_func ("/channels-page/pipeline-from-samples", test_pipeline_from_samples);
   g_test_add_func ("/channels-page/live-view", test_live_view);
+  g_test_add_func ("/channels-page/diagram", test_diagram);
+  g_test_add_func ("/channels-page/tables", test_tables);
   g_test_add_func ("/channels-page/broadcast-pause-resume-cancel", test_broadcast_pause_cancel);
   g_test_add_func ("/channels-page/blocking-mode", test_blocking_mode);
   g_test_add_func ("/channels-page/close-mid-flow", test_close_mid_flow);

@@ -342,17 +342,25 @@ test_tile_follows_item (void)
   g_autoptr(GdkTexture) texture = NULL;
   g_autoptr(GBytes) pixels = NULL;
   GtkWidget *tile;
+  GtkStack *art;
   GtkPicture *picture;
+  GtkWidget *error_box;
+  GtkLabel *error_text;
   GtkLabel *name;
   GtkLabel *status;
   guint8 rgba[4] = { 255, 0, 0, 255 };
+  const char *long_error = "Not a PNG file: the signature is wrong, and every byte after it "
+                           "was read in vain; this message goes on for a while";
 
   if (!ub_test_gtk_have_display ())
     return;
 
   tile = g_object_ref_sink (ub_image_tile_new ());
-  picture = GTK_PICTURE (gtk_widget_get_first_child (tile));
-  name = GTK_LABEL (gtk_widget_get_next_sibling (GTK_WIDGET (picture)));
+  art = GTK_STACK (gtk_widget_get_first_child (tile));
+  picture = GTK_PICTURE (gtk_stack_get_child_by_name (art, "picture"));
+  error_box = gtk_stack_get_child_by_name (art, "error");
+  error_text = GTK_LABEL (gtk_widget_get_last_child (error_box));
+  name = GTK_LABEL (gtk_widget_get_next_sibling (GTK_WIDGET (art)));
   status = GTK_LABEL (gtk_widget_get_next_sibling (GTK_WIDGET (name)));
 
   ub_image_tile_set_item (UB_IMAGE_TILE (tile), first);
@@ -368,15 +376,35 @@ test_tile_follows_item (void)
   g_assert_cmpstr (gtk_label_get_text (status), ==, "640 × 480");
   g_assert_cmpstr (gtk_widget_get_tooltip_text (tile), ==, "640 × 480");
 
-  ub_image_item_set_error (first, "cut short");
+  g_assert_true (gtk_stack_get_visible_child (art) == GTK_WIDGET (picture));
+
+  /* A failure: an icon and the start of the message where the thumbnail
+   * was, the whole message in the tooltip. */
+  ub_image_item_set_error (first, long_error);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
-  g_assert_cmpstr (gtk_label_get_text (status), ==, "Error: cut short");
+  g_assert_true (gtk_stack_get_visible_child (art) == error_box);
+  g_assert_true (GTK_IS_IMAGE (gtk_widget_get_first_child (error_box)));
+  g_assert_cmpstr (gtk_label_get_text (error_text), ==, long_error);
+  g_assert_cmpint (gtk_label_get_ellipsize (error_text), ==, PANGO_ELLIPSIZE_END);
+  g_assert_cmpint (gtk_label_get_lines (error_text), >, 0);
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Could not be shown");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (tile), long_error));
+  {
+    int min_width, min_height;
+
+    /* The message never widens the tile: it is cut, not the tile grown. */
+    gtk_widget_measure (tile, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
+    gtk_widget_measure (tile, GTK_ORIENTATION_VERTICAL, min_width, &min_height, NULL, NULL, NULL);
+    g_assert_cmpint (min_width, <=, 200);
+    g_assert_cmpint (min_height, <=, 260);
+  }
 
   /* Reused for another item: the error style goes, the old item is no
    * longer followed. */
   ub_image_tile_set_item (UB_IMAGE_TILE (tile), second);
   g_assert_cmpstr (gtk_label_get_text (name), ==, "second.png");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
+  g_assert_true (gtk_stack_get_visible_child (art) == GTK_WIDGET (picture));
   ub_image_item_set_decoding (first);
   g_assert_cmpstr (gtk_label_get_text (status), ==, "Queued");
   ub_image_item_set_decoding (second);
@@ -400,8 +428,11 @@ typedef struct
 
 static void
 on_writer_progress (UbSampleWriter *writer,
+                    const char     *path,
                     WriterEvents   *events)
 {
+  /* Each image is reported once it is there, not only at the end. */
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   events->n_progress++;
 }
 
@@ -460,7 +491,7 @@ test_sample_writer (void)
   g_assert_true (ub_test_gtk_run_until (writer_finished, &events, 60000));
   g_assert_cmpuint (events.n_failed, ==, 0);
   g_assert_cmpuint (events.n_done, ==, 1);
-  g_assert_cmpuint (events.n_progress, ==, 1);
+  g_assert_cmpuint (events.n_progress, ==, 2);
   g_assert_cmpuint (ub_sample_writer_get_n_left (writer), ==, 0);
 
   paths = ub_sample_writer_dup_paths (writer);
@@ -486,15 +517,106 @@ test_sample_writer (void)
   g_assert_cmpuint (ub_sample_writer_get_n_left (failing), ==, 0);
 }
 
+typedef struct
+{
+  UbImagesPage *page;
+  guint         n_images;
+  gboolean      saw_partial;   /* some shown while others were still written */
+  gboolean      saw_bar;
+} SamplesWatch;
+
 static gboolean
 samples_opened (gpointer user_data)
 {
-  UbImagesPage *page = user_data;
+  SamplesWatch *watch = user_data;
+  UbImagesPageStats stats;
+  guint n_shown = g_list_model_get_n_items (ub_images_page_get_model (watch->page));
+
+  ub_images_page_get_stats (watch->page, &stats);
+  if (stats.n_generating > 0)
+    {
+      g_assert_cmpfloat (stats.samples_progress, >=, 0);
+      g_assert_cmpfloat (stats.samples_progress, <, 1);
+      g_assert_false (stats.empty_shown);
+      watch->saw_bar = TRUE;
+      /* Shown as written: exactly those not still to come. */
+      g_assert_cmpuint (n_shown, ==, watch->n_images - stats.n_generating);
+    }
+  return stats.n_generating == 0 && n_shown == watch->n_images;
+}
+
+/* An image joined the gallery: were others still being written? */
+static void
+on_gallery_changed (GListModel   *model,
+                    guint         position,
+                    guint         removed,
+                    guint         added,
+                    SamplesWatch *watch)
+{
   UbImagesPageStats stats;
 
+  ub_images_page_get_stats (watch->page, &stats);
+  if (added > 0 && stats.n_generating > 0)
+    watch->saw_partial = TRUE;
+}
+
+static void
+find_widgets (GtkWidget *widget,
+              GType      type,
+              GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_widgets (child, type, found);
+}
+
+static gboolean
+all_finished (gpointer user_data)
+{
+  guint n = g_list_model_get_n_items (ub_images_page_get_model (user_data));
+
+  return n > 0 && count_state (user_data, UB_IMAGE_DONE) + count_state (user_data, UB_IMAGE_ERROR) == n;
+}
+
+/* Before anything is open, the page says what to do, with the buttons. */
+static void
+test_empty_state (void)
+{
+  UbImagesPage *page;
+  UbImagesPageStats stats;
+  GtkWidget *status_page = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  gboolean open_folder = FALSE, generate = FALSE;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_images_page ();
   ub_images_page_get_stats (page, &stats);
-  return stats.n_generating == 0 &&
-         g_list_model_get_n_items (ub_images_page_get_model (page)) == 4;
+  g_assert_true (stats.empty_shown);
+  g_assert_cmpfloat (stats.samples_progress, <, 0);
+
+  find_widgets (GTK_WIDGET (page), ADW_TYPE_STATUS_PAGE, found);
+  g_assert_cmpuint (found->len, ==, 1);
+  status_page = g_ptr_array_index (found, 0);
+  g_assert_true (gtk_widget_get_mapped (status_page));
+  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (status_page)), ==,
+                   "Open a folder or generate samples");
+  g_assert_nonnull (adw_status_page_get_icon_name (ADW_STATUS_PAGE (status_page)));
+
+  g_ptr_array_set_size (found, 0);
+  find_widgets (status_page, GTK_TYPE_BUTTON, found);
+  for (guint i = 0; i < found->len; i++)
+    {
+      const char *action = gtk_actionable_get_action_name (g_ptr_array_index (found, i));
+
+      open_folder |= g_strcmp0 (action, "images.open-folder") == 0;
+      generate |= g_strcmp0 (action, "images.generate") == 0;
+    }
+  g_assert_true (open_folder);
+  g_assert_true (generate);
 }
 
 /* Generating samples writes them in the page's workers, then opens them. */
@@ -514,10 +636,61 @@ test_generate_samples (void)
   g_assert_cmpuint (stats.n_generating, ==, 4);
   g_assert_true (ub_page_is_busy (UB_PAGE (page)));
 
-  g_assert_true (ub_test_gtk_run_until (samples_opened, page, 60000));
+  {
+    SamplesWatch watch = { page, 4 };
+    gulong handler = g_signal_connect (ub_images_page_get_model (page), "items-changed",
+                                       G_CALLBACK (on_gallery_changed), &watch);
+
+    g_assert_true (ub_test_gtk_run_until (samples_opened, &watch, 60000));
+    g_signal_handler_disconnect (ub_images_page_get_model (page), handler);
+    g_assert_true (watch.saw_bar);
+    /* With four images written one by one, one was shown before the last. */
+    g_assert_true (watch.saw_partial);
+  }
   g_assert_null (ub_images_page_get_error (page));
-  wait_settled (page, 4);
+  /* Added one by one, the tiles are bound (and queued) as they are laid out. */
+  g_assert_true (ub_test_gtk_run_until (all_finished, page, 60000));
   g_assert_cmpuint (count_state (page, UB_IMAGE_DONE), ==, 4);
+  ub_images_page_get_stats (page, &stats);
+  g_assert_cmpfloat (stats.samples_progress, <, 0);
+}
+
+static gboolean
+one_sample_shown (gpointer user_data)
+{
+  return g_list_model_get_n_items (ub_images_page_get_model (user_data)) >= 1;
+}
+
+/* The stop button ends the writing at once; what was written stays shown. */
+static void
+test_stop_samples (void)
+{
+  g_autofree char *dir = g_build_filename (gallery_root, "stopped", NULL);
+  UbImagesPage *page;
+  UbImagesPageStats stats;
+  guint n_shown;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_images_page ();
+  ub_images_page_generate_samples (page, dir, 24, 1024);
+  g_assert_true (ub_test_gtk_run_until (one_sample_shown, page, 60000));
+  ub_test_gtk_window_action ("cancel");
+  ub_images_page_get_stats (page, &stats);
+  g_assert_cmpuint (stats.n_generating, ==, 0);
+  g_assert_cmpfloat (stats.samples_progress, <, 0);
+  n_shown = g_list_model_get_n_items (ub_images_page_get_model (page));
+  g_assert_cmpuint (n_shown, >=, 1);
+  g_test_message ("stopped after %u of 24 samples", n_shown);
+  if (n_shown == 24)
+    return;
+
+  /* Nothing more arrives. */
+  ub_test_gtk_run_for_ms (300);
+  g_assert_cmpuint (g_list_model_get_n_items (ub_images_page_get_model (page)), ==, n_shown);
+  ub_images_page_get_stats (page, &stats);
+  g_assert_false (stats.empty_shown);
 }
 
 static void
@@ -628,9 +801,11 @@ main (int    argc,
                   "the thumbnail cache, blocking mode (the viewer: test-image-viewer)");
 
   g_test_add_func ("/images-page/tile-follows-item", test_tile_follows_item);
+  g_test_add_func ("/images-page/empty-state", test_empty_state);
   g_test_add_func ("/images-page/folder-scan", test_folder_scan);
   g_test_add_func ("/images-page/sample-writer", test_sample_writer);
   g_test_add_func ("/images-page/generate-samples", test_generate_samples);
+  g_test_add_func ("/images-page/stop-samples", test_stop_samples);
   g_test_add_func ("/images-page/states-and-errors", test_states_and_errors);
   g_test_add_func ("/images-page/visible-first", test_visible_first);
   g_test_add_func ("/images-page/scroll-cancels-and-cache-evicts", test_scroll_cancels_and_cache_evicts);

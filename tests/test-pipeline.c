@@ -354,12 +354,12 @@ test_broadcast_control (void)
   UB_TEST_RUN_UNTIL (has_ack (&acks, "decoder:cancel") && has_ack (&acks, "scaler:cancel"));
   g_assert_true (ub_broadcast_channel_post (control, UB_PIPELINE_RESUME, NULL, &error));
 
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &before));
+  g_assert_true (ub_test_find_port (UB_PIPELINE_SCALER_NAME " (owner's end)", &before));
   g_array_set_size (results.indices, 0);
   ub_pipeline_new_run (pipeline);
   ub_pipeline_push (pipeline, paths[0]);
   UB_TEST_RUN_UNTIL (ub_pipeline_is_idle (pipeline));
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &after));
+  g_assert_true (ub_test_find_port (UB_PIPELINE_SCALER_NAME " (owner's end)", &after));
 
   /* FIFO: any result of the cancelled run would have come before this one. */
   g_assert_cmpuint (results.indices->len, ==, 1);
@@ -391,7 +391,7 @@ test_terminate_mid_flow (void)
   wait_no_threads ();
   ub_test_drain_context ();
   g_assert_cmpuint (results.indices->len, <, N_IMAGES);
-  g_assert_cmpuint (count_ports ("pipeline decoder → scaler"), ==, 0);
+  g_assert_cmpuint (count_ports ("pipeline decode → scale"), ==, 0);
   results_clear (&results);
 }
 

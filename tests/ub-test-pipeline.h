@@ -52,11 +52,11 @@ ub_test_assert_pipeline_ports (guint        n,
 
   /* The scaler posts the credit for a frame after its result, so the last
    * credit may still be on its way when the last result is in. */
-  UB_TEST_RUN_UNTIL (ub_test_find_port ("pipeline scaler ← decoder", scaler_end) &&
-                     ub_test_find_port ("pipeline decoder → scaler", decoder_end) &&
+  UB_TEST_RUN_UNTIL (ub_test_find_port ("pipeline scale ← decode", scaler_end) &&
+                     ub_test_find_port ("pipeline decode → scale", decoder_end) &&
                      scaler_end->posted == n && decoder_end->delivered == n);
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
+  g_assert_true (ub_test_find_port (UB_PIPELINE_DECODER_NAME " (owner's end)", &decoder_owner));
+  g_assert_true (ub_test_find_port (UB_PIPELINE_SCALER_NAME " (owner's end)", &scaler_owner));
 
   /* The owner sent the decoder a setup and @n requests, and got nothing back. */
   g_assert_cmpuint (decoder_owner.posted, ==, n + 1);

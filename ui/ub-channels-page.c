@@ -3,10 +3,9 @@
 
 #include <glib/gi18n.h>
 
-#include <errno.h>
-#include <glib/gstdio.h>
-
-#include "ub-broadcast-channel.h"
+#include "ub-blocking-pipeline.h"
+#include "ub-channels-control.h"
+#include "ub-channels-diagram.h"
 #include "ub-channels-page.h"
 #include "ub-job.h"
 #include "ub-page.h"
@@ -19,8 +18,9 @@
 #include "ub-worker-pool.h"
 
 /*
- * The Channels page: a live view of every worker and port of the runtime
- * (UbRuntimeView), and a worker-to-worker pipeline to watch in it.
+ * The Channels page: a live picture of every thread and channel of the
+ * runtime (UbChannelsDiagram, with the same in tables, UbRuntimeView),
+ * and a worker-to-worker pipeline to watch in it.
  *
  * The pipeline: the page creates a channel, transfers port1 to a decoder
  * worker and port2 to a scaler worker (UbPipeline), posts file names to the
@@ -36,44 +36,43 @@
 #define N_SAMPLES        24
 #define SAMPLE_SIZE      1024
 #define RESULT_SIZE      96
+
 struct _UbChannelsPage
 {
   GtkWidget                  parent_instance;
 
   /* Template widgets */
   GtkWidget                 *content;
-  GtkLabel                  *status_label;
+  AdwActionRow              *status_row;
+  GtkWidget                 *samples_box;
+  GtkProgressBar            *samples_bar;
   GtkLabel                  *error_label;
+  GtkStack                  *view_stack;
+  UbChannelsDiagram         *diagram;
   UbRuntimeView             *runtime_view;
   GtkLabel                  *bytes_label;
   GtkLevelBar               *share_bar;
   GtkLabel                  *acks_label;
   GtkFlowBox                *results_box;
-  GtkCheckButton            *single_check;
+  GtkSwitch                 *single_switch;
   GtkButton                 *pause_button;
+  GtkStack                  *pause_stack;
 
   /* Owned references */
   UbPipeline                *pipeline;
-  UbBroadcastChannel        *control;
+  UbChannelsControl         *control;
   UbSampleWriter            *samples;      /* (nullable) while sample images are written */
   GArray                    *arrivals;     /* guint: result indices, in arrival order */
-  GPtrArray                 *blocking_paths; /* (element-type utf8) blocking mode's queue */
+  UbBlockingPipeline        *blocking;     /* (nullable) blocking mode's run */
   char                      *folder;
   char                      *error;
-  char                      *acks[3];      /* decoder, scaler, single: last command */
-  char                      *sent;         /* the last command broadcast */
 
-  guint                      blocking_id;
-  guint                      blocking_next;
   guint                      n_samples;
   guint                      sample_size;
   guint64                    blocking_bytes;  /* bytes decode+scale moved on the main thread */
-  guint                      blocking_done;
   gboolean                   paused;
   gboolean                   cancelled;
-  gboolean                   running_blocking;
 };
-
 
 G_DEFINE_FINAL_TYPE (UbChannelsPage, ub_channels_page, UB_TYPE_PAGE)
 
@@ -89,13 +88,19 @@ show_error (UbChannelsPage *self,
 
 /* Pipeline ----------------------------------------------------------------- */
 
+static gboolean
+running_blocking (UbChannelsPage *self)
+{
+  return self->blocking != NULL && ub_blocking_pipeline_is_running (self->blocking);
+}
+
 static guint
 n_expected (UbChannelsPage *self)
 {
   UbPipelineStats stats = { 0 };
 
-  if (self->running_blocking)
-    return self->blocking_paths != NULL ? self->blocking_paths->len : 0;
+  if (running_blocking (self))
+    return ub_blocking_pipeline_get_n_images (self->blocking);
   if (self->pipeline != NULL)
     ub_pipeline_get_stats (self->pipeline, &stats);
   return stats.n_posted;
@@ -108,115 +113,111 @@ n_samples_left (UbChannelsPage *self)
 }
 
 static void
+set_label (GtkLabel   *label,
+           const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
+    gtk_label_set_text (label, text);
+}
+
+/* The status row and the sample progress: what the page is doing now. */
+static void
+update_status (UbChannelsPage *self)
+{
+  UbPipelineStats stats = { 0 };
+  g_autofree char *status = NULL;
+  guint n_left = n_samples_left (self);
+
+  if (self->pipeline != NULL)
+    ub_pipeline_get_stats (self->pipeline, &stats);
+
+  gtk_widget_set_visible (self->samples_box, n_left > 0);
+  if (n_left > 0)
+    {
+      guint n_images = ub_sample_writer_get_n_images (self->samples);
+
+      status = g_strdup_printf (_("Writing sample images: %u of %u written"),
+                                n_images - n_left, n_images);
+      gtk_progress_bar_set_fraction (self->samples_bar,
+                                     (n_images - n_left) / (double) MAX (n_images, 1));
+    }
+  else if (running_blocking (self))
+    status = g_strdup_printf (_("Blocking mode: %u of %u decoded and scaled on the main thread"),
+                              ub_blocking_pipeline_get_n_done (self->blocking), n_expected (self));
+  else if (self->pipeline != NULL && stats.n_posted > 0)
+    {
+      const char *shape = ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_TWO_WORKERS
+                            ? _("Decoder → scaler") : _("One worker");
+      const char *state = self->cancelled ? _("cancelled")
+                          : self->paused ? _("paused")
+                          : ub_pipeline_is_idle (self->pipeline) ? _("done") : _("running");
+
+      status = g_strdup_printf (_("%s, %s: %u of %u images back, %u errors"), shape, state,
+                                stats.n_results, stats.n_posted, stats.n_errors);
+    }
+  else if (self->cancelled)
+    status = g_strdup (_("Cancelled"));
+  if (status != NULL && g_strcmp0 (adw_action_row_get_subtitle (self->status_row), status) != 0)
+    adw_action_row_set_subtitle (self->status_row, status);
+}
+
+static void
 update_pipeline_labels (UbChannelsPage *self)
 {
   UbPipelineStats stats = { 0 };
   g_autofree char *main_text = NULL;
   g_autofree char *between_text = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *status = NULL;
   guint64 main_bytes, between_bytes;
   double share;
 
+  update_status (self);
   if (self->pipeline != NULL)
     ub_pipeline_get_stats (self->pipeline, &stats);
-
-  if (n_samples_left (self) > 0)
-    status = g_strdup_printf (_("Writing sample images: %u left…"), n_samples_left (self));
-  else if (self->running_blocking)
-    status = g_strdup_printf (_("Blocking mode: %u of %u decoded and scaled on the main thread"),
-                              self->blocking_done, n_expected (self));
-  else if (self->pipeline != NULL)
-    status = g_strdup_printf (_("%s · %u of %u images back · %u errors%s%s"),
-                              ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_TWO_WORKERS
-                                ? _("decoder → scaler") : _("one worker"),
-                              stats.n_results, stats.n_posted, stats.n_errors,
-                              self->paused ? " · paused" : "",
-                              self->cancelled ? " · cancelled" : "");
-  if (status != NULL && g_strcmp0 (gtk_label_get_text (self->status_label), status) != 0)
-    gtk_label_set_text (self->status_label, status);
 
   main_bytes = stats.owner_bytes + self->blocking_bytes;
   between_bytes = stats.between_bytes;
 
+  /* Nothing has crossed yet: say what the page waits for. */
   if (main_bytes + between_bytes == 0)
-    return;
+    {
+      if (n_samples_left (self) > 0)
+        set_label (self->bytes_label, _("Waiting for the sample images to be written…"));
+      else if (running_blocking (self) || (self->pipeline != NULL && stats.n_posted > 0 &&
+                                          !self->cancelled))
+        set_label (self->bytes_label, _("Requests sent; waiting for the first result…"));
+      return;
+    }
 
   share = main_bytes / (double) (main_bytes + between_bytes);
   main_text = ub_format_bytes (main_bytes);
   between_text = ub_format_bytes (between_bytes);
   text = g_strdup_printf (_("Through the main thread: %s (%llu messages%s)\n"
-                          "Between the workers: %s\n"
-                          "The main thread carried %.2f %% of the bytes"),
+                            "Between the workers: %s\n"
+                            "The main thread carried %.2f %% of the bytes"),
                           main_text, (unsigned long long) stats.owner_messages,
                           self->blocking_bytes > 0 ? _(", and blocking mode's own decoding") : "",
                           between_text, 100.0 * share);
-  if (g_strcmp0 (gtk_label_get_text (self->bytes_label), text) != 0)
-    gtk_label_set_text (self->bytes_label, text);
+  set_label (self->bytes_label, text);
   gtk_level_bar_set_value (self->share_bar, share);
 }
 
 static void
-update_acks (UbChannelsPage *self,
-             const char     *sent)
+on_control_changed (UbChannelsPage *self)
 {
-  static const char *roles[] = { "decoder", "scaler", "single" };
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  g_string_append_printf (text, _("Control channel “%s”: sent “%s”. Acknowledged by:"),
-                          UB_PIPELINE_CONTROL_CHANNEL, sent);
-  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
-    if (self->acks[i] != NULL)
-      g_string_append_printf (text, " %s (%s)", roles[i], self->acks[i]);
-  gtk_label_set_text (self->acks_label, text->str);
-}
-
-static void
-on_control_message (UbBroadcastChannel *control,
-                    UbMessage          *message,
-                    UbChannelsPage     *self)
-{
-  const char *role, *command;
-  guint slot;
-
-  if (!ub_pipeline_ack_parse (message, &role, &command))
-    return;
-
-  if (g_str_equal (role, "decoder"))
-    slot = 0;
-  else if (g_str_equal (role, "scaler"))
-    slot = 1;
-  else if (g_str_equal (role, "single"))
-    slot = 2;
-  else
-    return;
-
-  g_free (self->acks[slot]);
-  self->acks[slot] = g_strdup (command);
-  update_acks (self, self->sent != NULL ? self->sent : _("nothing"));
+  set_label (self->acks_label, ub_channels_control_get_text (self->control));
 }
 
 static void
 broadcast (UbChannelsPage *self,
            const char     *kind,
-           const char     *name,
+           const char     *command,
            GVariant       *body)
 {
   g_autoptr(GError) error = NULL;
 
-  if (self->control == NULL)
-    {
-      self->control = ub_broadcast_channel_new (UB_PIPELINE_CONTROL_CHANNEL);
-      g_signal_connect (self->control, "message", G_CALLBACK (on_control_message), self);
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (self->acks); i++)
-    g_clear_pointer (&self->acks[i], g_free);
-  g_free (self->sent);
-  self->sent = g_strdup (name);
-  if (!ub_broadcast_channel_post (self->control, kind, body, &error))
+  if (!ub_channels_control_send (self->control, kind, command, body, self->pipeline != NULL, &error))
     show_error (self, error->message);
-  update_acks (self, name);
 }
 
 static void
@@ -297,63 +298,36 @@ clear_results (UbChannelsPage *self)
 static void
 stop_blocking (UbChannelsPage *self)
 {
-  g_clear_handle_id (&self->blocking_id, g_source_remove);
-  g_clear_pointer (&self->blocking_paths, g_ptr_array_unref);
-  self->running_blocking = FALSE;
+  g_clear_pointer (&self->blocking, ub_blocking_pipeline_free);
 }
 
-/* Blocking mode: one image per main-loop iteration, on the main thread. */
-static gboolean
-blocking_step (gpointer user_data)
+static void
+on_blocking_result (guint       index,
+                    guint       width,
+                    guint       height,
+                    GBytes     *pixels,
+                    const char *error,
+                    guint64     main_bytes,
+                    gpointer    user_data)
 {
   UbChannelsPage *self = user_data;
-  g_autoptr(UbPngImage) small = NULL;
-  g_autoptr(GError) error = NULL;
-  guint32 width = 0, height = 0;
-  guint index;
 
-  if (self->paused)
+  self->blocking_bytes += main_bytes;
+  if (error != NULL)
     {
-      /* Resumed by toggle_pause(); an idle that does nothing would spin. */
-      self->blocking_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  if (self->blocking_paths == NULL || self->blocking_next >= self->blocking_paths->len)
-    {
-      self->blocking_id = 0;
-      self->running_blocking = FALSE;
-      update_pipeline_labels (self);
-      return G_SOURCE_REMOVE;
-    }
-
-  index = self->blocking_next++;
-  small = ub_pipeline_decode_scale_file (g_ptr_array_index (self->blocking_paths, index),
-                                         RESULT_SIZE, &width, &height, NULL, &error);
-  self->blocking_done++;
-  if (small == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Image %u: %s"), index + 1, error->message);
+      g_autofree char *text = g_strdup_printf (_("Image %u: %s"), index + 1, error);
 
       show_error (self, text);
     }
   else
-    {
-      guint32 w = small->width, h = small->height;
-      g_autoptr(GBytes) bytes = NULL;
-
-      /* The full image and its result both lived on the main thread. */
-      self->blocking_bytes += (guint64) width * height * 4 + small->size;
-      bytes = ub_png_image_steal_bytes (g_steal_pointer (&small));
-      add_result (self, index, w, h, bytes);
-    }
+    add_result (self, index, width, height, pixels);
   update_pipeline_labels (self);
-  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
 ensure_pipeline (UbChannelsPage *self)
 {
-  UbPipelineMode mode = gtk_check_button_get_active (self->single_check)
+  UbPipelineMode mode = gtk_switch_get_active (self->single_switch)
                           ? UB_PIPELINE_ONE_WORKER : UB_PIPELINE_TWO_WORKERS;
   g_autoptr(GError) error = NULL;
 
@@ -394,19 +368,13 @@ ub_channels_page_run_files (UbChannelsPage     *self,
   if (self->paused)
     {
       self->paused = FALSE;
-      gtk_button_set_label (self->pause_button, "_Pause All");
+      gtk_stack_set_visible_child_name (self->pause_stack, "pause");
       broadcast (self, UB_PIPELINE_RESUME, "resume", NULL);
     }
 
   if (ub_page_get_blocking (UB_PAGE (self)))
     {
-      self->blocking_paths = g_ptr_array_new_with_free_func (g_free);
-      for (guint i = 0; paths[i] != NULL; i++)
-        g_ptr_array_add (self->blocking_paths, g_strdup (paths[i]));
-      self->blocking_next = 0;
-      self->blocking_done = 0;
-      self->running_blocking = TRUE;
-      self->blocking_id = g_idle_add_full (G_PRIORITY_DEFAULT, blocking_step, self, NULL);
+      self->blocking = ub_blocking_pipeline_new (paths, RESULT_SIZE, on_blocking_result, self);
       update_pipeline_labels (self);
       return;
     }
@@ -484,6 +452,7 @@ on_runtime_updated (UbChannelsPage *self)
   update_pipeline_labels (self);
 }
 
+
 /* UbPage ------------------------------------------------------------------- */
 
 static void
@@ -511,13 +480,13 @@ ub_channels_page_toggle_pause (UbPage *page)
   UbChannelsPage *self = UB_CHANNELS_PAGE (page);
 
   self->paused = !self->paused;
-  gtk_button_set_label (self->pause_button, self->paused ? "_Resume All" : "_Pause All");
+  gtk_stack_set_visible_child_name (self->pause_stack, self->paused ? "resume" : "pause");
   if (self->paused)
     broadcast (self, UB_PIPELINE_PAUSE, "pause", NULL);
   else
     broadcast (self, UB_PIPELINE_RESUME, "resume", NULL);
-  if (!self->paused && self->running_blocking && self->blocking_id == 0)
-    self->blocking_id = g_idle_add_full (G_PRIORITY_DEFAULT, blocking_step, self, NULL);
+  if (self->blocking != NULL)
+    ub_blocking_pipeline_set_paused (self->blocking, self->paused);
   update_pipeline_labels (self);
 }
 
@@ -526,10 +495,9 @@ ub_channels_page_is_busy (UbPage *page)
 {
   UbChannelsPage *self = UB_CHANNELS_PAGE (page);
 
-  return n_samples_left (self) > 0 || self->running_blocking ||
+  return n_samples_left (self) > 0 || running_blocking (self) ||
          (self->pipeline != NULL && !self->cancelled && !ub_pipeline_is_idle (self->pipeline));
 }
-
 
 /* GObject ------------------------------------------------------------------ */
 
@@ -545,7 +513,7 @@ ub_channels_page_dispose (GObject *object)
   if (self->control != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->control, self);
-      ub_broadcast_channel_close (self->control);
+      ub_channels_control_close (self->control);
       g_clear_object (&self->control);
     }
 
@@ -560,9 +528,6 @@ ub_channels_page_finalize (GObject *object)
   g_clear_pointer (&self->arrivals, g_array_unref);
   g_clear_pointer (&self->folder, g_free);
   g_clear_pointer (&self->error, g_free);
-  g_clear_pointer (&self->sent, g_free);
-  for (guint i = 0; i < G_N_ELEMENTS (self->acks); i++)
-    g_clear_pointer (&self->acks[i], g_free);
 
   G_OBJECT_CLASS (ub_channels_page_parent_class)->finalize (object);
 }
@@ -584,24 +549,43 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
 
   ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-channels-page.ui");
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, content);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, status_row);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_box);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_bar);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, diagram);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, runtime_view);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, bytes_label);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, share_bar);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, acks_label);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, results_box);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, single_check);
+  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, single_switch);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, pause_button);
   gtk_widget_class_bind_template_callback (widget_class, on_runtime_updated);
 
   g_type_ensure (UB_TYPE_RUNTIME_VIEW);
+  g_type_ensure (UB_TYPE_CHANNELS_DIAGRAM);
 }
 
 static void
 ub_channels_page_init (UbChannelsPage *self)
 {
+  GtkWidget *label;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* "Pause All" and "Resume All" share one width: the buttons never move. */
+  self->pause_stack = GTK_STACK (gtk_stack_new ());
+  label = gtk_label_new_with_mnemonic (_("_Pause All"));
+  gtk_stack_add_named (self->pause_stack, label, "pause");
+  label = gtk_label_new_with_mnemonic (_("_Resume All"));
+  gtk_stack_add_named (self->pause_stack, label, "resume");
+  gtk_button_set_child (self->pause_button, GTK_WIDGET (self->pause_stack));
+
+  self->control = ub_channels_control_new (UB_PIPELINE_CONTROL_CHANNEL);
+  g_signal_connect_swapped (self->control, "changed", G_CALLBACK (on_control_changed), self);
+  on_control_changed (self);
 
   self->arrivals = g_array_new (FALSE, FALSE, sizeof (guint));
   self->folder = g_build_filename (g_get_user_cache_dir (), "unblock", "pipeline", NULL);
@@ -648,7 +632,7 @@ ub_channels_page_set_one_worker (UbChannelsPage *self,
 {
   g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
 
-  gtk_check_button_set_active (self->single_check, one_worker);
+  gtk_switch_set_active (self->single_switch, one_worker);
 }
 
 /**
@@ -661,12 +645,14 @@ ub_channels_page_refresh (UbChannelsPage *self)
 {
   g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
 
+  ub_channels_diagram_refresh (self->diagram);
   ub_runtime_view_refresh (self->runtime_view);
 }
 
 /**
  * ub_channels_page_get_update_stats:
- * @stats: (out caller-allocates): what the live view's updates cost
+ * @stats: (out caller-allocates): what the updates of the view shown
+ *   (diagram or tables) cost
  */
 void
 ub_channels_page_get_update_stats (UbChannelsPage     *self,
@@ -674,7 +660,36 @@ ub_channels_page_get_update_stats (UbChannelsPage     *self,
 {
   g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
 
-  ub_runtime_view_get_stats (self->runtime_view, stats);
+  if (gtk_stack_get_visible_child (self->view_stack) == GTK_WIDGET (self->diagram))
+    ub_channels_diagram_get_stats (self->diagram, stats);
+  else
+    ub_runtime_view_get_stats (self->runtime_view, stats);
+}
+
+/**
+ * ub_channels_page_get_diagram:
+ *
+ * Returns: (transfer none): the live diagram
+ */
+UbChannelsDiagram *
+ub_channels_page_get_diagram (UbChannelsPage *self)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
+
+  return self->diagram;
+}
+
+/**
+ * ub_channels_page_show_view:
+ * @name: "diagram" or "tables"
+ */
+void
+ub_channels_page_show_view (UbChannelsPage *self,
+                            const char     *name)
+{
+  g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
+
+  gtk_stack_set_visible_child_name (self->view_stack, name);
 }
 
 /**
@@ -727,19 +742,6 @@ ub_channels_page_get_main_bytes (UbChannelsPage *self)
 }
 
 /**
- * ub_channels_page_get_acks:
- *
- * Returns: (transfer none): the acknowledgement line shown
- */
-const char *
-ub_channels_page_get_acks (UbChannelsPage *self)
-{
-  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
-
-  return gtk_label_get_text (self->acks_label);
-}
-
-/**
  * ub_channels_page_is_paused:
  *
  * Returns: whether the page last broadcast "pause"
@@ -763,4 +765,21 @@ ub_channels_page_get_error (UbChannelsPage *self)
   g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
 
   return self->error;
+}
+
+/**
+ * ub_channels_page_get_texts:
+ * @texts: (out caller-allocates): what the page says now
+ */
+void
+ub_channels_page_get_texts (UbChannelsPage      *self,
+                            UbChannelsPageTexts *texts)
+{
+  g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
+
+  texts->status = adw_action_row_get_subtitle (self->status_row);
+  texts->bytes = gtk_label_get_text (self->bytes_label);
+  texts->acks = gtk_label_get_text (self->acks_label);
+  texts->samples_progress = gtk_widget_get_visible (self->samples_box)
+                              ? gtk_progress_bar_get_fraction (self->samples_bar) : -1;
 }

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-image-tile.h"
 
 /*
  * One tile of the gallery: the thumbnail, the file's name and the state of
- * its decode. The tile draws itself from its UbImageItem alone and follows
+ * its decode. A tile whose image failed shows an icon and the start of
+ * the error instead of the thumbnail, and the whole error in its tooltip. The tile draws itself from its UbImageItem alone and follows
  * the item's "state" while it shows it; the grid reuses tiles by handing
  * them another item.
  */
@@ -15,7 +18,9 @@ struct _UbImageTile
   GtkWidget    parent_instance;
 
   /* Template widgets */
+  GtkStack    *art;
   GtkPicture  *picture;
+  GtkLabel    *error_label;
   GtkLabel    *name_label;
   GtkLabel    *status_label;
 
@@ -30,10 +35,12 @@ static void
 sync_from_item (UbImageTile *self)
 {
   g_autofree char *text = NULL;
+  gboolean failed;
 
   if (self->item == NULL)
     {
       gtk_picture_set_paintable (self->picture, NULL);
+      gtk_stack_set_visible_child (self->art, GTK_WIDGET (self->picture));
       gtk_label_set_text (self->name_label, "");
       gtk_label_set_text (self->status_label, "");
       gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
@@ -41,16 +48,27 @@ sync_from_item (UbImageTile *self)
     }
 
   text = ub_image_item_dup_status (self->item);
+  failed = ub_image_item_get_state (self->item) == UB_IMAGE_ERROR;
   gtk_picture_set_paintable (self->picture,
                              GDK_PAINTABLE (ub_image_item_get_thumbnail (self->item)));
   gtk_label_set_text (self->name_label, ub_image_item_get_name (self->item));
-  gtk_label_set_text (self->status_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), text);
 
-  if (ub_image_item_get_state (self->item) == UB_IMAGE_ERROR)
-    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+  if (failed)
+    {
+      const char *error = ub_image_item_get_error (self->item);
+
+      gtk_label_set_text (self->error_label, error != NULL ? error : _("Unknown error"));
+      gtk_stack_set_visible_child_name (self->art, "error");
+      gtk_label_set_text (self->status_label, _("Could not be shown"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+    }
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+    {
+      gtk_stack_set_visible_child (self->art, GTK_WIDGET (self->picture));
+      gtk_label_set_text (self->status_label, text);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+    }
 }
 
 static void
@@ -74,7 +92,9 @@ ub_image_tile_class_init (UbImageTileClass *klass)
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-image-tile.ui");
+  gtk_widget_class_bind_template_child (widget_class, UbImageTile, art);
   gtk_widget_class_bind_template_child (widget_class, UbImageTile, picture);
+  gtk_widget_class_bind_template_child (widget_class, UbImageTile, error_label);
   gtk_widget_class_bind_template_child (widget_class, UbImageTile, name_label);
   gtk_widget_class_bind_template_child (widget_class, UbImageTile, status_label);
 }

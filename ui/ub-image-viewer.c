@@ -185,6 +185,8 @@ ensure_pool (UbImageViewer  *self,
 {
   if (self->pool == NULL)
     self->pool = ub_worker_pool_new (UB_JOB_WORKER_KIND, 1, error);
+  if (self->pool != NULL)
+    ub_worker_pool_set_name (self->pool, "image viewer");
   return self->pool != NULL;
 }
 

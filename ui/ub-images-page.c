@@ -39,6 +39,9 @@ struct _UbImagesPage
   GtkWidget         *content;
   GtkLabel          *status_label;
   GtkLabel          *error_label;
+  GtkWidget         *samples_box;
+  GtkProgressBar    *samples_bar;
+  GtkStack          *gallery_stack;
   GtkScrolledWindow *scroller;
   GtkGridView       *grid;
 
@@ -74,6 +77,27 @@ n_samples_left (UbImagesPage *self)
   return self->samples != NULL ? ub_sample_writer_get_n_left (self->samples) : 0;
 }
 
+/* The empty state while nothing is open or coming, and the samples' bar. */
+static void
+update_views (UbImagesPage *self)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  guint n_left = n_samples_left (self);
+  gboolean empty = n_items == 0 && !self->scanning && n_left == 0;
+
+  gtk_stack_set_visible_child_name (self->gallery_stack, empty ? "empty" : "gallery");
+  gtk_widget_set_visible (self->samples_box, n_left > 0);
+  if (n_left > 0)
+    {
+      guint n_images = ub_sample_writer_get_n_images (self->samples);
+      g_autofree char *text = g_strdup_printf (_("%u of %u sample images written"),
+                                               n_images - n_left, n_images);
+
+      gtk_progress_bar_set_fraction (self->samples_bar, (n_images - n_left) / (double) n_images);
+      gtk_progress_bar_set_text (self->samples_bar, text);
+    }
+}
+
 static void
 update_status (UbImagesPage *self)
 {
@@ -81,6 +105,7 @@ update_status (UbImagesPage *self)
   g_autofree char *text = NULL;
   UbThumbnailStats stats;
 
+  update_views (self);
   ub_thumbnail_loader_get_stats (self->loader, &stats);
 
   if (n_samples_left (self) > 0)
@@ -220,7 +245,10 @@ on_folder_scanned (GObject      *object,
 
   self->scanning = FALSE;
   if (paths == NULL)
-    show_error (self, error->message);
+    {
+      show_error (self, error->message);
+      update_views (self);
+    }
   else
     set_paths (self, paths);
 }
@@ -247,6 +275,7 @@ ub_images_page_open_folder (UbImagesPage *self,
   ub_gallery_place_open (self->place, path);
 
   self->scanning = TRUE;
+  update_views (self);
   ub_folder_scan_pngs_async (path, self->cancellable, on_folder_scanned,
                              ub_page_call_new (self, self->generation, 0));
 }
@@ -341,12 +370,58 @@ open_action (GtkWidget  *widget,
 
 /* Sample images */
 
+static int
+compare_items (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  return g_utf8_collate (ub_image_item_get_path ((UbImageItem *) a),
+                         ub_image_item_get_path ((UbImageItem *) b));
+}
+
+/* Shows a sample as soon as it is there, in name order, once. */
+static void
+add_sample (UbImagesPage *self,
+            const char   *path)
+{
+  g_autoptr(UbImageItem) item = NULL;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->store)); i++)
+    {
+      g_autoptr(UbImageItem) shown = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+      if (g_str_equal (ub_image_item_get_path (shown), path))
+        return;
+    }
+  item = ub_image_item_new (path);
+  g_list_store_insert_sorted (self->store, item, compare_items, NULL);
+}
+
+static void
+on_sample_written (UbImagesPage   *self,
+                   const char     *path,
+                   UbSampleWriter *samples)
+{
+  add_sample (self, path);
+  update_status (self);
+}
+
 static void
 on_samples_done (UbImagesPage   *self,
                  UbSampleWriter *samples)
 {
   g_autofree char *folder = g_strdup (ub_sample_writer_get_folder (samples));
 
+  /* Every sample is shown already: keep them, and remember the folder. */
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == ub_sample_writer_get_n_images (samples))
+    {
+      clear_samples (self);
+      g_free (self->folder);
+      self->folder = g_steal_pointer (&folder);
+      ub_gallery_place_open (self->place, self->folder);
+      update_status (self);
+      return;
+    }
   ub_images_page_open_folder (self, folder);
 }
 
@@ -374,6 +449,7 @@ ub_images_page_generate_samples (UbImagesPage *self,
                                  guint         n_images,
                                  guint         size)
 {
+  g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   UbWorkerPool *pool;
 
@@ -383,6 +459,19 @@ ub_images_page_generate_samples (UbImagesPage *self,
   reset (self);
   pool = ub_thumbnail_loader_ensure_pool (self->loader, &error);
   self->samples = ub_sample_writer_new (folder, n_images, size);
+
+  /* Those already there, looked for before any worker starts writing
+   * (a file being written exists before it is whole). */
+  for (guint i = 0; i < n_images; i++)
+    {
+      char *path = ub_sample_writer_dup_path (self->samples, i);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (existing, path);
+      else
+        g_free (path);
+    }
+
   ub_sample_writer_set_blocking (self->samples, ub_page_get_blocking (UB_PAGE (self)));
   if (pool == NULL || !ub_sample_writer_start (self->samples, pool, &error))
     {
@@ -397,7 +486,12 @@ ub_images_page_generate_samples (UbImagesPage *self,
       return;
     }
 
-  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (update_status), self);
+  /* The gallery fills as the samples are written: those already there now. */
+  g_list_store_remove_all (self->store);
+  for (guint i = 0; i < existing->len; i++)
+    add_sample (self, g_ptr_array_index (existing, i));
+
+  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (on_sample_written), self);
   g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
   g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
   update_status (self);
@@ -643,6 +737,9 @@ ub_images_page_class_init (UbImagesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, content);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, samples_box);
+  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, samples_bar);
+  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, gallery_stack);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, grid);
   gtk_widget_class_bind_template_callback (widget_class, on_grid_activate);
@@ -691,6 +788,7 @@ ub_images_page_init (UbImagesPage *self)
   drop = ub_file_drop_target_new ();
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  update_views (self);
 }
 
 GtkWidget *
@@ -749,6 +847,9 @@ ub_images_page_get_stats (UbImagesPage      *self,
 
   ub_thumbnail_loader_get_stats (self->loader, &stats->thumbnails);
   stats->n_generating = n_samples_left (self);
+  stats->samples_progress = gtk_widget_get_visible (self->samples_box)
+                              ? gtk_progress_bar_get_fraction (self->samples_bar) : -1;
+  stats->empty_shown = g_str_equal (gtk_stack_get_visible_child_name (self->gallery_stack), "empty");
 }
 
 /**

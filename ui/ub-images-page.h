@@ -14,11 +14,16 @@ G_BEGIN_DECLS
  * UbImagesPageStats:
  * @thumbnails: the thumbnail loader's figures, since the folder was opened
  * @n_generating: sample images still being written
+ * @samples_progress: the share of them written, as the progress bar shows
+ *   it; -1 when no bar is shown
+ * @empty_shown: the page shows its empty state (nothing open, nothing coming)
  */
 typedef struct
 {
   UbThumbnailStats thumbnails;
   guint            n_generating;
+  double           samples_progress;
+  gboolean         empty_shown;
 } UbImagesPageStats;
 
 #define UB_TYPE_IMAGES_PAGE (ub_images_page_get_type ())

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ub-channels-model.h"
 #include "ub-runtime-view.h"
 #include "ub-runtime.h"
 #include "ub-ui.h"
@@ -13,15 +14,17 @@
  * The view polls ub_runtime_snapshot() every 250 ms while it is mapped, and
  * updates two grids of labels in place: a label's text is set only when it
  * changed, rows are added when the runtime grows and hidden when it
- * shrinks. Rates come from the counters' deltas between polls. The cost of
- * each update is measured and shown. Main thread only.
+ * shrinks. Rates come from the counters' deltas between polls, port by
+ * port (a port keeps its id for life), and each port names the thread
+ * that receives on it. Every column title explains itself in a tooltip.
+ * The cost of each update is measured and shown. Main thread only.
  */
 
-#define POLL_INTERVAL_MS 250
 #define PREBUILT_ROWS    16
 
 enum {
   PORT_LABEL,
+  PORT_OWNER,
   PORT_IN_RATE,
   PORT_OUT_RATE,
   PORT_DEPTH,
@@ -33,27 +36,38 @@ enum {
 };
 
 enum {
-  WORKER_KIND,
+  WORKER_NAME,
+  WORKER_ACTIVITY,
   WORKER_STATE,
   WORKER_CALLS,
   N_WORKER_COLUMNS
 };
 
-static const char *port_titles[N_PORT_COLUMNS] = {
-  N_("Port"), N_("In/s"), N_("Out/s"), N_("Queue"), N_("High-water"), N_("Dropped"), N_("Replaced"), N_("Msg errors"),
-};
-
-static const char *worker_titles[N_WORKER_COLUMNS] = {
-  N_("Worker"), N_("State"), N_("Pending calls"),
-};
-
-/* What the last poll saw of one port, to compute rates. */
 typedef struct
 {
-  guint64 posted;
-  guint64 delivered;
-  guint   seen;       /* the poll that last saw it */
-} PortHistory;
+  const char *title;
+  const char *tooltip;
+} Column;
+
+static const Column port_columns[N_PORT_COLUMNS] = {
+  { N_("Port"), N_("The port's label: what its channel is for, and which end this is") },
+  { N_("Received in"), N_("The thread whose loop receives this port's messages") },
+  { N_("In/s"), N_("Messages delivered to this port per second, over the last poll") },
+  { N_("Out/s"), N_("Messages posted from this port per second, over the last poll") },
+  { N_("Queue"), N_("Messages posted to this port and not yet delivered") },
+  { N_("High-water"), N_("The longest the queue has ever been: how far the receiver fell behind") },
+  { N_("Dropped"), N_("Messages discarded because the port was closed or its worker terminated") },
+  { N_("Replaced"), N_("Latest-value posts (progress) that replaced an undelivered one, "
+                       "so the receiver sees only the newest") },
+  { N_("Msg errors"), N_("Messages that could not be decoded and fired “messageerror”") },
+};
+
+static const Column worker_columns[N_WORKER_COLUMNS] = {
+  { N_("Worker"), N_("What the worker thread is for") },
+  { N_("Doing"), N_("The job it runs now") },
+  { N_("State"), N_("Starting, running, or how it ended") },
+  { N_("Pending calls"), N_("Remote calls sent to it and not answered yet") },
+};
 
 struct _UbRuntimeView
 {
@@ -67,11 +81,8 @@ struct _UbRuntimeView
   /* Owned references */
   GPtrArray          *worker_cells; /* GtkLabel, N_WORKER_COLUMNS per row */
   GPtrArray          *port_cells;   /* GtkLabel, N_PORT_COLUMNS per row */
-  GHashTable         *history;      /* "label\037n" → PortHistory */
+  UbChannelsModel    *model;        /* (owned) rates and thread names */
 
-  guint               poll_id;
-  guint               poll_count;
-  gint64              last_poll;
 
   UbRuntimeViewStats  stats;
 };
@@ -107,19 +118,16 @@ set_cell_uint (GtkLabel *label,
 
 static void
 set_rate_cell (GtkLabel *label,
-               guint64   now,
-               guint64   before,
-               double    seconds,
-               gboolean  known)
+               double    rate)
 {
   char text[32];
 
-  if (!known || seconds <= 0)
+  if (rate < 0)
     {
       set_cell (label, "—");
       return;
     }
-  g_snprintf (text, sizeof text, "%.0f", now >= before ? (now - before) / seconds : 0.0);
+  g_snprintf (text, sizeof text, "%.0f", rate);
   set_cell (label, text);
 }
 
@@ -138,15 +146,17 @@ new_cell (gboolean numeric,
 }
 
 static void
-add_titles (GtkGrid     *grid,
-            const char **titles,
-            guint        n_columns)
+add_titles (GtkGrid      *grid,
+            const Column *columns,
+            guint         n_columns,
+            guint         n_text_columns)
 {
   for (guint c = 0; c < n_columns; c++)
     {
-      GtkLabel *label = new_cell (c > 0, TRUE);
+      GtkLabel *label = new_cell (c >= n_text_columns, TRUE);
 
-      gtk_label_set_text (label, _(titles[c]));
+      gtk_label_set_text (label, _(columns[c].title));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (label), _(columns[c].tooltip));
       gtk_grid_attach (grid, GTK_WIDGET (label), c, 0, 1, 1);
     }
 }
@@ -156,17 +166,19 @@ static GtkLabel **
 ensure_row (GtkGrid   *grid,
             GPtrArray *cells,
             guint      n_columns,
+            guint      n_text_columns,
             guint      row)
 {
   while (cells->len < (row + 1) * n_columns)
     {
       guint r = cells->len / n_columns, c = cells->len % n_columns;
-      GtkLabel *label = new_cell (c > 0, FALSE);
+      GtkLabel *label = new_cell (c >= n_text_columns, FALSE);
 
-      if (c == 0)
+      if (c < n_text_columns)
         {
           gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_MIDDLE);
-          gtk_label_set_width_chars (label, 24);
+          gtk_label_set_width_chars (label, c == 0 ? 24 : 16);
+          gtk_label_set_max_width_chars (label, c == 0 ? 36 : 22);
         }
       gtk_grid_attach (grid, GTK_WIDGET (label), c, r + 1, 1, 1);
       g_ptr_array_add (cells, label);
@@ -184,20 +196,6 @@ hide_rows_from (GPtrArray *cells,
       gtk_widget_set_visible (cells->pdata[i], FALSE);
 }
 
-static const char *
-state_name (UbWorkerState state)
-{
-  switch (state)
-    {
-    case UB_WORKER_STATE_STARTING:   return _("starting");
-    case UB_WORKER_STATE_RUNNING:    return _("running");
-    case UB_WORKER_STATE_CLOSED:     return _("closed itself");
-    case UB_WORKER_STATE_EXITED:     return _("exited");
-    case UB_WORKER_STATE_TERMINATED: return _("terminated");
-    default:                         return "?";
-    }
-}
-
 static void
 update_workers (UbRuntimeView     *self,
                 UbRuntimeSnapshot *snapshot)
@@ -205,10 +203,11 @@ update_workers (UbRuntimeView     *self,
   for (guint i = 0; i < snapshot->workers->len; i++)
     {
       UbRuntimeWorkerInfo *info = &g_array_index (snapshot->workers, UbRuntimeWorkerInfo, i);
-      GtkLabel **row = ensure_row (self->workers_grid, self->worker_cells, N_WORKER_COLUMNS, i);
+      GtkLabel **row = ensure_row (self->workers_grid, self->worker_cells, N_WORKER_COLUMNS, 2, i);
 
-      set_cell (row[WORKER_KIND], info->kind);
-      set_cell (row[WORKER_STATE], state_name (info->state));
+      set_cell (row[WORKER_NAME], info->name);
+      set_cell (row[WORKER_ACTIVITY], info->activity != NULL ? info->activity : _("idle"));
+      set_cell (row[WORKER_STATE], ub_channels_worker_state_name (info->state));
       set_cell_uint (row[WORKER_CALLS], info->n_pending_calls);
     }
   hide_rows_from (self->worker_cells, N_WORKER_COLUMNS, snapshot->workers->len);
@@ -216,85 +215,93 @@ update_workers (UbRuntimeView     *self,
 
 static void
 update_ports (UbRuntimeView     *self,
-              UbRuntimeSnapshot *snapshot,
-              double             seconds)
+              UbRuntimeSnapshot *snapshot)
 {
-  g_autoptr(GHashTable) occurrences = g_hash_table_new (g_str_hash, g_str_equal);
-  GHashTableIter iter;
-  gpointer value;
-
   for (guint i = 0; i < snapshot->ports->len; i++)
     {
       UbRuntimePortInfo *info = &g_array_index (snapshot->ports, UbRuntimePortInfo, i);
-      const char *label = info->label != NULL ? info->label : "(unlabelled)";
-      GtkLabel **row = ensure_row (self->ports_grid, self->port_cells, N_PORT_COLUMNS, i);
-      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (occurrences, label));
-      char key[256];
-      PortHistory *history;
-      gboolean known;
+      GtkLabel **row = ensure_row (self->ports_grid, self->port_cells, N_PORT_COLUMNS, 2, i);
+      double in_rate, out_rate;
 
-      /* Ports have no identity in a snapshot: the nth port of a label is
-       * taken to be the same port as in the last poll. */
-      g_hash_table_insert (occurrences, (gpointer) label, GUINT_TO_POINTER (n + 1));
-      g_snprintf (key, sizeof key, "%s\037%u", label, n);
-      history = g_hash_table_lookup (self->history, key);
-      known = history != NULL && history->seen + 1 == self->poll_count;
-      if (history == NULL)
-        {
-          history = g_new0 (PortHistory, 1);
-          g_hash_table_insert (self->history, g_strdup (key), history);
-        }
-
-      set_cell (row[PORT_LABEL], label);
-      set_rate_cell (row[PORT_IN_RATE], info->stats.delivered, history->delivered, seconds, known);
-      set_rate_cell (row[PORT_OUT_RATE], info->stats.posted, history->posted, seconds, known);
+      ub_channels_model_get_port_rates (self->model, info->id, &in_rate, &out_rate);
+      set_cell (row[PORT_LABEL], info->label != NULL ? info->label : _("(unlabelled)"));
+      set_cell (row[PORT_OWNER], ub_channels_model_get_owner_name (self->model, info->owner_id));
+      set_rate_cell (row[PORT_IN_RATE], in_rate);
+      set_rate_cell (row[PORT_OUT_RATE], out_rate);
       set_cell_uint (row[PORT_DEPTH], info->stats.queue_depth);
       set_cell_uint (row[PORT_HIGH_WATER], info->stats.high_water);
       set_cell_uint (row[PORT_DROPPED], info->stats.dropped);
       set_cell_uint (row[PORT_REPLACED], info->stats.replaced);
       set_cell_uint (row[PORT_ERRORS], info->stats.message_errors);
-
-      history->posted = info->stats.posted;
-      history->delivered = info->stats.delivered;
-      history->seen = self->poll_count;
     }
   hide_rows_from (self->port_cells, N_PORT_COLUMNS, snapshot->ports->len);
-
-  g_hash_table_iter_init (&iter, self->history);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (((PortHistory *) value)->seen != self->poll_count)
-      g_hash_table_iter_remove (&iter);
 }
+
+/* Polling while shown, for the views of the runtime ------------------------ */
+
+typedef struct
+{
+  GtkWidget         *widget;   /* (unowned) the poll lives in its data */
+  UbRuntimePollFunc  refresh;
+  guint              id;
+} Poll;
 
 static gboolean
 poll_cb (gpointer user_data)
 {
-  ub_runtime_view_refresh (UB_RUNTIME_VIEW (user_data));
+  Poll *poll = user_data;
+
+  poll->refresh (poll->widget);
   return G_SOURCE_CONTINUE;
 }
 
 static void
-ub_runtime_view_map (GtkWidget *widget)
+poll_on_map (GtkWidget *widget,
+             Poll      *poll)
 {
-  UbRuntimeView *self = UB_RUNTIME_VIEW (widget);
-
-  GTK_WIDGET_CLASS (ub_runtime_view_parent_class)->map (widget);
-
-  ub_runtime_view_refresh (self);
-  if (self->poll_id == 0)
-    self->poll_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, POLL_INTERVAL_MS,
-                                        poll_cb, self, NULL);
+  poll->refresh (widget);
+  if (poll->id == 0)
+    poll->id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, UB_RUNTIME_POLL_INTERVAL_MS,
+                                   poll_cb, poll, NULL);
 }
 
 static void
-ub_runtime_view_unmap (GtkWidget *widget)
+poll_on_unmap (GtkWidget *widget,
+               Poll      *poll)
 {
-  UbRuntimeView *self = UB_RUNTIME_VIEW (widget);
+  g_clear_handle_id (&poll->id, g_source_remove);
+}
 
-  g_clear_handle_id (&self->poll_id, g_source_remove);
-  self->last_poll = 0;
+static void
+poll_free (gpointer data)
+{
+  Poll *poll = data;
 
-  GTK_WIDGET_CLASS (ub_runtime_view_parent_class)->unmap (widget);
+  g_clear_handle_id (&poll->id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (poll->widget, poll);
+  g_free (poll);
+}
+
+/**
+ * ub_runtime_poll_while_mapped:
+ * @widget: a view of the runtime
+ * @refresh: (scope forever): what takes a snapshot and shows it
+ *
+ * Calls @refresh when @widget is mapped and every
+ * %UB_RUNTIME_POLL_INTERVAL_MS while it stays mapped, on the main loop;
+ * never while it is hidden, nor after it is disposed.
+ */
+void
+ub_runtime_poll_while_mapped (GtkWidget         *widget,
+                              UbRuntimePollFunc  refresh)
+{
+  Poll *poll = g_new0 (Poll, 1);
+
+  poll->widget = widget;
+  poll->refresh = refresh;
+  g_object_set_data_full (G_OBJECT (widget), "ub-runtime-poll", poll, poll_free);
+  g_signal_connect (widget, "map", G_CALLBACK (poll_on_map), poll);
+  g_signal_connect (widget, "unmap", G_CALLBACK (poll_on_unmap), poll);
 }
 
 static void
@@ -302,7 +309,7 @@ ub_runtime_view_dispose (GObject *object)
 {
   UbRuntimeView *self = UB_RUNTIME_VIEW (object);
 
-  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_object_set_data (object, "ub-runtime-poll", NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_RUNTIME_VIEW);
   ub_widget_unparent_children (GTK_WIDGET (self));
   g_clear_pointer (&self->worker_cells, g_ptr_array_unref);
@@ -316,7 +323,7 @@ ub_runtime_view_finalize (GObject *object)
 {
   UbRuntimeView *self = UB_RUNTIME_VIEW (object);
 
-  g_clear_pointer (&self->history, g_hash_table_unref);
+  g_clear_pointer (&self->model, ub_channels_model_free);
 
   G_OBJECT_CLASS (ub_runtime_view_parent_class)->finalize (object);
 }
@@ -329,8 +336,6 @@ ub_runtime_view_class_init (UbRuntimeViewClass *klass)
 
   object_class->dispose = ub_runtime_view_dispose;
   object_class->finalize = ub_runtime_view_finalize;
-  widget_class->map = ub_runtime_view_map;
-  widget_class->unmap = ub_runtime_view_unmap;
 
   /**
    * UbRuntimeView::updated:
@@ -361,14 +366,15 @@ ub_runtime_view_init (UbRuntimeView *self)
 
   self->worker_cells = g_ptr_array_new ();
   self->port_cells = g_ptr_array_new ();
-  self->history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->model = ub_channels_model_new ();
+  ub_runtime_poll_while_mapped (GTK_WIDGET (self), (UbRuntimePollFunc) ub_runtime_view_refresh);
 
-  add_titles (self->workers_grid, worker_titles, N_WORKER_COLUMNS);
-  add_titles (self->ports_grid, port_titles, N_PORT_COLUMNS);
+  add_titles (self->workers_grid, worker_columns, N_WORKER_COLUMNS, 2);
+  add_titles (self->ports_grid, port_columns, N_PORT_COLUMNS, 2);
 
   /* Build the rows a typical runtime needs now, not during an update. */
-  ensure_row (self->workers_grid, self->worker_cells, N_WORKER_COLUMNS, PREBUILT_ROWS / 2 - 1);
-  ensure_row (self->ports_grid, self->port_cells, N_PORT_COLUMNS, PREBUILT_ROWS - 1);
+  ensure_row (self->workers_grid, self->worker_cells, N_WORKER_COLUMNS, 2, PREBUILT_ROWS / 2 - 1);
+  ensure_row (self->ports_grid, self->port_cells, N_PORT_COLUMNS, 2, PREBUILT_ROWS - 1);
   hide_rows_from (self->worker_cells, N_WORKER_COLUMNS, 0);
   hide_rows_from (self->port_cells, N_PORT_COLUMNS, 0);
 }
@@ -390,19 +396,17 @@ ub_runtime_view_refresh (UbRuntimeView *self)
 {
   gint64 start = g_get_monotonic_time ();
   g_autoptr(UbRuntimeSnapshot) snapshot = NULL;
-  double seconds = self->last_poll > 0 ? (start - self->last_poll) / (double) G_USEC_PER_SEC : 0;
   g_autofree char *text = NULL;
   gint64 cost;
 
   g_return_if_fail (UB_IS_RUNTIME_VIEW (self));
 
   snapshot = ub_runtime_snapshot ();
-  self->poll_count++;
+  ub_channels_model_update (self->model, snapshot, start);
   update_workers (self, snapshot);
-  update_ports (self, snapshot, seconds);
+  update_ports (self, snapshot);
   g_signal_emit (self, signals[UPDATED], 0);
 
-  self->last_poll = start;
   cost = g_get_monotonic_time () - start;
   self->stats.n_updates++;
   self->stats.last_usec = cost;
@@ -412,8 +416,8 @@ ub_runtime_view_refresh (UbRuntimeView *self)
   self->stats.n_workers = snapshot->workers->len;
 
   text = g_strdup_printf (_("%u worker threads running · updated every %u ms while shown · "
-                          "this update cost the main thread %.3f ms (mean %.3f, max %.3f)"),
-                          snapshot->n_running_threads, POLL_INTERVAL_MS, cost / 1000.0,
+                            "this update cost the main thread %.3f ms (mean %.3f, max %.3f)"),
+                          snapshot->n_running_threads, UB_RUNTIME_POLL_INTERVAL_MS, cost / 1000.0,
                           self->stats.total_usec / 1000.0 / self->stats.n_updates,
                           self->stats.max_usec / 1000.0);
   gtk_label_set_text (self->update_label, text);

@@ -24,6 +24,14 @@ typedef struct
   guint  n_workers;
 } UbRuntimeViewStats;
 
+/* How often the views of the runtime take a snapshot while shown. */
+#define UB_RUNTIME_POLL_INTERVAL_MS 250
+
+typedef void (*UbRuntimePollFunc) (GtkWidget *widget);
+
+void ub_runtime_poll_while_mapped (GtkWidget         *widget,
+                                   UbRuntimePollFunc  refresh);
+
 #define UB_TYPE_RUNTIME_VIEW (ub_runtime_view_get_type ())
 
 G_DECLARE_FINAL_TYPE (UbRuntimeView, ub_runtime_view, UB, RUNTIME_VIEW, GtkWidget)

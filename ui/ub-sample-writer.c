@@ -16,9 +16,10 @@
  * make them with this. Images already in the folder are kept. Main thread
  * only.
  *
- * "progress" is emitted after each image written, then "done" once all
- * are there; "failed" ends the writing at the first error. After
- * ub_sample_writer_cancel() nothing more is emitted.
+ * "progress" is emitted after each image written, with its path, so that
+ * a gallery can show it at once; then "done" once all are there. "failed"
+ * ends the writing at the first error. After ub_sample_writer_cancel()
+ * nothing more is emitted.
  */
 
 struct _UbSampleWriter
@@ -57,12 +58,30 @@ release_pool (UbSampleWriter *self)
   g_clear_object (&self->pool);
 }
 
+/* One image's call. */
+typedef struct
+{
+  UbSampleWriter *self;   /* (owned) */
+  char           *path;   /* (owned) */
+} SampleCall;
+
+static void
+sample_call_free (SampleCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call->path);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SampleCall, sample_call_free)
+
 static void
 on_sample_done (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  g_autoptr(UbSampleWriter) self = user_data;
+  g_autoptr(SampleCall) call = user_data;
+  UbSampleWriter *self = call->self;
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -78,11 +97,10 @@ on_sample_done (GObject      *object,
       return;
     }
 
-  if (--self->n_left > 0)
-    {
-      g_signal_emit (self, signals[PROGRESS], 0);
-      return;
-    }
+  self->n_left--;
+  g_signal_emit (self, signals[PROGRESS], 0, call->path);
+  if (self->n_left > 0 || g_cancellable_is_cancelled (self->cancellable))
+    return;
 
   release_pool (self);
   g_signal_emit (self, signals[DONE], 0);
@@ -119,12 +137,13 @@ ub_sample_writer_class_init (UbSampleWriterClass *klass)
 
   /**
    * UbSampleWriter::progress:
+   * @path: (type filename): the image just written
    *
-   * One more image is written; ub_sample_writer_get_n_left() says how many
-   * are still to come.
+   * One more image is written (the last one too, before #UbSampleWriter::done);
+   * ub_sample_writer_get_n_left() says how many are still to come.
    */
   signals[PROGRESS] = g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   /**
    * UbSampleWriter::done:
@@ -208,6 +227,7 @@ ub_sample_writer_start (UbSampleWriter  *self,
   for (guint i = 0; i < self->n_images; i++)
     {
       g_autofree char *path = ub_sample_writer_dup_path (self, i);
+      SampleCall *call;
 
       if (g_file_test (path, G_FILE_TEST_EXISTS))
         continue;
@@ -237,15 +257,18 @@ ub_sample_writer_start (UbSampleWriter  *self,
               ub_sample_writer_cancel (self);
               return FALSE;
             }
+          ub_worker_pool_set_name (self->pool, "sample writer");
           self->own_pool = TRUE;
         }
 
       self->n_left++;
+      call = g_new0 (SampleCall, 1);
+      call->self = g_object_ref (self);
+      call->path = g_strdup (path);
       ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SAMPLE,
                                  ub_png_sample_params_new (path, self->size, self->size,
                                                            (guint64) i + 1),
-                                 self->cancellable, NULL, NULL, NULL, on_sample_done,
-                                 g_object_ref (self));
+                                 self->cancellable, NULL, NULL, NULL, on_sample_done, call);
     }
 
   return TRUE;

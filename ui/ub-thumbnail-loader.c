@@ -479,10 +479,16 @@ UbWorkerPool *
 ub_thumbnail_loader_ensure_pool (UbThumbnailLoader  *self,
                                  GError            **error)
 {
+  g_autofree char *name = NULL;
+
   g_return_val_if_fail (UB_IS_THUMBNAIL_LOADER (self), NULL);
 
   if (!ub_page_ensure_pool (&self->pool, self->max_in_flight, error))
     return NULL;
+  /* A new pool: its workers say what they are for. */
+  name = ub_worker_dup_name (ub_worker_pool_get_worker (self->pool, 0));
+  if (!g_str_has_prefix (name, "thumbnails #"))
+    ub_worker_pool_set_name (self->pool, "thumbnails");
   return self->pool;
 }
 

@@ -4,6 +4,7 @@
 #include "ub-broadcast-channel.h"
 #include "ub-error.h"
 #include "ub-port-private.h"
+#include "ub-runtime-private.h"
 
 /**
  * UbBroadcastChannel:
@@ -145,7 +146,6 @@ static Hub *
 hub_new_locked (const char   *name,
                 GMainContext *context)
 {
-  g_autofree char *label = g_strdup_printf ("broadcast %s", name);
   Hub *hub = g_new0 (Hub, 1);
   GPtrArray *hubs;
 
@@ -155,7 +155,7 @@ hub_new_locked (const char   *name,
   hub->instances = g_ptr_array_new ();
   hub->port = _ub_port_new_unentangled ();
   hub->endpoint = _ub_port_ref_endpoint (hub->port);
-  ub_port_set_label (hub->port, label);
+  _ub_runtime_set_endpoint_broadcast (hub->endpoint, name);
   _ub_port_set_filter (hub->port, hub_deliver, hub);
   ub_port_start (hub->port);
 

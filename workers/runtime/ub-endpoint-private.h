@@ -77,6 +77,10 @@ struct _UbEndpoint
   atomic_uint_fast64_t message_errors;
   atomic_uint_fast64_t wakeups;
 
+  /* The worker whose thread receives here (0: any other thread), as last
+   * seen by the receiving thread; written by that thread, read anywhere. */
+  atomic_uint      owner;
+
   /* The handle that currently owns the endpoint (thread-safe weak ref). */
   GWeakRef         port;
 
@@ -101,6 +105,8 @@ void        _ub_endpoint_entangle       (UbEndpoint    *ep1,
                                          UbEndpoint    *ep2);
 UbEndpoint *_ub_endpoint_dup_peer       (UbEndpoint    *ep);
 gboolean    _ub_endpoint_is_closed      (UbEndpoint    *ep);
+guint       _ub_endpoint_get_owner      (UbEndpoint    *ep);
+void        _ub_endpoint_note_owner     (UbEndpoint    *ep);
 void        _ub_endpoint_get_stats      (UbEndpoint    *ep,
                                          UbPortStats   *stats);
 

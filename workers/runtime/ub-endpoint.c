@@ -36,6 +36,7 @@ _ub_endpoint_new (guint  capacity,
   g_cond_init (&ep->space_cond);
   g_cond_init (&ep->items_cond);
   g_weak_ref_init (&ep->port, NULL);
+  atomic_init (&ep->owner, _ub_runtime_get_thread_worker ());
   _ub_runtime_add_endpoint (ep, label);
   return ep;
 }
@@ -89,6 +90,7 @@ _ub_endpoint_entangle (UbEndpoint *ep1,
 
   ep1->peer = _ub_endpoint_ref (ep2);
   ep2->peer = _ub_endpoint_ref (ep1);
+  _ub_runtime_note_entangled (ep1, ep2);
 }
 
 /* Returns (transfer full) (nullable) the peer, safe from any thread. */
@@ -107,6 +109,23 @@ gboolean
 _ub_endpoint_is_closed (UbEndpoint *ep)
 {
   return atomic_load (&ep->closed);
+}
+
+guint
+_ub_endpoint_get_owner (UbEndpoint *ep)
+{
+  return atomic_load_explicit (&ep->owner, memory_order_relaxed);
+}
+
+/* The calling thread receives on @ep from now on: a port that was
+ * transferred, or handed to a worker thread, changes hands here. */
+void
+_ub_endpoint_note_owner (UbEndpoint *ep)
+{
+  guint owner = _ub_runtime_get_thread_worker ();
+
+  if (atomic_load_explicit (&ep->owner, memory_order_relaxed) != owner)
+    atomic_store_explicit (&ep->owner, owner, memory_order_relaxed);
 }
 
 void
@@ -494,6 +513,7 @@ _ub_endpoint_attach_source (UbEndpoint *ep,
 
   /* What a blocking receive popped and did not take goes first. */
   _ub_endpoint_return_batch (ep);
+  _ub_endpoint_note_owner (ep);
 
   ub_mutex_lock (&ep->queue_lock);
   g_assert (ep->source == NULL);
@@ -576,6 +596,8 @@ _ub_endpoint_fill_batch (UbEndpoint *ep)
   release_slots (ep, counted);
   ep->batch_pos = 0;
   ep->batch_len = n;
+  if (n > 0)
+    _ub_endpoint_note_owner (ep);
   return n;
 }
 

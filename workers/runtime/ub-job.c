@@ -387,6 +387,8 @@ job_remote_method (UbRemoteInvocation  *invocation,
                    GError             **error)
 {
   UbJobContext context = { 0 };
+  UbWorkerScope *scope = ub_remote_invocation_get_scope (invocation);
+  const char *method = ub_remote_invocation_get_method (invocation);
   GCancellable *scope_cancellable;
   GVariant *result;
   gulong handler;
@@ -395,11 +397,13 @@ job_remote_method (UbRemoteInvocation  *invocation,
   context.invocation = invocation;
 
   /* Terminating the worker cancels its scope: the running job stops too. */
-  scope_cancellable = ub_worker_scope_get_cancellable (ub_remote_invocation_get_scope (invocation));
+  scope_cancellable = ub_worker_scope_get_cancellable (scope);
   handler = g_cancellable_connect (scope_cancellable, G_CALLBACK (cancel_job),
                                    context.cancellable, NULL);
 
-  result = run_job (ub_remote_invocation_get_method (invocation), params, &context, error);
+  ub_worker_scope_set_activity (scope, method);
+  result = run_job (method, params, &context, error);
+  ub_worker_scope_set_activity (scope, NULL);
 
   g_cancellable_disconnect (scope_cancellable, handler);
   return result;

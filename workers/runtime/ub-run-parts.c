@@ -247,6 +247,8 @@ _ub_run_launch (UbRun *self)
       ub_run_fail (self, error);
       return;
     }
+  /* The run's workers are named after it: "primes #1", "primes #2"… */
+  ub_worker_pool_set_name (priv->pool, priv->key);
 
   for (guint part = 0; part < priv->n_parts; part++)
     if (!priv->part_done[part])

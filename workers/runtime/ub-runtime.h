@@ -19,23 +19,43 @@ G_BEGIN_DECLS
 /**
  * UbRuntimePortInfo:
  * @label: (owned): the port's label
+ * @broadcast: (owned) (nullable): for the hub port of a #UbBroadcastChannel
+ *   (one per channel name and context), the channel's name
+ * @id: the port's identity, stable for its life and never reused (a
+ *   transferred port keeps it)
+ * @peer_id: the @id of the port it is entangled with, 0 if none (hubs);
+ *   the peer may be gone
+ * @owner_id: the @id of the worker whose thread receives on the port, or 0
+ *   for any other thread (in the app, the main thread)
  * @stats: its counters
  */
 typedef struct
 {
   char        *label;
+  char        *broadcast;
+  guint        id;
+  guint        peer_id;
+  guint        owner_id;
   UbPortStats  stats;
 } UbRuntimePortInfo;
 
 /**
  * UbRuntimeWorkerInfo:
  * @kind: (owned): the worker's kind
+ * @name: (owned): what it is for (ub_worker_set_name()), by default its kind
+ *   and a number
+ * @activity: (owned) (nullable): what it is doing now
+ *   (ub_worker_scope_set_activity()), %NULL when idle
+ * @id: its identity, never reused; ports name it as their owner
  * @state: its state
  * @n_pending_calls: remote calls not yet completed
  */
 typedef struct
 {
   char          *kind;
+  char          *name;
+  char          *activity;
+  guint          id;
   UbWorkerState  state;
   guint          n_pending_calls;
 } UbRuntimeWorkerInfo;

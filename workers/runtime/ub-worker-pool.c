@@ -78,6 +78,28 @@ ub_worker_pool_new (const char  *kind,
 }
 
 /**
+ * ub_worker_pool_set_name:
+ * @self: a #UbWorkerPool
+ * @name: what the pool's workers are for, e.g. "thumbnails"
+ *
+ * Names the workers "@name #1" to "@name #N" in the runtime snapshot.
+ */
+void
+ub_worker_pool_set_name (UbWorkerPool *self,
+                         const char   *name)
+{
+  g_return_if_fail (UB_IS_WORKER_POOL (self));
+  g_return_if_fail (name != NULL);
+
+  for (guint i = 0; i < self->workers->len; i++)
+    {
+      g_autofree char *worker_name = g_strdup_printf ("%s #%u", name, i + 1);
+
+      ub_worker_set_name (g_ptr_array_index (self->workers, i), worker_name);
+    }
+}
+
+/**
  * ub_worker_pool_get_n_workers:
  * @self: a #UbWorkerPool
  *

@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (UbWorkerPool, ub_worker_pool, UB, WORKER_POOL, GObject)
 UbWorkerPool *ub_worker_pool_new           (const char           *kind,
                                             guint                 n_workers,
                                             GError              **error);
+void          ub_worker_pool_set_name      (UbWorkerPool         *self,
+                                            const char           *name);
 guint         ub_worker_pool_get_n_workers (UbWorkerPool         *self);
 UbWorker     *ub_worker_pool_get_worker    (UbWorkerPool         *self,
                                             guint                 index_);

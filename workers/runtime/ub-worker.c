@@ -45,12 +45,19 @@ typedef struct
 /* kind name → KindEntry, filled at start-up, read by ub_worker_new(). */
 static UbNameTable kinds = UB_NAME_TABLE_INIT (g_free);
 
+/* The last worker id handed out (atomic). */
+static gint last_worker_id;
+
 /* What the owner and the worker thread share; refcounted, because either
  * may outlive the other. */
 typedef struct
 {
   UbRefCount       ref_count;
   char            *kind;          /* (owned) immutable */
+  guint            id;            /* immutable, never reused */
+  guint            worker_port_id; /* immutable: the worker's end, in the registry */
+  char            *name;          /* (owned) protected by the runtime registry's lock */
+  char            *activity;      /* (owned) (nullable) the same */
   UbWorkerEntry    entry;         /* immutable */
   gpointer         entry_data;    /* immutable */
   UbPort          *worker_port;   /* (owned) handed to the thread, which steals it */
@@ -116,6 +123,8 @@ shared_unref (Shared *shared)
   g_assert (shared->thread == NULL);
   g_mutex_clear (&shared->thread_lock);
   g_free (shared->kind);
+  g_free (shared->name);
+  g_free (shared->activity);
   g_free (shared);
 }
 
@@ -277,9 +286,12 @@ worker_thread (gpointer data)
   int expected;
 
   lower_priority (shared->nice);
+  _ub_runtime_set_thread_worker (shared->id);
 
   scope.shared = shared;
   scope.port = g_steal_pointer (&shared->worker_port);
+  if (scope.port->endpoint != NULL)
+    _ub_endpoint_note_owner (scope.port->endpoint);
   scope.context = g_main_context_new ();
   g_main_context_push_thread_default (scope.context);
   scope.loop = g_main_loop_new (scope.context, FALSE);
@@ -464,14 +476,14 @@ ub_worker_new (const char  *kind,
   shared->nice = MIN (shared->nice + UB_WORKER_NICE_INCREMENT, 19);
 #endif
 
+  shared->id = (guint) g_atomic_int_add (&last_worker_id, 1) + 1;
+
   self = g_object_new (UB_TYPE_WORKER, NULL);
   self->shared = shared;
   _ub_port_new_pair (0, &self->port, &shared->worker_port);
-  label = g_strdup_printf ("worker %s (owner)", kind);
-  ub_port_set_label (self->port, label);
-  g_free (label);
-  label = g_strdup_printf ("worker %s (worker)", kind);
-  ub_port_set_label (shared->worker_port, label);
+  shared->worker_port_id = _ub_runtime_get_endpoint_id (shared->worker_port->endpoint);
+  label = g_strdup_printf ("%s #%u", kind, shared->id);
+  ub_worker_set_name (self, label);
 
   self->remote = _ub_remote_new (self->port, shared->link);
   _ub_port_set_filter (self->port, owner_filter, self);
@@ -589,15 +601,65 @@ ub_worker_terminate (UbWorker *self)
   shared_set_thread (self->shared, NULL);
 }
 
+/**
+ * ub_worker_set_name:
+ * @self: a #UbWorker
+ * @name: what the worker is for, e.g. "png decode #2"
+ *
+ * Names the worker in the runtime snapshot, and its channel's two ports
+ * after it. Safe from any thread.
+ */
 void
-_ub_worker_get_info (UbWorker       *self,
-                     const char    **kind,
-                     UbWorkerState  *state,
-                     guint          *n_pending)
+ub_worker_set_name (UbWorker   *self,
+                    const char *name)
 {
-  *kind = self->shared->kind;
-  *state = atomic_load (&self->shared->state);
-  *n_pending = ub_remote_get_n_pending (self->remote);
+  g_autofree char *owner_label = NULL;
+  g_autofree char *worker_label = NULL;
+
+  g_return_if_fail (UB_IS_WORKER (self));
+  g_return_if_fail (name != NULL);
+
+  _ub_runtime_lock ();
+  g_free (self->shared->name);
+  self->shared->name = g_strdup (name);
+  _ub_runtime_unlock ();
+
+  owner_label = g_strdup_printf ("%s (owner's end)", name);
+  worker_label = g_strdup_printf ("%s (worker's end)", name);
+  ub_port_set_label (self->port, owner_label);
+  _ub_runtime_set_label_by_id (self->shared->worker_port_id, worker_label);
+}
+
+/**
+ * ub_worker_dup_name:
+ * @self: a #UbWorker
+ *
+ * Returns: (transfer full): the worker's name; safe from any thread
+ */
+char *
+ub_worker_dup_name (UbWorker *self)
+{
+  char *name;
+
+  g_return_val_if_fail (UB_IS_WORKER (self), NULL);
+
+  _ub_runtime_lock ();
+  name = g_strdup (self->shared->name);
+  _ub_runtime_unlock ();
+  return name;
+}
+
+/* Called with the registry's lock held. */
+void
+_ub_worker_get_info_locked (UbWorker            *self,
+                            UbRuntimeWorkerInfo *info)
+{
+  info->kind = g_strdup (self->shared->kind);
+  info->name = g_strdup (self->shared->name);
+  info->activity = g_strdup (self->shared->activity);
+  info->id = self->shared->id;
+  info->state = atomic_load (&self->shared->state);
+  info->n_pending_calls = ub_remote_get_n_pending (self->remote);
 }
 
 /* Scope -------------------------------------------------------------------- */
@@ -643,6 +705,26 @@ ub_worker_scope_get_kind (UbWorkerScope *scope)
   g_return_val_if_fail (scope != NULL, NULL);
 
   return scope->shared->kind;
+}
+
+/**
+ * ub_worker_scope_set_activity:
+ * @scope: a #UbWorkerScope
+ * @activity: (nullable): what the worker is doing now, or %NULL when idle
+ *
+ * Shows @activity beside the worker's name in the runtime snapshot.
+ * Worker thread only.
+ */
+void
+ub_worker_scope_set_activity (UbWorkerScope *scope,
+                              const char    *activity)
+{
+  g_return_if_fail (scope != NULL);
+
+  _ub_runtime_lock ();
+  g_free (scope->shared->activity);
+  scope->shared->activity = g_strdup (activity);
+  _ub_runtime_unlock ();
 }
 
 /**

@@ -64,6 +64,9 @@ UbWorker      *ub_worker_new                  (const char     *kind,
 UbPort        *ub_worker_get_port             (UbWorker       *self);
 UbRemote      *ub_worker_get_remote           (UbWorker       *self);
 const char    *ub_worker_get_kind             (UbWorker       *self);
+void           ub_worker_set_name             (UbWorker       *self,
+                                               const char     *name);
+char          *ub_worker_dup_name             (UbWorker       *self);
 UbWorkerState  ub_worker_get_state            (UbWorker       *self);
 void           ub_worker_terminate            (UbWorker       *self);
 
@@ -71,6 +74,8 @@ UbPort        *ub_worker_scope_get_port        (UbWorkerScope  *scope);
 GCancellable  *ub_worker_scope_get_cancellable (UbWorkerScope  *scope);
 const char    *ub_worker_scope_get_kind        (UbWorkerScope  *scope);
 GMainContext  *ub_worker_scope_get_context     (UbWorkerScope  *scope);
+void           ub_worker_scope_set_activity    (UbWorkerScope  *scope,
+                                                const char     *activity);
 void           ub_worker_scope_run             (UbWorkerScope  *scope);
 void           ub_worker_scope_quit            (UbWorkerScope  *scope);
 void           ub_worker_scope_close           (UbWorkerScope  *scope);

@@ -290,6 +290,9 @@ on_worker_message (UbPort    *port,
         {
           w->control = ub_broadcast_channel_new (control_name);
           g_signal_connect (w->control, "message", G_CALLBACK (on_control), w);
+          /* Commands posted before this instance existed never reach it:
+           * the controller re-sends its state on this. */
+          ack (w, "ready");
         }
       if (ub_message_get_n_ports (message) == 1 && w->pipe == NULL)
         {

@@ -293,6 +293,8 @@ ub_pipeline_new (UbPipelineMode   mode,
   if (mode == UB_PIPELINE_ONE_WORKER)
     {
       self->first = ub_worker_new (UB_PIPELINE_SINGLE_KIND, error);
+      if (self->first != NULL)
+        ub_worker_set_name (self->first, UB_PIPELINE_SINGLE_NAME);
       if (self->first == NULL ||
           !post_setup (self, self->first, control_name, max_size, NULL, error))
         return NULL;
@@ -310,12 +312,14 @@ ub_pipeline_new (UbPipelineMode   mode,
       self->scaler = ub_worker_new (UB_PIPELINE_SCALER_KIND, error);
       if (self->scaler == NULL)
         return NULL;
+      ub_worker_set_name (self->first, UB_PIPELINE_DECODER_NAME);
+      ub_worker_set_name (self->scaler, UB_PIPELINE_SCALER_NAME);
 
       channel = ub_channel_new (0);
       to_scaler = ub_channel_steal_port1 (channel);
       from_decoder = ub_channel_steal_port2 (channel);
-      ub_port_set_label (to_scaler, "pipeline decoder → scaler");
-      ub_port_set_label (from_decoder, "pipeline scaler ← decoder");
+      ub_port_set_label (to_scaler, UB_PIPELINE_DECODER_NAME " → scale");
+      ub_port_set_label (from_decoder, UB_PIPELINE_SCALER_NAME " ← decode");
 
       if (!post_setup (self, self->first, control_name, max_size, to_scaler, error) ||
           !post_setup (self, self->scaler, control_name, max_size, from_decoder, error))

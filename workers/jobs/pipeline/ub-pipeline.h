@@ -40,13 +40,21 @@ G_BEGIN_DECLS
  *   drop all work of runs up to and including this one. Every pipeline
  *   worker answers on the same channel with "pipeline.ack" (ss): its role
  *   ("decoder", "scaler", "single") and the command it applied ("pause",
- *   "resume", "cancel").
+ *   "resume", "cancel"). A worker also posts "ready" as soon as it listens
+ *   on the channel: a command posted before that did not reach it, so a
+ *   controller that is paused says so again.
  */
 
 #define UB_PIPELINE_DECODER_KIND    "pipeline.decoder"
 #define UB_PIPELINE_SCALER_KIND     "pipeline.scaler"
 #define UB_PIPELINE_SINGLE_KIND     "pipeline.single"
 #define UB_PIPELINE_CONTROL_CHANNEL "unblock.control"
+
+/* The workers' names in the runtime snapshot; the decoder → scaler channel's
+ * ports are labelled "pipeline decode → scale" and "pipeline scale ← decode". */
+#define UB_PIPELINE_DECODER_NAME    "pipeline decode"
+#define UB_PIPELINE_SCALER_NAME     "pipeline scale"
+#define UB_PIPELINE_SINGLE_NAME     "pipeline decode+scale"
 #define UB_PIPELINE_WINDOW          3
 
 #define UB_PIPELINE_PAUSE  "pipeline.pause"
