@@ -567,6 +567,51 @@ test_folder_scan (void)
   g_assert_true (g_str_has_suffix (paths->pdata[2], "/img-10.png"));
 }
 
+static void
+test_drop_files (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *text = NULL;
+  UbImagesPage *page;
+
+  g_test_summary ("A folder dropped on the page opens as the gallery, PNG files dropped (as a "
+                  "list or one file) open as they are, and anything else is refused with a "
+                  "message");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  dir = make_gallery ("dropped", 3, 64);
+  one = g_build_filename (dir, "img-001.png", NULL);
+  text = g_build_filename (gallery_root, "notes.txt", NULL);
+  g_assert_true (g_file_set_contents (text, "not an image", -1, NULL));
+  page = show_images_page ();
+
+  {
+    const char *paths[] = { dir, NULL };
+
+    g_assert_true (ub_test_gtk_drop_files (GTK_WIDGET (page), paths, TRUE));
+    wait_settled (page, 3);
+  }
+  {
+    const char *paths[] = { one, NULL };
+
+    g_assert_true (g_file_test (one, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (ub_test_gtk_drop_files (GTK_WIDGET (page), paths, FALSE));
+    wait_settled (page, 1);
+  }
+  {
+    const char *paths[] = { text, NULL };
+
+    g_assert_false (ub_test_gtk_drop_files (GTK_WIDGET (page), paths, TRUE));
+    g_assert_nonnull (ub_images_page_get_error (page));
+    /* What was open stays open. */
+    g_assert_cmpuint (g_list_model_get_n_items (ub_images_page_get_model (page)), ==, 1);
+  }
+  g_unlink (text);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -590,6 +635,7 @@ main (int    argc,
   g_test_add_func ("/images-page/visible-first", test_visible_first);
   g_test_add_func ("/images-page/scroll-cancels-and-cache-evicts", test_scroll_cancels_and_cache_evicts);
   g_test_add_func ("/images-page/blocking-mode", test_blocking_mode);
+  g_test_add_func ("/images-page/drop-files", test_drop_files);
 
   status = g_test_run ();
 

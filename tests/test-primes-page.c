@@ -245,6 +245,57 @@ test_list_to_file (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* The text of the List mode view, and its frame's title. */
+static const char *
+shown_primes (UbPrimesPage  *page,
+              const char   **title)
+{
+  GObject *label = gtk_widget_get_template_child (GTK_WIDGET (page), UB_TYPE_PRIMES_PAGE,
+                                                  "recent_label");
+  GObject *frame = gtk_widget_get_template_child (GTK_WIDGET (page), UB_TYPE_PRIMES_PAGE,
+                                                  "recent_frame");
+
+  *title = gtk_frame_get_label (GTK_FRAME (frame));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static void
+test_list_shows_whole_result (void)
+{
+  const char *below_100 = "2  3  5  7  11  13  17  19  23  29  31  37  41  43  47  53  59  61  67  "
+                          "71  73  79  83  89  97";
+  UbPrimesPage *page;
+  const char *title;
+  const char *text;
+
+  g_test_summary ("List mode shows every prime when the result fits, from every worker in order, "
+                  "and otherwise says it shows the latest (the end of the range)");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_primes_page ();
+  for (guint workers = 1; workers <= 4; workers *= 2)
+    {
+      ub_primes_page_set_input (page, "0", "100", TRUE, workers);
+      ub_test_gtk_window_action ("start");
+      g_assert_true (ub_test_gtk_run_until (page_finished, page, 120000));
+      assert_count (page, 25);
+      text = shown_primes (page, &title);
+      g_assert_cmpstr (text, ==, below_100);
+      g_assert_true (g_str_has_prefix (title, "All "));
+    }
+
+  /* 78 498 primes do not fit: the view shows the last of them. */
+  ub_primes_page_set_input (page, "0", "1e6", TRUE, 2);
+  ub_test_gtk_window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_finished, page, 120000));
+  assert_count (page, PI_1E6);
+  text = shown_primes (page, &title);
+  g_assert_true (g_str_has_prefix (title, "Latest "));
+  g_assert_true (g_str_has_suffix (text, "  999961  999979  999983"));
+}
+
 static gboolean
 no_threads_left (gpointer user_data)
 {
@@ -298,6 +349,7 @@ main (int    argc,
   g_test_add_func ("/primes-page/bad-input-is-explained", test_bad_input_is_explained);
   g_test_add_func ("/primes-page/blocking-mode-same-result", test_blocking_mode_same_result);
   g_test_add_func ("/primes-page/list-to-file", test_list_to_file);
+  g_test_add_func ("/primes-page/list-shows-whole-result", test_list_shows_whole_result);
   g_test_add_func ("/primes-page/close-window-during-work", test_close_window_during_work);
 
   return g_test_run ();

@@ -192,6 +192,14 @@ ub_data_page_describe_run (UbPage *page,
     case UB_RUN_QUEUED:
     case UB_RUN_RUNNING:
     case UB_RUN_PAUSED:
+      if (ub_run_get_total (run) > 0)
+        {
+          g_autofree char *total = ub_format_bytes (ub_run_get_total (run));
+          char *of_total = g_strdup_printf (_("%s of %s"), done, total);
+
+          g_free (done);
+          done = of_total;
+        }
       return g_strdup_printf (_("%s · %s"), done,
                               ub_run_get_blocking (run) ? _("on the main thread") : _("in a worker"));
     case UB_RUN_DONE:
@@ -265,7 +273,7 @@ show_result (UbDataPage *self,
         {
           g_autofree char *size = ub_format_bytes (hidden);
 
-          g_string_append_printf (preview, "\n\n… %s not shown …\n\n", size);
+          g_string_append_printf (preview, _("\n\n… %s not shown …\n\n"), size);
         }
       append_preview (preview, tail_data, tail_size);
     }
@@ -471,9 +479,10 @@ ub_data_page_class_init (UbDataPageClass *klass)
   page_class->describe_run = ub_data_page_describe_run;
   page_class->update_view = ub_data_page_update_view;
   page_class->start_demo = ub_data_page_start_demo;
+  page_class->can_pause = TRUE;
 
   ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-data-page.ui");
-  ub_page_class_bind_run_view (widget_class, FALSE);
+  ub_page_class_bind_run_view (widget_class, TRUE);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, op_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_stack);
@@ -488,11 +497,59 @@ ub_data_page_class_init (UbDataPageClass *klass)
   gtk_widget_class_install_action (widget_class, "data.save", NULL, save_action);
 }
 
+/* A file dropped on the page becomes its input. */
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         UbDataPage    *self)
+{
+  g_autoptr(GSList) files = NULL;
+  g_autofree char *path = NULL;
+
+  files = ub_file_drop_get_files (value);
+  if (files == NULL)
+    return FALSE;
+
+  if (ub_page_is_busy (UB_PAGE (self)))
+    {
+      ub_page_show_error (UB_PAGE (self), _("A job is running: cancel it before dropping another file."));
+      return FALSE;
+    }
+  if (files->next != NULL)
+    {
+      ub_page_show_error (UB_PAGE (self), _("Drop one file: the page works on one at a time."));
+      return FALSE;
+    }
+  path = g_file_get_path (files->data);
+  if (path == NULL)
+    {
+      ub_page_show_error (UB_PAGE (self), _("Only local files can be read."));
+      return FALSE;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      ub_page_show_error (UB_PAGE (self), _("That is a folder: drop a file."));
+      return FALSE;
+    }
+
+  adw_combo_row_set_selected (self->input_dropdown, 0);
+  set_input_path (self, path);
+  return TRUE;
+}
+
 static void
 ub_data_page_init (UbDataPage *self)
 {
+  GtkDropTarget *drop;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->save_cancellable = g_cancellable_new ();
+
+  drop = ub_file_drop_target_new ();
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
 GtkWidget *

@@ -428,9 +428,10 @@ on_drop (GtkDropTarget *target,
          double         y,
          UbImagesPage  *self)
 {
-  GSList *files = g_value_get_boxed (value);
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSList) files = NULL;
 
+  files = ub_file_drop_get_files (value);
   if (files == NULL)
     return FALSE;
 
@@ -687,7 +688,7 @@ ub_images_page_init (UbImagesPage *self)
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);
 
-  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  drop = ub_file_drop_target_new ();
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ub-page.h"
 #include "ub-resume-bar.h"
@@ -23,13 +24,17 @@
 
 typedef struct
 {
-  /* Template children of the subclass, found by name (all nullable) */
-  GtkLabel       *status_label;
-  GtkLabel       *error_label;
-  GtkProgressBar *progress_bar;
-  GtkButton      *pause_button;
-  UbResumeBar    *resume_bar;
-  GtkWidget      *notes_entry;
+  /* Template children of the subclass, found by name (all nullable,
+   * unowned: the template owns them, until dispose) */
+  struct
+  {
+    GtkLabel       *status_label;
+    GtkLabel       *error_label;
+    GtkProgressBar *progress_bar;
+    GtkButton      *pause_button;
+    UbResumeBar    *resume_bar;
+    GtkWidget      *notes_entry;
+  } view;
 
   /* Owned references */
   UbRun          *run;      /* (nullable): the run shown */
@@ -91,26 +96,26 @@ ub_page_update (UbPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.pause",
                                  busy && klass->can_pause && !ub_run_get_blocking (run));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", busy);
-  if (priv->pause_button != NULL)
-    gtk_button_set_label (priv->pause_button,
+  if (priv->view.pause_button != NULL)
+    gtk_button_set_label (priv->view.pause_button,
                           run && ub_run_get_state (run) == UB_RUN_PAUSED ? _("_Resume") : _("_Pause"));
 
   if (error == NULL && run != NULL && ub_run_get_error (run) != NULL)
     error = ub_run_get_error (run)->message;
-  if (priv->error_label != NULL)
+  if (priv->view.error_label != NULL)
     {
-      gtk_label_set_text (priv->error_label, error ? error : "");
-      gtk_widget_set_visible (GTK_WIDGET (priv->error_label), error != NULL);
+      gtk_label_set_text (priv->view.error_label, error ? error : "");
+      gtk_widget_set_visible (GTK_WIDGET (priv->view.error_label), error != NULL);
     }
 
-  if (priv->progress_bar != NULL)
-    ub_run_status_show_progress (run, priv->progress_bar);
+  if (priv->view.progress_bar != NULL)
+    ub_run_status_show_progress (run, priv->view.progress_bar);
 
-  if (priv->status_label != NULL)
+  if (priv->view.status_label != NULL)
     {
       g_autofree char *status = run ? compose_status (self, run) : g_strdup ("");
 
-      gtk_label_set_text (priv->status_label, status);
+      gtk_label_set_text (priv->view.status_label, status);
     }
 
   if (klass->update_view != NULL)
@@ -177,8 +182,8 @@ clear_offer (UbPage *self)
   UbPagePrivate *priv = ub_page_get_instance_private (self);
 
   g_clear_object (&priv->offered);
-  if (priv->resume_bar != NULL)
-    ub_resume_bar_hide (priv->resume_bar);
+  if (priv->view.resume_bar != NULL)
+    ub_resume_bar_hide (priv->view.resume_bar);
 }
 
 /* Hands @run to the application and starts it: in blocking mode this
@@ -273,12 +278,12 @@ ub_page_real_load_saved (UbPage   *self,
     }
 
   /* Once: a reloaded window does not ask again. */
-  if (priv->resume_bar == NULL ||
+  if (priv->view.resume_bar == NULL ||
       !ub_run_manager_claim_offer (ub_run_manager_get_default (), klass->run_key))
     return;
 
   g_set_object (&priv->offered, run);
-  ub_resume_bar_offer (priv->resume_bar, offer ? offer : _("Unblock stopped before the work was done."));
+  ub_resume_bar_offer (priv->view.resume_bar, offer ? offer : _("Unblock stopped before the work was done."));
 }
 
 static void
@@ -358,19 +363,19 @@ ub_page_constructed (GObject *object)
   G_OBJECT_CLASS (ub_page_parent_class)->constructed (object);
 
   /* The subclass's template is built by now. */
-  priv->notes_entry = template_child (self, "notes_entry", GTK_TYPE_WIDGET);
+  priv->view.notes_entry = template_child (self, "notes_entry", GTK_TYPE_WIDGET);
   if (!has_runs (self))
     return;
 
-  priv->status_label = template_child (self, "status_label", GTK_TYPE_LABEL);
-  priv->error_label = template_child (self, "error_label", GTK_TYPE_LABEL);
-  priv->progress_bar = template_child (self, "progress_bar", GTK_TYPE_PROGRESS_BAR);
-  priv->pause_button = template_child (self, "pause_button", GTK_TYPE_BUTTON);
-  priv->resume_bar = template_child (self, "resume_bar", UB_TYPE_RESUME_BAR);
-  if (priv->resume_bar != NULL)
+  priv->view.status_label = template_child (self, "status_label", GTK_TYPE_LABEL);
+  priv->view.error_label = template_child (self, "error_label", GTK_TYPE_LABEL);
+  priv->view.progress_bar = template_child (self, "progress_bar", GTK_TYPE_PROGRESS_BAR);
+  priv->view.pause_button = template_child (self, "pause_button", GTK_TYPE_BUTTON);
+  priv->view.resume_bar = template_child (self, "resume_bar", UB_TYPE_RESUME_BAR);
+  if (priv->view.resume_bar != NULL)
     {
-      g_signal_connect_object (priv->resume_bar, "resume", G_CALLBACK (on_resume), self, 0);
-      g_signal_connect_object (priv->resume_bar, "discard", G_CALLBACK (on_discard), self, 0);
+      g_signal_connect_object (priv->view.resume_bar, "resume", G_CALLBACK (on_resume), self, 0);
+      g_signal_connect_object (priv->view.resume_bar, "discard", G_CALLBACK (on_discard), self, 0);
     }
 
   /* A run that outlived an earlier window: show it, as it is, at once. */
@@ -398,12 +403,7 @@ ub_page_dispose (GObject *object)
   /* Every page's template, once the page itself let go of its work. */
   gtk_widget_dispose_template (GTK_WIDGET (self), G_OBJECT_TYPE (self));
   ub_widget_unparent_children (GTK_WIDGET (self));
-  priv->status_label = NULL;
-  priv->error_label = NULL;
-  priv->progress_bar = NULL;
-  priv->pause_button = NULL;
-  priv->resume_bar = NULL;
-  priv->notes_entry = NULL;
+  memset (&priv->view, 0, sizeof priv->view);
 
   G_OBJECT_CLASS (ub_page_parent_class)->dispose (object);
 }
@@ -599,7 +599,7 @@ ub_page_get_notes_entry (UbPage *self)
 
   g_return_val_if_fail (UB_IS_PAGE (self), NULL);
 
-  return priv->notes_entry;
+  return priv->view.notes_entry;
 }
 
 /**
@@ -615,7 +615,7 @@ ub_page_get_status (UbPage *self)
 
   g_return_val_if_fail (UB_IS_PAGE (self), NULL);
 
-  return priv->status_label ? gtk_label_get_text (priv->status_label) : "";
+  return priv->view.status_label ? gtk_label_get_text (priv->view.status_label) : "";
 }
 
 /**

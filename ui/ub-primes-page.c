@@ -27,6 +27,7 @@ struct _UbPrimesPage
   AdwActionRow    *save_box;
   GtkLabel        *result_label;
   GtkLabel        *recent_label;
+  GtkFrame        *recent_frame;
 
   /* Owned references */
   GSettings       *settings; /* (nullable): none without the schema */
@@ -199,8 +200,9 @@ ub_primes_page_update_view (UbPage *page,
   UbPrimesRun *primes = run ? UB_PRIMES_RUN (run) : NULL;
   gboolean busy = run != NULL && ub_run_is_active (run);
   g_autoptr(GString) recent = g_string_new (NULL);
-  const guint64 *values = NULL;
+  g_autofree guint64 *values = NULL;
   guint n_recent = 0;
+  gboolean whole = FALSE;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "primes.choose-file", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "primes.clear-file", !busy && self->list_path);
@@ -227,10 +229,12 @@ ub_primes_page_update_view (UbPage *page,
     }
 
   if (primes != NULL && ub_primes_run_get_list (primes))
-    values = ub_primes_run_get_recent (primes, &n_recent);
+    values = ub_primes_run_dup_shown (primes, &n_recent, &whole);
   for (guint i = 0; i < n_recent; i++)
     g_string_append_printf (recent, "%s%" G_GUINT64_FORMAT, i ? "  " : "", values[i]);
   gtk_label_set_text (self->recent_label, recent->str);
+  gtk_frame_set_label (self->recent_frame, whole ? _("All the primes found (List mode)")
+                                                 : _("Latest primes found (List mode)"));
 }
 
 static void
@@ -373,6 +377,7 @@ ub_primes_page_class_init (UbPrimesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, save_box);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, result_label);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, recent_label);
+  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, recent_frame);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_input_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_mode_changed);

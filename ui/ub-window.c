@@ -267,6 +267,32 @@ offer_saved (UbPage   *page,
   ub_page_load_saved (page, GPOINTER_TO_INT (data));
 }
 
+/* The saved state is read (ub_state_when_loaded()). */
+static void
+state_loaded (GObject *object)
+{
+  UbWindow *self = UB_WINDOW (object);
+
+  /* Failures to save, and a state file set aside as corrupt, show here. */
+  ub_state_set_message_func (show_message, self);
+  /* Unfinished work from an earlier run is offered in its page. */
+  foreach_page (self, offer_saved, GINT_TO_POINTER (FALSE));
+}
+
+static void
+resume_when_loaded (GObject *object)
+{
+  foreach_page (UB_WINDOW (object), offer_saved, GINT_TO_POINTER (TRUE));
+}
+
+static void restore_view (UbPage *page, gpointer data);
+
+static void
+restore_views_when_loaded (GObject *object)
+{
+  foreach_page (UB_WINDOW (object), restore_view, NULL);
+}
+
 static void
 ub_window_class_init (UbWindowClass *klass)
 {
@@ -316,10 +342,9 @@ ub_window_init (UbWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
 
-  /* Failures to save, and a state file set aside as corrupt, show here. */
-  ub_state_set_message_func (show_message, self);
-  /* Unfinished work from an earlier run is offered in its page. */
-  foreach_page (self, offer_saved, GINT_TO_POINTER (FALSE));
+  /* The window shows at once; what the store holds arrives when its
+   * background read ends. */
+  ub_state_when_loaded (G_OBJECT (self), state_loaded);
 }
 
 static void
@@ -385,7 +410,7 @@ ub_window_resume_saved (UbWindow *self)
 {
   g_return_if_fail (UB_IS_WINDOW (self));
 
-  foreach_page (self, offer_saved, GINT_TO_POINTER (TRUE));
+  ub_state_when_loaded (G_OBJECT (self), resume_when_loaded);
 }
 
 static void
@@ -430,7 +455,7 @@ ub_window_restore_views (UbWindow *self)
 {
   g_return_if_fail (UB_IS_WINDOW (self));
 
-  foreach_page (self, restore_view, NULL);
+  ub_state_when_loaded (G_OBJECT (self), restore_views_when_loaded);
 }
 
 /**

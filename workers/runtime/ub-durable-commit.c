@@ -203,7 +203,7 @@ ub_durable_file_commit (UbDurableFile  *file,
   file->committed = TRUE;
   if (errsv != 0 && errsv != EINTR)
     {
-      ub_set_error_from_errno (error, errsv, "%s: write failed", file->name);
+      ub_set_error_from_errno (error, errsv, "%s: cannot write", file->name);
       return FALSE;
     }
 

@@ -424,7 +424,7 @@ write_fd (UbDurableFile  *file,
   if (errsv != 0 || len > 0)
     {
       file->failed = TRUE;
-      ub_set_error_from_errno (error, errsv ? errsv : EIO, "%s: write failed", file->name);
+      ub_set_error_from_errno (error, errsv ? errsv : EIO, "%s: cannot write", file->name);
       return FALSE;
     }
   return TRUE;

@@ -132,7 +132,7 @@ emit (UbDataJob    *job,
         return FALSE;
     }
   else if (!write_all (out_fd, data, len))
-    return set_errno_error (error, errno, job->out.name, "write failed");
+    return set_errno_error (error, errno, job->out.name, "cannot write");
 
   job->bytes_written += len;
   preview_feed (job, data, len);
@@ -475,7 +475,7 @@ ub_data_job_run (UbDataJob     *job,
 
           if (n < 0)
             {
-              set_errno_error (error, errno, job->in.name, "read failed");
+              set_errno_error (error, errno, job->in.name, "cannot read");
               goto out;
             }
           data = in_buf;

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "ub-error.h"
+#include "ub-png-check.h"
 #include "ub-png-decoder-private.h"
 #include "ub-png-whole-private.h"
 
@@ -140,45 +141,9 @@ _ub_png_decoder_open_file (UbPngDecoder  *d,
                            const char    *path,
                            GError       **error)
 {
-  struct stat st;
-  int fd;
-
-  /* O_NONBLOCK: a FIFO named *.png is refused at once, never waited on. */
-  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot open: %s", g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      gboolean is_dir = S_ISDIR (st.st_mode);
-
-      close (fd);
-      g_set_error_literal (error, G_IO_ERROR,
-                           is_dir ? G_IO_ERROR_IS_DIRECTORY : G_IO_ERROR_NOT_REGULAR_FILE,
-                           is_dir ? "Is a directory" : "Not a regular file");
-      return FALSE;
-    }
-
-#ifdef POSIX_FADV_SEQUENTIAL
-  (void) posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-
-  d->file = fdopen (fd, "rb");
+  d->file = ub_png_open_file (path, error);
   if (d->file == NULL)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot open: %s", g_strerror (saved_errno));
-      return FALSE;
-    }
+    return FALSE;
   setvbuf (d->file, NULL, _IOFBF, FILE_BUFFER_SIZE);
 
   return TRUE;

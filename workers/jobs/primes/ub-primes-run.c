@@ -23,6 +23,10 @@ typedef struct
 {
   UbPrimesRecord record;
   guint64        bytes;
+  /* The part's latest primes in List mode, oldest first: all of them
+   * while the part has found no more than the job reports. */
+  guint64        recent[UB_PRIMES_JOB_RECENT];
+  guint          n_recent;
 } Part;
 
 struct _UbPrimesRun
@@ -36,8 +40,7 @@ struct _UbPrimesRun
   char     *from_text;    /* (nullable): the range as the user wrote it */
   char     *to_text;
   Part     *parts;        /* (owned) one per part */
-  guint64   recent[UB_PRIMES_JOB_RECENT];
-  guint     n_recent;
+  guint     latest_part;  /* the part that reported primes last */
   gboolean  saved_once;
   gboolean  reported_checkpoint_error;
 };
@@ -124,8 +127,9 @@ ub_primes_run_part_progress (UbRun    *run,
 
   if (n > 0)
     {
-      memcpy (self->recent, values, n * sizeof (guint64));
-      self->n_recent = (guint) n;
+      memcpy (self->parts[index].recent, values, n * sizeof (guint64));
+      self->parts[index].n_recent = (guint) n;
+      self->latest_part = index;
     }
 
   update_progress (self);
@@ -465,19 +469,63 @@ ub_primes_run_get_count (UbPrimesRun *self)
 }
 
 /**
- * ub_primes_run_get_recent:
- * @n_recent: (out): how many
+ * ub_primes_run_dup_shown:
+ * @n_shown: (out): how many
+ * @whole: (out): whether they are every prime of the range
  *
- * Returns: (array length=n_recent) (transfer none): the latest primes
- *   List mode reported
+ * What List mode can show. Once every part is done, and no part found
+ * more primes than the job reports (%UB_PRIMES_JOB_RECENT), that is the
+ * whole result, in order, from all the parts. Otherwise it is the latest
+ * primes of the part that reported last, or once done, of the last part:
+ * the end of the range.
+ *
+ * Returns: (array length=n_shown) (transfer full) (nullable): the primes
  */
-const guint64 *
-ub_primes_run_get_recent (UbPrimesRun *self,
-                          guint       *n_recent)
+guint64 *
+ub_primes_run_dup_shown (UbPrimesRun *self,
+                         guint       *n_shown,
+                         gboolean    *whole)
 {
-  g_return_val_if_fail (UB_IS_PRIMES_RUN (self), NULL);
-  g_return_val_if_fail (n_recent != NULL, NULL);
+  gboolean all_done;
+  guint n_parts;
+  guint64 *shown;
+  guint n = 0;
 
-  *n_recent = self->n_recent;
-  return self->recent;
+  g_return_val_if_fail (UB_IS_PRIMES_RUN (self), NULL);
+  g_return_val_if_fail (n_shown != NULL && whole != NULL, NULL);
+
+  n_parts = ub_run_get_n_parts (UB_RUN (self));
+  if (n_parts == 0)
+    {
+      *n_shown = 0;
+      *whole = FALSE;
+      return NULL;
+    }
+
+  all_done = TRUE;
+  *whole = TRUE;
+  for (guint i = 0; i < n_parts; i++)
+    {
+      all_done = all_done && self->parts[i].record.done;
+      if (!self->parts[i].record.done || self->parts[i].record.count != self->parts[i].n_recent)
+        *whole = FALSE;
+    }
+
+  if (!*whole)
+    {
+      /* Done, the end of the range; running, what is being found now. */
+      const Part *latest = &self->parts[all_done ? n_parts - 1 : MIN (self->latest_part, n_parts - 1)];
+
+      *n_shown = latest->n_recent;
+      return g_memdup2 (latest->recent, *n_shown * sizeof (guint64));
+    }
+
+  shown = g_new (guint64, (gsize) n_parts * UB_PRIMES_JOB_RECENT + 1);
+  for (guint i = 0; i < n_parts; i++)
+    {
+      memcpy (shown + n, self->parts[i].recent, self->parts[i].n_recent * sizeof (guint64));
+      n += self->parts[i].n_recent;
+    }
+  *n_shown = n;
+  return shown;
 }

@@ -31,7 +31,8 @@ guint64        ub_primes_run_get_to        (UbPrimesRun  *self);
 gboolean       ub_primes_run_get_list      (UbPrimesRun  *self);
 const char    *ub_primes_run_get_list_path (UbPrimesRun  *self);
 guint64        ub_primes_run_get_count     (UbPrimesRun  *self);
-const guint64 *ub_primes_run_get_recent    (UbPrimesRun  *self,
-                                            guint        *n_recent);
+guint64       *ub_primes_run_dup_shown     (UbPrimesRun  *self,
+                                            guint        *n_shown,
+                                            gboolean     *whole);
 
 G_END_DECLS
