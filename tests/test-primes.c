@@ -238,6 +238,71 @@ test_boundaries (gconstpointer data)
                              G_GUINT64_CONSTANT (18446744030759878681)), ==, 0);
 }
 
+/* The sieving primes change tier at multiples of the segment (S bytes, 30 S
+ * numbers): the unrolled loops below S / 2, sorted lists of loops below
+ * 4 S, buckets above. A prime on either side of each edge, and of S and
+ * 8 S for good measure, must cross off its multiples from p² on through
+ * the segments after: none of them may come out as a prime, every number
+ * enumerated must pass Miller–Rabin, and the count must not depend on
+ * where the range is cut. */
+static void
+test_tier_edges (gconstpointer data)
+{
+  static const struct { guint num, den; } edges[] = {
+    { 1, 2 }, { 1, 1 }, { 4, 1 }, { 8, 1 },
+  };
+
+  g_test_summary ("Sieving primes at the edges of the tiers cross off all their multiples");
+
+  apply_config (data);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (edges); i++)
+    for (gint side = -1; side <= 1; side += 2)
+      {
+        /* S from a range as high as the one tested, which it is not far
+         * from: the segment shrinks only for short ranges */
+        guint64 seg = ub_primes_get_segment_numbers (G_GUINT64_CONSTANT (1) << 40,
+                                                     G_GUINT64_CONSTANT (1) << 41) / 30;
+        guint64 limit = seg * edges[i].num / edges[i].den;
+        guint64 p = side < 0 ? limit : limit + 1;
+        guint64 from, to, n_counted = 0, cut;
+        g_autoptr(GArray) primes = NULL;
+        gsize j = 0, n_checked = 0;
+
+        while (!is_prime_mr (p))
+          p += side;
+        from = p * p - 1000;
+        to = p * p + 4 * 30 * seg;
+        g_test_message ("p = %" G_GUINT64_FORMAT " (%s %u/%u S), [%" G_GUINT64_FORMAT
+                        ", %" G_GUINT64_FORMAT "]", p, side < 0 ? "<=" : ">",
+                        edges[i].num, edges[i].den, from, to);
+        g_assert_cmpuint (ub_primes_get_segment_numbers (from, to) / 30, ==, seg);
+
+        primes = enumerate (from, to, &n_counted);
+        /* no multiple p q, q ≥ p, is among the primes */
+        for (guint64 m = p * p; m <= to; m += 2 * p)
+          {
+            while (j < primes->len && g_array_index (primes, guint64, j) < m)
+              j++;
+            g_assert_true (j == primes->len || g_array_index (primes, guint64, j) != m);
+            n_checked++;
+          }
+        g_assert_cmpuint (n_checked, >=, 2);
+        /* nothing crossed off that should not be, spot-checked */
+        for (guint k = 0; k < primes->len; k += 1 + primes->len / 2000)
+          g_assert_true (is_prime_mr (g_array_index (primes, guint64, k)));
+        {
+          guint64 expected = 0;
+
+          for (guint64 n = from; n <= from + 3000; n++)
+            expected += is_prime_mr (n);
+          g_assert_cmpuint (count (from, from + 3000), ==, expected);
+        }
+        cut = from + (guint64) g_test_rand_int_range (1, (gint32) MIN (to - from, G_MAXINT32));
+        g_assert_cmpuint (count (from, cut) + count (cut + 1, to), ==, n_counted);
+      }
+}
+
 /* Random short ranges at large offsets against Miller–Rabin. */
 static void
 test_random_large_offsets (gconstpointer data)
@@ -354,6 +419,7 @@ static const PrimesCase cases[] = {
   { "count/known-ranges", test_known_ranges, CPU },
   { "count/small-ranges", test_small_ranges, CPU | PORTABLE },
   { "count/boundaries", test_boundaries, CPU | PORTABLE | PINNED, PORTABLE },
+  { "count/tier-edges", test_tier_edges, CPU | PINNED },
   { "count/random-large-offsets", test_random_large_offsets, CPU },
   { "count/short-vs-long", test_short_vs_long, CPU },
   { "enumerate/in-order", test_enumerate, CPU | PORTABLE | PINNED },

@@ -210,9 +210,7 @@ _ub_sieve_new (guint64 from,
          ((guint64) 1 << s->log2_seg) < span_bytes)
     s->log2_seg++;
   s->seg_bytes = (gsize) 1 << s->log2_seg;
-  s->block_bytes = 1 << 14;
-  while (s->block_bytes * 2 <= l1_bytes && s->block_bytes < 64 * 1024)
-    s->block_bytes *= 2;
+  s->block_bytes = CLAMP (l1_bytes & ~(gsize) 8191, 16 * 1024, 64 * 1024);
   s->block_bytes = MIN (s->block_bytes, s->seg_bytes);
   s->n_segs = (span_bytes - 1) / s->seg_bytes + 1;
 
