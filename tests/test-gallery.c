@@ -115,45 +115,43 @@ typedef struct
   guint         n_items;
 } Settle;
 
+/* How many tiles are on screen, and how many of those still wait for
+ * their thumbnail. */
+static guint
+count_visible (Settle *settle,
+               guint  *n_waiting)
+{
+  GListModel *model = ub_images_page_get_model (settle->page);
+  guint n = 0;
+
+  *n_waiting = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
+      UbImageState state = ub_image_item_get_state (item);
+
+      if (ub_images_page_is_visible_item (settle->page, item))
+        {
+          n++;
+          *n_waiting += state != UB_IMAGE_DONE && state != UB_IMAGE_ERROR;
+        }
+    }
+  return n;
+}
+
 /* Listed, every tile on screen decoded, nothing decoding. */
 static gboolean
 settled (gpointer user_data)
 {
   Settle *settle = user_data;
-  GListModel *model = ub_images_page_get_model (settle->page);
   UbImagesPageStats stats;
-  guint n_visible = 0;
+  guint n_waiting;
 
-  if (g_list_model_get_n_items (model) != settle->n_items)
+  if (g_list_model_get_n_items (ub_images_page_get_model (settle->page)) != settle->n_items ||
+      count_visible (settle, &n_waiting) == 0 || n_waiting > 0)
     return FALSE;
-  for (guint i = 0; i < settle->n_items; i++)
-    {
-      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
-      UbImageState state = ub_image_item_get_state (item);
-
-      if (!ub_images_page_is_visible_item (settle->page, item))
-        continue;
-      n_visible++;
-      if (state != UB_IMAGE_DONE && state != UB_IMAGE_ERROR)
-        return FALSE;
-    }
   ub_images_page_get_stats (settle->page, &stats);
-  return n_visible > 0 && stats.thumbnails.n_in_flight == 0;
-}
-
-static guint
-count_visible (Settle *settle)
-{
-  GListModel *model = ub_images_page_get_model (settle->page);
-  guint n = 0;
-
-  for (guint i = 0; i < settle->n_items; i++)
-    {
-      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
-
-      n += ub_images_page_is_visible_item (settle->page, item);
-    }
-  return n;
+  return stats.thumbnails.n_in_flight == 0;
 }
 
 /* Scrolling the whole folder, a screen at a time: the cache's decoded
@@ -186,7 +184,8 @@ test_cache_bounded_in_bytes (void)
 
   for (;;)
     {
-      guint n_visible = count_visible (&settle);
+      guint n_waiting;
+      guint n_visible = count_visible (&settle, &n_waiting);
 
       ub_images_page_get_stats (settle.page, &stats);
       if (stats.thumbnails.n_cached > 0)
