@@ -310,12 +310,14 @@ ub_application_reload_action (GSimpleAction *action,
 /* The current release's notes, as AppStream description markup: keep
  * them in step with the metainfo's newest <release>. */
 static const char release_notes[] =
-  N_("<p>Unblock becomes a GNOME application:</p>"
+  N_("<p>The first release:</p>"
      "<ul>"
-     "<li>It follows the system's dark and high-contrast styles.</li>"
-     "<li>Narrow windows get a view switcher at the bottom; every page fits a phone-sized window.</li>"
+     "<li>Primes, PNG images, base64 and SHA-256 run in worker threads; a meter shows every frame and every stall.</li>"
+     "<li>Work survives a closed window, a reload, a quit and a crash, and resumes from its checkpoint.</li>"
+     "<li>Unblock follows the system's dark and high-contrast styles and fits windows down to 360 pixels wide.</li>"
      "<li>The window remembers its size, its page and the folders recently opened.</li>"
      "<li>PNG files and folders open from the file manager or the command line.</li>"
+     "<li>unblock-cli runs the same jobs from a terminal, with help for every command.</li>"
      "<li>Its text can be translated.</li>"
      "</ul>");
 
@@ -368,10 +370,8 @@ ub_application_about_action (GSimpleAction *action,
   adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
   /* The translators' names, one a line, for the about window. */
   adw_about_window_set_translator_credits (about, _("translator-credits"));
-  if (UB_HOMEPAGE_URL[0] != '\0')
-    adw_about_window_set_website (about, UB_HOMEPAGE_URL);
-  if (UB_ISSUE_URL[0] != '\0')
-    adw_about_window_set_issue_url (about, UB_ISSUE_URL);
+  adw_about_window_set_website (about, UB_HOMEPAGE_URL);
+  adw_about_window_set_issue_url (about, UB_ISSUE_URL);
   adw_about_window_set_release_notes_version (about, PACKAGE_VERSION);
   adw_about_window_set_release_notes (about, _(release_notes));
   adw_about_window_set_debug_info (about, debug_info);
@@ -387,7 +387,11 @@ ub_application_help_action (GSimpleAction *action,
   UbApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  gtk_show_uri (parent, UB_HELP_URI, GDK_CURRENT_TIME);
+  g_autofree char *readme = NULL;
+
+  if (g_file_test (UB_README_PATH, G_FILE_TEST_IS_REGULAR))
+    readme = g_filename_to_uri (UB_README_PATH, NULL, NULL);
+  gtk_show_uri (parent, readme != NULL ? readme : UB_HOMEPAGE_URL, GDK_CURRENT_TIME);
 }
 
 static void
@@ -662,6 +666,8 @@ ub_application_handle_local_options (GApplication *app,
       self->screenshot_path = g_steal_pointer (&screenshot);
       /* A screenshot is taken by this process, never by one already running. */
       g_application_set_flags (app, g_application_get_flags (app) | G_APPLICATION_NON_UNIQUE);
+      /* Drawn from the defaults, and leaving the user's settings alone. */
+      ub_ui_use_memory_settings ();
     }
 
   if (g_variant_dict_lookup (options, "page", "&s", &page))

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "ub-base64.h"
+#include <glib/gi18n.h>
+
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
 #include "ub-cli-job.h"
@@ -51,22 +53,17 @@ parse_wrap (const char *text,
 
   if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT, &value, NULL))
     {
-      ub_cli_error ("invalid wrap “%s”: expected a number of columns, 0 for none", text);
+      ub_cli_usage_error ("base64", _("invalid wrap “%s”: expected a number of columns, 0 for none"),
+                          text);
       return FALSE;
     }
   *wrap = (guint) value;
   return TRUE;
 }
 
-static void
-base64_usage (void)
-{
-  ub_cli_error ("usage: base64 encode [-w COLS] IN OUT | base64 decode IN OUT (“-” for stdin/stdout)");
-}
-
-int
-ub_cli_base64 (int    argc,
-               char **argv)
+static int
+base64_main (int    argc,
+             char **argv)
 {
   g_autoptr(GVariant) result = NULL;
   g_autoptr(GError) error = NULL;
@@ -78,20 +75,15 @@ ub_cli_base64 (int    argc,
   int signal_number;
 
   if (argc < 2)
-    {
-      base64_usage ();
-      return UB_CLI_EXIT_USAGE;
-    }
+    return ub_cli_usage_error ("base64", _("encode or decode?"));
 
   if (strcmp (argv[1], "encode") == 0)
     encode = TRUE;
   else if (strcmp (argv[1], "decode") == 0)
     encode = FALSE;
   else
-    {
-      ub_cli_error ("base64: unknown action “%s”: expected encode or decode", argv[1]);
-      return UB_CLI_EXIT_USAGE;
-    }
+    return ub_cli_usage_error ("base64", _("unknown action “%s”: expected encode or decode"),
+                               argv[1]);
 
   for (int i = 2; i < argc; i++)
     {
@@ -100,10 +92,7 @@ ub_cli_base64 (int    argc,
       if (strcmp (arg, "-w") == 0 || strcmp (arg, "--wrap") == 0)
         {
           if (i + 1 >= argc)
-            {
-              ub_cli_error ("%s needs a number of columns", arg);
-              return UB_CLI_EXIT_USAGE;
-            }
+            return ub_cli_usage_error ("base64", _("%s needs a number of columns"), arg);
           if (!parse_wrap (argv[++i], &wrap))
             return UB_CLI_EXIT_USAGE;
           wrap_given = TRUE;
@@ -115,31 +104,19 @@ ub_cli_base64 (int    argc,
           wrap_given = TRUE;
         }
       else if (arg[0] == '-' && arg[1] != '\0')
-        {
-          ub_cli_error ("base64: unknown option “%s”", arg);
-          return UB_CLI_EXIT_USAGE;
-        }
+        return ub_cli_usage_error ("base64", _("unknown option “%s”"), arg);
       else if (n_files < 2)
         {
           files[n_files++] = arg;
         }
       else
-        {
-          base64_usage ();
-          return UB_CLI_EXIT_USAGE;
-        }
+        return ub_cli_usage_error ("base64", _("%s takes an input and an output file"), argv[1]);
     }
 
   if (n_files != 2)
-    {
-      base64_usage ();
-      return UB_CLI_EXIT_USAGE;
-    }
+    return ub_cli_usage_error ("base64", _("%s takes an input and an output file"), argv[1]);
   if (wrap_given && !encode)
-    {
-      ub_cli_error ("base64 decode: --wrap only applies to encode");
-      return UB_CLI_EXIT_USAGE;
-    }
+    return ub_cli_usage_error ("base64", _("--wrap only applies to encode"));
 
   result = ub_cli_run_job (UB_DATA_JOB_STREAM,
                            ub_data_stream_params_new (encode ? UB_DATA_MODE_BASE64_ENCODE
@@ -185,9 +162,9 @@ print_digest (const char *hex,
   putchar ('\n');
 }
 
-int
-ub_cli_sha256 (int    argc,
-               char **argv)
+static int
+sha256_main (int    argc,
+             char **argv)
 {
   const char *stdin_only[] = { "-" };
   const char **files = (const char **) argv + 1;
@@ -196,10 +173,7 @@ ub_cli_sha256 (int    argc,
 
   for (int i = 1; i < argc; i++)
     if (argv[i][0] == '-' && argv[i][1] != '\0')
-      {
-        ub_cli_error ("sha256: unknown option “%s”; usage: sha256 [FILE...]", argv[i]);
-        return UB_CLI_EXIT_USAGE;
-      }
+      return ub_cli_usage_error ("sha256", _("unknown option “%s”"), argv[i]);
 
   if (n_files == 0)
     {
@@ -236,11 +210,40 @@ ub_cli_sha256 (int    argc,
       print_digest (hex, files[i]);
     }
 
-  if (fflush (stdout) != 0 || ferror (stdout))
-    {
-      ub_cli_error ("-: write failed");
-      return UB_CLI_EXIT_FAILURE;
-    }
+  if (!ub_cli_flush_stdout ())
+    return UB_CLI_EXIT_FAILURE;
 
   return status;
 }
+
+const UbCliCommand ub_cli_base64_command = {
+  "base64",
+  N_("base64 encode [-w COLS] IN OUT\n"
+     "base64 decode IN OUT"),
+  N_("Encode a file as base64 (RFC 4648), or decode it"),
+  N_("encode writes IN as base64 text to OUT; decode reads base64 text, ignoring line\n"
+     "breaks, and writes the bytes. “-” for IN or OUT is standard input or output.\n"
+     "Bad input is a failure that names the byte offset. OUT appears whole or not at\n"
+     "all: a failure or Ctrl+C leaves no partial file.\n"
+     "\n"
+     "Options:\n"
+     "  -w, --wrap COLS   encode: break lines after COLS characters, 0 for one line\n"
+     "                    (default: 76)\n"
+     "  -h, --help        show this help\n"),
+  NULL,
+  base64_main,
+};
+
+const UbCliCommand ub_cli_sha256_command = {
+  "sha256",
+  N_("sha256 [FILE…]"),
+  N_("Print the SHA-256 digest of files"),
+  N_("Prints one line per FILE, “DIGEST  FILE”, as sha256sum does; with no FILE, or\n"
+     "with “-”, reads standard input. A file that cannot be read is reported and the\n"
+     "others are still hashed; the exit status is then 1.\n"
+     "\n"
+     "Options:\n"
+     "  -h, --help   show this help\n"),
+  NULL,
+  sha256_main,
+};

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "ub-cli.h"
@@ -21,7 +22,8 @@
  *
  *   png decode IN.png OUT.pam              RGBA8 PAM (TUPLTYPE RGB_ALPHA)
  *   png thumbnail IN.png OUT.png [--size N] fit within N×N (default 256)
- *   png info IN.png                        what the header says
+ *   png info IN.png                        what the header says, after a
+ *                                          check of the whole file
  *
  * Each sub-command runs its jobs ("png.decode", "png.thumbnail" then
  * "png.encode", "png.info") in a worker, as the application does; the
@@ -30,16 +32,10 @@
  * leaves a partial file.
  */
 
-#define USAGE_DECODE    "png decode IN.png OUT.pam"
-#define USAGE_THUMBNAIL "png thumbnail IN.png OUT.png [--size N]"
-#define USAGE_INFO      "png info IN.png"
-
 static int
 usage_error (const char *message)
 {
-  ub_cli_error ("%s; usage: %s | %s | %s", message,
-                USAGE_DECODE, USAGE_THUMBNAIL, USAGE_INFO);
-  return UB_CLI_EXIT_USAGE;
+  return ub_cli_usage_error ("png", "%s", message);
 }
 
 /* The exit status of a job that failed, saying why on standard error. */
@@ -90,7 +86,7 @@ run_decode (int    argc,
   int signal_number;
 
   if (argc != 3)
-    return usage_error ("png decode takes an input and an output file");
+    return usage_error (_("decode takes an input and an output file"));
 
   /* A folder or the input itself is refused before the decode. */
   if (!ub_durable_check_destination (argv[2], argv[1], &error))
@@ -135,28 +131,28 @@ run_thumbnail (int    argc,
       if (strcmp (argv[i], "--size") == 0)
         {
           if (i + 1 >= argc)
-            return usage_error ("--size needs a value");
+            return usage_error (_("--size needs a value"));
           value = argv[++i];
         }
       else if (g_str_has_prefix (argv[i], "--size="))
         value = argv[i] + strlen ("--size=");
       else if (argv[i][0] == '-' && argv[i][1] != '\0')
         {
-          g_autofree char *message = g_strdup_printf ("unknown option “%s”", argv[i]);
+          g_autofree char *message = g_strdup_printf (_("unknown option “%s”"), argv[i]);
 
           return usage_error (message);
         }
       else if (n_files < 2)
         files[n_files++] = argv[i];
       else
-        return usage_error ("png thumbnail takes an input and an output file");
+        return usage_error (_("thumbnail takes an input and an output file"));
 
       if (value != NULL &&
           !g_ascii_string_to_unsigned (value, 10, 1, 16384, &size, NULL))
-        return usage_error ("--size must be a whole number from 1 to 16384");
+        return usage_error (_("--size must be a whole number from 1 to 16384"));
     }
   if (n_files != 2)
-    return usage_error ("png thumbnail takes an input and an output file");
+    return usage_error (_("thumbnail takes an input and an output file"));
 
   if (!ub_durable_check_destination (files[1], files[0], &error))
     {
@@ -181,6 +177,7 @@ run_thumbnail (int    argc,
   return UB_CLI_EXIT_OK;
 }
 
+/* Part of the output that scripts read: not translated. */
 static const char *
 color_type_name (guint8 color_type)
 {
@@ -201,17 +198,23 @@ run_info (int    argc,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) result = NULL;
+  g_autoptr(GVariant) checked = NULL;
   UbPngInfo info;
   int signal_number;
 
   if (argc != 2)
-    return usage_error ("png info takes one file");
+    return usage_error (_("info takes one file"));
 
   result = ub_cli_run_job (UB_PNG_JOB_INFO, ub_png_info_params_new (argv[1]), NULL,
                            &signal_number, &error);
   if (result == NULL)
     return job_failed (argv[1], signal_number, error);
   ub_png_info_result_parse (result, &info);
+
+  /* The header alone says nothing of the rest: a truncated or damaged
+   * file must not pass for a good one. */
+  checked = ub_cli_run_job (UB_PNG_JOB_CHECK, ub_png_check_params_new (argv[1]), NULL,
+                            &signal_number, &error);
 
   printf ("width: %u\n"
           "height: %u\n"
@@ -222,16 +225,23 @@ run_info (int    argc,
           info.width, info.height, info.color_type,
           color_type_name (info.color_type), info.bit_depth,
           info.interlaced ? "yes" : "no", info.has_alpha ? "yes" : "no");
+  if (checked != NULL)
+    printf ("chunks: %u, every CRC good; image data: whole\n",
+            ub_png_check_result_parse (checked));
+  if (!ub_cli_flush_stdout ())
+    return UB_CLI_EXIT_FAILURE;
 
+  if (checked == NULL)
+    return job_failed (argv[1], signal_number, error);
   return UB_CLI_EXIT_OK;
 }
 
-int
-ub_cli_png (int    argc,
-            char **argv)
+static int
+png_main (int    argc,
+          char **argv)
 {
   if (argc < 2)
-    return usage_error ("png needs a sub-command");
+    return usage_error (_("decode, thumbnail or info?"));
 
   if (strcmp (argv[1], "decode") == 0)
     return run_decode (argc - 1, argv + 1);
@@ -240,5 +250,27 @@ ub_cli_png (int    argc,
   if (strcmp (argv[1], "info") == 0)
     return run_info (argc - 1, argv + 1);
 
-  return usage_error ("unknown png sub-command");
+  return ub_cli_usage_error ("png", _("unknown action “%s”: expected decode, thumbnail or info"),
+                             argv[1]);
 }
+
+const UbCliCommand ub_cli_png_command = {
+  "png",
+  N_("png decode IN.png OUT.pam\n"
+     "png thumbnail IN.png OUT.png [--size N]\n"
+     "png info IN.png"),
+  N_("Decode, shrink or check PNG images"),
+  N_("decode writes the image as 8-bit RGBA in a PAM file (TUPLTYPE RGB_ALPHA).\n"
+     "thumbnail writes a PNG that fits within N × N pixels, keeping the aspect ratio.\n"
+     "info prints what the header says, then checks the whole file: every chunk and\n"
+     "its CRC, and the image data to the last row, without keeping the pixels; a\n"
+     "truncated or damaged file is a failure (exit status 1).\n"
+     "\n"
+     "Outputs appear whole or not at all: a failure or Ctrl+C leaves no partial file.\n"
+     "\n"
+     "Options:\n"
+     "  --size N     thumbnail: the largest side, 1 to 16384 (default: 256)\n"
+     "  -h, --help   show this help\n"),
+  NULL,
+  png_main,
+};

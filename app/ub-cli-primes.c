@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gi18n.h>
+
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
 #include "ub-error.h"
@@ -97,8 +99,13 @@ print_progress (PrimesRun *run,
   rate = seconds > 0 ? done / seconds : 0;
 
   if (final)
-    fprintf (stderr, "\r\033[K%u worker%s, %.3f s, %.3g numbers/s\n", run->n_parts,
-             run->n_parts == 1 ? "" : "s", seconds, rate);
+    {
+      /* Back to the start of the progress line, which is cleared. */
+      fputs ("\r\033[K", stderr);
+      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "%u worker, %.3f s, %.3g numbers/s\n",
+                                    "%u workers, %.3f s, %.3g numbers/s\n", run->n_parts),
+               run->n_parts, seconds, rate);
+    }
   else
     fprintf (stderr, "\r\033[K%5.1f %%  %.3g numbers/s  ETA %.0f s",
              run->total ? 100.0 * done / run->total : 100.0, rate,
@@ -153,7 +160,7 @@ parse_bound (const char *text,
 
   if (!ub_number_parse_u64 (text, value, &error))
     {
-      ub_cli_error ("%s: %s", what, error->message);
+      ub_cli_usage_error ("primes", "%s: %s", what, error->message);
       return FALSE;
     }
   return TRUE;
@@ -180,7 +187,7 @@ on_checkpoint_tick (gpointer user_data)
     {
       /* The count goes on: only the chance to resume from here is lost. */
       run->save_failed = TRUE;
-      ub_cli_error ("%s; counting goes on without checkpoints", error->message);
+      ub_cli_error (_("%s; counting goes on without checkpoints"), error->message);
     }
   return G_SOURCE_CONTINUE;
 }
@@ -255,7 +262,7 @@ load_checkpoint (const char      *path,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         return UB_CLI_EXIT_OK;
       if (g_error_matches (error, UB_ERROR, UB_ERROR_INVALID_DATA))
-        ub_cli_error ("%s; remove it to count from the start", error->message);
+        ub_cli_error (_("%s; remove it to count from the start"), error->message);
       else
         ub_cli_error ("%s: %s", name, error->message);
       return UB_CLI_EXIT_FAILURE;
@@ -263,16 +270,16 @@ load_checkpoint (const char      *path,
 
   if (!ub_primes_count_checkpoint_parse (value, &saved_from, &saved_to, &array))
     {
-      ub_cli_error ("%s: not a checkpoint of primes count (it holds “%s”)",
+      ub_cli_error (_("%s: not a checkpoint of primes count (it holds “%s”)"),
                     name, g_variant_get_type_string (value));
       return UB_CLI_EXIT_FAILURE;
     }
 
   if (saved_from != from || saved_to != to)
     {
-      ub_cli_error ("%s: this checkpoint counts from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
-                    ", not from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT,
-                    name, saved_from, saved_to, from, to);
+      ub_cli_error (_("%s: this checkpoint counts from %llu to %llu, not from %llu to %llu"),
+                    name, (unsigned long long) saved_from, (unsigned long long) saved_to,
+                    (unsigned long long) from, (unsigned long long) to);
       return UB_CLI_EXIT_USAGE;
     }
 
@@ -280,7 +287,7 @@ load_checkpoint (const char      *path,
   n = g_variant_n_children (array);
   if (n == 0 || n > MAX_PARTS)
     {
-      ub_cli_error ("%s: damaged checkpoint: %" G_GSIZE_FORMAT " parts", name, n);
+      ub_cli_error (_("%s: damaged checkpoint: %lu parts"), name, (unsigned long) n);
       return UB_CLI_EXIT_FAILURE;
     }
 
@@ -291,7 +298,7 @@ load_checkpoint (const char      *path,
 
       if (!ub_primes_record_from_variant (record, &records[i], &error))
         {
-          ub_cli_error ("%s: damaged checkpoint: %s", name, error->message);
+          ub_cli_error (_("%s: damaged checkpoint: %s"), name, error->message);
           return UB_CLI_EXIT_FAILURE;
         }
       if ((i == 0 && records[i].from != from) ||
@@ -299,7 +306,7 @@ load_checkpoint (const char      *path,
                      records[i].from != records[i - 1].to + 1)) ||
           (i == n - 1 && records[i].to != to))
         {
-          ub_cli_error ("%s: damaged checkpoint: its parts do not cover the range", name);
+          ub_cli_error (_("%s: damaged checkpoint: its parts do not cover the range"), name);
           return UB_CLI_EXIT_FAILURE;
         }
     }
@@ -423,7 +430,7 @@ run_primes (guint64     from,
       if (checkpoint != NULL && !save_checkpoint (&run, &error))
         ub_cli_error ("%s", error->message);
       else if (checkpoint != NULL && run.interrupted)
-        ub_cli_error ("interrupted; progress saved in %s", checkpoint);
+        ub_cli_error (_("interrupted; progress saved in %s"), checkpoint);
       if (run.error != NULL)
         ub_cli_error ("%s", run.error->message);
       /* Interrupted: 128 + the signal, as a shell expects. */
@@ -439,9 +446,8 @@ run_primes (guint64     from,
   if (list_path == NULL)
     printf ("%" G_GUINT64_FORMAT "\n", count);
 
-  if (fflush (stdout) != 0 || ferror (stdout))
+  if (!ub_cli_flush_stdout ())
     {
-      ub_cli_error ("cannot write the result to standard output");
       status = UB_CLI_EXIT_FAILURE;
       goto out;
     }
@@ -480,16 +486,16 @@ parse_threads (const char *text,
 
   if (!g_ascii_string_to_unsigned (text, 10, 1, 256, &value, NULL))
     {
-      ub_cli_error ("--threads: “%s” is not a number of threads between 1 and 256", text);
+      ub_cli_usage_error ("primes", _("--threads: “%s” is not a number of threads from 1 to 256"), text);
       return FALSE;
     }
   *n_threads = (guint) value;
   return TRUE;
 }
 
-int
-ub_cli_primes (int    argc,
-               char **argv)
+static int
+primes_main (int    argc,
+             char **argv)
 {
   g_autoptr(GPtrArray) positional = g_ptr_array_new ();
   guint n_threads = g_get_num_processors ();
@@ -499,24 +505,11 @@ ub_cli_primes (int    argc,
   guint64 to;
 
   if (argc < 2)
-    {
-      ub_cli_error ("usage: primes count [FROM] TO [--threads N] [--checkpoint FILE] | "
-                    "primes list FROM TO");
-      return UB_CLI_EXIT_USAGE;
-    }
+    return ub_cli_usage_error ("primes", _("count or list?"));
 
   mode = argv[1];
-  if (g_str_equal (mode, "--help") || g_str_equal (mode, "-h"))
-    {
-      printf ("Usage: unblock-cli primes count [FROM] TO [--threads N] [--checkpoint FILE]\n"
-              "       unblock-cli primes list FROM TO\n\n%s", UB_NUMBER_GRAMMAR);
-      return UB_CLI_EXIT_OK;
-    }
   if (!g_str_equal (mode, "count") && !g_str_equal (mode, "list"))
-    {
-      ub_cli_error ("primes: unknown mode “%s”; use count or list", mode);
-      return UB_CLI_EXIT_USAGE;
-    }
+    return ub_cli_usage_error ("primes", _("unknown mode “%s”: expected count or list"), mode);
 
   for (int i = 2; i < argc; i++)
     {
@@ -530,10 +523,7 @@ ub_cli_primes (int    argc,
       else if (g_str_equal (arg, "--threads") || g_str_equal (arg, "-t"))
         {
           if (i + 1 >= argc)
-            {
-              ub_cli_error ("%s needs a number of threads", arg);
-              return UB_CLI_EXIT_USAGE;
-            }
+            return ub_cli_usage_error ("primes", _("%s needs a number of threads"), arg);
           if (!parse_threads (argv[++i], &n_threads))
             return UB_CLI_EXIT_USAGE;
         }
@@ -544,17 +534,11 @@ ub_cli_primes (int    argc,
       else if (g_str_equal (arg, "--checkpoint"))
         {
           if (i + 1 >= argc)
-            {
-              ub_cli_error ("--checkpoint needs a file");
-              return UB_CLI_EXIT_USAGE;
-            }
+            return ub_cli_usage_error ("primes", _("--checkpoint needs a file"));
           checkpoint = argv[++i];
         }
       else if (arg[0] == '-' && arg[1] == '-')
-        {
-          ub_cli_error ("primes: unknown option “%s”", arg);
-          return UB_CLI_EXIT_USAGE;
-        }
+        return ub_cli_usage_error ("primes", _("unknown option “%s”"), arg);
       else
         {
           /* "-5" is a (bad) number, not an option: let the parser say so. */
@@ -574,25 +558,18 @@ ub_cli_primes (int    argc,
         return UB_CLI_EXIT_USAGE;
     }
   else
-    {
-      ub_cli_error (g_str_equal (mode, "count")
-                    ? "usage: primes count [FROM] TO [--threads N] [--checkpoint FILE]"
-                    : "usage: primes list FROM TO");
-      return UB_CLI_EXIT_USAGE;
-    }
+    return ub_cli_usage_error ("primes", g_str_equal (mode, "count")
+                                           ? _("count takes TO, or FROM and TO")
+                                           : _("list takes FROM and TO"));
 
   if (from > to)
-    {
-      ub_cli_error ("FROM (%" G_GUINT64_FORMAT ") is larger than TO (%" G_GUINT64_FORMAT ")", from, to);
-      return UB_CLI_EXIT_USAGE;
-    }
+    return ub_cli_usage_error ("primes", _("FROM (%llu) is larger than TO (%llu)"),
+                               (unsigned long long) from, (unsigned long long) to);
 
   if (checkpoint != NULL && (checkpoint[0] == '\0' || g_str_equal (mode, "list")))
-    {
-      ub_cli_error (checkpoint[0] == '\0' ? "--checkpoint needs a file"
-                                          : "primes list: --checkpoint only applies to count");
-      return UB_CLI_EXIT_USAGE;
-    }
+    return ub_cli_usage_error ("primes", checkpoint[0] == '\0'
+                                           ? _("--checkpoint needs a file")
+                                           : _("--checkpoint only applies to count"));
 
   /* A list is written in order by one worker. */
   if (g_str_equal (mode, "list"))
@@ -600,3 +577,23 @@ ub_cli_primes (int    argc,
 
   return run_primes (from, to, n_threads, NULL, checkpoint);
 }
+
+const UbCliCommand ub_cli_primes_command = {
+  "primes",
+  N_("primes count [FROM] TO [--threads N] [--checkpoint FILE]\n"
+     "primes list FROM TO"),
+  N_("Count the primes in a range, or list them"),
+  N_("count prints how many primes lie in [FROM, TO] (FROM is 0 when left out), with a\n"
+     "segmented sieve split between worker threads; on a terminal it shows its progress.\n"
+     "list prints each prime in [FROM, TO] on a line of its own, in order.\n"
+     "\n"
+     "Options:\n"
+     "  -t, --threads N        split the count between N workers, 1 to 256\n"
+     "                         (default: one per processor)\n"
+     "  --checkpoint FILE      save the count's progress to FILE at most once a second,\n"
+     "                         and on Ctrl+C; if FILE exists, go on from it (the range\n"
+     "                         must match); FILE is removed when the count completes\n"
+     "  -h, --help             show this help\n"),
+  UB_NUMBER_GRAMMAR,
+  primes_main,
+};

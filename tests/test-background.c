@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-data-page.h"
 #include "ub-primes-page.h"
 #include "ub-primes-run.h"
 #include "ub-run-manager.h"
 #include "ub-runtime.h"
 #include "ub-store.h"
+#include "ub-test-files.h"
 #include "ub-test-gtk.h"
 
 /*
@@ -23,6 +25,7 @@ typedef struct
 {
   char *id;
   char *title;
+  char *body;
   char *default_action;
   char *button_action;
 } Notice;
@@ -36,6 +39,7 @@ notice_free (gpointer data)
 
   g_free (notice->id);
   g_free (notice->title);
+  g_free (notice->body);
   g_free (notice->default_action);
   g_free (notice->button_action);
   g_free (notice);
@@ -50,6 +54,7 @@ collect_notice (UbApplication  *app,
 
   copy->id = g_strdup (notice->id);
   copy->title = g_strdup (notice->title);
+  copy->body = g_strdup (notice->body);
   copy->default_action = g_strdup (notice->default_action);
   copy->button_action = g_strdup (notice->button_action);
   g_ptr_array_add (notices, copy);
@@ -115,6 +120,7 @@ start_then_close (const char *from,
   UbPrimesPage *page = UB_PRIMES_PAGE (ub_window_get_page (window, "primes"));
   UbRun *run;
 
+  ub_window_show_page (window, "primes");
   ub_primes_page_set_input (page, from, to, FALSE, 2);
   g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
   run = g_object_ref (ub_page_get_run (UB_PAGE (page)));
@@ -173,6 +179,51 @@ test_close_keeps_working (void)
   g_assert_cmpuint (count, ==, PI_2E10);
 }
 
+/* A run that fails with no window says so, with the reason. */
+static void
+test_failure_notifies (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  g_autoptr(UbRun) run = NULL;
+  UbApplication *app = ub_test_gtk_get_app ();
+  UbWindow *window;
+  UbDataPage *page;
+  Notice *notice;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  path = ub_test_make_holes ((gint64) 64 << 30);
+  dir = g_path_get_dirname (path);
+  window = ub_test_gtk_new_window ();
+  ub_window_show_page (window, "data");
+  page = UB_DATA_PAGE (ub_window_get_page (window, "data"));
+  ub_data_page_set_input (page, path, 0, UB_DATA_MODE_SHA256);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+  run = g_object_ref (ub_page_get_run (UB_PAGE (page)));
+  g_assert_true (ub_test_gtk_run_until (run_made_progress, run, 60000));
+  g_ptr_array_set_size (notices, 0);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
+  g_assert_true (ub_application_is_in_background (app));
+
+  /* The file is cut short under the hash: the run fails, in the background. */
+  g_assert_cmpint (truncate (path, 4096), ==, 0);
+  g_assert_true (ub_test_gtk_run_until (run_finished, run, 60000));
+  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_FAILED);
+  notice = find_notice (ub_run_get_key (run));
+  g_assert_nonnull (notice);
+  g_test_message ("%s: %s", notice->title, notice->body);
+  g_assert_true (g_str_has_prefix (notice->title, "Failed:"));
+  g_assert_nonnull (notice->body);
+  g_assert_nonnull (strstr (notice->body, "holes.bin"));
+  g_assert_false (ub_application_is_in_background (app));
+  g_assert_true (ub_test_gtk_run_until (no_threads_left, NULL, 30000));
+
+  ub_test_remove_tree (dir);
+}
+
 static void
 test_stop_from_notification (void)
 {
@@ -214,6 +265,7 @@ main (int    argc,
   g_test_summary ("Closing the last window keeps runs going, notifies, and can stop them");
 
   g_test_add_func ("/background/close-keeps-working-and-notifies", test_close_keeps_working);
+  g_test_add_func ("/background/failure-notifies", test_failure_notifies);
   g_test_add_func ("/background/stop-from-notification", test_stop_from_notification);
 
   status = g_test_run ();

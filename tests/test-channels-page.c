@@ -11,7 +11,9 @@
 #include "ub-png-jobs.h"
 #include "ub-runtime.h"
 #include "ub-test-gtk.h"
+#include "ub-test-files.h"
 #include "ub-test-runtime.h"
+#include "ub-test-pipeline.h"
 
 /* The Channels page: the live view of the runtime, the decoder → scaler
  * pipeline driven from the UI, the broadcast control, blocking mode, and
@@ -21,7 +23,7 @@
 #define SMALL_SIZE 256
 #define LARGE_SIZE 512
 
-static char *large_paths[N_IMAGES + 1];
+static GStrv large_paths;
 
 static UbChannelsPage *
 show_channels_page (void)
@@ -115,7 +117,7 @@ test_pipeline_from_samples (void)
   UbChannelsPage *page;
   UbPipeline *pipeline;
   UbPipelineStats stats;
-  UbPortStats decoder_owner, scaler_owner, pipe_out, pipe_in;
+  UbPortStats pipe_out, pipe_in;
   GtkWidget *box, *child;
   guint n_children = 0;
 
@@ -144,16 +146,7 @@ test_pipeline_from_samples (void)
   g_assert_cmpuint (stats.between_bytes, >=, (guint64) N_IMAGES * SMALL_SIZE * SMALL_SIZE * 4);
   g_assert_cmpuint (stats.owner_bytes * 4, <, stats.between_bytes);
 
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
-  g_assert_true (ub_test_find_port ("pipeline decoder → scaler", &pipe_out));
-  g_assert_true (ub_test_find_port ("pipeline scaler ← decoder", &pipe_in));
-  g_assert_cmpuint (decoder_owner.posted, ==, N_IMAGES + 1);
-  g_assert_cmpuint (decoder_owner.delivered, ==, 0);
-  g_assert_cmpuint (scaler_owner.posted, ==, 1);
-  g_assert_cmpuint (scaler_owner.delivered, ==, N_IMAGES);
-  g_assert_cmpuint (pipe_out.posted, ==, N_IMAGES);
-  g_assert_cmpuint (pipe_in.delivered, ==, N_IMAGES);
+  ub_test_assert_pipeline_ports (N_IMAGES, &pipe_out, &pipe_in);
 
   box = find_flow_box (GTK_WIDGET (page));
   g_assert_nonnull (box);
@@ -376,19 +369,7 @@ main (int    argc,
 
   dir = g_dir_make_tmp ("unblock-channels-XXXXXX", NULL);
   g_assert_nonnull (dir);
-  for (guint i = 0; i < N_IMAGES; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("large-%02u.png", i);
-      g_autoptr(GVariant) reply = NULL;
-      g_autoptr(GError) error = NULL;
-
-      large_paths[i] = g_build_filename (dir, name, NULL);
-      reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                               ub_png_sample_params_new (large_paths[i], LARGE_SIZE, LARGE_SIZE,
-                                                         (guint64) i + 7),
-                               NULL, NULL, NULL, &error);
-      g_assert_no_error (error);
-    }
+  large_paths = ub_test_write_samples (dir, "large", N_IMAGES, LARGE_SIZE, 7);
 
   g_test_add_func ("/channels-page/pipeline-from-samples", test_pipeline_from_samples);
   g_test_add_func ("/channels-page/live-view", test_live_view);
@@ -398,11 +379,7 @@ main (int    argc,
 
   ret = g_test_run ();
 
-  for (guint i = 0; i < N_IMAGES; i++)
-    {
-      g_unlink (large_paths[i]);
-      g_free (large_paths[i]);
-    }
-  g_rmdir (dir);
+  ub_test_remove_tree (dir);
+  g_strfreev (large_paths);
   return ret;
 }

@@ -1,7 +1,9 @@
 #!/bin/sh
-# The layout check's own test: on small trees made here, a job's type
-# string spelled outside its folder fails the check (as itself, with "&"
-# or "@", and inside a longer string), while a generic one passes.
+# The layout check's own test, on small trees made here: GTK included
+# anywhere under workers/ fails the check, and so does a job's header or
+# libpng included by the runtime, while the runtime's own headers and GLib
+# pass; a job's type string spelled outside its folder fails (as itself,
+# with "&" or "@", and inside a longer string), while a generic one passes.
 #
 #   tests/test-check-layout.sh CHECK-LAYOUT
 set -eu
@@ -18,18 +20,40 @@ cat > "$tmp/workers/jobs/demo/ub-demo-jobs.c" <<'SOURCE'
   return g_variant_new ("(@(ttttb)t)", record, bytes);
 SOURCE
 
-expect () {
+cat > "$tmp/workers/runtime/ub-thing.h" <<'SOURCE'
+#pragma once
+SOURCE
+
+# expect pass|fail FILE TEXT: the check over the tree with TEXT as FILE.
+expect_in () {
   want=$1
-  text=$2
-  printf '%s\n' "$text" > "$tmp/ui/ub-page.c"
+  file=$2
+  text=$3
+  printf '%s\n' "$text" > "$tmp/$file"
   if "$check" "$tmp" > /dev/null 2>&1; then got=pass; else got=fail; fi
+  rm -f "$tmp/$file"
+  shown=$(printf '%s' "$text" | tr '\n' ' ')
   if [ "$got" = "$want" ]; then
-    echo "ok - $want: $text"
+    echo "ok - $want: $file: $shown"
   else
-    echo "not ok - $text should $want the check, it did $got"
+    echo "not ok - $file: $shown should $want the check, it did $got"
     status=1
   fi
 }
+
+expect () {
+  expect_in "$1" ui/ub-page.c "$2"
+}
+
+expect_in pass workers/runtime/ub-thing.c '#include "config.h"
+#include <gio/gio.h>
+#include "ub-thing.h"'
+expect_in fail workers/runtime/ub-thing.c '#include <gtk/gtk.h>'
+expect_in fail workers/jobs/demo/ub-demo.c '#include <gtk/gtk.h>'
+expect_in fail workers/jobs/demo/ub-demo.h '  #  include "gdk/gdk.h"'
+expect_in fail workers/runtime/ub-thing.c '#include "ub-demo-jobs.h"'
+expect_in fail workers/runtime/ub-thing.h '#include <png.h>'
+expect_in fail workers/runtime/ub-thing.c '#include <zlib.h>'
 
 expect pass 'int x;'
 expect pass 'g_variant_new ("(s)", path); g_variant_new ("a{sv}", NULL);'

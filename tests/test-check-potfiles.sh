@@ -2,7 +2,8 @@
 # The POTFILES check's own test: on small trees made here, a file with a
 # translatable string that po/POTFILES.in leaves out fails the check (for
 # each way of marking a string), a listed file that does not exist fails
-# it, and a complete list passes.
+# it, a message xgettext warns about fails it, and a complete list
+# passes.
 #
 #   tests/test-check-potfiles.sh CHECK-POTFILES
 set -eu
@@ -38,11 +39,18 @@ expect fail ui/a.c 'static const char *n = N_("Open");'
 expect fail app/b.c 'x = C_("verb", "Open");'
 expect fail ui/a.c 'x = g_dngettext (GETTEXT_PACKAGE, "%u file", "%u files", n);'
 expect pass ui/a.c 'x = G_("not a marker"); y = my_("nor this");'
-expect fail ui/a.ui '<property name="label" translatable="yes">Open</property>'
-expect pass ui/a.ui '<property name="label" translatable="yes">Open</property>' ui/a.ui
+ui='<interface><object class="GtkLabel"><property name="label" translatable="yes">Open</property></object></interface>'
+expect fail ui/a.ui "$ui"
+expect pass ui/a.ui "$ui" ui/a.ui
 expect fail data/x.desktop.in '[Desktop Entry]'
 expect pass data/x.desktop.in '[Desktop Entry]' data/x.desktop.in
 expect fail ui/a.c 'x = _("Open");' ui/a.c ui/gone.c
+# Where xgettext is installed, a message it warns about fails the check.
+if command -v xgettext > /dev/null 2>&1; then
+  expect fail ui/a.c 'x = _("\rOpen");' ui/a.c
+else
+  echo "ok - # SKIP xgettext is not installed: extraction not checked"
+fi
 
 rm -f "$tmp/po/POTFILES.in"
 if "$check" "$tmp" > /dev/null 2>&1; then

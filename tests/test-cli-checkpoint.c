@@ -10,17 +10,12 @@
 #include "ub-error.h"
 #include "ub-primes-job.h"
 #include "ub-store.h"
+#include "ub-test-cli.h"
 
 /* unblock-cli primes count --checkpoint: killed with SIGKILL, resumed. */
 
 #define CHECKPOINT_KEY "primes-count"
 #define WAIT_TIMEOUT   (60 * G_TIME_SPAN_SECOND)
-
-static char *
-cli_path (void)
-{
-  return g_test_build_filename (G_TEST_BUILT, "..", "app", "unblock-cli", NULL);
-}
 
 static char *
 checkpoint_path (const char *name)
@@ -36,16 +31,8 @@ count_argv_threads (const char *to,
                     const char *checkpoint,
                     const char *threads)
 {
-  GStrvBuilder *builder = g_strv_builder_new ();
-  g_autofree char *cli = cli_path ();
-  GStrv argv;
-
-  g_strv_builder_add (builder, cli);
-  g_strv_builder_add_many (builder, "primes", "count", "0", to, "--threads", threads,
+  return ub_test_cli_argv ("primes", "count", "0", to, "--threads", threads,
                            "--checkpoint", checkpoint, NULL);
-  argv = g_strv_builder_end (builder);
-  g_strv_builder_unref (builder);
-  return argv;
 }
 
 static GStrv
@@ -55,49 +42,25 @@ count_argv (const char *to,
   return count_argv_threads (to, checkpoint, "2");
 }
 
-typedef struct
+/* The test's environment, with checkpoints every @interval_ms if given. */
+static GStrv
+checkpoint_environ (const char *interval_ms)
 {
-  int   status;
-  char *out;
-  char *err;
-} CliResult;
-
-static void
-cli_result_clear (CliResult *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-static void
-run_sync (CliResult   *result,
-          GStrv        argv,
-          const char  *interval_ms)
-{
-  g_auto(GStrv) envp = g_get_environ ();
-  g_autoptr(GError) error = NULL;
+  GStrv envp = g_get_environ ();
 
   if (interval_ms != NULL)
     envp = g_environ_setenv (envp, "UB_CLI_CHECKPOINT_INTERVAL_MS", interval_ms, TRUE);
-  g_spawn_sync (NULL, argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                &result->out, &result->err, &result->status, &error);
-  g_assert_no_error (error);
-  g_test_message ("stdout: %.200s stderr: %s", result->out, result->err);
-}
-
-static int
-exit_code (const CliResult *result)
-{
-  g_assert_true (WIFEXITED (result->status));
-  return WEXITSTATUS (result->status);
+  return envp;
 }
 
 static void
-assert_one_line (const char *text)
+run_sync (UbTestCliResult *result,
+          GStrv            argv,
+          const char      *interval_ms)
 {
-  g_assert_true (g_str_has_prefix (text, "unblock-cli: "));
-  g_assert_nonnull (strchr (text, '\n'));
-  g_assert_cmpstr (strchr (text, '\n') + 1, ==, "");
+  g_auto(GStrv) envp = checkpoint_environ (interval_ms);
+
+  ub_test_spawn (result, (const char * const *) argv, (const char * const *) envp, NULL);
 }
 
 /* Numbers counted so far according to the checkpoint; asserts it is whole. */
@@ -179,17 +142,14 @@ kill_and_resume (const char *to,
 {
   g_autofree char *path = checkpoint_path ("count.checkpoint");
   g_auto(GStrv) argv = count_argv_threads (to, path, threads);
-  g_auto(GStrv) envp = g_get_environ ();
+  g_auto(GStrv) envp = checkpoint_environ (interval_ms);
   g_autofree char *line = g_strconcat (expected, "\n", NULL);
   g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(GDir) listing = NULL;
-  CliResult result = { 0 };
+  g_auto(UbTestCliResult) result = { 0 };
   guint64 done_before = 0;
   guint kills = 0;
   gint64 start;
-
-  if (interval_ms != NULL)
-    envp = g_environ_setenv (envp, "UB_CLI_CHECKPOINT_INTERVAL_MS", interval_ms, TRUE);
 
   start = g_get_monotonic_time ();
   while (kills < n_kills)
@@ -255,10 +215,9 @@ kill_and_resume (const char *to,
   run_sync (&result, argv, interval_ms);
   g_test_message ("%u kills, then completed; %.3f s in all", kills,
                   (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
-  g_assert_cmpint (exit_code (&result), ==, 0);
+  g_assert_cmpint (result.status, ==, 0);
   g_assert_cmpstr (result.out, ==, line);
   g_assert_cmpstr (result.err, ==, "");
-  cli_result_clear (&result);
 
   /* Done: no checkpoint, no temporary file left behind. */
   listing = g_dir_open (dir, 0, NULL);
@@ -304,7 +263,7 @@ test_resume_from_file (void)
 {
   g_autofree char *path = checkpoint_path ("crafted");
   g_auto(GStrv) argv = count_argv ("1999999", path);
-  CliResult result = { 0 };
+  g_auto(UbTestCliResult) result = { 0 };
 
   g_test_summary ("A resumed count takes finished parts from the file and carries on the "
                   "others from their next number");
@@ -316,10 +275,9 @@ test_resume_from_file (void)
     "(@t 0, @t 1999999, [(@t 0, @t 999999, @t 999999, @t 78497, true),"
     "                    (@t 1000000, @t 1999999, @t 1000000, @t 0, false)])"));
   run_sync (&result, argv, NULL);
-  g_assert_cmpint (exit_code (&result), ==, 0);
+  g_assert_cmpint (result.status, ==, 0);
   g_assert_cmpstr (result.out, ==, "148932\n");
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  cli_result_clear (&result);
 
   /* A count no range of a million numbers can have is forged: refused,
    * not shown. */
@@ -327,10 +285,9 @@ test_resume_from_file (void)
     "(@t 0, @t 1999999, [(@t 0, @t 999999, @t 999999, @t 0, true),"
     "                    (@t 1000000, @t 1999999, @t 1000000, @t 0, false)])"));
   run_sync (&result, argv, NULL);
-  g_assert_cmpint (exit_code (&result), ==, 1);
+  g_assert_cmpint (result.status, ==, 1);
   g_assert_cmpstr (result.out, ==, "");
   g_assert_nonnull (strstr (result.err, "inconsistent"));
-  cli_result_clear (&result);
 
   /* Halfway through the second part: the count so far is carried over.
    * π(1.5·10⁶) − π(10⁶) = 114155 − 78498 = 35657; one short is possible. */
@@ -338,17 +295,15 @@ test_resume_from_file (void)
     "(@t 0, @t 1999999, [(@t 0, @t 999999, @t 999999, @t 78498, true),"
     "                    (@t 1000000, @t 1999999, @t 1500000, @t 35656, false)])"));
   run_sync (&result, argv, NULL);
-  g_assert_cmpint (exit_code (&result), ==, 0);
+  g_assert_cmpint (result.status, ==, 0);
   g_assert_cmpstr (result.out, ==, "148932\n");
-  cli_result_clear (&result);
 
   /* Every part done: nothing left to run. */
   write_checkpoint (path, g_variant_new_parsed (
     "(@t 0, @t 1999999, [(@t 0, @t 1999999, @t 1999999, @t 148933, true)])"));
   run_sync (&result, argv, NULL);
-  g_assert_cmpint (exit_code (&result), ==, 0);
+  g_assert_cmpint (result.status, ==, 0);
   g_assert_cmpstr (result.out, ==, "148933\n");
-  cli_result_clear (&result);
 }
 
 static void
@@ -356,20 +311,19 @@ test_mismatch (void)
 {
   g_autofree char *path = checkpoint_path ("other-range");
   g_auto(GStrv) argv = count_argv ("3000000", path);
-  CliResult result = { 0 };
+  g_auto(UbTestCliResult) result = { 0 };
 
   g_test_summary ("A checkpoint for another range is a usage error and is kept");
 
   write_checkpoint (path, g_variant_new_parsed (
     "(@t 0, @t 1999999, [(@t 0, @t 1999999, @t 0, @t 0, false)])"));
   run_sync (&result, argv, NULL);
-  g_assert_cmpint (exit_code (&result), ==, 2);
+  g_assert_cmpint (result.status, ==, 2);
   g_assert_cmpstr (result.out, ==, "");
-  assert_one_line (result.err);
+  ub_test_assert_one_line (result.err, NULL);
   g_assert_nonnull (strstr (result.err, path));
   g_assert_nonnull (strstr (result.err, "1999999"));
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-  cli_result_clear (&result);
 }
 
 static void
@@ -393,7 +347,7 @@ test_corrupt (void)
 
   for (guint i = 0; i <= G_N_ELEMENTS (bad_values); i++)
     {
-      CliResult result = { 0 };
+      g_auto(UbTestCliResult) result = { 0 };
 
       if (i == 0)
         {
@@ -406,12 +360,11 @@ test_corrupt (void)
         write_checkpoint (path, bad_values[i - 1]);
 
       run_sync (&result, argv, NULL);
-      g_assert_cmpint (exit_code (&result), ==, 1);
+      g_assert_cmpint (result.status, ==, 1);
       g_assert_cmpstr (result.out, ==, "");
-      assert_one_line (result.err);
+      ub_test_assert_one_line (result.err, NULL);
       g_assert_nonnull (strstr (result.err, path));
       g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
-      cli_result_clear (&result);
     }
 }
 
@@ -419,37 +372,34 @@ static void
 test_unwritable (void)
 {
   g_auto(GStrv) argv = count_argv ("1000", "/proc/unblock-missing/checkpoint");
-  CliResult result = { 0 };
+  g_auto(UbTestCliResult) result = { 0 };
 
   g_test_summary ("A checkpoint that cannot be written fails before any work");
 
   run_sync (&result, argv, NULL);
-  g_assert_cmpint (exit_code (&result), ==, 1);
+  g_assert_cmpint (result.status, ==, 1);
   g_assert_cmpstr (result.out, ==, "");
-  assert_one_line (result.err);
+  ub_test_assert_one_line (result.err, NULL);
   g_assert_nonnull (strstr (result.err, "/proc/unblock-missing/checkpoint"));
-  cli_result_clear (&result);
 }
 
 static void
 test_usage (void)
 {
-  g_autofree char *cli = cli_path ();
-  const char *list_argv[] = { cli, "primes", "list", "0", "10", "--checkpoint", "x", NULL };
-  const char *missing_argv[] = { cli, "primes", "count", "10", "--checkpoint", NULL };
-  CliResult result = { 0 };
+  g_auto(GStrv) list_argv = ub_test_cli_argv ("primes", "list", "0", "10", "--checkpoint", "x",
+                                              NULL);
+  g_auto(GStrv) missing_argv = ub_test_cli_argv ("primes", "count", "10", "--checkpoint", NULL);
+  g_auto(UbTestCliResult) result = { 0 };
 
   g_test_summary ("--checkpoint needs a file and applies to count only");
 
-  run_sync (&result, (GStrv) list_argv, NULL);
-  g_assert_cmpint (exit_code (&result), ==, 2);
-  assert_one_line (result.err);
-  cli_result_clear (&result);
+  run_sync (&result, list_argv, NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  ub_test_assert_one_line (result.err, NULL);
 
-  run_sync (&result, (GStrv) missing_argv, NULL);
-  g_assert_cmpint (exit_code (&result), ==, 2);
-  assert_one_line (result.err);
-  cli_result_clear (&result);
+  run_sync (&result, missing_argv, NULL);
+  g_assert_cmpint (result.status, ==, 2);
+  ub_test_assert_one_line (result.err, NULL);
 }
 
 int

@@ -14,6 +14,7 @@
 
 #include "ub-base64.h"
 #include "ub-test-cli.h"
+#include "ub-test-files.h"
 
 /*
  * Runs the built unblock-cli (UB_CLI, or app/unblock-cli next to the test
@@ -47,17 +48,6 @@ static char *
 path_in_work (const char *name)
 {
   return g_build_filename (work_dir, name, NULL);
-}
-
-static void
-write_file (const char *path,
-            const void *data,
-            gsize       len)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, data, (gssize) len, &error);
-  g_assert_no_error (error);
 }
 
 static GBytes *
@@ -118,7 +108,7 @@ test_encode_like_coreutils (void)
       g_autofree guint8 *data = make_data (sizes[s]);
       g_autoptr(GBytes) plain = g_bytes_new (data, sizes[s]);
 
-      write_file (in, data, sizes[s]);
+      ub_test_write_file (in, data, sizes[s]);
 
       for (guint w = 0; w < G_N_ELEMENTS (wraps); w++)
         {
@@ -300,8 +290,8 @@ test_sha256_like_sha256sum (void)
 
   g_test_summary ("`sha256 FILE... -` prints what sha256sum prints, stdin included");
 
-  write_file (a, "", 0);
-  write_file (b, data, 300000);
+  ub_test_write_file (a, "", 0);
+  ub_test_write_file (b, data, 300000);
 
   run (&ours, input, cli_path, "sha256", a, b, "-", NULL);
   g_assert_cmpstr (ours.err, ==, "");
@@ -336,7 +326,7 @@ test_runtime_errors (void)
   g_test_summary ("Runtime failures exit 1 with one line naming the file and, for bad "
                   "data, the byte offset; sha256 goes on with the other files");
 
-  write_file (bad, "Zm9vYmFy\nZm9v!mFy\n", 18);
+  ub_test_write_file (bad, "Zm9vYmFy\nZm9v!mFy\n", 18);
   {
     g_auto(UbTestCliResult) r = { 0 };
 
@@ -347,7 +337,7 @@ test_runtime_errors (void)
     g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   }
 
-  write_file (bad, "Zm9vY", 5);
+  ub_test_write_file (bad, "Zm9vY", 5);
   {
     g_auto(UbTestCliResult) r = { 0 };
 
@@ -366,7 +356,7 @@ test_runtime_errors (void)
     g_assert_nonnull (strstr (r.err, "No such file or directory"));
   }
 
-  write_file (good, "abc", 3);
+  ub_test_write_file (good, "abc", 3);
   {
     g_auto(UbTestCliResult) r = { 0 };
     g_autofree char *line = g_strdup_printf ("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  %s\n", good);
@@ -435,7 +425,7 @@ main (int    argc,
   work_dir = g_dir_make_tmp ("ub-data-cli-XXXXXX", &error);
   g_assert_no_error (error);
   status = g_test_run ();
-  ub_test_remove_dir (work_dir);
+  ub_test_remove_tree (work_dir);
   g_free (work_dir);
   return status;
 }

@@ -15,80 +15,6 @@
 #include "ub-error.h"
 #include "ub-test-files.h"
 
-/* Each test gets a fresh directory of its own, removed afterwards. */
-typedef struct
-{
-  char *dir;
-} Fixture;
-
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("ub-data-job-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  g_chmod (fixture->dir, 0700);
-  ub_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-}
-
-static char *
-fixture_path (Fixture    *fixture,
-              const char *name)
-{
-  return g_build_filename (fixture->dir, name, NULL);
-}
-
-static guint8 *
-make_data (gsize   len,
-           guint32 seed)
-{
-  guint8 *data = g_malloc (len + 1);
-  guint32 x = seed * 2654435761u + 7;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      x ^= x << 13;
-      x ^= x >> 17;
-      x ^= x << 5;
-      data[i] = (guint8) (x >> 7);
-    }
-  return data;
-}
-
-static void
-write_file (const char *path,
-            const void *data,
-            gsize       len)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, data, (gssize) len, &error);
-  g_assert_no_error (error);
-}
-
-static void
-assert_file_equals (const char *path,
-                    const void *expected,
-                    gsize       len)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize n;
-
-  g_file_get_contents (path, &contents, &n, &error);
-  g_assert_no_error (error);
-  g_assert_cmpmem (contents, n, expected, len);
-}
-
 /* Base64 text with whitespace sprinkled in, so quanta straddle chunks. */
 static char *
 make_messy_text (const guint8 *data,
@@ -115,20 +41,20 @@ make_messy_text (const guint8 *data,
 /* ------------------------------------------------------------------ */
 
 static void
-test_encode_file (Fixture       *fixture,
+test_encode_file (UbTestDir     *fixture,
                   gconstpointer  data)
 {
   static const gsize chunks[] = { 1, 7, 4096, 65537, 0 };
   const gsize len = 200000;
-  g_autofree guint8 *input = make_data (len, 1);
-  g_autofree char *in_path = fixture_path (fixture, "in.bin");
-  g_autofree char *out_path = fixture_path (fixture, "out.b64");
+  g_autofree guint8 *input = ub_test_make_bytes (len, 1);
+  g_autofree char *in_path = ub_test_dir_path (fixture, "in.bin");
+  g_autofree char *out_path = ub_test_dir_path (fixture, "out.b64");
   g_autofree char *expected = NULL;
   gsize expected_len;
 
   g_test_summary ("Encoding a file to a file in chunks of any size gives the one-call text");
 
-  write_file (in_path, input, len);
+  ub_test_write_file (in_path, input, len);
   expected = ub_base64_encode (input, len, 76, &expected_len);
 
   for (guint c = 0; c < G_N_ELEMENTS (chunks); c++)
@@ -141,7 +67,7 @@ test_encode_file (Fixture       *fixture,
       gsize this_expected_len;
 
       if (this_len != len)
-        write_file (in_path, input, this_len);
+        ub_test_write_file (in_path, input, this_len);
       this_expected = ub_base64_encode (input, this_len, 76, &this_expected_len);
 
       ub_data_job_set_chunk_size (job, chunks[c]);
@@ -150,33 +76,33 @@ test_encode_file (Fixture       *fixture,
       g_assert_true (ub_data_job_run (job, NULL, &error));
       g_assert_no_error (error);
 
-      assert_file_equals (out_path, this_expected, this_expected_len);
+      ub_test_assert_file_equals (out_path, this_expected, this_expected_len);
       g_assert_cmpuint (ub_data_job_get_bytes_read (job), ==, this_len);
       g_assert_cmpuint (ub_data_job_get_bytes_written (job), ==, this_expected_len);
       g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 2);
 
       if (this_len != len)
-        write_file (in_path, input, len);
+        ub_test_write_file (in_path, input, len);
     }
 }
 
 static void
-test_decode_file (Fixture       *fixture,
+test_decode_file (UbTestDir     *fixture,
                   gconstpointer  data)
 {
   static const gsize chunks[] = { 5, 1000, 65536, 0 };
   const gsize len = 100000;
-  g_autofree guint8 *plain = make_data (len, 2);
+  g_autofree guint8 *plain = ub_test_make_bytes (len, 2);
   g_autofree char *text = NULL;
-  g_autofree char *in_path = fixture_path (fixture, "in.b64");
-  g_autofree char *out_path = fixture_path (fixture, "out.bin");
+  g_autofree char *in_path = ub_test_dir_path (fixture, "in.b64");
+  g_autofree char *out_path = ub_test_dir_path (fixture, "out.bin");
   gsize text_len;
 
   g_test_summary ("Decoding wrapped CRLF text with stray whitespace, file to file, in "
                   "chunks of any size gives the data back");
 
   text = make_messy_text (plain, len, &text_len);
-  write_file (in_path, text, text_len);
+  ub_test_write_file (in_path, text, text_len);
 
   for (guint c = 0; c < G_N_ELEMENTS (chunks); c++)
     {
@@ -188,17 +114,17 @@ test_decode_file (Fixture       *fixture,
       ub_data_job_set_output_file (job, out_path);
       g_assert_true (ub_data_job_run (job, NULL, &error));
       g_assert_no_error (error);
-      assert_file_equals (out_path, plain, len);
+      ub_test_assert_file_equals (out_path, plain, len);
       g_assert_cmpint (ub_data_job_get_error_offset (job), ==, -1);
     }
 }
 
 static void
-test_memory (Fixture       *fixture,
+test_memory (UbTestDir     *fixture,
              gconstpointer  data)
 {
   const gsize len = 54321;
-  g_autofree guint8 *plain = make_data (len, 3);
+  g_autofree guint8 *plain = ub_test_make_bytes (len, 3);
   g_autoptr(GBytes) input = g_bytes_new (plain, len);
   g_autoptr(UbDataJob) enc = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
   g_autoptr(UbDataJob) dec = ub_data_job_new (UB_DATA_MODE_BASE64_DECODE);
@@ -263,12 +189,12 @@ log_progress (UbDataJob *job,
 }
 
 static void
-test_progress (Fixture       *fixture,
+test_progress (UbTestDir     *fixture,
                gconstpointer  data)
 {
   const gsize len = 10500;
-  g_autofree guint8 *plain = make_data (len, 4);
-  g_autofree char *in_path = fixture_path (fixture, "in.bin");
+  g_autofree guint8 *plain = ub_test_make_bytes (len, 4);
+  g_autofree char *in_path = ub_test_dir_path (fixture, "in.bin");
   g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_SHA256);
   g_autoptr(UbDataJob) piped = ub_data_job_new (UB_DATA_MODE_SHA256);
   g_autoptr(GError) error = NULL;
@@ -279,7 +205,7 @@ test_progress (Fixture       *fixture,
   g_test_summary ("Progress comes after every chunk, grows, ends at the total; the "
                   "total is the file size, or -1 for a pipe");
 
-  write_file (in_path, plain, len);
+  ub_test_write_file (in_path, plain, len);
   ub_data_job_set_chunk_size (job, 1000);
   ub_data_job_set_input_file (job, in_path);
   ub_data_job_set_progress_func (job, log_progress, &log);
@@ -305,12 +231,12 @@ test_progress (Fixture       *fixture,
 }
 
 static void
-test_sha256_vs_sha256sum (Fixture       *fixture,
+test_sha256_vs_sha256sum (UbTestDir     *fixture,
                           gconstpointer  data)
 {
   const gsize len = 3 * 1024 * 1024 + 17;
-  g_autofree guint8 *plain = make_data (len, 5);
-  g_autofree char *in_path = fixture_path (fixture, "in.bin");
+  g_autofree guint8 *plain = ub_test_make_bytes (len, 5);
+  g_autofree char *in_path = ub_test_dir_path (fixture, "in.bin");
   g_autofree char *sha256sum = g_find_program_in_path ("sha256sum");
   g_autofree char *expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, plain, len);
   g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_SHA256);
@@ -318,7 +244,7 @@ test_sha256_vs_sha256sum (Fixture       *fixture,
 
   g_test_summary ("Hashing a multi-chunk file agrees with GChecksum and with sha256sum");
 
-  write_file (in_path, plain, len);
+  ub_test_write_file (in_path, plain, len);
   ub_data_job_set_chunk_size (job, 65536 + 3);
   ub_data_job_set_input_file (job, in_path);
   g_assert_true (ub_data_job_run (job, NULL, &error));
@@ -379,13 +305,13 @@ interrupt_progress (UbDataJob *job,
 }
 
 static void
-test_cancel (Fixture       *fixture,
+test_cancel (UbTestDir     *fixture,
              gconstpointer  data)
 {
   const gsize len = 1024 * 1024;
-  g_autofree guint8 *plain = make_data (len, 6);
-  g_autofree char *in_path = fixture_path (fixture, "in.bin");
-  g_autofree char *out_path = fixture_path (fixture, "out.b64");
+  g_autofree guint8 *plain = ub_test_make_bytes (len, 6);
+  g_autofree char *in_path = ub_test_dir_path (fixture, "in.bin");
+  g_autofree char *out_path = ub_test_dir_path (fixture, "out.b64");
   g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
@@ -394,7 +320,7 @@ test_cancel (Fixture       *fixture,
   g_test_summary ("Cancelling mid-file stops after the current chunk and leaves neither "
                   "the output nor a temporary file (an unnamed one, or a hidden one)");
 
-  write_file (in_path, plain, len);
+  ub_test_write_file (in_path, plain, len);
   ub_data_job_set_chunk_size (job, 4096);
   ub_data_job_set_input_file (job, in_path);
   ub_data_job_set_output_file (job, out_path);
@@ -411,13 +337,13 @@ test_cancel (Fixture       *fixture,
 }
 
 static void
-test_decode_error (Fixture       *fixture,
+test_decode_error (UbTestDir     *fixture,
                    gconstpointer  data)
 {
   const gsize len = 60000;
-  g_autofree guint8 *plain = make_data (len, 7);
-  g_autofree char *in_path = fixture_path (fixture, "in.b64");
-  g_autofree char *out_path = fixture_path (fixture, "out.bin");
+  g_autofree guint8 *plain = ub_test_make_bytes (len, 7);
+  g_autofree char *in_path = ub_test_dir_path (fixture, "in.b64");
+  g_autofree char *out_path = ub_test_dir_path (fixture, "out.bin");
   g_autofree char *text = NULL;
   g_autofree char *at = NULL;
   gsize n;
@@ -429,7 +355,7 @@ test_decode_error (Fixture       *fixture,
   text = ub_base64_encode (plain, len, 76, &n);
   g_assert_cmpint (text[bad], !=, '\n');
   text[bad] = '*';
-  write_file (in_path, text, n);
+  ub_test_write_file (in_path, text, n);
   at = g_strdup_printf ("at byte offset %" G_GUINT64_FORMAT, bad);
 
   for (gsize chunk = 4096; chunk <= 65536; chunk *= 16)
@@ -452,17 +378,17 @@ test_decode_error (Fixture       *fixture,
 }
 
 static void
-test_truncated_file (Fixture       *fixture,
+test_truncated_file (UbTestDir     *fixture,
                      gconstpointer  data)
 {
-  g_autofree char *in_path = fixture_path (fixture, "in.b64");
-  g_autofree char *out_path = fixture_path (fixture, "out.bin");
+  g_autofree char *in_path = ub_test_dir_path (fixture, "in.b64");
+  g_autofree char *out_path = ub_test_dir_path (fixture, "out.bin");
   g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_DECODE);
   g_autoptr(GError) error = NULL;
 
   g_test_summary ("A file that stops inside a quantum is truncated, at its size");
 
-  write_file (in_path, "Zm9vYmFy\nZm9vY\n", 15);
+  ub_test_write_file (in_path, "Zm9vYmFy\nZm9vY\n", 15);
   ub_data_job_set_chunk_size (job, 4);
   ub_data_job_set_input_file (job, in_path);
   ub_data_job_set_output_file (job, out_path);
@@ -474,10 +400,10 @@ test_truncated_file (Fixture       *fixture,
 }
 
 static void
-test_read_error_directory (Fixture       *fixture,
+test_read_error_directory (UbTestDir     *fixture,
                            gconstpointer  data)
 {
-  g_autofree char *out_path = fixture_path (fixture, "out.b64");
+  g_autofree char *out_path = ub_test_dir_path (fixture, "out.b64");
   g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
   g_autoptr(GError) error = NULL;
 
@@ -489,18 +415,18 @@ test_read_error_directory (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, fixture->dir));
-  g_assert_nonnull (strstr (error->message, "read failed"));
+  g_assert_nonnull (strstr (error->message, "cannot read"));
   g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 0);
 }
 
 static void
-test_read_error_shrinking (Fixture       *fixture,
+test_read_error_shrinking (UbTestDir     *fixture,
                            gconstpointer  data)
 {
   const gsize len = 100000;
-  g_autofree guint8 *plain = make_data (len, 8);
-  g_autofree char *in_path = fixture_path (fixture, "in.bin");
-  g_autofree char *out_path = fixture_path (fixture, "out.b64");
+  g_autofree guint8 *plain = ub_test_make_bytes (len, 8);
+  g_autofree char *in_path = ub_test_dir_path (fixture, "in.bin");
+  g_autofree char *out_path = ub_test_dir_path (fixture, "out.b64");
   g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
   g_autoptr(GError) error = NULL;
   Interrupt in = { .shrink = in_path };
@@ -508,7 +434,7 @@ test_read_error_shrinking (Fixture       *fixture,
   g_test_summary ("A file cut short while it is read fails the job with a read error, "
                   "and no output is left");
 
-  write_file (in_path, plain, len);
+  ub_test_write_file (in_path, plain, len);
   ub_data_job_set_chunk_size (job, 8192);
   ub_data_job_set_input_file (job, in_path);
   ub_data_job_set_output_file (job, out_path);
@@ -521,41 +447,50 @@ test_read_error_shrinking (Fixture       *fixture,
   g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
+/* Encodes "hello" from a file in the test's folder to @out_path, and checks
+ * that it fails with @code and a message that names @out_path and says
+ * @what. */
 static void
-test_output_missing_directory (Fixture       *fixture,
-                               gconstpointer  data)
+assert_output_fails (UbTestDir  *fixture,
+                     const char *out_path,
+                     int         code,
+                     const char *what)
 {
-  g_autofree char *in_path = fixture_path (fixture, "in.bin");
-  g_autofree char *out_path = g_build_filename (fixture->dir, "no-such-dir", "out.b64", NULL);
+  g_autofree char *in_path = ub_test_dir_path (fixture, "in.bin");
   g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
   g_autoptr(GError) error = NULL;
 
-  g_test_summary ("Output into a directory that does not exist is a clear error");
-
-  write_file (in_path, "hello", 5);
+  ub_test_write_file (in_path, "hello", 5);
   ub_data_job_set_input_file (job, in_path);
   ub_data_job_set_output_file (job, out_path);
   g_assert_false (ub_data_job_run (job, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_error (error, G_IO_ERROR, code);
   g_test_message ("%s", error->message);
   g_assert_true (g_str_has_prefix (error->message, out_path));
-  g_assert_nonnull (strstr (error->message, "No such file or directory"));
+  g_assert_nonnull (strstr (error->message, what));
+}
+
+static void
+test_output_missing_directory (UbTestDir     *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *out_path = g_build_filename (fixture->dir, "no-such-dir", "out.b64", NULL);
+
+  g_test_summary ("Output into a directory that does not exist is a clear error");
+
+  assert_output_fails (fixture, out_path, G_IO_ERROR_NOT_FOUND, "No such file or directory");
   g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
 }
 
 static void
-test_output_read_only_directory (Fixture       *fixture,
+test_output_read_only_directory (UbTestDir     *fixture,
                                  gconstpointer  data)
 {
-  g_autofree char *in_path = fixture_path (fixture, "in.bin");
-  g_autofree char *ro_dir = fixture_path (fixture, "ro");
+  g_autofree char *ro_dir = ub_test_dir_path (fixture, "ro");
   g_autofree char *out_path = NULL;
-  g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
-  g_autoptr(GError) error = NULL;
 
   g_test_summary ("Output into a directory that cannot be written is a clear error");
 
-  write_file (in_path, "hello", 5);
   if (geteuid () != 0)
     {
       g_assert_cmpint (g_mkdir (ro_dir, 0500), ==, 0);
@@ -572,22 +507,16 @@ test_output_read_only_directory (Fixture       *fixture,
       out_path = g_strdup ("/sys/ub-data-job-out.b64");
     }
 
-  ub_data_job_set_input_file (job, in_path);
-  ub_data_job_set_output_file (job, out_path);
-  g_assert_false (ub_data_job_run (job, NULL, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
-  g_test_message ("%s", error->message);
-  g_assert_true (g_str_has_prefix (error->message, out_path));
-  g_assert_nonnull (strstr (error->message, "cannot create a file in"));
+  assert_output_fails (fixture, out_path, G_IO_ERROR_PERMISSION_DENIED, "cannot create a file in");
   g_assert_false (g_file_test (out_path, G_FILE_TEST_EXISTS));
 }
 
 static void
-test_output_replaces (Fixture       *fixture,
+test_output_replaces (UbTestDir     *fixture,
                       gconstpointer  data)
 {
-  g_autofree char *in_path = fixture_path (fixture, "in.bin");
-  g_autofree char *out_path = fixture_path (fixture, "out.b64");
+  g_autofree char *in_path = ub_test_dir_path (fixture, "in.bin");
+  g_autofree char *out_path = ub_test_dir_path (fixture, "out.b64");
   g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
   g_autoptr(GError) error = NULL;
   struct stat st;
@@ -596,13 +525,13 @@ test_output_replaces (Fixture       *fixture,
   g_test_summary ("An existing destination is replaced whole; the new file gets the "
                   "usual 0666 & ~umask mode");
 
-  write_file (in_path, "foobar", 6);
-  write_file (out_path, "old contents, longer than the new ones", 38);
+  ub_test_write_file (in_path, "foobar", 6);
+  ub_test_write_file (out_path, "old contents, longer than the new ones", 38);
   ub_data_job_set_input_file (job, in_path);
   ub_data_job_set_output_file (job, out_path);
   g_assert_true (ub_data_job_run (job, NULL, &error));
   g_assert_no_error (error);
-  assert_file_equals (out_path, "Zm9vYmFy\n", 9);
+  ub_test_assert_file_equals (out_path, "Zm9vYmFy\n", 9);
   g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 2);
 
   mask = umask (0);
@@ -612,10 +541,10 @@ test_output_replaces (Fixture       *fixture,
 }
 
 static void
-test_output_fd (Fixture       *fixture,
+test_output_fd (UbTestDir     *fixture,
                 gconstpointer  data)
 {
-  g_autofree char *out_path = fixture_path (fixture, "out.bin");
+  g_autofree char *out_path = ub_test_dir_path (fixture, "out.bin");
   g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_DECODE);
   g_autoptr(GBytes) input = g_bytes_new_static ("Zm9v\nYmFy\n", 10);
   g_autoptr(GError) error = NULL;
@@ -630,16 +559,16 @@ test_output_fd (Fixture       *fixture,
   g_assert_true (ub_data_job_run (job, NULL, &error));
   g_assert_no_error (error);
   close (fd);
-  assert_file_equals (out_path, "foobar", 6);
+  ub_test_assert_file_equals (out_path, "foobar", 6);
 }
 
 static void
-test_preview (Fixture       *fixture,
+test_preview (UbTestDir     *fixture,
               gconstpointer  data)
 {
   static const gsize sizes[] = { 0, 10, 1500, 2048, 2049, 100000 };
   const gsize preview = 1024;
-  g_autofree guint8 *plain = make_data (100000, 9);
+  g_autofree guint8 *plain = ub_test_make_bytes (100000, 9);
 
   g_test_summary ("The preview holds the first and last N bytes of the output, never "
                   "overlapping: head + tail is the whole output when it is short");
@@ -678,7 +607,7 @@ test_preview (Fixture       *fixture,
  * checkpoint and a copy of the partial output) at chunk @stop, then resumes
  * from that and checks the final result. */
 static void
-crash_and_resume (Fixture    *fixture,
+crash_and_resume (UbTestDir  *fixture,
                   UbDataMode  mode,
                   const char *in_path,
                   gsize       chunk,
@@ -686,7 +615,7 @@ crash_and_resume (Fixture    *fixture,
                   const void *expected,
                   gsize       expected_len)
 {
-  g_autofree char *out_path = fixture_path (fixture, "out");
+  g_autofree char *out_path = ub_test_dir_path (fixture, "out");
   g_autofree char *saved = ub_durable_dup_partial_path ("test.part");
   g_autoptr(UbDataJob) first = ub_data_job_new (mode);
   g_autoptr(UbDataJob) second = ub_data_job_new (mode);
@@ -726,7 +655,7 @@ crash_and_resume (Fixture    *fixture,
 
   if (to_file)
     {
-      assert_file_equals (out_path, expected, expected_len);
+      ub_test_assert_file_equals (out_path, expected, expected_len);
       g_assert_false (g_file_test (saved, G_FILE_TEST_EXISTS));
     }
   else
@@ -736,13 +665,13 @@ crash_and_resume (Fixture    *fixture,
 }
 
 static void
-test_resume (Fixture       *fixture,
+test_resume (UbTestDir     *fixture,
              gconstpointer  data)
 {
   const gsize len = 40000;
-  g_autofree guint8 *plain = make_data (len, 10);
-  g_autofree char *bin_path = fixture_path (fixture, "in.bin");
-  g_autofree char *b64_path = fixture_path (fixture, "in.b64");
+  g_autofree guint8 *plain = ub_test_make_bytes (len, 10);
+  g_autofree char *bin_path = ub_test_dir_path (fixture, "in.bin");
+  g_autofree char *b64_path = ub_test_dir_path (fixture, "in.b64");
   g_autofree char *encoded = NULL;
   g_autofree char *text = NULL;
   g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, plain, len);
@@ -751,10 +680,10 @@ test_resume (Fixture       *fixture,
   g_test_summary ("A job stopped between chunks resumes from its checkpoint and the "
                   "partial output, and finishes with the same result");
 
-  write_file (bin_path, plain, len);
+  ub_test_write_file (bin_path, plain, len);
   encoded = ub_base64_encode (plain, len, 76, &encoded_len);
   text = make_messy_text (plain, len, &text_len);
-  write_file (b64_path, text, text_len);
+  ub_test_write_file (b64_path, text, text_len);
 
   /* Chunk sizes that leave carries: not multiples of 3, 4 or 64. */
   for (guint stop = 1; stop <= 7; stop += 3)
@@ -767,7 +696,7 @@ test_resume (Fixture       *fixture,
 }
 
 static void
-test_resume_mismatch (Fixture       *fixture,
+test_resume_mismatch (UbTestDir     *fixture,
                       gconstpointer  data)
 {
   g_autoptr(UbDataJob) job = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
@@ -787,7 +716,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/data/job/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/data/job/" path, UbTestDir, NULL, ub_test_dir_set_up, func, ub_test_dir_tear_down)
 
   ADD ("encode/file-chunks", test_encode_file);
   ADD ("decode/file-chunks", test_decode_file);

@@ -209,6 +209,131 @@ test_cancel_leaves_no_output (void)
   g_assert_true (g_file_test (output, G_FILE_TEST_EXISTS));
 }
 
+static gboolean
+page_paused (gpointer user_data)
+{
+  UbRun *run = ub_page_get_run (user_data);
+
+  return run == NULL || ub_run_get_state (run) != UB_RUN_RUNNING;
+}
+
+static void
+test_pause_resume_is_exact (void)
+{
+  UbDataPage *page;
+  g_autofree char *path = make_file (24 * 1024 * 1024 + 5);
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  guint n_pauses = 0;
+
+  g_test_summary ("Ctrl+P pauses an encode (no progress while paused) and again resumes it; "
+                  "the output is byte for byte that of a run never paused");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_data_page ();
+  ub_data_page_set_input (page, path, 0, UB_DATA_MODE_BASE64_ENCODE);
+  run_page (page);
+  g_assert_null (ub_data_page_get_error (page));
+  expected = read_output (page);
+
+  ub_test_gtk_window_action ("start");
+  while (ub_page_get_run (UB_PAGE (page)) != NULL &&
+         ub_run_is_active (ub_page_get_run (UB_PAGE (page))))
+    {
+      UbRun *run = ub_page_get_run (UB_PAGE (page));
+      guint64 before, after;
+
+      if (ub_run_get_state (run) == UB_RUN_RUNNING)
+        {
+          ub_test_gtk_window_action ("pause");
+          g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_PAUSED);
+          n_pauses++;
+
+          /* Paused means stopped: the worker does no more of it. */
+          ub_data_page_get_progress (page, &before, NULL);
+          ub_test_gtk_run_for_ms (300);
+          ub_data_page_get_progress (page, &after, NULL);
+          g_assert_cmpuint (after, ==, before);
+          g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_PAUSED);
+
+          ub_test_gtk_window_action ("pause");
+          g_assert_cmpint (ub_run_get_state (run), !=, UB_RUN_PAUSED);
+          /* Some of it runs before the next pause. */
+          ub_test_gtk_run_until (page_paused, page, 150);
+        }
+      else
+        {
+          g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
+        }
+      if (n_pauses >= 5)
+        g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
+    }
+
+  g_assert_cmpuint (n_pauses, >=, 1);
+  g_assert_null (ub_data_page_get_error (page));
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
+  got = read_output (page);
+  g_assert_cmpstr (got, ==, expected);
+  g_unlink (path);
+}
+
+static void
+test_drop_file (void)
+{
+  g_autofree char *chosen = make_file (1000);
+  g_autofree char *dropped = make_file (4096 + 7);
+  g_autofree char *contents = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *folder = g_path_get_dirname (dropped);
+  gsize length;
+  UbDataPage *page;
+
+  g_test_summary ("A file dropped on the Data page becomes its input; a folder, two files or "
+                  "a drop during a job are refused with a message");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  g_file_get_contents (dropped, &contents, &length, NULL);
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+
+  page = show_data_page ();
+  ub_data_page_set_input (page, chosen, 0, UB_DATA_MODE_SHA256);
+  {
+    const char *paths[] = { dropped, NULL };
+
+    g_assert_true (ub_test_gtk_drop_files (GTK_WIDGET (page), paths, FALSE));
+  }
+  run_page (page);
+  g_assert_null (ub_data_page_get_error (page));
+  g_assert_cmpstr (ub_data_page_get_digest (page), ==, expected);
+
+  {
+    const char *folders[] = { folder, NULL };
+    const char *two[] = { chosen, dropped, NULL };
+
+    g_assert_false (ub_test_gtk_drop_files (GTK_WIDGET (page), folders, TRUE));
+    g_assert_nonnull (ub_data_page_get_error (page));
+    g_assert_false (ub_test_gtk_drop_files (GTK_WIDGET (page), two, TRUE));
+    g_assert_nonnull (ub_data_page_get_error (page));
+  }
+
+  /* As a list, as a file manager drops it: still the input. */
+  {
+    const char *paths[] = { dropped, NULL };
+
+    g_assert_true (ub_test_gtk_drop_files (GTK_WIDGET (page), paths, TRUE));
+    g_assert_null (ub_data_page_get_error (page));
+  }
+  run_page (page);
+  g_assert_cmpstr (ub_data_page_get_digest (page), ==, expected);
+
+  g_unlink (chosen);
+  g_unlink (dropped);
+}
+
 static void
 test_missing_file (void)
 {
@@ -239,8 +364,10 @@ main (int    argc,
   g_test_add_func ("/data-page/decode-error-names-offset", test_decode_error_names_offset);
   g_test_add_func ("/data-page/hash-file", test_hash_file);
   g_test_add_func ("/data-page/encode-decode-round-trip", test_encode_decode_round_trip);
+  g_test_add_func ("/data-page/pause-resume-is-exact", test_pause_resume_is_exact);
   g_test_add_func ("/data-page/cancel-leaves-no-output", test_cancel_leaves_no_output);
   g_test_add_func ("/data-page/missing-file", test_missing_file);
+  g_test_add_func ("/data-page/drop-file", test_drop_file);
 
   return g_test_run ();
 }

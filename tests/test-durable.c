@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -416,6 +417,114 @@ test_stale_removed (Fixture       *fixture,
   g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 0);
 }
 
+#define KILL_FILE_SIZE (256 * 1024)
+
+/* Whether @path holds KILL_FILE_SIZE copies of one of @allowed's bytes:
+ * the old file or one complete new version, never a mix or a prefix. */
+static gboolean
+holds_one_version (const char *path,
+                   const char *allowed,
+                   char       *seen)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL) || len != KILL_FILE_SIZE ||
+      strchr (allowed, contents[0]) == NULL)
+    return FALSE;
+  for (gsize i = 1; i < len; i++)
+    if (contents[i] != contents[0])
+      return FALSE;
+  *seen = contents[0];
+  return TRUE;
+}
+
+/* In the child: replace @path with version A, then B, then A… for ever,
+ * through the named fallback, flushing part-way so that the temporary
+ * file grows on disk, until killed. */
+static G_GNUC_NORETURN void
+rewrite_until_killed (const char *path)
+{
+  char *buffer = g_malloc (KILL_FILE_SIZE);
+
+  _ub_durable_set_use_tmpfile (FALSE);
+  for (guint k = 0;; k++)
+    {
+      UbDurableFile *file = ub_durable_file_new (path, NULL, NULL);
+
+      memset (buffer, k % 2 ? 'A' : 'B', KILL_FILE_SIZE);
+      if (file == NULL)
+        _exit (1);
+      for (guint part = 0; part < 4; part++)
+        if (!ub_durable_file_write (file, buffer + part * (KILL_FILE_SIZE / 4),
+                                    KILL_FILE_SIZE / 4, NULL) ||
+            !ub_durable_file_flush (file, NULL))
+          _exit (1);
+      if (!ub_durable_file_commit (file, NULL))
+        _exit (1);
+      ub_durable_file_free (file);
+    }
+}
+
+static void
+test_kill_random_moments (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (fixture, "out");
+  g_autofree char *registry = _ub_durable_cache_subdir ("temps");
+  g_autoptr(GRand) rand = g_rand_new ();
+  g_autofree char *old = g_malloc (KILL_FILE_SIZE);
+  guint kills = g_test_thorough () ? 200 : 40;
+  guint left_behind = 0, old_seen = 0, new_seen = 0;
+
+  g_test_summary ("A writer on the named fallback killed with SIGKILL at random moments: "
+                  "the destination holds the old or a complete new file, and the next "
+                  "start's cleanup removes every temporary file and registration it left");
+
+  memset (old, 'O', KILL_FILE_SIZE);
+  g_assert_true (g_file_set_contents (path, old, KILL_FILE_SIZE, NULL));
+
+  for (guint i = 0; i < kills; i++)
+    {
+      char seen = 0;
+      int status;
+      pid_t pid = fork ();
+
+      g_assert_cmpint (pid, >=, 0);
+      if (pid == 0)
+        rewrite_until_killed (path);
+
+      /* The moment of the kill, anywhere in the child's cycle of open,
+       * register, write, sync, rename and unregister: not a wait for
+       * anything. */
+      g_usleep (g_rand_int_range (rand, 0, 30000));
+      kill (pid, SIGKILL);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+
+      g_assert_true (holds_one_version (path, "OAB", &seen));
+      if (seen == 'O')
+        old_seen++;
+      else
+        new_seen++;
+      if (ub_test_count_entries (fixture->dir) > 1)
+        left_behind++;
+      g_assert_cmpuint (ub_test_count_entries (fixture->dir), <=, 2);
+
+      /* The next start. */
+      ub_durable_remove_stale ();
+      g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
+      g_assert_true (!g_file_test (registry, G_FILE_TEST_IS_DIR) ||
+                     ub_test_count_entries (registry) == 0);
+    }
+
+  g_test_message ("%u kills: %u left the old file, %u a new one; %u left a temporary file",
+                  kills, old_seen, new_seen, left_behind);
+  /* Both outcomes of a kill, and the cleanup, were exercised. */
+  g_assert_cmpuint (left_behind, >, 0);
+  g_assert_cmpuint (new_seen, >, 0);
+}
+
 static void
 test_partial (Fixture       *fixture,
               gconstpointer  data)
@@ -492,6 +601,8 @@ main (int    argc,
 #undef ADD
   g_test_add ("/durable/stale-removed", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_stale_removed, fixture_tear_down);
+  g_test_add ("/durable/named/kill-9-random-moments", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_kill_random_moments, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -8,7 +8,9 @@
 #include "ub-jobs.h"
 #include "ub-pipeline.h"
 #include "ub-png-jobs.h"
+#include "ub-test-files.h"
 #include "ub-test-runtime.h"
+#include "ub-test-pipeline.h"
 
 /* The decoder → scaler pipeline: order, completeness, where the bytes go,
  * and the broadcast control, through real worker threads. */
@@ -18,7 +20,7 @@
 #define MAX_SIZE   64
 
 static char *images_dir;
-static char *paths[N_IMAGES];
+static GStrv paths;
 
 typedef struct
 {
@@ -146,7 +148,7 @@ test_two_workers (void)
 {
   g_autoptr(UbPipeline) pipeline = NULL;
   g_autoptr(GError) error = NULL;
-  UbPortStats decoder_owner, scaler_owner, pipe_decoder, pipe_scaler;
+  UbPortStats pipe_decoder, pipe_scaler;
   UbPipelineStats stats;
   Results results;
   guint64 result_bytes = 0;
@@ -178,28 +180,8 @@ test_two_workers (void)
       result_bytes += g_bytes_get_size (got);
     }
 
-  /* Per-port counters, while the workers are alive. The scaler posts the
-   * credit for a frame after its result, so the last credit may still be
-   * on its way when the last result is in. */
-  UB_TEST_RUN_UNTIL (ub_test_find_port ("pipeline scaler ← decoder", &pipe_scaler) &&
-                     ub_test_find_port ("pipeline decoder → scaler", &pipe_decoder) &&
-                     pipe_scaler.posted == N_IMAGES && pipe_decoder.delivered == N_IMAGES);
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_DECODER_KIND " (owner)", &decoder_owner));
-  g_assert_true (ub_test_find_port ("worker " UB_PIPELINE_SCALER_KIND " (owner)", &scaler_owner));
-  g_assert_true (ub_test_find_port ("pipeline decoder → scaler", &pipe_decoder));
-  g_assert_true (ub_test_find_port ("pipeline scaler ← decoder", &pipe_scaler));
-
-  /* The owner sent the decoder a setup and N requests, and got nothing back. */
-  g_assert_cmpuint (decoder_owner.posted, ==, N_IMAGES + 1);
-  g_assert_cmpuint (decoder_owner.delivered, ==, 0);
-  /* The scaler got a setup from the owner and sent back exactly N results. */
-  g_assert_cmpuint (scaler_owner.posted, ==, 1);
-  g_assert_cmpuint (scaler_owner.delivered, ==, N_IMAGES);
-  /* Between the workers: N frames one way, N credits the other. */
-  g_assert_cmpuint (pipe_decoder.posted, ==, N_IMAGES);
-  g_assert_cmpuint (pipe_scaler.delivered, ==, N_IMAGES);
-  g_assert_cmpuint (pipe_scaler.posted, ==, N_IMAGES);
-  g_assert_cmpuint (pipe_decoder.delivered, ==, N_IMAGES);
+  /* Per-port counters, while the workers are alive. */
+  ub_test_assert_pipeline_ports (N_IMAGES, &pipe_decoder, &pipe_scaler);
   g_assert_cmpuint (pipe_scaler.high_water, <=, UB_PIPELINE_WINDOW);
   g_assert_cmpuint (pipe_scaler.dropped + pipe_decoder.dropped, ==, 0);
 
@@ -424,19 +406,7 @@ main (int   argc,
 
   images_dir = g_dir_make_tmp ("unblock-pipeline-XXXXXX", NULL);
   g_assert_nonnull (images_dir);
-  for (guint i = 0; i < N_IMAGES; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("img-%02u.png", i);
-      g_autoptr(GVariant) reply = NULL;
-      g_autoptr(GError) error = NULL;
-
-      paths[i] = g_build_filename (images_dir, name, NULL);
-      reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                               ub_png_sample_params_new (paths[i], IMAGE_SIZE, IMAGE_SIZE,
-                                                         (guint64) i + 1),
-                               NULL, NULL, NULL, &error);
-      g_assert_no_error (error);
-    }
+  paths = ub_test_write_samples (images_dir, "img", N_IMAGES, IMAGE_SIZE, 1);
 
   g_test_add_func ("/pipeline/scale", test_scale);
   g_test_add_func ("/pipeline/two-workers/order-and-counters", test_two_workers);
@@ -447,17 +417,8 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  for (guint i = 0; i < N_IMAGES; i++)
-    {
-      g_unlink (paths[i]);
-      g_free (paths[i]);
-    }
-  {
-    g_autofree char *bad = g_build_filename (images_dir, "not-a-png.png", NULL);
-
-    g_unlink (bad);
-  }
-  g_rmdir (images_dir);
+  ub_test_remove_tree (images_dir);
+  g_strfreev (paths);
   g_free (images_dir);
   return ret;
 }

@@ -7,13 +7,6 @@
  * of the post, one clone error, reserved kinds, back-pressure on any
  * thread but the main one, and the asynchronous receive. */
 
-static gboolean
-post_int (UbPort *port,
-          gint32  value)
-{
-  return ub_port_post (port, "test.int", g_variant_new_int32 (value), NULL);
-}
-
 static gint32
 message_int (UbMessage *message)
 {
@@ -289,7 +282,7 @@ receiver_init (Receiver *r)
 static gpointer
 post_later (gpointer data)
 {
-  post_int (data, 42);
+  ub_test_post_int (data, 42);
   return NULL;
 }
 
@@ -308,7 +301,7 @@ test_receive_async_basics (void)
 
   receiver_init (&r);
   for (int i = 0; i < 3; i++)
-    g_assert_true (post_int (port1, i));
+    g_assert_true (ub_test_post_int (port1, i));
 
   for (guint i = 0; i < 3; i++)
     {
@@ -359,7 +352,7 @@ test_receive_async_cancel_loses_nothing (void)
   UB_TEST_RUN_UNTIL (r.n_done == 2);
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
-  g_assert_true (post_int (port1, 5));
+  g_assert_true (ub_test_post_int (port1, 5));
   ub_port_receive_async (port2, NULL, on_received, &r);
   UB_TEST_RUN_UNTIL (r.n_done == 3);
   g_assert_no_error (r.error);

@@ -1,26 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <string.h>
-
 #include "ub-test-runtime.h"
 
-/* Conformance of MessageChannel / MessagePort / transferables, after the
- * ideas of the web-platform-tests (webmessaging/, html/infrastructure/
- * safe-passing-of-structured-data/). */
-
-static UbChannel *
-new_channel (guint capacity)
-{
-  return ub_channel_new (capacity);
-}
-
-static gboolean
-post_int (UbPort *port,
-          gint32  value)
-{
-  return ub_port_post (port, "test.int", g_variant_new_int32 (value), NULL);
-}
+/* Conformance of MessageChannel / MessagePort, after the ideas of the
+ * web-platform-tests (webmessaging/). Transferables: test-transfer.c. */
 
 /* UbMessage --------------------------------------------------------------- */
 
@@ -44,7 +28,7 @@ test_message_basics (void)
 static void
 test_nothing_delivered_before_start (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   UbPort *port1 = ub_channel_get_port1 (channel);
   UbPort *port2 = ub_channel_get_port2 (channel);
   UbTestSink sink;
@@ -54,7 +38,7 @@ test_nothing_delivered_before_start (void)
 
   ub_test_sink_init (&sink, port2, FALSE);
   for (int i = 0; i < 3; i++)
-    g_assert_true (post_int (port1, i));
+    g_assert_true (ub_test_post_int (port1, i));
 
   ub_test_drain_context ();
   g_assert_cmpuint (sink.messages->len, ==, 0);
@@ -73,12 +57,12 @@ test_nothing_delivered_before_start (void)
 static void
 test_connect_message_starts (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   UbTestSink sink;
 
   g_test_summary ("Connecting through ub_port_connect_message() starts the port (onmessage=)");
 
-  g_assert_true (post_int (ub_channel_get_port1 (channel), 7));
+  g_assert_true (ub_test_post_int (ub_channel_get_port1 (channel), 7));
   ub_test_sink_init (&sink, ub_channel_get_port2 (channel), TRUE);
   UB_TEST_RUN_UNTIL (sink.messages->len == 1);
   g_assert_cmpint (ub_test_sink_int (&sink, 0), ==, 7);
@@ -90,7 +74,7 @@ test_connect_message_starts (void)
 static void
 test_delivers_in_starting_context (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   g_autoptr(GMainContext) other = g_main_context_new ();
   UbTestSink sink;
 
@@ -100,7 +84,7 @@ test_delivers_in_starting_context (void)
   ub_test_sink_init (&sink, ub_channel_get_port2 (channel), TRUE);
   g_main_context_pop_thread_default (other);
 
-  g_assert_true (post_int (ub_channel_get_port1 (channel), 1));
+  g_assert_true (ub_test_post_int (ub_channel_get_port1 (channel), 1));
   ub_test_drain_context ();
   g_assert_cmpuint (sink.messages->len, ==, 0);
 
@@ -115,14 +99,14 @@ test_delivers_in_starting_context (void)
 static void
 test_fifo (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   UbTestSink sink;
 
   g_test_summary ("Delivery is FIFO and both directions work");
 
   ub_test_sink_init (&sink, ub_channel_get_port1 (channel), TRUE);
   for (int i = 0; i < 1000; i++)
-    g_assert_true (post_int (ub_channel_get_port2 (channel), i));
+    g_assert_true (ub_test_post_int (ub_channel_get_port2 (channel), i));
   UB_TEST_RUN_UNTIL (sink.messages->len == 1000);
   for (int i = 0; i < 1000; i++)
     g_assert_cmpint (ub_test_sink_int (&sink, i), ==, i);
@@ -136,7 +120,7 @@ test_fifo (void)
 static void
 test_close_from_sender (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   UbPort *port1 = ub_channel_get_port1 (channel);
   UbPort *port2 = ub_channel_get_port2 (channel);
   g_autoptr(GError) error = NULL;
@@ -148,8 +132,8 @@ test_close_from_sender (void)
 
   ub_test_sink_init (&sink1, port1, TRUE);
   ub_test_sink_init (&sink2, port2, TRUE);
-  g_assert_true (post_int (port1, 1));
-  g_assert_true (post_int (port1, 2));
+  g_assert_true (ub_test_post_int (port1, 1));
+  g_assert_true (ub_test_post_int (port1, 2));
   ub_port_close (port1);
   ub_port_close (port1);
   g_assert_true (ub_port_is_closed (port1));
@@ -161,7 +145,7 @@ test_close_from_sender (void)
   g_assert_cmpuint (sink2.messages->len, ==, 2);
 
   /* The peer may still post: it is dropped, as on the web. */
-  g_assert_true (post_int (port2, 4));
+  g_assert_true (ub_test_post_int (port2, 4));
   ub_test_drain_context ();
   g_assert_cmpuint (sink1.messages->len, ==, 0);
   g_assert_cmpuint (sink1.n_close, ==, 0);
@@ -180,7 +164,7 @@ test_close_from_sender (void)
 static void
 test_close_from_receiver (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   UbPort *port1 = ub_channel_get_port1 (channel);
   UbPort *port2 = ub_channel_get_port2 (channel);
   UbTestSink sink1, sink2;
@@ -191,7 +175,7 @@ test_close_from_receiver (void)
   ub_test_sink_init (&sink1, port1, TRUE);
   ub_test_sink_init (&sink2, port2, FALSE);
   for (int i = 0; i < 5; i++)
-    g_assert_true (post_int (port1, i));
+    g_assert_true (ub_test_post_int (port1, i));
   ub_port_close (port2);
   ub_port_start (port2);
   g_assert_false (ub_port_is_started (port2));
@@ -221,7 +205,7 @@ close_on_third (UbPort    *port,
 static void
 test_close_inside_handler (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   UbPort *port2 = ub_channel_get_port2 (channel);
   guint count = 0;
   UbPortStats stats;
@@ -229,7 +213,7 @@ test_close_inside_handler (void)
   g_test_summary ("Closing from inside a message handler stops delivery at once");
 
   for (int i = 0; i < 10; i++)
-    g_assert_true (post_int (ub_channel_get_port1 (channel), i));
+    g_assert_true (ub_test_post_int (ub_channel_get_port1 (channel), i));
   ub_port_connect_message (port2, close_on_third, &count);
   UB_TEST_RUN_UNTIL (ub_port_is_closed (port2));
   ub_test_drain_context ();
@@ -242,7 +226,7 @@ test_close_inside_handler (void)
 static void
 test_close_on_last_unref (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   g_autoptr(UbPort) port1 = ub_channel_steal_port1 (channel);
   UbTestSink sink;
 
@@ -256,275 +240,12 @@ test_close_on_last_unref (void)
   ub_test_sink_clear (&sink);
 }
 
-/* Transfer ---------------------------------------------------------------- */
-
-static void
-test_transfer_port_with_queue (void)
-{
-  g_autoptr(UbChannel) carrier = new_channel (0);
-  g_autoptr(UbChannel) moved = new_channel (0);
-  g_autoptr(UbMessage) message = ub_message_new ("test.port", NULL);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(UbPort) received = NULL;
-  UbPort *old = ub_channel_get_port2 (moved);
-  UbTestSink carrier_sink, moved_sink;
-  UbPortStats stats;
-
-  g_test_summary ("A transferred port takes its queued messages along; the "
-                  "sender's handle is detached and does nothing");
-
-  for (int i = 0; i < 3; i++)
-    g_assert_true (post_int (ub_channel_get_port1 (moved), i));
-
-  ub_test_sink_init (&carrier_sink, ub_channel_get_port2 (carrier), TRUE);
-  g_assert_true (ub_port_post_message (ub_channel_get_port1 (carrier), message,
-                                       (gpointer []) { old, NULL }, NULL, &error));
-  g_assert_no_error (error);
-
-  g_assert_true (ub_port_is_detached (old));
-  g_assert_false (ub_port_post (old, "test.int", g_variant_new_int32 (9), &error));
-  g_assert_error (error, UB_ERROR, UB_ERROR_DETACHED);
-  g_clear_error (&error);
-  g_assert_null (ub_port_receive (old, 0, NULL, &error));
-  g_assert_error (error, UB_ERROR, UB_ERROR_DETACHED);
-  g_clear_error (&error);
-  g_assert_false (ub_port_get_stats (old, &stats));
-  g_assert_null (ub_port_dup_label (old));
-  ub_port_close (old);
-  ub_port_start (old);
-
-  UB_TEST_RUN_UNTIL (carrier_sink.messages->len == 1);
-  g_assert_cmpuint (ub_message_get_n_ports (g_ptr_array_index (carrier_sink.messages, 0)), ==, 1);
-  received = g_object_ref (ub_message_get_port (g_ptr_array_index (carrier_sink.messages, 0), 0));
-  g_assert_false (ub_port_is_detached (received));
-
-  g_assert_true (post_int (ub_channel_get_port1 (moved), 3));
-  ub_test_sink_init (&moved_sink, received, TRUE);
-  UB_TEST_RUN_UNTIL (moved_sink.messages->len == 4);
-  for (int i = 0; i < 4; i++)
-    g_assert_cmpint (ub_test_sink_int (&moved_sink, i), ==, i);
-
-  ub_port_close (received);
-  ub_port_close (ub_channel_get_port2 (carrier));
-  ub_test_sink_clear (&carrier_sink);
-  ub_test_sink_clear (&moved_sink);
-}
-
-static void
-test_transfer_errors (void)
-{
-  g_autoptr(UbChannel) carrier = new_channel (0);
-  g_autoptr(UbChannel) other = new_channel (0);
-  g_autoptr(UbMessage) message = ub_message_new ("test.port", NULL);
-  g_autoptr(UbBuffer) buffer = ub_buffer_new (16);
-  g_autoptr(GObject) not_transferable = g_object_new (G_TYPE_OBJECT, NULL);
-  g_autoptr(GError) error = NULL;
-  UbPort *sender = ub_channel_get_port1 (carrier);
-  UbPortStats stats;
-
-  g_test_summary ("A port cannot transfer itself, an object cannot appear twice, "
-                  "and a detached port cannot be transferred; nothing is sent then");
-
-  g_assert_false (ub_port_post_message (sender, message, (gpointer []) { sender, NULL },
-                                        NULL, &error));
-  g_assert_error (error, UB_ERROR, UB_ERROR_DATA_CLONE);
-  g_clear_error (&error);
-  g_assert_false (ub_port_is_detached (sender));
-
-  g_assert_false (ub_port_post_message (sender, message, (gpointer []) { buffer, buffer, NULL },
-                                        NULL, &error));
-  g_assert_error (error, UB_ERROR, UB_ERROR_DATA_CLONE);
-  g_clear_error (&error);
-  g_assert_cmpuint (ub_buffer_get_size (buffer), ==, 16);
-
-  g_assert_false (ub_port_post_message (sender, message,
-                                        (gpointer []) { ub_channel_get_port1 (other),
-                                                        ub_channel_get_port1 (other), NULL },
-                                        NULL, &error));
-  g_assert_error (error, UB_ERROR, UB_ERROR_DATA_CLONE);
-  g_clear_error (&error);
-  g_assert_false (ub_port_is_detached (ub_channel_get_port1 (other)));
-
-  /* Neither a buffer nor a port: the web's DataCloneError for a
-   * non-transferable object in the transfer list. */
-  g_assert_false (ub_port_post_message (sender, message, (gpointer []) { not_transferable, NULL },
-                                        NULL, &error));
-  g_assert_error (error, UB_ERROR, UB_ERROR_DATA_CLONE);
-  g_clear_error (&error);
-
-  g_assert_true (ub_port_post_message (sender, message,
-                                       (gpointer []) { ub_channel_get_port2 (other), NULL },
-                                       NULL, &error));
-  g_assert_no_error (error);
-  g_assert_false (ub_port_post_message (sender, message,
-                                        (gpointer []) { ub_channel_get_port2 (other), NULL },
-                                        NULL, &error));
-  g_assert_error (error, UB_ERROR, UB_ERROR_DATA_CLONE);
-
-  g_assert_true (ub_port_get_stats (ub_channel_get_port2 (carrier), &stats));
-  g_assert_cmpuint (stats.queue_depth, ==, 1);
-  g_assert_cmpuint (stats.delivered, ==, 0);
-}
-
-/* webmessaging/Channel_postMessage_clone_port_error.htm throws a
- * DataCloneError for the source port; the HTML postMessage steps do the
- * same for the target port, the sender's entangled peer. */
-static void
-test_transfer_entangled_peer (void)
-{
-  g_autoptr(UbChannel) channel = new_channel (0);
-  g_autoptr(UbMessage) message = ub_message_new ("test.port", NULL);
-  g_autoptr(GError) error = NULL;
-  UbPort *port1 = ub_channel_get_port1 (channel);
-  UbPort *port2 = ub_channel_get_port2 (channel);
-  UbPortStats stats;
-
-  g_test_summary ("Transferring the sender's entangled port is a clone error: "
-                  "nothing is sent, nothing detached, nothing leaked");
-
-  g_assert_false (ub_port_post_message (port1, message, (gpointer []) { port2, NULL },
-                                        NULL, &error));
-  g_assert_error (error, UB_ERROR, UB_ERROR_DATA_CLONE);
-  g_assert_false (ub_port_is_detached (port2));
-  g_assert_true (ub_port_get_stats (port2, &stats));
-  g_assert_cmpuint (stats.queue_depth, ==, 0);
-  g_assert_true (ub_port_get_stats (port1, &stats));
-  g_assert_cmpuint (stats.posted, ==, 0);
-
-  /* Both ends still work. */
-  g_assert_true (post_int (port1, 1));
-  g_clear_pointer (&message, ub_message_unref);
-  g_clear_error (&error);
-  message = ub_port_receive (port2, 0, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_variant_get_int32 (ub_message_get_body (message)), ==, 1);
-}
-
-static int n_freed;
-
-static void
-count_free (gpointer data)
-{
-  n_freed++;
-  g_free (data);
-}
-
-static void
-test_transfer_buffer (void)
-{
-  g_autoptr(UbChannel) channel = new_channel (0);
-  g_autoptr(UbMessage) message = ub_message_new ("test.pixels", g_variant_new ("(uu)", 4, 4));
-  g_autoptr(GError) error = NULL;
-  g_autoptr(UbMessage) received = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  guint8 *data = g_malloc (64);
-  UbBuffer *buffer;
-  UbBuffer *moved;
-  gsize size;
-
-  g_test_summary ("A transferred buffer moves without a copy; the sender's "
-                  "handle is detached (size 0) and can still be freed");
-
-  memset (data, 0xab, 64);
-  n_freed = 0;
-  buffer = ub_buffer_new_take (data, 64, count_free);
-  g_assert_true (ub_buffer_get_data (buffer, &size) == data);
-  g_assert_cmpuint (size, ==, 64);
-
-  g_assert_true (ub_port_post_message (ub_channel_get_port1 (channel), message,
-                                       (gpointer []) { buffer, NULL }, NULL, &error));
-  g_assert_no_error (error);
-
-  g_assert_true (ub_buffer_is_detached (buffer));
-  g_assert_cmpuint (ub_buffer_get_size (buffer), ==, 0);
-  g_assert_null (ub_buffer_get_data (buffer, &size));
-  g_assert_cmpuint (size, ==, 0);
-  g_assert_null (ub_buffer_dup_bytes (buffer));
-  g_clear_object (&buffer);
-  g_assert_cmpint (n_freed, ==, 0);
-
-  received = ub_port_receive (ub_channel_get_port2 (channel), 0, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (received);
-  g_assert_cmpuint (ub_message_get_n_buffers (received), ==, 1);
-  moved = ub_message_get_buffer (received, 0);
-  g_assert_true (ub_buffer_get_data (moved, NULL) == data);
-  bytes = ub_buffer_dup_bytes (moved);
-  g_assert_true (g_bytes_get_data (bytes, NULL) == data);
-  g_assert_cmpuint (g_bytes_get_size (bytes), ==, 64);
-
-  g_clear_pointer (&received, ub_message_unref);
-  g_assert_cmpint (n_freed, ==, 0);
-  g_clear_pointer (&bytes, g_bytes_unref);
-  g_assert_cmpint (n_freed, ==, 1);
-}
-
-typedef struct
-{
-  UbPort     *carrier;
-  UbTestSink  sink;
-  guint       count;
-} MidBatch;
-
-static void
-transfer_on_third (UbPort    *port,
-                   UbMessage *message,
-                   gpointer   user_data)
-{
-  MidBatch *mid = user_data;
-  g_autoptr(UbMessage) envelope = NULL;
-
-  g_ptr_array_add (mid->sink.messages, ub_message_ref (message));
-  if (++mid->count != 3)
-    return;
-
-  envelope = ub_message_new ("test.port", NULL);
-  g_assert_true (ub_port_post_message (mid->carrier, envelope, (gpointer []) { port, NULL },
-                                       NULL, NULL));
-}
-
-static void
-test_transfer_inside_handler (void)
-{
-  g_autoptr(UbChannel) carrier = new_channel (0);
-  g_autoptr(UbChannel) moved = new_channel (0);
-  g_autoptr(UbMessage) envelope = NULL;
-  g_autoptr(UbPort) received = NULL;
-  g_autoptr(GError) error = NULL;
-  MidBatch mid = { 0 };
-  UbTestSink rest;
-
-  g_test_summary ("A port transferred from inside its own handler takes the "
-                  "undelivered rest of the batch along, in order");
-
-  mid.carrier = ub_channel_get_port1 (carrier);
-  mid.sink.messages = g_ptr_array_new_with_free_func ((GDestroyNotify) ub_message_unref);
-  for (int i = 0; i < 10; i++)
-    g_assert_true (post_int (ub_channel_get_port1 (moved), i));
-  ub_port_connect_message (ub_channel_get_port2 (moved), transfer_on_third, &mid);
-  UB_TEST_RUN_UNTIL (ub_port_is_detached (ub_channel_get_port2 (moved)));
-  ub_test_drain_context ();
-  g_assert_cmpuint (mid.count, ==, 3);
-
-  envelope = ub_port_receive (ub_channel_get_port2 (carrier), 0, NULL, &error);
-  g_assert_no_error (error);
-  received = g_object_ref (ub_message_get_port (envelope, 0));
-  ub_test_sink_init (&rest, received, TRUE);
-  UB_TEST_RUN_UNTIL (rest.messages->len == 7);
-  for (int i = 0; i < 7; i++)
-    g_assert_cmpint (ub_test_sink_int (&rest, i), ==, i + 3);
-
-  ub_port_close (received);
-  ub_test_sink_clear (&rest);
-  ub_test_sink_clear (&mid.sink);
-}
-
 /* messageerror ------------------------------------------------------------ */
 
 static void
 test_messageerror (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   g_autoptr(GBytes) corrupt = g_bytes_new_static ("abc", 3);   /* no NUL */
   UbTestSink sink;
 
@@ -604,7 +325,7 @@ check_order (UbPort    *port,
 static void
 test_ordering_producers (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   Producer producers[N_PRODUCERS];
   GThread *threads[N_PRODUCERS];
   Ordering ordering = { { 0 } };
@@ -645,7 +366,7 @@ test_ordering_producers (void)
 static void
 test_bounded_main_thread (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (2);
+  g_autoptr(UbChannel) channel = ub_channel_new (2);
   g_autoptr(GError) error = NULL;
   g_autoptr(UbMessage) message = NULL;
   UbPortStats stats;
@@ -653,8 +374,8 @@ test_bounded_main_thread (void)
   g_test_summary ("A full bounded channel never blocks a non-worker thread: "
                   "the post fails with UB_ERROR_FULL and sends nothing");
 
-  g_assert_true (post_int (ub_channel_get_port1 (channel), 1));
-  g_assert_true (post_int (ub_channel_get_port1 (channel), 2));
+  g_assert_true (ub_test_post_int (ub_channel_get_port1 (channel), 1));
+  g_assert_true (ub_test_post_int (ub_channel_get_port1 (channel), 2));
   g_assert_false (ub_port_post (ub_channel_get_port1 (channel), "test.int",
                                 g_variant_new_int32 (3), &error));
   g_assert_error (error, UB_ERROR, UB_ERROR_FULL);
@@ -666,7 +387,7 @@ test_bounded_main_thread (void)
 
   message = ub_port_receive (ub_channel_get_port2 (channel), 0, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (post_int (ub_channel_get_port1 (channel), 3));
+  g_assert_true (ub_test_post_int (ub_channel_get_port1 (channel), 3));
   g_assert_true (ub_port_get_stats (ub_channel_get_port2 (channel), &stats));
   g_assert_cmpuint (stats.high_water, ==, 2);
 }
@@ -676,7 +397,7 @@ test_bounded_main_thread (void)
 static void
 test_latest_value (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   UbPort *port1 = ub_channel_get_port1 (channel);
   UbTestSink sink;
   UbPortStats stats;
@@ -685,13 +406,13 @@ test_latest_value (void)
                   "key, in place; other keys and plain messages are untouched");
 
   ub_test_sink_init (&sink, ub_channel_get_port2 (channel), FALSE);
-  g_assert_true (post_int (port1, -1));
+  g_assert_true (ub_test_post_int (port1, -1));
   for (int i = 0; i < 100; i++)
     g_assert_true (ub_port_post_latest (port1, "progress", "test.int",
                                         g_variant_new_int32 (i), NULL));
   g_assert_true (ub_port_post_latest (port1, "other", "test.int",
                                       g_variant_new_int32 (1000), NULL));
-  g_assert_true (post_int (port1, -2));
+  g_assert_true (ub_test_post_int (port1, -2));
   g_assert_true (ub_port_post_latest (port1, "progress", "test.int",
                                       g_variant_new_int32 (100), NULL));
 
@@ -728,7 +449,7 @@ cancel_soon (gpointer data)
 static void
 test_receive (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(UbMessage) message = NULL;
@@ -737,7 +458,7 @@ test_receive (void)
   g_test_summary ("Blocking receive: a message, a timeout, a cancellation from "
                   "another thread, the peer's close, and refusal on a started port");
 
-  g_assert_true (post_int (ub_channel_get_port1 (channel), 5));
+  g_assert_true (ub_test_post_int (ub_channel_get_port1 (channel), 5));
   message = ub_port_receive (ub_channel_get_port2 (channel), -1, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_variant_get_int32 (ub_message_get_body (message)), ==, 5);
@@ -762,7 +483,7 @@ test_receive (void)
   g_clear_error (&error);
 
   {
-    g_autoptr(UbChannel) started = new_channel (0);
+    g_autoptr(UbChannel) started = ub_channel_new (0);
 
     ub_port_start (ub_channel_get_port2 (started));
     message = ub_port_receive (ub_channel_get_port2 (started), 0, NULL, &error);
@@ -792,7 +513,7 @@ count_delivered (UbPort    *port,
 static void
 test_delivery_yields (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   guint n = ub_test_scale (300000, 30000), delivered = 0, ticks = 0, ticks_during = 0;
   GSource *idle;
   UbPortStats stats;
@@ -829,14 +550,14 @@ static gpointer
 post_burst (gpointer data)
 {
   for (int i = 0; i < 1000; i++)
-    post_int (data, i);
+    ub_test_post_int (data, i);
   return NULL;
 }
 
 static void
 test_delivery_wakes_once_per_burst (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   UbTestSink sink;
   UbPortStats stats;
   GThread *thread;
@@ -860,8 +581,8 @@ test_delivery_wakes_once_per_burst (void)
   g_assert_cmpuint (stats.wakeups, ==, 1);
 
   /* Asleep again on the empty queue: the next post wakes it once more. */
-  g_assert_true (post_int (ub_channel_get_port1 (channel), 1));
-  g_assert_true (post_int (ub_channel_get_port1 (channel), 2));
+  g_assert_true (ub_test_post_int (ub_channel_get_port1 (channel), 1));
+  g_assert_true (ub_test_post_int (ub_channel_get_port1 (channel), 2));
   g_assert_true (ub_port_get_stats (ub_channel_get_port2 (channel), &stats));
   g_assert_cmpuint (stats.wakeups, ==, 2);
   UB_TEST_RUN_UNTIL (sink.messages->len == 1002);
@@ -875,7 +596,7 @@ test_delivery_wakes_once_per_burst (void)
 static void
 test_bad_input (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   UbPortStats stats;
 
   g_test_summary ("Public functions reject bad arguments with a critical, not a crash");
@@ -909,7 +630,7 @@ test_bad_input (void)
 static void
 test_labels_and_snapshot (void)
 {
-  g_autoptr(UbChannel) channel = new_channel (0);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
   g_autoptr(UbRuntimeSnapshot) snapshot = NULL;
   g_autofree char *label = NULL;
   gboolean found = FALSE;
@@ -919,7 +640,7 @@ test_labels_and_snapshot (void)
   ub_port_set_label (ub_channel_get_port2 (channel), "test sink");
   label = ub_port_dup_label (ub_channel_get_port2 (channel));
   g_assert_cmpstr (label, ==, "test sink");
-  g_assert_true (post_int (ub_channel_get_port1 (channel), 1));
+  g_assert_true (ub_test_post_int (ub_channel_get_port1 (channel), 1));
   g_assert_true (ub_port_post_latest (ub_channel_get_port1 (channel), "k", "test.int",
                                       g_variant_new_int32 (1), NULL));
   g_assert_true (ub_port_post_latest (ub_channel_get_port1 (channel), "k", "test.int",
@@ -955,11 +676,6 @@ main (int    argc,
   g_test_add_func ("/runtime/port/close/from-receiver", test_close_from_receiver);
   g_test_add_func ("/runtime/port/close/inside-handler", test_close_inside_handler);
   g_test_add_func ("/runtime/port/close/last-unref", test_close_on_last_unref);
-  g_test_add_func ("/runtime/transfer/port-with-queue", test_transfer_port_with_queue);
-  g_test_add_func ("/runtime/transfer/errors", test_transfer_errors);
-  g_test_add_func ("/runtime/transfer/entangled-peer", test_transfer_entangled_peer);
-  g_test_add_func ("/runtime/transfer/buffer", test_transfer_buffer);
-  g_test_add_func ("/runtime/transfer/inside-handler", test_transfer_inside_handler);
   g_test_add_func ("/runtime/port/messageerror", test_messageerror);
   g_test_add_func ("/runtime/port/ordering/4-producers-100k", test_ordering_producers);
   g_test_add_func ("/runtime/port/bounded/main-thread-fails", test_bounded_main_thread);

@@ -68,14 +68,36 @@ test_count_in_workers (void)
   assert_count (page, PI_1E8);
 }
 
+/* Sends @action to a running page, checks that the page is then in @state
+ * and that nothing moves for a while after: the workers' late reports are
+ * dropped. Returns how many numbers were done at that moment. */
+static guint64
+interrupt_and_hold (UbPrimesPage      *page,
+                    const char        *action,
+                    UbPrimesPageState  state)
+{
+  guint64 count_at;
+  guint64 done_at;
+  guint64 count;
+  guint64 done;
+
+  ub_test_gtk_window_action (action);
+  g_assert_cmpint (ub_primes_page_get_state (page), ==, state);
+  ub_primes_page_get_result (page, &count_at, &done_at);
+
+  ub_test_gtk_run_for_ms (300);
+  ub_primes_page_get_result (page, &count, &done);
+  g_assert_cmpuint (count, ==, count_at);
+  g_assert_cmpuint (done, ==, done_at);
+  g_assert_cmpint (ub_primes_page_get_state (page), ==, state);
+  return done_at;
+}
+
 static void
 test_pause_resume_is_exact (void)
 {
   UbPrimesPage *page;
-  guint64 count_at_pause;
   guint64 done_at_pause;
-  guint64 count;
-  guint64 done;
 
   if (!ub_test_gtk_have_display ())
     return;
@@ -90,15 +112,7 @@ test_pause_resume_is_exact (void)
       return;
     }
 
-  ub_test_gtk_window_action ("pause");
-  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_PAUSED);
-  ub_primes_page_get_result (page, &count_at_pause, &done_at_pause);
-
-  /* While paused nothing moves: the workers' late reports are dropped. */
-  ub_test_gtk_run_for_ms (300);
-  ub_primes_page_get_result (page, &count, &done);
-  g_assert_cmpuint (count, ==, count_at_pause);
-  g_assert_cmpuint (done, ==, done_at_pause);
+  done_at_pause = interrupt_and_hold (page, "pause", UB_PRIMES_PAGE_PAUSED);
   g_test_message ("paused at %" G_GUINT64_FORMAT " of 5e9 numbers", done_at_pause);
 
   ub_test_gtk_window_action ("pause");
@@ -111,10 +125,6 @@ static void
 test_cancel_stops_at_once (void)
 {
   UbPrimesPage *page;
-  guint64 count_at_cancel;
-  guint64 done_at_cancel;
-  guint64 count;
-  guint64 done;
 
   if (!ub_test_gtk_have_display ())
     return;
@@ -124,14 +134,7 @@ test_cancel_stops_at_once (void)
   ub_test_gtk_window_action ("start");
   g_assert_true (ub_test_gtk_run_until (page_made_progress, page, 120000));
 
-  ub_test_gtk_window_action ("cancel");
-  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_IDLE);
-  ub_primes_page_get_result (page, &count_at_cancel, &done_at_cancel);
-
-  ub_test_gtk_run_for_ms (300);
-  ub_primes_page_get_result (page, &count, &done);
-  g_assert_cmpuint (done, ==, done_at_cancel);
-  g_assert_cmpint (ub_primes_page_get_state (page), ==, UB_PRIMES_PAGE_IDLE);
+  interrupt_and_hold (page, "cancel", UB_PRIMES_PAGE_IDLE);
 
   /* And the page can start again. */
   ub_primes_page_set_input (page, "0", "1e6", FALSE, 2);
@@ -242,6 +245,57 @@ test_list_to_file (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* The text of the List mode view, and its frame's title. */
+static const char *
+shown_primes (UbPrimesPage  *page,
+              const char   **title)
+{
+  GObject *label = gtk_widget_get_template_child (GTK_WIDGET (page), UB_TYPE_PRIMES_PAGE,
+                                                  "recent_label");
+  GObject *frame = gtk_widget_get_template_child (GTK_WIDGET (page), UB_TYPE_PRIMES_PAGE,
+                                                  "recent_frame");
+
+  *title = gtk_frame_get_label (GTK_FRAME (frame));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+static void
+test_list_shows_whole_result (void)
+{
+  const char *below_100 = "2  3  5  7  11  13  17  19  23  29  31  37  41  43  47  53  59  61  67  "
+                          "71  73  79  83  89  97";
+  UbPrimesPage *page;
+  const char *title;
+  const char *text;
+
+  g_test_summary ("List mode shows every prime when the result fits, from every worker in order, "
+                  "and otherwise says it shows the latest (the end of the range)");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_primes_page ();
+  for (guint workers = 1; workers <= 4; workers *= 2)
+    {
+      ub_primes_page_set_input (page, "0", "100", TRUE, workers);
+      ub_test_gtk_window_action ("start");
+      g_assert_true (ub_test_gtk_run_until (page_finished, page, 120000));
+      assert_count (page, 25);
+      text = shown_primes (page, &title);
+      g_assert_cmpstr (text, ==, below_100);
+      g_assert_true (g_str_has_prefix (title, "All "));
+    }
+
+  /* 78 498 primes do not fit: the view shows the last of them. */
+  ub_primes_page_set_input (page, "0", "1e6", TRUE, 2);
+  ub_test_gtk_window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_finished, page, 120000));
+  assert_count (page, PI_1E6);
+  text = shown_primes (page, &title);
+  g_assert_true (g_str_has_prefix (title, "Latest "));
+  g_assert_true (g_str_has_suffix (text, "  999961  999979  999983"));
+}
+
 static gboolean
 no_threads_left (gpointer user_data)
 {
@@ -295,6 +349,7 @@ main (int    argc,
   g_test_add_func ("/primes-page/bad-input-is-explained", test_bad_input_is_explained);
   g_test_add_func ("/primes-page/blocking-mode-same-result", test_blocking_mode_same_result);
   g_test_add_func ("/primes-page/list-to-file", test_list_to_file);
+  g_test_add_func ("/primes-page/list-shows-whole-result", test_list_shows_whole_result);
   g_test_add_func ("/primes-page/close-window-during-work", test_close_window_during_work);
 
   return g_test_run ();

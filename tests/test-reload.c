@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <fcntl.h>
-#include <glib/gstdio.h>
-#include <unistd.h>
-
+#include "ub-data-jobs.h"
 #include "ub-data-page.h"
 #include "ub-primes-page.h"
 #include "ub-resume-bar.h"
 #include "ub-run-manager.h"
 #include "ub-store.h"
+#include "ub-test-files.h"
 #include "ub-test-gtk.h"
 
 /*
@@ -145,38 +143,59 @@ test_reload_primes (void)
   reload_and_check ("primes", UB_TYPE_PRIMES_PAGE);
 }
 
+/* The Data page's jobs: "data.run" hashing or encoding a file, and
+ * "data.random" writing a random input before it. */
 static void
-test_reload_data (void)
+reload_data_during (UbDataMode mode,
+                    guint      random_mib)
 {
-  g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
   UbWindow *window;
   UbDataPage *page;
-  int fd;
 
   if (!ub_test_gtk_have_display ())
     return;
 
-  /* Hashing 64 GiB of holes takes long enough and needs no disk. */
-  dir = g_dir_make_tmp ("unblock-reload-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (dir, "holes.bin", NULL);
-  fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  g_assert_cmpint (fd, >=, 0);
-  g_assert_cmpint (ftruncate (fd, (off_t) 64 << 30), ==, 0);
-  close (fd);
+  /* 64 GiB of holes takes long enough and needs no disk to read. */
+  if (random_mib == 0)
+    {
+      path = ub_test_make_holes ((gint64) 64 << 30);
+      dir = g_path_get_dirname (path);
+    }
 
   window = ub_test_gtk_new_window ();
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-page", g_variant_new_string ("data"));
   page = UB_DATA_PAGE (ub_window_get_page (window, "data"));
-  ub_data_page_set_input (page, path, 0, UB_DATA_MODE_SHA256);
+  ub_data_page_set_input (page, path, random_mib, mode);
   g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+  /* 4 GiB of random input takes seconds to write: the reload comes
+   * while it is written. */
+  if (random_mib > 0)
+    g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_GENERATING);
 
   reload_and_check ("data", UB_TYPE_DATA_PAGE);
 
-  g_assert_cmpint (g_unlink (path), ==, 0);
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
+  if (dir != NULL)
+    ub_test_remove_tree (dir);
+}
+
+static void
+test_reload_data (void)
+{
+  reload_data_during (UB_DATA_MODE_SHA256, 0);
+}
+
+static void
+test_reload_encode (void)
+{
+  reload_data_during (UB_DATA_MODE_BASE64_ENCODE, 0);
+}
+
+static void
+test_reload_random (void)
+{
+  reload_data_during (UB_DATA_MODE_SHA256, 4096);
 }
 
 static gboolean
@@ -185,19 +204,25 @@ no_window (gpointer user_data)
   return gtk_application_get_windows (GTK_APPLICATION (ub_test_gtk_get_app ())) == NULL;
 }
 
+/* Quits (Ctrl+Q) while the page @page_name runs, as started by
+ * @start, then checks the next window offers the work, once: a reload
+ * does not offer it again, and keeps it saved. */
 static void
-test_offer_once (void)
+offer_once (const char *page_name,
+            GType       page_type,
+            void      (*start) (GtkWidget *page, const char *path),
+            const char *saved_key)
 {
+  g_autofree char *path = ub_test_make_holes ((gint64) 64 << 30);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GVariant) saved = NULL;
   UbWindow *window;
   GtkWidget *page;
 
-  if (!ub_test_gtk_have_display ())
-    return;
-
-  /* Work that really stopped: a count the user quit (Ctrl+Q). */
   window = ub_test_gtk_new_window ();
-  page = ub_window_get_page (window, "primes");
-  ub_primes_page_set_input (UB_PRIMES_PAGE (page), "1e13", "2e13", FALSE, 1);
+  ub_window_show_page (window, page_name);
+  page = ub_window_get_page (window, page_name);
+  start (page, path);
   g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
   g_assert_true (ub_test_gtk_run_until (run_made_progress, ub_page_get_run (UB_PAGE (page)), 60000));
   g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "quit", NULL);
@@ -205,17 +230,52 @@ test_offer_once (void)
 
   /* The next window offers it, and a reload does not offer it again. */
   window = ub_test_gtk_get_window ();
-  page = ub_window_get_page (window, "primes");
+  page = ub_window_get_page (window, page_name);
   g_assert_null (ub_page_get_run (UB_PAGE (page)));
-  g_assert_true (is_offering (page, UB_TYPE_PRIMES_PAGE));
+  g_assert_true (is_offering (page, page_type));
 
   g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "reload", NULL);
   g_assert_true (ub_test_gtk_run_until (new_window_shown, window, 10000));
   window = UB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ub_test_gtk_get_app ())));
-  page = ub_window_get_page (window, "primes");
-  g_assert_false (is_offering (page, UB_TYPE_PRIMES_PAGE));
+  page = ub_window_get_page (window, page_name);
+  g_assert_false (is_offering (page, page_type));
   g_assert_null (ub_page_get_run (UB_PAGE (page)));
-  g_assert_nonnull (ub_store_dup (ub_store_get_default (), "primes.job"));
+  saved = ub_store_dup (ub_store_get_default (), saved_key);
+  g_assert_nonnull (saved);
+
+  ub_test_remove_tree (dir);
+}
+
+static void
+start_count (GtkWidget  *page,
+             const char *path)
+{
+  ub_primes_page_set_input (UB_PRIMES_PAGE (page), "1e13", "2e13", FALSE, 1);
+}
+
+static void
+start_hash (GtkWidget  *page,
+            const char *path)
+{
+  ub_data_page_set_input (UB_DATA_PAGE (page), path, 0, UB_DATA_MODE_SHA256);
+}
+
+static void
+test_offer_once (void)
+{
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  offer_once ("primes", UB_TYPE_PRIMES_PAGE, start_count, "primes.job");
+}
+
+static void
+test_offer_once_data (void)
+{
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  offer_once ("data", UB_TYPE_DATA_PAGE, start_hash, UB_DATA_JOBS_STATE_KEY);
 }
 
 int
@@ -228,7 +288,10 @@ main (int    argc,
 
   g_test_add_func ("/reload/primes/same-run-same-workers", test_reload_primes);
   g_test_add_func ("/reload/data/same-run-same-worker", test_reload_data);
+  g_test_add_func ("/reload/data/encode", test_reload_encode);
+  g_test_add_func ("/reload/data/random-input", test_reload_random);
   g_test_add_func ("/reload/offer-once", test_offer_once);
+  g_test_add_func ("/reload/data/offer-once", test_offer_once_data);
 
   return g_test_run ();
 }

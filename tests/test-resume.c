@@ -2,7 +2,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include "ub-data-jobs.h"
@@ -181,10 +187,11 @@ test_reload_continues (void)
   g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "reload", NULL);
   g_assert_true (ub_test_gtk_run_until (new_window_running, window, 10000));
 
-  /* The new window carries on from the checkpoint, not from zero. */
+  /* The new window shows the same count still going, not one started
+   * again from zero (test-reload checks it is the very same run). */
   window = UB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ub_test_gtk_get_app ())));
   ub_primes_page_get_result (primes_page (window), &count, &done_after);
-  g_test_message ("sieved %" G_GUINT64_FORMAT " before the reload, resumed at %" G_GUINT64_FORMAT,
+  g_test_message ("sieved %" G_GUINT64_FORMAT " before the reload, %" G_GUINT64_FORMAT " after it",
                   done_before, done_after);
   g_assert_cmpuint (done_after, >, 0);
   finish_and_check (window);
@@ -480,6 +487,111 @@ test_corrupt_state_file (void)
   }
 }
 
+/* In a child process: once the window is up and the store read, print
+ * the process's peak memory (KiB), then what the window tells the user. */
+static int
+child_startup (void)
+{
+  UbWindow *window = ub_test_gtk_get_window ();
+  const char *message = ub_window_get_message (window);
+  struct rusage usage;
+
+  g_assert_true (ub_state_is_loaded ());
+  g_assert_cmpint (getrusage (RUSAGE_SELF, &usage), ==, 0);
+  g_print ("%ld\n%s\n", usage.ru_maxrss, message ? message : "(none)");
+  return 0;
+}
+
+/* Waits up to @timeout_ms for @pid; kills it if it takes longer. Returns
+ * whether it exited with status 0 in time. */
+static gboolean
+wait_child (GPid  pid,
+            guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * (gint64) 1000;
+  int status;
+
+  for (;;)
+    {
+      pid_t done = waitpid (pid, &status, WNOHANG);
+
+      if (done == pid)
+        return WIFEXITED (status) && WEXITSTATUS (status) == 0;
+      if (g_get_monotonic_time () >= end)
+        {
+          kill (pid, SIGKILL);
+          waitpid (pid, &status, 0);
+          return FALSE;
+        }
+      /* Not a synchronisation: a poll of a process that has no other way
+       * to say it is done. */
+      g_usleep (20 * 1000);
+    }
+}
+
+/* A FIFO, a link to /dev/zero and a 4 GiB sparse file in the state folder,
+ * each named as a key: start-up neither hangs (the FIFO) nor reads them
+ * (the memory stays small), the window appears, and each is moved aside
+ * with one notice. */
+static void
+test_hostile_state_entries (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (state_dir, "hostile", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "primes.job.gvariant", NULL);
+  g_autofree char *link = g_build_filename (dir, "images.gallery.gvariant", NULL);
+  g_autofree char *sparse = g_build_filename (dir, "data.jobs.gvariant", NULL);
+  g_autofree char *out_path = g_build_filename (state_dir, "hostile.out", NULL);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) envp = g_get_environ ();
+  g_auto(GStrv) lines = NULL;
+  const char *argv[] = { self_path, "--child-startup", NULL };
+  const char *entries[] = { fifo, link, sparse };
+  int out_fd, fd;
+  GPid pid;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (symlink ("/dev/zero", link), ==, 0);
+  fd = g_open (sparse, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) 4 << 30), ==, 0);
+  close (fd);
+
+  out_fd = g_open (out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  g_assert_cmpint (out_fd, >=, 0);
+  envp = g_environ_setenv (envp, "UNBLOCK_STATE_DIR", dir, TRUE);
+  g_spawn_async_with_fds (NULL, (char **) argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
+                          NULL, NULL, &pid, -1, out_fd, -1, &error);
+  g_assert_no_error (error);
+  close (out_fd);
+
+  g_assert_true (wait_child (pid, 60000));
+  g_file_get_contents (out_path, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("the window said: %s", out);
+  lines = g_strsplit (out, "\n", 2);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+
+  /* Nothing was read: a read of any of them would take gigabytes. And the
+   * user is told once, about all three. */
+  g_assert_cmpint (g_ascii_strtoll (lines[0], NULL, 10), >, 0);
+  g_assert_cmpint (g_ascii_strtoll (lines[0], NULL, 10), <, 1024 * 1024);  /* KiB */
+  g_assert_nonnull (strstr (lines[1], "3 saved items were damaged"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    {
+      g_autofree char *moved = g_strconcat (entries[i], ".corrupt", NULL);
+      GStatBuf st;
+
+      g_assert_true (g_lstat (entries[i], &st) != 0 && errno == ENOENT);
+      g_assert_cmpint (g_lstat (moved, &st), ==, 0);
+    }
+}
+
 /* A state folder that cannot be written: the user is told, work goes on. */
 static void
 test_unwritable_state_dir (void)
@@ -573,6 +685,8 @@ main (int    argc,
         return child_count_forever ();
       if (g_str_equal (child, "--child-message"))
         return child_message ();
+      if (g_str_equal (child, "--child-startup"))
+        return child_startup ();
       return child_resume ();
     }
 
@@ -586,6 +700,7 @@ main (int    argc,
   g_test_add_func ("/resume/data-close-then-resume", test_data_close_then_resume);
   g_test_add_func ("/resume/corrupt-state-file", test_corrupt_state_file);
   g_test_add_func ("/resume/unwritable-state-dir", test_unwritable_state_dir);
+  g_test_add_func ("/resume/hostile-state-entries", test_hostile_state_entries);
 
   {
     int status = g_test_run ();

@@ -656,6 +656,83 @@ test_terminate_while_blocked (void)
   g_assert_true (ub_runtime_wait_for_threads (30 * G_USEC_PER_SEC));
 }
 
+/* Waking a sleeping receive ------------------------------------------------ */
+
+typedef struct
+{
+  UbPort *port;       /* (unowned) the shared sending port */
+  UbPort *acks;       /* (unowned) this producer's end of its ack channel */
+  guint   rounds;
+  guint   n_acked;    /* read after the join */
+} Waker;
+
+static gpointer
+waker_thread (gpointer data)
+{
+  Waker *w = data;
+
+  for (guint r = 0; r < w->rounds; r++)
+    {
+      g_autoptr(UbMessage) ack = NULL;
+
+      if (!ub_port_post (w->port, "test.seq", g_variant_new_uint32 (r), NULL))
+        break;
+      ack = ub_port_receive (w->acks, 30 * G_USEC_PER_SEC, NULL, NULL);
+      if (ack == NULL)
+        break;
+      w->n_acked++;
+    }
+  return NULL;
+}
+
+/* A blocking receive sleeps until the first post after it looked at an
+ * empty queue, and only that post signals it. Rounds of racing posts into
+ * a receiver that has just drained its queue, with the acks going back
+ * the same way into each producer's own sleeping receive: a lost wake-up
+ * is a receive that times out. */
+static void
+test_wake_sleeping_receiver (void)
+{
+  guint rounds = STRESS (2000, 300);
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
+  UbChannel *ack_channels[N_RACERS];
+  Waker wakers[N_RACERS];
+  GThread *threads[N_RACERS];
+
+  g_test_summary ("Producers racing to wake a receiver asleep on an empty queue, "
+                  "round after round: no wake-up is lost");
+
+  for (guint i = 0; i < N_RACERS; i++)
+    {
+      ack_channels[i] = ub_channel_new (0);
+      wakers[i] = (Waker) { ub_channel_get_port1 (channel),
+                            ub_channel_get_port2 (ack_channels[i]), rounds, 0 };
+      threads[i] = g_thread_new ("waker", waker_thread, &wakers[i]);
+    }
+
+  for (guint r = 0; r < rounds; r++)
+    {
+      for (guint n = 0; n < N_RACERS; n++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(UbMessage) message = ub_port_receive (ub_channel_get_port2 (channel),
+                                                          30 * G_USEC_PER_SEC, NULL, &error);
+
+          g_assert_no_error (error);
+          g_assert_cmpuint (g_variant_get_uint32 (ub_message_get_body (message)), ==, r);
+        }
+      for (guint i = 0; i < N_RACERS; i++)
+        g_assert_true (ub_port_post (ub_channel_get_port1 (ack_channels[i]), "test.ack", NULL, NULL));
+    }
+
+  for (guint i = 0; i < N_RACERS; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpuint (wakers[i].n_acked, ==, rounds);
+      g_object_unref (ack_channels[i]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -669,6 +746,7 @@ main (int    argc,
                    test_blocked_producers_racing_close);
   g_test_add_func ("/runtime/stress/receive-async-racing-close", test_receive_async_racing_close);
   g_test_add_func ("/runtime/stress/terminate-while-blocked", test_terminate_while_blocked);
+  g_test_add_func ("/runtime/stress/wake-sleeping-receiver", test_wake_sleeping_receiver);
 
   return g_test_run ();
 }

@@ -225,24 +225,3 @@ ub_test_assert_one_line (const char *err,
   if (naming != NULL)
     g_assert_nonnull (strstr (err, naming));
 }
-
-/**
- * ub_test_remove_dir:
- * @dir: a folder of plain files
- *
- * Removes the files in @dir, then @dir.
- */
-void
-ub_test_remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}

@@ -49,6 +49,5 @@ void        ub_test_cli_run_valist     (UbTestCliResult    *result,
                                         va_list             args);
 void        ub_test_assert_one_line    (const char         *err,
                                         const char         *naming);
-void        ub_test_remove_dir         (const char         *dir);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "ub-jobs.h"
 #include "ub-png-jobs.h"
 #include "ub-screenshot.h"
+#include "ub-state.h"
 #include "ub-test-gtk.h"
 
 static gboolean have_display;
@@ -160,6 +161,12 @@ ub_test_gtk_get_app (void)
   return test_app;
 }
 
+static gboolean
+state_is_loaded (gpointer user_data)
+{
+  return ub_state_is_loaded ();
+}
+
 /**
  * ub_test_gtk_get_window:
  *
@@ -177,6 +184,9 @@ ub_test_gtk_get_window (void)
       window = gtk_application_get_active_window (GTK_APPLICATION (test_app));
       g_assert_nonnull (window);
       ub_test_gtk_wait_painted (GTK_WIDGET (window), 3);
+      /* The saved state arrives after the window (ub_state_when_loaded()):
+       * a test sees the window as a user does once it has. */
+      g_assert_true (ub_test_gtk_run_until (state_is_loaded, NULL, 30000));
     }
 
   return UB_WINDOW (window);
@@ -407,4 +417,56 @@ ub_test_gtk_set_blocking (gboolean blocking)
 {
   g_action_group_change_action_state (G_ACTION_GROUP (ub_test_gtk_get_app ()), "blocking",
                                       g_variant_new_boolean (blocking));
+}
+
+/**
+ * ub_test_gtk_drop_files:
+ * @widget: a widget with a drop target for files
+ * @paths: (array zero-terminated=1): the files to drop
+ * @as_list: whether to drop them as a #GdkFileList, as a file manager
+ *   does, rather than as one #GFile (then @paths holds one)
+ *
+ * Hands the files to the widget's drop target, as a drag that ends on it
+ * would.
+ *
+ * Returns: whether the target took the drop
+ */
+gboolean
+ub_test_gtk_drop_files (GtkWidget          *widget,
+                        const char * const *paths,
+                        gboolean            as_list)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  g_autoptr(GSList) files = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkDropTarget *target = NULL;
+  gboolean taken = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    files = g_slist_append (files, g_file_new_for_path (paths[i]));
+
+  if (as_list)
+    {
+      g_value_init (&value, GDK_TYPE_FILE_LIST);
+      g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+    }
+  else
+    {
+      g_assert_true (files != NULL && files->next == NULL);
+      g_value_init (&value, G_TYPE_FILE);
+      g_value_set_object (&value, files->data);
+    }
+
+  g_signal_emit_by_name (target, "drop", &value, 1.0, 1.0, &taken);
+  g_slist_free_full (g_steal_pointer (&files), g_object_unref);
+  return taken;
 }

@@ -33,5 +33,8 @@ void           ub_test_gtk_set_blocking (gboolean       blocking);
 void           ub_test_gtk_make_gallery (const char    *dir,
                                          guint          n_images,
                                          guint          size);
+gboolean       ub_test_gtk_drop_files  (GtkWidget          *widget,
+                                        const char * const *paths,
+                                        gboolean            as_list);
 
 G_END_DECLS

@@ -76,6 +76,14 @@ ub_test_scale (guint full,
 #endif
 }
 
+/* Posts @value as a "test.int" message. */
+static inline gboolean
+ub_test_post_int (UbPort *port,
+                  gint32  value)
+{
+  return ub_port_post (port, "test.int", g_variant_new_int32 (value), NULL);
+}
+
 G_GNUC_UNUSED static gboolean
 ub_test_tick (gpointer user_data)
 {

@@ -83,7 +83,7 @@ primes_finished_ok (UbWindow *window)
 static GtkWidget *
 primes_get_entry (UbWindow *window)
 {
-  return ub_primes_page_get_notes_entry (primes_page (window));
+  return ub_page_get_notes_entry (UB_PAGE (primes_page (window)));
 }
 
 /* Data: base64 encoding, decoding to a file and SHA-256 of large files of
@@ -276,7 +276,7 @@ decode_finished_ok (UbWindow *window)
 static GtkWidget *
 data_get_entry (UbWindow *window)
 {
-  return ub_data_page_get_notes_entry (data_page (window));
+  return ub_page_get_notes_entry (UB_PAGE (data_page (window)));
 }
 
 /* Images: the gallery decoding a folder of large PNGs while it scrolls. */
@@ -367,7 +367,7 @@ images_finished_ok (UbWindow *window)
 static GtkWidget *
 images_get_entry (UbWindow *window)
 {
-  return ub_images_page_get_notes_entry (images_page (window));
+  return ub_page_get_notes_entry (UB_PAGE (images_page (window)));
 }
 
 /* Channels: the gallery's images through the decoder → scaler pipeline. */
@@ -432,7 +432,7 @@ channels_finished_ok (UbWindow *window)
 static GtkWidget *
 channels_get_entry (UbWindow *window)
 {
-  return ub_channels_page_get_notes_entry (channels_page (window));
+  return ub_page_get_notes_entry (UB_PAGE (channels_page (window)));
 }
 
 /* Samples: Generate Sample Images, into a folder emptied first. */

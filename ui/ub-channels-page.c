@@ -51,7 +51,6 @@ struct _UbChannelsPage
   GtkFlowBox                *results_box;
   GtkCheckButton            *single_check;
   GtkButton                 *pause_button;
-  GtkWidget                 *notes_entry;
 
   /* Owned references */
   UbPipeline                *pipeline;
@@ -550,9 +549,6 @@ ub_channels_page_dispose (GObject *object)
       g_clear_object (&self->control);
     }
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_CHANNELS_PAGE);
-  ub_widget_unparent_children (GTK_WIDGET (self));
-
   G_OBJECT_CLASS (ub_channels_page_parent_class)->dispose (object);
 }
 
@@ -586,8 +582,7 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   page_class->is_busy = ub_channels_page_is_busy;
   object_class->finalize = ub_channels_page_finalize;
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-channels-page.ui");
+  ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-channels-page.ui");
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, content);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, error_label);
@@ -598,7 +593,6 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, results_box);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, single_check);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, pause_button);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, notes_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_runtime_updated);
 
   g_type_ensure (UB_TYPE_RUNTIME_VIEW);
@@ -769,17 +763,4 @@ ub_channels_page_get_error (UbChannelsPage *self)
   g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
 
   return self->error;
-}
-
-/**
- * ub_channels_page_get_notes_entry:
- *
- * Returns: (transfer none): somewhere to type while the pipeline runs
- */
-GtkWidget *
-ub_channels_page_get_notes_entry (UbChannelsPage *self)
-{
-  g_return_val_if_fail (UB_IS_CHANNELS_PAGE (self), NULL);
-
-  return self->notes_entry;
 }

@@ -33,6 +33,5 @@ guint64       ub_channels_page_get_main_bytes    (UbChannelsPage            *sel
 const char   *ub_channels_page_get_acks          (UbChannelsPage            *self);
 gboolean      ub_channels_page_is_paused         (UbChannelsPage            *self);
 const char   *ub_channels_page_get_error         (UbChannelsPage            *self);
-GtkWidget    *ub_channels_page_get_notes_entry   (UbChannelsPage            *self);
 
 G_END_DECLS

@@ -39,7 +39,6 @@ struct _UbDataPage
   GtkTextView     *input_view;
   GtkLabel        *result_label;
   GtkTextView     *preview_view;
-  GtkEntry        *notes_entry;
 
   /* Owned references */
   GtkNativeDialog *chooser;
@@ -193,6 +192,14 @@ ub_data_page_describe_run (UbPage *page,
     case UB_RUN_QUEUED:
     case UB_RUN_RUNNING:
     case UB_RUN_PAUSED:
+      if (ub_run_get_total (run) > 0)
+        {
+          g_autofree char *total = ub_format_bytes (ub_run_get_total (run));
+          char *of_total = g_strdup_printf (_("%s of %s"), done, total);
+
+          g_free (done);
+          done = of_total;
+        }
       return g_strdup_printf (_("%s · %s"), done,
                               ub_run_get_blocking (run) ? _("on the main thread") : _("in a worker"));
     case UB_RUN_DONE:
@@ -266,7 +273,7 @@ show_result (UbDataPage *self,
         {
           g_autofree char *size = ub_format_bytes (hidden);
 
-          g_string_append_printf (preview, "\n\n… %s not shown …\n\n", size);
+          g_string_append_printf (preview, _("\n\n… %s not shown …\n\n"), size);
         }
       append_preview (preview, tail_data, tail_size);
     }
@@ -445,25 +452,14 @@ ub_data_page_dispose (GObject *object)
 {
   UbDataPage *self = UB_DATA_PAGE (object);
 
+  /* A copy still saving reaches the page only through a weak reference. */
   g_cancellable_cancel (self->save_cancellable);
+  g_clear_object (&self->save_cancellable);
   ub_page_close_chooser (&self->chooser, self);
   g_clear_object (&self->shown);
-
-  gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_DATA_PAGE);
-  ub_widget_unparent_children (GTK_WIDGET (self));
-
-  G_OBJECT_CLASS (ub_data_page_parent_class)->dispose (object);
-}
-
-static void
-ub_data_page_finalize (GObject *object)
-{
-  UbDataPage *self = UB_DATA_PAGE (object);
-
-  g_clear_object (&self->save_cancellable);
   g_clear_pointer (&self->input_path, g_free);
 
-  G_OBJECT_CLASS (ub_data_page_parent_class)->finalize (object);
+  G_OBJECT_CLASS (ub_data_page_parent_class)->dispose (object);
 }
 
 static void
@@ -474,7 +470,6 @@ ub_data_page_class_init (UbDataPageClass *klass)
   UbPageClass *page_class = UB_PAGE_CLASS (klass);
 
   object_class->dispose = ub_data_page_dispose;
-  object_class->finalize = ub_data_page_finalize;
 
   page_class->run_key = UB_DATA_RUN_KEY;
   page_class->create_run = ub_data_page_create_run;
@@ -484,10 +479,10 @@ ub_data_page_class_init (UbDataPageClass *klass)
   page_class->describe_run = ub_data_page_describe_run;
   page_class->update_view = ub_data_page_update_view;
   page_class->start_demo = ub_data_page_start_demo;
+  page_class->can_pause = TRUE;
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-data-page.ui");
-  ub_page_class_bind_run_view (widget_class, FALSE);
+  ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-data-page.ui");
+  ub_page_class_bind_run_view (widget_class, TRUE);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, op_dropdown);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_stack);
@@ -496,18 +491,65 @@ ub_data_page_class_init (UbDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_view);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, result_label);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, preview_view);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, notes_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_input_kind_changed);
 
   gtk_widget_class_install_action (widget_class, "data.choose-input", NULL, choose_input_action);
   gtk_widget_class_install_action (widget_class, "data.save", NULL, save_action);
 }
 
+/* A file dropped on the page becomes its input. */
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         UbDataPage    *self)
+{
+  g_autoptr(GSList) files = NULL;
+  g_autofree char *path = NULL;
+
+  files = ub_file_drop_get_files (value);
+  if (files == NULL)
+    return FALSE;
+
+  if (ub_page_is_busy (UB_PAGE (self)))
+    {
+      ub_page_show_error (UB_PAGE (self), _("A job is running: cancel it before dropping another file."));
+      return FALSE;
+    }
+  if (files->next != NULL)
+    {
+      ub_page_show_error (UB_PAGE (self), _("Drop one file: the page works on one at a time."));
+      return FALSE;
+    }
+  path = g_file_get_path (files->data);
+  if (path == NULL)
+    {
+      ub_page_show_error (UB_PAGE (self), _("Only local files can be read."));
+      return FALSE;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      ub_page_show_error (UB_PAGE (self), _("That is a folder: drop a file."));
+      return FALSE;
+    }
+
+  adw_combo_row_set_selected (self->input_dropdown, 0);
+  set_input_path (self, path);
+  return TRUE;
+}
+
 static void
 ub_data_page_init (UbDataPage *self)
 {
+  GtkDropTarget *drop;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->save_cancellable = g_cancellable_new ();
+
+  drop = ub_file_drop_target_new ();
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
 
 GtkWidget *
@@ -652,14 +694,6 @@ ub_data_page_get_error (UbDataPage *self)
   g_return_val_if_fail (UB_IS_DATA_PAGE (self), NULL);
 
   return ub_page_get_error (UB_PAGE (self));
-}
-
-GtkWidget *
-ub_data_page_get_notes_entry (UbDataPage *self)
-{
-  g_return_val_if_fail (UB_IS_DATA_PAGE (self), NULL);
-
-  return GTK_WIDGET (self->notes_entry);
 }
 
 /**

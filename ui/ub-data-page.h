@@ -34,6 +34,5 @@ const char      *ub_data_page_get_error       (UbDataPage *self);
 void             ub_data_page_get_progress    (UbDataPage *self,
                                                guint64    *done,
                                                gint64     *total);
-GtkWidget       *ub_data_page_get_notes_entry (UbDataPage *self);
 
 G_END_DECLS

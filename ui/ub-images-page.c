@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "ub-folder-scan.h"
+#include "ub-gallery-place.h"
 #include "ub-image-item.h"
 #include "ub-image-tile.h"
 #include "ub-image-viewer.h"
@@ -14,7 +15,6 @@
 #include "ub-png-jobs.h"
 #include "ub-resume-bar.h"
 #include "ub-sample-writer.h"
-#include "ub-state.h"
 #include "ub-thumbnail-loader.h"
 #include "ub-ui.h"
 #include "ub-worker-pool.h"
@@ -26,8 +26,6 @@
  * UbThumbnailLoader's business, and each tile is a UbImageTile.
  */
 
-#define STATE_GALLERY        "images.gallery"
-#define SAVE_SCROLL_DELAY_MS 1000
 #define THUMBNAIL_SIZE       256
 #define N_SAMPLES            24
 #define SAMPLE_SIZE          4096
@@ -43,7 +41,6 @@ struct _UbImagesPage
   GtkLabel          *error_label;
   GtkScrolledWindow *scroller;
   GtkGridView       *grid;
-  GtkEntry          *notes_entry;
 
   /* Owned references */
   GListStore        *store;
@@ -55,9 +52,7 @@ struct _UbImagesPage
 
   guint              generation;
 
-  /* Where the user was, saved a second after scrolling stops */
-  guint              save_scroll_id;
-  double             restore_fraction; /* < 0: nothing to restore */
+  UbGalleryPlace    *place;        /* (owned): where the user was */
 
   /* Figures for the status line */
   gboolean           scanning;
@@ -105,69 +100,11 @@ update_status (UbImagesPage *self)
   gtk_label_set_text (self->status_label, text);
 }
 
-static double
-scroll_fraction (UbImagesPage *self)
-{
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
-  double range = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
-
-  return range > 0 ? gtk_adjustment_get_value (adjustment) / range : 0;
-}
-
-/* The open folder and how far down it was scrolled, for the next start. */
-static void
-save_gallery (UbImagesPage *self)
-{
-  g_clear_handle_id (&self->save_scroll_id, g_source_remove);
-  if (self->folder != NULL && self->restore_fraction < 0)
-    ub_state_set (STATE_GALLERY, g_variant_new ("(sd)", self->folder, scroll_fraction (self)));
-}
-
-static gboolean
-save_scroll_cb (gpointer user_data)
-{
-  UbImagesPage *self = user_data;
-
-  self->save_scroll_id = 0;
-  save_gallery (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Once the folder is listed and laid out, scroll to where the user was. */
-static void
-on_adjustment_changed (UbImagesPage *self)
-{
-  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scroller);
-  double range = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
-
-  /* Not while the listing goes on: the fraction is of the whole folder. */
-  if (self->restore_fraction < 0 || self->scanning ||
-      g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0 ||
-      gtk_adjustment_get_upper (adjustment) <= 0)
-    return;
-
-  /* Laid out, and it all fits: nothing to scroll to. */
-  if (range <= 0)
-    {
-      self->restore_fraction = -1;
-      return;
-    }
-
-  gtk_adjustment_set_value (adjustment, self->restore_fraction * range);
-  self->restore_fraction = -1;
-}
-
 /* After a scroll the tiles move only at the next layout: look then. */
 static void
 on_scrolled (UbImagesPage *self)
 {
   ub_thumbnail_loader_schedule (self->loader);
-
-  if (self->folder != NULL && self->restore_fraction < 0)
-    {
-      g_clear_handle_id (&self->save_scroll_id, g_source_remove);
-      self->save_scroll_id = g_timeout_add (SAVE_SCROLL_DELAY_MS, save_scroll_cb, self);
-    }
 }
 
 /* Tiles */
@@ -298,6 +235,7 @@ on_folder_scanned (GObject      *object,
     return;
 
   self->scanning = FALSE;
+  ub_gallery_place_set_listing (self->place, FALSE);
   if (paths == NULL)
     {
       show_error (self, error->message);
@@ -305,7 +243,6 @@ on_folder_scanned (GObject      *object,
     }
   update_status (self);
   show_if_empty (self);
-  on_adjustment_changed (self);
 }
 
 /**
@@ -327,10 +264,10 @@ ub_images_page_open_folder (UbImagesPage *self,
   self->folder = g_strdup (path);
   g_list_store_remove_all (self->store);
   ub_resume_bar_hide (self->resume_bar);
-  if (self->restore_fraction < 0)
-    ub_state_set (STATE_GALLERY, g_variant_new ("(sd)", path, 0.0));
+  ub_gallery_place_open (self->place, path);
 
   self->scanning = TRUE;
+  ub_gallery_place_set_listing (self->place, TRUE);
   ub_folder_scan_pngs_async (path, self->cancellable, on_folder_batch, on_folder_scanned,
                              ub_page_call_new (self, self->generation, 0));
 }
@@ -349,6 +286,7 @@ ub_images_page_open_files (UbImagesPage *self,
 
   reset (self);
   g_clear_pointer (&self->folder, g_free);
+  ub_gallery_place_open (self->place, NULL);
   for (guint i = 0; i < paths->len; i++)
     g_ptr_array_add (pngs, g_strdup (paths->pdata[i]));
   /* A handful the user picked: sorting them here costs nothing. */
@@ -513,9 +451,10 @@ on_drop (GtkDropTarget *target,
          double         y,
          UbImagesPage  *self)
 {
-  GSList *files = g_value_get_boxed (value);
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSList) files = NULL;
 
+  files = ub_file_drop_get_files (value);
   if (files == NULL)
     return FALSE;
 
@@ -624,33 +563,13 @@ ub_images_page_is_busy (UbPage *page)
          ub_thumbnail_loader_is_busy (self->loader);
 }
 
-static char *
-saved_folder (double *fraction)
-{
-  g_autoptr(GVariant) saved = ub_state_dup (STATE_GALLERY);
-  const char *folder;
-
-  if (saved == NULL || !g_variant_is_of_type (saved, G_VARIANT_TYPE ("(sd)")))
-    return NULL;
-
-  g_variant_get (saved, "(&sd)", &folder, fraction);
-  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
-    return NULL;
-  *fraction = CLAMP (*fraction, 0.0, 1.0);
-  return g_strdup (folder);
-}
-
 static void
 reopen_saved (UbImagesPage *self)
 {
-  double fraction = 0;
-  g_autofree char *folder = saved_folder (&fraction);
+  g_autofree char *folder = ub_gallery_place_restore (self->place);
 
-  if (folder == NULL)
-    return;
-
-  self->restore_fraction = fraction;
-  ub_images_page_open_folder (self, folder);
+  if (folder != NULL)
+    ub_images_page_open_folder (self, folder);
 }
 
 static void
@@ -663,7 +582,7 @@ ub_images_page_load_saved (UbPage   *page,
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
 
-  if (self->folder != NULL || !(folder = saved_folder (&fraction)))
+  if (self->folder != NULL || !(folder = ub_gallery_place_dup_saved (&fraction)))
     return;
 
   if (resume_now)
@@ -680,7 +599,7 @@ ub_images_page_load_saved (UbPage   *page,
 static void
 ub_images_page_save_state (UbPage *page)
 {
-  save_gallery (UB_IMAGES_PAGE (page));
+  ub_gallery_place_save (UB_IMAGES_PAGE (page)->place);
 }
 
 static void
@@ -692,7 +611,7 @@ on_resume (UbImagesPage *self)
 static void
 on_discard (UbImagesPage *self)
 {
-  ub_state_remove (STATE_GALLERY);
+  ub_gallery_place_forget ();
 }
 
 
@@ -708,11 +627,7 @@ ub_images_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   clear_samples (self);
   ub_page_close_chooser (&self->chooser, self);
-  g_clear_handle_id (&self->save_scroll_id, g_source_remove);
-
-  gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_IMAGES_PAGE);
-  ub_widget_unparent_children (GTK_WIDGET (self));
-
+  g_clear_pointer (&self->place, ub_gallery_place_free);
   g_clear_object (&self->loader);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
@@ -746,15 +661,13 @@ ub_images_page_class_init (UbImagesPageClass *klass)
   page_class->is_busy = ub_images_page_is_busy;
   object_class->finalize = ub_images_page_finalize;
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-images-page.ui");
+  ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-images-page.ui");
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, resume_bar);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, content);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, scroller);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, grid);
-  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, notes_entry);
   gtk_widget_class_bind_template_callback (widget_class, on_grid_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_resume);
   gtk_widget_class_bind_template_callback (widget_class, on_discard);
@@ -779,7 +692,7 @@ ub_images_page_init (UbImagesPage *self)
   g_signal_connect_object (self->loader, "error", G_CALLBACK (on_loader_error), self,
                            G_CONNECT_SWAPPED);
   self->cancellable = g_cancellable_new ();
-  self->restore_fraction = -1;
+  self->place = ub_gallery_place_new (self->scroller, G_LIST_MODEL (self->store));
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_tile), NULL);
@@ -797,10 +710,8 @@ ub_images_page_init (UbImagesPage *self)
 
   g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "value-changed",
                            G_CALLBACK (on_scrolled), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (gtk_scrolled_window_get_vadjustment (self->scroller), "changed",
-                           G_CALLBACK (on_adjustment_changed), self, G_CONNECT_SWAPPED);
 
-  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  drop = ub_file_drop_target_new ();
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
 }
@@ -875,14 +786,6 @@ ub_images_page_is_visible_item (UbImagesPage *self,
   g_return_val_if_fail (UB_IS_IMAGES_PAGE (self), FALSE);
 
   return ub_thumbnail_loader_is_visible_item (self->loader, item);
-}
-
-GtkWidget *
-ub_images_page_get_notes_entry (UbImagesPage *self)
-{
-  g_return_val_if_fail (UB_IS_IMAGES_PAGE (self), NULL);
-
-  return GTK_WIDGET (self->notes_entry);
 }
 
 const char *

@@ -42,7 +42,6 @@ void               ub_images_page_get_stats        (UbImagesPage      *self,
                                                     UbImagesPageStats *stats);
 gboolean           ub_images_page_is_visible_item  (UbImagesPage      *self,
                                                     UbImageItem       *item);
-GtkWidget         *ub_images_page_get_notes_entry  (UbImagesPage      *self);
 const char        *ub_images_page_get_error        (UbImagesPage      *self);
 
 G_END_DECLS

@@ -251,26 +251,76 @@ G_GNUC_END_IGNORE_DEPRECATIONS
   return colour;
 }
 
-/* The pulse: a dot sweeping back and forth, positioned by the frame clock.
- * It glides when frames are regular and visibly jumps when they are not. */
+/* The meter's two drawings: each a plain widget that draws with its
+ * UbMeterDrawFunc and counts the time it took in the meter's own cost. */
 
-#define UB_TYPE_METER_PULSE (ub_meter_pulse_get_type ())
-G_DECLARE_FINAL_TYPE (UbMeterPulse, ub_meter_pulse, UB, METER_PULSE, GtkWidget)
+typedef void (*UbMeterDrawFunc) (UbMeter     *meter,
+                                 GtkWidget   *widget,
+                                 GtkSnapshot *snapshot);
 
-struct _UbMeterPulse
+#define UB_TYPE_METER_AREA (ub_meter_area_get_type ())
+G_DECLARE_FINAL_TYPE (UbMeterArea, ub_meter_area, UB, METER_AREA, GtkWidget)
+
+struct _UbMeterArea
 {
-  GtkWidget  parent_instance;
-  UbMeter   *meter; /* (unowned) the parent */
+  GtkWidget        parent_instance;
+  UbMeter         *meter; /* (unowned) the parent */
+  UbMeterDrawFunc  draw;
 };
 
-G_DEFINE_FINAL_TYPE (UbMeterPulse, ub_meter_pulse, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (UbMeterArea, ub_meter_area, GTK_TYPE_WIDGET)
 
 static void
-ub_meter_pulse_snapshot (GtkWidget   *widget,
-                         GtkSnapshot *snapshot)
+ub_meter_area_snapshot (GtkWidget   *widget,
+                        GtkSnapshot *snapshot)
 {
-  UbMeterPulse *self = UB_METER_PULSE (widget);
+  UbMeterArea *self = UB_METER_AREA (widget);
   gint64 start = g_get_monotonic_time ();
+
+  self->draw (self->meter, widget, snapshot);
+  self->meter->self_cost_usec += g_get_monotonic_time () - start;
+}
+
+static void
+ub_meter_area_class_init (UbMeterAreaClass *klass)
+{
+  GTK_WIDGET_CLASS (klass)->snapshot = ub_meter_area_snapshot;
+}
+
+static void
+ub_meter_area_init (UbMeterArea *self)
+{
+}
+
+/* @css_name is the element name data/style.css styles it by. */
+static GtkWidget *
+ub_meter_area_new (UbMeter         *meter,
+                   const char      *css_name,
+                   UbMeterDrawFunc  draw,
+                   int              width,
+                   int              height,
+                   const char      *tooltip)
+{
+  UbMeterArea *self = g_object_new (UB_TYPE_METER_AREA,
+                                    "css-name", css_name,
+                                    "width-request", width,
+                                    "height-request", height,
+                                    "tooltip-text", tooltip,
+                                    NULL);
+
+  self->meter = meter;
+  self->draw = draw;
+  gtk_widget_set_parent (GTK_WIDGET (self), GTK_WIDGET (meter));
+  return GTK_WIDGET (self);
+}
+
+/* The pulse: a dot sweeping back and forth, positioned by the frame clock.
+ * It glides when frames are regular and visibly jumps when they are not. */
+static void
+draw_pulse (UbMeter     *meter,
+            GtkWidget   *widget,
+            GtkSnapshot *snapshot)
+{
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
@@ -294,62 +344,25 @@ ub_meter_pulse_snapshot (GtkWidget   *widget,
   x = phase * (width - size);
   gtk_snapshot_append_color (snapshot, &dot,
                              &GRAPHENE_RECT_INIT (x, (height - size) / 2.0, size, size));
-
-  if (self->meter != NULL)
-    self->meter->self_cost_usec += g_get_monotonic_time () - start;
-}
-
-static void
-ub_meter_pulse_class_init (UbMeterPulseClass *klass)
-{
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  widget_class->snapshot = ub_meter_pulse_snapshot;
-  gtk_widget_class_set_css_name (widget_class, "meterpulse");
-}
-
-static void
-ub_meter_pulse_init (UbMeterPulse *self)
-{
-  gtk_widget_set_size_request (GTK_WIDGET (self), 48, 12);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
-                               _("Moves once per frame: smooth when the main thread is free"));
 }
 
 /* The graph: per 100 ms bucket, a bar for the longest frame interval and a
  * red bar for the longest stall when it exceeded a frame. */
-
-#define UB_TYPE_METER_GRAPH (ub_meter_graph_get_type ())
-G_DECLARE_FINAL_TYPE (UbMeterGraph, ub_meter_graph, UB, METER_GRAPH, GtkWidget)
-
-struct _UbMeterGraph
-{
-  GtkWidget  parent_instance;
-  UbMeter   *meter; /* (unowned) the parent */
-};
-
-G_DEFINE_FINAL_TYPE (UbMeterGraph, ub_meter_graph, GTK_TYPE_WIDGET)
-
 static void
-ub_meter_graph_snapshot (GtkWidget   *widget,
-                         GtkSnapshot *snapshot)
+draw_graph (UbMeter     *meter,
+            GtkWidget   *widget,
+            GtkSnapshot *snapshot)
 {
-  UbMeterGraph *self = UB_METER_GRAPH (widget);
-  UbMeter *meter = self->meter;
-  gint64 start = g_get_monotonic_time ();
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   double bar_width = width / (double) N_BUCKETS;
-  gint64 now_epoch = start / BUCKET_USEC;
+  gint64 now_epoch = g_get_monotonic_time () / BUCKET_USEC;
   GdkRGBA background = style_colour (widget, "window_fg_color", (GdkRGBA) { 0.5, 0.5, 0.5, 1.0 }, 0.08);
   GdkRGBA budget_line = style_colour (widget, "window_fg_color", (GdkRGBA) { 0.5, 0.5, 0.5, 1.0 }, 0.6);
   GdkRGBA frame_ok = style_colour (widget, "accent_bg_color", (GdkRGBA) { 0.21, 0.52, 0.89, 1.0 }, 0.8);
   GdkRGBA frame_slow = style_colour (widget, "warning_color", (GdkRGBA) { 0.96, 0.76, 0.07, 1.0 }, 0.9);
   GdkRGBA stall = style_colour (widget, "error_color", (GdkRGBA) { 0.88, 0.11, 0.14, 1.0 }, 0.9);
   double budget_y;
-
-  if (meter == NULL)
-    return;
 
   gtk_snapshot_append_color (snapshot, &background, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
@@ -387,27 +400,6 @@ ub_meter_graph_snapshot (GtkWidget   *widget,
   budget_y = height - FRAME_BUDGET_MS / GRAPH_SCALE_MS * height;
   gtk_snapshot_append_color (snapshot, &budget_line,
                              &GRAPHENE_RECT_INIT (0, budget_y, width, 1));
-
-  meter->self_cost_usec += g_get_monotonic_time () - start;
-}
-
-static void
-ub_meter_graph_class_init (UbMeterGraphClass *klass)
-{
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-
-  widget_class->snapshot = ub_meter_graph_snapshot;
-  gtk_widget_class_set_css_name (widget_class, "metergraph");
-}
-
-static void
-ub_meter_graph_init (UbMeterGraph *self)
-{
-  gtk_widget_set_size_request (GTK_WIDGET (self), 80, 24);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
-                               _("Last 10 s: longest frame interval (blue, yellow when over two "
-                                 "frames) and main-loop stalls over one frame (red); "
-                                 "the line marks 16.7 ms, the top 50 ms"));
 }
 
 /* UbMeter */
@@ -485,8 +477,6 @@ static void
 ub_meter_init (UbMeter *self)
 {
   GtkLayoutManager *layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
-  UbMeterPulse *pulse;
-  UbMeterGraph *graph;
 
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 12);
 
@@ -497,17 +487,15 @@ ub_meter_init (UbMeter *self)
   self->shown_stall_ms = -1;
   self->last_drawn_epoch = -1;
 
-  pulse = g_object_new (UB_TYPE_METER_PULSE, NULL);
-  pulse->meter = self;
-  self->pulse = GTK_WIDGET (pulse);
+  self->pulse = ub_meter_area_new (self, "meterpulse", draw_pulse, 48, 12,
+                                   _("Moves once per frame: smooth when the main thread is free"));
   gtk_widget_set_valign (self->pulse, GTK_ALIGN_CENTER);
-  gtk_widget_set_parent (self->pulse, GTK_WIDGET (self));
 
-  graph = g_object_new (UB_TYPE_METER_GRAPH, NULL);
-  graph->meter = self;
-  self->graph = GTK_WIDGET (graph);
+  self->graph = ub_meter_area_new (self, "metergraph", draw_graph, 80, 24,
+                                   _("Last 10 s: longest frame interval (blue, yellow when over "
+                                     "two frames) and main-loop stalls over one frame (red); "
+                                     "the line marks 16.7 ms, the top 50 ms"));
   gtk_widget_set_hexpand (self->graph, TRUE);
-  gtk_widget_set_parent (self->graph, GTK_WIDGET (self));
 
   self->label = gtk_label_new (NULL);
   /* Room for "Longest stall: 9999 ms", so the figure never moves the graph. */

@@ -2,12 +2,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
-#include "ub-job.h"
 #include "ub-page.h"
 #include "ub-resume-bar.h"
 #include "ub-run-manager.h"
-#include "ub-ui-format.h"
+#include "ub-run-status.h"
+#include "ub-ui.h"
 
 /*
  * What every page shares. A page built on runs binds to the run the run
@@ -23,12 +24,17 @@
 
 typedef struct
 {
-  /* Template children of the subclass, found by name (all nullable) */
-  GtkLabel       *status_label;
-  GtkLabel       *error_label;
-  GtkProgressBar *progress_bar;
-  GtkButton      *pause_button;
-  UbResumeBar    *resume_bar;
+  /* Template children of the subclass, found by name (all nullable,
+   * unowned: the template owns them, until dispose) */
+  struct
+  {
+    GtkLabel       *status_label;
+    GtkLabel       *error_label;
+    GtkProgressBar *progress_bar;
+    GtkButton      *pause_button;
+    UbResumeBar    *resume_bar;
+    GtkWidget      *notes_entry;
+  } view;
 
   /* Owned references */
   UbRun          *run;      /* (nullable): the run shown */
@@ -58,54 +64,7 @@ compose_status (UbPage *self,
 {
   UbPageClass *klass = UB_PAGE_GET_CLASS (self);
   g_autofree char *detail = klass->describe_run ? klass->describe_run (self, run) : NULL;
-  g_autofree char *rate = NULL;
-  g_autofree char *head = NULL;
-  const char *phase = ub_run_get_phase (run);
-  double eta = ub_run_get_eta (run);
-
-  {
-    g_autofree char *unit = g_strdup_printf ("%s/s", ub_run_get_unit (run) ? ub_run_get_unit (run) : "");
-
-    rate = ub_format_rate (ub_run_get_rate (run), unit);
-  }
-
-  switch (ub_run_get_state (run))
-    {
-    case UB_RUN_QUEUED:
-      head = g_strdup (_("Starting…"));
-      break;
-
-    case UB_RUN_RUNNING:
-      {
-        g_autofree char *eta_text = eta >= 0 ? ub_format_duration (eta) : g_strdup ("—");
-
-        head = g_strdup_printf (_("%s%s%s · ETA %s"), phase ? phase : "", phase ? ": " : "",
-                                rate, eta_text);
-      }
-      break;
-
-    case UB_RUN_PAUSED:
-      head = g_strdup (_("Paused"));
-      break;
-
-    case UB_RUN_DONE:
-      {
-        g_autofree char *time = ub_format_duration (ub_run_get_running_time (run) /
-                                                    (double) G_USEC_PER_SEC);
-
-        head = g_strdup_printf (_("Done in %s · %s"), time, rate);
-      }
-      break;
-
-    case UB_RUN_FAILED:
-      head = g_strdup (_("Failed"));
-      break;
-
-    case UB_RUN_CANCELLED:
-    default:
-      head = g_strdup (_("Stopped"));
-      break;
-    }
+  g_autofree char *head = ub_run_status_dup_text (run);
 
   if (detail == NULL || detail[0] == '\0')
     return g_steal_pointer (&head);
@@ -137,44 +96,26 @@ ub_page_update (UbPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.pause",
                                  busy && klass->can_pause && !ub_run_get_blocking (run));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", busy);
-  if (priv->pause_button != NULL)
-    gtk_button_set_label (priv->pause_button,
-                          run && ub_run_get_state (run) == UB_RUN_PAUSED ? "_Resume" : "_Pause");
+  if (priv->view.pause_button != NULL)
+    gtk_button_set_label (priv->view.pause_button,
+                          run && ub_run_get_state (run) == UB_RUN_PAUSED ? _("_Resume") : _("_Pause"));
 
   if (error == NULL && run != NULL && ub_run_get_error (run) != NULL)
     error = ub_run_get_error (run)->message;
-  if (priv->error_label != NULL)
+  if (priv->view.error_label != NULL)
     {
-      gtk_label_set_text (priv->error_label, error ? error : "");
-      gtk_widget_set_visible (GTK_WIDGET (priv->error_label), error != NULL);
+      gtk_label_set_text (priv->view.error_label, error ? error : "");
+      gtk_widget_set_visible (GTK_WIDGET (priv->view.error_label), error != NULL);
     }
 
-  if (priv->progress_bar != NULL)
-    {
-      double fraction = run ? ub_run_get_fraction (run) : 0;
+  if (priv->view.progress_bar != NULL)
+    ub_run_status_show_progress (run, priv->view.progress_bar);
 
-      if (fraction < 0 && run != NULL && ub_run_get_state (run) == UB_RUN_RUNNING)
-        {
-          gtk_progress_bar_pulse (priv->progress_bar);
-          gtk_progress_bar_set_text (priv->progress_bar, "");
-        }
-      else
-        {
-          char text[32] = "";
-
-          fraction = MAX (fraction, 0);
-          if (run != NULL)
-            g_snprintf (text, sizeof text, "%.1f %%", 100.0 * fraction);
-          gtk_progress_bar_set_fraction (priv->progress_bar, fraction);
-          gtk_progress_bar_set_text (priv->progress_bar, text);
-        }
-    }
-
-  if (priv->status_label != NULL)
+  if (priv->view.status_label != NULL)
     {
       g_autofree char *status = run ? compose_status (self, run) : g_strdup ("");
 
-      gtk_label_set_text (priv->status_label, status);
+      gtk_label_set_text (priv->view.status_label, status);
     }
 
   if (klass->update_view != NULL)
@@ -241,8 +182,8 @@ clear_offer (UbPage *self)
   UbPagePrivate *priv = ub_page_get_instance_private (self);
 
   g_clear_object (&priv->offered);
-  if (priv->resume_bar != NULL)
-    ub_resume_bar_hide (priv->resume_bar);
+  if (priv->view.resume_bar != NULL)
+    ub_resume_bar_hide (priv->view.resume_bar);
 }
 
 /* Hands @run to the application and starts it: in blocking mode this
@@ -337,12 +278,12 @@ ub_page_real_load_saved (UbPage   *self,
     }
 
   /* Once: a reloaded window does not ask again. */
-  if (priv->resume_bar == NULL ||
+  if (priv->view.resume_bar == NULL ||
       !ub_run_manager_claim_offer (ub_run_manager_get_default (), klass->run_key))
     return;
 
   g_set_object (&priv->offered, run);
-  ub_resume_bar_offer (priv->resume_bar, offer ? offer : _("Unblock stopped before the work was done."));
+  ub_resume_bar_offer (priv->view.resume_bar, offer ? offer : _("Unblock stopped before the work was done."));
 }
 
 static void
@@ -421,19 +362,20 @@ ub_page_constructed (GObject *object)
 
   G_OBJECT_CLASS (ub_page_parent_class)->constructed (object);
 
+  /* The subclass's template is built by now. */
+  priv->view.notes_entry = template_child (self, "notes_entry", GTK_TYPE_WIDGET);
   if (!has_runs (self))
     return;
 
-  /* The subclass's template is built by now. */
-  priv->status_label = template_child (self, "status_label", GTK_TYPE_LABEL);
-  priv->error_label = template_child (self, "error_label", GTK_TYPE_LABEL);
-  priv->progress_bar = template_child (self, "progress_bar", GTK_TYPE_PROGRESS_BAR);
-  priv->pause_button = template_child (self, "pause_button", GTK_TYPE_BUTTON);
-  priv->resume_bar = template_child (self, "resume_bar", UB_TYPE_RESUME_BAR);
-  if (priv->resume_bar != NULL)
+  priv->view.status_label = template_child (self, "status_label", GTK_TYPE_LABEL);
+  priv->view.error_label = template_child (self, "error_label", GTK_TYPE_LABEL);
+  priv->view.progress_bar = template_child (self, "progress_bar", GTK_TYPE_PROGRESS_BAR);
+  priv->view.pause_button = template_child (self, "pause_button", GTK_TYPE_BUTTON);
+  priv->view.resume_bar = template_child (self, "resume_bar", UB_TYPE_RESUME_BAR);
+  if (priv->view.resume_bar != NULL)
     {
-      g_signal_connect_object (priv->resume_bar, "resume", G_CALLBACK (on_resume), self, 0);
-      g_signal_connect_object (priv->resume_bar, "discard", G_CALLBACK (on_discard), self, 0);
+      g_signal_connect_object (priv->view.resume_bar, "resume", G_CALLBACK (on_resume), self, 0);
+      g_signal_connect_object (priv->view.resume_bar, "discard", G_CALLBACK (on_discard), self, 0);
     }
 
   /* A run that outlived an earlier window: show it, as it is, at once. */
@@ -456,18 +398,14 @@ ub_page_dispose (GObject *object)
   /* The run goes on without this page. */
   unbind_run (self);
   g_clear_object (&priv->offered);
-
-  G_OBJECT_CLASS (ub_page_parent_class)->dispose (object);
-}
-
-static void
-ub_page_finalize (GObject *object)
-{
-  UbPagePrivate *priv = ub_page_get_instance_private (UB_PAGE (object));
-
   g_clear_pointer (&priv->error, g_free);
 
-  G_OBJECT_CLASS (ub_page_parent_class)->finalize (object);
+  /* Every page's template, once the page itself let go of its work. */
+  gtk_widget_dispose_template (GTK_WIDGET (self), G_OBJECT_TYPE (self));
+  ub_widget_unparent_children (GTK_WIDGET (self));
+  memset (&priv->view, 0, sizeof priv->view);
+
+  G_OBJECT_CLASS (ub_page_parent_class)->dispose (object);
 }
 
 static void
@@ -478,7 +416,6 @@ ub_page_class_init (UbPageClass *klass)
 
   object_class->constructed = ub_page_constructed;
   object_class->dispose = ub_page_dispose;
-  object_class->finalize = ub_page_finalize;
 
   klass->start = ub_page_real_start;
   klass->cancel = ub_page_real_cancel;
@@ -497,6 +434,27 @@ ub_page_class_init (UbPageClass *klass)
 static void
 ub_page_init (UbPage *self)
 {
+}
+
+/**
+ * ub_page_class_set_template:
+ * @widget_class: a page class
+ * @resource_path: its template, a resource
+ *
+ * Every page is its template, in a bin layout, with an entry called
+ * "notes_entry" to type in while work runs (ub_page_get_notes_entry()).
+ * UbPage disposes the template after the page's own dispose().
+ */
+void
+ub_page_class_set_template (GtkWidgetClass *widget_class,
+                            const char     *resource_path)
+{
+  g_return_if_fail (GTK_IS_WIDGET_CLASS (widget_class));
+  g_return_if_fail (resource_path != NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class, resource_path);
+  gtk_widget_class_bind_template_child_full (widget_class, "notes_entry", FALSE, 0);
 }
 
 /**
@@ -629,6 +587,38 @@ ub_page_show_error (UbPage     *self,
 }
 
 /**
+ * ub_page_get_notes_entry:
+ *
+ * Returns: (transfer none) (nullable): the entry a user can type in while
+ *   work runs
+ */
+GtkWidget *
+ub_page_get_notes_entry (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  g_return_val_if_fail (UB_IS_PAGE (self), NULL);
+
+  return priv->view.notes_entry;
+}
+
+/**
+ * ub_page_get_status:
+ *
+ * Returns: the status line the page shows ("" for none), e.g. its run's
+ *   rate and ETA
+ */
+const char *
+ub_page_get_status (UbPage *self)
+{
+  UbPagePrivate *priv = ub_page_get_instance_private (self);
+
+  g_return_val_if_fail (UB_IS_PAGE (self), NULL);
+
+  return priv->view.status_label ? gtk_label_get_text (priv->view.status_label) : "";
+}
+
+/**
  * ub_page_get_error:
  *
  * Returns: (nullable): the error the page shows, if any
@@ -670,184 +660,4 @@ ub_page_get_blocking (UbPage *self)
 
   state = g_action_group_get_action_state (G_ACTION_GROUP (app), "blocking");
   return state != NULL && g_variant_get_boolean (state);
-}
-
-/**
- * ub_page_call_new:
- * @page: the page making the call
- * @generation: the page's current run
- * @index: which part of the run the call is for
- *
- * Returns: (transfer full): user data for a remote call; free it in the
- *   call's completion callback
- */
-UbPageCall *
-ub_page_call_new (gpointer page,
-                  guint    generation,
-                  guint    index)
-{
-  UbPageCall *call = g_new0 (UbPageCall, 1);
-
-  g_weak_ref_init (&call->page, page);
-  call->generation = generation;
-  call->index = index;
-  return call;
-}
-
-/**
- * ub_page_call_dup_page:
- *
- * Returns: (transfer full) (nullable): the page, or %NULL if it is gone
- */
-gpointer
-ub_page_call_dup_page (UbPageCall *call)
-{
-  return g_weak_ref_get (&call->page);
-}
-
-/**
- * ub_page_call_new_for_object:
- * @object: (type GObject): what the call is about, e.g. a gallery item
- *
- * Returns: (transfer full): like ub_page_call_new(), holding a reference
- *   to @object until the call is freed
- */
-UbPageCall *
-ub_page_call_new_for_object (gpointer page,
-                             guint    generation,
-                             gpointer object)
-{
-  UbPageCall *call = ub_page_call_new (page, generation, 0);
-
-  call->object = g_object_ref (object);
-  return call;
-}
-
-void
-ub_page_call_free (UbPageCall *call)
-{
-  if (call == NULL)
-    return;
-  g_clear_object (&call->object);
-  g_weak_ref_clear (&call->page);
-  g_free (call);
-}
-
-/**
- * ub_page_ensure_pool:
- * @pool: (inout): a page's pool of "jobs" workers, or %NULL
- * @n_workers: how many workers it must have
- *
- * Creates the pool, or replaces it when it has the wrong size.
- */
-gboolean
-ub_page_ensure_pool (UbWorkerPool **pool,
-                     guint          n_workers,
-                     GError       **error)
-{
-  g_return_val_if_fail (pool != NULL, FALSE);
-  g_return_val_if_fail (n_workers > 0, FALSE);
-
-  if (*pool != NULL && ub_worker_pool_get_n_workers (*pool) == n_workers)
-    return TRUE;
-
-  ub_page_clear_pool (pool);
-  *pool = ub_worker_pool_new (UB_JOB_WORKER_KIND, n_workers, error);
-  return *pool != NULL;
-}
-
-/**
- * ub_page_clear_pool:
- * @pool: (inout): a page's pool, or %NULL
- *
- * Terminates the pool's workers (their pending calls fail with
- * %UB_ERROR_TERMINATED, without waiting) and drops it.
- */
-void
-ub_page_clear_pool (UbWorkerPool **pool)
-{
-  g_return_if_fail (pool != NULL);
-
-  if (*pool != NULL)
-    ub_worker_pool_terminate (*pool);
-  g_clear_object (pool);
-}
-
-/**
- * ub_page_open_chooser:
- * @page: the page asking
- * @chooser: (inout): where the page keeps its open chooser, or %NULL
- * @title: the dialog's title
- * @action: open, save or select a folder
- * @on_response: the "response" handler; it gets @page as its data
- *
- * Opens a file chooser for @page, unless one is open already.
- *
- * Returns: (transfer none) (nullable): the new chooser, to fine-tune
- *   before the main loop shows it, or %NULL if one was open
- */
-GtkFileChooser *
-ub_page_open_chooser (GtkWidget            *page,
-                      GtkNativeDialog     **chooser,
-                      const char           *title,
-                      GtkFileChooserAction  action,
-                      GCallback             on_response)
-{
-  GtkRoot *root;
-
-  g_return_val_if_fail (GTK_IS_WIDGET (page), NULL);
-  g_return_val_if_fail (chooser != NULL, NULL);
-
-  if (*chooser != NULL)
-    return NULL;
-
-  root = gtk_widget_get_root (page);
-  *chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (title,
-                                                             GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                                             action,
-                                                             action == GTK_FILE_CHOOSER_ACTION_SAVE ? "_Save" : "_Open",
-                                                             "_Cancel"));
-  g_signal_connect (*chooser, "response", on_response, page);
-  gtk_native_dialog_show (*chooser);
-  return GTK_FILE_CHOOSER (*chooser);
-}
-
-/**
- * ub_page_close_chooser:
- * @chooser: (inout): a page's chooser, or %NULL
- * @page: the page, whose handlers are disconnected
- *
- * Closes and drops the page's chooser, for dispose().
- */
-void
-ub_page_close_chooser (GtkNativeDialog **chooser,
-                       gpointer          page)
-{
-  g_return_if_fail (chooser != NULL);
-
-  if (*chooser == NULL)
-    return;
-
-  g_signal_handlers_disconnect_by_data (*chooser, page);
-  gtk_native_dialog_destroy (*chooser);
-  g_clear_object (chooser);
-}
-
-/**
- * ub_page_stop_work:
- * @cancellable: (inout): the page's current cancellable, or %NULL
- * @pool: (inout): the page's pool, or %NULL
- *
- * For dispose(): cancels the page's work and terminates its workers.
- */
-void
-ub_page_stop_work (GCancellable **cancellable,
-                   UbWorkerPool **pool)
-{
-  g_return_if_fail (cancellable != NULL && pool != NULL);
-
-  if (*cancellable != NULL)
-    g_cancellable_cancel (*cancellable);
-  ub_page_clear_pool (pool);
-  g_clear_object (cancellable);
 }

@@ -36,7 +36,9 @@ G_DECLARE_DERIVABLE_TYPE (UbPage, ub_page, UB, PAGE, GtkWidget)
  *   or resume it at once when @resume_now
  * @save_state: save what the page's workers do not save themselves
  *
- * The base of every page. For a page with a @run_key it holds the run
+ * The base of every page: its template (ub_page_class_set_template(),
+ * disposed by UbPage) and its notes entry. For a page with a @run_key it
+ * holds the run
  * lifecycle: the page.start, page.pause and page.cancel actions, their
  * enabled states, the status line, progress bar and error label (template
  * children named "status_label", "progress_bar", "error_label" and
@@ -91,8 +93,12 @@ UbRun      *ub_page_get_run      (UbPage     *self);
 void        ub_page_show_error   (UbPage     *self,
                                   const char *message);
 const char *ub_page_get_error    (UbPage     *self);
+const char *ub_page_get_status   (UbPage     *self);
+GtkWidget  *ub_page_get_notes_entry (UbPage  *self);
 void        ub_page_update       (UbPage     *self);
 
+void        ub_page_class_set_template  (GtkWidgetClass *widget_class,
+                                         const char     *resource_path);
 void        ub_page_class_bind_run_view (GtkWidgetClass *widget_class,
                                          gboolean        has_pause_button);
 

@@ -27,7 +27,7 @@ struct _UbPrimesPage
   AdwActionRow    *save_box;
   GtkLabel        *result_label;
   GtkLabel        *recent_label;
-  GtkEntry        *notes_entry;
+  GtkFrame        *recent_frame;
 
   /* Owned references */
   GSettings       *settings; /* (nullable): none without the schema */
@@ -71,6 +71,7 @@ ub_primes_page_create_run (UbPage    *page,
                            GError   **error)
 {
   UbPrimesPage *self = UB_PRIMES_PAGE (page);
+  UbPrimesRun *run;
   guint64 from;
   guint64 to;
 
@@ -91,11 +92,12 @@ ub_primes_page_create_run (UbPage    *page,
     g_settings_set_uint (self->settings, "workers",
                          (guint) gtk_spin_button_get_value_as_int (self->workers_spin));
 
-  return UB_RUN (ub_primes_run_new (from, to,
-                                    adw_combo_row_get_selected (self->mode_row) == 1,
-                                    self->list_path,
-                                    (guint) gtk_spin_button_get_value_as_int (self->workers_spin),
-                                    blocking));
+  run = ub_primes_run_new (from, to, adw_combo_row_get_selected (self->mode_row) == 1,
+                           self->list_path,
+                           (guint) gtk_spin_button_get_value_as_int (self->workers_spin), blocking);
+  ub_primes_run_set_range_text (run, gtk_editable_get_text (GTK_EDITABLE (self->from_entry)),
+                                gtk_editable_get_text (GTK_EDITABLE (self->to_entry)));
+  return UB_RUN (run);
 }
 
 static UbRun *
@@ -127,9 +129,11 @@ ub_primes_page_attach_run (UbPage *page,
 {
   UbPrimesPage *self = UB_PRIMES_PAGE (page);
   UbPrimesRun *primes = UB_PRIMES_RUN (run);
-  g_autofree char *from_text = g_strdup_printf ("%" G_GUINT64_FORMAT, ub_primes_run_get_from (primes));
-  g_autofree char *to_text = g_strdup_printf ("%" G_GUINT64_FORMAT, ub_primes_run_get_to (primes));
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
 
+  /* As the user wrote them: "1e12" stays "1e12". */
+  ub_primes_run_dup_range_text (primes, &from_text, &to_text);
   gtk_editable_set_text (GTK_EDITABLE (self->from_entry), from_text);
   gtk_editable_set_text (GTK_EDITABLE (self->to_entry), to_text);
   adw_combo_row_set_selected (self->mode_row, ub_primes_run_get_list (primes) ? 1 : 0);
@@ -196,8 +200,9 @@ ub_primes_page_update_view (UbPage *page,
   UbPrimesRun *primes = run ? UB_PRIMES_RUN (run) : NULL;
   gboolean busy = run != NULL && ub_run_is_active (run);
   g_autoptr(GString) recent = g_string_new (NULL);
-  const guint64 *values = NULL;
+  g_autofree guint64 *values = NULL;
   guint n_recent = 0;
+  gboolean whole = FALSE;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "primes.choose-file", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "primes.clear-file", !busy && self->list_path);
@@ -224,10 +229,12 @@ ub_primes_page_update_view (UbPage *page,
     }
 
   if (primes != NULL && ub_primes_run_get_list (primes))
-    values = ub_primes_run_get_recent (primes, &n_recent);
+    values = ub_primes_run_dup_shown (primes, &n_recent, &whole);
   for (guint i = 0; i < n_recent; i++)
     g_string_append_printf (recent, "%s%" G_GUINT64_FORMAT, i ? "  " : "", values[i]);
   gtk_label_set_text (self->recent_label, recent->str);
+  gtk_frame_set_label (self->recent_frame, whole ? _("All the primes found (List mode)")
+                                                 : _("Latest primes found (List mode)"));
 }
 
 static void
@@ -338,21 +345,9 @@ ub_primes_page_dispose (GObject *object)
 
   ub_page_close_chooser (&self->file_chooser, self);
   g_clear_object (&self->settings);
-
-  gtk_widget_dispose_template (GTK_WIDGET (self), UB_TYPE_PRIMES_PAGE);
-  ub_widget_unparent_children (GTK_WIDGET (self));
-
-  G_OBJECT_CLASS (ub_primes_page_parent_class)->dispose (object);
-}
-
-static void
-ub_primes_page_finalize (GObject *object)
-{
-  UbPrimesPage *self = UB_PRIMES_PAGE (object);
-
   g_clear_pointer (&self->list_path, g_free);
 
-  G_OBJECT_CLASS (ub_primes_page_parent_class)->finalize (object);
+  G_OBJECT_CLASS (ub_primes_page_parent_class)->dispose (object);
 }
 
 static void
@@ -363,7 +358,6 @@ ub_primes_page_class_init (UbPrimesPageClass *klass)
   UbPageClass *page_class = UB_PAGE_CLASS (klass);
 
   object_class->dispose = ub_primes_page_dispose;
-  object_class->finalize = ub_primes_page_finalize;
 
   page_class->run_key = UB_PRIMES_RUN_KEY;
   page_class->can_pause = TRUE;
@@ -374,8 +368,7 @@ ub_primes_page_class_init (UbPrimesPageClass *klass)
   page_class->update_view = ub_primes_page_update_view;
   page_class->start_demo = ub_primes_page_start_demo;
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-primes-page.ui");
+  ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-primes-page.ui");
   ub_page_class_bind_run_view (widget_class, TRUE);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, from_entry);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, to_entry);
@@ -384,7 +377,7 @@ ub_primes_page_class_init (UbPrimesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, save_box);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, result_label);
   gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, recent_label);
-  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, notes_entry);
+  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, recent_frame);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_input_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_mode_changed);
@@ -515,17 +508,4 @@ ub_primes_page_get_error (UbPrimesPage *self)
   g_return_val_if_fail (UB_IS_PRIMES_PAGE (self), NULL);
 
   return ub_page_get_error (UB_PAGE (self));
-}
-
-/**
- * ub_primes_page_get_notes_entry:
- *
- * Returns: (transfer none): the entry a user can type in while work runs
- */
-GtkWidget *
-ub_primes_page_get_notes_entry (UbPrimesPage *self)
-{
-  g_return_val_if_fail (UB_IS_PRIMES_PAGE (self), NULL);
-
-  return GTK_WIDGET (self->notes_entry);
 }

@@ -30,6 +30,5 @@ gboolean           ub_primes_page_get_result      (UbPrimesPage *self,
                                                    guint64      *count,
                                                    guint64      *done);
 const char        *ub_primes_page_get_error       (UbPrimesPage *self);
-GtkWidget         *ub_primes_page_get_notes_entry (UbPrimesPage *self);
 
 G_END_DECLS

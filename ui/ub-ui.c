@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
+
 #include "ub-channels-page.h"
 #include "ub-data-page.h"
 #include "ub-images-page.h"
@@ -107,6 +110,60 @@ ub_widget_add_toast (GtkWidget *widget,
 }
 
 /**
+ * ub_file_drop_target_new:
+ *
+ * Returns: (transfer full): a drop target for files, as a file manager
+ *   drops them (a #GdkFileList) or one at a time (a #GFile); its "drop"
+ *   handler gets either in its value
+ */
+GtkDropTarget *
+ub_file_drop_target_new (void)
+{
+  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+
+  gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
+  return target;
+}
+
+/**
+ * ub_file_drop_get_files:
+ * @value: what a drop target from ub_file_drop_target_new() received
+ *
+ * Returns: (transfer container) (element-type GFile) (nullable): the
+ *   files dropped, whichever way they came (a file manager drops a list,
+ *   some sources one file)
+ */
+GSList *
+ub_file_drop_get_files (const GValue *value)
+{
+  if (G_VALUE_HOLDS (value, G_TYPE_FILE) && g_value_get_object (value) != NULL)
+    return g_slist_prepend (NULL, g_value_get_object (value));
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST) && g_value_get_boxed (value) != NULL)
+    return gdk_file_list_get_files (g_value_get_boxed (value));
+  return NULL;
+}
+
+/* Main thread only: where settings are kept when not in the default
+ * backend (dconf), or NULL. Set once, before the first window. */
+static GSettingsBackend *settings_backend;
+
+/**
+ * ub_ui_use_memory_settings:
+ *
+ * From now on, settings live in memory only: they start at their
+ * defaults and nothing is written back. A screenshot uses this, so that
+ * it neither depends on the user's saved window nor overwrites it (and
+ * needs no D-Bus session for dconf).
+ */
+void
+ub_ui_use_memory_settings (void)
+{
+  if (settings_backend == NULL)
+    settings_backend = g_memory_settings_backend_new ();
+}
+
+/**
  * ub_ui_dup_settings:
  *
  * Returns: (transfer full) (nullable): the application's settings, or
@@ -134,5 +191,5 @@ ub_ui_dup_settings (void)
       return NULL;
     }
 
-  return g_settings_new_full (schema, NULL, NULL);
+  return g_settings_new_full (schema, settings_backend, NULL);
 }

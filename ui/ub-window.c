@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ub-activity-button.h"
 #include "ub-job.h"
 #include "ub-page.h"
 #include "ub-primes-page.h"
@@ -20,6 +21,7 @@ struct _UbWindow
   AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
   GtkMenuButton        *menu_button;
+  UbActivityButton     *activity_button;
   GtkSwitch            *blocking_switch;
   UbMeter              *meter;
   UbPrimesPage         *primes_page;
@@ -73,15 +75,23 @@ visible_page (UbWindow *self)
   return UB_IS_PAGE (child) ? UB_PAGE (child) : NULL;
 }
 
+/* Calls @method on the visible page, if there is one. */
+static void
+visible_page_call (UbWindow *self,
+                   void    (*method) (UbPage *page))
+{
+  UbPage *page = visible_page (self);
+
+  if (page != NULL)
+    method (page);
+}
+
 static void
 start_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
 {
-  UbPage *page = visible_page (user_data);
-
-  if (page != NULL)
-    ub_page_start (page);
+  visible_page_call (user_data, ub_page_start);
 }
 
 static void
@@ -89,10 +99,7 @@ cancel_action (GSimpleAction *action,
                GVariant      *parameter,
                gpointer       user_data)
 {
-  UbPage *page = visible_page (user_data);
-
-  if (page != NULL)
-    ub_page_cancel (page);
+  visible_page_call (user_data, ub_page_cancel);
 }
 
 static void
@@ -100,10 +107,7 @@ pause_action (GSimpleAction *action,
               GVariant      *parameter,
               gpointer       user_data)
 {
-  UbPage *page = visible_page (user_data);
-
-  if (page != NULL)
-    ub_page_toggle_pause (page);
+  visible_page_call (user_data, ub_page_toggle_pause);
 }
 
 static void
@@ -263,6 +267,32 @@ offer_saved (UbPage   *page,
   ub_page_load_saved (page, GPOINTER_TO_INT (data));
 }
 
+/* The saved state is read (ub_state_when_loaded()). */
+static void
+state_loaded (GObject *object)
+{
+  UbWindow *self = UB_WINDOW (object);
+
+  /* Failures to save, and a state file set aside as corrupt, show here. */
+  ub_state_set_message_func (show_message, self);
+  /* Unfinished work from an earlier run is offered in its page. */
+  foreach_page (self, offer_saved, GINT_TO_POINTER (FALSE));
+}
+
+static void
+resume_when_loaded (GObject *object)
+{
+  foreach_page (UB_WINDOW (object), offer_saved, GINT_TO_POINTER (TRUE));
+}
+
+static void restore_view (UbPage *page, gpointer data);
+
+static void
+restore_views_when_loaded (GObject *object)
+{
+  foreach_page (UB_WINDOW (object), restore_view, NULL);
+}
+
 static void
 ub_window_class_init (UbWindowClass *klass)
 {
@@ -276,6 +306,7 @@ ub_window_class_init (UbWindowClass *klass)
   widget_class->unrealize = ub_window_unrealize;
 
   ub_ui_init ();
+  g_type_ensure (UB_TYPE_ACTIVITY_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-window.ui");
   gtk_widget_class_bind_template_child (widget_class, UbWindow, header_bar);
@@ -283,6 +314,7 @@ ub_window_class_init (UbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, UbWindow, activity_button);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, blocking_switch);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, meter);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, primes_page);
@@ -293,6 +325,7 @@ static void
 ub_window_init (UbWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  ub_activity_button_set_page_names (self->activity_button, self->stack);
 
   self->settings = ub_ui_dup_settings ();
   if (self->settings != NULL)
@@ -309,10 +342,9 @@ ub_window_init (UbWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
 
-  /* Failures to save, and a state file set aside as corrupt, show here. */
-  ub_state_set_message_func (show_message, self);
-  /* Unfinished work from an earlier run is offered in its page. */
-  foreach_page (self, offer_saved, GINT_TO_POINTER (FALSE));
+  /* The window shows at once; what the store holds arrives when its
+   * background read ends. */
+  ub_state_when_loaded (G_OBJECT (self), state_loaded);
 }
 
 static void
@@ -378,7 +410,7 @@ ub_window_resume_saved (UbWindow *self)
 {
   g_return_if_fail (UB_IS_WINDOW (self));
 
-  foreach_page (self, offer_saved, GINT_TO_POINTER (TRUE));
+  ub_state_when_loaded (G_OBJECT (self), resume_when_loaded);
 }
 
 static void
@@ -423,7 +455,7 @@ ub_window_restore_views (UbWindow *self)
 {
   g_return_if_fail (UB_IS_WINDOW (self));
 
-  foreach_page (self, restore_view, NULL);
+  ub_state_when_loaded (G_OBJECT (self), restore_views_when_loaded);
 }
 
 /**
@@ -473,6 +505,19 @@ ub_window_get_meter (UbWindow *self)
   g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
 
   return self->meter;
+}
+
+/**
+ * ub_window_get_activity_button:
+ *
+ * Returns: (transfer none): the header bar's list of every run
+ */
+UbActivityButton *
+ub_window_get_activity_button (UbWindow *self)
+{
+  g_return_val_if_fail (UB_IS_WINDOW (self), NULL);
+
+  return self->activity_button;
 }
 
 /**

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "ub-activity-button.h"
 #include "ub-meter.h"
 
 G_BEGIN_DECLS
@@ -13,6 +14,7 @@ G_DECLARE_FINAL_TYPE (UbWindow, ub_window, UB, WINDOW, AdwApplicationWindow)
 
 UbWindow   *ub_window_new          (GtkApplication *application);
 UbMeter    *ub_window_get_meter    (UbWindow       *self);
+UbActivityButton *ub_window_get_activity_button (UbWindow *self);
 GtkWidget  *ub_window_get_page     (UbWindow       *self,
                                     const char     *name);
 GtkWidget  *ub_window_get_visible_page      (UbWindow   *self);

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ub-bench-callgrind.h"
+#include "ub-bench-channel.h"
 #include "ub-bench-commands.h"
 #include "ub-runtime.h"
 
@@ -14,15 +16,18 @@
  *  - flood: a thread posts N small messages to the main loop; messages/s,
  *    and the longest gap seen by a 1 ms timer at DEFAULT priority (input)
  *    and one at HIGH_IDLE + 20 (redraw) while the flood is delivered;
- *  - latency: one message from a worker to a sleeping main loop, one-way
- *    and round trip (main → worker → main);
+ *  - latency (ub-bench-channel-latency.c): one message from a worker to a
+ *    sleeping main loop, one-way and round trip (main → worker → main);
  *  - overhead: N 64-byte payloads from a thread to a blocking consumer, a
- *    UbPort against a bare GAsyncQueue.
+ *    UbPort against a bare GAsyncQueue, in wall and CPU time;
+ *  - with --instructions, the same workloads once more under callgrind:
+ *    instructions per message, which the machine's load does not change.
+ *
+ * Each figure ends with a verdict against the runtime's targets.
  */
 
 #define FLOOD_N         100000
 #define OVERHEAD_N      200000
-#define LATENCY_N       2000
 #define PAYLOAD_SIZE    64
 #define REDRAW_PRIORITY (G_PRIORITY_HIGH_IDLE + 20)
 
@@ -198,6 +203,15 @@ queue_flood_producer (gpointer data)
   return NULL;
 }
 
+/* Consumer loops are functions of their own, never inlined, so that an
+ * instruction profile (--instructions) can tell each side's cost apart. */
+static G_GNUC_NO_INLINE void
+flood_queue_consume (GAsyncQueue *queue)
+{
+  for (guint i = 0; i < FLOOD_N; i++)
+    g_variant_unref (g_async_queue_pop (queue));
+}
+
 static double
 flood_queue (void)
 {
@@ -207,271 +221,57 @@ flood_queue (void)
 
   start = ub_bench_now ();
   thread = g_thread_new ("flood", queue_flood_producer, queue);
-  for (guint i = 0; i < FLOOD_N; i++)
-    g_variant_unref (g_async_queue_pop (queue));
+  flood_queue_consume (queue);
   end = ub_bench_now ();
   g_thread_join (thread);
   g_async_queue_unref (queue);
   return FLOOD_N / (end - start);
 }
 
-/* Latency ------------------------------------------------------------------ */
-
-typedef struct
-{
-  double *one_way;   /* µs */
-  double *round_trip;
-  guint   n;
-} Latency;
-
-static gboolean
-echo_entry (UbWorkerScope  *scope,
-            gpointer        user_data,
-            GError        **error)
-{
-  UbPort *port = ub_worker_scope_get_port (scope);
-  g_autoptr(GCancellable) cancellable = g_object_ref (ub_worker_scope_get_cancellable (scope));
-
-  /* The worker answers each ping with its send time, from its own loop. */
-  for (;;)
-    {
-      g_autoptr(UbMessage) ping = ub_port_receive (port, -1, cancellable, NULL);
-
-      if (ping == NULL)
-        break;
-      ub_port_post (port, "bench.pong", g_variant_new_int64 (g_get_monotonic_time ()), NULL);
-    }
-  return TRUE;
-}
-
-typedef struct
-{
-  Latency *latency;
-  gint64   sent;
-  gboolean got;
-} PortPing;
-
-static void
-pong_received (UbPort    *port,
-               UbMessage *message,
-               gpointer   user_data)
-{
-  PortPing *ping = user_data;
-  gint64 now = g_get_monotonic_time ();
-  gint64 stamp = g_variant_get_int64 (ub_message_get_body (message));
-
-  ping->latency->one_way[ping->latency->n] = (double) (now - stamp);
-  ping->latency->round_trip[ping->latency->n] = (double) (now - ping->sent);
-  ping->latency->n++;
-  ping->got = TRUE;
-}
-
-static void
-latency_port (Latency *latency)
-{
-  g_autoptr(UbWorker) worker = ub_worker_new ("bench-echo", NULL);
-  PortPing ping = { latency, 0, FALSE };
-
-  ub_port_connect_message (ub_worker_get_port (worker), pong_received, &ping);
-  for (guint i = 0; i < LATENCY_N; i++)
-    {
-      ping.got = FALSE;
-      ping.sent = g_get_monotonic_time ();
-      ub_port_post (ub_worker_get_port (worker), "bench.ping", NULL, NULL);
-      while (!ping.got)
-        g_main_context_iteration (NULL, TRUE);
-    }
-  ub_worker_terminate (worker);
-}
-
-static gpointer
-port_echo_thread (gpointer data)
-{
-  UbPort *port = data;
-
-  for (;;)
-    {
-      g_autoptr(UbMessage) ping = ub_port_receive (port, -1, NULL, NULL);
-
-      if (ping == NULL || ub_message_is_kind (ping, "bench.stop"))
-        break;
-      ub_port_post (port, "bench.pong", g_variant_new_int64 (g_get_monotonic_time ()), NULL);
-    }
-  return NULL;
-}
-
-/* The same through a thread at the UI's own priority, to tell the cost of
- * the runtime from the effect of a worker's lower priority on a busy box. */
-static void
-latency_port_thread (Latency *latency)
-{
-  g_autoptr(UbChannel) channel = ub_channel_new (0);
-  PortPing ping = { latency, 0, FALSE };
-  GThread *thread = g_thread_new ("port-echo", port_echo_thread, ub_channel_get_port2 (channel));
-
-  ub_port_connect_message (ub_channel_get_port1 (channel), pong_received, &ping);
-  for (guint i = 0; i < LATENCY_N; i++)
-    {
-      ping.got = FALSE;
-      ping.sent = g_get_monotonic_time ();
-      ub_port_post (ub_channel_get_port1 (channel), "bench.ping", NULL, NULL);
-      while (!ping.got)
-        g_main_context_iteration (NULL, TRUE);
-    }
-  ub_port_post (ub_channel_get_port1 (channel), "bench.stop", NULL, NULL);
-  g_thread_join (thread);
-  ub_port_close (ub_channel_get_port1 (channel));
-}
-
-typedef struct
-{
-  GMainContext *context;
-  GMainLoop    *loop;
-  Latency      *latency;
-  gint64        sent;
-  gboolean      got;
-} IdlePing;
-
-static gboolean
-idle_pong (gpointer data)
-{
-  gint64 *stamp = data;
-
-  (void) stamp;
-  return G_SOURCE_REMOVE;
-}
-
-typedef struct
-{
-  IdlePing *ping;
-  gint64    stamp;
-} IdlePong;
-
-static gboolean
-idle_pong_main (gpointer data)
-{
-  IdlePong *pong = data;
-  IdlePing *ping = pong->ping;
-  gint64 now = g_get_monotonic_time ();
-
-  ping->latency->one_way[ping->latency->n] = (double) (now - pong->stamp);
-  ping->latency->round_trip[ping->latency->n] = (double) (now - ping->sent);
-  ping->latency->n++;
-  ping->got = TRUE;
-  g_free (pong);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-idle_ping_worker (gpointer data)
-{
-  IdlePong *pong = g_new0 (IdlePong, 1);
-
-  pong->ping = data;
-  pong->stamp = g_get_monotonic_time ();
-  g_idle_add (idle_pong_main, pong);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static gpointer
-idle_worker_thread (gpointer data)
-{
-  IdlePing *ping = data;
-
-  g_main_context_push_thread_default (ping->context);
-  g_main_loop_run (ping->loop);
-  g_main_context_pop_thread_default (ping->context);
-  return NULL;
-}
-
-static void
-latency_idle (Latency *latency)
-{
-  IdlePing ping = { 0 };
-  GThread *thread;
-
-  ping.context = g_main_context_new ();
-  ping.loop = g_main_loop_new (ping.context, FALSE);
-  ping.latency = latency;
-  thread = g_thread_new ("idle-echo", idle_worker_thread, &ping);
-
-  for (guint i = 0; i < LATENCY_N; i++)
-    {
-      ping.got = FALSE;
-      ping.sent = g_get_monotonic_time ();
-      g_main_context_invoke (ping.context, idle_ping_worker, &ping);
-      while (!ping.got)
-        g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_main_context_invoke (ping.context, quit_loop, ping.loop);
-  g_thread_join (thread);
-  g_main_loop_unref (ping.loop);
-  g_main_context_unref (ping.context);
-  (void) idle_pong;
-}
-
-typedef struct
-{
-  GAsyncQueue *ping;
-  GAsyncQueue *pong;
-} QueuePair;
-
-static gpointer
-queue_echo_thread (gpointer data)
-{
-  QueuePair *pair = data;
-
-  for (;;)
-    {
-      gpointer item = g_async_queue_pop (pair->ping);
-      gint64 *stamp;
-
-      if (item == pair)
-        break;
-      stamp = g_new (gint64, 1);
-      *stamp = g_get_monotonic_time ();
-      g_async_queue_push (pair->pong, stamp);
-    }
-  return NULL;
-}
-
-static void
-latency_queue (Latency *latency)
-{
-  QueuePair pair = { g_async_queue_new (), g_async_queue_new () };
-  GThread *thread = g_thread_new ("queue-echo", queue_echo_thread, &pair);
-
-  for (guint i = 0; i < LATENCY_N; i++)
-    {
-      gint64 sent = g_get_monotonic_time ();
-      gint64 *stamp, now;
-
-      g_async_queue_push (pair.ping, GINT_TO_POINTER (1));
-      stamp = g_async_queue_pop (pair.pong);
-      now = g_get_monotonic_time ();
-      latency->one_way[latency->n] = (double) (now - *stamp);
-      latency->round_trip[latency->n] = (double) (now - sent);
-      latency->n++;
-      g_free (stamp);
-    }
-
-  g_async_queue_push (pair.ping, &pair);
-  g_thread_join (thread);
-  g_async_queue_unref (pair.ping);
-  g_async_queue_unref (pair.pong);
-}
-
 /* Overhead: 64-byte payloads, blocking consumer --------------------------- */
 
+/* Wall and CPU seconds (both threads) for OVERHEAD_N messages. */
+typedef struct
+{
+  double wall;
+  double cpu;
+} Cost;
+
+typedef struct
+{
+  double   wall;
+  double   cpu;
+  GThread *thread;
+} CostMeter;
+
+static void
+cost_start (CostMeter   *meter,
+            GThreadFunc  producer,
+            gpointer     data)
+{
+  meter->wall = ub_bench_now ();
+  meter->cpu = ub_bench_cpu_now ();
+  meter->thread = g_thread_new ("producer", producer, data);
+}
+
+static Cost
+cost_stop (CostMeter *meter)
+{
+  Cost cost;
+
+  cost.wall = ub_bench_now () - meter->wall;
+  g_thread_join (meter->thread);
+  cost.cpu = ub_bench_cpu_now () - meter->cpu;
+  return cost;
+}
+
 static guint8 payload[PAYLOAD_SIZE];
+
+static GVariant *
+payload_variant (void)
+{
+  return g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, payload, PAYLOAD_SIZE, 1);
+}
 
 static gpointer
 overhead_port_producer (gpointer data)
@@ -479,23 +279,15 @@ overhead_port_producer (gpointer data)
   UbPort *port = data;
 
   for (guint i = 0; i < OVERHEAD_N; i++)
-    ub_port_post (port, "bench.payload",
-                  g_variant_new_fixed_array (G_VARIANT_TYPE_BYTE, payload, PAYLOAD_SIZE, 1),
-                  NULL);
+    ub_port_post (port, "bench.payload", payload_variant (), NULL);
   return NULL;
 }
 
-static double
-overhead_port (void)
+static G_GNUC_NO_INLINE gsize
+overhead_port_consume (UbPort *receiver)
 {
-  g_autoptr(UbChannel) channel = ub_channel_new (0);
-  UbPort *receiver = ub_channel_get_port2 (channel);
-  GThread *thread;
-  double start, end;
   gsize sum = 0;
 
-  start = ub_bench_now ();
-  thread = g_thread_new ("producer", overhead_port_producer, ub_channel_get_port1 (channel));
   for (guint i = 0; i < OVERHEAD_N; i++)
     {
       g_autoptr(UbMessage) message = ub_port_receive (receiver, -1, NULL, NULL);
@@ -504,12 +296,22 @@ overhead_port (void)
 
       sum += bytes[n - 1];
     }
-  end = ub_bench_now ();
-  g_thread_join (thread);
-  (void) sum;
-  return end - start;
+  return sum;
 }
 
+static Cost
+overhead_port (void)
+{
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
+  CostMeter meter;
+
+  cost_start (&meter, overhead_port_producer, ub_channel_get_port1 (channel));
+  (void) overhead_port_consume (ub_channel_get_port2 (channel));
+  return cost_stop (&meter);
+}
+
+/* The anchor the target is stated against: the same 64 bytes, copied into
+ * a plain block. */
 static gpointer
 overhead_queue_producer (gpointer data)
 {
@@ -520,16 +322,11 @@ overhead_queue_producer (gpointer data)
   return NULL;
 }
 
-static double
-overhead_queue (void)
+static G_GNUC_NO_INLINE gsize
+overhead_queue_consume (GAsyncQueue *queue)
 {
-  GAsyncQueue *queue = g_async_queue_new ();
-  GThread *thread;
-  double start, end;
   gsize sum = 0;
 
-  start = ub_bench_now ();
-  thread = g_thread_new ("producer", overhead_queue_producer, queue);
   for (guint i = 0; i < OVERHEAD_N; i++)
     {
       guint8 *bytes = g_async_queue_pop (queue);
@@ -537,160 +334,356 @@ overhead_queue (void)
       sum += bytes[PAYLOAD_SIZE - 1];
       g_free (bytes);
     }
-  end = ub_bench_now ();
-  g_thread_join (thread);
+  return sum;
+}
+
+/* And the GVariant body a UbPort carries, through a bare queue: what the
+ * body alone costs, so that the rest is the channel's. */
+static gpointer
+overhead_variant_producer (gpointer data)
+{
+  GAsyncQueue *queue = data;
+
+  for (guint i = 0; i < OVERHEAD_N; i++)
+    g_async_queue_push (queue, g_variant_ref_sink (payload_variant ()));
+  return NULL;
+}
+
+static G_GNUC_NO_INLINE gsize
+overhead_variant_consume (GAsyncQueue *queue)
+{
+  gsize sum = 0;
+
+  for (guint i = 0; i < OVERHEAD_N; i++)
+    {
+      g_autoptr(GVariant) body = g_async_queue_pop (queue);
+      gsize n;
+      const guint8 *bytes = g_variant_get_fixed_array (body, &n, 1);
+
+      sum += bytes[n - 1];
+    }
+  return sum;
+}
+
+static Cost
+overhead_queue (gboolean variant)
+{
+  GAsyncQueue *queue = g_async_queue_new ();
+  CostMeter meter;
+  Cost cost;
+
+  cost_start (&meter, variant ? overhead_variant_producer : overhead_queue_producer, queue);
+  if (variant)
+    (void) overhead_variant_consume (queue);
+  else
+    (void) overhead_queue_consume (queue);
+  cost = cost_stop (&meter);
   g_async_queue_unref (queue);
-  (void) sum;
-  return end - start;
+  return cost;
+}
+
+/* Instruction counts ------------------------------------------------------ */
+
+static double
+per_message (UbCallgrind *cg,
+             const char  *function,
+             guint        n)
+{
+  return (double) ub_callgrind_inclusive (cg, function) / n;
+}
+
+static void
+print_instructions (void)
+{
+  const char *overhead_args[] = { "channel", "--workload", "overhead", NULL };
+  const char *flood_args[] = { "channel", "--workload", "flood", NULL };
+  g_autoptr(UbCallgrind) overhead = NULL;
+  g_autoptr(UbCallgrind) flood = NULL;
+  double port, queue, variant;
+
+  printf ("\n  instructions per message (callgrind, one pass of %u payloads and %u flood messages)\n",
+          OVERHEAD_N, FLOOD_N);
+  fflush (stdout);
+
+  overhead = ub_callgrind_run (overhead_args);
+  if (overhead == NULL)
+    return;
+
+  port = per_message (overhead, "overhead_port_producer", OVERHEAD_N) +
+         per_message (overhead, "overhead_port_consume", OVERHEAD_N);
+  queue = per_message (overhead, "overhead_queue_producer", OVERHEAD_N) +
+          per_message (overhead, "overhead_queue_consume", OVERHEAD_N);
+  variant = per_message (overhead, "overhead_variant_producer", OVERHEAD_N) +
+            per_message (overhead, "overhead_variant_consume", OVERHEAD_N);
+  printf ("  %-34s %6.0f Ir/msg (ub_port_post %.0f, ub_port_receive %.0f)\n",
+          "UbPort, GVariant body", port,
+          per_message (overhead, "ub_port_post", OVERHEAD_N),
+          per_message (overhead, "ub_port_receive", OVERHEAD_N));
+  printf ("  %-34s %6.0f Ir/msg\n", "GAsyncQueue, g_memdup2 block", queue);
+  printf ("  %-34s %6.0f Ir/msg\n", "GAsyncQueue, the same GVariant", variant);
+  printf ("  UbPort / GAsyncQueue: %.2f× (block), %.2f× (same GVariant); "
+          "the channel's own share %.0f Ir/msg\n",
+          port / queue, port / variant, port - variant);
+  fflush (stdout);
+
+  flood = ub_callgrind_run (flood_args);
+  if (flood == NULL)
+    return;
+  printf ("  %-34s %6.0f Ir/msg posting, %.0f Ir/msg delivering (port_source_dispatch)\n",
+          "flood, UbPort", per_message (flood, "port_flood_producer", FLOOD_N),
+          per_message (flood, "port_source_dispatch", FLOOD_N));
+  printf ("  %-34s %6.0f Ir/msg posting, %.0f Ir/msg popping\n",
+          "flood, GAsyncQueue", per_message (flood, "queue_flood_producer", FLOOD_N),
+          per_message (flood, "flood_queue_consume", FLOOD_N));
 }
 
 /* Driver ------------------------------------------------------------------- */
 
-static void
-latency_init (Latency *latency,
-              guint    rounds)
+/* Targets (issue: "as cheap as a bare queue"). */
+#define TARGET_COST_RATIO   2.0    /* UbPort / GAsyncQueue per message */
+#define TARGET_FLOOD_RATE   1.5e6  /* messages per second */
+#define TARGET_REDRAW_GAP   4.0    /* ms */
+#define TARGET_ONE_WAY      20.0   /* µs, UbWorker → sleeping main loop */
+
+static const char *
+verdict (gboolean met)
 {
-  latency->one_way = g_new0 (double, (gsize) rounds * LATENCY_N);
-  latency->round_trip = g_new0 (double, (gsize) rounds * LATENCY_N);
-  latency->n = 0;
+  return met ? "met" : "MISSED";
+}
+
+/* Everything one round measures. */
+typedef struct
+{
+  FloodResult port_flood, idle_flood;
+  double      queue_rate;
+  Cost        port_cost, queue_cost, variant_cost;
+} Round;
+
+static void
+run_round (Round     *round,
+           UbLatency *lat_port,
+           UbLatency *lat_thread,
+           UbLatency *lat_idle,
+           UbLatency *lat_queue)
+{
+  round->port_flood = flood_port ();
+  round->idle_flood = flood_idle ();
+  round->queue_rate = flood_queue ();
+
+  ub_latency_port_worker (lat_port);
+  ub_latency_port_thread (lat_thread);
+  ub_latency_idle (lat_idle);
+  ub_latency_queue (lat_queue);
+
+  round->port_cost = overhead_port ();
+  round->queue_cost = overhead_queue (FALSE);
+  round->variant_cost = overhead_queue (TRUE);
+}
+
+/* The median over rounds of one figure, read through @get. */
+static double
+median_of (Round   *rounds,
+           guint    n,
+           double (*get) (Round *round))
+{
+  g_autofree double *values = g_new (double, n);
+
+  for (guint i = 0; i < n; i++)
+    values[i] = get (&rounds[i]);
+  return ub_bench_median (values, n);
+}
+
+#define ROUND_FIGURE(name, expr) \
+  static double name (Round *r) { return (expr); }
+
+ROUND_FIGURE (port_rate, r->port_flood.rate)
+ROUND_FIGURE (idle_rate, r->idle_flood.rate)
+ROUND_FIGURE (queue_rate, r->queue_rate)
+ROUND_FIGURE (idle_ratio, r->port_flood.rate / r->idle_flood.rate)
+ROUND_FIGURE (queue_ratio, r->port_flood.rate / r->queue_rate)
+ROUND_FIGURE (port_gap_input, r->port_flood.gap_default)
+ROUND_FIGURE (port_gap_redraw, r->port_flood.gap_redraw)
+ROUND_FIGURE (idle_gap_input, r->idle_flood.gap_default)
+ROUND_FIGURE (idle_gap_redraw, r->idle_flood.gap_redraw)
+ROUND_FIGURE (port_dispatch, r->port_flood.dispatch)
+ROUND_FIGURE (port_wall, r->port_cost.wall)
+ROUND_FIGURE (queue_wall, r->queue_cost.wall)
+ROUND_FIGURE (variant_wall, r->variant_cost.wall)
+ROUND_FIGURE (port_cpu, r->port_cost.cpu)
+ROUND_FIGURE (queue_cpu, r->queue_cost.cpu)
+ROUND_FIGURE (variant_cpu, r->variant_cost.cpu)
+ROUND_FIGURE (wall_ratio, r->port_cost.wall / r->queue_cost.wall)
+ROUND_FIGURE (cpu_ratio, r->port_cost.cpu / r->queue_cost.cpu)
+ROUND_FIGURE (variant_wall_ratio, r->port_cost.wall / r->variant_cost.wall)
+ROUND_FIGURE (variant_cpu_ratio, r->port_cost.cpu / r->variant_cost.cpu)
+
+static void
+print_flood (Round *rounds,
+             guint  n)
+{
+  double worst_input = 0, worst_redraw = 0;
+  double rate = median_of (rounds, n, port_rate);
+  double redraw = median_of (rounds, n, port_gap_redraw);
+
+  for (guint i = 0; i < n; i++)
+    {
+      worst_input = MAX (worst_input, rounds[i].port_flood.gap_default);
+      worst_redraw = MAX (worst_redraw, rounds[i].port_flood.gap_redraw);
+    }
+
+  printf ("\n  worker → main loop flood (medians over rounds)\n");
+  printf ("  %-22s %10s  %14s  %14s\n", "", "M msgs/s", "max gap DEFAULT", "max gap redraw");
+  printf ("  %-22s %10.2f  %12.1f ms  %12.1f ms   (worst round %.1f / %.1f ms)\n", "UbPort",
+          rate / 1e6, median_of (rounds, n, port_gap_input), redraw, worst_input, worst_redraw);
+  printf ("  %-22s %10.2f  %12.1f ms  %12.1f ms\n", "g_idle_add per message",
+          median_of (rounds, n, idle_rate) / 1e6,
+          median_of (rounds, n, idle_gap_input), median_of (rounds, n, idle_gap_redraw));
+  printf ("  %-22s %10.2f  %14s  %14s\n", "GAsyncQueue (no loop)",
+          median_of (rounds, n, queue_rate) / 1e6, "-", "-");
+  printf ("  UbPort / g_idle_add throughput: median ratio %.1f×\n", median_of (rounds, n, idle_ratio));
+  printf ("  UbPort / GAsyncQueue throughput: median ratio %.2f×\n", median_of (rounds, n, queue_ratio));
+  printf ("  longest single UbPort dispatch: median %.1f ms (budget %.1f ms); a gap longer than\n"
+          "  that while both timers show it is the thread being descheduled, not the loop\n",
+          median_of (rounds, n, port_dispatch), 3.0);
+  printf ("  verdict: flood %.2f M msgs/s (target ≥ %.1f): %s\n",
+          rate / 1e6, TARGET_FLOOD_RATE / 1e6, verdict (rate >= TARGET_FLOOD_RATE));
+  printf ("  verdict: longest redraw gap during the flood %.1f ms (target ≤ %.0f ms): %s\n",
+          redraw, TARGET_REDRAW_GAP, verdict (redraw <= TARGET_REDRAW_GAP));
 }
 
 static void
-latency_print (const char *name,
-               Latency    *latency)
+print_overhead (Round *rounds,
+                guint  n)
 {
-  double ow_median = ub_bench_median (latency->one_way, latency->n);
-  double ow_p99 = ub_bench_percentile (latency->one_way, latency->n, 99);
-  double rt_median = ub_bench_median (latency->round_trip, latency->n);
-  double rt_p99 = ub_bench_percentile (latency->round_trip, latency->n, 99);
+  double wall = median_of (rounds, n, wall_ratio);
+  double cpu = median_of (rounds, n, cpu_ratio);
+  double same_wall = median_of (rounds, n, variant_wall_ratio);
+  double same_cpu = median_of (rounds, n, variant_cpu_ratio);
 
-  printf ("  %-22s one-way median %6.1f µs  p99 %7.1f µs   round trip median %6.1f µs  p99 %7.1f µs\n",
-          name, ow_median, ow_p99, rt_median, rt_p99);
-  g_free (latency->one_way);
-  g_free (latency->round_trip);
+  printf ("\n  %u × %u-byte payloads, thread → blocking consumer (medians over rounds)\n",
+          OVERHEAD_N, PAYLOAD_SIZE);
+  printf ("  %-34s %10s %10s\n", "", "wall", "CPU");
+  printf ("  %-34s %7.1f ns %7.1f ns\n", "UbPort (receive), GVariant body",
+          median_of (rounds, n, port_wall) / OVERHEAD_N * 1e9,
+          median_of (rounds, n, port_cpu) / OVERHEAD_N * 1e9);
+  printf ("  %-34s %7.1f ns %7.1f ns\n", "GAsyncQueue, g_memdup2 block",
+          median_of (rounds, n, queue_wall) / OVERHEAD_N * 1e9,
+          median_of (rounds, n, queue_cpu) / OVERHEAD_N * 1e9);
+  printf ("  %-34s %7.1f ns %7.1f ns\n", "GAsyncQueue, the same GVariant",
+          median_of (rounds, n, variant_wall) / OVERHEAD_N * 1e9,
+          median_of (rounds, n, variant_cpu) / OVERHEAD_N * 1e9);
+  printf ("  (CPU: both threads, user and system; the wall time also counts waiting for a CPU)\n");
+  printf ("  verdict: per-message cost against a bare GAsyncQueue of blocks %.2f× wall, "
+          "%.2f× CPU (target ≤ %.0f×): %s\n",
+          wall, cpu, TARGET_COST_RATIO, verdict (wall <= TARGET_COST_RATIO));
+  printf ("  verdict: per-message cost against a bare GAsyncQueue of the same GVariant %.2f× wall, "
+          "%.2f× CPU (target ≤ %.0f×): %s\n",
+          same_wall, same_cpu, TARGET_COST_RATIO, verdict (same_wall <= TARGET_COST_RATIO));
+}
+
+/* `channel --workload [overhead|flood|port]`: one untimed pass of the
+ * fixed-size workloads (port: only UbPort's), for a profile or perf stat. */
+static int
+run_workload (const char *only)
+{
+  gboolean port_only = only != NULL && strcmp (only, "port") == 0;
+
+  if (only == NULL || port_only || strcmp (only, "overhead") == 0)
+    {
+      overhead_port ();
+      if (!port_only)
+        {
+          overhead_queue (FALSE);
+          overhead_queue (TRUE);
+        }
+    }
+  if (only == NULL || port_only || strcmp (only, "flood") == 0)
+    {
+      flood_port ();
+      if (!port_only)
+        flood_queue ();
+    }
+  return 0;
 }
 
 int
 ub_bench_channel (int    argc,
                   char **argv)
 {
-  guint rounds = ub_bench_rounds (5);
-  g_autofree double *port_rate = g_new0 (double, rounds);
-  g_autofree double *idle_rate = g_new0 (double, rounds);
-  g_autofree double *queue_rate = g_new0 (double, rounds);
-  g_autofree double *rate_ratio = g_new0 (double, rounds);
-  g_autofree double *queue_ratio = g_new0 (double, rounds);
-  g_autofree double *port_gap_input = g_new0 (double, rounds);
-  g_autofree double *port_gap_redraw = g_new0 (double, rounds);
-  g_autofree double *idle_gap_input = g_new0 (double, rounds);
-  g_autofree double *idle_gap_redraw = g_new0 (double, rounds);
-  g_autofree double *port_cost = g_new0 (double, rounds);
-  g_autofree double *queue_cost = g_new0 (double, rounds);
-  g_autofree double *cost_ratio = g_new0 (double, rounds);
-  double worst_port_input = 0, worst_port_redraw = 0;
-  g_autofree double *port_dispatch = g_new0 (double, rounds);
-  Latency lat_port, lat_thread, lat_idle, lat_queue;
+  guint n_rounds = ub_bench_rounds (5);
+  g_autofree Round *rounds = g_new0 (Round, n_rounds);
+  gboolean instructions = FALSE;
+  UbLatency lat_port, lat_thread, lat_idle, lat_queue;
+  Round warm;
+  double one_way;
 
-  ub_worker_kind_register ("bench-echo", echo_entry, NULL);
+  ub_latency_register ();
   memset (payload, 0x5a, sizeof payload);
+
+  if (argc > 1 && strcmp (argv[1], "--workload") == 0)
+    return run_workload (argc > 2 ? argv[2] : NULL);
+  if (argc > 1 && strcmp (argv[1], "--instructions") == 0)
+    instructions = TRUE;
+  else if (argc > 1)
+    {
+      fprintf (stderr, "Usage: unblock-bench channel [--instructions]\n");
+      return 2;
+    }
 
   ub_bench_header ("channel: UbPort vs g_idle_add vs bare GAsyncQueue");
   printf ("  flood %u msgs/round, latency %u pings/round, overhead %u × %u-byte payloads; "
           "%u rounds after a warm-up\n",
-          FLOOD_N, LATENCY_N, OVERHEAD_N, PAYLOAD_SIZE, rounds);
+          FLOOD_N, LATENCY_N, OVERHEAD_N, PAYLOAD_SIZE, n_rounds);
   fflush (stdout);
 
   /* Warm-up: one of everything. */
-  latency_init (&lat_port, 1);
-  latency_init (&lat_thread, 1);
-  latency_init (&lat_idle, 1);
-  latency_init (&lat_queue, 1);
-  flood_port ();
-  flood_idle ();
-  flood_queue ();
-  latency_port (&lat_port);
-  latency_port_thread (&lat_thread);
-  latency_idle (&lat_idle);
-  latency_queue (&lat_queue);
-  overhead_port ();
-  overhead_queue ();
-  g_free (lat_port.one_way); g_free (lat_port.round_trip);
-  g_free (lat_thread.one_way); g_free (lat_thread.round_trip);
-  g_free (lat_idle.one_way); g_free (lat_idle.round_trip);
-  g_free (lat_queue.one_way); g_free (lat_queue.round_trip);
+  ub_latency_init (&lat_port, 1);
+  ub_latency_init (&lat_thread, 1);
+  ub_latency_init (&lat_idle, 1);
+  ub_latency_init (&lat_queue, 1);
+  run_round (&warm, &lat_port, &lat_thread, &lat_idle, &lat_queue);
+  ub_latency_clear (&lat_port);
+  ub_latency_clear (&lat_thread);
+  ub_latency_clear (&lat_idle);
+  ub_latency_clear (&lat_queue);
 
-  latency_init (&lat_port, rounds);
-  latency_init (&lat_thread, rounds);
-  latency_init (&lat_idle, rounds);
-  latency_init (&lat_queue, rounds);
+  ub_latency_init (&lat_port, n_rounds);
+  ub_latency_init (&lat_thread, n_rounds);
+  ub_latency_init (&lat_idle, n_rounds);
+  ub_latency_init (&lat_queue, n_rounds);
 
-  for (guint r = 0; r < rounds; r++)
+  for (guint r = 0; r < n_rounds; r++)
     {
-      FloodResult port = flood_port ();
-      FloodResult idle = flood_idle ();
+      Round *round = &rounds[r];
 
-      port_rate[r] = port.rate;
-      idle_rate[r] = idle.rate;
-      queue_rate[r] = flood_queue ();
-      rate_ratio[r] = port.rate / idle.rate;
-      queue_ratio[r] = port.rate / queue_rate[r];
-      port_gap_input[r] = port.gap_default;
-      port_gap_redraw[r] = port.gap_redraw;
-      port_dispatch[r] = port.dispatch;
-      idle_gap_input[r] = idle.gap_default;
-      idle_gap_redraw[r] = idle.gap_redraw;
-      worst_port_input = MAX (worst_port_input, port.gap_default);
-      worst_port_redraw = MAX (worst_port_redraw, port.gap_redraw);
-
+      run_round (round, &lat_port, &lat_thread, &lat_idle, &lat_queue);
       printf ("  round %u: flood UbPort %.2f M/s (gaps %.1f / %.1f ms, longest dispatch %.1f ms), "
-              "g_idle_add %.2f M/s (gaps %.1f / %.1f ms), GAsyncQueue %.2f M/s\n",
-              r + 1, port.rate / 1e6, port.gap_default, port.gap_redraw, port.dispatch,
-              idle.rate / 1e6, idle.gap_default, idle.gap_redraw, queue_rate[r] / 1e6);
+              "g_idle_add %.2f M/s, GAsyncQueue %.2f M/s; payload UbPort %.0f ns, "
+              "GAsyncQueue %.0f ns\n",
+              r + 1, round->port_flood.rate / 1e6, round->port_flood.gap_default,
+              round->port_flood.gap_redraw, round->port_flood.dispatch,
+              round->idle_flood.rate / 1e6, round->queue_rate / 1e6,
+              round->port_cost.wall / OVERHEAD_N * 1e9, round->queue_cost.wall / OVERHEAD_N * 1e9);
       fflush (stdout);
-
-      latency_port (&lat_port);
-      latency_port_thread (&lat_thread);
-      latency_idle (&lat_idle);
-      latency_queue (&lat_queue);
-
-      port_cost[r] = overhead_port ();
-      queue_cost[r] = overhead_queue ();
-      cost_ratio[r] = port_cost[r] / queue_cost[r];
     }
 
   ub_runtime_wait_for_threads (10 * G_USEC_PER_SEC);
 
-  printf ("\n  worker → main loop flood (medians over rounds)\n");
-  printf ("  %-22s %10s  %14s  %14s\n", "", "M msgs/s", "max gap DEFAULT", "max gap redraw");
-  printf ("  %-22s %10.2f  %12.1f ms  %12.1f ms   (worst round %.1f / %.1f ms)\n", "UbPort",
-          ub_bench_median (port_rate, rounds) / 1e6,
-          ub_bench_median (port_gap_input, rounds), ub_bench_median (port_gap_redraw, rounds),
-          worst_port_input, worst_port_redraw);
-  printf ("  %-22s %10.2f  %12.1f ms  %12.1f ms\n", "g_idle_add per message",
-          ub_bench_median (idle_rate, rounds) / 1e6,
-          ub_bench_median (idle_gap_input, rounds), ub_bench_median (idle_gap_redraw, rounds));
-  printf ("  %-22s %10.2f  %14s  %14s\n", "GAsyncQueue (no loop)",
-          ub_bench_median (queue_rate, rounds) / 1e6, "-", "-");
-  printf ("  UbPort / g_idle_add throughput: median ratio %.1f×\n",
-          ub_bench_median (rate_ratio, rounds));
-  printf ("  UbPort / GAsyncQueue throughput: median ratio %.2f×\n",
-          ub_bench_median (queue_ratio, rounds));
-  printf ("  longest single UbPort dispatch: median %.1f ms (budget %.1f ms); a gap longer than\n"
-          "  that while both timers show it is the thread being descheduled, not the loop\n",
-          ub_bench_median (port_dispatch, rounds), 3.0);
+  print_flood (rounds, n_rounds);
 
   printf ("\n  one message worker → sleeping main thread (all rounds pooled)\n");
-  latency_print ("UbPort (UbWorker)", &lat_port);
-  latency_print ("UbPort (plain thread)", &lat_thread);
-  latency_print ("g_idle_add", &lat_idle);
-  latency_print ("GAsyncQueue (no loop)", &lat_queue);
+  one_way = ub_latency_print ("UbPort (UbWorker)", &lat_port);
+  ub_latency_print ("UbPort (plain thread)", &lat_thread);
+  ub_latency_print ("g_idle_add", &lat_idle);
+  ub_latency_print ("GAsyncQueue (no loop)", &lat_queue);
+  printf ("  verdict: UbWorker one-way median %.1f µs (target ≤ %.0f µs): %s\n",
+          one_way, TARGET_ONE_WAY, verdict (one_way <= TARGET_ONE_WAY));
 
-  printf ("\n  %u × %u-byte payloads, thread → blocking consumer\n", OVERHEAD_N, PAYLOAD_SIZE);
-  printf ("  %-22s %8.1f ns/msg\n", "UbPort (receive)",
-          ub_bench_median (port_cost, rounds) / OVERHEAD_N * 1e9);
-  printf ("  %-22s %8.1f ns/msg\n", "GAsyncQueue",
-          ub_bench_median (queue_cost, rounds) / OVERHEAD_N * 1e9);
-  printf ("  UbPort / GAsyncQueue cost: median ratio %.2f×\n", ub_bench_median (cost_ratio, rounds));
+  print_overhead (rounds, n_rounds);
+
+  if (instructions)
+    print_instructions ();
+
   printf ("\n  peak RSS %zu KiB\n", ub_bench_peak_rss_kib ());
   fflush (stdout);
 

@@ -56,46 +56,62 @@ cpu_now (void)
 
 /* ---- the contenders; each returns the seconds one decode took ---------- */
 
+/* Times one decode of @file by @decode, which returns what it made, to be
+ * freed with @free_func, or %NULL with @error set. */
 static double
-decode_unblock (BenchFile *file)
+time_decode (BenchFile      *file,
+             gpointer      (*decode) (const char  *path,
+                                      GError     **error),
+             GDestroyNotify  free_func)
 {
   g_autoptr(GError) error = NULL;
   double start = cpu_now ();
-  UbPngImage *image = ub_png_decode_file (file->path, NULL, pool, NULL, NULL, NULL, &error);
+  gpointer decoded = decode (file->path, &error);
   double elapsed = cpu_now () - start;
 
-  if (image == NULL)
+  if (decoded == NULL)
     g_error ("%s: %s", file->path, error->message);
-  ub_png_image_free (image);
+  free_func (decoded);
   return elapsed;
+}
+
+static gpointer
+unblock_decode (const char  *path,
+                GError     **error)
+{
+  return ub_png_decode_file (path, NULL, pool, NULL, NULL, NULL, error);
+}
+
+static gpointer
+pixbuf_decode (const char  *path,
+               GError     **error)
+{
+  return gdk_pixbuf_new_from_file (path, error);
+}
+
+static gpointer
+texture_decode (const char  *path,
+                GError     **error)
+{
+  return gdk_texture_new_from_filename (path, error);
+}
+
+static double
+decode_unblock (BenchFile *file)
+{
+  return time_decode (file, unblock_decode, (GDestroyNotify) ub_png_image_free);
 }
 
 static double
 decode_pixbuf (BenchFile *file)
 {
-  g_autoptr(GError) error = NULL;
-  double start = cpu_now ();
-  GdkPixbuf *pixbuf = gdk_pixbuf_new_from_file (file->path, &error);
-  double elapsed = cpu_now () - start;
-
-  if (pixbuf == NULL)
-    g_error ("%s: %s", file->path, error->message);
-  g_object_unref (pixbuf);
-  return elapsed;
+  return time_decode (file, pixbuf_decode, g_object_unref);
 }
 
 static double
 decode_texture (BenchFile *file)
 {
-  g_autoptr(GError) error = NULL;
-  double start = cpu_now ();
-  GdkTexture *texture = gdk_texture_new_from_filename (file->path, &error);
-  double elapsed = cpu_now () - start;
-
-  if (texture == NULL)
-    g_error ("%s: %s", file->path, error->message);
-  g_object_unref (texture);
-  return elapsed;
+  return time_decode (file, texture_decode, g_object_unref);
 }
 
 #ifdef HAVE_SPNG

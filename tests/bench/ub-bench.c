@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "ub-bench.h"
 
@@ -12,6 +13,19 @@ double
 ub_bench_now (void)
 {
   return g_get_monotonic_time () / 1e6;
+}
+
+/* CPU time of the whole process (every thread, user and system), in
+ * seconds: unlike a wall time, it leaves out the time other programs on a
+ * shared machine ran instead of this one. */
+double
+ub_bench_cpu_now (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+    return 0.0;
+  return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int

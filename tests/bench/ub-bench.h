@@ -22,6 +22,7 @@ typedef struct
 } UbBenchCommand;
 
 double ub_bench_now           (void);
+double ub_bench_cpu_now       (void);
 double ub_bench_median        (double      *values,
                                guint        n_values);
 double ub_bench_percentile    (double      *values,

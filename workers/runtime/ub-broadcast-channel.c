@@ -303,8 +303,7 @@ ub_broadcast_channel_post (UbBroadcastChannel  *self,
       g_return_val_if_fail (kind != NULL, FALSE);
     }
 
-  message = ub_message_new (kind, body);
-  g_clear_pointer (&body, g_variant_unref);
+  message = _ub_message_new_take (kind, g_steal_pointer (&body));
 
   if (self->closed)
     {

@@ -8,8 +8,9 @@
  * UbChannel:
  *
  * Two entangled ports, the analogue of a web `MessageChannel`: what is
- * posted on one arrives at the other. Each direction is its own
- * #GAsyncQueue, bounded to @capacity messages if that is not 0.
+ * posted on one arrives at the other. Each direction is its own queue
+ * (a ring of messages under one lock; see ub-ring-private.h), bounded to
+ * @capacity messages if that is not 0.
  *
  * The channel object only hands the ports out; they live on their own
  * once stolen or referenced.

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <sys/types.h>
+
 #include "ub-durable.h"
 
 G_BEGIN_DECLS
@@ -50,5 +52,37 @@ void     _ub_durable_unregister_temporary (char       **marker);
 int      _ub_durable_live_add             (const char  *path,
                                            const char  *marker);
 void     _ub_durable_live_remove          (int         *slot);
+
+/* UbDurableFile's internals, shared by ub-durable.c (opening, writing)
+ * and ub-durable-commit.c (putting the file in place). A UbDurableFile
+ * belongs to one thread at a time. */
+#define UB_DURABLE_BUFFER_SIZE (256 * 1024)
+
+typedef enum
+{
+  UB_DURABLE_KIND_TEMPORARY,  /* O_TMPFILE or a hidden name, renamed into place */
+  UB_DURABLE_KIND_PARTIAL,    /* a named partial file in the cache, renamed into place */
+  UB_DURABLE_KIND_DIRECT,     /* written straight into the destination */
+} UbDurableKind;
+
+struct _UbDurableFile
+{
+  UbDurableKind  kind;
+  char          *name;       /* (owned) the destination as given, for messages */
+  char          *target;     /* (owned) the file to replace (links followed) */
+  char          *dir;        /* (owned) the folder of target */
+  char          *temp_path;  /* (owned) (nullable) the hidden name, once there is one */
+  char          *marker;     /* (owned) (nullable) the registration of temp_path */
+  int            live_slot;  /* in live_slots while temp_path exists, or -1 */
+  char          *partial;    /* (owned) (nullable) for UB_DURABLE_KIND_PARTIAL */
+  int            fd;
+  gboolean       keep_mode;
+  mode_t         mode;       /* of the replaced file, when keep_mode */
+  guint64        size;       /* bytes in the file, buffered ones included */
+  guint8        *buffer;     /* (owned) */
+  gsize          buffered;
+  gboolean       failed;     /* a write failed: commit refuses */
+  gboolean       committed;
+};
 
 G_END_DECLS

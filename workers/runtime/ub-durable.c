@@ -23,9 +23,9 @@
  *  2. The new contents go to an unnamed file in the destination's folder
  *     (O_TMPFILE), or, where the file system cannot make one, to a hidden
  *     name `.BASE.ubtmp-XXXXXX` in that folder.
- *  3. Commit: fsync() the file, give it the mode of the file it replaces,
- *     give the unnamed file a hidden name (linkat), rename that over the
- *     destination, fsync() the folder.
+ *  3. Commit (ub-durable-commit.c): fsync() the file, give it the mode of
+ *     the file it replaces, give the unnamed file a hidden name (linkat),
+ *     rename that over the destination, fsync() the folder.
  *
  * Each hidden name is registered first, as a symbolic link to it in the
  * cache folder's `temps/`, and removed with it. A process killed while a
@@ -34,35 +34,6 @@
  * flock() on its file, so a live writer's file is never taken for a stale
  * one.
  */
-
-#define BUFFER_SIZE   (256 * 1024)
-
-typedef enum
-{
-  KIND_TEMPORARY,   /* O_TMPFILE or a hidden name, renamed into place */
-  KIND_PARTIAL,     /* a named partial file in the cache, renamed into place */
-  KIND_DIRECT,      /* written straight into the destination */
-} Kind;
-
-struct _UbDurableFile
-{
-  Kind      kind;
-  char     *name;       /* (owned) the destination as given, for messages */
-  char     *target;     /* (owned) the file to replace (links followed) */
-  char     *dir;        /* (owned) the folder of target */
-  char     *temp_path;  /* (owned) (nullable) the hidden name, once there is one */
-  char     *marker;     /* (owned) (nullable) the registration of temp_path */
-  int       live_slot;  /* in live_slots while temp_path exists, or -1 */
-  char     *partial;    /* (owned) (nullable) for KIND_PARTIAL */
-  int       fd;
-  gboolean  keep_mode;
-  mode_t    mode;       /* of the replaced file, when keep_mode */
-  guint64   size;       /* bytes in the file, buffered ones included */
-  guint8   *buffer;     /* (owned) */
-  gsize     buffered;
-  gboolean  failed;     /* a write failed: commit refuses */
-  gboolean  committed;
-};
 
 /**
  * ub_durable_sync_folder:
@@ -144,7 +115,7 @@ inspect_destination (UbDurableFile  *file,
         }
       /* A new file, or a dangling link, which is then replaced. */
       file->target = g_strdup (path);
-      file->kind = KIND_TEMPORARY;
+      file->kind = UB_DURABLE_KIND_TEMPORARY;
     }
   else if (S_ISDIR (st.st_mode))
     {
@@ -164,14 +135,14 @@ inspect_destination (UbDurableFile  *file,
 
       if (!S_ISREG (st.st_mode) || is_special_name (path))
         {
-          file->kind = KIND_DIRECT;
+          file->kind = UB_DURABLE_KIND_DIRECT;
           file->target = g_strdup (path);
         }
       else
         {
           char *resolved = realpath (path, NULL);
 
-          file->kind = KIND_TEMPORARY;
+          file->kind = UB_DURABLE_KIND_TEMPORARY;
           file->target = resolved ? g_strdup (resolved) : g_strdup (path);
           free (resolved);
           file->keep_mode = TRUE;
@@ -218,7 +189,7 @@ file_new (const char *path)
   file->fd = -1;
   file->live_slot = -1;
   file->name = g_filename_display_name (path);
-  file->buffer = g_malloc (BUFFER_SIZE);
+  file->buffer = g_malloc (UB_DURABLE_BUFFER_SIZE);
   return file;
 }
 
@@ -325,7 +296,7 @@ ub_durable_file_new (const char  *path,
   if (!inspect_destination (file, path, source, error))
     return NULL;
 
-  if (file->kind == KIND_DIRECT)
+  if (file->kind == UB_DURABLE_KIND_DIRECT)
     {
       file->fd = g_open (file->target, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, 0666);
       if (file->fd < 0)
@@ -384,14 +355,14 @@ ub_durable_file_new_partial (const char  *path,
   file = file_new (path);
   if (!inspect_destination (file, path, source, error))
     return NULL;
-  if (file->kind == KIND_DIRECT)
+  if (file->kind == UB_DURABLE_KIND_DIRECT)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                    "%s: cannot resume writing it: it is not a regular file", file->name);
       return NULL;
     }
 
-  file->kind = KIND_PARTIAL;
+  file->kind = UB_DURABLE_KIND_PARTIAL;
   file->partial = g_strdup (partial);
   file->fd = g_open (partial, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
   if (file->fd < 0)
@@ -453,7 +424,7 @@ write_fd (UbDurableFile  *file,
   if (errsv != 0 || len > 0)
     {
       file->failed = TRUE;
-      ub_set_error_from_errno (error, errsv ? errsv : EIO, "%s: write failed", file->name);
+      ub_set_error_from_errno (error, errsv ? errsv : EIO, "%s: cannot write", file->name);
       return FALSE;
     }
   return TRUE;
@@ -518,10 +489,10 @@ ub_durable_file_write (UbDurableFile  *file,
   if (file->failed)
     return ub_durable_file_flush (file, error);
 
-  if (file->buffered + len > BUFFER_SIZE && !ub_durable_file_flush (file, error))
+  if (file->buffered + len > UB_DURABLE_BUFFER_SIZE && !ub_durable_file_flush (file, error))
     return FALSE;
 
-  if (len >= BUFFER_SIZE)
+  if (len >= UB_DURABLE_BUFFER_SIZE)
     {
       if (!write_fd (file, data, len, error))
         return FALSE;
@@ -533,201 +504,6 @@ ub_durable_file_write (UbDurableFile  *file,
   file->buffered += len;
   file->size += len;
   return TRUE;
-}
-
-static mode_t
-current_umask (void)
-{
-  static gsize once;
-  static mode_t mask;
-
-  /* umask() can only be read by setting it, which races with other
-   * threads creating files: the kernel tells it without that. */
-  if (g_once_init_enter (&once))
-    {
-      g_autofree char *status = NULL;
-      const char *line;
-
-      mask = 022;
-      if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
-          (line = strstr (status, "\nUmask:")) != NULL)
-        mask = (mode_t) g_ascii_strtoull (line + 7, NULL, 8) & 0777;
-      g_once_init_leave (&once, 1);
-    }
-  return mask;
-}
-
-/* Copies the partial file to the target through a temporary file: for a
- * cache folder on another file system than the destination. */
-static gboolean
-copy_into_place (UbDurableFile  *file,
-                 GError        **error)
-{
-  g_autoptr(UbDurableFile) copy = NULL;
-  g_autofree guint8 *chunk = g_malloc (BUFFER_SIZE);
-
-  copy = ub_durable_file_new (file->target, NULL, error);
-  if (copy == NULL)
-    return FALSE;
-  g_free (copy->name);
-  copy->name = g_strdup (file->name);
-
-  if (lseek (file->fd, 0, SEEK_SET) < 0)
-    {
-      ub_set_error_from_errno (error, errno, "%s: cannot read back its partial output", file->name);
-      return FALSE;
-    }
-  for (;;)
-    {
-      gssize n = read (file->fd, chunk, BUFFER_SIZE);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          ub_set_error_from_errno (error, errno, "%s: cannot read back its partial output", file->name);
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      if (!ub_durable_file_write (copy, chunk, (gsize) n, error))
-        return FALSE;
-    }
-
-  if (!ub_durable_file_commit (copy, error))
-    return FALSE;
-  g_unlink (file->partial);
-  return TRUE;
-}
-
-static gboolean
-fail_commit (UbDurableFile  *file,
-             int             saved_errno,
-             const char     *what,
-             GError        **error)
-{
-  file->failed = TRUE;
-  ub_set_error_from_errno (error, saved_errno, "%s: %s", file->name, what);
-  return FALSE;
-}
-
-/* Gives the unnamed file a hidden name, so that it can be renamed. */
-static gboolean
-link_anonymous (UbDurableFile  *file,
-                GError        **error)
-{
-  g_autofree char *base = g_path_get_basename (file->target);
-  g_autofree char *proc = g_strdup_printf ("/proc/self/fd/%d", file->fd);
-
-  for (guint attempt = 0; attempt < 64; attempt++)
-    {
-      g_autofree char *leaf = g_strdup_printf (".%s" TEMP_INFIX "%06x", base,
-                                               g_random_int () & 0xffffff);
-      g_autofree char *temp = g_build_filename (file->dir, leaf, NULL);
-
-      file->marker = _ub_durable_register_temporary (temp);
-      file->live_slot = _ub_durable_live_add (temp, file->marker);
-      if (linkat (AT_FDCWD, proc, AT_FDCWD, temp, AT_SYMLINK_FOLLOW) == 0)
-        {
-          file->temp_path = g_steal_pointer (&temp);
-          return TRUE;
-        }
-      _ub_durable_live_remove (&file->live_slot);
-      {
-        int saved_errno = errno;
-
-        _ub_durable_unregister_temporary (&file->marker);
-        if (saved_errno != EEXIST)
-          return fail_commit (file, saved_errno, "cannot put it in place", error);
-      }
-    }
-  return fail_commit (file, EEXIST, "cannot put it in place", error);
-}
-
-/**
- * ub_durable_file_commit:
- * @file: a file
- * @error: return location for a #GError
- *
- * Writes what is buffered, fsync()s the file, puts it in place of the
- * destination with the mode of the file it replaces, and fsync()s the
- * folder. When this returns %TRUE the new file survives a power cut.
- *
- * Returns: %TRUE on success; on failure the destination is untouched
- *   (unless it is written straight into)
- */
-gboolean
-ub_durable_file_commit (UbDurableFile  *file,
-                        GError        **error)
-{
-  gsize unused;
-  int errsv;
-
-  g_return_val_if_fail (file != NULL, FALSE);
-  g_return_val_if_fail (!file->committed, FALSE);
-
-  if (!ub_durable_file_flush (file, error))
-    return FALSE;
-
-  if (file->kind == KIND_DIRECT)
-    {
-      /* A pipe or a terminal cannot be synced; a disk behind /dev can. */
-      if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
-          (fsync (file->fd) != 0 && (errsv = errno) != EINVAL && errsv != ENOTSUP &&
-           errsv != EROFS))
-        return fail_commit (file, errsv, "cannot sync it", error);
-      errsv = close (file->fd) == 0 ? 0 : errno;
-      file->fd = -1;
-      if (errsv != 0)
-        return fail_commit (file, errsv, "cannot close it", error);
-      file->committed = TRUE;
-      return TRUE;
-    }
-
-  if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
-      (fsync (file->fd) != 0 && (errsv = errno) != 0))
-    return fail_commit (file, errsv, "cannot sync it", error);
-
-  if (fchmod (file->fd, file->keep_mode ? file->mode : 0666 & ~current_umask ()) != 0)
-    return fail_commit (file, errno, "cannot set its mode", error);
-
-  if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_COMMIT, 0, 0, &unused)) != 0)
-    return fail_commit (file, errsv, "cannot put it in place", error);
-
-  if (file->kind == KIND_PARTIAL)
-    {
-      if (g_rename (file->partial, file->target) != 0)
-        {
-          if (errno != EXDEV)
-            return fail_commit (file, errno, "cannot put it in place", error);
-          if (!copy_into_place (file, error))
-            {
-              file->failed = TRUE;
-              return FALSE;
-            }
-        }
-    }
-  else
-    {
-      if (file->temp_path == NULL && !link_anonymous (file, error))
-        return FALSE;
-      if (g_rename (file->temp_path, file->target) != 0)
-        return fail_commit (file, errno, "cannot put it in place", error);
-      g_clear_pointer (&file->temp_path, g_free);
-      _ub_durable_live_remove (&file->live_slot);
-      _ub_durable_unregister_temporary (&file->marker);
-    }
-
-  errsv = close (file->fd) == 0 ? 0 : errno;
-  file->fd = -1;
-  file->committed = TRUE;
-  if (errsv != 0 && errsv != EINTR)
-    {
-      ub_set_error_from_errno (error, errsv, "%s: write failed", file->name);
-      return FALSE;
-    }
-
-  return ub_durable_sync_folder (file->dir, error);
 }
 
 /**
@@ -769,7 +545,7 @@ ub_durable_file_is_direct (UbDurableFile *file)
 {
   g_return_val_if_fail (file != NULL, FALSE);
 
-  return file->kind == KIND_DIRECT;
+  return file->kind == UB_DURABLE_KIND_DIRECT;
 }
 
 /**

@@ -10,6 +10,7 @@
 
 #include "ub-message-private.h"
 #include "ub-port.h"
+#include "ub-ring-private.h"
 #include "ub-sync-private.h"
 
 G_BEGIN_DECLS
@@ -23,10 +24,11 @@ struct _UbEndpoint
 {
   UbRefCount       ref_count;
 
-  /* (owned): incoming messages, oldest first; a push takes a reference.
-   * The queue's own lock (g_async_queue_lock) also protects every field
-   * marked "queue lock" below. */
-  GAsyncQueue     *queue;
+  /* queue_lock: incoming messages, oldest first, each owned by the
+   * queue. queue_lock also protects every field marked "queue lock" below,
+   * and is never held while taking another lock but a main context's. */
+  GMutex           queue_lock;
+  UbRing           queue;
 
   /* (owned) (nullable) peer_lock: the endpoint this one posts into, set at
    * creation and cleared on close. Posters on any thread take a reference
@@ -56,14 +58,16 @@ struct _UbEndpoint
 
   /* Producers waiting for room in a bounded queue sleep on space_cond
    * under space_mutex; space_waiters (atomic) tells consumers to signal.
-   * A blocking receive sleeps on items_cond under the same mutex;
-   * items_waiters (atomic) tells producers to signal. (GAsyncQueue's own
-   * blocking pop is not used: its wait is invisible to ThreadSanitizer.) */
+   * A blocking receive sleeps on items_cond under the same mutex, with
+   * receiver_asleep (atomic) set; the first producer to clear it signals,
+   * so a stream into a sleeping receiver costs one wake-up, not one per
+   * message (GLib's g_cond_signal() is a system call even when nobody
+   * waits). */
   GMutex           space_mutex;
   GCond            space_cond;
   atomic_uint      space_waiters;
   GCond            items_cond;
-  atomic_uint      items_waiters;
+  atomic_bool      receiver_asleep;
 
   /* (atomic) counters. */
   atomic_uint_fast64_t posted;

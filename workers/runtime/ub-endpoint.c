@@ -29,7 +29,7 @@ _ub_endpoint_new (guint  capacity,
   UbEndpoint *ep = g_new0 (UbEndpoint, 1);
 
   ub_ref_count_init (&ep->ref_count);
-  ep->queue = g_async_queue_new ();
+  g_mutex_init (&ep->queue_lock);
   ep->capacity = capacity;
   g_mutex_init (&ep->peer_lock);
   g_mutex_init (&ep->space_mutex);
@@ -57,11 +57,12 @@ endpoint_free (UbEndpoint *ep)
   g_assert (ep->source == NULL);
   g_assert (ep->batch_pos == ep->batch_len);
 
-  ub_queue_lock (ep->queue);
-  while ((item = g_async_queue_try_pop_unlocked (ep->queue)) != NULL)
+  ub_mutex_lock (&ep->queue_lock);
+  while ((item = ub_ring_pop_head (&ep->queue)) != NULL)
     ub_message_unref (item);
-  ub_queue_unlock (ep->queue);
-  g_async_queue_unref (ep->queue);
+  ub_ring_clear (&ep->queue);
+  ub_mutex_unlock (&ep->queue_lock);
+  g_mutex_clear (&ep->queue_lock);
   g_clear_pointer (&ep->peer, _ub_endpoint_unref);
   g_clear_pointer (&ep->latest, g_hash_table_unref);
   g_weak_ref_clear (&ep->port);
@@ -190,7 +191,7 @@ push_locked (UbEndpoint *ep,
   else if (reserved)
     note_depth (ep, atomic_load (&ep->depth));
 
-  g_async_queue_push_unlocked (ep->queue, item);
+  ub_ring_push_tail (&ep->queue, item);
 
   if (ep->needs_wake && ep->source != NULL)
     {
@@ -200,14 +201,19 @@ push_locked (UbEndpoint *ep,
     }
 }
 
-/* After a push, outside the queue lock: wake a blocked receive. */
+/* After a push, outside the queue lock: wake a blocked receive, once. The
+ * receive sets receiver_asleep before it looks at the queue under the
+ * queue lock, and this push released that lock after queueing, so either
+ * the receive sees the item or this sees the flag. The receive holds
+ * space_mutex until it waits, so the signal cannot come too early. */
 static void
 wake_receiver (UbEndpoint *ep)
 {
-  if (atomic_load (&ep->items_waiters) > 0)
+  if (atomic_load_explicit (&ep->receiver_asleep, memory_order_relaxed) &&
+      atomic_exchange (&ep->receiver_asleep, FALSE))
     {
       ub_mutex_lock (&ep->space_mutex);
-      g_cond_broadcast (&ep->items_cond);
+      g_cond_signal (&ep->items_cond);
       ub_mutex_unlock (&ep->space_mutex);
     }
 }
@@ -219,10 +225,10 @@ _ub_endpoint_push_reserved (UbEndpoint *ep,
                             UbMessage  *item,
                             gboolean    reserved)
 {
-  ub_queue_lock (ep->queue);
+  ub_mutex_lock (&ep->queue_lock);
   if (atomic_load (&ep->closed) || atomic_load (&ep->discarding))
     {
-      ub_queue_unlock (ep->queue);
+      ub_mutex_unlock (&ep->queue_lock);
       if (reserved)
         release_slots (ep, 1);
       if (item->control == UB_CONTROL_NONE)
@@ -231,7 +237,7 @@ _ub_endpoint_push_reserved (UbEndpoint *ep,
       return FALSE;
     }
   push_locked (ep, item, reserved);
-  ub_queue_unlock (ep->queue);
+  ub_mutex_unlock (&ep->queue_lock);
 
   wake_receiver (ep);
   return TRUE;
@@ -309,10 +315,10 @@ _ub_endpoint_push_latest (UbEndpoint *ep,
 {
   UbMessage *slot, *old = NULL;
 
-  ub_queue_lock (ep->queue);
+  ub_mutex_lock (&ep->queue_lock);
   if (atomic_load (&ep->closed))
     {
-      ub_queue_unlock (ep->queue);
+      ub_mutex_unlock (&ep->queue_lock);
       _ub_endpoint_count (&ep->dropped);
       ub_message_unref (payload);
       return;
@@ -335,7 +341,7 @@ _ub_endpoint_push_latest (UbEndpoint *ep,
       g_hash_table_insert (ep->latest, slot->latest_key, slot);
       push_locked (ep, slot, FALSE);
     }
-  ub_queue_unlock (ep->queue);
+  ub_mutex_unlock (&ep->queue_lock);
 
   g_clear_pointer (&old, ub_message_unref);
   wake_receiver (ep);
@@ -452,14 +458,15 @@ _ub_endpoint_wait_for_item (UbEndpoint   *ep,
   spin_for_items (ep, deadline);
 
   ub_mutex_lock (&ep->space_mutex);
-  atomic_fetch_add (&ep->items_waiters, 1);
   for (;;)
     {
-      gint length;
+      guint length;
 
-      ub_queue_lock (ep->queue);
-      length = g_async_queue_length_unlocked (ep->queue);
-      ub_queue_unlock (ep->queue);
+      /* Before the look at the queue: see wake_receiver(). */
+      atomic_store (&ep->receiver_asleep, TRUE);
+      ub_mutex_lock (&ep->queue_lock);
+      length = ep->queue.length;
+      ub_mutex_unlock (&ep->queue_lock);
 
       if (length > 0 || g_cancellable_is_cancelled (cancellable) ||
           atomic_load (&ep->closed) || atomic_load (&ep->discarding))
@@ -472,7 +479,7 @@ _ub_endpoint_wait_for_item (UbEndpoint   *ep,
           break;
         }
     }
-  atomic_fetch_sub (&ep->items_waiters, 1);
+  atomic_store (&ep->receiver_asleep, FALSE);
   ub_mutex_unlock (&ep->space_mutex);
   return in_time;
 }
@@ -488,12 +495,12 @@ _ub_endpoint_attach_source (UbEndpoint *ep,
   /* What a blocking receive popped and did not take goes first. */
   _ub_endpoint_return_batch (ep);
 
-  ub_queue_lock (ep->queue);
+  ub_mutex_lock (&ep->queue_lock);
   g_assert (ep->source == NULL);
   ep->source = g_source_ref (source);
-  ready = g_async_queue_length_unlocked (ep->queue) > 0;
+  ready = ep->queue.length > 0;
   ep->needs_wake = !ready;
-  ub_queue_unlock (ep->queue);
+  ub_mutex_unlock (&ep->queue_lock);
   return ready;
 }
 
@@ -516,16 +523,16 @@ _ub_endpoint_return_batch (UbEndpoint *ep)
   if (ep->batch_pos == ep->batch_len)
     return;
 
-  ub_queue_lock (ep->queue);
+  ub_mutex_lock (&ep->queue_lock);
   for (guint i = ep->batch_len; i > ep->batch_pos; i--)
     {
       UbMessage *item = g_steal_pointer (&ep->batch[i - 1]);
 
       if (is_counted (item))
         atomic_fetch_add (&ep->depth, 1);
-      g_async_queue_push_front_unlocked (ep->queue, item);
+      ub_ring_push_head (&ep->queue, item);
     }
-  ub_queue_unlock (ep->queue);
+  ub_mutex_unlock (&ep->queue_lock);
   ep->batch_pos = ep->batch_len = 0;
 }
 
@@ -554,9 +561,9 @@ _ub_endpoint_fill_batch (UbEndpoint *ep)
 
   g_assert (ep->batch_pos == ep->batch_len);
 
-  ub_queue_lock (ep->queue);
+  ub_mutex_lock (&ep->queue_lock);
   while (n < UB_ENDPOINT_BATCH_SIZE &&
-         (item = g_async_queue_try_pop_unlocked (ep->queue)) != NULL)
+         (item = ub_ring_pop_head (&ep->queue)) != NULL)
     {
       if (is_counted (item))
         counted++;
@@ -564,7 +571,7 @@ _ub_endpoint_fill_batch (UbEndpoint *ep)
     }
   if (n == 0)
     ep->needs_wake = TRUE;
-  ub_queue_unlock (ep->queue);
+  ub_mutex_unlock (&ep->queue_lock);
 
   release_slots (ep, counted);
   ep->batch_pos = 0;
@@ -579,10 +586,10 @@ _ub_endpoint_stop_source (UbEndpoint *ep)
 {
   GSource *source;
 
-  ub_queue_lock (ep->queue);
+  ub_mutex_lock (&ep->queue_lock);
   source = g_steal_pointer (&ep->source);
   ep->needs_wake = FALSE;
-  ub_queue_unlock (ep->queue);
+  ub_mutex_unlock (&ep->queue_lock);
 
   _ub_endpoint_return_batch (ep);
   if (source != NULL)
@@ -614,10 +621,10 @@ _ub_endpoint_shut_incoming (UbEndpoint *ep,
   UbMessage *item;
   guint counted = 0;
 
-  ub_queue_lock (ep->queue);
+  ub_mutex_lock (&ep->queue_lock);
   if (atomic_load (&ep->closed))
     {
-      ub_queue_unlock (ep->queue);
+      ub_mutex_unlock (&ep->queue_lock);
       return FALSE;
     }
   if (close)
@@ -625,7 +632,7 @@ _ub_endpoint_shut_incoming (UbEndpoint *ep,
   else
     atomic_store (&ep->discarding, TRUE);
   drained = g_ptr_array_new_with_free_func ((GDestroyNotify) ub_message_unref);
-  while ((item = g_async_queue_try_pop_unlocked (ep->queue)) != NULL)
+  while ((item = ub_ring_pop_head (&ep->queue)) != NULL)
     {
       if (is_counted (item))
         {
@@ -637,7 +644,7 @@ _ub_endpoint_shut_incoming (UbEndpoint *ep,
   g_clear_pointer (&ep->latest, g_hash_table_unref);
   source = g_steal_pointer (&ep->source);
   ep->needs_wake = FALSE;
-  ub_queue_unlock (ep->queue);
+  ub_mutex_unlock (&ep->queue_lock);
 
   /* Wake producers waiting for room and a receive waiting for items: they
    * see that the port is closed. */

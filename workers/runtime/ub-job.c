@@ -167,7 +167,13 @@ run_job (const char    *name,
 
 /**
  * ub_job_run_sync:
- * @progress: (nullable): called on this thread with each progress report
+ * @name: a registered job
+ * @params: (transfer floating): its parameters, of the registered type
+ * @cancellable: (nullable): stops the job
+ * @progress: (nullable) (scope call) (closure user_data): called on this
+ *   thread with each progress report
+ * @user_data: data for @progress
+ * @error: return location for a #GError
  *
  * Runs a job on the calling thread: the blocking path.
  *

@@ -45,6 +45,8 @@ struct _UbMessage
   char             kind[];      /* inline, NUL-terminated */
 };
 
+UbMessage *_ub_message_new_take           (const char *kind,
+                                           GVariant   *body);
 UbMessage *_ub_message_new_control        (UbControl   control);
 gboolean   _ub_message_validate_transfers (gpointer   *transfer,
                                            UbPort     *sender,

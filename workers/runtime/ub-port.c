@@ -15,8 +15,8 @@
  * One end of a #UbChannel, the analogue of a web `MessagePort`.
  *
  * A port is a handle on an endpoint. The endpoint holds the port's
- * incoming queue (a #GAsyncQueue) and a reference to the peer endpoint,
- * into whose queue this port posts. Transferring a port moves the endpoint
+ * incoming queue (a ring of messages under one lock) and a reference to
+ * the peer endpoint, into whose queue this port posts. Transferring a port moves the endpoint
  * (with whatever is queued in it) to a new handle and detaches the old one.
  *
  * Threads: posting (ub_port_post() and friends) is safe from several threads
@@ -338,8 +338,7 @@ port_post_body (UbPort      *self,
       g_return_val_if_fail (kind != NULL, FALSE);
     }
 
-  message = ub_message_new (kind, body);
-  g_clear_pointer (&body, g_variant_unref);
+  message = _ub_message_new_take (kind, g_steal_pointer (&body));
   return port_post (self, message, NULL, NULL, runtime, error);
 }
 
@@ -439,8 +438,7 @@ port_post_latest (UbPort      *self,
       g_return_val_if_fail (kind != NULL, FALSE);
     }
 
-  payload = ub_message_new (kind, body);
-  g_clear_pointer (&body, g_variant_unref);
+  payload = _ub_message_new_take (kind, g_steal_pointer (&body));
 
   if (!_ub_port_check_usable (self, error))
     return FALSE;

@@ -67,20 +67,6 @@ ub_cond_wait_until (GCond  *cond,
   return signalled;
 }
 
-static inline void
-ub_queue_lock (GAsyncQueue *queue)
-{
-  g_async_queue_lock (queue);
-  ub_tsan_acquire (queue);
-}
-
-static inline void
-ub_queue_unlock (GAsyncQueue *queue)
-{
-  ub_tsan_release (queue);
-  g_async_queue_unlock (queue);
-}
-
 /* Reference counts on plain C11 atomics, which ThreadSanitizer sees. */
 typedef atomic_int UbRefCount;
 

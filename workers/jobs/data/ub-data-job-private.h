@@ -16,6 +16,15 @@ typedef enum
   ENDPOINT_BYTES,  /* input only */
 } EndpointKind;
 
+/* Where a job's input comes from, or where its output goes. */
+typedef struct
+{
+  EndpointKind  kind;
+  char         *path;   /* (owned) for ENDPOINT_FILE */
+  char         *name;   /* (owned) the name errors use */
+  int           fd;     /* for ENDPOINT_FD (not owned) */
+} Endpoint;
+
 /* Owned by the thread that runs the job; nothing here is shared. */
 struct _UbDataJob
 {
@@ -25,18 +34,10 @@ struct _UbDataJob
   UbDataProgressFunc  progress_func;
   gpointer            progress_data;
 
-  /* Input */
-  EndpointKind        in_kind;
-  char               *in_path;        /* (owned) for ENDPOINT_FILE */
-  char               *in_name;        /* (owned) the name errors use */
-  int                 in_fd;          /* for ENDPOINT_FD (not owned) */
+  Endpoint            in;
   GBytes             *in_bytes;       /* (owned) for ENDPOINT_BYTES */
 
-  /* Output */
-  EndpointKind        out_kind;
-  char               *out_path;       /* (owned) for ENDPOINT_FILE */
-  char               *out_name;       /* (owned) the name errors use */
-  int                 out_fd;         /* for ENDPOINT_FD (not owned) */
+  Endpoint            out;
   GString            *out_memory;     /* (owned) for ENDPOINT_NONE; a GString
                                        * because its length is a gsize */
 

@@ -124,7 +124,7 @@ emit (UbDataJob    *job,
   if (len == 0)
     return TRUE;
 
-  if (job->out_kind == ENDPOINT_NONE)
+  if (job->out.kind == ENDPOINT_NONE)
     g_string_append_len (job->out_memory, (const char *) data, (gssize) len);
   else if (job->out_file != NULL)
     {
@@ -132,7 +132,7 @@ emit (UbDataJob    *job,
         return FALSE;
     }
   else if (!write_all (out_fd, data, len))
-    return set_errno_error (error, errno, job->out_name, "write failed");
+    return set_errno_error (error, errno, job->out.name, "cannot write");
 
   job->bytes_written += len;
   preview_feed (job, data, len);
@@ -171,7 +171,7 @@ process (UbDataJob    *job,
         if (!ok)
           {
             job->error_offset = (gint64) ub_base64_decoder_get_error_offset (&job->decoder);
-            g_propagate_prefixed_error (error, local_error, "%s: ", job->in_name);
+            g_propagate_prefixed_error (error, local_error, "%s: ", job->in.name);
             return FALSE;
           }
         return TRUE;
@@ -205,7 +205,7 @@ finish (UbDataJob  *job,
       if (!ub_base64_decoder_finish (&job->decoder, error))
         {
           job->error_offset = (gint64) ub_base64_decoder_get_error_offset (&job->decoder);
-          g_prefix_error (error, "%s: ", job->in_name);
+          g_prefix_error (error, "%s: ", job->in.name);
           return FALSE;
         }
       return TRUE;
@@ -243,14 +243,14 @@ reset_state (UbDataJob *job)
     ub_sha256_init (&job->sha);
 
   job->bytes_read = in_off;
-  job->bytes_written = (job->resume && job->out_kind == ENDPOINT_FILE) ? out_off : 0;
+  job->bytes_written = (job->resume && job->out.kind == ENDPOINT_FILE) ? out_off : 0;
   job->error_offset = -1;
   job->have_digest = FALSE;
   job->digest_hex[0] = '\0';
 
   if (job->out_memory != NULL)
     g_string_free (g_steal_pointer (&job->out_memory), TRUE);
-  if (job->out_kind == ENDPOINT_NONE && job->mode != UB_DATA_MODE_SHA256)
+  if (job->out.kind == ENDPOINT_NONE && job->mode != UB_DATA_MODE_SHA256)
     job->out_memory = g_string_new (NULL);
 
   g_clear_pointer (&job->head, g_free);
@@ -273,17 +273,17 @@ open_output_file (UbDataJob  *job,
                   GError    **error)
 {
   g_autoptr(GError) local_error = NULL;
-  const char *source = job->in_kind == ENDPOINT_FILE ? job->in_path : NULL;
+  const char *source = job->in.kind == ENDPOINT_FILE ? job->in.path : NULL;
 
   if (job->resume && job->resume_partial != NULL)
     {
-      job->out_file = ub_durable_file_new_partial (job->out_path, job->resume_partial,
+      job->out_file = ub_durable_file_new_partial (job->out.path, job->resume_partial,
                                                    job->resume_point.output_offset, source,
                                                    &local_error);
       if (job->out_file == NULL)
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      "%s: cannot resume: ", job->out_name);
+                                      "%s: cannot resume: ", job->out.name);
           return FALSE;
         }
       g_free (job->partial_output);
@@ -294,13 +294,13 @@ open_output_file (UbDataJob  *job,
   if (job->resume && job->resume_point.output_offset > 0)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "%s: cannot resume: the checkpoint names no partial output", job->out_name);
+                   "%s: cannot resume: the checkpoint names no partial output", job->out.name);
       return FALSE;
     }
 
   if (job->partial_output != NULL)
     {
-      job->out_file = ub_durable_file_new_partial (job->out_path, job->partial_output, 0,
+      job->out_file = ub_durable_file_new_partial (job->out.path, job->partial_output, 0,
                                                    source, &local_error);
       /* A FIFO or a device cannot be resumed into: written straight. */
       if (job->out_file != NULL ||
@@ -313,7 +313,7 @@ open_output_file (UbDataJob  *job,
       g_clear_error (&local_error);
     }
 
-  job->out_file = ub_durable_file_new (job->out_path, source, error);
+  job->out_file = ub_durable_file_new (job->out.path, source, error);
   return job->out_file != NULL;
 }
 
@@ -333,11 +333,11 @@ check_resume_point (UbDataJob  *job,
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
                    "%s: the checkpoint lies past the end of the input (byte %" G_GUINT64_FORMAT
-                   " of %" G_GINT64_FORMAT ")", job->in_name, in_off, total);
+                   " of %" G_GINT64_FORMAT ")", job->in.name, in_off, total);
       return FALSE;
     }
 
-  if (job->mode == UB_DATA_MODE_BASE64_ENCODE && job->out_kind == ENDPOINT_FILE)
+  if (job->mode == UB_DATA_MODE_BASE64_ENCODE && job->out.kind == ENDPOINT_FILE)
     {
       ub_base64_encoder_get_resume (&job->encoder, NULL, &out_off);
       if (out_off != job->resume_point.output_offset)
@@ -345,7 +345,7 @@ check_resume_point (UbDataJob  *job,
           g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
                        "%s: the checkpoint's output offset %" G_GUINT64_FORMAT
                        " does not match its input offset %" G_GUINT64_FORMAT,
-                       job->in_name, job->resume_point.output_offset, in_off);
+                       job->in.name, job->resume_point.output_offset, in_off);
           return FALSE;
         }
     }
@@ -391,8 +391,8 @@ ub_data_job_run (UbDataJob     *job,
   guint64 in_off;
 
   g_return_val_if_fail (job != NULL, FALSE);
-  g_return_val_if_fail (job->in_kind != ENDPOINT_NONE, FALSE);
-  g_return_val_if_fail (job->mode != UB_DATA_MODE_SHA256 || job->out_kind == ENDPOINT_NONE, FALSE);
+  g_return_val_if_fail (job->in.kind != ENDPOINT_NONE, FALSE);
+  g_return_val_if_fail (job->mode != UB_DATA_MODE_SHA256 || job->out.kind == ENDPOINT_NONE, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -415,25 +415,25 @@ ub_data_job_run (UbDataJob     *job,
 
   /* Output first: a folder, or the input itself, is refused before any
    * work. */
-  if (job->out_kind == ENDPOINT_FILE && !open_output_file (job, error))
+  if (job->out.kind == ENDPOINT_FILE && !open_output_file (job, error))
     goto out;
-  if (job->out_kind == ENDPOINT_FD)
-    out_fd = job->out_fd;
+  if (job->out.kind == ENDPOINT_FD)
+    out_fd = job->out.fd;
 
   /* Input. O_NONBLOCK: a FIFO does not wait for a writer here. */
-  if (job->in_kind == ENDPOINT_FILE)
+  if (job->in.kind == ENDPOINT_FILE)
     {
-      in_fd = g_open (job->in_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+      in_fd = g_open (job->in.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
       if (in_fd < 0)
         {
-          set_errno_error (error, errno, job->in_name, "cannot open");
+          set_errno_error (error, errno, job->in.name, "cannot open");
           goto out;
         }
       close_in = TRUE;
     }
-  else if (job->in_kind == ENDPOINT_FD)
+  else if (job->in.kind == ENDPOINT_FD)
     {
-      in_fd = job->in_fd;
+      in_fd = job->in.fd;
     }
   else
     {
@@ -452,7 +452,7 @@ ub_data_job_run (UbDataJob     *job,
       posix_fadvise (in_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
       if (in_off > 0 && lseek (in_fd, (off_t) in_off, SEEK_SET) < 0)
         {
-          set_errno_error (error, errno, job->in_name, "cannot seek to the checkpoint");
+          set_errno_error (error, errno, job->in.name, "cannot seek to the checkpoint");
           goto out;
         }
       in_buf = g_malloc (chunk);
@@ -475,7 +475,7 @@ ub_data_job_run (UbDataJob     *job,
 
           if (n < 0)
             {
-              set_errno_error (error, errno, job->in_name, "read failed");
+              set_errno_error (error, errno, job->in.name, "cannot read");
               goto out;
             }
           data = in_buf;
@@ -490,7 +490,7 @@ ub_data_job_run (UbDataJob     *job,
             {
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                            "%s: the checkpoint lies past the end of the input",
-                           job->in_name);
+                           job->in.name);
               goto out;
             }
           data = all + job->bytes_read;
@@ -515,7 +515,7 @@ ub_data_job_run (UbDataJob     *job,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    "%s: read failed: the file shrank from %" G_GINT64_FORMAT
                    " to %" G_GUINT64_FORMAT " bytes while being read",
-                   job->in_name, total, job->bytes_read);
+                   job->in.name, total, job->bytes_read);
       goto out;
     }
 

@@ -32,29 +32,47 @@ ub_data_job_new (UbDataMode mode)
   job->mode = mode;
   job->chunk_size = UB_DATA_JOB_DEFAULT_CHUNK_SIZE;
   job->wrap = UB_BASE64_DEFAULT_WRAP;
-  job->in_fd = -1;
-  job->out_fd = -1;
+  job->in.fd = -1;
+  job->out.fd = -1;
   job->error_offset = -1;
   return job;
 }
 
 static void
-clear_input (UbDataJob *job)
+endpoint_clear (Endpoint *end)
 {
-  job->in_kind = ENDPOINT_NONE;
-  g_clear_pointer (&job->in_path, g_free);
-  g_clear_pointer (&job->in_name, g_free);
-  g_clear_pointer (&job->in_bytes, g_bytes_unref);
-  job->in_fd = -1;
+  end->kind = ENDPOINT_NONE;
+  g_clear_pointer (&end->path, g_free);
+  g_clear_pointer (&end->name, g_free);
+  end->fd = -1;
 }
 
 static void
-clear_output (UbDataJob *job)
+endpoint_set_file (Endpoint   *end,
+                   const char *path)
 {
-  job->out_kind = ENDPOINT_NONE;
-  g_clear_pointer (&job->out_path, g_free);
-  g_clear_pointer (&job->out_name, g_free);
-  job->out_fd = -1;
+  endpoint_clear (end);
+  end->kind = ENDPOINT_FILE;
+  end->path = g_strdup (path);
+  end->name = g_strdup (path);
+}
+
+static void
+endpoint_set_fd (Endpoint   *end,
+                 int         fd,
+                 const char *name)
+{
+  endpoint_clear (end);
+  end->kind = ENDPOINT_FD;
+  end->fd = fd;
+  end->name = g_strdup (name);
+}
+
+static void
+clear_input (UbDataJob *job)
+{
+  endpoint_clear (&job->in);
+  g_clear_pointer (&job->in_bytes, g_bytes_unref);
 }
 
 /**
@@ -68,7 +86,7 @@ ub_data_job_free (UbDataJob *job)
     return;
 
   clear_input (job);
-  clear_output (job);
+  endpoint_clear (&job->out);
   if (job->out_memory != NULL)
     g_string_free (g_steal_pointer (&job->out_memory), TRUE);
   g_clear_pointer (&job->resume_partial, g_free);
@@ -159,9 +177,7 @@ ub_data_job_set_input_file (UbDataJob  *job,
   g_return_if_fail (path != NULL);
 
   clear_input (job);
-  job->in_kind = ENDPOINT_FILE;
-  job->in_path = g_strdup (path);
-  job->in_name = g_strdup (path);
+  endpoint_set_file (&job->in, path);
 }
 
 /**
@@ -180,9 +196,7 @@ ub_data_job_set_input_fd (UbDataJob  *job,
   g_return_if_fail (name != NULL);
 
   clear_input (job);
-  job->in_kind = ENDPOINT_FD;
-  job->in_fd = fd;
-  job->in_name = g_strdup (name);
+  endpoint_set_fd (&job->in, fd, name);
 }
 
 /**
@@ -198,9 +212,9 @@ ub_data_job_set_input_bytes (UbDataJob *job,
   g_return_if_fail (bytes != NULL);
 
   clear_input (job);
-  job->in_kind = ENDPOINT_BYTES;
+  job->in.kind = ENDPOINT_BYTES;
   job->in_bytes = g_bytes_ref (bytes);
-  job->in_name = g_strdup ("(memory)");
+  job->in.name = g_strdup ("(memory)");
 }
 
 /**
@@ -217,10 +231,7 @@ ub_data_job_set_output_file (UbDataJob  *job,
   g_return_if_fail (job != NULL);
   g_return_if_fail (path != NULL);
 
-  clear_output (job);
-  job->out_kind = ENDPOINT_FILE;
-  job->out_path = g_strdup (path);
-  job->out_name = g_strdup (path);
+  endpoint_set_file (&job->out, path);
 }
 
 /**
@@ -241,10 +252,7 @@ ub_data_job_set_output_fd (UbDataJob  *job,
   g_return_if_fail (fd >= 0);
   g_return_if_fail (name != NULL);
 
-  clear_output (job);
-  job->out_kind = ENDPOINT_FD;
-  job->out_fd = fd;
-  job->out_name = g_strdup (name);
+  endpoint_set_fd (&job->out, fd, name);
 }
 
 /**

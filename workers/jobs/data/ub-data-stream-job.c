@@ -15,18 +15,16 @@ on_stream_progress (UbDataJob *job,
     ub_job_context_report_progress (context, g_variant_new ("(tx)", done, total));
 }
 
-static GVariant *
-data_stream_job (GVariant      *params,
-                 UbJobContext  *context,
-                 GError       **error)
+/* The UbDataJob that @params ask for, reporting its progress to @context. */
+static UbDataJob *
+stream_job_new (GVariant      *params,
+                UbJobContext  *context,
+                GError       **error)
 {
-  g_autoptr(UbDataJob) job = NULL;
-  const char *input;
-  const char *output;
-  guint32 mode;
-  guint32 wrap;
-  gint32 input_fd;
-  gint32 output_fd;
+  const char *input, *output;
+  guint32 mode, wrap;
+  gint32 input_fd, output_fd;
+  UbDataJob *job;
 
   g_variant_get (params, "(uui&si&s)", &mode, &wrap, &input_fd, &input, &output_fd, &output);
   if (mode > UB_DATA_MODE_SHA256)
@@ -44,20 +42,29 @@ data_stream_job (GVariant      *params,
   else
     ub_data_job_set_input_file (job, input);
 
-  if (mode != UB_DATA_MODE_SHA256)
-    {
-      if (output_fd >= 0)
-        ub_data_job_set_output_fd (job, output_fd, output);
-      else
-        ub_data_job_set_output_file (job, output);
-    }
+  if (mode != UB_DATA_MODE_SHA256 && output_fd >= 0)
+    ub_data_job_set_output_fd (job, output_fd, output);
+  else if (mode != UB_DATA_MODE_SHA256)
+    ub_data_job_set_output_file (job, output);
 
-  if (!ub_data_job_run (job, ub_job_context_get_cancellable (context), error))
+  return job;
+}
+
+static GVariant *
+data_stream_job (GVariant      *params,
+                 UbJobContext  *context,
+                 GError       **error)
+{
+  g_autoptr(UbDataJob) job = stream_job_new (params, context, error);
+  const char *sha256_hex;
+
+  if (job == NULL || !ub_data_job_run (job, ub_job_context_get_cancellable (context), error))
     return NULL;
 
+  /* Set only by a hashing job. */
+  sha256_hex = ub_data_job_get_sha256_hex (job);
   return g_variant_new ("(tts)", ub_data_job_get_bytes_read (job),
-                        ub_data_job_get_bytes_written (job),
-                        mode == UB_DATA_MODE_SHA256 ? ub_data_job_get_sha256_hex (job) : "");
+                        ub_data_job_get_bytes_written (job), sha256_hex ? sha256_hex : "");
 }
 
 void

@@ -15,6 +15,7 @@
 #include "ub-durable.h"
 #include "ub-error.h"
 #include "ub-png-encode.h"
+#include "ub-png-failure-private.h"
 
 /*
  * Encoding PNG with libpng. As in the decoder, each libpng call is made
@@ -39,8 +40,7 @@ struct _UbPngWriter
   /* A memory writer. */
   GByteArray  *buffer;    /* (owned) */
 
-  GError      *error;     /* (owned) set by the callbacks before png_error() */
-  char         message[256];
+  UbPngFailure failure;   /* set by the callbacks before png_error() */
 };
 
 void
@@ -78,30 +78,13 @@ writer_set_text (UbPngWriter         *w,
 }
 
 static void
-on_png_error (png_structp     png,
-              png_const_charp message)
-{
-  UbPngWriter *w = png_get_error_ptr (png);
-
-  g_strlcpy (w->message, message, sizeof w->message);
-  png_longjmp (png, 1);
-}
-
-static void
-on_png_warning (png_structp     png,
-                png_const_charp message)
-{
-  g_debug ("libpng: %s", message);
-}
-
-static void
 on_png_write_file (png_structp png,
                    png_bytep   data,
                    png_size_t  length)
 {
   UbPngWriter *w = png_get_io_ptr (png);
 
-  if (!ub_durable_file_write (w->file, data, length, &w->error))
+  if (!ub_durable_file_write (w->file, data, length, &w->failure.cause))
     png_error (png, "write error");
 }
 
@@ -124,11 +107,9 @@ static void
 writer_propagate_error (UbPngWriter  *w,
                         GError      **error)
 {
-  if (w->error != NULL)
-    g_propagate_error (error, g_steal_pointer (&w->error));
-  else
+  if (!_ub_png_failure_take_cause (&w->failure, error))
     g_set_error (error, UB_ERROR, UB_ERROR_FAILED,
-                 "Cannot write PNG: %s", w->message);
+                 "Cannot write PNG: %s", w->failure.message);
 }
 
 static gboolean
@@ -145,8 +126,8 @@ writer_start (UbPngWriter               *w,
     [UB_PNG_FILTER_PAETH] = PNG_FILTER_PAETH,
     [UB_PNG_FILTER_ADAPTIVE] = PNG_ALL_FILTERS,
   };
-  w->png = png_create_write_struct (PNG_LIBPNG_VER_STRING, w,
-                                    on_png_error, on_png_warning);
+  w->png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &w->failure,
+                                    _ub_png_failure_on_error, _ub_png_failure_on_warning);
   if (w->png == NULL)
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_FAILED,
@@ -407,7 +388,7 @@ ub_png_writer_free (UbPngWriter *writer)
                               writer->info != NULL ? &writer->info : NULL);
   g_clear_pointer (&writer->file, ub_durable_file_free);
   g_clear_pointer (&writer->buffer, g_byte_array_unref);
-  g_clear_error (&writer->error);
+  _ub_png_failure_clear (&writer->failure);
   g_free (writer);
 }
 

@@ -6,6 +6,7 @@
 
 #include "ub-error.h"
 #include "ub-png.h"
+#include "ub-png-check.h"
 #include "ub-png-encode.h"
 #include "ub-png-jobs.h"
 #include "ub-png-levels.h"
@@ -317,6 +318,21 @@ info_job (GVariant      *params,
 }
 
 static GVariant *
+check_job (GVariant      *params,
+           UbJobContext  *context,
+           GError       **error)
+{
+  const char *path;
+  guint n_chunks;
+
+  g_variant_get (params, "(&s)", &path);
+  if (!ub_png_check_file (path, ub_job_context_get_cancellable (context), &n_chunks, error))
+    return NULL;
+
+  return g_variant_new ("(u)", n_chunks);
+}
+
+static GVariant *
 encode_job (GVariant      *params,
             UbJobContext  *context,
             GError       **error)
@@ -353,6 +369,7 @@ ub_png_jobs_register (void)
   ub_job_register (UB_PNG_JOB_LEVELS, G_VARIANT_TYPE (UB_PNG_JOB_LEVELS_TYPE), levels_job);
   ub_job_register (UB_PNG_JOB_SAMPLE, G_VARIANT_TYPE (UB_PNG_JOB_SAMPLE_TYPE), sample_job);
   ub_job_register (UB_PNG_JOB_INFO, G_VARIANT_TYPE (UB_PNG_JOB_INFO_TYPE), info_job);
+  ub_job_register (UB_PNG_JOB_CHECK, G_VARIANT_TYPE (UB_PNG_JOB_CHECK_TYPE), check_job);
   ub_job_register (UB_PNG_JOB_ENCODE, G_VARIANT_TYPE (UB_PNG_JOB_ENCODE_TYPE), encode_job);
 }
 
@@ -614,6 +631,37 @@ ub_png_info_result_parse (GVariant  *result,
   info->bit_depth = bit_depth;
   info->interlaced = interlaced;
   info->has_alpha = has_alpha;
+}
+
+/**
+ * ub_png_check_params_new:
+ * @path: the PNG file to check whole
+ *
+ * Returns: (transfer floating): parameters for "png.check"
+ */
+GVariant *
+ub_png_check_params_new (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_variant_new (UB_PNG_JOB_CHECK_TYPE, path);
+}
+
+/**
+ * ub_png_check_result_parse:
+ * @result: a result of "png.check"
+ *
+ * Returns: the number of chunks in the file, IEND included
+ */
+guint
+ub_png_check_result_parse (GVariant *result)
+{
+  guint32 n_chunks;
+
+  g_return_val_if_fail (result != NULL && g_variant_is_of_type (result, G_VARIANT_TYPE ("(u)")), 0);
+
+  g_variant_get (result, "(u)", &n_chunks);
+  return n_chunks;
 }
 
 /**

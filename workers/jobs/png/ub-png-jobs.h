@@ -35,6 +35,9 @@ G_BEGIN_DECLS
  *   → (t): the file's size; writes a photo-like sample image, atomically
  * "png.info" (s): path
  *   → (uuyybb): what the header says (see #UbPngInfo)
+ * "png.check" (s): path
+ *   → (u): the number of chunks; fails unless every chunk, its CRC and the
+ *   image data are whole (see ub_png_check_file())
  * "png.encode" (suuay): path, width, height, RGBA8 pixels (stride 4 × width)
  *   → (t): the file's size; writes the PNG atomically
  */
@@ -49,6 +52,8 @@ G_BEGIN_DECLS
 #define UB_PNG_JOB_SAMPLE_TYPE    "(suut)"
 #define UB_PNG_JOB_INFO           "png.info"
 #define UB_PNG_JOB_INFO_TYPE      "(s)"
+#define UB_PNG_JOB_CHECK          "png.check"
+#define UB_PNG_JOB_CHECK_TYPE     "(s)"
 #define UB_PNG_JOB_ENCODE         "png.encode"
 #define UB_PNG_JOB_ENCODE_TYPE    "(suuay)"
 
@@ -90,6 +95,8 @@ GVariant *ub_png_sample_params_new        (const char  *path,
 guint64   ub_png_sample_result_parse      (GVariant    *result);
 
 GVariant *ub_png_info_params_new          (const char  *path);
+GVariant *ub_png_check_params_new         (const char  *path);
+guint     ub_png_check_result_parse       (GVariant    *result);
 void      ub_png_info_result_parse        (GVariant    *result,
                                            UbPngInfo   *info);
 

@@ -67,13 +67,13 @@ ub_thumbnail_source_init (UbThumbnailSource  *source,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot read %s: %s", path, g_strerror (saved_errno));
+                   "cannot open: %s", g_strerror (saved_errno));
       return FALSE;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "%s is not a regular file", path);
+                   "cannot open: %s", S_ISDIR (st.st_mode) ? "it is a folder" : "not a regular file");
       return FALSE;
     }
 

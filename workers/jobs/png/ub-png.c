@@ -13,8 +13,8 @@
 #include <glib/gstdio.h>
 
 #include "ub-error.h"
-#include "ub-png.h"
-#include "ub-png-scaler.h"
+#include "ub-png-check.h"
+#include "ub-png-decoder-private.h"
 #include "ub-png-whole-private.h"
 
 /*
@@ -22,12 +22,13 @@
  *
  * libpng reports errors by longjmp()ing out of whatever call failed. Every
  * libpng call is therefore made from a function that does nothing but call
- * setjmp() and then libpng; all the state lives in a Decoder owned by its
- * caller, so nothing the decoder allocated is ever held only in a local of
- * the function that setjmp() returns into, and the caller frees it all on
- * one path whether or not libpng failed.
+ * setjmp() and then libpng; all the state lives in a UbPngDecoder owned by
+ * its caller, so nothing the decoder allocated is ever held only in a local
+ * of the function that setjmp() returns into, and the caller frees it all
+ * on one path whether or not libpng failed.
  *
- * A Decoder belongs to the thread that runs it.
+ * This file reads headers and whole images; ub-png-thumbnail.c scales down
+ * as it reads, with the same decoder.
  */
 
 #define ROWS_PER_PROGRESS 64
@@ -38,34 +39,6 @@ static const guint8 ignored_chunks[] =
   "iCCP" "\0" "iTXt" "\0" "tEXt" "\0" "zTXt" "\0" "sPLT" "\0" "eXIf" "\0"
   "hIST" "\0" "pCAL" "\0" "sCAL" "\0" "tIME" "\0";
 #define N_IGNORED_CHUNKS 10
-
-typedef struct
-{
-  png_structp        png;
-  png_infop          info;
-
-  /* Source: exactly one of @file and @data. */
-  FILE              *file;
-  const guint8      *data;
-  gsize              size;
-  gsize              pos;
-
-  UbPngLimits        limits;
-  UbPngPool         *pool;
-  GCancellable      *cancellable;
-  UbPngProgressFunc  progress;
-  gpointer           progress_data;
-
-  UbPngInfo          header;
-  int                passes;
-  UbPngImage        *image;       /* (owned) full decode, or interlaced source */
-  UbPngImage        *thumbnail;   /* (owned) */
-  guint8            *row;         /* (owned) one streamed row */
-  UbPngScaler        scaler;
-
-  GError            *error;       /* (owned) set before png_error() by callbacks */
-  char               message[256];
-} Decoder;
 
 void
 ub_png_limits_init_default (UbPngLimits *limits)
@@ -82,28 +55,11 @@ ub_png_limits_init_default (UbPngLimits *limits)
 
 /* ---- libpng callbacks ---------------------------------------------- */
 
-static void
-on_png_error (png_structp     png,
-              png_const_charp message)
-{
-  Decoder *d = png_get_error_ptr (png);
-
-  g_strlcpy (d->message, message, sizeof d->message);
-  png_longjmp (png, 1);
-}
-
-static void
-on_png_warning (png_structp     png,
-                png_const_charp message)
-{
-  g_debug ("libpng: %s", message);
-}
-
 static png_voidp
 on_png_malloc (png_structp      png,
                png_alloc_size_t size)
 {
-  Decoder *d = png_get_mem_ptr (png);
+  UbPngDecoder *d = png_get_mem_ptr (png);
 
   if (size > d->limits.max_malloc)
     return NULL;
@@ -122,7 +78,7 @@ on_png_read_file (png_structp png,
                   png_bytep   out,
                   png_size_t  length)
 {
-  Decoder *d = png_get_io_ptr (png);
+  UbPngDecoder *d = png_get_io_ptr (png);
 
   if (fread (out, 1, length, d->file) == length)
     return;
@@ -131,7 +87,7 @@ on_png_read_file (png_structp png,
     {
       int saved_errno = errno;
 
-      g_set_error (&d->error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+      g_set_error (&d->failure.cause, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                    "Read error: %s", g_strerror (saved_errno));
     }
   png_error (png, "file is truncated");
@@ -142,7 +98,7 @@ on_png_read_data (png_structp png,
                   png_bytep   out,
                   png_size_t  length)
 {
-  Decoder *d = png_get_io_ptr (png);
+  UbPngDecoder *d = png_get_io_ptr (png);
 
   if (length > d->size - d->pos)
     png_error (png, "file is truncated");
@@ -152,11 +108,11 @@ on_png_read_data (png_structp png,
 
 /* ---- decoder life cycle -------------------------------------------- */
 
-static void
-decoder_init (Decoder           *d,
-              const UbPngLimits *limits,
-              UbPngPool         *pool,
-              GCancellable      *cancellable)
+void
+_ub_png_decoder_init (UbPngDecoder      *d,
+                      const UbPngLimits *limits,
+                      UbPngPool         *pool,
+                      GCancellable      *cancellable)
 {
   memset (d, 0, sizeof *d);
   if (limits != NULL)
@@ -167,8 +123,8 @@ decoder_init (Decoder           *d,
   d->cancellable = cancellable;
 }
 
-static void
-decoder_clear (Decoder *d)
+void
+_ub_png_decoder_clear (UbPngDecoder *d)
 {
   if (d->png != NULL)
     png_destroy_read_struct (&d->png, d->info != NULL ? &d->info : NULL, NULL);
@@ -177,53 +133,17 @@ decoder_clear (Decoder *d)
   g_clear_pointer (&d->thumbnail, ub_png_image_free);
   g_clear_pointer (&d->row, g_free);
   ub_png_scaler_clear (&d->scaler);
-  g_clear_error (&d->error);
+  _ub_png_failure_clear (&d->failure);
 }
 
-static gboolean
-decoder_open_file (Decoder     *d,
-                   const char  *path,
-                   GError     **error)
+gboolean
+_ub_png_decoder_open_file (UbPngDecoder  *d,
+                           const char    *path,
+                           GError       **error)
 {
-  struct stat st;
-  int fd;
-
-  /* O_NONBLOCK: a FIFO named *.png is refused at once, never waited on. */
-  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot open: %s", g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      gboolean is_dir = S_ISDIR (st.st_mode);
-
-      close (fd);
-      g_set_error_literal (error, G_IO_ERROR,
-                           is_dir ? G_IO_ERROR_IS_DIRECTORY : G_IO_ERROR_NOT_REGULAR_FILE,
-                           is_dir ? "Is a directory" : "Not a regular file");
-      return FALSE;
-    }
-
-#ifdef POSIX_FADV_SEQUENTIAL
-  (void) posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-
-  d->file = fdopen (fd, "rb");
+  d->file = ub_png_open_file (path, error);
   if (d->file == NULL)
-    {
-      int saved_errno = errno;
-
-      close (fd);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot open: %s", g_strerror (saved_errno));
-      return FALSE;
-    }
+    return FALSE;
   setvbuf (d->file, NULL, _IOFBF, FILE_BUFFER_SIZE);
 
   return TRUE;
@@ -231,26 +151,27 @@ decoder_open_file (Decoder     *d,
 
 /* Turns a libpng failure (or a callback's error) into a GError. */
 static void
-decoder_propagate_error (Decoder  *d,
-                         GError  **error)
+decoder_propagate_error (UbPngDecoder  *d,
+                         GError       **error)
 {
-  if (d->error != NULL)
-    g_propagate_error (error, g_steal_pointer (&d->error));
-  else if (strcmp (d->message, "Out of memory") == 0 ||
-           g_str_has_suffix (d->message, "too large"))
+  const char *message = d->failure.message;
+
+  if (_ub_png_failure_take_cause (&d->failure, error))
+    return;
+  if (strcmp (message, "Out of memory") == 0 || g_str_has_suffix (message, "too large"))
     g_set_error (error, UB_ERROR, UB_ERROR_TOO_LARGE,
-                 "Not a usable PNG: %s", d->message);
+                 "Not a usable PNG: %s", message);
   else
     g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                 "Not a valid PNG: %s", d->message[0] ? d->message : "unknown error");
+                 "Not a valid PNG: %s", message[0] ? message : "unknown error");
 }
 
 /* ---- the part that runs under setjmp() ----------------------------- */
 
 /* Reads the signature and the chunks up to the first IDAT. */
 static gboolean
-decoder_read_header (Decoder  *d,
-                     GError  **error)
+decoder_read_header (UbPngDecoder  *d,
+                     GError       **error)
 {
   guint8 signature[8];
   png_uint_32 width, height;
@@ -299,7 +220,8 @@ decoder_read_header (Decoder  *d,
     }
 
   d->png = png_create_read_struct_2 (PNG_LIBPNG_VER_STRING,
-                                     d, on_png_error, on_png_warning,
+                                     &d->failure, _ub_png_failure_on_error,
+                                     _ub_png_failure_on_warning,
                                      d, on_png_malloc, on_png_free);
   if (d->png == NULL)
     {
@@ -362,8 +284,8 @@ decoder_read_header (Decoder  *d,
 }
 
 static gboolean
-decoder_check_limits (Decoder  *d,
-                      GError  **error)
+decoder_check_limits (UbPngDecoder  *d,
+                      GError       **error)
 {
   const UbPngInfo *h = &d->header;
 
@@ -382,8 +304,8 @@ decoder_check_limits (Decoder  *d,
 
 /* Sets libpng's transformations so that every row comes out as RGBA8. */
 static gboolean
-decoder_setup_rgba8 (Decoder  *d,
-                     GError  **error)
+decoder_setup_rgba8 (UbPngDecoder  *d,
+                     GError       **error)
 {
   int color_type = d->header.color_type;
 
@@ -415,9 +337,20 @@ decoder_setup_rgba8 (Decoder  *d,
   return TRUE;
 }
 
+/* Reads the header, checks it against the limits and sets the decoder up
+ * to produce RGBA8 rows. */
+gboolean
+_ub_png_decoder_start (UbPngDecoder  *d,
+                       GError       **error)
+{
+  return decoder_read_header (d, error) &&
+         decoder_check_limits (d, error) &&
+         decoder_setup_rgba8 (d, error);
+}
+
 static gboolean
-decoder_check_cancelled (Decoder  *d,
-                         GError  **error)
+decoder_check_cancelled (UbPngDecoder  *d,
+                         GError       **error)
 {
   return g_cancellable_set_error_if_cancelled (d->cancellable, error);
 }
@@ -427,9 +360,9 @@ decoder_check_cancelled (Decoder  *d,
  * source for a thumbnail. Otherwise (a non-interlaced thumbnail) each row
  * goes through d->row into the scaler as libpng produces it, so the image
  * is never held whole. */
-static gboolean
-decoder_read_rows (Decoder  *d,
-                   GError  **error)
+gboolean
+_ub_png_decoder_read_rows (UbPngDecoder  *d,
+                           GError       **error)
 {
   guint32 height = d->header.height;
   guint64 total_rows = (guint64) height * d->passes;
@@ -466,9 +399,9 @@ decoder_read_rows (Decoder  *d,
 /* ---- public API ----------------------------------------------------- */
 
 static gboolean
-decoder_read_info (Decoder    *d,
-                   UbPngInfo  *info,
-                   GError    **error)
+decoder_read_info (UbPngDecoder  *d,
+                   UbPngInfo     *info,
+                   GError       **error)
 {
   if (!decoder_read_header (d, error))
     return FALSE;
@@ -491,16 +424,16 @@ ub_png_read_info_file (const char  *path,
                        UbPngInfo   *info,
                        GError     **error)
 {
-  Decoder d;
+  UbPngDecoder d;
   gboolean ok;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (info != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  decoder_init (&d, NULL, NULL, NULL);
-  ok = decoder_open_file (&d, path, error) && decoder_read_info (&d, info, error);
-  decoder_clear (&d);
+  _ub_png_decoder_init (&d, NULL, NULL, NULL);
+  ok = _ub_png_decoder_open_file (&d, path, error) && decoder_read_info (&d, info, error);
+  _ub_png_decoder_clear (&d);
 
   return ok;
 }
@@ -520,24 +453,24 @@ ub_png_read_info_data (const guint8  *data,
                        UbPngInfo     *info,
                        GError       **error)
 {
-  Decoder d;
+  UbPngDecoder d;
   gboolean ok;
 
   g_return_val_if_fail (data != NULL || size == 0, FALSE);
   g_return_val_if_fail (info != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  decoder_init (&d, NULL, NULL, NULL);
+  _ub_png_decoder_init (&d, NULL, NULL, NULL);
   d.data = data;
   d.size = size;
   ok = decoder_read_info (&d, info, error);
-  decoder_clear (&d);
+  _ub_png_decoder_clear (&d);
 
   return ok;
 }
 
-static UbPngImage *
-decoder_out_of_memory (GError **error)
+UbPngImage *
+_ub_png_decoder_out_of_memory (GError **error)
 {
   g_set_error_literal (error, UB_ERROR, UB_ERROR_TOO_LARGE,
                        "Not enough memory for the image");
@@ -545,19 +478,17 @@ decoder_out_of_memory (GError **error)
 }
 
 static UbPngImage *
-decoder_decode (Decoder  *d,
-                GError  **error)
+decoder_decode (UbPngDecoder  *d,
+                GError       **error)
 {
-  if (!decoder_read_header (d, error) ||
-      !decoder_check_limits (d, error) ||
-      !decoder_setup_rgba8 (d, error))
+  if (!_ub_png_decoder_start (d, error))
     return NULL;
 
   d->image = ub_png_image_new (d->header.width, d->header.height, d->pool);
   if (d->image == NULL)
-    return decoder_out_of_memory (error);
+    return _ub_png_decoder_out_of_memory (error);
 
-  if (!decoder_read_rows (d, error))
+  if (!_ub_png_decoder_read_rows (d, error))
     return NULL;
 
   return g_steal_pointer (&d->image);
@@ -593,7 +524,7 @@ ub_png_decode_file (const char         *path,
                     gpointer            progress_data,
                     GError            **error)
 {
-  Decoder d;
+  UbPngDecoder d;
   UbPngImage *image = NULL;
   UbPngLimits default_limits;
 
@@ -607,12 +538,12 @@ ub_png_decode_file (const char         *path,
                                  &image, error))
     return image;
 
-  decoder_init (&d, limits, pool, cancellable);
+  _ub_png_decoder_init (&d, limits, pool, cancellable);
   d.progress = progress;
   d.progress_data = progress_data;
-  if (decoder_open_file (&d, path, error))
+  if (_ub_png_decoder_open_file (&d, path, error))
     image = decoder_decode (&d, error);
-  decoder_clear (&d);
+  _ub_png_decoder_clear (&d);
 
   return image;
 }
@@ -638,7 +569,7 @@ ub_png_decode_data (const guint8       *data,
                     GCancellable       *cancellable,
                     GError            **error)
 {
-  Decoder d;
+  UbPngDecoder d;
   UbPngImage *image = NULL;
   UbPngLimits default_limits;
 
@@ -651,176 +582,11 @@ ub_png_decode_data (const guint8       *data,
                                  pool, cancellable, &image, error))
     return image;
 
-  decoder_init (&d, limits, pool, cancellable);
+  _ub_png_decoder_init (&d, limits, pool, cancellable);
   d.data = data;
   d.size = size;
   image = decoder_decode (&d, error);
-  decoder_clear (&d);
-
-  return image;
-}
-
-/**
- * ub_png_thumbnail_size:
- * @width: source width
- * @height: source height
- * @max_size: the bounding square's side, > 0
- * @out_width: (out): thumbnail width
- * @out_height: (out): thumbnail height
- *
- * The largest size within @max_size × @max_size with the source's aspect
- * ratio (rounded, at least 1), never larger than the source.
- */
-void
-ub_png_thumbnail_size (guint32  width,
-                       guint32  height,
-                       guint    max_size,
-                       guint32 *out_width,
-                       guint32 *out_height)
-{
-  guint32 w = width, h = height;
-
-  g_return_if_fail (max_size > 0);
-
-  if (width > max_size || height > max_size)
-    {
-      if (width >= height)
-        {
-          w = max_size;
-          h = ((guint64) height * max_size + width / 2) / width;
-        }
-      else
-        {
-          h = max_size;
-          w = ((guint64) width * max_size + height / 2) / height;
-        }
-    }
-  *out_width = MAX (w, 1);
-  *out_height = MAX (h, 1);
-}
-
-static UbPngImage *
-decoder_thumbnail (Decoder  *d,
-                   guint     max_size,
-                   GError  **error)
-{
-  guint32 tw, th;
-
-  if (!decoder_read_header (d, error) ||
-      !decoder_check_limits (d, error) ||
-      !decoder_setup_rgba8 (d, error))
-    return NULL;
-
-  ub_png_thumbnail_size (d->header.width, d->header.height, max_size, &tw, &th);
-
-  if (tw == d->header.width && th == d->header.height)
-    {
-      /* Small enough already: a plain decode, from a non-pooled buffer. */
-      d->image = ub_png_image_new (tw, th, NULL);
-      if (d->image == NULL)
-        return decoder_out_of_memory (error);
-      if (!decoder_read_rows (d, error))
-        return NULL;
-      return g_steal_pointer (&d->image);
-    }
-
-  d->thumbnail = ub_png_image_new (tw, th, d->pool);
-  ub_png_scaler_init (&d->scaler, d->header.width, d->header.height, tw, th);
-  if (d->passes == 1)
-    d->row = g_malloc ((gsize) d->header.width * 4);
-  else
-    d->image = ub_png_image_new (d->header.width, d->header.height, d->pool);
-  if (d->thumbnail == NULL || (d->passes != 1 && d->image == NULL))
-    return decoder_out_of_memory (error);
-
-  if (!decoder_read_rows (d, error))
-    return NULL;
-
-  /* An interlaced source is whole only now: scale it down in one go. */
-  if (d->image != NULL)
-    for (guint32 y = 0; y < d->header.height; y++)
-      ub_png_scaler_push_row (&d->scaler, d->image->pixels + y * d->image->stride,
-                              d->thumbnail);
-
-  return g_steal_pointer (&d->thumbnail);
-}
-
-/**
- * ub_png_thumbnail_file:
- * @path: a file name
- * @max_size: the thumbnail fits within @max_size × @max_size
- * @limits: (nullable): limits, or %NULL for the defaults
- * @pool: (nullable): where the pixel buffers come from, or %NULL
- * @cancellable: (nullable): checked between rows
- * @error: return location for a #GError
- *
- * Decodes and scales down at once with an alpha-weighted box filter of
- * exact coverage. A non-interlaced image is never held whole: each row is
- * folded into the thumbnail as libpng produces it. An interlaced image is
- * decoded whole first. An image already within @max_size is returned as it
- * is.
- *
- * Returns: (transfer full): the thumbnail, or %NULL with @error set
- */
-UbPngImage *
-ub_png_thumbnail_file (const char         *path,
-                       guint               max_size,
-                       const UbPngLimits  *limits,
-                       UbPngPool          *pool,
-                       GCancellable       *cancellable,
-                       GError            **error)
-{
-  Decoder d;
-  UbPngImage *image = NULL;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (max_size > 0, NULL);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  decoder_init (&d, limits, pool, cancellable);
-  if (decoder_open_file (&d, path, error))
-    image = decoder_thumbnail (&d, max_size, error);
-  decoder_clear (&d);
-
-  return image;
-}
-
-/**
- * ub_png_thumbnail_data:
- * @data: (array length=size): PNG bytes
- * @size: length of @data
- * @max_size: the thumbnail fits within @max_size × @max_size
- * @limits: (nullable): limits, or %NULL for the defaults
- * @pool: (nullable): where the pixel buffers come from, or %NULL
- * @cancellable: (nullable): checked between rows
- * @error: return location for a #GError
- *
- * As ub_png_thumbnail_file(), from memory.
- *
- * Returns: (transfer full): the thumbnail, or %NULL with @error set
- */
-UbPngImage *
-ub_png_thumbnail_data (const guint8       *data,
-                       gsize               size,
-                       guint               max_size,
-                       const UbPngLimits  *limits,
-                       UbPngPool          *pool,
-                       GCancellable       *cancellable,
-                       GError            **error)
-{
-  Decoder d;
-  UbPngImage *image;
-
-  g_return_val_if_fail (data != NULL || size == 0, NULL);
-  g_return_val_if_fail (max_size > 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  decoder_init (&d, limits, pool, cancellable);
-  d.data = data;
-  d.size = size;
-  image = decoder_thumbnail (&d, max_size, error);
-  decoder_clear (&d);
+  _ub_png_decoder_clear (&d);
 
   return image;
 }

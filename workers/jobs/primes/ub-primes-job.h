@@ -36,7 +36,7 @@ G_BEGIN_DECLS
 
 #define UB_PRIMES_JOB_RUN         "primes.run"
 #define UB_PRIMES_JOB_PARAMS_TYPE "((ttttb)bsts)"
-#define UB_PRIMES_JOB_RECENT      48
+#define UB_PRIMES_JOB_RECENT      256
 
 void      ub_primes_job_register           (void);
 

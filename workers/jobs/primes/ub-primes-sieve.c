@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ub-primes-bucket.h"
 #include "ub-primes-cross.h"
+#include "ub-primes-medium.h"
 #include "ub-primes-mr.h"
 #include "ub-primes-presieve.h"
 #include "ub-primes-sieve.h"
@@ -16,74 +18,13 @@
 /* ------------------------------------------------------------------ */
 /* Tables built once: the primes below 2^16 and the cache sizes.      */
 
-/*
- * The mod-210 wheel of the bucket tier. Its multiples p q skip the
- * cofactors q divisible by 7 as well (7 is pre-sieved), 48 in 210 instead
- * of 56. A state is (index of p mod 30) * 48 + (index of q mod 210) and
- * the step from it is a DQ + CORR bytes for p = 30 a + rp: only the
- * constant part depends on rp and q.
- */
-#define W210_STATES (8 * 48)
-
-typedef struct
-{
-  guint8  mask;     /* clears the bit of p q in its byte */
-  guint8  dq;       /* growth of q to the next cofactor coprime to 210 */
-  guint8  corr;     /* constant part of the byte step */
-  guint8  pad;
-  guint32 next;     /* state of the next multiple */
-} W210Step;
-
 typedef struct
 {
   guint32 *small_primes;          /* primes in (UB_PRESIEVE_LAST, 2^16) */
   gsize    n_small_primes;
   gsize    l1_bytes;
   gsize    l2_bytes;
-  W210Step w210[W210_STATES];
-  guint8   q210_index[210];       /* index among the 48, or 0xff */
-  guint8   q210_skip[210];        /* distance to the next coprime residue */
 } Tables;
-
-static void
-init_wheel210 (Tables *t)
-{
-  guint8 res[49];
-  guint n = 0;
-
-  for (guint r = 1; r < 210; r++)
-    if (r % 2 != 0 && r % 3 != 0 && r % 5 != 0 && r % 7 != 0)
-      res[n++] = (guint8) r;
-  g_assert (n == 48);
-  res[48] = 211 - 210;   /* stand-in; the wrap is handled below */
-
-  memset (t->q210_index, 0xff, sizeof t->q210_index);
-  for (guint j = 0; j < 48; j++)
-    t->q210_index[res[j]] = (guint8) j;
-  for (guint r = 0; r < 210; r++)
-    {
-      guint d = 0;
-
-      while (t->q210_index[(r + d) % 210] == 0xff)
-        d++;
-      t->q210_skip[r] = (guint8) d;
-    }
-
-  for (guint i = 0; i < 8; i++)
-    for (guint j = 0; j < 48; j++)
-      {
-        guint rp = wheel_res[i];
-        guint rq = res[j];
-        guint rq_next = j == 47 ? 211 : res[j + 1];
-        W210Step *w = &t->w210[i * 48 + j];
-
-        w->mask = (guint8) ~(1u << bit_of_res[(rp * rq) % 30]);
-        w->dq = (guint8) (rq_next - rq);
-        w->corr = (guint8) ((rp * rq_next) / 30 - (rp * rq) / 30);
-        w->pad = 0;
-        w->next = i * 48 + (j + 1) % 48;
-      }
-}
 
 /* Written once by init_tables() under pthread_once, read-only afterwards. */
 static Tables *tables;
@@ -123,7 +64,6 @@ init_tables (void)
       t->l1_bytes = 32 * 1024;
       t->l2_bytes = 256 * 1024;
 #endif
-      init_wheel210 (t);
 
       /* Never freed: the tables live as long as the process. */
       tables = t;
@@ -166,32 +106,6 @@ get_tables (void)
 
 /* ------------------------------------------------------------------ */
 
-/*
- * A bucket is a chain of blocks aligned to their size. The bucket's handle
- * is the pointer to the next free entry of its newest block: when that
- * pointer is aligned to BLOCK_BYTES the block is full (or there is none),
- * and the block of a handle is found by rounding it down, so pushing an
- * entry reads and writes one pointer. Only the newest block of a chain
- * can be partly filled.
- */
-#define BLOCK_BYTES 8192
-#define BLOCK_ENTRIES ((BLOCK_BYTES - 2 * sizeof (gpointer)) / sizeof (UbSieveEntry))
-typedef struct _Block Block;
-struct _Block
-{
-  Block        *next;     /* older, full block of the same bucket */
-  gpointer      pad;
-  UbSieveEntry  e[BLOCK_ENTRIES];
-};
-G_STATIC_ASSERT (sizeof (Block) == BLOCK_BYTES);
-
-static inline Block *
-block_of (UbSieveEntry *top)
-{
-  return (Block *) (((guintptr) top - 1) & ~(guintptr) (BLOCK_BYTES - 1));
-}
-
-#define SLAB_BLOCKS 64
 #define EMIT_BATCH 1024
 
 struct _UbSieve
@@ -211,9 +125,13 @@ struct _UbSieve
   guint8   *buf_alloc;        /* (owned) */
 
   /* Sieving primes up to small_limit: crossed off block by block; up to
-   * medium_limit: crossed off over the whole segment. */
+   * medium_limit: crossed off over the whole segment with the unrolled
+   * loops; up to sorted_limit: by the medium tier, in lists by state;
+   * larger ones: by the bucket tier. */
   guint32   small_limit;
   guint32   medium_limit;
+  guint32   sorted_limit;
+  UbMedium *sorted;           /* (owned) */
   UbSieveEntry *small;        /* (owned) */
   gsize     n_small;
   gsize     small_alloc;
@@ -221,26 +139,16 @@ struct _UbSieve
   gsize     n_medium;
   gsize     medium_alloc;
 
-  /* Larger sieving primes: bucket (g mod n_buckets) holds the primes
-   * whose next multiple lies in segment g, on the mod-210 wheel; each
-   * bucket is the handle of its newest block (see Block), NULL if empty. */
-  UbSieveEntry **buckets;     /* (owned) */
-  guint64   bucket_mask;
-  const W210Step *w210;       /* (unowned) from the tables */
-  const guint8 *q210_index;   /* (unowned) */
-  const guint8 *q210_skip;    /* (unowned) */
-  Block    *free_blocks;
-  GPtrArray *slabs;           /* (owned) (nullable) until a bucket is used */
+  /* Larger sieving primes, one multiple at a time. */
+  UbBuckets *buckets;         /* (owned) */
 
   /* Where sieving primes come from: the static table or a child sieve. */
   guint64   plimit;           /* isqrt (to), or MR_SIEVE_LIMIT when mr */
   gboolean  mr;               /* survivors are confirmed by Miller–Rabin */
-  guint32   pending;          /* next prime not yet added, if have_pending */
-  gboolean  have_pending;
   gboolean  source_done;
-  const guint32 *table;       /* (unowned) primes from the static table */
-  gsize     table_n;
-  gsize     table_pos;
+  const guint32 *src;         /* (unowned) the table or cbuf: primes not yet */
+  gsize     src_n;            /* added are src[src_pos, src_n) */
+  gsize     src_pos;
   UbSieve  *child;            /* (owned) (nullable) */
   guint32  *cbuf;             /* (owned) primes from the child */
   gsize     cbuf_n;
@@ -275,7 +183,6 @@ _ub_sieve_new (guint64 from,
   const Tables *t = get_tables ();
   UbSieve *s;
   guint64 span_bytes;
-  guint64 max_step;
   gsize l1_bytes, l2_bytes;
   gsize want;
 
@@ -316,26 +223,16 @@ _ub_sieve_new (guint64 from,
   s->mr = use_miller_rabin (from, to, s->plimit);
   if (s->mr)
     s->plimit = MR_SIEVE_LIMIT;
-  /* Measured here: these limits are where the unrolled loops stop paying
-   * for their dispatch and the buckets start to. */
+  /* Measured with the benchmark: the unrolled loops stop paying for
+   * their dispatch at about 16 multiples per segment; below that the
+   * sorted lists beat one bucket entry per multiple down to about two
+   * (4 S: 8 S / p multiples on the mod-30 wheel). */
   s->small_limit = (guint32) s->block_bytes / 4;
   s->medium_limit = (guint32) s->seg_bytes / 2;
+  s->sorted_limit = (guint32) s->seg_bytes * 4;
+  s->sorted = _ub_medium_new ();
 
-  /* Enough buckets for the longest step of the largest prime (11 p / 30
-   * bytes from where it is added), and no more than there are segments. */
-  max_step = s->plimit / 30 * 11 + 64;
-  {
-    guint64 need = MIN ((max_step >> s->log2_seg) + 3, s->n_segs + 1);
-    guint64 n = 1;
-
-    while (n < need)
-      n <<= 1;
-    s->buckets = g_new0 (UbSieveEntry *, n);
-    s->bucket_mask = n - 1;
-  }
-  s->w210 = t->w210;
-  s->q210_index = t->q210_index;
-  s->q210_skip = t->q210_skip;
+  s->buckets = _ub_buckets_new (s->log2_seg, s->n_segs, s->plimit);
 
   /* Room for the small sieving primes up front: one allocation. */
   {
@@ -347,8 +244,9 @@ _ub_sieve_new (guint64 from,
 
   if (s->plimit < (1u << 16))
     {
-      s->table = t->small_primes;
-      s->table_n = t->n_small_primes;
+      s->src = t->small_primes;
+      while (s->src_n < t->n_small_primes && t->small_primes[s->src_n] <= s->plimit)
+        s->src_n++;
     }
   else
     {
@@ -367,8 +265,8 @@ _ub_sieve_free (UbSieve *s)
   g_free (s->cbuf);
   g_free (s->small);
   g_free (s->medium);
-  g_free (s->buckets);
-  g_clear_pointer (&s->slabs, g_ptr_array_unref);
+  g_clear_pointer (&s->sorted, _ub_medium_free);
+  g_clear_pointer (&s->buckets, _ub_buckets_free);
   g_free (s->buf_alloc);
   g_free (s);
 }
@@ -445,78 +343,31 @@ collect_child_primes (const guint64 *primes,
     s->cbuf[s->cbuf_n++] = (guint32) primes[i];
 }
 
-/* 1: *p is the next sieving prime; 0: none left; -1: cancelled. */
+/* Makes src[src_pos, src_n) the next sieving primes from the child.
+ * 1: some; 0: none left; -1: cancelled. */
 static int
-source_next (UbSieve       *s,
-             guint32       *p,
-             GCancellable  *cancellable,
-             GError       **error)
+source_refill (UbSieve       *s,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   if (s->child == NULL)
-    {
-      if (s->table_pos < s->table_n && s->table[s->table_pos] <= s->plimit)
-        {
-          *p = s->table[s->table_pos++];
-          return 1;
-        }
-      return 0;
-    }
+    return 0;
 
-  while (s->cbuf_pos == s->cbuf_n)
+  s->cbuf_n = 0;
+  while (s->cbuf_n == 0)
     {
       guint64 lo, hi, count;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return -1;
-      s->cbuf_n = s->cbuf_pos = 0;
       if (!_ub_sieve_next (s->child, collect_child_primes, s, NULL,
                            &lo, &hi, &count, NULL))
         return 0;
     }
-  *p = s->cbuf[s->cbuf_pos++];
+  s->src = s->cbuf;
+  s->src_n = s->cbuf_n;
+  s->src_pos = 0;
   return 1;
-}
-
-/* Starts a new block in front of the full (or absent) one of @top and
- * returns its first entry. */
-G_GNUC_NO_INLINE static UbSieveEntry *
-new_block (UbSieve      *s,
-           UbSieveEntry *top)
-{
-  Block *b = s->free_blocks;
-
-  if (b == NULL)
-    {
-      Block *slab = g_aligned_alloc (SLAB_BLOCKS, sizeof (Block), BLOCK_BYTES);
-
-      if (s->slabs == NULL)
-        s->slabs = g_ptr_array_new_with_free_func (g_aligned_free);
-      g_ptr_array_add (s->slabs, slab);
-      for (gsize i = 0; i < SLAB_BLOCKS; i++)
-        {
-          slab[i].next = b;
-          b = &slab[i];
-        }
-    }
-  s->free_blocks = b->next;
-  b->next = top != NULL ? block_of (top) : NULL;
-  return b->e;
-}
-
-static inline void
-bucket_push (UbSieve *s,
-             guint64  g,
-             guint32  a,
-             guint32  packed)
-{
-  UbSieveEntry **slot = &s->buckets[g & s->bucket_mask];
-  UbSieveEntry *top = *slot;
-
-  if (G_UNLIKELY (((guintptr) top & (BLOCK_BYTES - 1)) == 0))
-    top = new_block (s, top);
-  top->a = a;
-  top->packed = packed;
-  *slot = top + 1;
 }
 
 /* Starts crossing off p at its first multiple in the segment at @base or
@@ -535,21 +386,6 @@ add_sieving_prime (UbSieve *s,
 
   if (q * p < n0)
     q++;
-  if (p > s->medium_limit)
-    {
-      guint r;
-
-      q += s->q210_skip[q % 210];
-      prod = (ub_u128) p * q;
-      if (prod > s->to)
-        return;
-      rel = (guint64) prod / 30 - base;
-      r = s->q210_index[q % 210];
-      bucket_push (s, s->seg + (rel >> s->log2_seg), p / 30,
-                   (guint32) (rel & (s->seg_bytes - 1)) << 9 |
-                   ((guint32) bit_of_res[p % 30] * 48 + r));
-      return;
-    }
   q += to_coprime[q % 30];
   prod = (ub_u128) p * q;
   if (prod > s->to)
@@ -557,7 +393,9 @@ add_sieving_prime (UbSieve *s,
   rel = (guint64) prod / 30 - base;
   packed = (guint32) bit_of_res[p % 30] << 3 | bit_of_res[q % 30];
 
-  if (p <= s->small_limit)
+  if (p > s->medium_limit)
+    _ub_medium_add (s->sorted, p / 30, (guint32) rel, packed);
+  else if (p <= s->small_limit)
     {
       if (s->n_small == s->small_alloc)
         {
@@ -581,6 +419,9 @@ add_sieving_prime (UbSieve *s,
     }
 }
 
+/* Adds the sieving primes whose square is at most @seg_hi, the last
+ * number of the segment at @base: one by one for the loop tiers, in runs
+ * for the bucket tier. */
 static gboolean
 add_sieving_primes (UbSieve       *s,
                     guint64        base,
@@ -590,9 +431,12 @@ add_sieving_primes (UbSieve       *s,
 {
   while (!s->source_done)
     {
-      if (!s->have_pending)
+      const guint32 *src;
+      gsize j, k;
+
+      if (s->src_pos == s->src_n)
         {
-          int r = source_next (s, &s->pending, cancellable, error);
+          int r = source_refill (s, cancellable, error);
 
           if (r < 0)
             return FALSE;
@@ -601,70 +445,26 @@ add_sieving_primes (UbSieve       *s,
               s->source_done = TRUE;
               break;
             }
-          s->have_pending = TRUE;
         }
-      if ((guint64) s->pending * s->pending > seg_hi)
+      src = s->src;
+      j = s->src_pos;
+      while (j < s->src_n && src[j] <= s->sorted_limit &&
+             (guint64) src[j] * src[j] <= seg_hi)
+        add_sieving_prime (s, src[j++], base);
+      k = j;
+      while (k < s->src_n && (guint64) src[k] * src[k] <= seg_hi)
+        k++;
+      if (k > j)
+        _ub_buckets_add_primes (s->buckets, s->seg, base, s->to, src + j, k - j);
+      s->src_pos = k;
+      if (k < s->src_n)
         break;
-      add_sieving_prime (s, s->pending, base);
-      s->have_pending = FALSE;
     }
   return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
 /* Crossing off                                                         */
-
-/*
- * Crosses off the bucket primes of the current segment. Each entry crosses
- * one multiple and moves to the bucket of its next one, which may be this
- * segment's again: the bucket is then taken up once more. One multiple per
- * entry, rather than a loop per prime over the segment, leaves no branch
- * on how many multiples a prime has here, which nothing could predict.
- */
-G_GNUC_NO_INLINE static void
-cross_buckets (UbSieve *sv)
-{
-  guint8 *s = sv->buf;
-  const W210Step *w = sv->w210;
-  const gsize seg_mask = sv->seg_bytes - 1;
-  const guint log2_seg = sv->log2_seg;
-  const guint64 seg = sv->seg;
-  const guint64 n_ahead = sv->n_segs - seg;
-  UbSieveEntry **slot = &sv->buckets[seg & sv->bucket_mask];
-  UbSieveEntry *end;
-
-  while ((end = *slot) != NULL)
-    {
-      Block *b = block_of (end);
-
-      *slot = NULL;
-      while (b != NULL)
-        {
-          Block *next = b->next;
-
-          for (const UbSieveEntry *e = b->e; e != end; e++)
-            {
-              gsize a = e->a;
-              gsize pos = e->packed >> 9;
-              guint32 st = e->packed & 511;
-              const W210Step *step = &w[st];
-              gsize ahead;
-
-              s[pos] &= step->mask;
-              pos += a * step->dq + step->corr;
-              ahead = pos >> log2_seg;
-              if (G_LIKELY (ahead < n_ahead))
-                bucket_push (sv, seg + ahead, (guint32) a,
-                             (guint32) (pos & seg_mask) << 9 | step->next);
-            }
-
-          b->next = sv->free_blocks;
-          sv->free_blocks = b;
-          b = next;
-          end = b != NULL ? b->e + BLOCK_ENTRIES : NULL;
-        }
-    }
-}
 
 static guint64
 popcount_plain (const guint64 *w,
@@ -805,7 +605,8 @@ _ub_sieve_next (UbSieve          *sv,
     _ub_sieve_cross_small (sv->buf + off, (guint32) MIN (sv->block_bytes, n - off),
                  sv->small, sv->n_small);
   _ub_sieve_cross_small (sv->buf, (guint32) n, sv->medium, sv->n_medium);
-  cross_buckets (sv);
+  _ub_medium_cross (sv->sorted, sv->buf, (guint32) n);
+  _ub_buckets_cross (sv->buckets, sv->buf, sv->seg);
 
   /* Keep only [lo, hi]. */
   if (sv->seg == 0)

@@ -14,9 +14,11 @@ G_BEGIN_DECLS
  * of the primes 7 … 101, then the sieving primes below a quarter of the
  * L1 cache are crossed off L1-sized block by block with unrolled loops,
  * those below half a segment over the whole segment with the same loops,
- * and the larger ones are kept in buckets, one per future segment, so a
- * prime is only touched in the segments it hits; these walk a mod-210
- * wheel, one multiple per bucket entry.
+ * those below four segments by the medium tier (ub-primes-medium.c), a
+ * loop per prime over its few multiples, the primes kept in lists by
+ * where the loop starts; the larger ones are kept in buckets, one per
+ * future segment (ub-primes-bucket.c), so a prime is only touched in the
+ * segments it hits; these walk a mod-210 wheel, one multiple per entry.
  *
  * Sieving primes are produced on demand by a smaller sieve of the same
  * kind running over [103, sqrt(to)], so memory is the segment plus one

@@ -20,12 +20,19 @@ UbPrimesRun   *ub_primes_run_new           (guint64       from,
                                             gboolean      blocking);
 UbPrimesRun   *ub_primes_run_new_from_saved (gboolean     blocking,
                                             GError      **error);
+void           ub_primes_run_set_range_text (UbPrimesRun *self,
+                                             const char  *from_text,
+                                             const char  *to_text);
+void           ub_primes_run_dup_range_text (UbPrimesRun *self,
+                                             char       **from_text,
+                                             char       **to_text);
 guint64        ub_primes_run_get_from      (UbPrimesRun  *self);
 guint64        ub_primes_run_get_to        (UbPrimesRun  *self);
 gboolean       ub_primes_run_get_list      (UbPrimesRun  *self);
 const char    *ub_primes_run_get_list_path (UbPrimesRun  *self);
 guint64        ub_primes_run_get_count     (UbPrimesRun  *self);
-const guint64 *ub_primes_run_get_recent    (UbPrimesRun  *self,
-                                            guint        *n_recent);
+guint64       *ub_primes_run_dup_shown     (UbPrimesRun  *self,
+                                            guint        *n_shown,
+                                            gboolean     *whole);
 
 G_END_DECLS

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
 #include "ub-number.h"
 #include "ub-primes-run.h"
@@ -23,6 +23,10 @@ typedef struct
 {
   UbPrimesRecord record;
   guint64        bytes;
+  /* The part's latest primes in List mode, oldest first: all of them
+   * while the part has found no more than the job reports. */
+  guint64        recent[UB_PRIMES_JOB_RECENT];
+  guint          n_recent;
 } Part;
 
 struct _UbPrimesRun
@@ -33,9 +37,10 @@ struct _UbPrimesRun
   guint64   to;
   gboolean  list;
   char     *list_path;    /* (nullable): where List mode writes every prime */
+  char     *from_text;    /* (nullable): the range as the user wrote it */
+  char     *to_text;
   Part     *parts;        /* (owned) one per part */
-  guint64   recent[UB_PRIMES_JOB_RECENT];
-  guint     n_recent;
+  guint     latest_part;  /* the part that reported primes last */
   gboolean  saved_once;
   gboolean  reported_checkpoint_error;
 };
@@ -122,8 +127,9 @@ ub_primes_run_part_progress (UbRun    *run,
 
   if (n > 0)
     {
-      memcpy (self->recent, values, n * sizeof (guint64));
-      self->n_recent = (guint) n;
+      memcpy (self->parts[index].recent, values, n * sizeof (guint64));
+      self->parts[index].n_recent = (guint) n;
+      self->latest_part = index;
     }
 
   update_progress (self);
@@ -167,6 +173,11 @@ ub_primes_run_save (UbRun *run)
   g_variant_dict_insert (&dict, "list", "b", self->list);
   g_variant_dict_insert (&dict, "path", "s", self->list_path ? self->list_path : "");
   g_variant_dict_insert (&dict, "parts", "u", ub_run_get_n_parts (run));
+  if (self->from_text != NULL && self->to_text != NULL)
+    {
+      g_variant_dict_insert (&dict, "from-text", "s", self->from_text);
+      g_variant_dict_insert (&dict, "to-text", "s", self->to_text);
+    }
   ub_state_set (STATE_JOB, g_variant_dict_end (&dict));
 
   if (ub_run_get_state (run) != UB_RUN_PAUSED)
@@ -193,6 +204,8 @@ ub_primes_run_finalize (GObject *object)
 
   g_clear_pointer (&self->parts, g_free);
   g_clear_pointer (&self->list_path, g_free);
+  g_clear_pointer (&self->from_text, g_free);
+  g_clear_pointer (&self->to_text, g_free);
 
   G_OBJECT_CLASS (ub_primes_run_parent_class)->finalize (object);
 }
@@ -235,8 +248,8 @@ new_run (guint64     from,
   ranges = ub_primes_split (from, to, n_parts, &n_ranges);
   from_text = ub_number_format_u64 (from);
   to_text = ub_number_format_u64 (to);
-  title = g_strdup_printf (list ? _("Listing primes in [%s, %s]") : _("Counting primes in [%s, %s]"),
-                           from_text, to_text);
+  title = list ? g_strdup_printf (_("Listing primes in [%s, %s]"), from_text, to_text)
+               : g_strdup_printf (_("Counting primes in [%s, %s]"), from_text, to_text);
 
   self = g_object_new (UB_TYPE_PRIMES_RUN,
                        "key", UB_PRIMES_RUN_KEY,
@@ -297,6 +310,7 @@ ub_primes_run_new_from_saved (gboolean   blocking,
   g_auto(GVariantDict) job = G_VARIANT_DICT_INIT (NULL);
   UbPrimesRun *self;
   const char *path = "";
+  const char *from_text = NULL, *to_text = NULL;
   guint64 from, to;
   gboolean list = FALSE;
   guint n_parts;
@@ -322,9 +336,12 @@ ub_primes_run_new_from_saved (gboolean   blocking,
     }
   g_variant_dict_lookup (&job, "list", "b", &list);
   g_variant_dict_lookup (&job, "path", "&s", &path);
+  g_variant_dict_lookup (&job, "from-text", "&s", &from_text);
+  g_variant_dict_lookup (&job, "to-text", "&s", &to_text);
 
   self = new_run (from, to, list, path, n_parts, blocking);
   self->saved_once = TRUE;
+  ub_primes_run_set_range_text (self, from_text, to_text);
   for (guint i = 0; i < ub_run_get_n_parts (UB_RUN (self)); i++)
     {
       g_autofree char *key = part_key (i);
@@ -343,6 +360,58 @@ ub_primes_run_new_from_saved (gboolean   blocking,
     }
   update_progress (self);
   return self;
+}
+
+/**
+ * ub_primes_run_set_range_text:
+ * @from_text: (nullable): the range's start as the user wrote it, e.g. "1e12"
+ * @to_text: (nullable): its end
+ *
+ * Kept, and saved, so that a form showing the run (a reloaded window, a
+ * resumed run) reads as the user wrote it. Ignored unless both texts
+ * spell the run's very range: what is read back is checked, not trusted.
+ */
+void
+ub_primes_run_set_range_text (UbPrimesRun *self,
+                              const char  *from_text,
+                              const char  *to_text)
+{
+  guint64 from, to;
+
+  g_return_if_fail (UB_IS_PRIMES_RUN (self));
+
+  g_clear_pointer (&self->from_text, g_free);
+  g_clear_pointer (&self->to_text, g_free);
+  if (from_text == NULL || to_text == NULL ||
+      !ub_number_parse_u64 (from_text, &from, NULL) || from != self->from ||
+      !ub_number_parse_u64 (to_text, &to, NULL) || to != self->to)
+    return;
+  self->from_text = g_strdup (from_text);
+  self->to_text = g_strdup (to_text);
+}
+
+/**
+ * ub_primes_run_dup_range_text:
+ * @from_text: (out) (transfer full): the range's start, as the user wrote
+ *   it if known, else in digits
+ * @to_text: (out) (transfer full): its end
+ */
+void
+ub_primes_run_dup_range_text (UbPrimesRun  *self,
+                              char        **from_text,
+                              char        **to_text)
+{
+  g_return_if_fail (UB_IS_PRIMES_RUN (self));
+  g_return_if_fail (from_text != NULL && to_text != NULL);
+
+  if (self->from_text != NULL && self->to_text != NULL)
+    {
+      *from_text = g_strdup (self->from_text);
+      *to_text = g_strdup (self->to_text);
+      return;
+    }
+  *from_text = g_strdup_printf ("%" G_GUINT64_FORMAT, self->from);
+  *to_text = g_strdup_printf ("%" G_GUINT64_FORMAT, self->to);
 }
 
 guint64
@@ -400,19 +469,63 @@ ub_primes_run_get_count (UbPrimesRun *self)
 }
 
 /**
- * ub_primes_run_get_recent:
- * @n_recent: (out): how many
+ * ub_primes_run_dup_shown:
+ * @n_shown: (out): how many
+ * @whole: (out): whether they are every prime of the range
  *
- * Returns: (array length=n_recent) (transfer none): the latest primes
- *   List mode reported
+ * What List mode can show. Once every part is done, and no part found
+ * more primes than the job reports (%UB_PRIMES_JOB_RECENT), that is the
+ * whole result, in order, from all the parts. Otherwise it is the latest
+ * primes of the part that reported last, or once done, of the last part:
+ * the end of the range.
+ *
+ * Returns: (array length=n_shown) (transfer full) (nullable): the primes
  */
-const guint64 *
-ub_primes_run_get_recent (UbPrimesRun *self,
-                          guint       *n_recent)
+guint64 *
+ub_primes_run_dup_shown (UbPrimesRun *self,
+                         guint       *n_shown,
+                         gboolean    *whole)
 {
-  g_return_val_if_fail (UB_IS_PRIMES_RUN (self), NULL);
-  g_return_val_if_fail (n_recent != NULL, NULL);
+  gboolean all_done;
+  guint n_parts;
+  guint64 *shown;
+  guint n = 0;
 
-  *n_recent = self->n_recent;
-  return self->recent;
+  g_return_val_if_fail (UB_IS_PRIMES_RUN (self), NULL);
+  g_return_val_if_fail (n_shown != NULL && whole != NULL, NULL);
+
+  n_parts = ub_run_get_n_parts (UB_RUN (self));
+  if (n_parts == 0)
+    {
+      *n_shown = 0;
+      *whole = FALSE;
+      return NULL;
+    }
+
+  all_done = TRUE;
+  *whole = TRUE;
+  for (guint i = 0; i < n_parts; i++)
+    {
+      all_done = all_done && self->parts[i].record.done;
+      if (!self->parts[i].record.done || self->parts[i].record.count != self->parts[i].n_recent)
+        *whole = FALSE;
+    }
+
+  if (!*whole)
+    {
+      /* Done, the end of the range; running, what is being found now. */
+      const Part *latest = &self->parts[all_done ? n_parts - 1 : MIN (self->latest_part, n_parts - 1)];
+
+      *n_shown = latest->n_recent;
+      return g_memdup2 (latest->recent, *n_shown * sizeof (guint64));
+    }
+
+  shown = g_new (guint64, (gsize) n_parts * UB_PRIMES_JOB_RECENT + 1);
+  for (guint i = 0; i < n_parts; i++)
+    {
+      memcpy (shown + n, self->parts[i].recent, self->parts[i].n_recent * sizeof (guint64));
+      n += self->parts[i].n_recent;
+    }
+  *n_shown = n;
+  return shown;
 }

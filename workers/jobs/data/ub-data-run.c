@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gi18n.h>
-
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "ub-data-identity.h"
@@ -50,6 +49,38 @@ verb (UbDataMode mode)
          mode == UB_DATA_MODE_BASE64_ENCODE ? _("Encoding") : _("Decoding");
 }
 
+static char *explain_unfit (GVariant   *resume,
+                            const char *input);
+
+/* Takes up the checkpoint the job saved last (once a second), if it is
+ * this run's and still fits its input; else the run starts over, which
+ * is all a pause within the first second costs. Pasted text is never
+ * saved and is always redone. */
+static void
+reload_resume (UbDataRun *self)
+{
+  g_autoptr(GVariant) saved = NULL;
+  g_autoptr(GVariant) resume = NULL;
+  g_autofree char *unfit = NULL;
+  const char *input = NULL;
+  guint32 mode = 0;
+
+  g_clear_pointer (&self->resume, g_variant_unref);
+  if (self->input_path == NULL)
+    return;
+
+  saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
+  if (saved == NULL || !g_variant_is_of_type (saved, G_VARIANT_TYPE_VARDICT) ||
+      !g_variant_lookup (saved, "mode", "u", &mode) || mode != (guint32) self->mode ||
+      !g_variant_lookup (saved, "input", "&s", &input) || g_strcmp0 (input, self->input_path) != 0)
+    return;
+
+  resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT);
+  unfit = explain_unfit (resume, self->input_path);
+  if (unfit == NULL)
+    self->resume = g_steal_pointer (&resume);
+}
+
 static GVariant *
 ub_data_run_dup_part_call (UbRun       *run,
                            guint        part,
@@ -68,6 +99,9 @@ ub_data_run_dup_part_call (UbRun       *run,
 
   if (g_strcmp0 (ub_run_get_phase (run), verb (self->mode)) != 0)
     ub_run_set_phase (run, verb (self->mode));
+  /* Launched again after a pause: on from the job's last checkpoint. */
+  if (ub_run_get_n_launches (run) > 1)
+    reload_resume (self);
 
   *job = UB_DATA_JOB_RUN;
   return ub_data_run_params_new (self->mode, 76, self->input_path, self->text,
@@ -183,7 +217,8 @@ ub_data_run_new (UbDataMode   mode,
   g_return_val_if_fail (random_size == 0 || input_path != NULL, NULL);
 
   name = input_path ? g_filename_display_basename (input_path) : g_strdup (_("pasted text"));
-  title = g_strdup_printf ("%s %s", verb (mode), name);
+  /* TRANSLATORS: "Hashing", "Encoding" or "Decoding", then a file name */
+  title = g_strdup_printf (_("%s %s"), verb (mode), name);
   self = g_object_new (UB_TYPE_DATA_RUN,
                        "key", UB_DATA_RUN_KEY,
                        "title", title,

@@ -24,6 +24,17 @@ static UbStateMessageFunc message_func;
 static gpointer message_data;
 static gboolean reported_failure; /* main thread only */
 
+/* Main thread only: whether the store has been read, and who waits for
+ * it (Waiter, oldest first) until then. */
+static gboolean loaded;
+static GQueue waiters = G_QUEUE_INIT;
+
+typedef struct
+{
+  GWeakRef          owner;
+  UbStateLoadedFunc func;
+} Waiter;
+
 static void
 write_free (Write *write)
 {
@@ -47,6 +58,26 @@ report_on_main_thread (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The store has been read: run the callbacks that waited, in order. One
+ * may queue another; it runs at once, since the store is read now. */
+static gboolean
+loaded_on_main_thread (gpointer data)
+{
+  Waiter *waiter;
+
+  loaded = TRUE;
+  while ((waiter = g_queue_pop_head (&waiters)) != NULL)
+    {
+      g_autoptr(GObject) owner = g_weak_ref_get (&waiter->owner);
+
+      if (owner != NULL)
+        waiter->func (owner);
+      g_weak_ref_clear (&waiter->owner);
+      g_free (waiter);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 write_in_thread (gpointer data,
                  gpointer user_data)
@@ -57,9 +88,12 @@ write_in_thread (gpointer data,
 
   if (write->load)
     {
-      /* The store is read here, off the main thread, and the temporary
-       * files writers killed half-way left behind are removed. */
+      /* The store is read here, off the main thread (by
+       * ub_store_get_default() above), and the temporary files writers
+       * killed half-way left behind are removed. Then the main thread
+       * learns of it. */
       ub_durable_remove_stale ();
+      g_idle_add_full (G_PRIORITY_DEFAULT, loaded_on_main_thread, NULL, NULL);
     }
   else if (write->prefix != NULL)
     {
@@ -122,7 +156,55 @@ ub_state_preload (void)
 }
 
 /**
+ * ub_state_is_loaded:
+ *
+ * Returns: whether the main thread has learnt that the store is read.
+ *   Main thread only.
+ */
+gboolean
+ub_state_is_loaded (void)
+{
+  return loaded;
+}
+
+/**
+ * ub_state_when_loaded:
+ * @owner: the object @func is for; if it is finalized first, @func is not
+ *   called
+ * @func: called on the main thread with @owner once the store is read
+ *
+ * Runs @func as soon as the saved state can be read without waiting: at
+ * once if it already can, otherwise from the main loop when the
+ * background read ends, in the order of the calls. Starts that read if
+ * ub_state_preload() was not called. Main thread only.
+ */
+void
+ub_state_when_loaded (GObject           *owner,
+                      UbStateLoadedFunc  func)
+{
+  Waiter *waiter;
+
+  g_return_if_fail (G_IS_OBJECT (owner));
+  g_return_if_fail (func != NULL);
+
+  if (loaded && g_queue_is_empty (&waiters))
+    {
+      func (owner);
+      return;
+    }
+
+  waiter = g_new0 (Waiter, 1);
+  g_weak_ref_init (&waiter->owner, owner);
+  waiter->func = func;
+  g_queue_push_tail (&waiters, waiter);
+  ub_state_preload ();
+}
+
+/**
  * ub_state_dup:
+ *
+ * Reads a saved value. On the main thread, call it only once the store is
+ * read (ub_state_when_loaded()): before that it would wait for the disk.
  *
  * Returns: (transfer full) (nullable): the saved value of @key
  */
@@ -130,6 +212,8 @@ GVariant *
 ub_state_dup (const char *key)
 {
   g_return_val_if_fail (key != NULL, NULL);
+  if (!loaded && g_main_context_is_owner (g_main_context_default ()))
+    g_warning ("ub_state_dup (\"%s\") before the store was read: the main thread waits", key);
 
   return ub_store_dup (ub_store_get_default (), key);
 }
@@ -228,6 +312,7 @@ ub_state_unset_message_func (gpointer user_data)
  * @func: shows a message to the user, on the main thread
  *
  * Where failures to save, and the store's recovery notice, are reported.
+ * Call it once the store is read (ub_state_when_loaded()).
  */
 void
 ub_state_set_message_func (UbStateMessageFunc func,

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "ub-durable-private.h"
+#include "ub-error.h"
+
+/* Putting a UbDurableFile in place: step 3 of what ub-durable.c
+ * describes. */
+
+static mode_t
+current_umask (void)
+{
+  static gsize once;
+  static mode_t mask;
+
+  /* umask() can only be read by setting it, which races with other
+   * threads creating files: the kernel tells it without that. */
+  if (g_once_init_enter (&once))
+    {
+      g_autofree char *status = NULL;
+      const char *line;
+
+      mask = 022;
+      if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+          (line = strstr (status, "\nUmask:")) != NULL)
+        mask = (mode_t) g_ascii_strtoull (line + 7, NULL, 8) & 0777;
+      g_once_init_leave (&once, 1);
+    }
+  return mask;
+}
+
+/* Copies the partial file to the target through a temporary file: for a
+ * cache folder on another file system than the destination. */
+static gboolean
+copy_into_place (UbDurableFile  *file,
+                 GError        **error)
+{
+  g_autoptr(UbDurableFile) copy = NULL;
+  g_autofree guint8 *chunk = g_malloc (UB_DURABLE_BUFFER_SIZE);
+
+  copy = ub_durable_file_new (file->target, NULL, error);
+  if (copy == NULL)
+    return FALSE;
+  g_free (copy->name);
+  copy->name = g_strdup (file->name);
+
+  if (lseek (file->fd, 0, SEEK_SET) < 0)
+    {
+      ub_set_error_from_errno (error, errno, "%s: cannot read back its partial output", file->name);
+      return FALSE;
+    }
+  for (;;)
+    {
+      gssize n = read (file->fd, chunk, UB_DURABLE_BUFFER_SIZE);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          ub_set_error_from_errno (error, errno, "%s: cannot read back its partial output", file->name);
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      if (!ub_durable_file_write (copy, chunk, (gsize) n, error))
+        return FALSE;
+    }
+
+  if (!ub_durable_file_commit (copy, error))
+    return FALSE;
+  g_unlink (file->partial);
+  return TRUE;
+}
+
+static gboolean
+fail_commit (UbDurableFile  *file,
+             int             saved_errno,
+             const char     *what,
+             GError        **error)
+{
+  file->failed = TRUE;
+  ub_set_error_from_errno (error, saved_errno, "%s: %s", file->name, what);
+  return FALSE;
+}
+
+/* Gives the unnamed file a hidden name, so that it can be renamed. */
+static gboolean
+link_anonymous (UbDurableFile  *file,
+                GError        **error)
+{
+  g_autofree char *base = g_path_get_basename (file->target);
+  g_autofree char *proc = g_strdup_printf ("/proc/self/fd/%d", file->fd);
+
+  for (guint attempt = 0; attempt < 64; attempt++)
+    {
+      g_autofree char *leaf = g_strdup_printf (".%s" TEMP_INFIX "%06x", base,
+                                               g_random_int () & 0xffffff);
+      g_autofree char *temp = g_build_filename (file->dir, leaf, NULL);
+
+      file->marker = _ub_durable_register_temporary (temp);
+      file->live_slot = _ub_durable_live_add (temp, file->marker);
+      if (linkat (AT_FDCWD, proc, AT_FDCWD, temp, AT_SYMLINK_FOLLOW) == 0)
+        {
+          file->temp_path = g_steal_pointer (&temp);
+          return TRUE;
+        }
+      _ub_durable_live_remove (&file->live_slot);
+      {
+        int saved_errno = errno;
+
+        _ub_durable_unregister_temporary (&file->marker);
+        if (saved_errno != EEXIST)
+          return fail_commit (file, saved_errno, "cannot put it in place", error);
+      }
+    }
+  return fail_commit (file, EEXIST, "cannot put it in place", error);
+}
+
+/**
+ * ub_durable_file_commit:
+ * @file: a file
+ * @error: return location for a #GError
+ *
+ * Writes what is buffered, fsync()s the file, puts it in place of the
+ * destination with the mode of the file it replaces, and fsync()s the
+ * folder. When this returns %TRUE the new file survives a power cut.
+ *
+ * Returns: %TRUE on success; on failure the destination is untouched
+ *   (unless it is written straight into)
+ */
+gboolean
+ub_durable_file_commit (UbDurableFile  *file,
+                        GError        **error)
+{
+  gsize unused;
+  int errsv;
+
+  g_return_val_if_fail (file != NULL, FALSE);
+  g_return_val_if_fail (!file->committed, FALSE);
+
+  if (!ub_durable_file_flush (file, error))
+    return FALSE;
+
+  if (file->kind == UB_DURABLE_KIND_DIRECT)
+    {
+      /* A pipe or a terminal cannot be synced; a disk behind /dev can. */
+      if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
+          (fsync (file->fd) != 0 && (errsv = errno) != EINVAL && errsv != ENOTSUP &&
+           errsv != EROFS))
+        return fail_commit (file, errsv, "cannot sync it", error);
+      errsv = close (file->fd) == 0 ? 0 : errno;
+      file->fd = -1;
+      if (errsv != 0)
+        return fail_commit (file, errsv, "cannot close it", error);
+      file->committed = TRUE;
+      return TRUE;
+    }
+
+  if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
+      (fsync (file->fd) != 0 && (errsv = errno) != 0))
+    return fail_commit (file, errsv, "cannot sync it", error);
+
+  if (fchmod (file->fd, file->keep_mode ? file->mode : 0666 & ~current_umask ()) != 0)
+    return fail_commit (file, errno, "cannot set its mode", error);
+
+  if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_COMMIT, 0, 0, &unused)) != 0)
+    return fail_commit (file, errsv, "cannot put it in place", error);
+
+  if (file->kind == UB_DURABLE_KIND_PARTIAL)
+    {
+      if (g_rename (file->partial, file->target) != 0)
+        {
+          if (errno != EXDEV)
+            return fail_commit (file, errno, "cannot put it in place", error);
+          if (!copy_into_place (file, error))
+            {
+              file->failed = TRUE;
+              return FALSE;
+            }
+        }
+    }
+  else
+    {
+      if (file->temp_path == NULL && !link_anonymous (file, error))
+        return FALSE;
+      if (g_rename (file->temp_path, file->target) != 0)
+        return fail_commit (file, errno, "cannot put it in place", error);
+      g_clear_pointer (&file->temp_path, g_free);
+      _ub_durable_live_remove (&file->live_slot);
+      _ub_durable_unregister_temporary (&file->marker);
+    }
+
+  errsv = close (file->fd) == 0 ? 0 : errno;
+  file->fd = -1;
+  file->committed = TRUE;
+  if (errsv != 0 && errsv != EINTR)
+    {
+      ub_set_error_from_errno (error, errsv, "%s: cannot write", file->name);
+      return FALSE;
+    }
+
+  return ub_durable_sync_folder (file->dir, error);
+}
