@@ -38,6 +38,46 @@ struct _UbImageLevels
   GArray  *levels;       /* of Level, largest first, never empty */
 };
 
+/*
+ * A level's buffer is tens of megabytes: freeing it unmaps its pages,
+ * several milliseconds of page-table work measured on the main thread
+ * when the viewer moved to the next image. Whoever lets go of a level
+ * last (the levels, or a frame's render nodes still holding a tile), the
+ * buffer itself is let go of in a thread of its own. The pool is made
+ * once and lives as long as the process; it only ever holds GBytes.
+ */
+static void
+release_in_thread (gpointer data,
+                   gpointer user_data)
+{
+  g_bytes_unref (data);
+}
+
+static void
+release_later (gpointer data)
+{
+  static GThreadPool *releaser;
+  static gsize made;
+
+  if (g_once_init_enter (&made))
+    {
+      releaser = g_thread_pool_new (release_in_thread, NULL, 1, FALSE, NULL);
+      g_once_init_leave (&made, 1);
+    }
+  if (releaser == NULL || !g_thread_pool_push (releaser, data, NULL))
+    g_bytes_unref (data);
+}
+
+/* @pixels, in a wrapper whose last unref frees them in the releaser. */
+static GBytes *
+wrap_for_release (GBytes *pixels)
+{
+  gsize size;
+  gconstpointer data = g_bytes_get_data (pixels, &size);
+
+  return g_bytes_new_with_free_func (data, size, release_later, pixels);
+}
+
 static void
 level_clear (gpointer data)
 {
@@ -106,7 +146,7 @@ ub_image_levels_new (guint32    image_width,
         }
       max_width = width;
       max_height = height;
-      level.pixels = g_steal_pointer (&pixels);
+      level.pixels = wrap_for_release (g_steal_pointer (&pixels));
       level.width = width;
       level.height = height;
       level.n_columns = (width + UB_IMAGE_LEVELS_TILE_SIZE - 1) / UB_IMAGE_LEVELS_TILE_SIZE;
