@@ -731,7 +731,7 @@ test_folder_scan (void)
     }
   g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
 
-  ub_folder_scan_pngs_async (dir, NULL, on_scanned, &paths);
+  ub_folder_scan_pngs_async (dir, NULL, NULL, on_scanned, &paths);
   g_assert_true (ub_test_gtk_run_until (pointer_set, &paths, 10000));
 
   g_assert_cmpuint (paths->len, ==, 3);

@@ -16,6 +16,7 @@ struct _UbGalleryPlace
   char          *folder;           /* (nullable): the folder shown */
   guint          save_id;          /* a second after scrolling stops */
   double         restore_fraction; /* < 0: nothing to put back */
+  gboolean       listing;          /* the folder is still being listed, in batches */
 };
 
 static double
@@ -68,7 +69,8 @@ on_adjustment_changed (GtkAdjustment  *adjustment,
 {
   double range = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
 
-  if (self->restore_fraction < 0 || g_list_model_get_n_items (self->items) == 0 ||
+  /* Not while the listing goes on: the fraction is of the whole folder. */
+  if (self->restore_fraction < 0 || self->listing || g_list_model_get_n_items (self->items) == 0 ||
       gtk_adjustment_get_upper (adjustment) <= 0)
     return;
 
@@ -130,6 +132,22 @@ ub_gallery_place_open (UbGalleryPlace *self,
   self->folder = g_strdup (folder);
   if (folder != NULL && self->restore_fraction < 0)
     ub_state_set (STATE_GALLERY, g_variant_new ("(sd)", folder, 0.0));
+}
+
+/**
+ * ub_gallery_place_set_listing:
+ * @listing: whether the folder shown is still being listed
+ *
+ * A folder is listed in batches: its place is put back only once the
+ * whole of it is there.
+ */
+void
+ub_gallery_place_set_listing (UbGalleryPlace *self,
+                              gboolean        listing)
+{
+  self->listing = listing;
+  if (!listing)
+    on_adjustment_changed (self->adjustment, self);
 }
 
 /**

@@ -19,6 +19,8 @@ UbGalleryPlace *ub_gallery_place_new       (GtkScrolledWindow *scroller,
 void            ub_gallery_place_free      (UbGalleryPlace    *self);
 void            ub_gallery_place_open      (UbGalleryPlace    *self,
                                             const char        *folder);
+void            ub_gallery_place_set_listing (UbGalleryPlace *self,
+                                              gboolean        listing);
 void            ub_gallery_place_save      (UbGalleryPlace    *self);
 char           *ub_gallery_place_restore   (UbGalleryPlace    *self);
 char           *ub_gallery_place_dup_saved (double            *fraction);

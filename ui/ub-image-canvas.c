@@ -4,7 +4,7 @@
 #include <math.h>
 
 #include "ub-image-canvas.h"
-#include "ub-png-jobs.h"
+#include "ub-image-levels.h"
 
 /*
  * UbImageCanvas draws a large image at any zoom without scaling or
@@ -12,11 +12,11 @@
  * pyramid (the "png.levels" job) in the layout the cairo renderer draws
  * from (premultiplied B, G, R, A), and the canvas draws the smallest
  * level still at least as large as the image on screen, so a level is
- * never shrunk by more than half. Each level is cut into tiles: textures
- * over the worker's own buffer, made when first needed (a few pointers,
- * no pixel copied), so a frame touches only the tiles in view. The cairo
- * renderer copies each drawn tile into a surface, hence a frame costs
- * about the visible area, whatever the zoom and the image's size.
+ * never shrunk by more than half. UbImageLevels cuts each level into
+ * tiles over the worker's buffer and the canvas appends only the tiles in
+ * view. The cairo renderer copies each drawn tile into a surface, hence a
+ * frame costs about the visible area, whatever the zoom and the image's
+ * size.
  *
  * It is a GtkScrollable: put it in a GtkScrolledWindow for scrollbars.
  * Ctrl+scroll and pinch zoom at the pointer; dragging pans.
@@ -26,17 +26,6 @@
 #define MAX_ZOOM    16.0
 #define SCROLL_STEP 1.15
 
-typedef struct
-{
-  GBytes      *pixels;   /* (owned) the worker's buffer, shared by the tiles */
-  guint        width;
-  guint        height;
-  gsize        stride;
-  guint        n_columns;
-  guint        n_rows;
-  GdkTexture **tiles;    /* (owned) n_columns × n_rows, each made when first drawn */
-} Level;
-
 struct _UbImageCanvas
 {
   GtkWidget      parent_instance;
@@ -44,7 +33,7 @@ struct _UbImageCanvas
   /* Owned references */
   GtkAdjustment *hadjustment;
   GtkAdjustment *vadjustment;
-  GArray        *levels;         /* of Level, largest first; main thread only */
+  UbImageLevels *levels;         /* (nullable) the image shown */
 
   guint          hscroll_policy : 1;
   guint          vscroll_policy : 1;
@@ -82,60 +71,16 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_FINAL_TYPE_WITH_CODE (UbImageCanvas, ub_image_canvas, GTK_TYPE_WIDGET,
                                G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
 
-static void
-level_clear (gpointer data)
-{
-  Level *level = data;
-
-  for (guint i = 0; i < level->n_columns * level->n_rows; i++)
-    g_clear_object (&level->tiles[i]);
-  g_clear_pointer (&level->tiles, g_free);
-  g_clear_pointer (&level->pixels, g_bytes_unref);
-}
-
-static Level *
-get_level (UbImageCanvas *self,
-           guint          index_)
-{
-  return &g_array_index (self->levels, Level, index_);
-}
-
-/* A texture over one tile of @level's buffer: the rows keep the level's
- * stride, so nothing is copied. */
-static GdkTexture *
-ensure_tile (Level *level,
-             guint  column,
-             guint  row)
-{
-  GdkTexture **tile = &level->tiles[row * level->n_columns + column];
-
-  if (*tile == NULL)
-    {
-      guint x = column * UB_IMAGE_CANVAS_TILE_SIZE;
-      guint y = row * UB_IMAGE_CANVAS_TILE_SIZE;
-      guint width = MIN (UB_IMAGE_CANVAS_TILE_SIZE, level->width - x);
-      guint height = MIN (UB_IMAGE_CANVAS_TILE_SIZE, level->height - y);
-      gsize offset = y * level->stride + (gsize) x * 4;
-      gsize size = (height - 1) * level->stride + (gsize) width * 4;
-      g_autoptr(GBytes) bytes = g_bytes_new_from_bytes (level->pixels, offset, size);
-
-      *tile = gdk_memory_texture_new (width, height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes,
-                                      level->stride);
-    }
-
-  return *tile;
-}
-
 static double
 image_width (UbImageCanvas *self)
 {
-  return self->levels->len > 0 ? get_level (self, 0)->width : 0;
+  return self->levels != NULL ? ub_image_levels_get_width (self->levels) : 0;
 }
 
 static double
 image_height (UbImageCanvas *self)
 {
-  return self->levels->len > 0 ? get_level (self, 0)->height : 0;
+  return self->levels != NULL ? ub_image_levels_get_height (self->levels) : 0;
 }
 
 /* Fit to the widget, never enlarging. */
@@ -145,7 +90,7 @@ fit_zoom (UbImageCanvas *self)
   double width = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
   double height = MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1);
 
-  if (self->levels->len == 0)
+  if (self->levels == NULL)
     return 1.0;
 
   return CLAMP (MIN (MIN (width / image_width (self), height / image_height (self)), 1.0),
@@ -326,7 +271,7 @@ on_scroll (GtkEventControllerScroll *controller,
   double zoom = self->zoom * pow (SCROLL_STEP, -dy);
 
   /* Plain scrolling goes on to the scrolled window. */
-  if (!(state & GDK_CONTROL_MASK) || dy == 0 || self->levels->len == 0)
+  if (!(state & GDK_CONTROL_MASK) || dy == 0 || self->levels == NULL)
     return FALSE;
 
   if (self->has_pointer)
@@ -383,7 +328,7 @@ on_pinch_scale_changed (GtkGestureZoom *gesture,
 {
   double x, y;
 
-  if (self->levels->len == 0)
+  if (self->levels == NULL)
     return;
   if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &x, &y))
     {
@@ -397,46 +342,29 @@ on_pinch_scale_changed (GtkGestureZoom *gesture,
 
 /**
  * ub_image_canvas_set_levels:
+ * @width: the image's width at full resolution
+ * @height: likewise
  * @levels: the levels of a "png.levels" result (see
- *   ub_png_levels_result_parse()): largest first, premultiplied B, G, R, A,
- *   stride 4 × width
+ *   ub_png_levels_result_parse())
  *
  * Shows a new image, fitted to the widget. The pixels are used where they
  * are: each level's texture tiles point into the array's own memory.
  */
 void
 ub_image_canvas_set_levels (UbImageCanvas *self,
+                            guint32        width,
+                            guint32        height,
                             GVariant      *levels)
 {
-  gsize n;
+  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (UB_IS_IMAGE_CANVAS (self));
   g_return_if_fail (levels != NULL);
 
-  g_array_set_size (self->levels, 0);
-  n = ub_png_levels_get_n_levels (levels);
-  for (gsize i = 0; i < n; i++)
-    {
-      g_autoptr(GBytes) pixels = NULL;
-      Level level = { 0 };
-      guint32 width, height;
-
-      ub_png_levels_get_level (levels, i, &width, &height, &pixels);
-      level.stride = (gsize) width * 4;
-      if (width == 0 || height == 0 || g_bytes_get_size (pixels) != level.stride * height)
-        {
-          g_critical ("Level %" G_GSIZE_FORMAT " of an image does not hold %u × %u pixels", i,
-                      width, height);
-          break;
-        }
-      level.pixels = g_steal_pointer (&pixels);
-      level.width = width;
-      level.height = height;
-      level.n_columns = (width + UB_IMAGE_CANVAS_TILE_SIZE - 1) / UB_IMAGE_CANVAS_TILE_SIZE;
-      level.n_rows = (height + UB_IMAGE_CANVAS_TILE_SIZE - 1) / UB_IMAGE_CANVAS_TILE_SIZE;
-      level.tiles = g_new0 (GdkTexture *, level.n_columns * level.n_rows);
-      g_array_append_val (self->levels, level);
-    }
+  g_clear_pointer (&self->levels, ub_image_levels_free);
+  self->levels = ub_image_levels_new (width, height, levels, &error);
+  if (self->levels == NULL)
+    g_critical ("%s", error->message);
 
   ub_image_canvas_set_fit (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
@@ -447,7 +375,7 @@ ub_image_canvas_clear (UbImageCanvas *self)
 {
   g_return_if_fail (UB_IS_IMAGE_CANVAS (self));
 
-  g_array_set_size (self->levels, 0);
+  g_clear_pointer (&self->levels, ub_image_levels_free);
   self->n_drawn_tiles = 0;
   ub_image_canvas_set_fit (self);
 }
@@ -457,7 +385,7 @@ ub_image_canvas_has_image (UbImageCanvas *self)
 {
   g_return_val_if_fail (UB_IS_IMAGE_CANVAS (self), FALSE);
 
-  return self->levels->len > 0;
+  return self->levels != NULL;
 }
 
 guint
@@ -465,7 +393,7 @@ ub_image_canvas_get_n_levels (UbImageCanvas *self)
 {
   g_return_val_if_fail (UB_IS_IMAGE_CANVAS (self), 0);
 
-  return self->levels->len;
+  return self->levels != NULL ? ub_image_levels_get_n_levels (self->levels) : 0;
 }
 
 /**
@@ -478,14 +406,10 @@ GdkTexture *
 ub_image_canvas_dup_level (UbImageCanvas *self,
                            guint          index_)
 {
-  Level *level;
-
   g_return_val_if_fail (UB_IS_IMAGE_CANVAS (self), NULL);
-  g_return_val_if_fail (index_ < self->levels->len, NULL);
+  g_return_val_if_fail (index_ < ub_image_canvas_get_n_levels (self), NULL);
 
-  level = get_level (self, index_);
-  return gdk_memory_texture_new (level->width, level->height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
-                                 level->pixels, level->stride);
+  return ub_image_levels_dup_level (self->levels, index_);
 }
 
 /**
@@ -518,28 +442,13 @@ guint
 ub_image_canvas_get_n_tiles (UbImageCanvas *self,
                              guint          index_)
 {
+  guint n_columns, n_rows;
+
   g_return_val_if_fail (UB_IS_IMAGE_CANVAS (self), 0);
-  g_return_val_if_fail (index_ < self->levels->len, 0);
+  g_return_val_if_fail (index_ < ub_image_canvas_get_n_levels (self), 0);
 
-  return get_level (self, index_)->n_columns * get_level (self, index_)->n_rows;
-}
-
-/* The smallest level at least as large as the image on screen. */
-static guint
-pick_level (UbImageCanvas *self)
-{
-  double scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  double screen_width = image_width (self) * self->zoom * scale;
-  double screen_height = image_height (self) * self->zoom * scale;
-
-  for (guint i = self->levels->len; i-- > 1;)
-    {
-      Level *level = get_level (self, i);
-
-      if (level->width >= screen_width - 0.5 && level->height >= screen_height - 0.5)
-        return i;
-    }
-  return 0;
+  ub_image_levels_get_grid (self->levels, index_, &n_columns, &n_rows);
+  return n_columns * n_rows;
 }
 
 /* GtkWidget */
@@ -551,40 +460,46 @@ ub_image_canvas_snapshot (GtkWidget   *widget,
   UbImageCanvas *self = UB_IMAGE_CANVAS (widget);
   double view_width = gtk_widget_get_width (widget);
   double view_height = gtk_widget_get_height (widget);
+  double device_scale = gtk_widget_get_scale_factor (widget);
   double origin_x, origin_y, scale_x, scale_y;
-  Level *level;
+  guint width, height, n_columns, n_rows;
 
   self->n_drawn_tiles = 0;
-  if (self->levels->len == 0)
+  if (self->levels == NULL)
     return;
 
-  self->drawn_level = pick_level (self);
-  level = get_level (self, self->drawn_level);
+  self->drawn_level = ub_image_levels_pick (self->levels,
+                                            image_width (self) * self->zoom * device_scale,
+                                            image_height (self) * self->zoom * device_scale);
+  ub_image_levels_get_size (self->levels, self->drawn_level, &width, &height);
+  ub_image_levels_get_grid (self->levels, self->drawn_level, &n_columns, &n_rows);
   origin_x = origin (self->hadjustment, image_width (self) * self->zoom, view_width);
   origin_y = origin (self->vadjustment, image_height (self) * self->zoom, view_height);
   /* Screen pixels per pixel of this level */
-  scale_x = image_width (self) * self->zoom / level->width;
-  scale_y = image_height (self) * self->zoom / level->height;
+  scale_x = image_width (self) * self->zoom / width;
+  scale_y = image_height (self) * self->zoom / height;
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, view_width, view_height));
-  for (guint row = 0; row < level->n_rows; row++)
+  for (guint row = 0; row < n_rows; row++)
     {
       /* Edges rounded to whole pixels, so that neighbours meet exactly. */
-      double top = round (origin_y + row * UB_IMAGE_CANVAS_TILE_SIZE * scale_y);
-      double bottom = round (origin_y + MIN ((row + 1) * UB_IMAGE_CANVAS_TILE_SIZE, level->height) * scale_y);
+      double top = round (origin_y + row * UB_IMAGE_LEVELS_TILE_SIZE * scale_y);
+      double bottom = round (origin_y + MIN ((row + 1) * UB_IMAGE_LEVELS_TILE_SIZE, height) * scale_y);
 
       if (bottom <= 0 || top >= view_height)
         continue;
 
-      for (guint column = 0; column < level->n_columns; column++)
+      for (guint column = 0; column < n_columns; column++)
         {
-          double left = round (origin_x + column * UB_IMAGE_CANVAS_TILE_SIZE * scale_x);
-          double right = round (origin_x + MIN ((column + 1) * UB_IMAGE_CANVAS_TILE_SIZE, level->width) * scale_x);
+          double left = round (origin_x + column * UB_IMAGE_LEVELS_TILE_SIZE * scale_x);
+          double right = round (origin_x + MIN ((column + 1) * UB_IMAGE_LEVELS_TILE_SIZE, width) * scale_x);
 
           if (right <= 0 || left >= view_width)
             continue;
 
-          gtk_snapshot_append_texture (snapshot, ensure_tile (level, column, row),
+          gtk_snapshot_append_texture (snapshot,
+                                       ub_image_levels_get_tile (self->levels, self->drawn_level,
+                                                                 column, row),
                                        &GRAPHENE_RECT_INIT (left, top, right - left, bottom - top));
           self->n_drawn_tiles++;
         }
@@ -735,20 +650,9 @@ ub_image_canvas_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->vadjustment, gtk_widget_queue_draw, self);
   g_clear_object (&self->hadjustment);
   g_clear_object (&self->vadjustment);
-  if (self->levels != NULL)
-    g_array_set_size (self->levels, 0);
+  g_clear_pointer (&self->levels, ub_image_levels_free);
 
   G_OBJECT_CLASS (ub_image_canvas_parent_class)->dispose (object);
-}
-
-static void
-ub_image_canvas_finalize (GObject *object)
-{
-  UbImageCanvas *self = UB_IMAGE_CANVAS (object);
-
-  g_clear_pointer (&self->levels, g_array_unref);
-
-  G_OBJECT_CLASS (ub_image_canvas_parent_class)->finalize (object);
 }
 
 static void
@@ -760,7 +664,6 @@ ub_image_canvas_class_init (UbImageCanvasClass *klass)
   object_class->get_property = ub_image_canvas_get_property;
   object_class->set_property = ub_image_canvas_set_property;
   object_class->dispose = ub_image_canvas_dispose;
-  object_class->finalize = ub_image_canvas_finalize;
 
   widget_class->snapshot = ub_image_canvas_snapshot;
   widget_class->measure = ub_image_canvas_measure;
@@ -788,8 +691,6 @@ ub_image_canvas_init (UbImageCanvas *self)
   GtkEventController *controller;
   GtkGesture *gesture;
 
-  self->levels = g_array_new (FALSE, TRUE, sizeof (Level));
-  g_array_set_clear_func (self->levels, level_clear);
   self->zoom = 1.0;
   self->fit = TRUE;
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);

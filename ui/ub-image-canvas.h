@@ -3,16 +3,20 @@
 
 #include <gtk/gtk.h>
 
+#include "ub-image-levels.h"
+
 G_BEGIN_DECLS
 
 #define UB_TYPE_IMAGE_CANVAS (ub_image_canvas_get_type ())
 
 G_DECLARE_FINAL_TYPE (UbImageCanvas, ub_image_canvas, UB, IMAGE_CANVAS, GtkWidget)
 
-#define UB_IMAGE_CANVAS_TILE_SIZE 512
+#define UB_IMAGE_CANVAS_TILE_SIZE UB_IMAGE_LEVELS_TILE_SIZE
 
 GtkWidget  *ub_image_canvas_new               (void);
 void        ub_image_canvas_set_levels        (UbImageCanvas *self,
+                                               guint32        width,
+                                               guint32        height,
                                                GVariant      *levels);
 void        ub_image_canvas_clear             (UbImageCanvas *self);
 gboolean    ub_image_canvas_has_image         (UbImageCanvas *self);

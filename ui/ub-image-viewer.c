@@ -129,10 +129,21 @@ show_levels (UbImageViewer *self,
   guint32 width, height;
 
   ub_png_levels_result_parse (reply, &width, &height, &levels);
-  ub_image_canvas_set_levels (UB_IMAGE_CANVAS (self->canvas), levels);
+  ub_image_canvas_set_levels (UB_IMAGE_CANVAS (self->canvas), width, height, levels);
   gtk_widget_set_visible (self->progress, FALSE);
 
-  text = g_strdup_printf ("%u × %u", width, height);
+  if (ub_image_canvas_get_n_levels (UB_IMAGE_CANVAS (self->canvas)) > 0)
+    {
+      g_autoptr(GdkTexture) largest = ub_image_canvas_dup_level (UB_IMAGE_CANVAS (self->canvas), 0);
+      guint shown_width = gdk_texture_get_width (largest);
+
+      if (shown_width < width)
+        /* Translators: an image too large to hold whole, shown reduced */
+        text = g_strdup_printf (_("%u × %u, shown at %u × %u"), width, height, shown_width,
+                                gdk_texture_get_height (largest));
+    }
+  if (text == NULL)
+    text = g_strdup_printf ("%u × %u", width, height);
   gtk_label_set_text (GTK_LABEL (self->status_label), text);
   update_zoom_label (self);
   update_actions (self);

@@ -212,22 +212,38 @@ is_png_name (const char *name)
   return g_str_has_suffix (lower, ".png");
 }
 
-/* @paths is in the order to show. */
+/* @paths go after those shown, in the order to show. */
 static void
-set_paths (UbImagesPage *self,
-           GPtrArray    *paths)
+append_paths (UbImagesPage *self,
+              GPtrArray    *paths)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < paths->len; i++)
     g_ptr_array_add (items, ub_image_item_new (paths->pdata[i]));
 
-  g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+  g_list_store_splice (self->store, g_list_model_get_n_items (G_LIST_MODEL (self->store)), 0,
                        items->pdata, items->len);
   update_status (self);
+}
 
-  if (items->len == 0)
+static void
+show_if_empty (UbImagesPage *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
     show_error (self, _("There are no PNG images here."));
+}
+
+/* The listing arrives in batches: the first tiles show at once. */
+static void
+on_folder_batch (GPtrArray *paths,
+                 gpointer   user_data)
+{
+  UbPageCall *call = user_data;
+  g_autoptr(UbImagesPage) self = ub_page_call_dup_page (call);
+
+  if (self != NULL && call->generation == self->generation)
+    append_paths (self, paths);
 }
 
 static void
@@ -244,13 +260,15 @@ on_folder_scanned (GObject      *object,
     return;
 
   self->scanning = FALSE;
+  ub_gallery_place_set_listing (self->place, FALSE);
   if (paths == NULL)
     {
       show_error (self, error->message);
       update_views (self);
+      return;
     }
-  else
-    set_paths (self, paths);
+  update_status (self);
+  show_if_empty (self);
 }
 
 /**
@@ -275,8 +293,9 @@ ub_images_page_open_folder (UbImagesPage *self,
   ub_gallery_place_open (self->place, path);
 
   self->scanning = TRUE;
+  ub_gallery_place_set_listing (self->place, TRUE);
   update_views (self);
-  ub_folder_scan_pngs_async (path, self->cancellable, on_folder_scanned,
+  ub_folder_scan_pngs_async (path, self->cancellable, on_folder_batch, on_folder_scanned,
                              ub_page_call_new (self, self->generation, 0));
 }
 
@@ -299,7 +318,9 @@ ub_images_page_open_files (UbImagesPage *self,
     g_ptr_array_add (pngs, g_strdup (paths->pdata[i]));
   /* A handful the user picked: sorting them here costs nothing. */
   g_ptr_array_sort (pngs, compare_names);
-  set_paths (self, pngs);
+  g_list_store_remove_all (self->store);
+  append_paths (self, pngs);
+  show_if_empty (self);
 }
 
 static void

@@ -13,15 +13,18 @@
  * nearest the viewport goes first, on-screen tiles before all others, so
  * what the user looks at is decoded first. A decode whose tile scrolls more
  * than a screen away is cancelled (the worker stops between rows) and the
- * item goes back to the queue. Thumbnails are kept in a cache of bounded
- * size that evicts the least recently seen; an evicted item is decoded
- * again when it comes back into view.
+ * item goes back to the queue. Thumbnails are kept in a cache bounded in
+ * bytes of decoded pixels (CACHE_MAX_BYTES unless set otherwise) that
+ * evicts the least recently seen; an evicted item is decoded again when
+ * it comes back into view. Tiles on screen keep their thumbnails whatever
+ * the bound, so the cache holds at most the bound or a screenful.
  *
  * In blocking mode the same job runs on the main thread, one thumbnail per
  * main-loop iteration: scrolling then stutters with every decode.
  */
 
-#define CACHE_MAX_THUMBNAILS 240
+/* 256 thumbnails of 256² RGBA: a folder of any size costs at most this. */
+#define CACHE_MAX_BYTES (64 * 1024 * 1024)
 
 struct _UbThumbnailLoader
 {
@@ -39,7 +42,8 @@ struct _UbThumbnailLoader
   guint              thumbnail_size;
   guint              generation;
   guint              max_in_flight;
-  guint              cache_size;
+  gsize              cache_max_bytes;
+  gsize              cache_bytes;   /* the thumbnails of the items in lru */
   guint              blocking_id;
   guint              pump_id;
   guint              recheck_id;
@@ -81,19 +85,29 @@ touch (UbThumbnailLoader *self,
     }
 }
 
+static gsize
+thumbnail_bytes (UbImageItem *item)
+{
+  GdkTexture *texture = ub_image_item_get_thumbnail (item);
+
+  return texture != NULL ? (gsize) gdk_texture_get_width (texture) *
+                           gdk_texture_get_height (texture) * 4 : 0;
+}
+
 static void
 evict (UbThumbnailLoader *self)
 {
   GList *link = self->lru.tail;
 
   /* Least recently seen first; never a tile on screen. */
-  while (self->lru.length > self->cache_size && link != NULL)
+  while (self->cache_bytes > self->cache_max_bytes && link != NULL)
     {
       GList *prev = link->prev;
       UbImageItem *item = link->data;
 
       if (!ub_thumbnail_loader_is_visible_item (self, item))
         {
+          self->cache_bytes -= thumbnail_bytes (item);
           g_queue_delete_link (&self->lru, link);
           ub_image_item_set_queued (item);
           g_object_unref (item);
@@ -120,6 +134,7 @@ take_thumbnail (UbThumbnailLoader *self,
   texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, (gsize) width * 4);
   ub_image_item_set_thumbnail (item, texture, full_width, full_height);
   g_queue_push_head (&self->lru, g_object_ref (item));
+  self->cache_bytes += thumbnail_bytes (item);
   self->stats.n_decoded++;
   evict (self);
 }
@@ -192,7 +207,7 @@ pick_next (UbThumbnailLoader *self)
   UbImageItem *best = NULL;
   double best_distance = G_MAXDOUBLE;
   guint best_position = 0;
-  gboolean cache_full = self->lru.length >= self->cache_size;
+  gboolean cache_full = self->cache_bytes >= self->cache_max_bytes;
   double reach = gtk_widget_get_height (GTK_WIDGET (self->scroller));
 
   self->waiting_for_layout = FALSE;
@@ -438,7 +453,7 @@ ub_thumbnail_loader_init (UbThumbnailLoader *self)
   self->bound = g_hash_table_new_full (NULL, NULL, g_object_unref, g_free);
   self->in_flight = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
   self->max_in_flight = MAX (g_get_num_processors (), 1);
-  self->cache_size = CACHE_MAX_THUMBNAILS;
+  self->cache_max_bytes = CACHE_MAX_BYTES;
 }
 
 /**
@@ -507,8 +522,9 @@ ub_thumbnail_loader_get_n_workers (UbThumbnailLoader *self)
 
 /**
  * ub_thumbnail_loader_set_cache_size:
- * @n_thumbnails: how many thumbnails the cache keeps at most (tiles on
- *   screen are kept whatever this says)
+ * @n_thumbnails: how many thumbnails of the full thumbnail size (a
+ *   thumbnail_size² square) the cache has room for; smaller ones take
+ *   less. Tiles on screen are kept whatever this says.
  */
 void
 ub_thumbnail_loader_set_cache_size (UbThumbnailLoader *self,
@@ -517,7 +533,7 @@ ub_thumbnail_loader_set_cache_size (UbThumbnailLoader *self,
   g_return_if_fail (UB_IS_THUMBNAIL_LOADER (self));
   g_return_if_fail (n_thumbnails > 0);
 
-  self->cache_size = n_thumbnails;
+  self->cache_max_bytes = (gsize) n_thumbnails * self->thumbnail_size * self->thumbnail_size * 4;
   evict (self);
 }
 
@@ -617,6 +633,7 @@ ub_thumbnail_loader_reset (UbThumbnailLoader *self)
   cancel_in_flight (self);
   g_hash_table_remove_all (self->in_flight);
   g_queue_clear_full (&self->lru, g_object_unref);
+  self->cache_bytes = 0;
   g_clear_handle_id (&self->blocking_id, g_source_remove);
   memset (&self->stats, 0, sizeof self->stats);
 }
@@ -645,6 +662,7 @@ ub_thumbnail_loader_stop (UbThumbnailLoader *self)
   if (self->bound != NULL)
     g_hash_table_remove_all (self->bound);
   g_queue_clear_full (&self->lru, g_object_unref);
+  self->cache_bytes = 0;
 }
 
 /**
@@ -693,5 +711,7 @@ ub_thumbnail_loader_get_stats (UbThumbnailLoader *self,
   *stats = self->stats;
   stats->n_in_flight = g_hash_table_size (self->in_flight);
   stats->n_cached = self->lru.length;
+  stats->cached_bytes = self->cache_bytes;
+  stats->cache_max_bytes = self->cache_max_bytes;
   stats->n_visible = g_hash_table_size (self->bound);
 }

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
  * @n_in_flight: decodes running now
  * @n_cached: thumbnails in the cache now
  * @n_visible: tiles bound now (on screen and around it)
+ * @cached_bytes: the decoded pixels of the thumbnails in the cache now
+ * @cache_max_bytes: the bound on @cached_bytes, but for tiles on screen
  */
 typedef struct
 {
@@ -27,6 +29,8 @@ typedef struct
   guint n_in_flight;
   guint n_cached;
   guint n_visible;
+  gsize cached_bytes;
+  gsize cache_max_bytes;
 } UbThumbnailStats;
 
 #define UB_TYPE_THUMBNAIL_LOADER (ub_thumbnail_loader_get_type ())

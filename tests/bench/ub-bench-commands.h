@@ -12,6 +12,7 @@ int ub_bench_channel (int argc, char **argv);
 int ub_bench_primes (int argc, char **argv);
 int ub_bench_pipeline (int argc, char **argv);
 int ub_bench_thumbnails (int argc, char **argv);
+int ub_bench_gallery (int argc, char **argv);
 
 #define UB_BENCH_COMMANDS \
   { "primes", "count primes: the sieve engine vs primesieve", ub_bench_primes }, \
@@ -20,5 +21,6 @@ int ub_bench_thumbnails (int argc, char **argv);
   { "channel", "MessageChannel: flood, latency, overhead vs g_idle_add and GAsyncQueue", ub_bench_channel }, \
   { "pipeline", "decoder → scaler workers vs decode+scale in one worker", ub_bench_pipeline }, \
   { "thumbnails", "a folder's thumbnails, cold and warm desktop cache, vs vipsthumbnail", ub_bench_thumbnails }, \
+  { "gallery", "a folder of 10 000 PNGs: first tile, listing, scroll frames, peak RSS", ub_bench_gallery }, \
   { "ui", "main-loop stalls, frames and key latency per workload, workers vs blocking", ub_bench_ui }, \
   /* end of list */

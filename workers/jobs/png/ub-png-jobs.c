@@ -236,22 +236,23 @@ levels_job (GVariant      *params,
   GCancellable *cancellable = ub_job_context_get_cancellable (context);
   g_autoptr(GPtrArray) levels = NULL;
   GVariantBuilder builder;
-  UbPngLimits limits;
   UbPngImage *image;
   const char *path;
+  UbPngInfo info;
   guint32 width;
   guint32 height;
 
   g_variant_get (params, "(&s)", &path);
-  ub_png_limits_init_default (&limits);
 
-  image = ub_png_decode_file (path, &limits, ub_png_pool_get_default (), cancellable,
-                              on_levels_progress, context, error);
+  /* Level 0 may be a reduction of a huge image: the result gives the
+   * image's own size. */
+  image = ub_png_levels_decode_file (path, ub_png_pool_get_default (), cancellable,
+                                     on_levels_progress, context, &info, error);
   if (image == NULL)
     return NULL;
 
-  width = image->width;
-  height = image->height;
+  width = info.width;
+  height = info.height;
   levels = ub_png_levels_build (image, UB_PNG_LEVELS_MIN_SIZE, ub_png_pool_get_default (),
                                 cancellable, error);
   if (levels == NULL)

@@ -26,8 +26,9 @@ G_BEGIN_DECLS
  *   → (uuay): width, height, pixels
  *   progress (d): the fraction decoded
  * "png.levels" (s): path
- *   → (uua(uuay)): width, height, then the levels of ub_png_levels_build(),
- *   largest first, each as width, height and premultiplied B, G, R, A
+ *   → (uua(uuay)): the image's width and height, then the levels of
+ *   ub_png_levels_build(), largest first (the first is smaller than the
+ *   image when ub_png_levels_decode_file() reduced it), each as width, height and premultiplied B, G, R, A
  *   pixels (GDK_MEMORY_B8G8R8A8_PREMULTIPLIED), stride 4 × width
  *   progress (d): the fraction done
  * "png.sample" (suut): path, width, height, seed

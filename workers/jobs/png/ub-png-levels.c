@@ -72,6 +72,65 @@ half_of (const UbPngImage *src,
 }
 
 /**
+ * ub_png_levels_decode_file:
+ * @path: a PNG file
+ * @pool: (nullable): where the pixel buffer comes from
+ * @cancellable: (nullable): checked between rows
+ * @progress: (nullable): called on this thread as the rows come in
+ * @progress_data: its closure
+ * @info: (out): what the file's header says, the image's size at full
+ *   resolution included
+ * @error: return location for a #GError
+ *
+ * Decodes the largest level worth holding: the image itself when it has
+ * at most UB_PNG_LEVELS_MAX_FULL_PIXELS pixels, else a reduction to fit
+ * UB_PNG_LEVELS_REDUCED_SIZE², made as the rows stream in so that the
+ * full-size pixels are never held. An interlaced image that large cannot
+ * be reduced that way (its rows come in seven passes) and is refused.
+ *
+ * Returns: (transfer full): straight RGBA8, or %NULL with @error set
+ */
+UbPngImage *
+ub_png_levels_decode_file (const char         *path,
+                           UbPngPool          *pool,
+                           GCancellable       *cancellable,
+                           UbPngProgressFunc   progress,
+                           gpointer            progress_data,
+                           UbPngInfo          *info,
+                           GError            **error)
+{
+  UbPngLimits limits;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (info != NULL, NULL);
+
+  if (!ub_png_read_info_file (path, info, error))
+    return NULL;
+
+  ub_png_limits_init_default (&limits);
+  if ((guint64) info->width * info->height <= UB_PNG_LEVELS_MAX_FULL_PIXELS)
+    {
+      /* Should the file change in between, the bound still holds. */
+      limits.max_pixels = MIN (limits.max_pixels, UB_PNG_LEVELS_MAX_FULL_PIXELS);
+      return ub_png_decode_file (path, &limits, pool, cancellable, progress, progress_data,
+                                 error);
+    }
+
+  if (info->interlaced)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "This image is interlaced and too large to show (%u × %u)",
+                   info->width, info->height);
+      return NULL;
+    }
+
+  if (progress != NULL)
+    progress (0.0, progress_data);
+  return ub_png_thumbnail_file (path, UB_PNG_LEVELS_REDUCED_SIZE, &limits, pool, cancellable,
+                                error);
+}
+
+/**
  * ub_png_levels_build:
  * @image: (transfer full): straight RGBA8, as decoded; it becomes level 0
  * @min_size: the smallest level is the first whose sides are both at most

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "ub-png.h"
 #include "ub-png-image.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,23 @@ G_BEGIN_DECLS
 
 #define UB_PNG_LEVELS_MIN_SIZE 128
 
+/*
+ * An image of more pixels than this (256 MiB of RGBA) is never held at
+ * full resolution: ub_png_levels_decode_file() decodes it row by row
+ * straight into a level that fits UB_PNG_LEVELS_REDUCED_SIZE², a large
+ * screen's worth, so that a small file declaring a huge image (a zlib
+ * bomb) costs memory in proportion to the screen, not to its claim.
+ */
+#define UB_PNG_LEVELS_MAX_FULL_PIXELS ((guint64) 8192 * 8192)
+#define UB_PNG_LEVELS_REDUCED_SIZE    4096
+
+UbPngImage *ub_png_levels_decode_file (const char         *path,
+                                       UbPngPool          *pool,
+                                       GCancellable       *cancellable,
+                                       UbPngProgressFunc   progress,
+                                       gpointer            progress_data,
+                                       UbPngInfo          *info,
+                                       GError            **error);
 GPtrArray *ub_png_levels_build         (UbPngImage    *image,
                                         guint32        min_size,
                                         UbPngPool     *pool,
