@@ -212,7 +212,8 @@ dir_has_prefix (const char *dir,
   return FALSE;
 }
 
-static void
+/* Returns FALSE once the CLI is gone: nothing more to feed. */
+static gboolean
 write_zeros (int   fd,
              gsize len)
 {
@@ -223,9 +224,10 @@ write_zeros (int   fd,
       gssize n = write (fd, zeros, MIN (len, 64 * 1024));
 
       if (n <= 0)
-        return;  /* the CLI is gone: nothing more to feed */
+        return FALSE;
       len -= (gsize) n;
     }
+  return TRUE;
 }
 
 static void
@@ -262,8 +264,12 @@ test_interrupt (void)
   g_assert_true (dir_has_prefix (dir, ".out.b64."));
 
   g_assert_cmpint (kill (pid, SIGINT), ==, 0);
-  /* The job looks at its cancellable between chunks: finish this one. */
-  write_zeros (in_fd, 4 << 20);
+  /* The job looks at its cancellable between chunks, and would end its
+   * input and finish if it were closed before the signal reached the
+   * job: feed it until the CLI is gone and the pipe breaks. */
+  deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (write_zeros (in_fd, 1 << 20) && g_get_monotonic_time () < deadline)
+    ;
   close (in_fd);
   signal (SIGPIPE, old_sigpipe);
 
