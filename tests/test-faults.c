@@ -230,6 +230,10 @@ test_injected (gconstpointer data)
 /* ------------------------------------------------------------------ */
 /* The CLI killed and interrupted                                     */
 
+/* What the CLI last spawned wrote on standard error (an unlinked
+ * temporary file), shown when it fails to exit in time. */
+static int cli_stderr_fd = -1;
+
 static GPid
 spawn_cli (const char * const *args,
            gboolean            named_temporaries)
@@ -237,6 +241,7 @@ spawn_cli (const char * const *args,
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) envp = g_get_environ ();
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *stderr_path = NULL;
   GPid pid;
 
   g_ptr_array_add (argv, cli_path);
@@ -244,21 +249,61 @@ spawn_cli (const char * const *args,
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
+  if (cli_stderr_fd >= 0)
+    close (cli_stderr_fd);
+  cli_stderr_fd = g_file_open_tmp ("unblock-cli-stderr-XXXXXX", &stderr_path, &error);
+  g_assert_no_error (error);
+  g_unlink (stderr_path);
+
   if (named_temporaries)
     envp = g_environ_setenv (envp, "UNBLOCK_NO_TMPFILE", "1", TRUE);
-  g_spawn_async (NULL, (char **) argv->pdata, envp,
-                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
-                 G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, &error);
+  g_spawn_async_with_fds (NULL, (char **) argv->pdata, envp,
+                          G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                          NULL, NULL, &pid, -1, -1, cli_stderr_fd, &error);
   g_assert_no_error (error);
   return pid;
 }
 
+static char *
+read_cli_stderr (void)
+{
+  GString *text = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+
+  if (cli_stderr_fd >= 0 && lseek (cli_stderr_fd, 0, SEEK_SET) == 0)
+    while ((n = read (cli_stderr_fd, buf, sizeof buf)) > 0)
+      g_string_append_len (text, buf, n);
+  return g_string_free (text, FALSE);
+}
+
+/* Waits at most a minute for the CLI to exit; a CLI that hangs is killed
+ * and the test fails with what it printed. */
 static int
 wait_for (GPid pid)
 {
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
   int status;
+  pid_t got;
 
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  while ((got = waitpid (pid, &status, WNOHANG)) == 0 && g_get_monotonic_time () < deadline)
+    g_usleep (5 * 1000);
+  if (got == 0)
+    {
+      g_autofree char *err = NULL;
+
+      kill (pid, SIGKILL);
+      waitpid (pid, &status, 0);
+      err = read_cli_stderr ();
+      g_error ("the CLI did not exit within a minute; it printed: %s", err);
+    }
+  g_assert_cmpint (got, ==, pid);
+  if (WIFEXITED (status) && WEXITSTATUS (status) != 0 && WEXITSTATUS (status) < 128)
+    {
+      g_autofree char *err = read_cli_stderr ();
+
+      g_test_message ("the CLI exited with status 0x%x; it printed: %s", status, err);
+    }
   return status;
 }
 
@@ -353,6 +398,7 @@ test_signals (void)
         g_autofree guint8 *chunk = random_bytes (1 << 20, 5);
         g_autofree char *entries = NULL;
         const char *args[] = { "base64", "encode", fifo, out, NULL };
+        void (*old_sigpipe) (int);
         GPid pid;
         int status;
         int fd;
@@ -365,14 +411,26 @@ test_signals (void)
          * the CLI has read the first, so its output is being written. */
         fd = g_open (fifo, O_WRONLY, 0);
         g_assert_cmpint (fd, >=, 0);
+        /* A CLI that stops reading fails the write, not this process. */
+        old_sigpipe = signal (SIGPIPE, SIG_IGN);
         for (int i = 0; i < 2; i++)
           {
             gssize n = write (fd, chunk, 1 << 20);
 
             if (n < 0)
-              g_error ("writing to the CLI: %s (it stopped reading)", g_strerror (errno));
+              {
+                int errsv = errno;
+                g_autofree char *err = NULL;
+
+                kill (pid, SIGKILL);
+                waitpid (pid, NULL, 0);
+                err = read_cli_stderr ();
+                g_error ("writing to the CLI: %s (it stopped reading); it printed: %s",
+                         g_strerror (errsv), err);
+              }
             g_assert_cmpint (n, ==, 1 << 20);
           }
+        signal (SIGPIPE, old_sigpipe);
 
         kill (pid, signums[s]);
         status = wait_for (pid);
