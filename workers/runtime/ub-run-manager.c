@@ -219,7 +219,11 @@ ub_run_manager_stop_all (UbRunManager *self)
 
   for (guint i = 0; i < self->runs->len; i++)
     {
+      /* Stopped, a run saves where its parts last reported they were:
+       * workers too busy to answer the window's checkpoint request in
+       * time (a loaded machine, a long segment) lose no more than that. */
       ub_run_stop (g_ptr_array_index (self->runs, i));
+      ub_run_checkpoint (g_ptr_array_index (self->runs, i));
       forget_run (self, g_ptr_array_index (self->runs, i));
     }
   n = self->runs->len;
