@@ -347,6 +347,7 @@ test_tile_follows_item (void)
   GtkStack *art;
   GtkWidget *picture;
   GtkWidget *error_box;
+  char *tooltip;
   GtkLabel *error_text;
   GtkLabel *name;
   GtkLabel *status;
@@ -376,7 +377,10 @@ test_tile_follows_item (void)
   ub_image_item_set_thumbnail (first, texture, 640, 480);
   g_assert_true (ub_image_tile_get_thumbnail (UB_IMAGE_TILE (tile)) == texture);
   g_assert_cmpstr (gtk_label_get_text (status), ==, "640 × 480");
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (tile), ==, "640 × 480");
+  tooltip = ub_image_tile_dup_tooltip (UB_IMAGE_TILE (tile));
+  g_assert_cmpstr (tooltip, ==, "640 × 480");
+  g_clear_pointer (&tooltip, g_free);
+  g_assert_true (gtk_widget_get_has_tooltip (tile));
 
   g_assert_true (gtk_stack_get_visible_child (art) == picture);
 
@@ -390,7 +394,9 @@ test_tile_follows_item (void)
   g_assert_cmpint (gtk_label_get_ellipsize (error_text), ==, PANGO_ELLIPSIZE_END);
   g_assert_cmpint (gtk_label_get_lines (error_text), >, 0);
   g_assert_cmpstr (gtk_label_get_text (status), ==, "Could not be shown");
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (tile), long_error));
+  tooltip = ub_image_tile_dup_tooltip (UB_IMAGE_TILE (tile));
+  g_assert_nonnull (strstr (tooltip, long_error));
+  g_clear_pointer (&tooltip, g_free);
   {
     int min_width, min_height;
 
@@ -414,7 +420,7 @@ test_tile_follows_item (void)
 
   ub_image_tile_set_item (UB_IMAGE_TILE (tile), NULL);
   g_assert_cmpstr (gtk_label_get_text (name), ==, "");
-  g_assert_null (gtk_widget_get_tooltip_text (tile));
+  g_assert_null (ub_image_tile_dup_tooltip (UB_IMAGE_TILE (tile)));
   ub_image_item_set_queued (second);
   g_assert_cmpstr (gtk_label_get_text (status), ==, "");
 

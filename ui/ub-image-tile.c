@@ -120,7 +120,6 @@ sync_from_item (UbImageTile *self)
       gtk_stack_set_visible_child (self->art, GTK_WIDGET (self->picture));
       gtk_label_set_text (self->name_label, "");
       gtk_label_set_text (self->status_label, "");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
       return;
     }
 
@@ -128,7 +127,6 @@ sync_from_item (UbImageTile *self)
   failed = ub_image_item_get_state (self->item) == UB_IMAGE_ERROR;
   ub_tile_art_set_texture (self->picture, ub_image_item_get_thumbnail (self->item));
   gtk_label_set_text (self->name_label, ub_image_item_get_name (self->item));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), text);
 
   if (failed)
     {
@@ -145,6 +143,26 @@ sync_from_item (UbImageTile *self)
       gtk_label_set_text (self->status_label, text);
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
     }
+}
+
+/* The tooltip is asked for when it is about to show, not set with each
+ * change of state: on X11 GTK 4.8 answers gtk_widget_set_tooltip_text()
+ * by looking for the pointer at once, three round trips to the display
+ * server that the main thread waits for, for every tile bound while the
+ * gallery fills or scrolls. */
+static gboolean
+on_query_tooltip (UbImageTile *self,
+                  int          x,
+                  int          y,
+                  gboolean     keyboard_mode,
+                  GtkTooltip  *tooltip)
+{
+  g_autofree char *text = ub_image_tile_dup_tooltip (self);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -187,12 +205,30 @@ ub_image_tile_init (UbImageTile *self)
   layout = gtk_widget_get_layout_manager (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (layout), GTK_ORIENTATION_VERTICAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 4);
+
+  gtk_widget_set_size_request (GTK_WIDGET (self->art), UB_IMAGE_TILE_ART_SIZE, UB_IMAGE_TILE_ART_SIZE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip), NULL);
 }
 
 GtkWidget *
 ub_image_tile_new (void)
 {
   return g_object_new (UB_TYPE_IMAGE_TILE, NULL);
+}
+
+/**
+ * ub_image_tile_dup_tooltip:
+ *
+ * Returns: (transfer full) (nullable): what the tile's tooltip says: the
+ *   image's size, its state or its whole error; %NULL without an item
+ */
+char *
+ub_image_tile_dup_tooltip (UbImageTile *self)
+{
+  g_return_val_if_fail (UB_IS_IMAGE_TILE (self), NULL);
+
+  return self->item != NULL ? ub_image_item_dup_status (self->item) : NULL;
 }
 
 /**

@@ -19,5 +19,6 @@ UbImageItem *ub_image_tile_get_item      (UbImageTile *self);
 void         ub_image_tile_set_item      (UbImageTile *self,
                                           UbImageItem *item);
 GdkTexture  *ub_image_tile_get_thumbnail (UbImageTile *self);
+char        *ub_image_tile_dup_tooltip   (UbImageTile *self);
 
 G_END_DECLS
