@@ -349,8 +349,8 @@ test_tile_follows_item (void)
   GtkWidget *error_box;
   char *tooltip;
   GtkLabel *error_text;
-  GtkLabel *name;
-  GtkLabel *status;
+  GtkInscription *name;
+  GtkInscription *status;
   guint8 rgba[4] = { 255, 0, 0, 255 };
   const char *long_error = "Not a PNG file: the signature is wrong, and every byte after it "
                            "was read in vain; this message goes on for a while";
@@ -363,20 +363,20 @@ test_tile_follows_item (void)
   picture = gtk_stack_get_child_by_name (art, "picture");
   error_box = gtk_stack_get_child_by_name (art, "error");
   error_text = GTK_LABEL (gtk_widget_get_last_child (error_box));
-  name = GTK_LABEL (gtk_widget_get_next_sibling (GTK_WIDGET (art)));
-  status = GTK_LABEL (gtk_widget_get_next_sibling (GTK_WIDGET (name)));
+  name = GTK_INSCRIPTION (gtk_widget_get_next_sibling (GTK_WIDGET (art)));
+  status = GTK_INSCRIPTION (gtk_widget_get_next_sibling (GTK_WIDGET (name)));
 
   ub_image_tile_set_item (UB_IMAGE_TILE (tile), first);
   g_assert_true (ub_image_tile_get_item (UB_IMAGE_TILE (tile)) == first);
-  g_assert_cmpstr (gtk_label_get_text (name), ==, "first.png");
-  g_assert_cmpstr (gtk_label_get_text (status), ==, "Queued");
+  g_assert_cmpstr (gtk_inscription_get_text (name), ==, "first.png");
+  g_assert_cmpstr (gtk_inscription_get_text (status), ==, "Queued");
   g_assert_null (ub_image_tile_get_thumbnail (UB_IMAGE_TILE (tile)));
 
   pixels = g_bytes_new (rgba, sizeof rgba);
   texture = gdk_memory_texture_new (1, 1, GDK_MEMORY_R8G8B8A8, pixels, 4);
   ub_image_item_set_thumbnail (first, texture, 640, 480);
   g_assert_true (ub_image_tile_get_thumbnail (UB_IMAGE_TILE (tile)) == texture);
-  g_assert_cmpstr (gtk_label_get_text (status), ==, "640 × 480");
+  g_assert_cmpstr (gtk_inscription_get_text (status), ==, "640 × 480");
   tooltip = ub_image_tile_dup_tooltip (UB_IMAGE_TILE (tile));
   g_assert_cmpstr (tooltip, ==, "640 × 480");
   g_clear_pointer (&tooltip, g_free);
@@ -393,7 +393,7 @@ test_tile_follows_item (void)
   g_assert_cmpstr (gtk_label_get_text (error_text), ==, long_error);
   g_assert_cmpint (gtk_label_get_ellipsize (error_text), ==, PANGO_ELLIPSIZE_END);
   g_assert_cmpint (gtk_label_get_lines (error_text), >, 0);
-  g_assert_cmpstr (gtk_label_get_text (status), ==, "Could not be shown");
+  g_assert_cmpstr (gtk_inscription_get_text (status), ==, "Could not be shown");
   tooltip = ub_image_tile_dup_tooltip (UB_IMAGE_TILE (tile));
   g_assert_nonnull (strstr (tooltip, long_error));
   g_clear_pointer (&tooltip, g_free);
@@ -410,19 +410,19 @@ test_tile_follows_item (void)
   /* Reused for another item: the error style goes, the old item is no
    * longer followed. */
   ub_image_tile_set_item (UB_IMAGE_TILE (tile), second);
-  g_assert_cmpstr (gtk_label_get_text (name), ==, "second.png");
+  g_assert_cmpstr (gtk_inscription_get_text (name), ==, "second.png");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
   g_assert_true (gtk_stack_get_visible_child (art) == picture);
   ub_image_item_set_decoding (first);
-  g_assert_cmpstr (gtk_label_get_text (status), ==, "Queued");
+  g_assert_cmpstr (gtk_inscription_get_text (status), ==, "Queued");
   ub_image_item_set_decoding (second);
-  g_assert_cmpstr (gtk_label_get_text (status), ==, "Decoding…");
+  g_assert_cmpstr (gtk_inscription_get_text (status), ==, "Decoding…");
 
   ub_image_tile_set_item (UB_IMAGE_TILE (tile), NULL);
-  g_assert_cmpstr (gtk_label_get_text (name), ==, "");
+  g_assert_cmpstr (gtk_inscription_get_text (name), ==, "");
   g_assert_null (ub_image_tile_dup_tooltip (UB_IMAGE_TILE (tile)));
   ub_image_item_set_queued (second);
-  g_assert_cmpstr (gtk_label_get_text (status), ==, "");
+  g_assert_cmpstr (gtk_inscription_get_text (status), ==, "");
 
   g_object_unref (tile);
 }

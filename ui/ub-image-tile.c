@@ -14,6 +14,11 @@
  * "state" while it shows it; the grid reuses tiles by handing them another
  * item.
  *
+ * The name and the state are GtkInscriptions, not labels: a label given
+ * new text queues a resize, and on X11 each resize makes the window
+ * compute its size with round trips to the display server; tiles get new
+ * text whenever the grid binds them and whenever a decode moves on.
+ *
  * The thumbnail is drawn by UbTileArt, pixel for pixel: the loader asks
  * the workers for thumbnails that fit UB_IMAGE_TILE_ART_SIZE in device
  * pixels, premultiplied, and the art places them on whole pixels, so that
@@ -92,18 +97,18 @@ ub_tile_art_set_texture (UbTileArt  *self,
 
 struct _UbImageTile
 {
-  GtkWidget    parent_instance;
+  GtkWidget       parent_instance;
 
   /* Template widgets */
-  GtkStack    *art;
-  UbTileArt   *picture;
-  GtkLabel    *error_label;
-  GtkLabel    *name_label;
-  GtkLabel    *status_label;
+  GtkStack       *art;
+  UbTileArt      *picture;
+  GtkLabel       *error_label;
+  GtkInscription *name_label;
+  GtkInscription *status_label;
 
   /* Owned references */
-  UbImageItem *item;
-  gulong       state_handler;
+  UbImageItem    *item;
+  gulong          state_handler;
 };
 
 G_DEFINE_FINAL_TYPE (UbImageTile, ub_image_tile, GTK_TYPE_WIDGET)
@@ -118,15 +123,15 @@ sync_from_item (UbImageTile *self)
     {
       ub_tile_art_set_texture (self->picture, NULL);
       gtk_stack_set_visible_child (self->art, GTK_WIDGET (self->picture));
-      gtk_label_set_text (self->name_label, "");
-      gtk_label_set_text (self->status_label, "");
+      gtk_inscription_set_text (self->name_label, "");
+      gtk_inscription_set_text (self->status_label, "");
       return;
     }
 
   text = ub_image_item_dup_status (self->item);
   failed = ub_image_item_get_state (self->item) == UB_IMAGE_ERROR;
   ub_tile_art_set_texture (self->picture, ub_image_item_get_thumbnail (self->item));
-  gtk_label_set_text (self->name_label, ub_image_item_get_name (self->item));
+  gtk_inscription_set_text (self->name_label, ub_image_item_get_name (self->item));
 
   if (failed)
     {
@@ -134,13 +139,13 @@ sync_from_item (UbImageTile *self)
 
       gtk_label_set_text (self->error_label, error != NULL ? error : _("Unknown error"));
       gtk_stack_set_visible_child_name (self->art, "error");
-      gtk_label_set_text (self->status_label, _("Could not be shown"));
+      gtk_inscription_set_text (self->status_label, _("Could not be shown"));
       gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
     }
   else
     {
       gtk_stack_set_visible_child (self->art, GTK_WIDGET (self->picture));
-      gtk_label_set_text (self->status_label, text);
+      gtk_inscription_set_text (self->status_label, text);
       gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
     }
 }
