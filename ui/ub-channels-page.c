@@ -63,6 +63,7 @@ struct _UbChannelsPage
   UbChannelsControl         *control;
   UbSampleWriter            *samples;      /* (nullable) while sample images are written */
   GArray                    *arrivals;     /* guint: result indices, in arrival order */
+  GPtrArray                 *textures;     /* GdkTexture: the results, in arrival order */
   UbBlockingPipeline        *blocking;     /* (nullable) blocking mode's run */
   char                      *folder;
   char                      *error;
@@ -221,6 +222,21 @@ broadcast (UbChannelsPage *self,
 }
 
 static void
+show_result (UbChannelsPage *self,
+             guint           index,
+             GdkTexture     *texture)
+{
+  GtkWidget *picture;
+
+  g_array_append_val (self->arrivals, index);
+  g_ptr_array_add (self->textures, g_object_ref (texture));
+  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_widget_set_size_request (picture, RESULT_SIZE / 2, RESULT_SIZE / 2);
+  gtk_flow_box_append (self->results_box, picture);
+}
+
+static void
 add_result (UbChannelsPage *self,
             guint           index,
             guint           width,
@@ -228,16 +244,10 @@ add_result (UbChannelsPage *self,
             GBytes         *pixels)
 {
   g_autoptr(GdkTexture) texture = NULL;
-  GtkWidget *picture;
-
-  g_array_append_val (self->arrivals, index);
 
   /* The bytes are the worker's own buffer: the texture wraps it, no copy. */
   texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, pixels, (gsize) width * 4);
-  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_widget_set_size_request (picture, RESULT_SIZE / 2, RESULT_SIZE / 2);
-  gtk_flow_box_append (self->results_box, picture);
+  show_result (self, index, texture);
 }
 
 static void
@@ -291,6 +301,7 @@ clear_results (UbChannelsPage *self)
   GtkWidget *child;
 
   g_array_set_size (self->arrivals, 0);
+  g_ptr_array_set_size (self->textures, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_box))) != NULL)
     gtk_flow_box_remove (self->results_box, child);
 }
@@ -324,6 +335,14 @@ on_blocking_result (guint       index,
   update_pipeline_labels (self);
 }
 
+static void
+connect_pipeline (UbChannelsPage *self)
+{
+  g_signal_connect (self->pipeline, "result", G_CALLBACK (on_pipeline_result), self);
+  g_signal_connect (self->pipeline, "image-error", G_CALLBACK (on_pipeline_image_error), self);
+  g_signal_connect (self->pipeline, "worker-error", G_CALLBACK (on_pipeline_worker_error), self);
+}
+
 static gboolean
 ensure_pipeline (UbChannelsPage *self)
 {
@@ -341,9 +360,7 @@ ensure_pipeline (UbChannelsPage *self)
       show_error (self, error->message);
       return FALSE;
     }
-  g_signal_connect (self->pipeline, "result", G_CALLBACK (on_pipeline_result), self);
-  g_signal_connect (self->pipeline, "image-error", G_CALLBACK (on_pipeline_image_error), self);
-  g_signal_connect (self->pipeline, "worker-error", G_CALLBACK (on_pipeline_worker_error), self);
+  connect_pipeline (self);
   return TRUE;
 }
 
@@ -418,6 +435,14 @@ on_samples_failed (UbChannelsPage *self,
 }
 
 static void
+connect_samples (UbChannelsPage *self)
+{
+  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (update_pipeline_labels), self);
+  g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
+  g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
+}
+
+static void
 start_samples (UbChannelsPage *self)
 {
   g_autoptr(GError) error = NULL;
@@ -440,9 +465,7 @@ start_samples (UbChannelsPage *self)
       return;
     }
 
-  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (update_pipeline_labels), self);
-  g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
-  g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
+  connect_samples (self);
   update_pipeline_labels (self);
 }
 
@@ -499,6 +522,88 @@ ub_channels_page_is_busy (UbPage *page)
          (self->pipeline != NULL && !self->cancelled && !ub_pipeline_is_idle (self->pipeline));
 }
 
+/* Reload ------------------------------------------------------------------- */
+
+/* What a page hands over to the next window's page: the pipeline with its
+ * workers, the sample writer, and the results shown so far. */
+typedef struct
+{
+  UbPipeline     *pipeline;   /* (owned) (nullable) */
+  UbSampleWriter *samples;    /* (owned) (nullable) */
+  GArray         *arrivals;   /* (owned) */
+  GPtrArray      *textures;   /* (owned) */
+  guint64         blocking_bytes;
+  gboolean        paused;
+  gboolean        cancelled;
+} ChannelsWork;
+
+/* No page took it: the work stops. */
+static void
+channels_work_free (gpointer data)
+{
+  ChannelsWork *work = data;
+
+  if (work->samples != NULL)
+    ub_sample_writer_cancel (work->samples);
+  g_clear_object (&work->samples);
+  if (work->pipeline != NULL)
+    ub_pipeline_terminate (work->pipeline);
+  g_clear_object (&work->pipeline);
+  g_clear_pointer (&work->arrivals, g_array_unref);
+  g_clear_pointer (&work->textures, g_ptr_array_unref);
+  g_free (work);
+}
+
+static void
+ub_channels_page_hand_over (UbPage *page)
+{
+  UbChannelsPage *self = UB_CHANNELS_PAGE (page);
+  ChannelsWork *work = g_new0 (ChannelsWork, 1);
+
+  /* Blocking mode's run holds no worker: it goes with the page. */
+  if (self->pipeline != NULL)
+    g_signal_handlers_disconnect_by_data (self->pipeline, self);
+  if (self->samples != NULL)
+    g_signal_handlers_disconnect_by_data (self->samples, self);
+  work->pipeline = g_steal_pointer (&self->pipeline);
+  work->samples = g_steal_pointer (&self->samples);
+  work->arrivals = g_array_ref (self->arrivals);
+  work->textures = g_ptr_array_ref (self->textures);
+  work->blocking_bytes = self->blocking_bytes;
+  work->paused = self->paused;
+  work->cancelled = self->cancelled;
+  ub_page_keep_work (page, work, channels_work_free);
+}
+
+/* A reloaded window: the pipeline as it was, in the same workers. */
+static void
+take_over (UbChannelsPage *self)
+{
+  ChannelsWork *work = ub_page_take_work (UB_PAGE (self));
+
+  if (work == NULL)
+    return;
+
+  self->pipeline = g_steal_pointer (&work->pipeline);
+  if (self->pipeline != NULL)
+    {
+      gtk_switch_set_active (self->single_switch,
+                             ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_ONE_WORKER);
+      connect_pipeline (self);
+    }
+  self->samples = g_steal_pointer (&work->samples);
+  if (self->samples != NULL)
+    connect_samples (self);
+  for (guint i = 0; i < work->arrivals->len; i++)
+    show_result (self, g_array_index (work->arrivals, guint, i), work->textures->pdata[i]);
+  self->blocking_bytes = work->blocking_bytes;
+  self->paused = work->paused;
+  self->cancelled = work->cancelled;
+  gtk_stack_set_visible_child_name (self->pause_stack, self->paused ? "resume" : "pause");
+  channels_work_free (work);
+  update_pipeline_labels (self);
+}
+
 /* GObject ------------------------------------------------------------------ */
 
 static void
@@ -526,6 +631,7 @@ ub_channels_page_finalize (GObject *object)
   UbChannelsPage *self = UB_CHANNELS_PAGE (object);
 
   g_clear_pointer (&self->arrivals, g_array_unref);
+  g_clear_pointer (&self->textures, g_ptr_array_unref);
   g_clear_pointer (&self->folder, g_free);
   g_clear_pointer (&self->error, g_free);
 
@@ -545,6 +651,7 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   page_class->toggle_pause = ub_channels_page_toggle_pause;
   page_class->start_demo = ub_channels_page_start;
   page_class->is_busy = ub_channels_page_is_busy;
+  page_class->hand_over = ub_channels_page_hand_over;
   object_class->finalize = ub_channels_page_finalize;
 
   ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-channels-page.ui");
@@ -591,7 +698,8 @@ ub_channels_page_init (UbChannelsPage *self)
   self->folder = g_build_filename (g_get_user_cache_dir (), "unblock", "pipeline", NULL);
   self->n_samples = N_SAMPLES;
   self->sample_size = SAMPLE_SIZE;
-
+  self->textures = g_ptr_array_new_with_free_func (g_object_unref);
+  take_over (self);
 }
 
 GtkWidget *

@@ -455,6 +455,8 @@ on_samples_failed (UbImagesPage   *self,
   update_status (self);
 }
 
+static void connect_samples (UbImagesPage *self);
+
 /**
  * ub_images_page_generate_samples:
  * @folder: where to write them
@@ -512,9 +514,7 @@ ub_images_page_generate_samples (UbImagesPage *self,
   for (guint i = 0; i < existing->len; i++)
     add_sample (self, g_ptr_array_index (existing, i));
 
-  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (on_sample_written), self);
-  g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
-  g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
+  connect_samples (self);
   update_status (self);
 }
 
@@ -674,7 +674,9 @@ ub_images_page_load_saved (UbPage   *page,
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
 
-  if (self->folder != NULL || !(folder = ub_gallery_place_dup_saved (&fraction)))
+  /* A gallery shown or coming (a reloaded window's) stays as it is. */
+  if (self->folder != NULL || self->samples != NULL ||
+      !(folder = ub_gallery_place_dup_saved (&fraction)))
     return;
 
   if (resume_now)
@@ -706,6 +708,97 @@ on_discard (UbImagesPage *self)
   ub_gallery_place_forget ();
 }
 
+
+/* Reload */
+
+/* What a page hands over to the next window's page: running workers and
+ * the gallery they fill. */
+typedef struct
+{
+  UbWorkerPool   *pool;      /* (owned) (nullable): the thumbnail workers */
+  UbSampleWriter *samples;   /* (owned) (nullable): writing, in those workers */
+  GPtrArray      *items;     /* (owned) UbImageItem: the gallery */
+  char           *folder;    /* (owned) (nullable) */
+  gboolean        scanning;
+} ImagesWork;
+
+/* No page took it: the work stops. */
+static void
+images_work_free (gpointer data)
+{
+  ImagesWork *work = data;
+
+  if (work->samples != NULL)
+    ub_sample_writer_cancel (work->samples);
+  g_clear_object (&work->samples);
+  ub_page_clear_pool (&work->pool);
+  g_ptr_array_unref (work->items);
+  g_free (work->folder);
+  g_free (work);
+}
+
+static void
+connect_samples (UbImagesPage *self)
+{
+  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (on_sample_written), self);
+  g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
+  g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
+}
+
+static void
+ub_images_page_hand_over (UbPage *page)
+{
+  UbImagesPage *self = UB_IMAGES_PAGE (page);
+  GListModel *model = G_LIST_MODEL (self->store);
+  ImagesWork *work = g_new0 (ImagesWork, 1);
+
+  work->pool = ub_thumbnail_loader_steal_pool (self->loader);
+  if (self->samples != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->samples, self);
+      work->samples = g_steal_pointer (&self->samples);
+    }
+  work->items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    g_ptr_array_add (work->items, g_list_model_get_item (model, i));
+  work->folder = g_strdup (self->folder);
+  work->scanning = self->scanning;
+  ub_page_keep_work (page, work, images_work_free);
+}
+
+/* A reloaded window: the gallery as it was, in the same workers. */
+static void
+take_over (UbImagesPage *self)
+{
+  ImagesWork *work = ub_page_take_work (UB_PAGE (self));
+
+  if (work == NULL)
+    return;
+
+  if (work->pool != NULL)
+    ub_thumbnail_loader_set_pool (self->loader, work->pool);
+  if (work->scanning && work->folder != NULL)
+    {
+      /* A listing is a thread of its own, not a worker's: list again. */
+      ub_images_page_open_folder (self, work->folder);
+    }
+  else
+    {
+      g_free (self->folder);
+      self->folder = g_steal_pointer (&work->folder);
+      ub_gallery_place_open (self->place, self->folder);
+      g_list_store_splice (self->store, 0, 0, work->items->pdata, work->items->len);
+    }
+  if (work->samples != NULL)
+    {
+      self->samples = g_steal_pointer (&work->samples);
+      connect_samples (self);
+    }
+  /* The pool is the loader's now. */
+  g_clear_object (&work->pool);
+  images_work_free (work);
+  update_status (self);
+}
 
 static void
 ub_images_page_dispose (GObject *object)
@@ -747,6 +840,7 @@ ub_images_page_class_init (UbImagesPageClass *klass)
   object_class->dispose = ub_images_page_dispose;
   page_class->load_saved = ub_images_page_load_saved;
   page_class->save_state = ub_images_page_save_state;
+  page_class->hand_over = ub_images_page_hand_over;
   page_class->start = ub_images_page_start;
   page_class->cancel = ub_images_page_cancel;
   page_class->start_demo = ub_images_page_start;
@@ -810,6 +904,7 @@ ub_images_page_init (UbImagesPage *self)
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   update_views (self);
+  take_over (self);
 }
 
 GtkWidget *
@@ -831,6 +926,20 @@ ub_images_page_set_cache_size (UbImagesPage *self,
   g_return_if_fail (n_thumbnails > 0);
 
   ub_thumbnail_loader_set_cache_size (self->loader, n_thumbnails);
+}
+
+/**
+ * ub_images_page_get_pool:
+ *
+ * Returns: (transfer none) (nullable): the workers that decode the
+ *   thumbnails and write the samples, started if they were not
+ */
+UbWorkerPool *
+ub_images_page_get_pool (UbImagesPage *self)
+{
+  g_return_val_if_fail (UB_IS_IMAGES_PAGE (self), NULL);
+
+  return ub_thumbnail_loader_ensure_pool (self->loader, NULL);
 }
 
 /**

@@ -35,6 +35,8 @@ G_DECLARE_DERIVABLE_TYPE (UbPage, ub_page, UB, PAGE, GtkWidget)
  * @load_saved: offer to resume unfinished work saved by an earlier start,
  *   or resume it at once when @resume_now
  * @save_state: save what the page's workers do not save themselves
+ * @hand_over: before a reload, keep the page's running work for the
+ *   next window's page (ub_page_keep_work()) rather than stop it
  *
  * The base of every page: its template (ub_page_class_set_template(),
  * disposed by UbPage) and its notes entry. For a page with a @run_key it
@@ -75,9 +77,10 @@ struct _UbPageClass
   void      (*load_saved)   (UbPage    *self,
                              gboolean   resume_now);
   void      (*save_state)   (UbPage    *self);
+  void      (*hand_over)    (UbPage    *self);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 void        ub_page_start        (UbPage     *self);
@@ -88,6 +91,11 @@ gboolean    ub_page_is_busy      (UbPage     *self);
 void        ub_page_load_saved   (UbPage     *self,
                                   gboolean    resume_now);
 void        ub_page_save_state   (UbPage     *self);
+void        ub_page_hand_over    (UbPage     *self);
+void        ub_page_keep_work    (UbPage     *self,
+                                  gpointer    work,
+                                  GDestroyNotify destroy);
+gpointer    ub_page_take_work    (UbPage     *self);
 gboolean    ub_page_get_blocking (UbPage     *self);
 UbRun      *ub_page_get_run      (UbPage     *self);
 void        ub_page_show_error   (UbPage     *self,

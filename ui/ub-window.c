@@ -417,8 +417,10 @@ static void
 save_view (UbPage   *page,
            gpointer  data)
 {
-  if (UB_PAGE_GET_CLASS (page)->run_key == NULL)
-    ub_page_save_state (page);
+  if (UB_PAGE_GET_CLASS (page)->run_key != NULL)
+    return;
+  ub_page_save_state (page);
+  ub_page_hand_over (page);
 }
 
 static void
@@ -433,8 +435,9 @@ restore_view (UbPage   *page,
  * ub_window_save_views:
  *
  * Before a reload: the pages that are not built on runs save what they
- * show (a gallery's folder and scroll position). Runs need nothing: they
- * outlive the window.
+ * show (a gallery's folder and scroll position) and hand their running
+ * work over to the next window's pages (ub_page_hand_over()). Runs need
+ * nothing: they outlive the window.
  */
 void
 ub_window_save_views (UbWindow *self)
