@@ -536,31 +536,12 @@ generate_action (GtkWidget  *widget,
 
 /* Drag and drop */
 
+/* The PNG files among @files; FALSE if there are none. */
 static gboolean
-on_drop (GtkDropTarget *target,
-         const GValue  *value,
-         double         x,
-         double         y,
-         UbImagesPage  *self)
+open_dropped_files (UbImagesPage *self,
+                    GSList       *files)
 {
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSList) files = NULL;
-
-  files = ub_file_drop_get_files (value);
-  if (files == NULL)
-    return FALSE;
-
-  /* One folder: open it; otherwise the PNG files among what was dropped. */
-  if (files->next == NULL &&
-      g_file_query_file_type (files->data, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
-    {
-      g_autofree char *path = g_file_get_path (files->data);
-
-      if (path == NULL)
-        return FALSE;
-      ub_images_page_open_folder (self, path);
-      return TRUE;
-    }
 
   for (GSList *l = files; l != NULL; l = l->next)
     {
@@ -579,6 +560,62 @@ on_drop (GtkDropTarget *target,
     }
 
   ub_images_page_open_files (self, paths);
+  return TRUE;
+}
+
+static void
+on_drop_queried (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(UbPageCall) call = user_data;
+  g_autoptr(UbImagesPage) self = ub_page_call_dup_page (call);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList one = { object, NULL };
+
+  info = g_file_query_info_finish (G_FILE (object), result, &error);
+  /* Something else was opened meanwhile, or the page went. */
+  if (self == NULL || call->generation != self->generation ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (info != NULL && g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+    {
+      g_autofree char *path = g_file_get_path (G_FILE (object));
+
+      if (path != NULL)
+        ub_images_page_open_folder (self, path);
+      else
+        show_error (self, _("Only folders on this computer can be opened."));
+      return;
+    }
+  open_dropped_files (self, &one);
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         UbImagesPage  *self)
+{
+  g_autoptr(GSList) files = NULL;
+
+  files = ub_file_drop_get_files (value);
+  if (files == NULL)
+    return FALSE;
+
+  /* Several: the PNG files among them. */
+  if (files->next != NULL)
+    return open_dropped_files (self, files);
+
+  /* One: a folder opens, a file is shown; which it is, the file system
+   * says, and it may be slow to answer (a network mount): not on the
+   * main thread. */
+  g_file_query_info_async (files->data, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                           G_PRIORITY_DEFAULT, self->cancellable, on_drop_queried,
+                           ub_page_call_new (self, self->generation, 0));
   return TRUE;
 }
 
