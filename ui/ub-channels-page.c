@@ -6,14 +6,13 @@
 #include "ub-blocking-pipeline.h"
 #include "ub-channels-control.h"
 #include "ub-channels-diagram.h"
-#include "ub-channels-page.h"
+#include "ub-channels-page-private.h"
 #include "ub-job.h"
 #include "ub-page.h"
 #include "ub-pipeline.h"
 #include "ub-png-jobs.h"
 #include "ub-runtime-view.h"
 #include "ub-sample-writer.h"
-#include "ub-ui-format.h"
 #include "ub-ui.h"
 #include "ub-worker-pool.h"
 
@@ -37,43 +36,6 @@
 #define SAMPLE_SIZE      1024
 #define RESULT_SIZE      96
 
-struct _UbChannelsPage
-{
-  GtkWidget                  parent_instance;
-
-  /* Template widgets */
-  GtkWidget                 *content;
-  AdwActionRow              *status_row;
-  GtkWidget                 *samples_box;
-  GtkProgressBar            *samples_bar;
-  GtkLabel                  *error_label;
-  GtkStack                  *view_stack;
-  UbChannelsDiagram         *diagram;
-  UbRuntimeView             *runtime_view;
-  GtkLabel                  *bytes_label;
-  GtkLevelBar               *share_bar;
-  GtkLabel                  *acks_label;
-  GtkFlowBox                *results_box;
-  GtkSwitch                 *single_switch;
-  GtkButton                 *pause_button;
-  GtkStack                  *pause_stack;
-
-  /* Owned references */
-  UbPipeline                *pipeline;
-  UbChannelsControl         *control;
-  UbSampleWriter            *samples;      /* (nullable) while sample images are written */
-  GArray                    *arrivals;     /* guint: result indices, in arrival order */
-  GPtrArray                 *textures;     /* GdkTexture: the results, in arrival order */
-  UbBlockingPipeline        *blocking;     /* (nullable) blocking mode's run */
-  char                      *folder;
-  char                      *error;
-
-  guint                      n_samples;
-  guint                      sample_size;
-  guint64                    blocking_bytes;  /* bytes decode+scale moved on the main thread */
-  gboolean                   paused;
-  gboolean                   cancelled;
-};
 
 G_DEFINE_FINAL_TYPE (UbChannelsPage, ub_channels_page, UB_TYPE_PAGE)
 
@@ -89,124 +51,10 @@ show_error (UbChannelsPage *self,
 
 /* Pipeline ----------------------------------------------------------------- */
 
-static gboolean
-running_blocking (UbChannelsPage *self)
-{
-  return self->blocking != NULL && ub_blocking_pipeline_is_running (self->blocking);
-}
-
-static guint
-n_expected (UbChannelsPage *self)
-{
-  UbPipelineStats stats = { 0 };
-
-  if (running_blocking (self))
-    return ub_blocking_pipeline_get_n_images (self->blocking);
-  if (self->pipeline != NULL)
-    ub_pipeline_get_stats (self->pipeline, &stats);
-  return stats.n_posted;
-}
-
-static guint
-n_samples_left (UbChannelsPage *self)
-{
-  return self->samples != NULL ? ub_sample_writer_get_n_left (self->samples) : 0;
-}
-
-static void
-set_label (GtkLabel   *label,
-           const char *text)
-{
-  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
-    gtk_label_set_text (label, text);
-}
-
-/* The status row and the sample progress: what the page is doing now. */
-static void
-update_status (UbChannelsPage *self)
-{
-  UbPipelineStats stats = { 0 };
-  g_autofree char *status = NULL;
-  guint n_left = n_samples_left (self);
-
-  if (self->pipeline != NULL)
-    ub_pipeline_get_stats (self->pipeline, &stats);
-
-  gtk_widget_set_visible (self->samples_box, n_left > 0);
-  if (n_left > 0)
-    {
-      guint n_images = ub_sample_writer_get_n_images (self->samples);
-
-      status = g_strdup_printf (_("Writing sample images: %u of %u written"),
-                                n_images - n_left, n_images);
-      gtk_progress_bar_set_fraction (self->samples_bar,
-                                     (n_images - n_left) / (double) MAX (n_images, 1));
-    }
-  else if (running_blocking (self))
-    status = g_strdup_printf (_("Blocking mode: %u of %u decoded and scaled on the main thread"),
-                              ub_blocking_pipeline_get_n_done (self->blocking), n_expected (self));
-  else if (self->pipeline != NULL && stats.n_posted > 0)
-    {
-      const char *shape = ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_TWO_WORKERS
-                            ? _("Decoder → scaler") : _("One worker");
-      const char *state = self->cancelled ? _("cancelled")
-                          : self->paused ? _("paused")
-                          : ub_pipeline_is_idle (self->pipeline) ? _("done") : _("running");
-
-      status = g_strdup_printf (_("%s, %s: %u of %u images back, %u errors"), shape, state,
-                                stats.n_results, stats.n_posted, stats.n_errors);
-    }
-  else if (self->cancelled)
-    status = g_strdup (_("Cancelled"));
-  if (status != NULL && g_strcmp0 (adw_action_row_get_subtitle (self->status_row), status) != 0)
-    adw_action_row_set_subtitle (self->status_row, status);
-}
-
-static void
-update_pipeline_labels (UbChannelsPage *self)
-{
-  UbPipelineStats stats = { 0 };
-  g_autofree char *main_text = NULL;
-  g_autofree char *between_text = NULL;
-  g_autofree char *text = NULL;
-  guint64 main_bytes, between_bytes;
-  double share;
-
-  update_status (self);
-  if (self->pipeline != NULL)
-    ub_pipeline_get_stats (self->pipeline, &stats);
-
-  main_bytes = stats.owner_bytes + self->blocking_bytes;
-  between_bytes = stats.between_bytes;
-
-  /* Nothing has crossed yet: say what the page waits for. */
-  if (main_bytes + between_bytes == 0)
-    {
-      if (n_samples_left (self) > 0)
-        set_label (self->bytes_label, _("Waiting for the sample images to be written…"));
-      else if (running_blocking (self) || (self->pipeline != NULL && stats.n_posted > 0 &&
-                                          !self->cancelled))
-        set_label (self->bytes_label, _("Requests sent; waiting for the first result…"));
-      return;
-    }
-
-  share = main_bytes / (double) (main_bytes + between_bytes);
-  main_text = ub_format_bytes (main_bytes);
-  between_text = ub_format_bytes (between_bytes);
-  text = g_strdup_printf (_("Through the main thread: %s (%llu messages%s)\n"
-                            "Between the workers: %s\n"
-                            "The main thread carried %.2f %% of the bytes"),
-                          main_text, (unsigned long long) stats.owner_messages,
-                          self->blocking_bytes > 0 ? _(", and blocking mode's own decoding") : "",
-                          between_text, 100.0 * share);
-  set_label (self->bytes_label, text);
-  gtk_level_bar_set_value (self->share_bar, share);
-}
-
 static void
 on_control_changed (UbChannelsPage *self)
 {
-  set_label (self->acks_label, ub_channels_control_get_text (self->control));
+  _ub_channels_page_set_label (self->acks_label, ub_channels_control_get_text (self->control));
 }
 
 static void
@@ -263,7 +111,7 @@ on_pipeline_result (UbPipeline     *pipeline,
   if (bytes != NULL)
     add_result (self, index, width, height, bytes);
   if (ub_pipeline_is_idle (pipeline))
-    update_pipeline_labels (self);
+    _ub_channels_page_update_labels (self);
 }
 
 static void
@@ -332,7 +180,7 @@ on_blocking_result (guint       index,
     }
   else
     add_result (self, index, width, height, pixels);
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 static void
@@ -392,7 +240,7 @@ ub_channels_page_run_files (UbChannelsPage     *self,
   if (ub_page_get_blocking (UB_PAGE (self)))
     {
       self->blocking = ub_blocking_pipeline_new (paths, RESULT_SIZE, on_blocking_result, self);
-      update_pipeline_labels (self);
+      _ub_channels_page_update_labels (self);
       return;
     }
 
@@ -402,7 +250,7 @@ ub_channels_page_run_files (UbChannelsPage     *self,
   ub_pipeline_new_run (self->pipeline);
   for (guint i = 0; paths[i] != NULL; i++)
     ub_pipeline_push (self->pipeline, paths[i]);
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 static void
@@ -431,13 +279,13 @@ on_samples_failed (UbChannelsPage *self,
                    UbSampleWriter *samples)
 {
   show_error (self, message);
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 static void
 connect_samples (UbChannelsPage *self)
 {
-  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (update_pipeline_labels), self);
+  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (_ub_channels_page_update_labels), self);
   g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
   g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
 }
@@ -466,13 +314,13 @@ start_samples (UbChannelsPage *self)
     }
 
   connect_samples (self);
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 static void
 on_runtime_updated (UbChannelsPage *self)
 {
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 
@@ -494,7 +342,7 @@ ub_channels_page_cancel (UbPage *page)
   self->cancelled = TRUE;
   broadcast (self, UB_PIPELINE_CANCEL, "cancel",
              g_variant_new_uint32 (self->pipeline != NULL ? ub_pipeline_get_run (self->pipeline) : 0));
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 static void
@@ -510,7 +358,7 @@ ub_channels_page_toggle_pause (UbPage *page)
     broadcast (self, UB_PIPELINE_RESUME, "resume", NULL);
   if (self->blocking != NULL)
     ub_blocking_pipeline_set_paused (self->blocking, self->paused);
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 static gboolean
@@ -518,7 +366,7 @@ ub_channels_page_is_busy (UbPage *page)
 {
   UbChannelsPage *self = UB_CHANNELS_PAGE (page);
 
-  return n_samples_left (self) > 0 || running_blocking (self) ||
+  return _ub_channels_page_n_samples_left (self) > 0 || _ub_channels_page_running_blocking (self) ||
          (self->pipeline != NULL && !self->cancelled && !ub_pipeline_is_idle (self->pipeline));
 }
 
@@ -601,7 +449,7 @@ take_over (UbChannelsPage *self)
   self->cancelled = work->cancelled;
   gtk_stack_set_visible_child_name (self->pause_stack, self->paused ? "resume" : "pause");
   channels_work_free (work);
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 /* GObject ------------------------------------------------------------------ */
