@@ -231,6 +231,7 @@ ub_images_page_load_saved (UbPage   *page,
 
   /* A gallery shown or coming (a reloaded window's) stays as it is. */
   if (self->folder != NULL || self->samples != NULL ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0 ||
       !(folder = ub_gallery_place_dup_saved (&fraction)))
     return;
 
