@@ -256,11 +256,7 @@ ub_channels_page_run_files (UbChannelsPage     *self,
 static void
 clear_samples (UbChannelsPage *self)
 {
-  if (self->samples == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->samples, self);
-  ub_sample_writer_cancel (self->samples);
-  g_clear_object (&self->samples);
+  ub_sample_writer_clear (&self->samples, self);
 }
 
 static void
@@ -285,9 +281,11 @@ on_samples_failed (UbChannelsPage *self,
 static void
 connect_samples (UbChannelsPage *self)
 {
-  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (_ub_channels_page_update_labels), self);
-  g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
-  g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
+  ub_sample_writer_connect (self->samples,
+                            G_CALLBACK (_ub_channels_page_update_labels),
+                            G_CALLBACK (on_samples_done),
+                            G_CALLBACK (on_samples_failed),
+                            self);
 }
 
 static void
@@ -391,9 +389,7 @@ channels_work_free (gpointer data)
 {
   ChannelsWork *work = data;
 
-  if (work->samples != NULL)
-    ub_sample_writer_cancel (work->samples);
-  g_clear_object (&work->samples);
+  ub_sample_writer_clear (&work->samples, NULL);
   if (work->pipeline != NULL)
     ub_pipeline_terminate (work->pipeline);
   g_clear_object (&work->pipeline);

@@ -284,9 +284,7 @@ images_work_free (gpointer data)
 {
   ImagesWork *work = data;
 
-  if (work->samples != NULL)
-    ub_sample_writer_cancel (work->samples);
-  g_clear_object (&work->samples);
+  ub_sample_writer_clear (&work->samples, NULL);
   ub_page_clear_pool (&work->pool);
   g_ptr_array_unref (work->items);
   g_free (work->folder);

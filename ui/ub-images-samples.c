@@ -21,11 +21,7 @@
 void
 _ub_images_page_clear_samples (UbImagesPage *self)
 {
-  if (self->samples == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->samples, self);
-  ub_sample_writer_cancel (self->samples);
-  g_clear_object (&self->samples);
+  ub_sample_writer_clear (&self->samples, self);
 }
 
 
@@ -96,9 +92,11 @@ on_samples_failed (UbImagesPage   *self,
 void
 _ub_images_page_connect_samples (UbImagesPage *self)
 {
-  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (on_sample_written), self);
-  g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
-  g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
+  ub_sample_writer_connect (self->samples,
+                            G_CALLBACK (on_sample_written),
+                            G_CALLBACK (on_samples_done),
+                            G_CALLBACK (on_samples_failed),
+                            self);
 }
 
 /**
