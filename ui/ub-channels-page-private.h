@@ -20,7 +20,6 @@ struct _UbChannelsPage
   GtkWidget                  parent_instance;
 
   /* Template widgets */
-  GtkWidget                 *content;
   AdwActionRow              *status_row;
   GtkWidget                 *samples_box;
   GtkProgressBar            *samples_bar;

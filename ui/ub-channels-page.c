@@ -490,16 +490,11 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   UbPageClass *page_class = UB_PAGE_CLASS (klass);
 
   object_class->dispose = ub_channels_page_dispose;
-  page_class->start = ub_channels_page_start;
-  page_class->cancel = ub_channels_page_cancel;
+  UB_PAGE_CLASS_IMPLEMENT_WORK (page_class, ub_channels_page);
   page_class->toggle_pause = ub_channels_page_toggle_pause;
-  page_class->start_demo = ub_channels_page_start;
-  page_class->is_busy = ub_channels_page_is_busy;
-  page_class->hand_over = ub_channels_page_hand_over;
   object_class->finalize = ub_channels_page_finalize;
 
   ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-channels-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, content);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, status_row);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_box);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_bar);

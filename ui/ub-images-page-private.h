@@ -19,7 +19,6 @@ struct _UbImagesPage
 
   /* Template widgets */
   UbResumeBar       *resume_bar;
-  GtkWidget         *content;
   GtkLabel          *status_label;
   GtkLabel          *error_label;
   GtkWidget         *samples_box;

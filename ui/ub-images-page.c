@@ -386,16 +386,11 @@ ub_images_page_class_init (UbImagesPageClass *klass)
   object_class->dispose = ub_images_page_dispose;
   page_class->load_saved = ub_images_page_load_saved;
   page_class->save_state = ub_images_page_save_state;
-  page_class->hand_over = ub_images_page_hand_over;
-  page_class->start = ub_images_page_start;
-  page_class->cancel = ub_images_page_cancel;
-  page_class->start_demo = ub_images_page_start;
-  page_class->is_busy = ub_images_page_is_busy;
+  UB_PAGE_CLASS_IMPLEMENT_WORK (page_class, ub_images_page);
   object_class->finalize = ub_images_page_finalize;
 
   ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-images-page.ui");
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, resume_bar);
-  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, content);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, status_label);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, error_label);
   gtk_widget_class_bind_template_child (widget_class, UbImagesPage, samples_box);

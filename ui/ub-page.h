@@ -110,6 +110,43 @@ void        ub_page_class_set_template  (GtkWidgetClass *widget_class,
 void        ub_page_class_bind_run_view (GtkWidgetClass *widget_class,
                                          gboolean        has_pause_button);
 
+/**
+ * UB_PAGE_CLASS_IMPLEMENT_RUNS:
+ * @page_class: a #UbPageClass
+ * @prefix: the page's function prefix, e.g. `ub_primes_page`
+ * @key: its runs' key in the run manager
+ *
+ * Wires a page built on runs: its @prefix`_create_run`, `_restore_run`,
+ * `_attach_run`, `_describe_run`, `_update_view` and `_start_demo`.
+ */
+#define UB_PAGE_CLASS_IMPLEMENT_RUNS(page_class, prefix, key) \
+  G_STMT_START { \
+    (page_class)->run_key = (key); \
+    (page_class)->create_run = prefix##_create_run; \
+    (page_class)->restore_run = prefix##_restore_run; \
+    (page_class)->attach_run = prefix##_attach_run; \
+    (page_class)->describe_run = prefix##_describe_run; \
+    (page_class)->update_view = prefix##_update_view; \
+    (page_class)->start_demo = prefix##_start_demo; \
+  } G_STMT_END
+
+/**
+ * UB_PAGE_CLASS_IMPLEMENT_WORK:
+ * @page_class: a #UbPageClass
+ * @prefix: the page's function prefix, e.g. `ub_images_page`
+ *
+ * Wires a page whose work is not a run: its @prefix`_start` (which is
+ * also its demo), `_cancel`, `_is_busy` and `_hand_over`.
+ */
+#define UB_PAGE_CLASS_IMPLEMENT_WORK(page_class, prefix) \
+  G_STMT_START { \
+    (page_class)->start = prefix##_start; \
+    (page_class)->start_demo = prefix##_start; \
+    (page_class)->cancel = prefix##_cancel; \
+    (page_class)->is_busy = prefix##_is_busy; \
+    (page_class)->hand_over = prefix##_hand_over; \
+  } G_STMT_END
+
 /*
  * A call a page made to a worker: it reaches the page only through a weak
  * reference, and only if the page's run is still the one that made it.

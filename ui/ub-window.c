@@ -18,13 +18,9 @@ struct _UbWindow
   /* Template widgets */
   AdwHeaderBar         *header_bar;
   AdwViewStack         *stack;
-  AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
-  GtkMenuButton        *menu_button;
   UbActivityButton     *activity_button;
-  GtkSwitch            *blocking_switch;
   UbMeter              *meter;
-  UbPrimesPage         *primes_page;
   AdwToastOverlay      *toast_overlay;
 
   /* Owned references */
@@ -311,13 +307,9 @@ ub_window_class_init (UbWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-window.ui");
   gtk_widget_class_bind_template_child (widget_class, UbWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, UbWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, switcher_bar);
-  gtk_widget_class_bind_template_child (widget_class, UbWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, activity_button);
-  gtk_widget_class_bind_template_child (widget_class, UbWindow, blocking_switch);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, meter);
-  gtk_widget_class_bind_template_child (widget_class, UbWindow, primes_page);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, toast_overlay);
 }
 
