@@ -423,8 +423,14 @@ static void
 start_cli_again (void)
 {
   const char *args[] = { "sha256", "/dev/null", NULL };
+  int status = wait_for (spawn_cli (args, FALSE));
 
-  g_assert_true (WIFEXITED (wait_for (spawn_cli (args, FALSE))));
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    {
+      g_autofree char *err = read_cli_stderr ();
+
+      g_error ("the next start of the CLI failed (status 0x%x); it printed: %s", status, err);
+    }
 }
 
 static void
