@@ -266,25 +266,24 @@ test_output_fd (UbTestDir     *fixture,
   ub_test_assert_file_equals (out_path, "foobar", 6);
 }
 
+static const UbTestDirCase cases[] = {
+  { "decode/error-offset", test_decode_error },
+  { "decode/truncated", test_truncated_file },
+  { "read-error/directory", test_read_error_directory },
+  { "read-error/file-shrinks", test_read_error_shrinking },
+  { "output/missing-directory", test_output_missing_directory },
+  { "output/read-only-directory", test_output_read_only_directory },
+  { "output/replaces-existing", test_output_replaces },
+  { "output/fd", test_output_fd },
+};
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/data/job/" path, UbTestDir, NULL, ub_test_dir_set_up, func, ub_test_dir_tear_down)
-
-  ADD ("decode/error-offset", test_decode_error);
-  ADD ("decode/truncated", test_truncated_file);
-  ADD ("read-error/directory", test_read_error_directory);
-  ADD ("read-error/file-shrinks", test_read_error_shrinking);
-  ADD ("output/missing-directory", test_output_missing_directory);
-  ADD ("output/read-only-directory", test_output_read_only_directory);
-  ADD ("output/replaces-existing", test_output_replaces);
-  ADD ("output/fd", test_output_fd);
-
-#undef ADD
+  ub_test_dir_add_cases ("/data/job/", cases, G_N_ELEMENTS (cases));
 
   return g_test_run ();
 }

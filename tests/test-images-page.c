@@ -13,6 +13,7 @@
 #include "ub-png-jobs.h"
 #include "ub-png.h"
 #include "ub-sample-writer.h"
+#include "ub-test-cases.h"
 #include "ub-test-files.h"
 #include "ub-test-gtk.h"
 
@@ -785,6 +786,20 @@ test_drop_files (void)
   g_unlink (text);
 }
 
+static const UbTestCase cases[] = {
+  { "/images-page/tile-follows-item", test_tile_follows_item },
+  { "/images-page/empty-state", test_empty_state },
+  { "/images-page/folder-scan", test_folder_scan },
+  { "/images-page/sample-writer", test_sample_writer },
+  { "/images-page/generate-samples", test_generate_samples },
+  { "/images-page/stop-samples", test_stop_samples },
+  { "/images-page/states-and-errors", test_states_and_errors },
+  { "/images-page/visible-first", test_visible_first },
+  { "/images-page/scroll-cancels-and-cache-evicts", test_scroll_cancels_and_cache_evicts },
+  { "/images-page/blocking-mode", test_blocking_mode },
+  { "/images-page/drop-files", test_drop_files },
+};
+
 int
 main (int    argc,
       char **argv)
@@ -800,17 +815,7 @@ main (int    argc,
   g_test_summary ("The Images page: tile states, visible-first decoding, cancel on scroll, "
                   "the thumbnail cache, blocking mode (the viewer: test-image-viewer)");
 
-  g_test_add_func ("/images-page/tile-follows-item", test_tile_follows_item);
-  g_test_add_func ("/images-page/empty-state", test_empty_state);
-  g_test_add_func ("/images-page/folder-scan", test_folder_scan);
-  g_test_add_func ("/images-page/sample-writer", test_sample_writer);
-  g_test_add_func ("/images-page/generate-samples", test_generate_samples);
-  g_test_add_func ("/images-page/stop-samples", test_stop_samples);
-  g_test_add_func ("/images-page/states-and-errors", test_states_and_errors);
-  g_test_add_func ("/images-page/visible-first", test_visible_first);
-  g_test_add_func ("/images-page/scroll-cancels-and-cache-evicts", test_scroll_cancels_and_cache_evicts);
-  g_test_add_func ("/images-page/blocking-mode", test_blocking_mode);
-  g_test_add_func ("/images-page/drop-files", test_drop_files);
+  UB_TEST_ADD_CASES (cases);
 
   status = g_test_run ();
 
