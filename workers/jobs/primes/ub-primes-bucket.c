@@ -260,9 +260,8 @@ _ub_buckets_add_primes (UbBuckets     *s,
       off = d + (guint64) k * p;
       if (off > span)
         continue;
+      /* 209 is coprime to 210: the step never wraps q mod 210. */
       qm += k;
-      if (qm >= 210)
-        qm -= 210;
       bucket_push (s, seg + ((off / 30) >> log2_seg), p / 30,
                    (guint32) ((off / 30) & seg_mask) << 9 |
                    ((guint32) bit_of_res[p % 30] * 48 + s->q210_index[qm]));
