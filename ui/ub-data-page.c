@@ -478,14 +478,8 @@ ub_data_page_class_init (UbDataPageClass *klass)
 
   object_class->dispose = ub_data_page_dispose;
 
-  page_class->run_key = UB_DATA_RUN_KEY;
-  page_class->create_run = ub_data_page_create_run;
-  page_class->restore_run = ub_data_page_restore_run;
+  UB_PAGE_CLASS_IMPLEMENT_RUNS (page_class, ub_data_page, UB_DATA_RUN_KEY);
   page_class->load_saved = ub_data_page_load_saved;
-  page_class->attach_run = ub_data_page_attach_run;
-  page_class->describe_run = ub_data_page_describe_run;
-  page_class->update_view = ub_data_page_update_view;
-  page_class->start_demo = ub_data_page_start_demo;
   page_class->can_pause = TRUE;
 
   ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-data-page.ui");

@@ -549,6 +549,47 @@ ub_thumbnail_loader_ensure_pool (UbThumbnailLoader  *self,
 }
 
 /**
+ * ub_thumbnail_loader_steal_pool:
+ *
+ * Takes the loader's workers away from it, running, for a page that
+ * outlives its view (a reload): the loader's decodes are cancelled, their
+ * replies dropped, and it starts new workers if it needs some again.
+ *
+ * Returns: (transfer full) (nullable): the pool, if the loader had one
+ */
+UbWorkerPool *
+ub_thumbnail_loader_steal_pool (UbThumbnailLoader *self)
+{
+  g_return_val_if_fail (UB_IS_THUMBNAIL_LOADER (self), NULL);
+
+  self->generation++;
+  cancel_in_flight (self);
+  g_hash_table_remove_all (self->in_flight);
+  return g_steal_pointer (&self->pool);
+}
+
+/**
+ * ub_thumbnail_loader_set_pool:
+ * @pool: (transfer none): running workers, from
+ *   ub_thumbnail_loader_steal_pool() on an earlier loader
+ *
+ * Decodes in @pool's workers from now on; the loader terminates them when
+ * it stops.
+ */
+void
+ub_thumbnail_loader_set_pool (UbThumbnailLoader *self,
+                              UbWorkerPool      *pool)
+{
+  g_return_if_fail (UB_IS_THUMBNAIL_LOADER (self));
+  g_return_if_fail (UB_IS_WORKER_POOL (pool));
+
+  if (self->pool == pool)
+    return;
+  ub_page_clear_pool (&self->pool);
+  self->pool = g_object_ref (pool);
+}
+
+/**
  * ub_thumbnail_loader_get_n_workers:
  *
  * Returns: how many decodes run at once
