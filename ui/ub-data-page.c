@@ -307,8 +307,15 @@ ub_data_page_update_view (UbPage *page,
   gtk_widget_set_sensitive (GTK_WIDGET (self->input_dropdown), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->op_dropdown), !busy);
 
-  /* The result view shows the finished run, and nothing else. */
+  /* The result view shows the finished run, and nothing else. While a run
+   * goes, the page refreshes ten times a second: an empty view is left as
+   * it is, since emptying it again re-laid out the text view and made the
+   * window compute its size anew, with several synchronous X round trips
+   * that wait for the display server, the longest waits of the page's
+   * main thread while the disk was busy. */
   if (run == self->shown && (run == NULL || done))
+    return;
+  if (self->shown == NULL && !done)
     return;
   g_clear_object (&self->shown);
   gtk_label_set_text (self->result_label, "");
