@@ -241,10 +241,23 @@ keep_polling_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* How much longer than on a plain build a wait may take: the sanitizer
+ * and valgrind setups (tests/meson.build) stretch every bound at once, as
+ * they stretch meson's own timeouts, instead of each test guessing. */
+static guint
+wait_scale (void)
+{
+  const char *text = g_getenv ("UB_TEST_WAIT_SCALE");
+  guint64 scale = text != NULL ? g_ascii_strtoull (text, NULL, 10) : 1;
+
+  return (guint) CLAMP (scale, 1, 50);
+}
+
 /**
  * ub_test_gtk_run_until:
  * @condition: checked after every main-loop iteration
- * @timeout_ms: a generous upper bound, so a broken test fails instead of hanging
+ * @timeout_ms: a generous upper bound, so a broken test fails instead of
+ *   hanging; multiplied by `UB_TEST_WAIT_SCALE` under a sanitizer
  *
  * Returns: %TRUE if @condition became true, %FALSE on timeout
  */
@@ -254,7 +267,8 @@ ub_test_gtk_run_until (gboolean (*condition) (gpointer user_data),
                        guint      timeout_ms)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+  guint id = g_timeout_add (MIN ((guint64) timeout_ms * wait_scale (), G_MAXUINT),
+                            timed_out_cb, &timed_out);
   /* Some conditions change on other threads without waking this one. */
   guint poll_id = g_timeout_add (10, keep_polling_cb, NULL);
 
@@ -469,4 +483,52 @@ ub_test_gtk_drop_files (GtkWidget          *widget,
   g_signal_emit_by_name (target, "drop", &value, 1.0, 1.0, &taken);
   g_slist_free_full (g_steal_pointer (&files), g_object_unref);
   return taken;
+}
+
+/**
+ * ub_test_gtk_count_images:
+ * @page: the Images page
+ * @state: a tile state
+ *
+ * Returns: how many of the page's images are in @state
+ */
+guint
+ub_test_gtk_count_images (UbImagesPage *page,
+                          UbImageState  state)
+{
+  GListModel *model = ub_images_page_get_model (page);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
+
+      n += ub_image_item_get_state (item) == state;
+    }
+  return n;
+}
+
+/**
+ * ub_test_gtk_run_in_scratch:
+ * @template: a name for g_dir_make_tmp()
+ * @dir: (out): set to a new folder while the tests run
+ *
+ * Runs the registered tests with a scratch folder in @dir, then removes
+ * it with all it holds.
+ *
+ * Returns: g_test_run()'s status
+ */
+int
+ub_test_gtk_run_in_scratch (const char  *template,
+                            char       **dir)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  *dir = g_dir_make_tmp (template, &error);
+  g_assert_no_error (error);
+  status = g_test_run ();
+  nftw (*dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  g_clear_pointer (dir, g_free);
+  return status;
 }
