@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ub-error.h"
@@ -332,8 +334,8 @@ _ub_message_check_kind (UbMessage  *self,
     return TRUE;
 
   g_set_error (error, UB_ERROR, UB_ERROR_RESERVED_KIND,
-               "The message kind “%s” uses the reserved prefix “" UB_RESERVED_KIND_PREFIX "”",
-               self->kind);
+               _("The message kind “%s” uses the reserved prefix “%s”"),
+               self->kind, UB_RESERVED_KIND_PREFIX);
   return FALSE;
 }
 
@@ -341,7 +343,7 @@ static gboolean
 clone_error (GError     **error,
              const char  *what)
 {
-  g_set_error (error, UB_ERROR, UB_ERROR_DATA_CLONE, "The message cannot be posted: %s", what);
+  g_set_error (error, UB_ERROR, UB_ERROR_DATA_CLONE, _("The message cannot be posted: %s"), what);
   return FALSE;
 }
 

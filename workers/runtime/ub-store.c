@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -279,7 +281,7 @@ ub_store_new_for_directory (const char  *path,
 
   if (g_mkdir_with_parents (path, 0700) != 0)
     {
-      _ub_store_path_error (error, errno, "Cannot create the folder", path);
+      _ub_store_path_error (error, errno, _("Cannot create the folder"), path);
       return NULL;
     }
 
@@ -440,7 +442,7 @@ ub_store_set (UbStore     *self,
     {
       ok = _ub_store_write_atomically (path, contents, error);
       if (!ok)
-        g_prefix_error (error, "Cannot save “%s”: ", key);
+        g_prefix_error (error, _("Cannot save “%s”: "), key);
     }
   pthread_mutex_unlock (&self->write_lock);
 
@@ -508,7 +510,7 @@ ub_store_remove (UbStore     *self,
     {
       if (g_unlink (path) != 0 && errno != ENOENT)
         {
-          _ub_store_path_error (error, errno, "Cannot remove", path);
+          _ub_store_path_error (error, errno, _("Cannot remove"), path);
           ok = FALSE;
         }
       else
