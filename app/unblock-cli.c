@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
 #include "ub-durable.h"
+#include "ub-i18n.h"
 #include "ub-jobs.h"
 #include "ub-number.h"
 
@@ -199,10 +199,7 @@ main (int    argc,
 {
   const UbCliCommand *command;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  ub_i18n_init ();
 
   if (argc < 2)
     {
