@@ -173,6 +173,20 @@ heartbeat_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The heartbeat starts once the window's first frame is on screen: it
+ * measures the main loop of a window that is up, not the styling, layout
+ * and first paint of the window itself. */
+static void
+start_heartbeat (UbMeter *self)
+{
+  self->last_heartbeat_usec = g_get_monotonic_time ();
+  self->heartbeat = g_timeout_source_new (HEARTBEAT_INTERVAL_MS);
+  g_source_set_priority (self->heartbeat, G_PRIORITY_HIGH);
+  g_source_set_callback (self->heartbeat, heartbeat_cb, self, NULL);
+  g_source_set_static_name (self->heartbeat, "[unblock] meter heartbeat");
+  g_source_attach (self->heartbeat, NULL);
+}
+
 static void
 update_label (UbMeter *self,
               gint64   now_usec)
@@ -202,6 +216,16 @@ tick_cb (GtkWidget     *widget,
   UbMeter *self = UB_METER (widget);
   gint64 start = g_get_monotonic_time ();
   gint64 epoch;
+
+  /* A tick comes before its frame is drawn: the second one is the first
+   * after the window's first frame was painted. */
+  if (self->heartbeat == NULL)
+    {
+      if (self->last_frame_usec != 0)
+        start_heartbeat (self);
+      self->last_frame_usec = start;
+      return G_SOURCE_CONTINUE;
+    }
 
   /* The wall-clock time of the tick, not the frame clock's frame time: GDK
    * smooths the latter for animations, which would hide a late frame. */
@@ -439,33 +463,12 @@ ub_meter_finalize (GObject *object)
   G_OBJECT_CLASS (ub_meter_parent_class)->finalize (object);
 }
 
-/* The heartbeat starts when the meter is first shown: it measures the main
- * loop of a window that is up, not the building of the window itself. */
-static void
-ub_meter_map (GtkWidget *widget)
-{
-  UbMeter *self = UB_METER (widget);
-
-  GTK_WIDGET_CLASS (ub_meter_parent_class)->map (widget);
-
-  if (self->heartbeat == NULL)
-    {
-      self->last_heartbeat_usec = g_get_monotonic_time ();
-      self->heartbeat = g_timeout_source_new (HEARTBEAT_INTERVAL_MS);
-      g_source_set_priority (self->heartbeat, G_PRIORITY_HIGH);
-      g_source_set_callback (self->heartbeat, heartbeat_cb, self, NULL);
-      g_source_set_static_name (self->heartbeat, "[unblock] meter heartbeat");
-      g_source_attach (self->heartbeat, NULL);
-    }
-}
-
 static void
 ub_meter_class_init (UbMeterClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  widget_class->map = ub_meter_map;
   object_class->dispose = ub_meter_dispose;
   object_class->finalize = ub_meter_finalize;
 
