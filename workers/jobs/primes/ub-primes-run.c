@@ -154,6 +154,21 @@ ub_primes_run_part_finished (UbRun    *run,
   update_progress (self);
 }
 
+/* Whether the part's worker has saved a record of this very part further
+ * on than @record, the last one it reported: a run stopped without waiting
+ * for its workers' replies keeps what they saved last. */
+static gboolean
+saved_further (const char           *key,
+               const UbPrimesRecord *record)
+{
+  g_autoptr(GVariant) saved = ub_state_dup (key);
+  UbPrimesRecord stored;
+
+  return saved != NULL && ub_primes_part_state_parse (saved, &stored, NULL, NULL) &&
+         stored.from == record->from && stored.to == record->to &&
+         (stored.done || stored.next > record->next);
+}
+
 /* The job's description and the parts' records as of their last reports:
  * consistent, so a paused job resumes after a restart. */
 static void
@@ -187,7 +202,8 @@ ub_primes_run_save (UbRun *run)
     {
       g_autofree char *key = part_key (i);
 
-      ub_state_set (key, ub_primes_part_state_new (&self->parts[i].record, self->parts[i].bytes));
+      if (!saved_further (key, &self->parts[i].record))
+        ub_state_set (key, ub_primes_part_state_new (&self->parts[i].record, self->parts[i].bytes));
     }
 }
 
