@@ -363,26 +363,26 @@ _ub_message_validate_transfers (gpointer    *transfer,
 
       for (guint j = 0; j < i; j++)
         if (transfer[j] == object)
-          return clone_error (error, "the same object appears twice in the transfer list");
+          return clone_error (error, _("the same object appears twice in the transfer list"));
 
       if (UB_IS_BUFFER (object))
         {
           if (ub_buffer_is_detached (object))
-            return clone_error (error, "a buffer in the transfer list was already transferred");
+            return clone_error (error, _("a buffer in the transfer list was already transferred"));
         }
       else if (UB_IS_PORT (object))
         {
           if (object == (gpointer) sender)
-            return clone_error (error, "a port cannot transfer itself");
+            return clone_error (error, _("a port cannot transfer itself"));
           if (ub_port_is_detached (object))
-            return clone_error (error, "a port in the transfer list was already transferred");
+            return clone_error (error, _("a port in the transfer list was already transferred"));
           /* The receiving end would hold itself in its own queue: a cycle
            * that nothing could ever deliver or free. */
           if (peer != NULL && _ub_port_has_endpoint (object, peer))
-            return clone_error (error, "a port cannot transfer its entangled port");
+            return clone_error (error, _("a port cannot transfer its entangled port"));
         }
       else
-        return clone_error (error, "only buffers and ports can be transferred");
+        return clone_error (error, _("only buffers and ports can be transferred"));
     }
 
   return TRUE;

@@ -168,7 +168,7 @@ _ub_port_close_receive (UbPort *self)
 {
   if (self->endpoint != NULL)
     _ub_endpoint_shut_incoming (self->endpoint, FALSE);
-  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_CLOSED, "The port is closed");
+  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_CLOSED, _("The port is closed"));
 }
 
 void
@@ -190,7 +190,7 @@ _ub_port_transfer (UbPort *self)
 
   _ub_endpoint_detach (ep);
   self->filter = NULL;
-  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_DETACHED, "The port was transferred");
+  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_DETACHED, _("The port was transferred"));
   return port_new_for_endpoint (ep);
 }
 
@@ -576,7 +576,7 @@ ub_port_close (UbPort *self)
   if (self->endpoint != NULL)
     _ub_endpoint_close (self->endpoint);
   /* After the close: a callback that runs at once finds the port closed. */
-  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_CLOSED, "The port is closed");
+  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_CLOSED, _("The port is closed"));
 }
 
 /**

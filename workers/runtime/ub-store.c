@@ -158,16 +158,16 @@ move_aside (UbStore    *self,
 
       ub_durable_sync_folder (self->path, &ignored);
       g_ptr_array_add (self->incidents,
-                       g_strdup_printf ("The saved “%s” was damaged (%s) and has been reset; "
-                                        "the damaged file is kept as “%s”.", key, reason, name));
+                       g_strdup_printf (_("The saved “%s” was damaged (%s) and has been reset; "
+                                          "the damaged file is kept as “%s”."), key, reason, name));
     }
   else
     {
       int saved_errno = errno;
 
       g_ptr_array_add (self->incidents,
-                       g_strdup_printf ("The saved “%s” was damaged (%s) and has been reset; "
-                                        "it could not be moved aside: %s.",
+                       g_strdup_printf (_("The saved “%s” was damaged (%s) and has been reset; "
+                                          "it could not be moved aside: %s."),
                                         key, reason, g_strerror (saved_errno)));
     }
   g_ptr_array_add (self->damaged, g_strdup (key));
@@ -198,7 +198,7 @@ load (UbStore *self)
   if (dir == NULL)
     {
       g_ptr_array_add (self->incidents,
-                       g_strdup_printf ("Saved progress cannot be read: %s.", error->message));
+                       g_strdup_printf (_("Saved progress cannot be read: %s."), error->message));
       return;
     }
 
@@ -310,7 +310,7 @@ create_default_store (void)
     {
       default_store = store_new (path);
       g_ptr_array_add (default_store->incidents,
-                       g_strdup_printf ("Progress cannot be saved: %s.", error->message));
+                       g_strdup_printf (_("Progress cannot be saved: %s."), error->message));
     }
 }
 

@@ -355,7 +355,7 @@ lookup_failure (const char              *root,
   reason = g_hash_table_lookup (text, "Unblock::Error");
   g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA, "%s",
                reason != NULL && *reason != '\0' ? reason
-                                                 : "This file could not be read when it was last tried");
+                                                 : _("This file could not be read when it was last tried"));
   return TRUE;
 }
 

@@ -381,7 +381,7 @@ ub_primes_run_progress_parse (GVariant        *progress,
   g_return_val_if_fail (progress != NULL, FALSE);
   g_return_val_if_fail (record != NULL, FALSE);
 
-  if (!check_type (progress, PROGRESS_TYPE, "a progress report of primes.run", error))
+  if (!check_type (progress, PROGRESS_TYPE, _("a progress report of primes.run"), error))
     return FALSE;
 
   g_variant_get (progress, "(@(ttttb)t@at&s)", &record_variant, &bytes, &recent_variant, &message);
@@ -446,7 +446,7 @@ ub_primes_part_state_parse (GVariant        *state,
   g_return_val_if_fail (state != NULL, FALSE);
   g_return_val_if_fail (record != NULL, FALSE);
 
-  if (!check_type (state, PART_STATE_TYPE, "the state of a part of primes", error))
+  if (!check_type (state, PART_STATE_TYPE, _("the state of a part of primes"), error))
     return FALSE;
 
   g_variant_get (state, "(@(ttttb)t)", &record_variant, &bytes);
