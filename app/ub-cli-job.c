@@ -44,10 +44,17 @@ typedef struct
   gboolean           printed;
 } JobCall;
 
-/* A signal the process was started with ignored (a background job's
- * SIGINT, nohup's SIGHUP) stays ignored. */
-static gboolean
-signal_is_ignored (int signal_number)
+/**
+ * ub_cli_signal_is_ignored:
+ * @signal_number: SIGINT, SIGTERM or SIGHUP
+ *
+ * A signal the process was started with ignored (a background job's
+ * SIGINT, nohup's SIGHUP) stays ignored: nothing in the CLI catches it.
+ *
+ * Returns: whether @signal_number is ignored
+ */
+gboolean
+ub_cli_signal_is_ignored (int signal_number)
 {
   struct sigaction action;
 
@@ -154,7 +161,7 @@ ub_cli_run_job (const char         *name,
 
   for (guint i = 0; i < G_N_ELEMENTS (caught_signals); i++)
     {
-      if (signal_is_ignored (caught_signals[i]))
+      if (ub_cli_signal_is_ignored (caught_signals[i]))
         continue;
       call.signals[i] = g_unix_signal_source_new (caught_signals[i]);
       g_source_set_callback (call.signals[i], on_signal, &call, NULL);

@@ -24,5 +24,6 @@ GVariant *ub_cli_run_job (const char         *name,
                           UbCliFractionFunc   fraction,
                           int                *signal_number,
                           GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  ub_cli_signal_is_ignored (int                 signal_number);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
+#include "ub-cli-job.h"
 #include "ub-error.h"
 #include "ub-job.h"
 #include "ub-number.h"
@@ -409,6 +410,8 @@ run_primes (guint64     from,
       g_source_attach (tick, context);
       for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
         {
+          if (ub_cli_signal_is_ignored (signums[i]))
+            continue;
           signals[i] = g_unix_signal_source_new (signums[i]);
           g_source_set_callback (signals[i], on_signal[i], &run, NULL);
           g_source_attach (signals[i], context);

@@ -12,6 +12,7 @@
 
 #include "ub-cli.h"
 #include "ub-cli-commands.h"
+#include "ub-cli-job.h"
 #include "ub-durable.h"
 #include "ub-i18n.h"
 #include "ub-jobs.h"
@@ -87,7 +88,9 @@ ub_cli_usage_error (const char *command,
 
 /* SIGINT, SIGTERM, SIGHUP: remove what is half-written and leave with
  * 128 + the signal's number, as shells expect. A sub-command that saves
- * its progress first (primes count --checkpoint) installs its own. */
+ * its progress first (primes count --checkpoint) installs its own. A
+ * signal the process was started with ignored (nohup's SIGHUP, SIGINT
+ * in a background job) stays ignored. */
 static void
 on_fatal_signal (int signum)
 {
@@ -104,7 +107,8 @@ install_signal_handlers (void)
   action.sa_handler = on_fatal_signal;
   sigemptyset (&action.sa_mask);
   for (guint i = 0; i < G_N_ELEMENTS (signums); i++)
-    sigaction (signums[i], &action, NULL);
+    if (!ub_cli_signal_is_ignored (signums[i]))
+      sigaction (signums[i], &action, NULL);
 }
 
 static const UbCliCommand *

@@ -29,6 +29,20 @@ row_went_beyond (gpointer user_data)
   return ub_activity_button_get_row_fraction (wait->button, wait->index) > wait->beyond;
 }
 
+typedef struct
+{
+  UbRun  *run;
+  double  beyond;
+} RunBeyond;
+
+static gboolean
+run_went_beyond (gpointer user_data)
+{
+  RunBeyond *wait = user_data;
+
+  return ub_run_get_fraction (wait->run) > wait->beyond;
+}
+
 static void
 wait_row_moves (UbActivityButton *button,
                 guint             index)
@@ -74,6 +88,7 @@ test_two_runs_listed (void)
   UbPage *primes, *data;
   UbRun *primes_run, *data_run;
   guint primes_row, data_row;
+  double shut_fraction;
 
   if (!ub_test_gtk_have_display ())
     return;
@@ -133,6 +148,23 @@ test_two_runs_listed (void)
   wait_row_moves (button, data_row);
   g_assert_cmpfloat (ub_activity_button_get_row_fraction (button, data_row), <=,
                      ub_run_get_fraction (data_run));
+
+  /* Shut, the rows stop following their runs (each new text would make
+   * the window compute its size again); opened, they catch up. */
+  ub_activity_button_popdown (button);
+  shut_fraction = ub_activity_button_get_row_fraction (button, data_row);
+  {
+    RunBeyond beyond = { data_run, shut_fraction };
+
+    g_assert_true (ub_test_gtk_run_until (run_went_beyond, &beyond, 60000));
+  }
+  g_assert_cmpfloat (ub_activity_button_get_row_fraction (button, data_row), ==, shut_fraction);
+  ub_activity_button_popup (button);
+  {
+    RowBeyond wait = { button, data_row, shut_fraction };
+
+    g_assert_true (ub_test_gtk_run_until (row_went_beyond, &wait, 60000));
+  }
 
   /* Cancelling one row cancels that run only. */
   ub_activity_button_cancel_row (button, primes_row);

@@ -10,6 +10,7 @@
 #include "ub-page.h"
 #include "ub-png-jobs.h"
 #include "ub-runtime.h"
+#include "ub-test-cases.h"
 #include "ub-test-files.h"
 #include "ub-test-gtk.h"
 #include "ub-test-runtime.h"
@@ -673,6 +674,17 @@ test_close_mid_flow (void)
   ub_test_gtk_run_for_ms (100);
 }
 
+static const UbTestCase cases[] = {
+  { "/channels-page/controls-before-any-run", test_controls_before_any_run },
+  { "/channels-page/pipeline-from-samples", test_pipeline_from_samples },
+  { "/channels-page/live-view", test_live_view },
+  { "/channels-page/diagram", test_diagram },
+  { "/channels-page/tables", test_tables },
+  { "/channels-page/broadcast-pause-resume-cancel", test_broadcast_pause_cancel },
+  { "/channels-page/blocking-mode", test_blocking_mode },
+  { "/channels-page/close-mid-flow", test_close_mid_flow },
+};
+
 int
 main (int    argc,
       char **argv)
@@ -687,14 +699,7 @@ main (int    argc,
   g_assert_nonnull (dir);
   large_paths = ub_test_write_samples (dir, "large", N_IMAGES, LARGE_SIZE, 7);
 
-  g_test_add_func ("/channels-page/controls-before-any-run", test_controls_before_any_run);
-  g_test_add_func ("/channels-page/pipeline-from-samples", test_pipeline_from_samples);
-  g_test_add_func ("/channels-page/live-view", test_live_view);
-  g_test_add_func ("/channels-page/diagram", test_diagram);
-  g_test_add_func ("/channels-page/tables", test_tables);
-  g_test_add_func ("/channels-page/broadcast-pause-resume-cancel", test_broadcast_pause_cancel);
-  g_test_add_func ("/channels-page/blocking-mode", test_blocking_mode);
-  g_test_add_func ("/channels-page/close-mid-flow", test_close_mid_flow);
+  UB_TEST_ADD_CASES (cases);
 
   ret = g_test_run ();
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -366,6 +368,24 @@ test_corrupt (void)
       g_assert_nonnull (strstr (result.err, path));
       g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
     }
+
+  /* A FIFO nobody writes to: refused at once, not waited on (the test
+   * hangs if it is), and left a FIFO. */
+  g_unlink (path);
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  {
+    g_auto(UbTestCliResult) result = { 0 };
+    GStatBuf st;
+
+    run_sync (&result, argv, NULL);
+    g_test_message ("a FIFO as the checkpoint: %s", result.err);
+    g_assert_cmpint (result.status, ==, 1);
+    ub_test_assert_one_line (result.err, NULL);
+    g_assert_nonnull (strstr (result.err, path));
+    g_assert_cmpint (g_lstat (path, &st), ==, 0);
+    g_assert_true (S_ISFIFO (st.st_mode));
+  }
+  g_unlink (path);
 }
 
 static void

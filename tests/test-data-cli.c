@@ -6,6 +6,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -374,6 +375,124 @@ test_runtime_errors (void)
   }
 }
 
+static gpointer
+drain_fifo (gpointer data)
+{
+  g_autofree char *contents = NULL;
+  gsize n = 0;
+
+  /* Blocks until the CLI opens the FIFO for writing, reads to its end. */
+  if (!g_file_get_contents (data, &contents, &n, NULL))
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&contents), n);
+}
+
+static void
+test_destinations (void)
+{
+  g_autofree char *in = path_in_work ("dest.bin");
+  g_autofree char *other_name = path_in_work ("dest-link.bin");
+  g_autofree char *folder = path_in_work ("dest-folder");
+  g_autofree char *fifo_in = path_in_work ("dest-in.fifo");
+  g_autofree char *fifo_out = path_in_work ("dest-out.fifo");
+  g_autofree char *kept = path_in_work ("dest-0600.b64");
+  g_autofree guint8 *data = make_data (100000);
+  g_autofree char *encoded = NULL;
+  g_autoptr(GBytes) original = NULL;
+  g_autoptr(GBytes) expected = NULL;
+  gsize encoded_len;
+  GStatBuf st;
+
+  g_test_summary ("The destination as coreutils treats it: the input itself (by any name) "
+                  "and a folder are refused before any input is read, a FIFO, /dev/stdout "
+                  "and /dev/full are written straight into and stay what they are, and a "
+                  "replaced file keeps its mode");
+
+  ub_test_write_file (in, data, 100000);
+  original = read_file (in);
+  encoded = ub_base64_encode (data, 100000, 76, &encoded_len);
+  expected = g_bytes_new (encoded, encoded_len);
+  g_assert_cmpint (link (in, other_name), ==, 0);
+
+  /* The input itself, by its name and by another: refused, left whole. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_auto(UbTestCliResult) r = { 0 };
+      g_autoptr(GBytes) after = NULL;
+
+      run (&r, NULL, cli_path, "base64", "encode", in, i == 0 ? in : other_name, NULL);
+      g_assert_cmpint (r.status, ==, 1);
+      ub_test_assert_one_line (r.err, "the input file itself");
+      after = read_file (in);
+      assert_bytes_equal (after, original);
+    }
+
+  /* A folder, refused before the input is opened: a FIFO nobody writes
+   * to would keep a CLI that read first waiting for ever. */
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  g_assert_cmpint (mkfifo (fifo_in, 0600), ==, 0);
+  {
+    g_auto(UbTestCliResult) r = { 0 };
+
+    run (&r, NULL, cli_path, "base64", "encode", fifo_in, folder, NULL);
+    g_assert_cmpint (r.status, ==, 1);
+    ub_test_assert_one_line (r.err, "folder");
+    g_assert_cmpuint (ub_test_count_entries (folder), ==, 0);
+  }
+
+  /* /dev/stdout: the encoding on standard output. */
+  {
+    g_auto(UbTestCliResult) r = { 0 };
+
+    run (&r, NULL, cli_path, "base64", "encode", in, "/dev/stdout", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    assert_out_equal (&r, expected);
+  }
+
+  /* A FIFO: its reader gets the encoding, and it stays a FIFO. */
+  g_assert_cmpint (mkfifo (fifo_out, 0600), ==, 0);
+  {
+    g_auto(UbTestCliResult) r = { 0 };
+    GThread *reader = g_thread_new ("fifo-reader", drain_fifo, fifo_out);
+    g_autoptr(GBytes) got = NULL;
+
+    run (&r, NULL, cli_path, "base64", "encode", in, fifo_out, NULL);
+    got = g_thread_join (reader);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (got);
+    assert_bytes_equal (got, expected);
+    g_assert_cmpint (g_lstat (fifo_out, &st), ==, 0);
+    g_assert_true (S_ISFIFO (st.st_mode));
+  }
+
+  /* /dev/full: the disk is full, and the device stays a device. */
+  if (g_lstat ("/dev/full", &st) == 0 && S_ISCHR (st.st_mode))
+    {
+      g_auto(UbTestCliResult) r = { 0 };
+
+      run (&r, NULL, cli_path, "base64", "encode", in, "/dev/full", NULL);
+      g_assert_cmpint (r.status, ==, 1);
+      ub_test_assert_one_line (r.err, "No space left on device");
+      g_assert_cmpint (g_lstat ("/dev/full", &st), ==, 0);
+      g_assert_true (S_ISCHR (st.st_mode));
+    }
+
+  /* A 0600 file replaced stays 0600. */
+  ub_test_write_file (kept, "old", 3);
+  g_assert_cmpint (g_chmod (kept, 0600), ==, 0);
+  {
+    g_auto(UbTestCliResult) r = { 0 };
+    g_autoptr(GBytes) after = NULL;
+
+    run (&r, NULL, cli_path, "base64", "encode", in, kept, NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    after = read_file (kept);
+    assert_bytes_equal (after, expected);
+    g_assert_cmpint (g_stat (kept, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 07777, ==, 0600);
+  }
+}
+
 static void
 test_usage_errors (void)
 {
@@ -420,6 +539,7 @@ main (int    argc,
   g_test_add_func ("/data/cli/sha256/like-sha256sum", test_sha256_like_sha256sum);
   g_test_add_func ("/data/cli/errors/runtime", test_runtime_errors);
   g_test_add_func ("/data/cli/errors/usage", test_usage_errors);
+  g_test_add_func ("/data/cli/base64/destinations", test_destinations);
   g_test_add_func ("/data/cli/base64/interrupt", test_interrupt);
 
   if (!ub_test_cli_found ())

@@ -10,6 +10,7 @@
 
 #include "ub-base64.h"
 #include "ub-data-job.h"
+#include "ub-durable.h"
 #include "ub-error.h"
 #include "ub-test-files.h"
 
@@ -266,25 +267,97 @@ test_output_fd (UbTestDir     *fixture,
   ub_test_assert_file_equals (out_path, "foobar", 6);
 }
 
+/* Runs an encode of @in to @out resumed from @cp with @partial; it must
+ * fail as bad data, and leave no output. */
+static void
+assert_resume_refused (const char             *in,
+                       const char             *out,
+                       const UbDataCheckpoint *cp,
+                       const char             *partial)
+{
+  g_autoptr(UbDataJob) job = ub_data_job_new (cp->mode);
+  g_autoptr(GError) error = NULL;
+
+  ub_data_job_set_input_file (job, in);
+  ub_data_job_set_output_file (job, out);
+  ub_data_job_set_partial_output (job, partial);
+  if (ub_data_job_set_resume (job, cp, partial, &error))
+    g_assert_false (ub_data_job_run (job, NULL, &error));
+  g_test_message ("%s", error->message);
+  g_assert_error (error, UB_ERROR, UB_ERROR_INVALID_DATA);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_resume_offsets (UbTestDir     *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *in = ub_test_dir_path (fixture, "in.bin");
+  g_autofree char *out = ub_test_dir_path (fixture, "out.b64");
+  g_autofree char *partial = ub_durable_dup_partial_path ("errors.part");
+  g_autofree guint8 *plain = ub_test_make_bytes (1000, 3);
+  g_autofree char *encoded = NULL;
+  gsize encoded_len;
+
+  g_test_summary ("A checkpoint past the end of its input, one claiming more output than "
+                  "its partial file holds, and a decode claiming more bytes than its input "
+                  "can give are each refused as bad data, never padded with NULs");
+
+  ub_test_write_file (in, plain, 1000);
+  encoded = ub_base64_encode (plain, 1000, 76, &encoded_len);
+
+  /* Past the end: 20 lines of input in a file of 17.5 (and a partial
+   * file long enough for the 20 lines of output claimed). */
+  {
+    g_autofree char *long_partial = g_strnfill (20 * 77, '#');
+
+    ub_test_write_file (partial, long_partial, 20 * 77);
+  }
+  assert_resume_refused (in, out, &(UbDataCheckpoint) { .mode = UB_DATA_MODE_BASE64_ENCODE,
+                                                        .wrap = 76, .input_offset = 20 * 57,
+                                                        .output_offset = 20 * 77 }, partial);
+
+  /* Ten lines claimed, one in the partial file. */
+  ub_test_write_file (partial, encoded, 77);
+  assert_resume_refused (in, out, &(UbDataCheckpoint) { .mode = UB_DATA_MODE_BASE64_ENCODE,
+                                                        .wrap = 76, .input_offset = 10 * 57,
+                                                        .output_offset = 10 * 77 }, partial);
+  /* Refused before the partial file was cut. */
+  ub_test_assert_file_equals (partial, encoded, 77);
+
+  /* Offsets that disagree: ten lines of input, nine of output. */
+  ub_test_write_file (partial, encoded, encoded_len);
+  assert_resume_refused (in, out, &(UbDataCheckpoint) { .mode = UB_DATA_MODE_BASE64_ENCODE,
+                                                        .wrap = 76, .input_offset = 10 * 57,
+                                                        .output_offset = 9 * 77 }, partial);
+
+  /* A decode cannot give 600 bytes from 400 characters. */
+  ub_test_write_file (in, encoded, encoded_len);
+  assert_resume_refused (in, out, &(UbDataCheckpoint) { .mode = UB_DATA_MODE_BASE64_DECODE,
+                                                        .input_offset = 400,
+                                                        .output_offset = 600 }, partial);
+  ub_durable_remove_partial ("errors.part");
+}
+
+static const UbTestDirCase cases[] = {
+  { "decode/error-offset", test_decode_error },
+  { "decode/truncated", test_truncated_file },
+  { "read-error/directory", test_read_error_directory },
+  { "read-error/file-shrinks", test_read_error_shrinking },
+  { "output/missing-directory", test_output_missing_directory },
+  { "output/read-only-directory", test_output_read_only_directory },
+  { "output/replaces-existing", test_output_replaces },
+  { "output/fd", test_output_fd },
+  { "resume/offsets-checked", test_resume_offsets },
+};
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/data/job/" path, UbTestDir, NULL, ub_test_dir_set_up, func, ub_test_dir_tear_down)
-
-  ADD ("decode/error-offset", test_decode_error);
-  ADD ("decode/truncated", test_truncated_file);
-  ADD ("read-error/directory", test_read_error_directory);
-  ADD ("read-error/file-shrinks", test_read_error_shrinking);
-  ADD ("output/missing-directory", test_output_missing_directory);
-  ADD ("output/read-only-directory", test_output_read_only_directory);
-  ADD ("output/replaces-existing", test_output_replaces);
-  ADD ("output/fd", test_output_fd);
-
-#undef ADD
+  ub_test_dir_add_cases ("/data/job/", cases, G_N_ELEMENTS (cases));
 
   return g_test_run ();
 }

@@ -615,27 +615,26 @@ test_resume_mismatch (UbTestDir     *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
+static const UbTestDirCase cases[] = {
+  { "encode/file-chunks", test_encode_file },
+  { "decode/file-chunks", test_decode_file },
+  { "memory", test_memory },
+  { "progress", test_progress },
+  { "sha256/vs-sha256sum", test_sha256_vs_sha256sum },
+  { "cancel/no-output-left", test_cancel },
+  { "cancel/silent-pipe", test_cancel_silent_pipe },
+  { "preview", test_preview },
+  { "resume/crash-and-resume", test_resume },
+  { "resume/mismatch", test_resume_mismatch },
+};
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-#define ADD(path, func) \
-  g_test_add ("/data/job/" path, UbTestDir, NULL, ub_test_dir_set_up, func, ub_test_dir_tear_down)
-
-  ADD ("encode/file-chunks", test_encode_file);
-  ADD ("decode/file-chunks", test_decode_file);
-  ADD ("memory", test_memory);
-  ADD ("progress", test_progress);
-  ADD ("sha256/vs-sha256sum", test_sha256_vs_sha256sum);
-  ADD ("cancel/no-output-left", test_cancel);
-  ADD ("cancel/silent-pipe", test_cancel_silent_pipe);
-  ADD ("preview", test_preview);
-  ADD ("resume/crash-and-resume", test_resume);
-  ADD ("resume/mismatch", test_resume_mismatch);
-
-#undef ADD
+  ub_test_dir_add_cases ("/data/job/", cases, G_N_ELEMENTS (cases));
 
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -234,9 +235,31 @@ test_injected (gconstpointer data)
  * temporary file), shown when it fails to exit in time. */
 static int cli_stderr_fd = -1;
 
+/* The signals the tests send, as a user's shell leaves them for the
+ * programs it starts; @ignore_sighup asks for SIGHUP ignored, as nohup
+ * starts a program. Runs in the child between fork and exec: only
+ * async-signal-safe calls. */
+static void
+reset_signals (gpointer user_data)
+{
+  const int signums[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+  sigset_t none;
+
+  /* A suite started in the background (sh's `&` ignores SIGINT) or under
+   * nohup would otherwise hand its ignored signals on to the CLI, which
+   * honours them. */
+  for (guint i = 0; i < G_N_ELEMENTS (signums); i++)
+    signal (signums[i], SIG_DFL);
+  if (GPOINTER_TO_INT (user_data))
+    signal (SIGHUP, SIG_IGN);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
 static GPid
-spawn_cli (const char * const *args,
-           gboolean            named_temporaries)
+spawn_cli_full (const char * const *args,
+                gboolean            named_temporaries,
+                gboolean            ignore_sighup)
 {
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) envp = g_get_environ ();
@@ -259,9 +282,17 @@ spawn_cli (const char * const *args,
     envp = g_environ_setenv (envp, "UNBLOCK_NO_TMPFILE", "1", TRUE);
   g_spawn_async_with_fds (NULL, (char **) argv->pdata, envp,
                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                          NULL, NULL, &pid, -1, -1, cli_stderr_fd, &error);
+                          reset_signals, GINT_TO_POINTER (ignore_sighup), &pid,
+                          -1, -1, cli_stderr_fd, &error);
   g_assert_no_error (error);
   return pid;
+}
+
+static GPid
+spawn_cli (const char * const *args,
+           gboolean            named_temporaries)
+{
+  return spawn_cli_full (args, named_temporaries, FALSE);
 }
 
 static char *
@@ -307,13 +338,99 @@ wait_for (GPid pid)
   return status;
 }
 
+/* Kills the CLI and fails the test with what it printed. */
+static G_NORETURN void
+fail_with_cli (GPid        pid,
+               const char *what)
+{
+  g_autofree char *err = NULL;
+
+  kill (pid, SIGKILL);
+  waitpid (pid, NULL, 0);
+  err = read_cli_stderr ();
+  g_error ("%s; the CLI printed: %s", what, err);
+}
+
+/* Opens @fifo for writing once the CLI has opened it for reading: at
+ * most a minute, and a CLI that exits first fails the test at once with
+ * what it printed, instead of an open() that waits for ever. */
+static int
+open_fifo_for (GPid        pid,
+               const char *fifo)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      int fd = g_open (fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
+      int status;
+
+      if (fd >= 0)
+        return fd;
+      if (errno != ENXIO)
+        g_error ("opening %s: %s", fifo, g_strerror (errno));
+      if (waitpid (pid, &status, WNOHANG) == pid)
+        {
+          g_autofree char *err = read_cli_stderr ();
+
+          g_error ("the CLI exited (status 0x%x) before it opened its input; it printed: %s",
+                   status, err);
+        }
+      if (g_get_monotonic_time () >= deadline)
+        fail_with_cli (pid, "the CLI did not open its input within a minute");
+      /* Polling another process, which has no way to say it opened. */
+      g_usleep (2 * 1000);
+    }
+}
+
+/* Writes all of @data into the non-blocking @fd the CLI reads, within a
+ * minute; a CLI that stops reading or exits fails the test with what it
+ * printed. */
+static void
+feed_cli (GPid          pid,
+          int           fd,
+          const guint8 *data,
+          gsize         len)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (len > 0)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+      gssize n;
+
+      if (g_get_monotonic_time () >= deadline)
+        fail_with_cli (pid, "the CLI stopped reading its input for a minute");
+      if (poll (&pfd, 1, 100) <= 0)
+        continue;
+      n = write (fd, data, len);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        continue;
+      if (n < 0)
+        {
+          g_autofree char *what = g_strdup_printf ("writing to the CLI: %s (it stopped reading)",
+                                                   g_strerror (errno));
+
+          fail_with_cli (pid, what);
+        }
+      data += n;
+      len -= (gsize) n;
+    }
+}
+
 /* The next start: any command removes what killed runs left. */
 static void
 start_cli_again (void)
 {
   const char *args[] = { "sha256", "/dev/null", NULL };
+  int status = wait_for (spawn_cli (args, FALSE));
 
-  g_assert_true (WIFEXITED (wait_for (spawn_cli (args, FALSE))));
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    {
+      g_autofree char *err = read_cli_stderr ();
+
+      g_error ("the next start of the CLI failed (status 0x%x); it printed: %s", status, err);
+    }
 }
 
 static void
@@ -398,7 +515,6 @@ test_signals (void)
         g_autofree guint8 *chunk = random_bytes (1 << 20, 5);
         g_autofree char *entries = NULL;
         const char *args[] = { "base64", "encode", fifo, out, NULL };
-        void (*old_sigpipe) (int);
         GPid pid;
         int status;
         int fd;
@@ -407,30 +523,11 @@ test_signals (void)
         ub_test_write_file (out, "old", 3);
         pid = spawn_cli (args, named);
 
-        /* Two full chunks through the pipe: when the second write returns
-         * the CLI has read the first, so its output is being written. */
-        fd = g_open (fifo, O_WRONLY, 0);
-        g_assert_cmpint (fd, >=, 0);
-        /* A CLI that stops reading fails the write, not this process. */
-        old_sigpipe = signal (SIGPIPE, SIG_IGN);
-        for (int i = 0; i < 2; i++)
-          {
-            gssize n = write (fd, chunk, 1 << 20);
-
-            if (n < 0)
-              {
-                int errsv = errno;
-                g_autofree char *err = NULL;
-
-                kill (pid, SIGKILL);
-                waitpid (pid, NULL, 0);
-                err = read_cli_stderr ();
-                g_error ("writing to the CLI: %s (it stopped reading); it printed: %s",
-                         g_strerror (errsv), err);
-              }
-            g_assert_cmpint (n, ==, 1 << 20);
-          }
-        signal (SIGPIPE, old_sigpipe);
+        /* Two full chunks through the pipe: once they are in, the CLI has
+         * read the first, so its output is being written. */
+        fd = open_fifo_for (pid, fifo);
+        feed_cli (pid, fd, chunk, 1 << 20);
+        feed_cli (pid, fd, chunk, 1 << 20);
 
         kill (pid, signums[s]);
         status = wait_for (pid);
@@ -443,6 +540,39 @@ test_signals (void)
         g_assert_cmpstr (entries, ==, "in out");
         ub_test_remove_tree (dir);
       }
+}
+
+static void
+test_ignored_sighup (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *fifo = g_build_filename (dir, "in", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree guint8 *chunk = random_bytes (1 << 20, 6);
+  g_autofree char *expected = NULL;
+  const char *args[] = { "base64", "encode", fifo, out, NULL };
+  gsize expected_len;
+  GPid pid;
+  int status;
+  int fd;
+
+  g_test_summary ("Started with SIGHUP ignored (nohup), the CLI keeps it ignored: a hang-up "
+                  "mid-encode neither stops it nor costs its output");
+
+  expected = ub_base64_encode (chunk, 1 << 20, 76, &expected_len);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  pid = spawn_cli_full (args, FALSE, TRUE);
+  fd = open_fifo_for (pid, fifo);
+  feed_cli (pid, fd, chunk, 512 << 10);
+  kill (pid, SIGHUP);
+  feed_cli (pid, fd, chunk + (512 << 10), 512 << 10);
+  close (fd);
+  status = wait_for (pid);
+
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  assert_contents (out, expected, expected_len);
+  ub_test_remove_tree (dir);
 }
 
 /* ------------------------------------------------------------------ */
@@ -617,6 +747,7 @@ main (int    argc,
     {
       g_test_add_func ("/faults/kill-9/cli-base64", test_kill_base64);
       g_test_add_func ("/faults/signals/cli-base64", test_signals);
+      g_test_add_func ("/faults/signals/ignored-sighup", test_ignored_sighup);
     }
 
   return g_test_run ();

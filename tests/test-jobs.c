@@ -128,6 +128,105 @@ test_png (void)
   g_unlink (copy);
 }
 
+/* Straight RGBA as premultiplied B, G, R, A, the way GDK rounds. */
+static guint8 *
+premultiply (GBytes *rgba)
+{
+  gsize size;
+  const guint8 *p = g_bytes_get_data (rgba, &size);
+  guint8 *out = g_malloc (size);
+
+  for (gsize i = 0; i < size; i += 4)
+    {
+      out[i + 0] = (p[i + 2] * p[i + 3] + 127) / 255;
+      out[i + 1] = (p[i + 1] * p[i + 3] + 127) / 255;
+      out[i + 2] = (p[i + 0] * p[i + 3] + 127) / 255;
+      out[i + 3] = p[i + 3];
+    }
+  return out;
+}
+
+static void
+test_png_screen_thumbnail (void)
+{
+  g_autofree char *sample = work_path ("screen.png");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GBytes) pixels = NULL;
+  g_autoptr(GBytes) straight = NULL;
+  g_autoptr(GBytes) drawn = NULL;
+  g_autofree guint8 *expected = NULL;
+  const guint8 *p, *q;
+  guint32 width, height, full_width, full_height;
+  guint64 difference = 0;
+  int max_difference = 0;
+  gsize size;
+
+  g_test_summary ("png.screen-thumbnail: the drawn size, premultiplied B, G, R, A, the same "
+                  "picture as png.thumbnail's, never enlarged");
+
+  reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE, ub_png_sample_params_new (sample, 200, 150, 5),
+                           NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* Larger than the image: the image itself, premultiplied. */
+  reply = ub_job_run_sync (UB_PNG_JOB_DECODE, ub_png_decode_params_new (sample), NULL, NULL, NULL,
+                           &error);
+  g_assert_no_error (error);
+  ub_png_decode_result_parse (reply, NULL, NULL, &pixels);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = ub_job_run_sync (UB_PNG_JOB_SCREEN_THUMBNAIL,
+                           ub_png_screen_thumbnail_params_new (sample, 360), NULL, NULL, NULL,
+                           &error);
+  g_assert_no_error (error);
+  ub_png_thumbnail_result_parse (reply, &width, &height, &full_width, &full_height, &drawn);
+  g_assert_cmpuint (width, ==, 200);
+  g_assert_cmpuint (height, ==, 150);
+  g_assert_cmpuint (full_width, ==, 200);
+  g_assert_cmpuint (full_height, ==, 150);
+  expected = premultiply (pixels);
+  p = g_bytes_get_data (drawn, &size);
+  g_assert_cmpmem (p, size, expected, g_bytes_get_size (pixels));
+  g_clear_pointer (&reply, g_variant_unref);
+  g_clear_pointer (&drawn, g_bytes_unref);
+  g_clear_pointer (&expected, g_free);
+
+  /* Smaller: the drawn size, from the cache's size class above it: the
+   * same picture as the straight thumbnail of that size, within what two
+   * box filters in a row blur apart from one (a few steps on average). */
+  reply = ub_job_run_sync (UB_PNG_JOB_SCREEN_THUMBNAIL,
+                           ub_png_screen_thumbnail_params_new (sample, 90), NULL, NULL, NULL,
+                           &error);
+  g_assert_no_error (error);
+  ub_png_thumbnail_result_parse (reply, &width, &height, NULL, NULL, &drawn);
+  g_assert_cmpuint (width, ==, 90);
+  g_assert_cmpuint (height, ==, 68);
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = ub_job_run_sync (UB_PNG_JOB_THUMBNAIL, ub_png_thumbnail_params_new (sample, 90),
+                           NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  ub_png_thumbnail_result_parse (reply, &width, &height, NULL, NULL, &straight);
+  g_assert_cmpuint (width, ==, 90);
+  g_assert_cmpuint (height, ==, 68);
+  expected = premultiply (straight);
+  p = g_bytes_get_data (drawn, &size);
+  q = expected;
+  g_assert_cmpuint (size, ==, g_bytes_get_size (straight));
+  for (gsize i = 0; i < size; i++)
+    {
+      if (i % 4 != 3)
+        g_assert_cmpuint (p[i], <=, p[i - i % 4 + 3]);
+      difference += ABS ((int) p[i] - (int) q[i]);
+      max_difference = MAX (max_difference, ABS ((int) p[i] - (int) q[i]));
+    }
+  g_test_message ("mean difference %.2f, largest %d", (double) difference / size, max_difference);
+  g_assert_cmpfloat ((double) difference / size, <, 3.0);
+  g_assert_cmpint (max_difference, <, 64);
+
+  g_unlink (sample);
+}
+
 static void
 test_png_wrong_result (void)
 {
@@ -351,6 +450,7 @@ main (int    argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/jobs/png/typed", test_png);
+  g_test_add_func ("/jobs/png/screen-thumbnail", test_png_screen_thumbnail);
   g_test_add_func ("/jobs/png/wrong-result", test_png_wrong_result);
   g_test_add_func ("/jobs/data/typed", test_data);
   g_test_add_func ("/jobs/primes/typed", test_primes);

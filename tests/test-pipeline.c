@@ -8,6 +8,7 @@
 #include "ub-jobs.h"
 #include "ub-pipeline.h"
 #include "ub-png-jobs.h"
+#include "ub-test-cases.h"
 #include "ub-test-files.h"
 #include "ub-test-runtime.h"
 #include "ub-test-pipeline.h"
@@ -395,6 +396,15 @@ test_terminate_mid_flow (void)
   results_clear (&results);
 }
 
+static const UbTestCase cases[] = {
+  { "/pipeline/scale", test_scale },
+  { "/pipeline/two-workers/order-and-counters", test_two_workers },
+  { "/pipeline/one-worker/same-results", test_one_worker },
+  { "/pipeline/two-workers/bad-file", test_bad_file },
+  { "/pipeline/broadcast/pause-resume-cancel", test_broadcast_control },
+  { "/pipeline/two-workers/terminate-mid-flow", test_terminate_mid_flow },
+};
+
 int
 main (int   argc,
       char *argv[])
@@ -408,12 +418,7 @@ main (int   argc,
   g_assert_nonnull (images_dir);
   paths = ub_test_write_samples (images_dir, "img", N_IMAGES, IMAGE_SIZE, 1);
 
-  g_test_add_func ("/pipeline/scale", test_scale);
-  g_test_add_func ("/pipeline/two-workers/order-and-counters", test_two_workers);
-  g_test_add_func ("/pipeline/one-worker/same-results", test_one_worker);
-  g_test_add_func ("/pipeline/two-workers/bad-file", test_bad_file);
-  g_test_add_func ("/pipeline/broadcast/pause-resume-cancel", test_broadcast_control);
-  g_test_add_func ("/pipeline/two-workers/terminate-mid-flow", test_terminate_mid_flow);
+  UB_TEST_ADD_CASES (cases);
 
   ret = g_test_run ();
 

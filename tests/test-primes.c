@@ -340,6 +340,52 @@ test_random_large_offsets (gconstpointer data)
     }
 }
 
+/* Right below 2^64 the sieve proper needs every prime below 2^32: short
+ * ranges there go through it only when told to. Their counts must match
+ * an independent Miller–Rabin count of every number, and the engine's own
+ * Miller–Rabin path. */
+static void
+test_sieve_near_top (gconstpointer data)
+{
+  static const struct { guint64 to; guint64 width; } ranges[] = {
+    { TOP, 200000 },
+    /* not aligned to a byte of 30 numbers, 2^33 below the top */
+    { TOP - (G_GUINT64_CONSTANT (1) << 33) - 12345, 150007 },
+  };
+
+  g_test_summary ("Short ranges below 2^64 sieved with every prime up to 2^32 "
+                  "count as Miller–Rabin does");
+
+  apply_config (data);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ranges); i++)
+    {
+      guint64 to = ranges[i].to;
+      guint64 from = to - ranges[i].width + 1;
+      guint64 expected = 0;
+      guint64 sieved, confirmed;
+
+      /* A sanitizer run checks memory, not counts: one range does. */
+      if (i > 0 && UNDER_SANITIZER && !g_test_slow ())
+        break;
+      for (guint64 n = from; ; n++)
+        {
+          expected += is_prime_mr (n);
+          if (n == to)
+            break;
+        }
+      ub_primes_set_sieve_only (TRUE);
+      sieved = count (from, to);
+      ub_primes_set_sieve_only (FALSE);
+      confirmed = count (from, to);
+      g_test_message ("[%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "]: %"
+                      G_GUINT64_FORMAT " primes", from, to, expected);
+      g_assert_cmpuint (expected, >, 0);
+      g_assert_cmpuint (sieved, ==, expected);
+      g_assert_cmpuint (confirmed, ==, expected);
+    }
+}
+
 /* Short ranges high up are sieved with small primes and confirmed with
  * Miller–Rabin; longer ones are sieved with all primes up to their square
  * root. Both ways must agree on every sub-range. */
@@ -422,6 +468,7 @@ static const PrimesCase cases[] = {
   { "count/tier-edges", test_tier_edges, CPU | PINNED },
   { "count/random-large-offsets", test_random_large_offsets, CPU },
   { "count/short-vs-long", test_short_vs_long, CPU },
+  { "count/sieve-near-top", test_sieve_near_top, CPU },
   { "enumerate/in-order", test_enumerate, CPU | PORTABLE | PINNED },
 };
 

@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-channels-page.h"
 #include "ub-data-jobs.h"
 #include "ub-data-page.h"
+#include "ub-images-page.h"
+#include "ub-job.h"
+#include "ub-pipeline.h"
+#include "ub-png-jobs.h"
 #include "ub-primes-page.h"
 #include "ub-resume-bar.h"
 #include "ub-run-manager.h"
 #include "ub-store.h"
 #include "ub-test-files.h"
 #include "ub-test-gtk.h"
+#include "ub-test-pipeline.h"
 
 /*
  * Reload (F5) rebuilds the window; the runs belong to the application,
@@ -198,6 +204,193 @@ test_reload_random (void)
   reload_data_during (UB_DATA_MODE_SHA256, 4096);
 }
 
+/* The pages whose work is not a run hand it over to the next window's
+ * page: the Images page its workers and the samples they write, the
+ * Channels page its pipeline. */
+
+#define GALLERY_N    48
+#define GALLERY_SIZE 1024
+#define PIPELINE_N   48
+#define PIPELINE_SIZE 512
+
+static GtkWidget *
+reload_window (UbWindow   *window,
+               const char *page_name)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "reload", NULL);
+  g_assert_true (ub_test_gtk_run_until (new_window_shown, window, 10000));
+  window = UB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ub_test_gtk_get_app ())));
+  g_assert_cmpstr (ub_window_get_visible_page_name (window), ==, page_name);
+  return ub_window_get_page (window, page_name);
+}
+
+static guint
+samples_left (GtkWidget *page)
+{
+  UbImagesPageStats stats;
+
+  ub_images_page_get_stats (UB_IMAGES_PAGE (page), &stats);
+  return stats.n_generating;
+}
+
+static gboolean
+some_samples_written (gpointer user_data)
+{
+  return samples_left (user_data) < GALLERY_N;
+}
+
+static gboolean
+gallery_complete (gpointer user_data)
+{
+  UbImagesPageStats stats;
+
+  ub_images_page_get_stats (user_data, &stats);
+  return stats.n_generating == 0 && stats.thumbnails.n_decoded > 0 &&
+         g_list_model_get_n_items (ub_images_page_get_model (user_data)) == GALLERY_N;
+}
+
+static void
+test_reload_images (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(UbWorkerPool) pool = NULL;
+  g_autoptr(GPtrArray) workers = g_ptr_array_new_with_free_func (g_object_unref);
+  UbWindow *window;
+  GtkWidget *page;
+  guint n_shown, n_left;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  dir = g_dir_make_tmp ("unblock-reload-XXXXXX", NULL);
+  window = ub_test_gtk_new_window ();
+  ub_window_show_page (window, "images");
+  page = ub_window_get_page (window, "images");
+  ub_images_page_generate_samples (UB_IMAGES_PAGE (page), dir, GALLERY_N, GALLERY_SIZE);
+  pool = g_object_ref (ub_images_page_get_pool (UB_IMAGES_PAGE (page)));
+  for (guint i = 0; i < ub_worker_pool_get_n_workers (pool); i++)
+    g_ptr_array_add (workers, g_object_ref (ub_worker_pool_get_worker (pool, i)));
+  g_assert_true (ub_test_gtk_run_until (some_samples_written, page, 60000));
+  n_left = samples_left (page);
+  n_shown = g_list_model_get_n_items (ub_images_page_get_model (UB_IMAGES_PAGE (page)));
+  g_test_message ("reloading with %u of %u samples left to write", n_left, GALLERY_N);
+
+  page = reload_window (window, "images");
+
+  /* At once: the same workers, the gallery as it was. */
+  g_assert_true (ub_images_page_get_pool (UB_IMAGES_PAGE (page)) == pool);
+  g_assert_cmpuint (ub_worker_pool_get_n_workers (pool), ==, workers->len);
+  for (guint i = 0; i < workers->len; i++)
+    g_assert_true (ub_worker_pool_get_worker (pool, i) == workers->pdata[i]);
+  g_assert_cmpuint (g_list_model_get_n_items (ub_images_page_get_model (UB_IMAGES_PAGE (page))),
+                    >=, n_shown);
+  g_assert_cmpuint (samples_left (page), <=, n_left);
+
+  /* The samples left are written, and the thumbnails decoded, in them. */
+  g_assert_true (ub_test_gtk_run_until (gallery_complete, page, 120000));
+  g_assert_null (ub_images_page_get_error (UB_IMAGES_PAGE (page)));
+  g_assert_true (ub_images_page_get_pool (UB_IMAGES_PAGE (page)) == pool);
+  for (guint i = 0; i < workers->len; i++)
+    g_assert_true (ub_worker_pool_get_worker (pool, i) == workers->pdata[i]);
+  for (guint i = 0; i < GALLERY_N; i++)
+    {
+      g_autoptr(UbImageItem) item = g_list_model_get_item (ub_images_page_get_model (UB_IMAGES_PAGE (page)), i);
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GError) error = NULL;
+
+      /* Whole images, each once. */
+      reply = ub_job_run_sync (UB_PNG_JOB_THUMBNAIL,
+                               ub_png_thumbnail_params_new (ub_image_item_get_path (item), 64),
+                               NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      if (i > 0)
+        {
+          g_autoptr(UbImageItem) last = g_list_model_get_item (ub_images_page_get_model (UB_IMAGES_PAGE (page)), i - 1);
+
+          g_assert_cmpstr (ub_image_item_get_path (last), <, ub_image_item_get_path (item));
+        }
+    }
+
+  ub_test_remove_tree (dir);
+}
+
+typedef struct
+{
+  GtkWidget *page;
+  guint      n;
+} Arrivals;
+
+static gboolean
+all_arrived (gpointer user_data)
+{
+  Arrivals *arrivals = user_data;
+  guint n;
+
+  ub_channels_page_get_arrivals (UB_CHANNELS_PAGE (arrivals->page), &n);
+  return n >= arrivals->n;
+}
+
+static void
+test_reload_channels (void)
+{
+  g_autofree char *dir = NULL;
+  g_auto(GStrv) paths = NULL;
+  g_autoptr(UbPipeline) pipeline = NULL;
+  g_autofree gboolean *seen = g_new0 (gboolean, PIPELINE_N);
+  UbPipelineStats stats;
+  const guint *order;
+  guint n_before, n_after;
+  Arrivals arrivals;
+  UbWindow *window;
+  GtkWidget *page;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  dir = g_dir_make_tmp ("unblock-reload-XXXXXX", NULL);
+  paths = ub_test_write_samples (dir, "reload", PIPELINE_N, PIPELINE_SIZE, 7);
+  window = ub_test_gtk_new_window ();
+  ub_window_show_page (window, "channels");
+  page = ub_window_get_page (window, "channels");
+  ub_channels_page_run_files (UB_CHANNELS_PAGE (page), (const char * const *) paths);
+  pipeline = g_object_ref (ub_channels_page_get_pipeline (UB_CHANNELS_PAGE (page)));
+  /* Paused, so that work is left for after the reload on any CPU. */
+  ub_page_toggle_pause (UB_PAGE (page));
+  g_assert_true (ub_channels_page_is_paused (UB_CHANNELS_PAGE (page)));
+  ub_channels_page_get_arrivals (UB_CHANNELS_PAGE (page), &n_before);
+
+  page = reload_window (window, "channels");
+
+  /* At once: the same pipeline, paused, with the results it had. */
+  g_assert_true (ub_channels_page_get_pipeline (UB_CHANNELS_PAGE (page)) == pipeline);
+  g_assert_true (ub_channels_page_is_paused (UB_CHANNELS_PAGE (page)));
+  ub_channels_page_get_arrivals (UB_CHANNELS_PAGE (page), &n_after);
+  g_assert_cmpuint (n_after, >=, n_before);
+  g_test_message ("reloaded with %u of %u results back", n_after, PIPELINE_N);
+
+  /* Resumed, it finishes in the same workers: every image, once. */
+  ub_page_toggle_pause (UB_PAGE (page));
+  arrivals.page = page;
+  arrivals.n = PIPELINE_N;
+  g_assert_true (ub_test_gtk_run_until (all_arrived, &arrivals, 120000));
+  g_assert_true (ub_channels_page_get_pipeline (UB_CHANNELS_PAGE (page)) == pipeline);
+  g_assert_null (ub_channels_page_get_error (UB_CHANNELS_PAGE (page)));
+  order = ub_channels_page_get_arrivals (UB_CHANNELS_PAGE (page), &n_after);
+  g_assert_cmpuint (n_after, ==, PIPELINE_N);
+  for (guint i = 0; i < n_after; i++)
+    {
+      g_assert_cmpuint (order[i], <, PIPELINE_N);
+      g_assert_false (seen[order[i]]);
+      seen[order[i]] = TRUE;
+    }
+  ub_pipeline_get_stats (pipeline, &stats);
+  g_assert_cmpuint (stats.n_posted, ==, PIPELINE_N);
+  g_assert_cmpuint (stats.n_results, ==, PIPELINE_N);
+  g_assert_cmpuint (stats.n_errors, ==, 0);
+
+  ub_test_remove_tree (dir);
+}
+
 static gboolean
 no_window (gpointer user_data)
 {
@@ -290,6 +483,8 @@ main (int    argc,
   g_test_add_func ("/reload/data/same-run-same-worker", test_reload_data);
   g_test_add_func ("/reload/data/encode", test_reload_encode);
   g_test_add_func ("/reload/data/random-input", test_reload_random);
+  g_test_add_func ("/reload/images/same-workers", test_reload_images);
+  g_test_add_func ("/reload/channels/same-pipeline", test_reload_channels);
   g_test_add_func ("/reload/offer-once", test_offer_once);
   g_test_add_func ("/reload/data/offer-once", test_offer_once_data);
 

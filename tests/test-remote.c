@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-test-cases.h"
 #include "ub-test-runtime.h"
 
 /* Remote calls (the Comlink analogue): matching by id, errors crossing
@@ -431,23 +432,31 @@ test_progress_destroy (void)
   call_clear (&cancelled);
 }
 
+static const UbTestKind kinds[] = {
+  { "remote", remote_entry },
+  { "exits", exit_entry },
+};
+
+static const UbTestCase cases[] = {
+  { "/runtime/remote/round-trip", test_round_trip },
+  { "/runtime/remote/errors", test_errors },
+  { "/runtime/remote/cancel", test_cancel },
+  { "/runtime/remote/timeout", test_timeout },
+  { "/runtime/remote/terminate-pending", test_terminate_pending },
+  { "/runtime/remote/worker-exited", test_worker_exited },
+  { "/runtime/remote/progress", test_progress },
+  { "/runtime/remote/progress-destroy", test_progress_destroy },
+};
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  ub_worker_kind_register ("remote", remote_entry, NULL);
-  ub_worker_kind_register ("exits", exit_entry, NULL);
+  ub_test_register_kinds (kinds, G_N_ELEMENTS (kinds));
 
-  g_test_add_func ("/runtime/remote/round-trip", test_round_trip);
-  g_test_add_func ("/runtime/remote/errors", test_errors);
-  g_test_add_func ("/runtime/remote/cancel", test_cancel);
-  g_test_add_func ("/runtime/remote/timeout", test_timeout);
-  g_test_add_func ("/runtime/remote/terminate-pending", test_terminate_pending);
-  g_test_add_func ("/runtime/remote/worker-exited", test_worker_exited);
-  g_test_add_func ("/runtime/remote/progress", test_progress);
-  g_test_add_func ("/runtime/remote/progress-destroy", test_progress_destroy);
+  UB_TEST_ADD_CASES (cases);
 
   return g_test_run ();
 }

@@ -84,14 +84,14 @@ no_window (gpointer user_data)
   return gtk_application_get_windows (GTK_APPLICATION (ub_test_gtk_get_app ())) == NULL;
 }
 
-/* Whether any worker's part of the count saved progress: with two
- * workers on a busy machine, either may be the first to finish a segment. */
 static gboolean
 state_flushed (gpointer user_data)
 {
   return ub_state_is_flushed ();
 }
 
+/* Whether any worker's part of the count saved progress: with two
+ * workers on a busy machine, either may be the first to finish a segment. */
 static gboolean
 saved_progress (gpointer user_data)
 {
@@ -148,6 +148,9 @@ test_close_then_resume (void)
   g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "quit", NULL);
   g_assert_true (ub_window_is_closing (window));
   g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
+  /* What stopping saved is written from the state's own thread: read it
+   * back once every queued write has landed, however slow the disk. */
+  g_assert_true (ub_test_gtk_run_until (state_flushed, NULL, 30000));
   g_assert_true (saved_progress (NULL));
 
   /* The next window offers it; resuming finishes exactly. */
@@ -334,6 +337,7 @@ test_data_close_then_resume (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "quit", NULL);
   g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
+  g_assert_true (ub_test_gtk_run_until (state_flushed, NULL, 30000));
 
   /* The checkpoint taken on closing is part-way, with its partial output. */
   {

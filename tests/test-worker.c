@@ -7,6 +7,7 @@
 # include <unistd.h>
 #endif
 
+#include "ub-test-cases.h"
 #include "ub-test-runtime.h"
 
 /* Conformance of workers, after the web-platform-tests ideas for Worker
@@ -649,35 +650,43 @@ test_snapshot (void)
   g_assert_cmpuint (after->n_running_threads, ==, 0);
 }
 
+static const UbTestKind kinds[] = {
+  { "echo", echo_entry },
+  { "flood", flood_entry },
+  { "failing", failing_entry },
+  { "nice", nice_entry },
+  { "bounded", bounded_entry },
+  { "close-then-post", close_then_post_entry },
+  { "return-at-once", return_at_once_entry },
+  { "endless", endless_entry },
+};
+
+static const UbTestCase cases[] = {
+  { "/runtime/worker/unknown-kind", test_unknown_kind },
+  { "/runtime/worker/messages-before-ready", test_messages_before_ready },
+  { "/runtime/worker/terminate/queued-messages", test_terminate_queued },
+  { "/runtime/worker/terminate/on-last-unref", test_unref_terminates },
+  { "/runtime/worker/scope-close", test_scope_close },
+  { "/runtime/worker/scope-close/then-post", test_scope_close_then_post },
+  { "/runtime/worker/exit/joined", test_returned_is_joined },
+  { "/runtime/worker/stress/terminate-during-flood", test_terminate_during_flood },
+  { "/runtime/worker/error-signal", test_error_signal },
+  { "/runtime/worker/lower-priority", test_lower_priority },
+  { "/runtime/worker/bounded/back-pressure", test_bounded_back_pressure },
+  { "/runtime/worker/bounded/wait-cancelled", test_bounded_wait_cancelled },
+  { "/runtime/worker/pool/least-busy", test_pool },
+  { "/runtime/worker/snapshot", test_snapshot },
+};
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  ub_worker_kind_register ("echo", echo_entry, NULL);
-  ub_worker_kind_register ("flood", flood_entry, NULL);
-  ub_worker_kind_register ("failing", failing_entry, NULL);
-  ub_worker_kind_register ("nice", nice_entry, NULL);
-  ub_worker_kind_register ("bounded", bounded_entry, NULL);
-  ub_worker_kind_register ("close-then-post", close_then_post_entry, NULL);
-  ub_worker_kind_register ("return-at-once", return_at_once_entry, NULL);
-  ub_worker_kind_register ("endless", endless_entry, NULL);
+  ub_test_register_kinds (kinds, G_N_ELEMENTS (kinds));
 
-  g_test_add_func ("/runtime/worker/unknown-kind", test_unknown_kind);
-  g_test_add_func ("/runtime/worker/messages-before-ready", test_messages_before_ready);
-  g_test_add_func ("/runtime/worker/terminate/queued-messages", test_terminate_queued);
-  g_test_add_func ("/runtime/worker/terminate/on-last-unref", test_unref_terminates);
-  g_test_add_func ("/runtime/worker/scope-close", test_scope_close);
-  g_test_add_func ("/runtime/worker/scope-close/then-post", test_scope_close_then_post);
-  g_test_add_func ("/runtime/worker/exit/joined", test_returned_is_joined);
-  g_test_add_func ("/runtime/worker/stress/terminate-during-flood", test_terminate_during_flood);
-  g_test_add_func ("/runtime/worker/error-signal", test_error_signal);
-  g_test_add_func ("/runtime/worker/lower-priority", test_lower_priority);
-  g_test_add_func ("/runtime/worker/bounded/back-pressure", test_bounded_back_pressure);
-  g_test_add_func ("/runtime/worker/bounded/wait-cancelled", test_bounded_wait_cancelled);
-  g_test_add_func ("/runtime/worker/pool/least-busy", test_pool);
-  g_test_add_func ("/runtime/worker/snapshot", test_snapshot);
+  UB_TEST_ADD_CASES (cases);
 
   return g_test_run ();
 }

@@ -117,6 +117,31 @@ ub_test_dir_tear_down (UbTestDir     *fixture,
   g_free (fixture->dir);
 }
 
+typedef void (*UbTestDirFunc) (UbTestDir     *fixture,
+                               gconstpointer  data);
+
+/* A table of cases that each get a fresh UbTestDir. */
+typedef struct
+{
+  const char    *path;
+  UbTestDirFunc  func;
+} UbTestDirCase;
+
+/* Registers each of @cases as @prefix followed by its path. */
+static inline void
+ub_test_dir_add_cases (const char          *prefix,
+                       const UbTestDirCase *cases,
+                       gsize                n_cases)
+{
+  for (gsize i = 0; i < n_cases; i++)
+    {
+      g_autofree char *path = g_strconcat (prefix, cases[i].path, NULL);
+
+      g_test_add (path, UbTestDir, NULL, ub_test_dir_set_up, cases[i].func,
+                  ub_test_dir_tear_down);
+    }
+}
+
 /* A new path for @name inside the test's directory. */
 static inline char *
 ub_test_dir_path (UbTestDir  *fixture,

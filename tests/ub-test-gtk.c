@@ -470,3 +470,51 @@ ub_test_gtk_drop_files (GtkWidget          *widget,
   g_slist_free_full (g_steal_pointer (&files), g_object_unref);
   return taken;
 }
+
+/**
+ * ub_test_gtk_count_images:
+ * @page: the Images page
+ * @state: a tile state
+ *
+ * Returns: how many of the page's images are in @state
+ */
+guint
+ub_test_gtk_count_images (UbImagesPage *page,
+                          UbImageState  state)
+{
+  GListModel *model = ub_images_page_get_model (page);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(UbImageItem) item = g_list_model_get_item (model, i);
+
+      n += ub_image_item_get_state (item) == state;
+    }
+  return n;
+}
+
+/**
+ * ub_test_gtk_run_in_scratch:
+ * @template: a name for g_dir_make_tmp()
+ * @dir: (out): set to a new folder while the tests run
+ *
+ * Runs the registered tests with a scratch folder in @dir, then removes
+ * it with all it holds.
+ *
+ * Returns: g_test_run()'s status
+ */
+int
+ub_test_gtk_run_in_scratch (const char  *template,
+                            char       **dir)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  *dir = g_dir_make_tmp (template, &error);
+  g_assert_no_error (error);
+  status = g_test_run ();
+  nftw (*dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  g_clear_pointer (dir, g_free);
+  return status;
+}

@@ -4,6 +4,8 @@
 #include <gtk/gtk.h>
 
 #include "ub-application.h"
+#include "ub-image-item.h"
+#include "ub-images-page.h"
 #include "ub-window.h"
 
 G_BEGIN_DECLS
@@ -36,5 +38,9 @@ void           ub_test_gtk_make_gallery (const char    *dir,
 gboolean       ub_test_gtk_drop_files  (GtkWidget          *widget,
                                         const char * const *paths,
                                         gboolean            as_list);
+guint          ub_test_gtk_count_images (UbImagesPage  *page,
+                                         UbImageState   state);
+int            ub_test_gtk_run_in_scratch (const char   *template,
+                                           char        **dir);
 
 G_END_DECLS

@@ -206,4 +206,19 @@ ub_test_find_port (const char  *label,
   return found;
 }
 
+/* The worker kinds a test binary registers, as a table. */
+typedef struct
+{
+  const char    *kind;
+  UbWorkerEntry  entry;
+} UbTestKind;
+
+static inline void
+ub_test_register_kinds (const UbTestKind *kinds,
+                        gsize             n_kinds)
+{
+  for (gsize i = 0; i < n_kinds; i++)
+    ub_worker_kind_register (kinds[i].kind, kinds[i].entry, NULL);
+}
+
 G_END_DECLS

@@ -65,12 +65,18 @@ row_update (UbActivityRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->cancel), ub_run_is_active (self->run));
 }
 
+/* A row follows its run only while it is on screen, and catches up when
+ * the popover opens: a label given new text queues a resize, and every
+ * resize makes the window compute its size anew, which on X11 waits for
+ * the display server several times (the monitor, the work area). The
+ * runs report progress many times a second; the popover is mostly shut. */
 static void
 on_run_changed (UbRun         *run,
                 GParamSpec    *pspec,
                 UbActivityRow *self)
 {
-  row_update (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    row_update (self);
 }
 
 static void
@@ -180,6 +186,7 @@ create_row (gpointer item,
   g_signal_connect (self->run, "notify::fraction", G_CALLBACK (on_run_changed), self);
   g_signal_connect (self->run, "notify::phase", G_CALLBACK (on_run_changed), self);
   g_signal_connect (self->run, "notify::title", G_CALLBACK (on_run_changed), self);
+  g_signal_connect (self, "map", G_CALLBACK (row_update), NULL);
   row_update (self);
   return GTK_WIDGET (self);
 }
@@ -406,6 +413,14 @@ ub_activity_button_popup (UbActivityButton *self)
   g_return_if_fail (UB_IS_ACTIVITY_BUTTON (self));
 
   gtk_menu_button_popup (self->button);
+}
+
+void
+ub_activity_button_popdown (UbActivityButton *self)
+{
+  g_return_if_fail (UB_IS_ACTIVITY_BUTTON (self));
+
+  gtk_menu_button_popdown (self->button);
 }
 
 guint

@@ -18,6 +18,7 @@ void          ub_activity_button_set_page_names (UbActivityButton *self,
                                                  AdwViewStack     *stack);
 gboolean      ub_activity_button_is_indicating  (UbActivityButton *self);
 void          ub_activity_button_popup          (UbActivityButton *self);
+void          ub_activity_button_popdown        (UbActivityButton *self);
 guint         ub_activity_button_get_n_rows     (UbActivityButton *self);
 UbRun        *ub_activity_button_get_row_run    (UbActivityButton *self,
                                                  guint             index);

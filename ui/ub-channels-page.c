@@ -6,14 +6,13 @@
 #include "ub-blocking-pipeline.h"
 #include "ub-channels-control.h"
 #include "ub-channels-diagram.h"
-#include "ub-channels-page.h"
+#include "ub-channels-page-private.h"
 #include "ub-job.h"
 #include "ub-page.h"
 #include "ub-pipeline.h"
 #include "ub-png-jobs.h"
 #include "ub-runtime-view.h"
 #include "ub-sample-writer.h"
-#include "ub-ui-format.h"
 #include "ub-ui.h"
 #include "ub-worker-pool.h"
 
@@ -37,42 +36,6 @@
 #define SAMPLE_SIZE      1024
 #define RESULT_SIZE      96
 
-struct _UbChannelsPage
-{
-  GtkWidget                  parent_instance;
-
-  /* Template widgets */
-  GtkWidget                 *content;
-  AdwActionRow              *status_row;
-  GtkWidget                 *samples_box;
-  GtkProgressBar            *samples_bar;
-  GtkLabel                  *error_label;
-  GtkStack                  *view_stack;
-  UbChannelsDiagram         *diagram;
-  UbRuntimeView             *runtime_view;
-  GtkLabel                  *bytes_label;
-  GtkLevelBar               *share_bar;
-  GtkLabel                  *acks_label;
-  GtkFlowBox                *results_box;
-  GtkSwitch                 *single_switch;
-  GtkButton                 *pause_button;
-  GtkStack                  *pause_stack;
-
-  /* Owned references */
-  UbPipeline                *pipeline;
-  UbChannelsControl         *control;
-  UbSampleWriter            *samples;      /* (nullable) while sample images are written */
-  GArray                    *arrivals;     /* guint: result indices, in arrival order */
-  UbBlockingPipeline        *blocking;     /* (nullable) blocking mode's run */
-  char                      *folder;
-  char                      *error;
-
-  guint                      n_samples;
-  guint                      sample_size;
-  guint64                    blocking_bytes;  /* bytes decode+scale moved on the main thread */
-  gboolean                   paused;
-  gboolean                   cancelled;
-};
 
 G_DEFINE_FINAL_TYPE (UbChannelsPage, ub_channels_page, UB_TYPE_PAGE)
 
@@ -88,124 +51,10 @@ show_error (UbChannelsPage *self,
 
 /* Pipeline ----------------------------------------------------------------- */
 
-static gboolean
-running_blocking (UbChannelsPage *self)
-{
-  return self->blocking != NULL && ub_blocking_pipeline_is_running (self->blocking);
-}
-
-static guint
-n_expected (UbChannelsPage *self)
-{
-  UbPipelineStats stats = { 0 };
-
-  if (running_blocking (self))
-    return ub_blocking_pipeline_get_n_images (self->blocking);
-  if (self->pipeline != NULL)
-    ub_pipeline_get_stats (self->pipeline, &stats);
-  return stats.n_posted;
-}
-
-static guint
-n_samples_left (UbChannelsPage *self)
-{
-  return self->samples != NULL ? ub_sample_writer_get_n_left (self->samples) : 0;
-}
-
-static void
-set_label (GtkLabel   *label,
-           const char *text)
-{
-  if (g_strcmp0 (gtk_label_get_text (label), text) != 0)
-    gtk_label_set_text (label, text);
-}
-
-/* The status row and the sample progress: what the page is doing now. */
-static void
-update_status (UbChannelsPage *self)
-{
-  UbPipelineStats stats = { 0 };
-  g_autofree char *status = NULL;
-  guint n_left = n_samples_left (self);
-
-  if (self->pipeline != NULL)
-    ub_pipeline_get_stats (self->pipeline, &stats);
-
-  gtk_widget_set_visible (self->samples_box, n_left > 0);
-  if (n_left > 0)
-    {
-      guint n_images = ub_sample_writer_get_n_images (self->samples);
-
-      status = g_strdup_printf (_("Writing sample images: %u of %u written"),
-                                n_images - n_left, n_images);
-      gtk_progress_bar_set_fraction (self->samples_bar,
-                                     (n_images - n_left) / (double) MAX (n_images, 1));
-    }
-  else if (running_blocking (self))
-    status = g_strdup_printf (_("Blocking mode: %u of %u decoded and scaled on the main thread"),
-                              ub_blocking_pipeline_get_n_done (self->blocking), n_expected (self));
-  else if (self->pipeline != NULL && stats.n_posted > 0)
-    {
-      const char *shape = ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_TWO_WORKERS
-                            ? _("Decoder → scaler") : _("One worker");
-      const char *state = self->cancelled ? _("cancelled")
-                          : self->paused ? _("paused")
-                          : ub_pipeline_is_idle (self->pipeline) ? _("done") : _("running");
-
-      status = g_strdup_printf (_("%s, %s: %u of %u images back, %u errors"), shape, state,
-                                stats.n_results, stats.n_posted, stats.n_errors);
-    }
-  else if (self->cancelled)
-    status = g_strdup (_("Cancelled"));
-  if (status != NULL && g_strcmp0 (adw_action_row_get_subtitle (self->status_row), status) != 0)
-    adw_action_row_set_subtitle (self->status_row, status);
-}
-
-static void
-update_pipeline_labels (UbChannelsPage *self)
-{
-  UbPipelineStats stats = { 0 };
-  g_autofree char *main_text = NULL;
-  g_autofree char *between_text = NULL;
-  g_autofree char *text = NULL;
-  guint64 main_bytes, between_bytes;
-  double share;
-
-  update_status (self);
-  if (self->pipeline != NULL)
-    ub_pipeline_get_stats (self->pipeline, &stats);
-
-  main_bytes = stats.owner_bytes + self->blocking_bytes;
-  between_bytes = stats.between_bytes;
-
-  /* Nothing has crossed yet: say what the page waits for. */
-  if (main_bytes + between_bytes == 0)
-    {
-      if (n_samples_left (self) > 0)
-        set_label (self->bytes_label, _("Waiting for the sample images to be written…"));
-      else if (running_blocking (self) || (self->pipeline != NULL && stats.n_posted > 0 &&
-                                          !self->cancelled))
-        set_label (self->bytes_label, _("Requests sent; waiting for the first result…"));
-      return;
-    }
-
-  share = main_bytes / (double) (main_bytes + between_bytes);
-  main_text = ub_format_bytes (main_bytes);
-  between_text = ub_format_bytes (between_bytes);
-  text = g_strdup_printf (_("Through the main thread: %s (%llu messages%s)\n"
-                            "Between the workers: %s\n"
-                            "The main thread carried %.2f %% of the bytes"),
-                          main_text, (unsigned long long) stats.owner_messages,
-                          self->blocking_bytes > 0 ? _(", and blocking mode's own decoding") : "",
-                          between_text, 100.0 * share);
-  set_label (self->bytes_label, text);
-  gtk_level_bar_set_value (self->share_bar, share);
-}
-
 static void
 on_control_changed (UbChannelsPage *self)
 {
-  set_label (self->acks_label, ub_channels_control_get_text (self->control));
+  _ub_channels_page_set_label (self->acks_label, ub_channels_control_get_text (self->control));
 }
 
 static void
@@ -221,6 +70,21 @@ broadcast (UbChannelsPage *self,
 }
 
 static void
+show_result (UbChannelsPage *self,
+             guint           index,
+             GdkTexture     *texture)
+{
+  GtkWidget *picture;
+
+  g_array_append_val (self->arrivals, index);
+  g_ptr_array_add (self->textures, g_object_ref (texture));
+  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
+  gtk_widget_set_size_request (picture, RESULT_SIZE / 2, RESULT_SIZE / 2);
+  gtk_flow_box_append (self->results_box, picture);
+}
+
+static void
 add_result (UbChannelsPage *self,
             guint           index,
             guint           width,
@@ -228,16 +92,10 @@ add_result (UbChannelsPage *self,
             GBytes         *pixels)
 {
   g_autoptr(GdkTexture) texture = NULL;
-  GtkWidget *picture;
-
-  g_array_append_val (self->arrivals, index);
 
   /* The bytes are the worker's own buffer: the texture wraps it, no copy. */
   texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, pixels, (gsize) width * 4);
-  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_widget_set_size_request (picture, RESULT_SIZE / 2, RESULT_SIZE / 2);
-  gtk_flow_box_append (self->results_box, picture);
+  show_result (self, index, texture);
 }
 
 static void
@@ -253,7 +111,7 @@ on_pipeline_result (UbPipeline     *pipeline,
   if (bytes != NULL)
     add_result (self, index, width, height, bytes);
   if (ub_pipeline_is_idle (pipeline))
-    update_pipeline_labels (self);
+    _ub_channels_page_update_labels (self);
 }
 
 static void
@@ -291,6 +149,7 @@ clear_results (UbChannelsPage *self)
   GtkWidget *child;
 
   g_array_set_size (self->arrivals, 0);
+  g_ptr_array_set_size (self->textures, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->results_box))) != NULL)
     gtk_flow_box_remove (self->results_box, child);
 }
@@ -321,7 +180,15 @@ on_blocking_result (guint       index,
     }
   else
     add_result (self, index, width, height, pixels);
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
+}
+
+static void
+connect_pipeline (UbChannelsPage *self)
+{
+  g_signal_connect (self->pipeline, "result", G_CALLBACK (on_pipeline_result), self);
+  g_signal_connect (self->pipeline, "image-error", G_CALLBACK (on_pipeline_image_error), self);
+  g_signal_connect (self->pipeline, "worker-error", G_CALLBACK (on_pipeline_worker_error), self);
 }
 
 static gboolean
@@ -341,9 +208,7 @@ ensure_pipeline (UbChannelsPage *self)
       show_error (self, error->message);
       return FALSE;
     }
-  g_signal_connect (self->pipeline, "result", G_CALLBACK (on_pipeline_result), self);
-  g_signal_connect (self->pipeline, "image-error", G_CALLBACK (on_pipeline_image_error), self);
-  g_signal_connect (self->pipeline, "worker-error", G_CALLBACK (on_pipeline_worker_error), self);
+  connect_pipeline (self);
   return TRUE;
 }
 
@@ -375,7 +240,7 @@ ub_channels_page_run_files (UbChannelsPage     *self,
   if (ub_page_get_blocking (UB_PAGE (self)))
     {
       self->blocking = ub_blocking_pipeline_new (paths, RESULT_SIZE, on_blocking_result, self);
-      update_pipeline_labels (self);
+      _ub_channels_page_update_labels (self);
       return;
     }
 
@@ -385,17 +250,13 @@ ub_channels_page_run_files (UbChannelsPage     *self,
   ub_pipeline_new_run (self->pipeline);
   for (guint i = 0; paths[i] != NULL; i++)
     ub_pipeline_push (self->pipeline, paths[i]);
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 static void
 clear_samples (UbChannelsPage *self)
 {
-  if (self->samples == NULL)
-    return;
-  g_signal_handlers_disconnect_by_data (self->samples, self);
-  ub_sample_writer_cancel (self->samples);
-  g_clear_object (&self->samples);
+  ub_sample_writer_clear (&self->samples, self);
 }
 
 static void
@@ -414,7 +275,17 @@ on_samples_failed (UbChannelsPage *self,
                    UbSampleWriter *samples)
 {
   show_error (self, message);
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
+}
+
+static void
+connect_samples (UbChannelsPage *self)
+{
+  ub_sample_writer_connect (self->samples,
+                            G_CALLBACK (_ub_channels_page_update_labels),
+                            G_CALLBACK (on_samples_done),
+                            G_CALLBACK (on_samples_failed),
+                            self);
 }
 
 static void
@@ -440,16 +311,14 @@ start_samples (UbChannelsPage *self)
       return;
     }
 
-  g_signal_connect_swapped (self->samples, "progress", G_CALLBACK (update_pipeline_labels), self);
-  g_signal_connect_swapped (self->samples, "done", G_CALLBACK (on_samples_done), self);
-  g_signal_connect_swapped (self->samples, "failed", G_CALLBACK (on_samples_failed), self);
-  update_pipeline_labels (self);
+  connect_samples (self);
+  _ub_channels_page_update_labels (self);
 }
 
 static void
 on_runtime_updated (UbChannelsPage *self)
 {
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 
@@ -471,7 +340,7 @@ ub_channels_page_cancel (UbPage *page)
   self->cancelled = TRUE;
   broadcast (self, UB_PIPELINE_CANCEL, "cancel",
              g_variant_new_uint32 (self->pipeline != NULL ? ub_pipeline_get_run (self->pipeline) : 0));
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 static void
@@ -487,7 +356,7 @@ ub_channels_page_toggle_pause (UbPage *page)
     broadcast (self, UB_PIPELINE_RESUME, "resume", NULL);
   if (self->blocking != NULL)
     ub_blocking_pipeline_set_paused (self->blocking, self->paused);
-  update_pipeline_labels (self);
+  _ub_channels_page_update_labels (self);
 }
 
 static gboolean
@@ -495,8 +364,88 @@ ub_channels_page_is_busy (UbPage *page)
 {
   UbChannelsPage *self = UB_CHANNELS_PAGE (page);
 
-  return n_samples_left (self) > 0 || running_blocking (self) ||
+  return _ub_channels_page_n_samples_left (self) > 0 || _ub_channels_page_running_blocking (self) ||
          (self->pipeline != NULL && !self->cancelled && !ub_pipeline_is_idle (self->pipeline));
+}
+
+/* Reload ------------------------------------------------------------------- */
+
+/* What a page hands over to the next window's page: the pipeline with its
+ * workers, the sample writer, and the results shown so far. */
+typedef struct
+{
+  UbPipeline     *pipeline;   /* (owned) (nullable) */
+  UbSampleWriter *samples;    /* (owned) (nullable) */
+  GArray         *arrivals;   /* (owned) */
+  GPtrArray      *textures;   /* (owned) */
+  guint64         blocking_bytes;
+  gboolean        paused;
+  gboolean        cancelled;
+} ChannelsWork;
+
+/* No page took it: the work stops. */
+static void
+channels_work_free (gpointer data)
+{
+  ChannelsWork *work = data;
+
+  ub_sample_writer_clear (&work->samples, NULL);
+  if (work->pipeline != NULL)
+    ub_pipeline_terminate (work->pipeline);
+  g_clear_object (&work->pipeline);
+  g_clear_pointer (&work->arrivals, g_array_unref);
+  g_clear_pointer (&work->textures, g_ptr_array_unref);
+  g_free (work);
+}
+
+static void
+ub_channels_page_hand_over (UbPage *page)
+{
+  UbChannelsPage *self = UB_CHANNELS_PAGE (page);
+  ChannelsWork *work = g_new0 (ChannelsWork, 1);
+
+  /* Blocking mode's run holds no worker: it goes with the page. */
+  if (self->pipeline != NULL)
+    g_signal_handlers_disconnect_by_data (self->pipeline, self);
+  if (self->samples != NULL)
+    g_signal_handlers_disconnect_by_data (self->samples, self);
+  work->pipeline = g_steal_pointer (&self->pipeline);
+  work->samples = g_steal_pointer (&self->samples);
+  work->arrivals = g_array_ref (self->arrivals);
+  work->textures = g_ptr_array_ref (self->textures);
+  work->blocking_bytes = self->blocking_bytes;
+  work->paused = self->paused;
+  work->cancelled = self->cancelled;
+  ub_page_keep_work (page, work, channels_work_free);
+}
+
+/* A reloaded window: the pipeline as it was, in the same workers. */
+static void
+take_over (UbChannelsPage *self)
+{
+  ChannelsWork *work = ub_page_take_work (UB_PAGE (self));
+
+  if (work == NULL)
+    return;
+
+  self->pipeline = g_steal_pointer (&work->pipeline);
+  if (self->pipeline != NULL)
+    {
+      gtk_switch_set_active (self->single_switch,
+                             ub_pipeline_get_mode (self->pipeline) == UB_PIPELINE_ONE_WORKER);
+      connect_pipeline (self);
+    }
+  self->samples = g_steal_pointer (&work->samples);
+  if (self->samples != NULL)
+    connect_samples (self);
+  for (guint i = 0; i < work->arrivals->len; i++)
+    show_result (self, g_array_index (work->arrivals, guint, i), work->textures->pdata[i]);
+  self->blocking_bytes = work->blocking_bytes;
+  self->paused = work->paused;
+  self->cancelled = work->cancelled;
+  gtk_stack_set_visible_child_name (self->pause_stack, self->paused ? "resume" : "pause");
+  channels_work_free (work);
+  _ub_channels_page_update_labels (self);
 }
 
 /* GObject ------------------------------------------------------------------ */
@@ -526,6 +475,7 @@ ub_channels_page_finalize (GObject *object)
   UbChannelsPage *self = UB_CHANNELS_PAGE (object);
 
   g_clear_pointer (&self->arrivals, g_array_unref);
+  g_clear_pointer (&self->textures, g_ptr_array_unref);
   g_clear_pointer (&self->folder, g_free);
   g_clear_pointer (&self->error, g_free);
 
@@ -540,15 +490,11 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   UbPageClass *page_class = UB_PAGE_CLASS (klass);
 
   object_class->dispose = ub_channels_page_dispose;
-  page_class->start = ub_channels_page_start;
-  page_class->cancel = ub_channels_page_cancel;
+  UB_PAGE_CLASS_IMPLEMENT_WORK (page_class, ub_channels_page);
   page_class->toggle_pause = ub_channels_page_toggle_pause;
-  page_class->start_demo = ub_channels_page_start;
-  page_class->is_busy = ub_channels_page_is_busy;
   object_class->finalize = ub_channels_page_finalize;
 
   ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-channels-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, content);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, status_row);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_box);
   gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_bar);
@@ -591,7 +537,8 @@ ub_channels_page_init (UbChannelsPage *self)
   self->folder = g_build_filename (g_get_user_cache_dir (), "unblock", "pipeline", NULL);
   self->n_samples = N_SAMPLES;
   self->sample_size = SAMPLE_SIZE;
-
+  self->textures = g_ptr_array_new_with_free_func (g_object_unref);
+  take_over (self);
 }
 
 GtkWidget *

@@ -307,8 +307,15 @@ ub_data_page_update_view (UbPage *page,
   gtk_widget_set_sensitive (GTK_WIDGET (self->input_dropdown), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->op_dropdown), !busy);
 
-  /* The result view shows the finished run, and nothing else. */
+  /* The result view shows the finished run, and nothing else. While a run
+   * goes, the page refreshes ten times a second: an empty view is left as
+   * it is, since emptying it again re-laid out the text view and made the
+   * window compute its size anew, with several synchronous X round trips
+   * that wait for the display server, the longest waits of the page's
+   * main thread while the disk was busy. */
   if (run == self->shown && (run == NULL || done))
+    return;
+  if (self->shown == NULL && !done)
     return;
   g_clear_object (&self->shown);
   gtk_label_set_text (self->result_label, "");
@@ -471,14 +478,8 @@ ub_data_page_class_init (UbDataPageClass *klass)
 
   object_class->dispose = ub_data_page_dispose;
 
-  page_class->run_key = UB_DATA_RUN_KEY;
-  page_class->create_run = ub_data_page_create_run;
-  page_class->restore_run = ub_data_page_restore_run;
+  UB_PAGE_CLASS_IMPLEMENT_RUNS (page_class, ub_data_page, UB_DATA_RUN_KEY);
   page_class->load_saved = ub_data_page_load_saved;
-  page_class->attach_run = ub_data_page_attach_run;
-  page_class->describe_run = ub_data_page_describe_run;
-  page_class->update_view = ub_data_page_update_view;
-  page_class->start_demo = ub_data_page_start_demo;
   page_class->can_pause = TRUE;
 
   ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-data-page.ui");

@@ -41,6 +41,7 @@ void               ub_images_page_generate_samples (UbImagesPage      *self,
                                                     guint              size);
 void               ub_images_page_set_cache_size   (UbImagesPage      *self,
                                                     guint              n_thumbnails);
+UbWorkerPool      *ub_images_page_get_pool         (UbImagesPage      *self);
 GListModel        *ub_images_page_get_model        (UbImagesPage      *self);
 GtkScrolledWindow *ub_images_page_get_scroller     (UbImagesPage      *self);
 void               ub_images_page_get_stats        (UbImagesPage      *self,

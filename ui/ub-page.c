@@ -549,6 +549,75 @@ ub_page_save_state (UbPage *self)
 }
 
 /**
+ * ub_page_hand_over:
+ *
+ * Before a reload destroys the page's window: the page keeps its running
+ * work (its workers, what they are doing) for the page of the same type
+ * in the next window, instead of stopping it in dispose(). Pages built on
+ * runs need nothing: their runs belong to the run manager.
+ */
+void
+ub_page_hand_over (UbPage *self)
+{
+  g_return_if_fail (UB_IS_PAGE (self));
+
+  if (UB_PAGE_GET_CLASS (self)->hand_over)
+    UB_PAGE_GET_CLASS (self)->hand_over (self);
+}
+
+static char *
+work_key (UbPage *self)
+{
+  return g_strconcat ("ub-page-work:", G_OBJECT_TYPE_NAME (self), NULL);
+}
+
+/**
+ * ub_page_keep_work:
+ * @work: (transfer full): what the page hands over
+ * @destroy: frees @work and stops what it does, if no page takes it
+ *
+ * Gives @work to the application until a page of the same type takes it
+ * with ub_page_take_work(): the work lives as long as the application,
+ * not as long as the window. Work kept earlier and never taken is
+ * destroyed. Without an application, @work is destroyed at once.
+ */
+void
+ub_page_keep_work (UbPage         *self,
+                   gpointer        work,
+                   GDestroyNotify  destroy)
+{
+  GApplication *app = g_application_get_default ();
+  g_autofree char *key = work_key (self);
+
+  g_return_if_fail (UB_IS_PAGE (self));
+  g_return_if_fail (work != NULL && destroy != NULL);
+
+  if (app == NULL)
+    {
+      destroy (work);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (app), key, work, destroy);
+}
+
+/**
+ * ub_page_take_work:
+ *
+ * Returns: (transfer full) (nullable): the work a page of this type
+ *   handed over (ub_page_keep_work()), now the caller's
+ */
+gpointer
+ub_page_take_work (UbPage *self)
+{
+  GApplication *app = g_application_get_default ();
+  g_autofree char *key = work_key (self);
+
+  g_return_val_if_fail (UB_IS_PAGE (self), NULL);
+
+  return app != NULL ? g_object_steal_data (G_OBJECT (app), key) : NULL;
+}
+
+/**
  * ub_page_get_run:
  *
  * Returns: (transfer none) (nullable): the run the page shows

@@ -35,6 +35,8 @@ G_DECLARE_DERIVABLE_TYPE (UbPage, ub_page, UB, PAGE, GtkWidget)
  * @load_saved: offer to resume unfinished work saved by an earlier start,
  *   or resume it at once when @resume_now
  * @save_state: save what the page's workers do not save themselves
+ * @hand_over: before a reload, keep the page's running work for the
+ *   next window's page (ub_page_keep_work()) rather than stop it
  *
  * The base of every page: its template (ub_page_class_set_template(),
  * disposed by UbPage) and its notes entry. For a page with a @run_key it
@@ -75,9 +77,10 @@ struct _UbPageClass
   void      (*load_saved)   (UbPage    *self,
                              gboolean   resume_now);
   void      (*save_state)   (UbPage    *self);
+  void      (*hand_over)    (UbPage    *self);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 void        ub_page_start        (UbPage     *self);
@@ -88,6 +91,11 @@ gboolean    ub_page_is_busy      (UbPage     *self);
 void        ub_page_load_saved   (UbPage     *self,
                                   gboolean    resume_now);
 void        ub_page_save_state   (UbPage     *self);
+void        ub_page_hand_over    (UbPage     *self);
+void        ub_page_keep_work    (UbPage     *self,
+                                  gpointer    work,
+                                  GDestroyNotify destroy);
+gpointer    ub_page_take_work    (UbPage     *self);
 gboolean    ub_page_get_blocking (UbPage     *self);
 UbRun      *ub_page_get_run      (UbPage     *self);
 void        ub_page_show_error   (UbPage     *self,
@@ -101,6 +109,43 @@ void        ub_page_class_set_template  (GtkWidgetClass *widget_class,
                                          const char     *resource_path);
 void        ub_page_class_bind_run_view (GtkWidgetClass *widget_class,
                                          gboolean        has_pause_button);
+
+/**
+ * UB_PAGE_CLASS_IMPLEMENT_RUNS:
+ * @page_class: a #UbPageClass
+ * @prefix: the page's function prefix, e.g. `ub_primes_page`
+ * @key: its runs' key in the run manager
+ *
+ * Wires a page built on runs: its @prefix`_create_run`, `_restore_run`,
+ * `_attach_run`, `_describe_run`, `_update_view` and `_start_demo`.
+ */
+#define UB_PAGE_CLASS_IMPLEMENT_RUNS(page_class, prefix, key) \
+  G_STMT_START { \
+    (page_class)->run_key = (key); \
+    (page_class)->create_run = prefix##_create_run; \
+    (page_class)->restore_run = prefix##_restore_run; \
+    (page_class)->attach_run = prefix##_attach_run; \
+    (page_class)->describe_run = prefix##_describe_run; \
+    (page_class)->update_view = prefix##_update_view; \
+    (page_class)->start_demo = prefix##_start_demo; \
+  } G_STMT_END
+
+/**
+ * UB_PAGE_CLASS_IMPLEMENT_WORK:
+ * @page_class: a #UbPageClass
+ * @prefix: the page's function prefix, e.g. `ub_images_page`
+ *
+ * Wires a page whose work is not a run: its @prefix`_start` (which is
+ * also its demo), `_cancel`, `_is_busy` and `_hand_over`.
+ */
+#define UB_PAGE_CLASS_IMPLEMENT_WORK(page_class, prefix) \
+  G_STMT_START { \
+    (page_class)->start = prefix##_start; \
+    (page_class)->start_demo = prefix##_start; \
+    (page_class)->cancel = prefix##_cancel; \
+    (page_class)->is_busy = prefix##_is_busy; \
+    (page_class)->hand_over = prefix##_hand_over; \
+  } G_STMT_END
 
 /*
  * A call a page made to a worker: it reaches the page only through a weak

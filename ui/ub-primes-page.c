@@ -359,14 +359,8 @@ ub_primes_page_class_init (UbPrimesPageClass *klass)
 
   object_class->dispose = ub_primes_page_dispose;
 
-  page_class->run_key = UB_PRIMES_RUN_KEY;
+  UB_PAGE_CLASS_IMPLEMENT_RUNS (page_class, ub_primes_page, UB_PRIMES_RUN_KEY);
   page_class->can_pause = TRUE;
-  page_class->create_run = ub_primes_page_create_run;
-  page_class->restore_run = ub_primes_page_restore_run;
-  page_class->attach_run = ub_primes_page_attach_run;
-  page_class->describe_run = ub_primes_page_describe_run;
-  page_class->update_view = ub_primes_page_update_view;
-  page_class->start_demo = ub_primes_page_start_demo;
 
   ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-primes-page.ui");
   ub_page_class_bind_run_view (widget_class, TRUE);

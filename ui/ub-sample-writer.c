@@ -377,3 +377,49 @@ ub_sample_writer_dup_paths (UbSampleWriter *self)
     }
   return g_strv_builder_end (builder);
 }
+
+/**
+ * ub_sample_writer_connect:
+ * @on_progress: called as `on_progress (data, path, writer)` when an image
+ *   is written
+ * @on_done: called as `on_done (data, writer)` when every image is there
+ * @on_failed: called as `on_failed (data, message, writer)`
+ * @data: what the handlers are for; ub_sample_writer_clear() disconnects them
+ *
+ * Connects a view to the writer's "progress", "done" and "failed" signals.
+ */
+void
+ub_sample_writer_connect (UbSampleWriter *self,
+                          GCallback       on_progress,
+                          GCallback       on_done,
+                          GCallback       on_failed,
+                          gpointer        data)
+{
+  g_return_if_fail (UB_IS_SAMPLE_WRITER (self));
+
+  g_signal_connect_swapped (self, "progress", on_progress, data);
+  g_signal_connect_swapped (self, "done", on_done, data);
+  g_signal_connect_swapped (self, "failed", on_failed, data);
+}
+
+/**
+ * ub_sample_writer_clear:
+ * @writer: (inout) (nullable): a writer, or %NULL
+ * @data: (nullable): whose handlers to disconnect first
+ *
+ * Stops the writer, disconnects @data's handlers so that nothing more
+ * reaches it, and drops the reference.
+ */
+void
+ub_sample_writer_clear (UbSampleWriter **writer,
+                        gpointer         data)
+{
+  g_return_if_fail (writer != NULL);
+
+  if (*writer == NULL)
+    return;
+  if (data != NULL)
+    g_signal_handlers_disconnect_by_data (*writer, data);
+  ub_sample_writer_cancel (*writer);
+  g_clear_object (writer);
+}

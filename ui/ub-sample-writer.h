@@ -20,6 +20,13 @@ gboolean        ub_sample_writer_start        (UbSampleWriter  *self,
 void            ub_sample_writer_set_blocking (UbSampleWriter  *self,
                                                gboolean         blocking);
 void            ub_sample_writer_cancel       (UbSampleWriter  *self);
+void            ub_sample_writer_connect      (UbSampleWriter  *self,
+                                               GCallback        on_progress,
+                                               GCallback        on_done,
+                                               GCallback        on_failed,
+                                               gpointer         data);
+void            ub_sample_writer_clear        (UbSampleWriter **writer,
+                                               gpointer         data);
 const char     *ub_sample_writer_get_folder   (UbSampleWriter  *self);
 guint           ub_sample_writer_get_n_images (UbSampleWriter  *self);
 guint           ub_sample_writer_get_n_left   (UbSampleWriter  *self);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-image-tile.h"
 #include "ub-png-jobs.h"
 #include "ub-thumbnail-loader.h"
 #include "ub-worker-pool.h"
@@ -18,6 +19,13 @@
  * evicts the least recently seen; an evicted item is decoded again when
  * it comes back into view. Tiles on screen keep their thumbnails whatever
  * the bound, so the cache holds at most the bound or a screenful.
+ *
+ * Thumbnails come at the size the tiles draw them (UB_IMAGE_TILE_ART_SIZE
+ * times the scale factor, in device pixels) and premultiplied, from the
+ * "png.screen-thumbnail" job: drawing one is a plain copy, where a larger
+ * straight-alpha one would be converted and scaled by the renderer on the
+ * main thread every frame. When the scale factor changes, every thumbnail
+ * is made again for the new one.
  *
  * In blocking mode the same job runs on the main thread, one thumbnail per
  * main-loop iteration: scrolling then stutters with every decode.
@@ -40,6 +48,7 @@ struct _UbThumbnailLoader
   GQueue             lru;        /* (owned) items holding a thumbnail, most recent first */
 
   guint              thumbnail_size;
+  guint              drawn_size;    /* device pixels, of the thumbnails asked for now */
   guint              generation;
   guint              max_in_flight;
   gsize              cache_max_bytes;
@@ -131,7 +140,8 @@ take_thumbnail (UbThumbnailLoader *self,
   guint32 width, height, full_width, full_height;
 
   ub_png_thumbnail_result_parse (reply, &width, &height, &full_width, &full_height, &bytes);
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_R8G8B8A8, bytes, (gsize) width * 4);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED, bytes,
+                                    (gsize) width * 4);
   ub_image_item_set_thumbnail (item, texture, full_width, full_height);
   g_queue_push_head (&self->lru, g_object_ref (item));
   self->cache_bytes += thumbnail_bytes (item);
@@ -270,7 +280,7 @@ static GVariant *
 thumbnail_params (UbThumbnailLoader *self,
                   UbImageItem       *item)
 {
-  return ub_png_thumbnail_params_new (ub_image_item_get_path (item), self->thumbnail_size);
+  return ub_png_screen_thumbnail_params_new (ub_image_item_get_path (item), self->drawn_size);
 }
 
 static void
@@ -281,7 +291,7 @@ start_thumbnail (UbThumbnailLoader *self,
 
   g_hash_table_insert (self->in_flight, g_object_ref (item), cancellable);
   ub_image_item_set_decoding (item);
-  ub_worker_pool_call_async (self->pool, UB_PNG_JOB_THUMBNAIL, thumbnail_params (self, item),
+  ub_worker_pool_call_async (self->pool, UB_PNG_JOB_SCREEN_THUMBNAIL, thumbnail_params (self, item),
                              cancellable, NULL, NULL, NULL, on_thumbnail_done,
                              ub_page_call_new_for_object (self, self->generation, item));
 }
@@ -293,7 +303,7 @@ decode_blocking (UbThumbnailLoader *self,
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = ub_job_run_sync (UB_PNG_JOB_THUMBNAIL, thumbnail_params (self, item),
+  reply = ub_job_run_sync (UB_PNG_JOB_SCREEN_THUMBNAIL, thumbnail_params (self, item),
                            NULL, NULL, NULL, &error);
   if (reply == NULL)
     {
@@ -398,6 +408,34 @@ cancel_in_flight (UbThumbnailLoader *self)
     g_cancellable_cancel (value);
 }
 
+/* Thumbnails made for another scale factor are made again, the ones on
+ * screen first. */
+static void
+on_scale_factor (UbThumbnailLoader *self)
+{
+  guint drawn_size = UB_IMAGE_TILE_ART_SIZE * gtk_widget_get_scale_factor (GTK_WIDGET (self->scroller));
+  GHashTableIter iter;
+  UbImageItem *item;
+
+  if (drawn_size == self->drawn_size)
+    return;
+
+  self->drawn_size = drawn_size;
+  self->generation++;
+  cancel_in_flight (self);
+  g_hash_table_iter_init (&iter, self->in_flight);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &item, NULL))
+    ub_image_item_set_queued (item);
+  g_hash_table_remove_all (self->in_flight);
+  while ((item = g_queue_pop_head (&self->lru)) != NULL)
+    {
+      ub_image_item_set_queued (item);
+      g_object_unref (item);
+    }
+  self->cache_bytes = 0;
+  ub_thumbnail_loader_schedule (self);
+}
+
 /* GObject */
 
 static void
@@ -480,6 +518,9 @@ ub_thumbnail_loader_new (UbPage            *page,
   self->page = page;
   self->scroller = scroller;
   self->thumbnail_size = thumbnail_size;
+  self->drawn_size = UB_IMAGE_TILE_ART_SIZE * gtk_widget_get_scale_factor (GTK_WIDGET (scroller));
+  g_signal_connect_object (scroller, "notify::scale-factor", G_CALLBACK (on_scale_factor), self,
+                           G_CONNECT_SWAPPED);
   return self;
 }
 
@@ -505,6 +546,47 @@ ub_thumbnail_loader_ensure_pool (UbThumbnailLoader  *self,
   if (!g_str_has_prefix (name, "thumbnails #"))
     ub_worker_pool_set_name (self->pool, "thumbnails");
   return self->pool;
+}
+
+/**
+ * ub_thumbnail_loader_steal_pool:
+ *
+ * Takes the loader's workers away from it, running, for a page that
+ * outlives its view (a reload): the loader's decodes are cancelled, their
+ * replies dropped, and it starts new workers if it needs some again.
+ *
+ * Returns: (transfer full) (nullable): the pool, if the loader had one
+ */
+UbWorkerPool *
+ub_thumbnail_loader_steal_pool (UbThumbnailLoader *self)
+{
+  g_return_val_if_fail (UB_IS_THUMBNAIL_LOADER (self), NULL);
+
+  self->generation++;
+  cancel_in_flight (self);
+  g_hash_table_remove_all (self->in_flight);
+  return g_steal_pointer (&self->pool);
+}
+
+/**
+ * ub_thumbnail_loader_set_pool:
+ * @pool: (transfer none): running workers, from
+ *   ub_thumbnail_loader_steal_pool() on an earlier loader
+ *
+ * Decodes in @pool's workers from now on; the loader terminates them when
+ * it stops.
+ */
+void
+ub_thumbnail_loader_set_pool (UbThumbnailLoader *self,
+                              UbWorkerPool      *pool)
+{
+  g_return_if_fail (UB_IS_THUMBNAIL_LOADER (self));
+  g_return_if_fail (UB_IS_WORKER_POOL (pool));
+
+  if (self->pool == pool)
+    return;
+  ub_page_clear_pool (&self->pool);
+  self->pool = g_object_ref (pool);
 }
 
 /**

@@ -42,6 +42,9 @@ UbThumbnailLoader *ub_thumbnail_loader_new             (UbPage            *page,
                                                         guint              thumbnail_size);
 UbWorkerPool      *ub_thumbnail_loader_ensure_pool     (UbThumbnailLoader *self,
                                                         GError           **error);
+UbWorkerPool      *ub_thumbnail_loader_steal_pool      (UbThumbnailLoader *self);
+void               ub_thumbnail_loader_set_pool        (UbThumbnailLoader *self,
+                                                        UbWorkerPool      *pool);
 guint              ub_thumbnail_loader_get_n_workers   (UbThumbnailLoader *self);
 void               ub_thumbnail_loader_set_cache_size  (UbThumbnailLoader *self,
                                                         guint              n_thumbnails);

@@ -18,13 +18,9 @@ struct _UbWindow
   /* Template widgets */
   AdwHeaderBar         *header_bar;
   AdwViewStack         *stack;
-  AdwViewSwitcherTitle *switcher_title;
   AdwViewSwitcherBar   *switcher_bar;
-  GtkMenuButton        *menu_button;
   UbActivityButton     *activity_button;
-  GtkSwitch            *blocking_switch;
   UbMeter              *meter;
-  UbPrimesPage         *primes_page;
   AdwToastOverlay      *toast_overlay;
 
   /* Owned references */
@@ -311,13 +307,9 @@ ub_window_class_init (UbWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/unblock/Unblock/ub-window.ui");
   gtk_widget_class_bind_template_child (widget_class, UbWindow, header_bar);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, UbWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, switcher_bar);
-  gtk_widget_class_bind_template_child (widget_class, UbWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, activity_button);
-  gtk_widget_class_bind_template_child (widget_class, UbWindow, blocking_switch);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, meter);
-  gtk_widget_class_bind_template_child (widget_class, UbWindow, primes_page);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, toast_overlay);
 }
 
@@ -417,8 +409,10 @@ static void
 save_view (UbPage   *page,
            gpointer  data)
 {
-  if (UB_PAGE_GET_CLASS (page)->run_key == NULL)
-    ub_page_save_state (page);
+  if (UB_PAGE_GET_CLASS (page)->run_key != NULL)
+    return;
+  ub_page_save_state (page);
+  ub_page_hand_over (page);
 }
 
 static void
@@ -433,8 +427,9 @@ restore_view (UbPage   *page,
  * ub_window_save_views:
  *
  * Before a reload: the pages that are not built on runs save what they
- * show (a gallery's folder and scroll position). Runs need nothing: they
- * outlive the window.
+ * show (a gallery's folder and scroll position) and hand their running
+ * work over to the next window's pages (ub_page_hand_over()). Runs need
+ * nothing: they outlive the window.
  */
 void
 ub_window_save_views (UbWindow *self)

@@ -28,4 +28,14 @@ void   ub_latency_port_thread (UbLatency  *latency);
 void   ub_latency_idle        (UbLatency  *latency);
 void   ub_latency_queue       (UbLatency  *latency);
 
+/* The overhead half (ub-bench-channel-overhead.c). */
+
+guint  ub_overhead_sample_size (void);
+void   ub_overhead_init       (void);
+void   ub_overhead_workload   (guint       n,
+                               gboolean    port_only);
+void   ub_overhead_round      (GArray     *samples);
+void   ub_overhead_print      (GArray     *samples);
+void   ub_overhead_print_last (GArray     *samples);
+
 G_END_DECLS

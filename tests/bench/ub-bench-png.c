@@ -7,6 +7,8 @@
 #include <time.h>
 #include <zlib.h>
 
+#include <png.h>
+
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <gdk/gdk.h>
 #include <glib/gstdio.h>
@@ -112,6 +114,34 @@ static double
 decode_texture (BenchFile *file)
 {
   return time_decode (file, texture_decode, g_object_unref);
+}
+
+/* libpng's simplified API to RGBA8, into a buffer reused across calls:
+ * the plain libpng decode an application would write. */
+static guint8 *libpng_buffer;
+static gsize libpng_buffer_size;
+
+static double
+decode_libpng (BenchFile *file)
+{
+  double start = cpu_now ();
+  png_image image = { .version = PNG_IMAGE_VERSION };
+  gsize size;
+
+  if (!png_image_begin_read_from_file (&image, file->path))
+    g_error ("%s: libpng: %s", file->path, image.message);
+  image.format = PNG_FORMAT_RGBA;
+  size = PNG_IMAGE_SIZE (image);
+  if (size != libpng_buffer_size)
+    {
+      g_free (libpng_buffer);
+      libpng_buffer = g_malloc (size);
+      libpng_buffer_size = size;
+    }
+  if (!png_image_finish_read (&image, NULL, libpng_buffer, 0, NULL))
+    g_error ("%s: libpng: %s", file->path, image.message);
+  png_image_free (&image);
+  return cpu_now () - start;
 }
 
 #ifdef HAVE_SPNG
@@ -334,6 +364,7 @@ bench_full_decode (BenchFile *file,
 {
   Contender contenders[] = {
     { "unblock (libdeflate + SIMD rows)", decode_unblock },
+    { "libpng (png_image, RGBA)", decode_libpng },
     { "gdk_pixbuf_new_from_file", decode_pixbuf },
     { "gdk_texture_new_from_filename", decode_texture },
 #ifdef HAVE_SPNG

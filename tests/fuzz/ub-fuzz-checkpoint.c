@@ -4,17 +4,27 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "ub-base64.h"
 #include "ub-data-identity.h"
 #include "ub-data-job.h"
+#include "ub-data-jobs.h"
+#include "ub-durable.h"
 #include "ub-fuzz-driver.h"
+#include "ub-job.h"
+#include "ub-jobs.h"
 #include "ub-primes.h"
+#include "../ub-test-files.h"
 
 /*
  * Fuzz target for the checkpoints' GVariants, as they come back from
  * disk: every input is read as a primes part record, a CLI checkpoint, a
  * data job's saved record and an input identity, and each goes through
  * the checks that resuming applies. Whatever the bytes, a check accepts
- * or refuses; an accepted record is self-consistent.
+ * or refuses; an accepted record is self-consistent. A data record also
+ * resumes a real "data.run" over a small input, as saved and with the
+ * input's true identity put in: the run fails or writes exactly the
+ * encoding of its input, and the user's file the record names as its
+ * partial output is never touched.
  */
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
@@ -39,6 +49,96 @@ check_record (GVariant *variant)
     g_assert_cmpuint (record.next, <=, record.to);
 }
 
+#define RUN_INPUT_SIZE 1000
+#define RUN_RESUME_OUT 770   /* ten lines of 76 characters: 570 bytes of input */
+
+/* The files the resumed runs use, in a scratch folder that also holds the
+ * app's state and cache (made once, removed at exit). */
+typedef struct
+{
+  char           *dir;
+  char           *input;
+  char           *output;
+  char           *sentinel;
+  char           *partial;
+  char           *expected;
+  gsize           expected_len;
+  UbDataIdentity  identity;
+} RunFiles;
+
+static RunFiles run_files;
+
+static void
+remove_run_files (void)
+{
+  ub_test_remove_tree (run_files.dir);
+}
+
+static RunFiles *
+get_run_files (void)
+{
+  RunFiles *f = &run_files;
+
+  if (f->dir == NULL)
+    {
+      g_autofree guint8 *data = ub_test_make_bytes (RUN_INPUT_SIZE, 9);
+      g_autofree char *state = NULL;
+      g_autofree char *cache = NULL;
+
+      f->dir = g_dir_make_tmp ("ub-fuzz-checkpoint-XXXXXX", NULL);
+      g_assert_nonnull (f->dir);
+      atexit (remove_run_files);
+      state = g_build_filename (f->dir, "state", NULL);
+      cache = g_build_filename (f->dir, "cache", NULL);
+      g_setenv ("UNBLOCK_STATE_DIR", state, TRUE);
+      g_setenv ("UNBLOCK_CACHE_DIR", cache, TRUE);
+      ub_jobs_register_all ();
+
+      f->input = g_build_filename (f->dir, "in.bin", NULL);
+      f->output = g_build_filename (f->dir, "out.b64", NULL);
+      f->sentinel = g_build_filename (f->dir, "users-own-file", NULL);
+      f->partial = ub_durable_dup_partial_path (UB_DATA_JOBS_PARTIAL_NAME);
+      ub_test_write_file (f->input, data, RUN_INPUT_SIZE);
+      ub_test_write_file (f->sentinel, "keep", 4);
+      f->expected = ub_base64_encode (data, RUN_INPUT_SIZE, 76, &f->expected_len);
+      g_assert_true (ub_data_identity_read (f->input, TRUE, &f->identity, NULL));
+    }
+  return f;
+}
+
+/* Resumes "data.run" from @resume, whatever it holds. */
+static void
+check_data_run (GVariant *resume)
+{
+  RunFiles *f = get_run_files ();
+
+  for (int true_identity = 0; true_identity < 2; true_identity++)
+    {
+      g_autoptr(GVariant) params = NULL;
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GError) error = NULL;
+      GVariantDict dict;
+
+      g_variant_dict_init (&dict, resume);
+      if (true_identity)
+        g_variant_dict_insert_value (&dict, "identity", ub_data_identity_to_variant (&f->identity));
+      params = g_variant_ref_sink (ub_data_run_params_new (UB_DATA_MODE_BASE64_ENCODE, 76,
+                                                           f->input, NULL, f->output,
+                                                           g_variant_dict_end (&dict)));
+      /* What a first run left: the start of the right output. */
+      ub_test_write_file (f->partial, f->expected, RUN_RESUME_OUT);
+      g_unlink (f->output);
+
+      reply = ub_job_run_sync (UB_DATA_JOB_RUN, g_steal_pointer (&params), NULL, NULL, NULL,
+                               &error);
+      if (reply != NULL)
+        ub_test_assert_file_equals (f->output, f->expected, f->expected_len);
+      else
+        g_assert_false (g_file_test (f->output, G_FILE_TEST_EXISTS));
+      ub_test_assert_file_equals (f->sentinel, "keep", 4);
+    }
+}
+
 static void
 check_data_record (GVariant *saved)
 {
@@ -61,6 +161,8 @@ check_data_record (GVariant *saved)
   /* A path from the record is never one a resume may touch. */
   if (ub_data_job_set_resume (job, &checkpoint, partial[0] ? partial : NULL, NULL))
     g_assert_true (partial[0] == '\0');
+
+  check_data_run (resume);
 }
 
 int
@@ -128,6 +230,11 @@ ub_fuzz_checkpoint_seeds (void)
     " 'identity': <(@t 2049, @t 12, @t 8000, @x 1700000000000000, @ay [], @ay [])>}>}",
   };
 
+  RunFiles *f = get_run_files ();
+  GVariantDict resume;
+  GVariantDict record;
+  const guint32 sha_state[8] = { 0 };
+
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     {
       g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_parse (NULL, texts[i], NULL, NULL, NULL));
@@ -135,6 +242,26 @@ ub_fuzz_checkpoint_seeds (void)
       g_assert_nonnull (v);
       g_ptr_array_add (seeds, g_variant_get_data_as_bytes (v));
     }
+
+  /* A record a resume accepts, naming the user's file as its partial
+   * output: its mutations reach the checks on the offsets. */
+  g_variant_dict_init (&resume, NULL);
+  g_variant_dict_insert (&resume, "input-offset", "t", (guint64) 570);
+  g_variant_dict_insert (&resume, "output-offset", "t", (guint64) RUN_RESUME_OUT);
+  g_variant_dict_insert_value (&resume, "sha256-state",
+                               g_variant_new_fixed_array (G_VARIANT_TYPE_UINT32, sha_state, 8,
+                                                          sizeof (guint32)));
+  g_variant_dict_insert (&resume, "partial", "s", f->sentinel);
+  g_variant_dict_insert_value (&resume, "identity", ub_data_identity_to_variant (&f->identity));
+  g_variant_dict_init (&record, NULL);
+  g_variant_dict_insert (&record, "mode", "u", (guint32) UB_DATA_MODE_BASE64_ENCODE);
+  g_variant_dict_insert (&record, "input", "s", f->input);
+  g_variant_dict_insert_value (&record, "resume", g_variant_dict_end (&resume));
+  {
+    g_autoptr(GVariant) v = g_variant_ref_sink (g_variant_dict_end (&record));
+
+    g_ptr_array_add (seeds, g_variant_get_data_as_bytes (v));
+  }
   return seeds;
 }
 

@@ -34,9 +34,11 @@
  * runs %UB_WORKER_NICE_INCREMENT nicer than the thread that created it. On
  * other systems setpriority() applies to the whole process, so nothing is
  * changed there and workers run at the same priority as the UI.
+ *
+ * This file holds the object, the registry of kinds and the joining of
+ * worker threads; the thread's body and #UbWorkerScope are in
+ * ub-worker-scope.c.
  */
-
-#define ERROR_KIND UB_RESERVED_KIND_PREFIX "worker.error"
 
 typedef struct
 {
@@ -50,51 +52,14 @@ static UbNameTable kinds = UB_NAME_TABLE_INIT (g_free);
 /* The last worker id handed out (atomic). */
 static gint last_worker_id;
 
-/* What the owner and the worker thread share; refcounted, because either
- * may outlive the other. */
-typedef struct
-{
-  UbRefCount       ref_count;
-  char            *kind;          /* (owned) immutable */
-  guint            id;            /* immutable, never reused */
-  guint            worker_port_id; /* immutable: the worker's end, in the registry */
-  char            *name;          /* (owned) protected by the runtime registry's lock */
-  char            *activity;      /* (owned) (nullable) the same */
-  UbWorkerEntry    entry;         /* immutable */
-  gpointer         entry_data;    /* immutable */
-  UbPort          *worker_port;   /* (owned) handed to the thread, which steals it */
-  GCancellable    *cancellable;   /* (owned) thread-safe; fires on terminate */
-  UbRemoteLink    *link;          /* (owned) thread-safe */
-  int              nice;          /* the worker thread's nice value */
-  atomic_int       state;         /* UbWorkerState */
-
-  /* Whoever comes second joins the thread (through the reaper): the
-   * owner terminating (or dropping the worker), or the worker thread
-   * itself as its entry point returns. Both under thread_lock. */
-  GMutex           thread_lock;
-  GThread         *thread;        /* (owned) (nullable) thread_lock */
-  gboolean         exited;        /* thread_lock: the thread is on its way out */
-} Shared;
-
-struct _UbWorkerScope
-{
-  /* Everything here belongs to the worker thread. */
-  Shared         *shared;        /* (owned) */
-  UbPort         *port;          /* (owned) */
-  GMainContext   *context;       /* (owned) */
-  GMainLoop      *loop;          /* (owned) */
-  UbRemoteServer *server;        /* (owned) */
-  gboolean        quit;          /* quit or close was requested */
-};
-
 struct _UbWorker
 {
-  GObject    parent_instance;
+  GObject         parent_instance;
 
-  Shared    *shared;      /* (owned) */
-  UbPort    *port;        /* (owned) the owner's end */
-  UbRemote  *remote;      /* (owned) */
-  gboolean   terminated;  /* owner thread only */
+  UbWorkerShared *shared;      /* (owned) */
+  UbPort         *port;        /* (owned) the owner's end */
+  UbRemote       *remote;      /* (owned) */
+  gboolean        terminated;  /* owner thread only */
 };
 
 enum {
@@ -106,15 +71,17 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (UbWorker, ub_worker, G_TYPE_OBJECT)
 
-static Shared *
-shared_ref (Shared *shared)
+/* Shared with the worker thread ----------------------------------------- */
+
+UbWorkerShared *
+_ub_worker_shared_ref (UbWorkerShared *shared)
 {
   ub_ref_count_inc (&shared->ref_count);
   return shared;
 }
 
-static void
-shared_unref (Shared *shared)
+void
+_ub_worker_shared_unref (UbWorkerShared *shared)
 {
   if (!ub_ref_count_dec (&shared->ref_count))
     return;
@@ -201,8 +168,8 @@ reap (GThread *thread)
 /* The owner's side of the hand-over: called once, when the thread was
  * created (@thread) and again with NULL when the owner lets it go. */
 static void
-shared_set_thread (Shared  *shared,
-                   GThread *thread)
+shared_set_thread (UbWorkerShared *shared,
+                   GThread        *thread)
 {
   GThread *to_reap = NULL;
 
@@ -221,8 +188,8 @@ shared_set_thread (Shared  *shared,
 
 /* The worker thread's side, as the last thing it does: a worker whose
  * entry point returned is joined now, not when its owner lets it go. */
-static void
-shared_thread_exiting (Shared *shared)
+void
+_ub_worker_shared_thread_exiting (UbWorkerShared *shared)
 {
   GThread *to_reap;
 
@@ -233,104 +200,6 @@ shared_thread_exiting (Shared *shared)
 
   if (to_reap != NULL)
     reap (to_reap);
-}
-
-/* Worker thread ------------------------------------------------------------ */
-
-/* The scope's side of remote calls, made on first use. */
-static UbRemoteServer *
-scope_get_server (UbWorkerScope *scope)
-{
-  if (scope->server == NULL)
-    scope->server = _ub_remote_server_new (scope->shared->link, scope);
-  return scope->server;
-}
-
-static gboolean
-scope_filter (UbPort    *port,
-              UbMessage *message,
-              gpointer   user_data)
-{
-  UbWorkerScope *scope = user_data;
-
-  if (strncmp (message->kind, UB_RESERVED_KIND_PREFIX "remote.",
-               strlen (UB_RESERVED_KIND_PREFIX "remote.")) != 0)
-    return FALSE;
-
-  return _ub_remote_server_handle (scope_get_server (scope), port, message);
-}
-
-/* The owner's end closed (terminate, or the owner dropped it): the loop
- * quits. This travels through the port's own queue, after everything the
- * owner posted, so it is never lost, even before ub_worker_scope_run(). */
-static void
-scope_peer_closed_cb (UbPort        *port,
-                      UbWorkerScope *scope)
-{
-  ub_worker_scope_quit (scope);
-}
-
-static void
-lower_priority (int nice)
-{
-#ifdef __linux__
-  if (setpriority (PRIO_PROCESS, (id_t) gettid (), nice) != 0)
-    g_debug ("Could not lower the worker thread's priority: %s", g_strerror (errno));
-#endif
-}
-
-static gpointer
-worker_thread (gpointer data)
-{
-  Shared *shared = data;
-  UbWorkerScope scope = { 0 };
-  g_autoptr(GError) error = NULL;
-  int expected;
-
-  lower_priority (shared->nice);
-  _ub_runtime_set_thread_worker (shared->id);
-
-  scope.shared = shared;
-  scope.port = g_steal_pointer (&shared->worker_port);
-  if (scope.port->endpoint != NULL)
-    _ub_endpoint_note_owner (scope.port->endpoint);
-  scope.context = g_main_context_new ();
-  g_main_context_push_thread_default (scope.context);
-  scope.loop = g_main_loop_new (scope.context, FALSE);
-
-  g_signal_connect (scope.port, "close", G_CALLBACK (scope_peer_closed_cb), &scope);
-
-  _ub_port_set_filter (scope.port, scope_filter, &scope);
-
-  expected = UB_WORKER_STATE_STARTING;
-  atomic_compare_exchange_strong (&shared->state, &expected, UB_WORKER_STATE_RUNNING);
-
-  if (!g_cancellable_is_cancelled (shared->cancellable) &&
-      !shared->entry (&scope, shared->entry_data, &error))
-    {
-      if (error == NULL)
-        g_set_error (&error, UB_ERROR, UB_ERROR_FAILED,
-                     _("Worker “%s” failed without saying why"), shared->kind);
-      ub_worker_scope_report_error (&scope, error);
-    }
-
-  expected = UB_WORKER_STATE_RUNNING;
-  atomic_compare_exchange_strong (&shared->state, &expected, UB_WORKER_STATE_EXITED);
-
-  /* Closing the port tells the owner, after everything the worker posted. */
-  ub_port_close (scope.port);
-  _ub_port_set_filter (scope.port, NULL, NULL);
-  g_clear_object (&scope.port);
-  g_clear_pointer (&scope.server, _ub_remote_server_free);
-  while (g_main_context_iteration (scope.context, FALSE))
-    ;
-  g_clear_pointer (&scope.loop, g_main_loop_unref);
-  g_main_context_pop_thread_default (scope.context);
-  g_clear_pointer (&scope.context, g_main_context_unref);
-
-  shared_thread_exiting (shared);
-  shared_unref (shared);
-  return NULL;
 }
 
 /* Owner side --------------------------------------------------------------- */
@@ -345,7 +214,7 @@ owner_filter (UbPort    *port,
   if (strncmp (message->kind, UB_RESERVED_KIND_PREFIX, strlen (UB_RESERVED_KIND_PREFIX)) != 0)
     return FALSE;
 
-  if (strcmp (message->kind, ERROR_KIND) == 0)
+  if (strcmp (message->kind, UB_WORKER_ERROR_KIND) == 0)
     {
       const char *domain, *text;
       gint32 code;
@@ -397,7 +266,7 @@ ub_worker_finalize (GObject *object)
 {
   UbWorker *self = UB_WORKER (object);
 
-  g_clear_pointer (&self->shared, shared_unref);
+  g_clear_pointer (&self->shared, _ub_worker_shared_unref);
 
   G_OBJECT_CLASS (ub_worker_parent_class)->finalize (object);
 }
@@ -448,7 +317,7 @@ ub_worker_new (const char  *kind,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *label = NULL;
   KindEntry entry = { 0 };
-  Shared *shared;
+  UbWorkerShared *shared;
   GThread *thread;
 
   g_return_val_if_fail (kind != NULL, NULL);
@@ -461,7 +330,7 @@ ub_worker_new (const char  *kind,
       return NULL;
     }
 
-  shared = g_new0 (Shared, 1);
+  shared = g_new0 (UbWorkerShared, 1);
   ub_ref_count_init (&shared->ref_count);
   shared->kind = g_strdup (kind);
   shared->entry = entry.entry;
@@ -493,13 +362,13 @@ ub_worker_new (const char  *kind,
   ub_port_start (self->port);
 
   _ub_runtime_thread_started ();
-  thread = g_thread_try_new (kind, worker_thread, shared_ref (shared), &local_error);
+  thread = g_thread_try_new (kind, _ub_worker_thread, _ub_worker_shared_ref (shared), &local_error);
   if (thread == NULL)
     {
       _ub_runtime_thread_joined ();
       self->terminated = TRUE;
       atomic_store (&shared->state, UB_WORKER_STATE_TERMINATED);
-      shared_unref (shared);
+      _ub_worker_shared_unref (shared);
       ub_port_close (self->port);
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   _("Could not start worker “%s”: "), kind);
@@ -662,190 +531,4 @@ _ub_worker_get_info_locked (UbWorker            *self,
   info->id = self->shared->id;
   info->state = atomic_load (&self->shared->state);
   info->n_pending_calls = ub_remote_get_n_pending (self->remote);
-}
-
-/* Scope -------------------------------------------------------------------- */
-
-/**
- * ub_worker_scope_get_port:
- * @scope: a #UbWorkerScope
- *
- * Returns: (transfer none): the worker's end of its channel
- */
-UbPort *
-ub_worker_scope_get_port (UbWorkerScope *scope)
-{
-  g_return_val_if_fail (scope != NULL, NULL);
-
-  return scope->port;
-}
-
-/**
- * ub_worker_scope_get_cancellable:
- * @scope: a #UbWorkerScope
- *
- * Returns: (transfer none): a cancellable that fires when the worker is
- *   terminated; pass it to the jobs the worker runs
- */
-GCancellable *
-ub_worker_scope_get_cancellable (UbWorkerScope *scope)
-{
-  g_return_val_if_fail (scope != NULL, NULL);
-
-  return scope->shared->cancellable;
-}
-
-/**
- * ub_worker_scope_get_kind:
- * @scope: a #UbWorkerScope
- *
- * Returns: (transfer none): the worker's kind
- */
-const char *
-ub_worker_scope_get_kind (UbWorkerScope *scope)
-{
-  g_return_val_if_fail (scope != NULL, NULL);
-
-  return scope->shared->kind;
-}
-
-/**
- * ub_worker_scope_set_activity:
- * @scope: a #UbWorkerScope
- * @activity: (nullable): what the worker is doing now, or %NULL when idle
- *
- * Shows @activity beside the worker's name in the runtime snapshot.
- * Worker thread only.
- */
-void
-ub_worker_scope_set_activity (UbWorkerScope *scope,
-                              const char    *activity)
-{
-  g_return_if_fail (scope != NULL);
-
-  _ub_runtime_lock ();
-  g_free (scope->shared->activity);
-  scope->shared->activity = g_strdup (activity);
-  _ub_runtime_unlock ();
-}
-
-/**
- * ub_worker_scope_get_context:
- * @scope: a #UbWorkerScope
- *
- * Returns: (transfer none): the worker's own main context (thread-default
- *   on the worker thread)
- */
-GMainContext *
-ub_worker_scope_get_context (UbWorkerScope *scope)
-{
-  g_return_val_if_fail (scope != NULL, NULL);
-
-  return scope->context;
-}
-
-/**
- * ub_worker_scope_run:
- * @scope: a #UbWorkerScope
- *
- * Starts the worker's port and runs the worker's loop until
- * ub_worker_scope_quit(), ub_worker_scope_close() or termination.
- */
-void
-ub_worker_scope_run (UbWorkerScope *scope)
-{
-  g_return_if_fail (scope != NULL);
-
-  ub_port_start (scope->port);
-  if (!scope->quit && !g_cancellable_is_cancelled (scope->shared->cancellable))
-    g_main_loop_run (scope->loop);
-}
-
-/**
- * ub_worker_scope_quit:
- * @scope: a #UbWorkerScope
- *
- * Makes ub_worker_scope_run() return. Worker thread only.
- */
-void
-ub_worker_scope_quit (UbWorkerScope *scope)
-{
-  g_return_if_fail (scope != NULL);
-
-  scope->quit = TRUE;
-  g_main_loop_quit (scope->loop);
-}
-
-/**
- * ub_worker_scope_close:
- * @scope: a #UbWorkerScope
- *
- * The worker closes itself (web: `self.close()`): incoming messages,
- * queued or future, are discarded silently, and the loop quits. What the
- * worker posts afterwards, until its entry point returns, still reaches
- * the owner, as on the web. Worker thread only.
- */
-void
-ub_worker_scope_close (UbWorkerScope *scope)
-{
-  int expected = UB_WORKER_STATE_RUNNING;
-
-  g_return_if_fail (scope != NULL);
-
-  atomic_compare_exchange_strong (&scope->shared->state, &expected, UB_WORKER_STATE_CLOSED);
-  _ub_port_close_receive (scope->port);
-  ub_worker_scope_quit (scope);
-}
-
-/**
- * ub_worker_scope_report_error:
- * @scope: a #UbWorkerScope
- * @error: the error
- *
- * Reports @error to the owner, where it arrives as the worker's
- * #UbWorker::error signal. Worker thread only.
- */
-void
-ub_worker_scope_report_error (UbWorkerScope *scope,
-                              const GError  *error)
-{
-  g_return_if_fail (scope != NULL);
-  g_return_if_fail (error != NULL);
-
-  if (scope->port == NULL || ub_port_is_closed (scope->port))
-    {
-      g_debug ("Worker “%s” error after close: %s", scope->shared->kind, error->message);
-      return;
-    }
-
-  _ub_port_post_runtime (scope->port, ERROR_KIND,
-                         g_variant_new ("(sis)", g_quark_to_string (error->domain),
-                                        error->code, error->message),
-                         NULL);
-}
-
-/**
- * ub_worker_scope_expose:
- * @scope: a #UbWorkerScope
- * @method: the method name
- * @func: (scope notified): the implementation
- * @user_data: data for @func
- * @destroy: (nullable): frees @user_data when the worker ends
- *
- * Exposes @method to the owner's ub_remote_call_async(). Calls are served
- * in order on the worker thread while the worker's loop runs (or while it
- * waits in ub_port_receive()). Worker thread only.
- */
-void
-ub_worker_scope_expose (UbWorkerScope  *scope,
-                        const char     *method,
-                        UbRemoteMethod  func,
-                        gpointer        user_data,
-                        GDestroyNotify  destroy)
-{
-  g_return_if_fail (scope != NULL);
-  g_return_if_fail (method != NULL);
-  g_return_if_fail (func != NULL);
-
-  _ub_remote_server_add (scope_get_server (scope), method, func, user_data, destroy);
 }

@@ -313,8 +313,9 @@ open_output_file (UbDataJob  *job,
                                                    &local_error);
       if (job->out_file == NULL)
         {
+          /* The message names the file already. */
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      _("%s: cannot resume: "), job->out.name);
+                                      _("Cannot resume: "));
           return FALSE;
         }
       g_free (job->partial_output);

@@ -13,6 +13,7 @@
 #include "ub-png-jobs.h"
 #include "ub-png-levels.h"
 #include "ub-png-sample.h"
+#include "ub-png-scaler.h"
 #include "ub-png-thumbnail-cache.h"
 
 typedef struct
@@ -121,10 +122,16 @@ thumbnail_result (UbPngImage *image,
                         pixels_variant (image));
 }
 
-static GVariant *
-thumbnail_job (GVariant      *params,
-               UbJobContext  *context,
-               GError       **error)
+/* The thumbnail of @path within @max_size × @max_size, from the desktop's
+ * cache when it has one, else decoded (and kept there); @width and
+ * @height are the original's. */
+static UbPngImage *
+thumbnail_image (const char    *path,
+                 guint32        max_size,
+                 UbJobContext  *context,
+                 guint32       *width,
+                 guint32       *height,
+                 GError       **error)
 {
   g_auto(UbThumbnailSource) source = { 0 };
   g_autofree char *root = NULL;
@@ -132,12 +139,7 @@ thumbnail_job (GVariant      *params,
   UbPngLimits limits;
   UbPngInfo info;
   UbPngImage *image = NULL;
-  const char *path;
-  guint32 max_size;
-  guint32 width;
-  guint32 height;
 
-  g_variant_get (params, "(&su)", &path, &max_size);
   max_size = MAX (max_size, 1);
   ub_png_limits_init_default (&limits);
 
@@ -149,10 +151,10 @@ thumbnail_job (GVariant      *params,
     {
       switch (ub_thumbnail_cache_lookup (root, &source, max_size, &limits,
                                          ub_png_pool_get_default (), &image,
-                                         &width, &height, error))
+                                         width, height, error))
         {
         case UB_THUMBNAIL_HIT:
-          return thumbnail_result (image, width, height);
+          return image;
         case UB_THUMBNAIL_FAILED_BEFORE:
           return NULL;
         case UB_THUMBNAIL_MISS:
@@ -182,7 +184,74 @@ thumbnail_job (GVariant      *params,
                                  &local_error))
     g_debug ("Cannot keep the thumbnail of %s: %s", path, local_error->message);
 
-  return thumbnail_result (image, info.width, info.height);
+  *width = info.width;
+  *height = info.height;
+  return image;
+}
+
+static GVariant *
+thumbnail_job (GVariant      *params,
+               UbJobContext  *context,
+               GError       **error)
+{
+  UbPngImage *image;
+  const char *path;
+  guint32 max_size;
+  guint32 width;
+  guint32 height;
+
+  g_variant_get (params, "(&su)", &path, &max_size);
+  image = thumbnail_image (path, max_size, context, &width, &height, error);
+  if (image == NULL)
+    return NULL;
+
+  return thumbnail_result (image, width, height);
+}
+
+/* A thumbnail to be drawn as it is: the cache's size class above the
+ * drawn side (so that the desktop's cache still serves and is filled),
+ * reduced to the drawn side and premultiplied, so that the renderer
+ * copies it without converting or scaling anything. */
+static GVariant *
+screen_thumbnail_job (GVariant      *params,
+                      UbJobContext  *context,
+                      GError       **error)
+{
+  g_autoptr(UbPngImage) image = NULL;
+  const char *path;
+  guint32 drawn_size;
+  guint32 width, height, drawn_width, drawn_height;
+  guint size_class;
+
+  g_variant_get (params, "(&su)", &path, &drawn_size);
+  drawn_size = MAX (drawn_size, 1);
+  size_class = ub_thumbnail_cache_size_for (drawn_size);
+  image = thumbnail_image (path, size_class != 0 ? size_class : drawn_size, context,
+                           &width, &height, error);
+  if (image == NULL)
+    return NULL;
+
+  /* From the original's proportions, not the thumbnail's rounded ones. */
+  ub_png_thumbnail_size (width, height, drawn_size, &drawn_width, &drawn_height);
+  drawn_width = MIN (drawn_width, image->width);
+  drawn_height = MIN (drawn_height, image->height);
+  if (drawn_width != image->width || drawn_height != image->height)
+    {
+      UbPngImage *reduced = ub_png_scale_image (image, drawn_width, drawn_height,
+                                                ub_png_pool_get_default ());
+
+      if (reduced == NULL)
+        {
+          g_set_error (error, UB_ERROR, UB_ERROR_TOO_LARGE,
+                       _("No memory for a %u × %u thumbnail"), drawn_width, drawn_height);
+          return NULL;
+        }
+      ub_png_image_free (g_steal_pointer (&image));
+      image = reduced;
+    }
+  ub_png_image_premultiply_bgra (image);
+
+  return thumbnail_result (g_steal_pointer (&image), width, height);
 }
 
 static void
@@ -367,6 +436,8 @@ void
 ub_png_jobs_register (void)
 {
   ub_job_register (UB_PNG_JOB_THUMBNAIL, G_VARIANT_TYPE (UB_PNG_JOB_THUMBNAIL_TYPE), thumbnail_job);
+  ub_job_register (UB_PNG_JOB_SCREEN_THUMBNAIL, G_VARIANT_TYPE (UB_PNG_JOB_SCREEN_THUMBNAIL_TYPE),
+                   screen_thumbnail_job);
   ub_job_register (UB_PNG_JOB_DECODE, G_VARIANT_TYPE (UB_PNG_JOB_DECODE_TYPE), decode_job);
   ub_job_register (UB_PNG_JOB_LEVELS, G_VARIANT_TYPE (UB_PNG_JOB_LEVELS_TYPE), levels_job);
   ub_job_register (UB_PNG_JOB_SAMPLE, G_VARIANT_TYPE (UB_PNG_JOB_SAMPLE_TYPE), sample_job);
@@ -401,14 +472,32 @@ ub_png_thumbnail_params_new (const char *path,
 }
 
 /**
+ * ub_png_screen_thumbnail_params_new:
+ * @path: the PNG file
+ * @drawn_size: the largest side of the thumbnail as drawn, in device pixels
+ *
+ * Returns: (transfer floating): parameters for "png.screen-thumbnail"; its
+ *   result is parsed with ub_png_thumbnail_result_parse()
+ */
+GVariant *
+ub_png_screen_thumbnail_params_new (const char *path,
+                                    guint       drawn_size)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_variant_new (UB_PNG_JOB_SCREEN_THUMBNAIL_TYPE, path, (guint32) drawn_size);
+}
+
+/**
  * ub_png_thumbnail_result_parse:
  * @result: a result of "png.thumbnail"
  * @width: (out) (optional): the thumbnail's width
  * @height: (out) (optional): the thumbnail's height
  * @full_width: (out) (optional): the original's width
  * @full_height: (out) (optional): the original's height
- * @pixels: (out) (optional) (transfer full): the RGBA8 pixels, stride 4 × width,
- *   sharing the result's memory
+ * @pixels: (out) (optional) (transfer full): the pixels, stride 4 × width,
+ *   sharing the result's memory: RGBA8 ("png.thumbnail"), or premultiplied
+ *   B, G, R, A ("png.screen-thumbnail")
  */
 void
 ub_png_thumbnail_result_parse (GVariant  *result,
@@ -448,8 +537,9 @@ ub_png_decode_params_new (const char *path)
  * @result: a result of "png.decode"
  * @width: (out) (optional): the image's width
  * @height: (out) (optional): the image's height
- * @pixels: (out) (optional) (transfer full): the RGBA8 pixels, stride 4 × width,
- *   sharing the result's memory
+ * @pixels: (out) (optional) (transfer full): the pixels, stride 4 × width,
+ *   sharing the result's memory: RGBA8 ("png.thumbnail"), or premultiplied
+ *   B, G, R, A ("png.screen-thumbnail")
  */
 void
 ub_png_decode_result_parse (GVariant  *result,

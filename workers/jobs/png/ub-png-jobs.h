@@ -22,6 +22,11 @@ G_BEGIN_DECLS
  *   found in and kept in the desktop's thumbnail cache when the process
  *   set one with ub_png_jobs_set_thumbnail_cache() and the side is one
  *   of the cache's sizes (see ub-png-thumbnail-cache.h)
+ * "png.screen-thumbnail" (su): path, largest side as drawn (device pixels)
+ *   → (uuuuay), as "png.thumbnail" but premultiplied B, G, R, A
+ *   (GDK_MEMORY_B8G8R8A8_PREMULTIPLIED), reduced from the thumbnail of the
+ *   cache's size class above the drawn side: drawing it scales and
+ *   converts nothing
  * "png.decode" (s): path
  *   → (uuay): width, height, pixels
  *   progress (d): the fraction decoded
@@ -44,6 +49,8 @@ G_BEGIN_DECLS
 
 #define UB_PNG_JOB_THUMBNAIL      "png.thumbnail"
 #define UB_PNG_JOB_THUMBNAIL_TYPE "(su)"
+#define UB_PNG_JOB_SCREEN_THUMBNAIL      "png.screen-thumbnail"
+#define UB_PNG_JOB_SCREEN_THUMBNAIL_TYPE "(su)"
 #define UB_PNG_JOB_DECODE         "png.decode"
 #define UB_PNG_JOB_DECODE_TYPE    "(s)"
 #define UB_PNG_JOB_LEVELS         "png.levels"
@@ -62,6 +69,8 @@ void      ub_png_jobs_set_thumbnail_cache (const char  *root);
 
 GVariant *ub_png_thumbnail_params_new     (const char  *path,
                                            guint        max_size);
+GVariant *ub_png_screen_thumbnail_params_new (const char *path,
+                                              guint       drawn_size);
 void      ub_png_thumbnail_result_parse   (GVariant    *result,
                                            guint32     *width,
                                            guint32     *height,

@@ -228,29 +228,43 @@ _ub_buckets_add_primes (UbBuckets     *s,
                         gsize          n)
 {
   const guint64 start = base * 30;
+  const guint64 span = to - start;
   const gsize seg_mask = s->seg_bytes - 1;
   const guint log2_seg = s->log2_seg;
 
+  /* Past start, the first multiple of p there is start + d with d the
+   * complement of start mod p; its cofactor q is then stepped up to the
+   * next one coprime to 210, k p further. Offsets from start stay below
+   * 11 p, so neither the range check nor the byte index needs the 128-bit
+   * product p q. */
   for (gsize i = 0; i < n; i++)
     {
       guint32 p = primes[i];
-      guint64 n0 = MAX ((guint64) p * p, start);
-      guint64 q = n0 / p;
-      ub_u128 prod;
-      guint64 rel;
-      guint r;
+      guint64 q, d, off;
+      guint qm, k;
 
-      if (q * p < n0)
-        q++;
-      q += s->q210_skip[q % 210];
-      prod = (ub_u128) p * q;
-      if (prod > to)
+      if ((guint64) p * p >= start)
+        {
+          q = p;
+          d = (guint64) p * p - start;
+        }
+      else
+        {
+          guint64 r = start % p;
+
+          q = start / p + (r != 0);
+          d = r != 0 ? p - r : 0;
+        }
+      qm = (guint) (q % 210);
+      k = s->q210_skip[qm];
+      off = d + (guint64) k * p;
+      if (off > span)
         continue;
-      rel = (guint64) prod / 30 - base;
-      r = s->q210_index[q % 210];
-      bucket_push (s, seg + (rel >> log2_seg), p / 30,
-                   (guint32) (rel & seg_mask) << 9 |
-                   ((guint32) bit_of_res[p % 30] * 48 + r));
+      /* 209 is coprime to 210: the step never wraps q mod 210. */
+      qm += k;
+      bucket_push (s, seg + ((off / 30) >> log2_seg), p / 30,
+                   (guint32) ((off / 30) & seg_mask) << 9 |
+                   ((guint32) bit_of_res[p % 30] * 48 + s->q210_index[qm]));
     }
 }
 

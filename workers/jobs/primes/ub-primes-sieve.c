@@ -79,6 +79,9 @@ static gsize pinned_l2_bytes;
 /* Set by ub_primes_set_portable_only(); atomic. */
 static gint portable_only;
 
+/* Set by ub_primes_set_sieve_only(); read by every new sieve; atomic. */
+static gint sieve_only;
+
 void
 _ub_sieve_set_cache_sizes (gsize l1_bytes,
                            gsize l2_bytes)
@@ -91,6 +94,12 @@ void
 _ub_sieve_set_portable_only (gboolean only)
 {
   g_atomic_int_set (&portable_only, !!only);
+}
+
+void
+_ub_sieve_set_sieve_only (gboolean only)
+{
+  g_atomic_int_set (&sieve_only, !!only);
 }
 
 /* pthread_once rather than g_once_init_enter(): ThreadSanitizer sees the
@@ -286,7 +295,8 @@ use_miller_rabin (guint64 from,
 {
   double numbers, sieve_cost, mr_cost;
 
-  if (plimit <= MR_SIEVE_LIMIT || from < MR_SIEVE_LIMIT * MR_SIEVE_LIMIT)
+  if (plimit <= MR_SIEVE_LIMIT || from < MR_SIEVE_LIMIT * MR_SIEVE_LIMIT ||
+      g_atomic_int_get (&sieve_only))
     return FALSE;
 
   /* Rough costs in nanoseconds, measured here: about 10 ns per sieving

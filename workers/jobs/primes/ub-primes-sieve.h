@@ -53,6 +53,7 @@ guint64     _ub_sieve_get_segment_numbers (const UbSieve *sieve);
 void        _ub_sieve_set_cache_sizes     (gsize          l1_bytes,
                                            gsize          l2_bytes);
 void        _ub_sieve_set_portable_only   (gboolean       only);
+void        _ub_sieve_set_sieve_only      (gboolean       only);
 const char *_ub_sieve_get_implementation  (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UbSieve, _ub_sieve_free)

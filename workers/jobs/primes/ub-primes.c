@@ -474,6 +474,21 @@ ub_primes_set_portable_only (gboolean only)
 }
 
 /**
+ * ub_primes_set_sieve_only:
+ * @only: %TRUE to sieve short ranges high up with every prime up to
+ *   their square root, never with the small primes and Miller–Rabin
+ *
+ * For tests and benchmarks: checks the sieve itself where the engine would
+ * rather confirm survivors one by one. Callable from any thread; it takes
+ * effect for counts started afterwards.
+ */
+void
+ub_primes_set_sieve_only (gboolean only)
+{
+  _ub_sieve_set_sieve_only (only);
+}
+
+/**
  * ub_primes_get_implementation:
  *
  * Returns: (transfer none): "popcnt" or "portable": the code that counts
