@@ -27,6 +27,26 @@ template_child (GtkWidget  *widget,
   return GTK_WIDGET (child);
 }
 
+/* The primary menu's button: the header bar's "open-menu-symbolic" one. */
+static GtkMenuButton *
+find_primary_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget) &&
+      g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)), "open-menu-symbolic") == 0)
+    return GTK_MENU_BUTTON (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkMenuButton *found = find_primary_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 collect_actions (GMenuModel *model,
                  GPtrArray  *actions)
@@ -61,7 +81,9 @@ test_primary_menu (void)
     return;
 
   window = ub_test_gtk_get_window ();
-  button = GTK_MENU_BUTTON (template_child (GTK_WIDGET (window), G_OBJECT_TYPE (window), "menu_button"));
+  button = find_primary_menu_button (GTK_WIDGET (window));
+  g_assert_nonnull (button);
+  g_assert_nonnull (gtk_menu_button_get_menu_model (button));
   collect_actions (gtk_menu_button_get_menu_model (button), actions);
 
   for (guint i = 0; i < G_N_ELEMENTS (wanted); i++)
