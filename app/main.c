@@ -2,9 +2,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <locale.h>
 
 #include "ub-application.h"
+#include "ub-i18n.h"
 
 int
 main (int    argc,
@@ -13,10 +13,7 @@ main (int    argc,
   g_autoptr(UbApplication) app = NULL;
   int status;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  ub_i18n_init ();
   g_set_prgname ("unblock");
   g_set_application_name (_("Unblock"));
 

@@ -11,6 +11,7 @@
 #include "ub-page.h"
 #include "ub-png-jobs.h"
 #include "ub-png-thumbnail-cache.h"
+#include "ub-release-notes.h"
 #include "ub-run-manager.h"
 #include "ub-screenshot.h"
 #include "ub-state.h"
@@ -307,19 +308,30 @@ ub_application_reload_action (GSimpleAction *action,
   gtk_window_destroy (window);
 }
 
-/* The current release's notes, as AppStream description markup: keep
- * them in step with the metainfo's newest <release>. */
-static const char release_notes[] =
-  N_("<p>The first release:</p>"
-     "<ul>"
-     "<li>Primes, PNG images, base64 and SHA-256 run in worker threads; a meter shows every frame and every stall.</li>"
-     "<li>Work survives a closed window, a reload, a quit and a crash, and resumes from its checkpoint.</li>"
-     "<li>Unblock follows the system's dark and high-contrast styles and fits windows down to 360 pixels wide.</li>"
-     "<li>The window remembers its size, its page and the folders recently opened.</li>"
-     "<li>PNG files and folders open from the file manager or the command line.</li>"
-     "<li>unblock-cli runs the same jobs from a terminal, with help for every command.</li>"
-     "<li>Its text can be translated.</li>"
-     "</ul>");
+/* The newest release's notes, as AppStream description markup, built
+ * from the metainfo's own paragraphs (ub-release-notes.h is generated from
+ * it) and translated with the metainfo's messages. */
+static char *
+dup_release_notes (void)
+{
+  GString *markup = g_string_new (NULL);
+  gboolean in_list = FALSE;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ub_release_notes); i++)
+    {
+      gboolean item = ub_release_notes[i].kind == UB_RELEASE_NOTE_ITEM;
+      g_autofree char *text = g_markup_escape_text (_(ub_release_notes[i].text), -1);
+
+      if (item != in_list)
+        g_string_append (markup, item ? "<ul>" : "</ul>");
+      in_list = item;
+      g_string_append_printf (markup, item ? "<li>%s</li>" : "<p>%s</p>", text);
+    }
+  if (in_list)
+    g_string_append (markup, "</ul>");
+
+  return g_string_free (markup, FALSE);
+}
 
 /* What a bug report needs: the versions the app runs with, and how. */
 static char *
@@ -356,6 +368,7 @@ ub_application_about_action (GSimpleAction *action,
   UbApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   g_autofree char *debug_info = dup_debug_info (self);
+  g_autofree char *notes = dup_release_notes ();
   const char *developers[] = { _("The Unblock developers"), NULL };
   AdwAboutWindow *about;
 
@@ -373,7 +386,7 @@ ub_application_about_action (GSimpleAction *action,
   adw_about_window_set_website (about, UB_HOMEPAGE_URL);
   adw_about_window_set_issue_url (about, UB_ISSUE_URL);
   adw_about_window_set_release_notes_version (about, PACKAGE_VERSION);
-  adw_about_window_set_release_notes (about, _(release_notes));
+  adw_about_window_set_release_notes (about, notes);
   adw_about_window_set_debug_info (about, debug_info);
   adw_about_window_set_debug_info_filename (about, "unblock-debug-info.txt");
   gtk_window_present (GTK_WINDOW (about));

@@ -551,13 +551,13 @@ primes_main (int    argc,
 
   if (g_str_equal (mode, "count") && positional->len == 1)
     {
-      if (!parse_bound (positional->pdata[0], "TO", &to))
+      if (!parse_bound (positional->pdata[0], C_("primes argument", "TO"), &to))
         return UB_CLI_EXIT_USAGE;
     }
   else if (positional->len == 2)
     {
-      if (!parse_bound (positional->pdata[0], "FROM", &from) ||
-          !parse_bound (positional->pdata[1], "TO", &to))
+      if (!parse_bound (positional->pdata[0], C_("primes argument", "FROM"), &from) ||
+          !parse_bound (positional->pdata[1], C_("primes argument", "TO"), &to))
         return UB_CLI_EXIT_USAGE;
     }
   else

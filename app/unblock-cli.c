@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include "ub-cli-commands.h"
 #include "ub-cli-job.h"
 #include "ub-durable.h"
+#include "ub-i18n.h"
 #include "ub-jobs.h"
 #include "ub-number.h"
 
@@ -203,10 +203,7 @@ main (int    argc,
 {
   const UbCliCommand *command;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  ub_i18n_init ();
 
   if (argc < 2)
     {

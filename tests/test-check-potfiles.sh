@@ -45,6 +45,10 @@ expect pass ui/a.ui "$ui" ui/a.ui
 expect fail data/x.desktop.in '[Desktop Entry]'
 expect pass data/x.desktop.in '[Desktop Entry]' data/x.desktop.in
 expect fail ui/a.c 'x = _("Open");' ui/a.c ui/gone.c
+# A format macro inside a translatable string, on one line or across two.
+expect fail ui/a.c 'x = _("%" G_GUINT64_FORMAT " files");' ui/a.c
+expect fail ui/a.c "$(printf 'x = _("at byte %%"\n      G_GUINT64_FORMAT);')" ui/a.c
+expect pass ui/a.c 'x = _("%llu files"); y = g_strdup_printf ("%" G_GUINT64_FORMAT, n);' ui/a.c
 # Where xgettext is installed, a message it warns about fails the check.
 if command -v xgettext > /dev/null 2>&1; then
   expect fail ui/a.c 'x = _("\rOpen");' ui/a.c

@@ -25,6 +25,17 @@ G_BEGIN_DECLS
 #define UNDER_SANITIZER 0
 #endif
 
+#if defined(__SANITIZE_THREAD__)
+#define UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define UNDER_TSAN 1
+#endif
+#endif
+#ifndef UNDER_TSAN
+#define UNDER_TSAN 0
+#endif
+
 /* The sieve sizes its segments and blocks from the CPU's caches and counts
  * with POPCNT where the CPU has it. Each case runs on what this machine
  * picks and with sizes pinned, so that no expectation depends on the CPU:

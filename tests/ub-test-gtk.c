@@ -241,10 +241,23 @@ keep_polling_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* How much longer than on a plain build a wait may take: the sanitizer
+ * and valgrind setups (tests/meson.build) stretch every bound at once, as
+ * they stretch meson's own timeouts, instead of each test guessing. */
+static guint
+wait_scale (void)
+{
+  const char *text = g_getenv ("UB_TEST_WAIT_SCALE");
+  guint64 scale = text != NULL ? g_ascii_strtoull (text, NULL, 10) : 1;
+
+  return (guint) CLAMP (scale, 1, 50);
+}
+
 /**
  * ub_test_gtk_run_until:
  * @condition: checked after every main-loop iteration
- * @timeout_ms: a generous upper bound, so a broken test fails instead of hanging
+ * @timeout_ms: a generous upper bound, so a broken test fails instead of
+ *   hanging; multiplied by `UB_TEST_WAIT_SCALE` under a sanitizer
  *
  * Returns: %TRUE if @condition became true, %FALSE on timeout
  */
@@ -254,7 +267,8 @@ ub_test_gtk_run_until (gboolean (*condition) (gpointer user_data),
                        guint      timeout_ms)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add (timeout_ms, timed_out_cb, &timed_out);
+  guint id = g_timeout_add (MIN ((guint64) timeout_ms * wait_scale (), G_MAXUINT),
+                            timed_out_cb, &timed_out);
   /* Some conditions change on other threads without waking this one. */
   guint poll_id = g_timeout_add (10, keep_polling_cb, NULL);
 

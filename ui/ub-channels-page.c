@@ -371,7 +371,9 @@ ub_channels_page_is_busy (UbPage *page)
 /* Reload ------------------------------------------------------------------- */
 
 /* What a page hands over to the next window's page: the pipeline with its
- * workers, the sample writer, and the results shown so far. */
+ * workers, the sample writer, and the results shown so far. Owned by the
+ * application between the two pages, then by the page that takes it; used
+ * on the main thread only. */
 typedef struct
 {
   UbPipeline     *pipeline;   /* (owned) (nullable) */

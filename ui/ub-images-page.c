@@ -268,7 +268,8 @@ on_discard (UbImagesPage *self)
 /* Reload */
 
 /* What a page hands over to the next window's page: running workers and
- * the gallery they fill. */
+ * the gallery they fill. Owned by the application between the two pages,
+ * then by the page that takes it; used on the main thread only. */
 typedef struct
 {
   UbWorkerPool   *pool;      /* (owned) (nullable): the thumbnail workers */

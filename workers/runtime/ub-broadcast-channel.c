@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ub-broadcast-channel.h"
 #include "ub-error.h"
 #include "ub-port-private.h"
@@ -308,7 +310,7 @@ ub_broadcast_channel_post (UbBroadcastChannel  *self,
   if (self->closed)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_CLOSED,
-                   "The broadcast channel “%s” is closed", self->name);
+                   _("The broadcast channel “%s” is closed"), self->name);
       return FALSE;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -54,7 +56,7 @@ copy_into_place (UbDurableFile  *file,
 
   if (lseek (file->fd, 0, SEEK_SET) < 0)
     {
-      ub_set_error_from_errno (error, errno, "%s: cannot read back its partial output", file->name);
+      ub_set_error_from_errno (error, errno, _("%s: cannot read back its partial output"), file->name);
       return FALSE;
     }
   for (;;)
@@ -65,7 +67,7 @@ copy_into_place (UbDurableFile  *file,
         continue;
       if (n < 0)
         {
-          ub_set_error_from_errno (error, errno, "%s: cannot read back its partial output", file->name);
+          ub_set_error_from_errno (error, errno, _("%s: cannot read back its partial output"), file->name);
           return FALSE;
         }
       if (n == 0)
@@ -118,10 +120,10 @@ link_anonymous (UbDurableFile  *file,
 
         _ub_durable_unregister_temporary (&file->marker);
         if (saved_errno != EEXIST)
-          return fail_commit (file, saved_errno, "cannot put it in place", error);
+          return fail_commit (file, saved_errno, _("cannot put it in place"), error);
       }
     }
-  return fail_commit (file, EEXIST, "cannot put it in place", error);
+  return fail_commit (file, EEXIST, _("cannot put it in place"), error);
 }
 
 /**
@@ -155,31 +157,31 @@ ub_durable_file_commit (UbDurableFile  *file,
       if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
           (fsync (file->fd) != 0 && (errsv = errno) != EINVAL && errsv != ENOTSUP &&
            errsv != EROFS))
-        return fail_commit (file, errsv, "cannot sync it", error);
+        return fail_commit (file, errsv, _("cannot sync it"), error);
       errsv = close (file->fd) == 0 ? 0 : errno;
       file->fd = -1;
       if (errsv != 0)
-        return fail_commit (file, errsv, "cannot close it", error);
+        return fail_commit (file, errsv, _("cannot close it"), error);
       file->committed = TRUE;
       return TRUE;
     }
 
   if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_SYNC, 0, 0, &unused)) != 0 ||
       (fsync (file->fd) != 0 && (errsv = errno) != 0))
-    return fail_commit (file, errsv, "cannot sync it", error);
+    return fail_commit (file, errsv, _("cannot sync it"), error);
 
   if (fchmod (file->fd, file->keep_mode ? file->mode : 0666 & ~current_umask ()) != 0)
-    return fail_commit (file, errno, "cannot set its mode", error);
+    return fail_commit (file, errno, _("cannot set its mode"), error);
 
   if ((errsv = _ub_durable_injected (UB_DURABLE_FAULT_COMMIT, 0, 0, &unused)) != 0)
-    return fail_commit (file, errsv, "cannot put it in place", error);
+    return fail_commit (file, errsv, _("cannot put it in place"), error);
 
   if (file->kind == UB_DURABLE_KIND_PARTIAL)
     {
       if (g_rename (file->partial, file->target) != 0)
         {
           if (errno != EXDEV)
-            return fail_commit (file, errno, "cannot put it in place", error);
+            return fail_commit (file, errno, _("cannot put it in place"), error);
           if (!copy_into_place (file, error))
             {
               file->failed = TRUE;
@@ -192,7 +194,7 @@ ub_durable_file_commit (UbDurableFile  *file,
       if (file->temp_path == NULL && !link_anonymous (file, error))
         return FALSE;
       if (g_rename (file->temp_path, file->target) != 0)
-        return fail_commit (file, errno, "cannot put it in place", error);
+        return fail_commit (file, errno, _("cannot put it in place"), error);
       g_clear_pointer (&file->temp_path, g_free);
       _ub_durable_live_remove (&file->live_slot);
       _ub_durable_unregister_temporary (&file->marker);
@@ -203,7 +205,7 @@ ub_durable_file_commit (UbDurableFile  *file,
   file->committed = TRUE;
   if (errsv != 0 && errsv != EINTR)
     {
-      ub_set_error_from_errno (error, errsv, "%s: cannot write", file->name);
+      ub_set_error_from_errno (error, errsv, _("%s: cannot write"), file->name);
       return FALSE;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -55,7 +57,7 @@ ub_durable_sync_folder (const char  *dir,
     {
       g_autofree char *name = g_filename_display_name (dir);
 
-      ub_set_error_from_errno (error, errno, "Cannot open the folder “%s”", name);
+      ub_set_error_from_errno (error, errno, _("Cannot open the folder “%s”"), name);
       return FALSE;
     }
 
@@ -65,7 +67,7 @@ ub_durable_sync_folder (const char  *dir,
       g_autofree char *name = g_filename_display_name (dir);
 
       close (fd);
-      ub_set_error_from_errno (error, saved_errno, "Cannot sync the folder “%s”", name);
+      ub_set_error_from_errno (error, saved_errno, _("Cannot sync the folder “%s”"), name);
       return FALSE;
     }
 
@@ -94,7 +96,7 @@ inspect_destination (UbDurableFile  *file,
   if (path[0] == '\0')
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
-                           "No output file was given");
+                           _("No output file was given"));
       return FALSE;
     }
 
@@ -104,13 +106,13 @@ inspect_destination (UbDurableFile  *file,
 
       if (saved_errno != ENOENT)
         {
-          ub_set_error_from_errno (error, saved_errno, "%s: cannot write", name);
+          ub_set_error_from_errno (error, saved_errno, _("%s: cannot write"), name);
           return FALSE;
         }
       if (g_str_has_suffix (path, G_DIR_SEPARATOR_S))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                       "%s: it names a folder", name);
+                       _("%s: it names a folder"), name);
           return FALSE;
         }
       /* A new file, or a dangling link, which is then replaced. */
@@ -120,7 +122,7 @@ inspect_destination (UbDurableFile  *file,
   else if (S_ISDIR (st.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "%s: it is a folder", name);
+                   _("%s: it is a folder"), name);
       return FALSE;
     }
   else
@@ -129,7 +131,7 @@ inspect_destination (UbDurableFile  *file,
           src.st_dev == st.st_dev && src.st_ino == st.st_ino)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "%s: it is the input file itself", name);
+                       _("%s: it is the input file itself"), name);
           return FALSE;
         }
 
@@ -225,7 +227,7 @@ open_named_temporary (UbDurableFile  *file,
             g_autofree char *dir = g_filename_display_name (file->dir);
 
             ub_set_error_from_errno (error, saved_errno,
-                                     "%s: cannot create a file in “%s”",
+                                     _("%s: cannot create a file in “%s”"),
                                      file->name, dir);
             return -1;
           }
@@ -233,7 +235,7 @@ open_named_temporary (UbDurableFile  *file,
     }
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
-               "%s: no free temporary name", file->name);
+               _("%s: no free temporary name"), file->name);
   return -1;
 }
 
@@ -259,7 +261,7 @@ open_temporary (UbDurableFile  *file,
           g_autofree char *dir = g_filename_display_name (file->dir);
 
           ub_set_error_from_errno (error, errno,
-                                   "%s: cannot create a file in “%s”",
+                                   _("%s: cannot create a file in “%s”"),
                                    file->name, dir);
           return -1;
         }
@@ -301,7 +303,7 @@ ub_durable_file_new (const char  *path,
       file->fd = g_open (file->target, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY | O_CLOEXEC, 0666);
       if (file->fd < 0)
         {
-          ub_set_error_from_errno (error, errno, "%s: cannot open", file->name);
+          ub_set_error_from_errno (error, errno, _("%s: cannot open"), file->name);
           return NULL;
         }
       return g_steal_pointer (&file);
@@ -348,7 +350,7 @@ ub_durable_file_new_partial (const char  *path,
       g_autofree char *name = g_filename_display_name (partial);
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   "“%s” is not a partial output of Unblock’s", name);
+                   _("“%s” is not a partial output of Unblock’s"), name);
       return NULL;
     }
 
@@ -358,7 +360,7 @@ ub_durable_file_new_partial (const char  *path,
   if (file->kind == UB_DURABLE_KIND_DIRECT)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "%s: cannot resume writing it: it is not a regular file", file->name);
+                   _("%s: cannot resume writing it: it is not a regular file"), file->name);
       return NULL;
     }
 
@@ -367,27 +369,28 @@ ub_durable_file_new_partial (const char  *path,
   file->fd = g_open (partial, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
   if (file->fd < 0)
     {
-      ub_set_error_from_errno (error, errno, "%s: cannot open its partial output", file->name);
+      ub_set_error_from_errno (error, errno, _("%s: cannot open its partial output"), file->name);
       return NULL;
     }
 
   if (fstat (file->fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "%s: its partial output is not a regular file", file->name);
+                   _("%s: its partial output is not a regular file"), file->name);
       return NULL;
     }
   if ((guint64) st.st_size < resume_at)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "%s: the partial output holds %" G_GUINT64_FORMAT " bytes, the checkpoint "
-                   "claims %" G_GUINT64_FORMAT, file->name, (guint64) st.st_size, resume_at);
+                   _("%s: the partial output holds %llu bytes, the checkpoint "
+                     "claims %llu"),
+                   file->name, (unsigned long long) st.st_size, (unsigned long long) resume_at);
       return NULL;
     }
   if (ftruncate (file->fd, (off_t) resume_at) != 0 ||
       lseek (file->fd, (off_t) resume_at, SEEK_SET) < 0)
     {
-      ub_set_error_from_errno (error, errno, "%s: cannot resume writing it", file->name);
+      ub_set_error_from_errno (error, errno, _("%s: cannot resume writing it"), file->name);
       return NULL;
     }
   file->size = resume_at;
@@ -424,7 +427,7 @@ write_fd (UbDurableFile  *file,
   if (errsv != 0 || len > 0)
     {
       file->failed = TRUE;
-      ub_set_error_from_errno (error, errsv ? errsv : EIO, "%s: cannot write", file->name);
+      ub_set_error_from_errno (error, errsv ? errsv : EIO, _("%s: cannot write"), file->name);
       return FALSE;
     }
   return TRUE;
@@ -451,7 +454,7 @@ ub_durable_file_flush (UbDurableFile  *file,
   if (file->failed)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%s: an earlier write failed", file->name);
+                   _("%s: an earlier write failed"), file->name);
       return FALSE;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ub-endpoint-private.h"
 #include "ub-error.h"
 #include "ub-runtime-private.h"
@@ -300,7 +302,7 @@ _ub_endpoint_reserve (UbEndpoint    *ep,
       if (!_ub_runtime_thread_may_block ())
         {
           g_set_error (error, UB_ERROR, UB_ERROR_FULL,
-                       "The channel is full (capacity %u)", ep->capacity);
+                       _("The channel is full (capacity %u)"), ep->capacity);
           return FALSE;
         }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ub-error.h"
 #include "ub-job.h"
 #include "ub-name-table-private.h"
@@ -121,14 +123,14 @@ lookup_job (const char    *name,
 
   if (!_ub_name_table_lookup (&registry, name, copy_job, &lookup))
     {
-      g_set_error (error, UB_ERROR, UB_ERROR_NO_SUCH_METHOD, "There is no job called “%s”", name);
+      g_set_error (error, UB_ERROR, UB_ERROR_NO_SUCH_METHOD, _("There is no job called “%s”"), name);
       return FALSE;
     }
 
   if (!lookup.type_ok)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The job “%s” cannot take parameters of type “%s”",
+                   _("The job “%s” cannot take parameters of type “%s”"),
                    name, g_variant_get_type_string (params));
       return FALSE;
     }

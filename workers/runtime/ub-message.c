@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ub-error.h"
@@ -332,8 +334,8 @@ _ub_message_check_kind (UbMessage  *self,
     return TRUE;
 
   g_set_error (error, UB_ERROR, UB_ERROR_RESERVED_KIND,
-               "The message kind “%s” uses the reserved prefix “" UB_RESERVED_KIND_PREFIX "”",
-               self->kind);
+               _("The message kind “%s” uses the reserved prefix “%s”"),
+               self->kind, UB_RESERVED_KIND_PREFIX);
   return FALSE;
 }
 
@@ -341,7 +343,7 @@ static gboolean
 clone_error (GError     **error,
              const char  *what)
 {
-  g_set_error (error, UB_ERROR, UB_ERROR_DATA_CLONE, "The message cannot be posted: %s", what);
+  g_set_error (error, UB_ERROR, UB_ERROR_DATA_CLONE, _("The message cannot be posted: %s"), what);
   return FALSE;
 }
 
@@ -361,26 +363,26 @@ _ub_message_validate_transfers (gpointer    *transfer,
 
       for (guint j = 0; j < i; j++)
         if (transfer[j] == object)
-          return clone_error (error, "the same object appears twice in the transfer list");
+          return clone_error (error, _("the same object appears twice in the transfer list"));
 
       if (UB_IS_BUFFER (object))
         {
           if (ub_buffer_is_detached (object))
-            return clone_error (error, "a buffer in the transfer list was already transferred");
+            return clone_error (error, _("a buffer in the transfer list was already transferred"));
         }
       else if (UB_IS_PORT (object))
         {
           if (object == (gpointer) sender)
-            return clone_error (error, "a port cannot transfer itself");
+            return clone_error (error, _("a port cannot transfer itself"));
           if (ub_port_is_detached (object))
-            return clone_error (error, "a port in the transfer list was already transferred");
+            return clone_error (error, _("a port in the transfer list was already transferred"));
           /* The receiving end would hold itself in its own queue: a cycle
            * that nothing could ever deliver or free. */
           if (peer != NULL && _ub_port_has_endpoint (object, peer))
-            return clone_error (error, "a port cannot transfer its entangled port");
+            return clone_error (error, _("a port cannot transfer its entangled port"));
         }
       else
-        return clone_error (error, "only buffers and ports can be transferred");
+        return clone_error (error, _("only buffers and ports can be transferred"));
     }
 
   return TRUE;

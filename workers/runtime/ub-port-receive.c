@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ub-error.h"
 #include "ub-port-private.h"
 #include "ub-port-source-private.h"
@@ -53,7 +55,7 @@ ub_port_receive (UbPort        *self,
   if (ep->source != NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BUSY,
-                           "The port is started and delivers through its main context");
+                           _("The port is started and delivers through its main context"));
       return NULL;
     }
 
@@ -77,7 +79,7 @@ ub_port_receive (UbPort        *self,
         break;
       if (atomic_load (&ep->closed) || atomic_load (&ep->discarding))
         {
-          g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, "The port is closed");
+          g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, _("The port is closed"));
           break;
         }
 
@@ -89,7 +91,7 @@ ub_port_receive (UbPort        *self,
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             break;
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                               "No message arrived in time");
+                               _("No message arrived in time"));
           break;
         }
 
@@ -172,7 +174,7 @@ receive_cancelled_cb (GCancellable *cancellable,
   if (self->receive != NULL)
     complete_receive (self, NULL,
                       g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                           "The receive was cancelled"));
+                                           _("The receive was cancelled")));
   return G_SOURCE_REMOVE;
 }
 
@@ -213,7 +215,7 @@ ub_port_receive_async (UbPort              *self,
   if (self->receive != NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               "Another receive is pending on this port");
+                               _("Another receive is pending on this port"));
       return;
     }
   if (!_ub_port_check_usable (self, &error))
@@ -224,7 +226,7 @@ ub_port_receive_async (UbPort              *self,
   if (self->endpoint->source != NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
-                               "The port is started and delivers through its main context");
+                               _("The port is started and delivers through its main context"));
       return;
     }
   if (g_task_return_error_if_cancelled (task))

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ub-error.h"
@@ -80,7 +82,7 @@ _ub_port_deliver (UbPort     *self,
       if (atomic_load (&ep->closed))
         return UB_DELIVERY_NONE;
       g_signal_emit (self, signals[SIGNAL_CLOSE], 0);
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, "The entangled port was closed");
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, _("The entangled port was closed"));
       return UB_DELIVERY_CLOSE;
 
     case UB_CONTROL_NONE:
@@ -100,7 +102,7 @@ _ub_port_deliver (UbPort     *self,
           _ub_endpoint_count (&ep->message_errors);
           g_signal_emit (self, signals[SIGNAL_MESSAGE_ERROR], 0, item);
           g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                       "A message of kind “%s” could not be decoded", item->kind);
+                       _("A message of kind “%s” could not be decoded"), item->kind);
           return UB_DELIVERY_ERROR;
         }
       _ub_endpoint_count (&ep->delivered);
@@ -166,7 +168,7 @@ _ub_port_close_receive (UbPort *self)
 {
   if (self->endpoint != NULL)
     _ub_endpoint_shut_incoming (self->endpoint, FALSE);
-  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_CLOSED, "The port is closed");
+  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_CLOSED, _("The port is closed"));
 }
 
 void
@@ -188,7 +190,7 @@ _ub_port_transfer (UbPort *self)
 
   _ub_endpoint_detach (ep);
   self->filter = NULL;
-  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_DETACHED, "The port was transferred");
+  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_DETACHED, _("The port was transferred"));
   return port_new_for_endpoint (ep);
 }
 
@@ -266,12 +268,12 @@ _ub_port_check_usable (UbPort  *self,
   if (self->endpoint == NULL)
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_DETACHED,
-                           "The port was transferred and can no longer be used");
+                           _("The port was transferred and can no longer be used"));
       return FALSE;
     }
   if (atomic_load (&self->endpoint->closed))
     {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, "The port is closed");
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, _("The port is closed"));
       return FALSE;
     }
   return TRUE;
@@ -300,7 +302,7 @@ port_post (UbPort        *self,
   peer = _ub_endpoint_dup_peer (self->endpoint);
   if (peer == NULL)
     {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, "The port has no peer");
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, _("The port has no peer"));
       return FALSE;
     }
 
@@ -448,7 +450,7 @@ port_post_latest (UbPort      *self,
   to = _ub_endpoint_dup_peer (self->endpoint);
   if (to == NULL)
     {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, "The port has no peer");
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, _("The port has no peer"));
       return FALSE;
     }
 
@@ -574,7 +576,7 @@ ub_port_close (UbPort *self)
   if (self->endpoint != NULL)
     _ub_endpoint_close (self->endpoint);
   /* After the close: a callback that runs at once finds the port closed. */
-  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_CLOSED, "The port is closed");
+  _ub_port_fail_receive (self, UB_ERROR, UB_ERROR_CLOSED, _("The port is closed"));
 }
 
 /**

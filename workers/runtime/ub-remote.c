@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ub-error.h"
@@ -236,7 +238,7 @@ call_cancelled_cb (GCancellable *cancellable,
   Call *call = user_data;
   UbRemote *self = g_task_get_source_object (call->task);
   g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                 "The call was cancelled");
+                                                 _("The call was cancelled"));
 
   call_fail (self, call, error, TRUE);
   return G_SOURCE_REMOVE;
@@ -248,7 +250,7 @@ call_timeout_cb (gpointer user_data)
   Call *call = user_data;
   UbRemote *self = g_task_get_source_object (call->task);
   g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                                         "The call to “%s” timed out",
+                                         _("The call to “%s” timed out"),
                                          (const char *) g_task_get_task_data (call->task));
 
   call_fail (self, call, error, TRUE);
@@ -263,7 +265,7 @@ ub_remote_dispose (GObject *object)
   if (self->calls != NULL && g_hash_table_size (self->calls) > 0)
     {
       g_autoptr(GError) error = g_error_new_literal (UB_ERROR, UB_ERROR_TERMINATED,
-                                                     "The worker is gone");
+                                                     _("The worker is gone"));
       _ub_remote_fail_all (self, error);
     }
 
@@ -609,7 +611,7 @@ _ub_remote_server_handle (UbRemoteServer *server,
   if (method == NULL)
     {
       g_set_error (&error, UB_ERROR, UB_ERROR_NO_SUCH_METHOD,
-                   "The worker exposes no method “%s”", name);
+                   _("The worker exposes no method “%s”"), name);
     }
   else if (!g_cancellable_set_error_if_cancelled (cancellable, &error))
     {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -58,7 +60,7 @@ _ub_store_check_key (const char  *key,
     return TRUE;
 
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               "“%s” is not a valid store key (use letters, digits, “_”, “-” and “.”)", key);
+               _("“%s” is not a valid store key (use letters, digits, “_”, “-” and “.”)"), key);
   return FALSE;
 }
 
@@ -104,7 +106,7 @@ _ub_store_encode (const char  *key,
   if (size > UB_STORE_MAX_SIZE - HEADER_SIZE)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_TOO_LARGE,
-                   "“%s” is too large to save (%" G_GSIZE_FORMAT " bytes)", key, size);
+                   _("“%s” is too large to save (%zu bytes)"), key, size);
       return NULL;
     }
 
@@ -141,8 +143,8 @@ _ub_store_decode (GBytes      *bytes,
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
                            len < HEADER_SIZE && len > 0 && memcmp (data, file_magic, MIN (len, sizeof file_magic)) == 0
-                           ? "it is truncated"
-                           : "it is not an Unblock store file");
+                           ? _("it is truncated")
+                           : _("it is not an Unblock store file"));
       return NULL;
     }
 
@@ -151,7 +153,7 @@ _ub_store_decode (GBytes      *bytes,
   if (version != UB_STORE_FORMAT_VERSION)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "it was written in format version %u, this version of Unblock reads version %u",
+                   _("it was written in format version %u, this version of Unblock reads version %u"),
                    version, UB_STORE_FORMAT_VERSION);
       return NULL;
     }
@@ -161,8 +163,8 @@ _ub_store_decode (GBytes      *bytes,
   if ((guint64) size + HEADER_SIZE != len)
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                           (guint64) size + HEADER_SIZE > len ? "it is truncated"
-                                                              : "it has bytes past its end");
+                           (guint64) size + HEADER_SIZE > len ? _("it is truncated")
+                                                              : _("it has bytes past its end"));
       return NULL;
     }
 
@@ -170,7 +172,7 @@ _ub_store_decode (GBytes      *bytes,
   if (memcmp (checksum, data + 16, CHECKSUM_SIZE) != 0)
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                           "its checksum does not match its contents");
+                           _("its checksum does not match its contents"));
       return NULL;
     }
 
@@ -186,7 +188,7 @@ _ub_store_decode (GBytes      *bytes,
   if (!g_variant_is_normal_form (record))
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                           "its contents are not well formed");
+                           _("its contents are not well formed"));
       return NULL;
     }
 
@@ -194,7 +196,7 @@ _ub_store_decode (GBytes      *bytes,
   if (!g_str_equal (stored_key, key))
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "it holds “%s” instead of “%s”", stored_key, key);
+                   _("it holds “%s” instead of “%s”"), stored_key, key);
       return NULL;
     }
 
@@ -282,16 +284,16 @@ _ub_store_read_regular_file (const char  *path,
 
       if (saved_errno == ELOOP)
         g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                             "it is a symbolic link, not a file");
+                             _("it is a symbolic link, not a file"));
       else
-        _ub_store_path_error (error, saved_errno, "Cannot read", path);
+        _ub_store_path_error (error, saved_errno, _("Cannot read"), path);
       return NULL;
     }
 
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > UB_STORE_MAX_SIZE)
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                           !S_ISREG (st.st_mode) ? "it is not a regular file" : "it is too large");
+                           !S_ISREG (st.st_mode) ? _("it is not a regular file") : _("it is too large"));
       close (fd);
       return NULL;
     }
@@ -309,7 +311,7 @@ _ub_store_read_regular_file (const char  *path,
           int saved_errno = errno;
 
           close (fd);
-          _ub_store_path_error (error, saved_errno, "Cannot read", path);
+          _ub_store_path_error (error, saved_errno, _("Cannot read"), path);
           return NULL;
         }
       if (n == 0)
@@ -320,7 +322,7 @@ _ub_store_read_regular_file (const char  *path,
 
   if (done > (gsize) st.st_size)
     {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA, "it grew while being read");
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA, _("it grew while being read"));
       return NULL;
     }
   return g_bytes_new_take (g_steal_pointer (&data), done);
@@ -355,7 +357,7 @@ ub_store_read_file (const char  *path,
   bytes = _ub_store_read_regular_file (path, &local_error);
   if (bytes == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "“%s” does not exist", name);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("“%s” does not exist"), name);
       return NULL;
     }
   if (bytes == NULL && local_error->domain != UB_ERROR)
@@ -368,7 +370,7 @@ ub_store_read_file (const char  *path,
   if (value == NULL)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "“%s” is damaged: %s", name, local_error->message);
+                   _("“%s” is damaged: %s"), name, local_error->message);
       return NULL;
     }
   return value;
@@ -409,7 +411,7 @@ ub_store_remove_file (const char  *path,
 
   if (g_unlink (path) != 0 && errno != ENOENT)
     {
-      _ub_store_path_error (error, errno, "Cannot remove", path);
+      _ub_store_path_error (error, errno, _("Cannot remove"), path);
       return FALSE;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -156,16 +158,16 @@ move_aside (UbStore    *self,
 
       ub_durable_sync_folder (self->path, &ignored);
       g_ptr_array_add (self->incidents,
-                       g_strdup_printf ("The saved “%s” was damaged (%s) and has been reset; "
-                                        "the damaged file is kept as “%s”.", key, reason, name));
+                       g_strdup_printf (_("The saved “%s” was damaged (%s) and has been reset; "
+                                          "the damaged file is kept as “%s”."), key, reason, name));
     }
   else
     {
       int saved_errno = errno;
 
       g_ptr_array_add (self->incidents,
-                       g_strdup_printf ("The saved “%s” was damaged (%s) and has been reset; "
-                                        "it could not be moved aside: %s.",
+                       g_strdup_printf (_("The saved “%s” was damaged (%s) and has been reset; "
+                                          "it could not be moved aside: %s."),
                                         key, reason, g_strerror (saved_errno)));
     }
   g_ptr_array_add (self->damaged, g_strdup (key));
@@ -196,7 +198,7 @@ load (UbStore *self)
   if (dir == NULL)
     {
       g_ptr_array_add (self->incidents,
-                       g_strdup_printf ("Saved progress cannot be read: %s.", error->message));
+                       g_strdup_printf (_("Saved progress cannot be read: %s."), error->message));
       return;
     }
 
@@ -279,7 +281,7 @@ ub_store_new_for_directory (const char  *path,
 
   if (g_mkdir_with_parents (path, 0700) != 0)
     {
-      _ub_store_path_error (error, errno, "Cannot create the folder", path);
+      _ub_store_path_error (error, errno, _("Cannot create the folder"), path);
       return NULL;
     }
 
@@ -308,7 +310,7 @@ create_default_store (void)
     {
       default_store = store_new (path);
       g_ptr_array_add (default_store->incidents,
-                       g_strdup_printf ("Progress cannot be saved: %s.", error->message));
+                       g_strdup_printf (_("Progress cannot be saved: %s."), error->message));
     }
 }
 
@@ -440,7 +442,7 @@ ub_store_set (UbStore     *self,
     {
       ok = _ub_store_write_atomically (path, contents, error);
       if (!ok)
-        g_prefix_error (error, "Cannot save “%s”: ", key);
+        g_prefix_error (error, _("Cannot save “%s”: "), key);
     }
   pthread_mutex_unlock (&self->write_lock);
 
@@ -508,7 +510,7 @@ ub_store_remove (UbStore     *self,
     {
       if (g_unlink (path) != 0 && errno != ENOENT)
         {
-          _ub_store_path_error (error, errno, "Cannot remove", path);
+          _ub_store_path_error (error, errno, _("Cannot remove"), path);
           ok = FALSE;
         }
       else

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <string.h>
 #ifdef __linux__
@@ -97,7 +99,7 @@ _ub_worker_thread (gpointer data)
     {
       if (error == NULL)
         g_set_error (&error, UB_ERROR, UB_ERROR_FAILED,
-                     "Worker “%s” failed without saying why", shared->kind);
+                     _("Worker “%s” failed without saying why"), shared->kind);
       ub_worker_scope_report_error (&scope, error);
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <string.h>
 #ifdef __linux__
@@ -236,7 +238,7 @@ owner_port_closed_cb (UbPort   *port,
                       UbWorker *self)
 {
   g_autoptr(GError) error = g_error_new (UB_ERROR, UB_ERROR_TERMINATED,
-                                         "The worker “%s” has exited", self->shared->kind);
+                                         _("The worker “%s” has exited"), self->shared->kind);
 
   _ub_remote_fail_all (self->remote, error);
 }
@@ -324,7 +326,7 @@ ub_worker_new (const char  *kind,
   if (!_ub_name_table_lookup (&kinds, kind, copy_kind, &entry))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "No worker kind “%s” is registered", kind);
+                   _("No worker kind “%s” is registered"), kind);
       return NULL;
     }
 
@@ -369,7 +371,7 @@ ub_worker_new (const char  *kind,
       _ub_worker_shared_unref (shared);
       ub_port_close (self->port);
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  "Could not start worker “%s”: ", kind);
+                                  _("Could not start worker “%s”: "), kind);
       return NULL;
     }
   shared_set_thread (shared, thread);
@@ -464,7 +466,7 @@ ub_worker_terminate (UbWorker *self)
   ub_port_close (self->port);
 
   error = g_error_new (UB_ERROR, UB_ERROR_TERMINATED,
-                       "The worker “%s” was terminated", self->shared->kind);
+                       _("The worker “%s” was terminated"), self->shared->kind);
   _ub_remote_fail_all (self->remote, error);
 
   shared_set_thread (self->shared, NULL);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ub-base64.h"
@@ -142,7 +144,7 @@ decoder_fail (UbBase64Decoder *decoder,
 
   decoder->error_offset = offset;
   g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-               "%s at byte offset %" G_GUINT64_FORMAT, what, offset);
+               _("%s at byte offset %llu"), what, (unsigned long long) offset);
   return FALSE;
 }
 
@@ -247,7 +249,7 @@ ub_base64_decoder_update (UbBase64Decoder *decoder,
 
       if (decoder->done)
         {
-          ok = decoder_fail (decoder, at, error, "data after the padding");
+          ok = decoder_fail (decoder, at, error, _("data after the padding"));
           break;
         }
 
@@ -256,7 +258,7 @@ ub_base64_decoder_update (UbBase64Decoder *decoder,
           /* "xx=" must be followed by a second '='. */
           if (cls != CLASS_PAD)
             {
-              ok = decoder_fail (decoder, at, error, "missing padding");
+              ok = decoder_fail (decoder, at, error, _("missing padding"));
               break;
             }
           *o++ = (guint8) (decoder->quantum >> 4);
@@ -289,7 +291,7 @@ ub_base64_decoder_update (UbBase64Decoder *decoder,
         {
           if (decoder->n_quantum < 2)
             {
-              ok = decoder_fail (decoder, at, error, "unexpected padding");
+              ok = decoder_fail (decoder, at, error, _("unexpected padding"));
               break;
             }
           if (decoder->n_quantum == 2)
@@ -311,9 +313,9 @@ ub_base64_decoder_update (UbBase64Decoder *decoder,
         }
 
       if (g_ascii_isprint (c))
-        ok = decoder_fail (decoder, at, error, "invalid character “%c”", c);
+        ok = decoder_fail (decoder, at, error, _("invalid character “%c”"), c);
       else
-        ok = decoder_fail (decoder, at, error, "invalid byte 0x%02x", c);
+        ok = decoder_fail (decoder, at, error, _("invalid byte 0x%02x"), c);
       break;
     }
 
@@ -343,7 +345,7 @@ ub_base64_decoder_finish (UbBase64Decoder *decoder,
     return TRUE;
 
   return decoder_fail (decoder, decoder->offset, error,
-                       "truncated input: %u of 4 characters in the last quantum",
+                       _("truncated input: %u of 4 characters in the last quantum"),
                        decoder->n_quantum + decoder->n_pad);
 }
 

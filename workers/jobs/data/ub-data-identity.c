@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -64,14 +66,14 @@ ub_data_identity_read (const char      *path,
   fd = g_open (path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
   if (fd < 0)
     {
-      ub_set_error_from_errno (error, errno, "%s: cannot open", name);
+      ub_set_error_from_errno (error, errno, _("%s: cannot open"), name);
       return FALSE;
     }
   if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
     {
       close (fd);
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "%s: not a regular file", name);
+                   _("%s: not a regular file"), name);
       return FALSE;
     }
 
@@ -89,7 +91,7 @@ ub_data_identity_read (const char      *path,
         {
           close (fd);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       "%s: read failed: it changed while being read", name);
+                       _("%s: read failed: it changed while being read"), name);
           return FALSE;
         }
       identity->has_hashes = TRUE;
@@ -164,14 +166,14 @@ ub_data_identity_explain_change (const UbDataIdentity *saved,
                                  const UbDataIdentity *now)
 {
   if (saved->size != now->size)
-    return g_strdup_printf ("its size changed from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
-                            " bytes", saved->size, now->size);
+    return g_strdup_printf (_("its size changed from %llu to %llu bytes"),
+                            (unsigned long long) saved->size, (unsigned long long) now->size);
   if (saved->device != now->device || saved->inode != now->inode)
-    return g_strdup ("another file has taken its place");
+    return g_strdup (_("another file has taken its place"));
   if (saved->mtime_usec != now->mtime_usec)
-    return g_strdup ("it was modified");
+    return g_strdup (_("it was modified"));
   if (saved->has_hashes && now->has_hashes &&
       (memcmp (saved->head, now->head, 32) != 0 || memcmp (saved->tail, now->tail, 32) != 0))
-    return g_strdup ("its contents changed");
+    return g_strdup (_("its contents changed"));
   return NULL;
 }

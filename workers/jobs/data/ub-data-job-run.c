@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -161,7 +163,7 @@ emit (UbDataJob    *job,
         return FALSE;
     }
   else if (!write_all (out_fd, data, len))
-    return set_errno_error (error, errno, job->out.name, "cannot write");
+    return set_errno_error (error, errno, job->out.name, _("cannot write"));
 
   job->bytes_written += len;
   preview_feed (job, data, len);
@@ -313,7 +315,7 @@ open_output_file (UbDataJob  *job,
         {
           /* The message names the file already. */
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      "Cannot resume: ");
+                                      _("Cannot resume: "));
           return FALSE;
         }
       g_free (job->partial_output);
@@ -324,7 +326,7 @@ open_output_file (UbDataJob  *job,
   if (job->resume && job->resume_point.output_offset > 0)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "%s: cannot resume: the checkpoint names no partial output", job->out.name);
+                   _("%s: cannot resume: the checkpoint names no partial output"), job->out.name);
       return FALSE;
     }
 
@@ -362,8 +364,8 @@ check_resume_point (UbDataJob  *job,
   if (total >= 0 && in_off > (guint64) total)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "%s: the checkpoint lies past the end of the input (byte %" G_GUINT64_FORMAT
-                   " of %" G_GINT64_FORMAT ")", job->in.name, in_off, total);
+                   _("%s: the checkpoint lies past the end of the input (byte %llu of %lld)"),
+                   job->in.name, (unsigned long long) in_off, (long long) total);
       return FALSE;
     }
 
@@ -373,9 +375,9 @@ check_resume_point (UbDataJob  *job,
       if (out_off != job->resume_point.output_offset)
         {
           g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                       "%s: the checkpoint's output offset %" G_GUINT64_FORMAT
-                       " does not match its input offset %" G_GUINT64_FORMAT,
-                       job->in.name, job->resume_point.output_offset, in_off);
+                       _("%s: the checkpoint's output offset %llu does not match its input offset %llu"),
+                       job->in.name, (unsigned long long) job->resume_point.output_offset,
+                       (unsigned long long) in_off);
           return FALSE;
         }
     }
@@ -457,7 +459,7 @@ ub_data_job_run (UbDataJob     *job,
       in_fd = g_open (job->in.path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
       if (in_fd < 0)
         {
-          set_errno_error (error, errno, job->in.name, "cannot open");
+          set_errno_error (error, errno, job->in.name, _("cannot open"));
           goto out;
         }
       close_in = TRUE;
@@ -485,7 +487,7 @@ ub_data_job_run (UbDataJob     *job,
       posix_fadvise (in_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
       if (in_off > 0 && lseek (in_fd, (off_t) in_off, SEEK_SET) < 0)
         {
-          set_errno_error (error, errno, job->in.name, "cannot seek to the checkpoint");
+          set_errno_error (error, errno, job->in.name, _("cannot seek to the checkpoint"));
           goto out;
         }
       in_buf = g_malloc (chunk);
@@ -513,7 +515,7 @@ ub_data_job_run (UbDataJob     *job,
             }
           if (n < 0)
             {
-              set_errno_error (error, errno, job->in.name, "cannot read");
+              set_errno_error (error, errno, job->in.name, _("cannot read"));
               goto out;
             }
           data = in_buf;
@@ -527,7 +529,7 @@ ub_data_job_run (UbDataJob     *job,
           if (job->bytes_read > size)
             {
               g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "%s: the checkpoint lies past the end of the input",
+                           _("%s: the checkpoint lies past the end of the input"),
                            job->in.name);
               goto out;
             }
@@ -551,9 +553,8 @@ ub_data_job_run (UbDataJob     *job,
   if (total >= 0 && job->bytes_read < (guint64) total)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%s: read failed: the file shrank from %" G_GINT64_FORMAT
-                   " to %" G_GUINT64_FORMAT " bytes while being read",
-                   job->in.name, total, job->bytes_read);
+                   _("%s: read failed: the file shrank from %lld to %llu bytes while being read"),
+                   job->in.name, (long long) total, (unsigned long long) job->bytes_read);
       goto out;
     }
 

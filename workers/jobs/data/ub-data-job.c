@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -311,7 +313,7 @@ ub_data_job_set_resume (UbDataJob              *job,
       (job->mode == UB_DATA_MODE_SHA256 && checkpoint->input_offset % 64 != 0))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                           "The checkpoint does not belong to this kind of job");
+                           _("The checkpoint does not belong to this kind of job"));
       return FALSE;
     }
 
@@ -320,7 +322,7 @@ ub_data_job_set_resume (UbDataJob              *job,
       g_autofree char *name = g_filename_display_name (partial_path);
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   "The checkpoint names “%s”, which is not a partial output of Unblock’s",
+                   _("The checkpoint names “%s”, which is not a partial output of Unblock’s"),
                    name);
       return FALSE;
     }
@@ -332,8 +334,9 @@ ub_data_job_set_resume (UbDataJob              *job,
       checkpoint->output_offset > checkpoint->input_offset / 4 * 3 + 3)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "The checkpoint claims %" G_GUINT64_FORMAT " bytes decoded from %"
-                   G_GUINT64_FORMAT, checkpoint->output_offset, checkpoint->input_offset);
+                   _("The checkpoint claims %llu bytes decoded from %llu"),
+                   (unsigned long long) checkpoint->output_offset,
+                   (unsigned long long) checkpoint->input_offset);
       return FALSE;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -117,7 +119,7 @@ set_resume (UbDataJob  *job,
                                                G_VARIANT_TYPE (UB_DATA_IDENTITY_TYPE))) == NULL ||
       !ub_data_identity_from_variant (identity, &saved))
     {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA, "The saved progress is damaged");
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA, _("The saved progress is damaged"));
       return FALSE;
     }
   memcpy (checkpoint.sha256_state, g_variant_get_data (state), sizeof checkpoint.sha256_state);
@@ -126,13 +128,13 @@ set_resume (UbDataJob  *job,
   if (change != NULL)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "The saved progress does not fit “%s” any more: %s", name, change);
+                   _("The saved progress does not fit “%s” any more: %s"), name, change);
       return FALSE;
     }
   if (checkpoint.input_offset > saved.size)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "The saved progress lies past the end of “%s”", name);
+                   _("The saved progress lies past the end of “%s”"), name);
       return FALSE;
     }
 
@@ -174,7 +176,7 @@ data_run_job (GVariant      *params,
 
   if (mode > UB_DATA_MODE_SHA256)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown data mode %u", mode);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown data mode %u"), mode);
       return NULL;
     }
 
@@ -202,7 +204,7 @@ data_run_job (GVariant      *params,
       if (output_path[0] == '\0')
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "No output file was given");
+                               _("No output file was given"));
           return NULL;
         }
       ub_data_job_set_output_file (job, output_path);

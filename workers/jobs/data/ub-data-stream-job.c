@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ub-data-stream-job.h"
 
 static void
@@ -29,7 +31,7 @@ stream_job_new (GVariant      *params,
   g_variant_get (params, "(uui&si&s)", &mode, &wrap, &input_fd, &input, &output_fd, &output);
   if (mode > UB_DATA_MODE_SHA256)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown data mode %u", mode);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown data mode %u"), mode);
       return NULL;
     }
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ub-broadcast-channel.h"
@@ -151,7 +153,7 @@ scale_frame (PipeWorker *w,
   if (ub_message_get_n_buffers (message) != 1)
     {
       post_error (w, ub_worker_scope_get_port (w->scope), KIND_ERROR, run, index,
-                  "The frame arrived without its pixels");
+                  _("The frame arrived without its pixels"));
       return;
     }
 
@@ -164,7 +166,7 @@ scale_frame (PipeWorker *w,
   if (frame.pixels == NULL || width == 0 || height == 0 || size != frame.stride * height)
     {
       post_error (w, ub_worker_scope_get_port (w->scope), KIND_ERROR, run, index,
-                  "The frame's pixels do not match its size");
+                  _("The frame's pixels do not match its size"));
       return;
     }
 
@@ -175,7 +177,7 @@ scale_frame (PipeWorker *w,
   if (small == NULL)
     {
       post_error (w, ub_worker_scope_get_port (w->scope), KIND_ERROR, run, index,
-                  "Out of memory while scaling");
+                  _("Out of memory while scaling"));
       return;
     }
   post_result (w, run, index, g_steal_pointer (&small), width, height,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ub-broadcast-channel.h"
@@ -149,7 +151,7 @@ on_result_message (UbPort     *port,
         {
           self->stats.n_errors++;
           g_signal_emit (self, signals[SIGNAL_IMAGE_ERROR], 0, index,
-                         "The result arrived without its pixels");
+                         _("The result arrived without its pixels"));
           return;
         }
       self->stats.n_results++;
@@ -415,7 +417,7 @@ ub_pipeline_push (UbPipeline *self,
     {
       self->stats.n_errors++;
       g_signal_emit (self, signals[SIGNAL_IMAGE_ERROR], 0, index,
-                     error != NULL ? error->message : "The pipeline was terminated");
+                     error != NULL ? error->message : _("The pipeline was terminated"));
     }
   return index;
 }

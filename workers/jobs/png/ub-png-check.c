@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libdeflate.h>
@@ -60,11 +62,18 @@ read_exactly (FILE        *file,
     return TRUE;
 
   if (ferror (file))
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot read: %s", g_strerror (errno));
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("cannot read: %s"), g_strerror (errno));
+  else if (name == NULL)
+    g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                 /* Translators: %s is a part of a chunk, "header" or "data" */
+                 _("truncated: the file ends inside the %s of the next chunk at byte %llu"),
+                 what, (unsigned long long) offset);
   else
     g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                 "truncated: the file ends inside the %s of the %s chunk at byte %" G_GUINT64_FORMAT,
-                 what, name != NULL ? name : "next", offset);
+                 /* Translators: the first %s is a part of a chunk, "header" or
+                  * "data", the second the chunk's four-letter type */
+                 _("truncated: the file ends inside the %s of the %s chunk at byte %llu"),
+                 what, name, (unsigned long long) offset);
   return FALSE;
 }
 
@@ -81,7 +90,7 @@ walk_chunks (FILE          *file,
   if (fread (head, 1, sizeof png_signature, file) != sizeof png_signature ||
       memcmp (head, png_signature, sizeof png_signature) != 0)
     {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA, "Not a PNG file: bad signature");
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA, _("Not a PNG file: bad signature"));
       return FALSE;
     }
 
@@ -94,7 +103,7 @@ walk_chunks (FILE          *file,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      if (!read_exactly (file, head, sizeof head, "header", NULL, offset, error))
+      if (!read_exactly (file, head, sizeof head, _("header"), NULL, offset, error))
         return FALSE;
 
       length = be32 (head);
@@ -102,19 +111,21 @@ walk_chunks (FILE          *file,
       if (!name_valid (head + 4) || length > MAX_CHUNK_LENGTH)
         {
           g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                       "damaged: no valid chunk at byte %" G_GUINT64_FORMAT, offset);
+                       _("damaged: no valid chunk at byte %llu"),
+                       (unsigned long long) offset);
           return FALSE;
         }
       if (n == 0 && strcmp (name, "IHDR") != 0)
         {
           g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                       "damaged: the first chunk is %s, not IHDR", name);
+                       _("damaged: the first chunk is %s, not IHDR"), name);
           return FALSE;
         }
       if (n > 0 && strcmp (name, "IHDR") == 0)
         {
           g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                       "damaged: a second IHDR chunk at byte %" G_GUINT64_FORMAT, offset);
+                       _("damaged: a second IHDR chunk at byte %llu"),
+                       (unsigned long long) offset);
           return FALSE;
         }
 
@@ -123,7 +134,7 @@ walk_chunks (FILE          *file,
         {
           gsize piece = MIN (left, READ_BLOCK);
 
-          if (!read_exactly (file, block, piece, "data", name, offset, error))
+          if (!read_exactly (file, block, piece, _("data"), name, offset, error))
             return FALSE;
           crc = libdeflate_crc32 (crc, block, piece);
           left -= piece;
@@ -133,8 +144,8 @@ walk_chunks (FILE          *file,
       if (crc != be32 (stored))
         {
           g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                       "damaged: the %s chunk at byte %" G_GUINT64_FORMAT " fails its CRC",
-                       name, offset);
+                       _("damaged: the %s chunk at byte %llu fails its CRC"),
+                       name, (unsigned long long) offset);
           return FALSE;
         }
 
@@ -172,7 +183,7 @@ ub_png_open_file (const char  *path,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "cannot open: %s", g_strerror (saved_errno));
+                   _("cannot open: %s"), g_strerror (saved_errno));
       return NULL;
     }
 
@@ -183,7 +194,7 @@ ub_png_open_file (const char  *path,
       close (fd);
       g_set_error_literal (error, G_IO_ERROR,
                            is_dir ? G_IO_ERROR_IS_DIRECTORY : G_IO_ERROR_NOT_REGULAR_FILE,
-                           is_dir ? "cannot open: it is a folder" : "cannot open: not a regular file");
+                           is_dir ? _("cannot open: it is a folder") : _("cannot open: not a regular file"));
       return NULL;
     }
 
@@ -198,7 +209,7 @@ ub_png_open_file (const char  *path,
 
       close (fd);
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "cannot open: %s", g_strerror (saved_errno));
+                   _("cannot open: %s"), g_strerror (saved_errno));
     }
   return file;
 }

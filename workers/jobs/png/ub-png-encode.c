@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <png.h>
@@ -109,7 +111,7 @@ writer_propagate_error (UbPngWriter  *w,
 {
   if (!_ub_png_failure_take_cause (&w->failure, error))
     g_set_error (error, UB_ERROR, UB_ERROR_FAILED,
-                 "Cannot write PNG: %s", w->failure.message);
+                 _("Cannot write PNG: %s"), w->failure.message);
 }
 
 static gboolean
@@ -131,7 +133,7 @@ writer_start (UbPngWriter               *w,
   if (w->png == NULL)
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_FAILED,
-                           "Cannot create a PNG writer");
+                           _("Cannot create a PNG writer"));
       return FALSE;
     }
 
@@ -311,7 +313,7 @@ writer_end (UbPngWriter  *w,
   if (w->rows_written != w->height)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_FAILED,
-                   "Cannot write PNG: %u of %u rows written",
+                   _("Cannot write PNG: %u of %u rows written"),
                    w->rows_written, w->height);
       return FALSE;
     }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -241,7 +243,7 @@ screen_thumbnail_job (GVariant      *params,
       if (reduced == NULL)
         {
           g_set_error (error, UB_ERROR, UB_ERROR_TOO_LARGE,
-                       "No memory for a %u × %u thumbnail", drawn_width, drawn_height);
+                       _("No memory for a %u × %u thumbnail"), drawn_width, drawn_height);
           return NULL;
         }
       ub_png_image_free (g_steal_pointer (&image));
@@ -419,7 +421,7 @@ encode_job (GVariant      *params,
       size / ((gsize) 4 * width) != height)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "%" G_GSIZE_FORMAT " bytes are not %u × %u RGBA pixels", size, width, height);
+                   _("%zu bytes are not %u × %u RGBA pixels"), size, width, height);
       return NULL;
     }
 

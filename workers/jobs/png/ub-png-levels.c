@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "ub-png-levels.h"
 #include "ub-png-scaler.h"
 
@@ -67,7 +69,7 @@ half_of (const UbPngImage *src,
   dst = ub_png_scale_image (src, width, height, pool);
   if (dst == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE,
-                 "Not enough memory for a %u × %u level", width, height);
+                 _("Not enough memory for a %u × %u level"), width, height);
   return dst;
 }
 
@@ -119,7 +121,7 @@ ub_png_levels_decode_file (const char         *path,
   if (info->interlaced)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "This image is interlaced and too large to show (%u × %u)",
+                   _("This image is interlaced and too large to show (%u × %u)"),
                    info->width, info->height);
       return NULL;
     }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -67,13 +69,13 @@ ub_thumbnail_source_init (UbThumbnailSource  *source,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "cannot open: %s", g_strerror (saved_errno));
+                   _("cannot open: %s"), g_strerror (saved_errno));
       return FALSE;
     }
   if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                   "cannot open: %s", S_ISDIR (st.st_mode) ? "it is a folder" : "not a regular file");
+                   _("cannot open: %s"), S_ISDIR (st.st_mode) ? _("it is a folder") : _("not a regular file"));
       return FALSE;
     }
 
@@ -353,7 +355,7 @@ lookup_failure (const char              *root,
   reason = g_hash_table_lookup (text, "Unblock::Error");
   g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA, "%s",
                reason != NULL && *reason != '\0' ? reason
-                                                 : "This file could not be read when it was last tried");
+                                                 : _("This file could not be read when it was last tried"));
   return TRUE;
 }
 
@@ -462,7 +464,7 @@ write_entry (const char          *path,
       int saved_errno = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Cannot create %s: %s", folder, g_strerror (saved_errno));
+                   _("Cannot create %s: %s"), folder, g_strerror (saved_errno));
       return FALSE;
     }
 

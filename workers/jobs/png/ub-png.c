@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <png.h>
@@ -88,7 +90,7 @@ on_png_read_file (png_structp png,
       int saved_errno = errno;
 
       g_set_error (&d->failure.cause, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   "Read error: %s", g_strerror (saved_errno));
+                   _("Read error: %s"), g_strerror (saved_errno));
     }
   png_error (png, "file is truncated");
 }
@@ -160,10 +162,10 @@ decoder_propagate_error (UbPngDecoder  *d,
     return;
   if (strcmp (message, "Out of memory") == 0 || g_str_has_suffix (message, "too large"))
     g_set_error (error, UB_ERROR, UB_ERROR_TOO_LARGE,
-                 "Not a usable PNG: %s", message);
+                 _("Not a usable PNG: %s"), message);
   else
     g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                 "Not a valid PNG: %s", message[0] ? message : "unknown error");
+                 _("Not a valid PNG: %s"), message[0] ? message : _("unknown error"));
 }
 
 /* ---- the part that runs under setjmp() ----------------------------- */
@@ -188,14 +190,14 @@ decoder_read_header (UbPngDecoder  *d,
           int saved_errno = errno;
 
           g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Read error: %s", g_strerror (saved_errno));
+                       _("Read error: %s"), g_strerror (saved_errno));
           return FALSE;
         }
       if (n != sizeof signature)
         {
           g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                               n == 0 ? "Not a PNG file: the file is empty"
-                                      : "Not a PNG file: the file is too short");
+                               n == 0 ? _("Not a PNG file: the file is empty")
+                                      : _("Not a PNG file: the file is too short"));
           return FALSE;
         }
     }
@@ -204,8 +206,8 @@ decoder_read_header (UbPngDecoder  *d,
       if (d->size < sizeof signature)
         {
           g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                               d->size == 0 ? "Not a PNG file: the file is empty"
-                                            : "Not a PNG file: the file is too short");
+                               d->size == 0 ? _("Not a PNG file: the file is empty")
+                                            : _("Not a PNG file: the file is too short"));
           return FALSE;
         }
       memcpy (signature, d->data, sizeof signature);
@@ -215,7 +217,7 @@ decoder_read_header (UbPngDecoder  *d,
   if (png_sig_cmp (signature, 0, sizeof signature) != 0)
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                           "Not a PNG file: bad signature");
+                           _("Not a PNG file: bad signature"));
       return FALSE;
     }
 
@@ -226,7 +228,7 @@ decoder_read_header (UbPngDecoder  *d,
   if (d->png == NULL)
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_FAILED,
-                           "Cannot create a PNG reader");
+                           _("Cannot create a PNG reader"));
       return FALSE;
     }
 
@@ -293,10 +295,9 @@ decoder_check_limits (UbPngDecoder  *d,
       (guint64) h->width * h->height > d->limits.max_pixels)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_TOO_LARGE,
-                   "Image too large: %u×%u exceeds the limit of %u×%u and %"
-                   G_GUINT64_FORMAT " pixels",
+                   _("Image too large: %u×%u exceeds the limit of %u×%u and %llu pixels"),
                    h->width, h->height, d->limits.max_width,
-                   d->limits.max_height, d->limits.max_pixels);
+                   d->limits.max_height, (unsigned long long) d->limits.max_pixels);
       return FALSE;
     }
   return TRUE;
@@ -473,7 +474,7 @@ UbPngImage *
 _ub_png_decoder_out_of_memory (GError **error)
 {
   g_set_error_literal (error, UB_ERROR, UB_ERROR_TOO_LARGE,
-                       "Not enough memory for the image");
+                       _("Not enough memory for the image"));
   return NULL;
 }
 

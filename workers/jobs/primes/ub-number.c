@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ub-error.h"
@@ -33,7 +35,7 @@ fail (Parser      *parser,
       const char  *reason)
 {
   g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-               "“%s” is not a number: %s", parser->text, reason);
+               _("“%s” is not a number: %s"), parser->text, reason);
   return FALSE;
 }
 
@@ -42,8 +44,8 @@ too_large (Parser  *parser,
            GError **error)
 {
   g_set_error (error, UB_ERROR, UB_ERROR_TOO_LARGE,
-               "“%s” is too large: the largest allowed is 2^64−1 = %" G_GUINT64_FORMAT,
-               parser->text, G_MAXUINT64);
+               _("“%s” is too large: the largest allowed is 2^64−1 = %llu"),
+               parser->text, (unsigned long long) G_MAXUINT64);
   return FALSE;
 }
 
@@ -91,9 +93,9 @@ parse_hex (Parser  *parser,
     }
 
   if (n_digits == 0)
-    return fail (parser, error, "hexadecimal digits must follow “0x”");
+    return fail (parser, error, _("hexadecimal digits must follow “0x”"));
   if (g_ascii_isalnum (*parser->p) || *parser->p == '.')
-    return fail (parser, error, "a hexadecimal number has only the digits 0–9 and a–f");
+    return fail (parser, error, _("a hexadecimal number has only the digits 0–9 and a–f"));
 
   *mantissa = value;
   return TRUE;
@@ -125,10 +127,10 @@ parse_number (Parser   *parser,
   if (!g_ascii_isdigit (*parser->p))
     {
       if (*parser->p == '-')
-        return fail (parser, error, "negative numbers are not allowed");
+        return fail (parser, error, _("negative numbers are not allowed"));
       if (*parser->p == '\0')
-        return fail (parser, error, "a number is missing");
-      return fail (parser, error, "expected a digit");
+        return fail (parser, error, _("a number is missing"));
+      return fail (parser, error, _("expected a digit"));
     }
 
   for (;;)
@@ -150,7 +152,7 @@ parse_number (Parser   *parser,
         {
           /* "1 000" but not "1 + 2": a separator must sit between digits. */
           if ((grouped && group != 3) || (!grouped && group > 3))
-            return fail (parser, error, "digits must be grouped in threes, as in “10,000,000”");
+            return fail (parser, error, _("digits must be grouped in threes, as in “10,000,000”"));
           grouped = TRUE;
           group = 0;
           parser->p++;
@@ -165,7 +167,7 @@ parse_number (Parser   *parser,
     }
 
   if (grouped && group != 3)
-    return fail (parser, error, "digits must be grouped in threes, as in “10,000,000”");
+    return fail (parser, error, _("digits must be grouped in threes, as in “10,000,000”"));
 
   while (n_fraction > 0 && value % 10 == 0)
     {
@@ -189,9 +191,9 @@ parse_exponent (Parser  *parser,
   if (*parser->p == '+')
     parser->p++;
   if (*parser->p == '-')
-    return fail (parser, error, "negative exponents are not allowed");
+    return fail (parser, error, _("negative exponents are not allowed"));
   if (!g_ascii_isdigit (*parser->p))
-    return fail (parser, error, "the exponent is missing");
+    return fail (parser, error, _("the exponent is missing"));
 
   while (g_ascii_isdigit (*parser->p))
     {
@@ -245,7 +247,7 @@ parse_factor (Parser   *parser,
       if (!parse_exponent (parser, &exponent, error))
         return FALSE;
       if (exponent < n_fraction)
-        return fail (parser, error, "the result is not a whole number");
+        return fail (parser, error, _("the result is not a whole number"));
       if (!pow_wide (10, exponent - n_fraction, &scale))
         return mantissa == 0 ? (*out = 0, TRUE) : too_large (parser, error);
       if (!mul_wide (mantissa, scale, out))
@@ -254,7 +256,7 @@ parse_factor (Parser   *parser,
     }
 
   if (n_fraction > 0)
-    return fail (parser, error, "only whole numbers are allowed");
+    return fail (parser, error, _("only whole numbers are allowed"));
 
   if (*parser->p == '^')
     {
@@ -324,7 +326,7 @@ ub_number_parse_u64 (const char  *text,
 
   skip_spaces (&parser);
   if (*parser.p == '\0')
-    return fail (&parser, error, "it is empty");
+    return fail (&parser, error, _("it is empty"));
 
   if (!parse_term (&parser, &total, error))
     return FALSE;
@@ -348,10 +350,10 @@ ub_number_parse_u64 (const char  *text,
 
   skip_spaces (&parser);
   if (*parser.p != '\0')
-    return fail (&parser, error, "unexpected characters at the end");
+    return fail (&parser, error, _("unexpected characters at the end"));
 
   if (subtracted > total)
-    return fail (&parser, error, "the result is negative");
+    return fail (&parser, error, _("the result is negative"));
   total -= subtracted;
   if (total > G_MAXUINT64)
     return too_large (&parser, error);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -56,7 +58,7 @@ flush_output (PrimesRun *run)
           !ub_durable_file_flush (run->file, &error))
         {
           g_set_error (&run->write_error, error->domain, error->code,
-                       "Cannot write the list of primes: %s", error->message);
+                       _("Cannot write the list of primes: %s"), error->message);
           return FALSE;
         }
       written = run->buffer->len;
@@ -74,7 +76,7 @@ flush_output (PrimesRun *run)
           g_autofree char *name = g_filename_display_name (run->path);
 
           g_set_error (&run->write_error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot write the list of primes to “%s”: %s",
+                       _("Cannot write the list of primes to “%s”: %s"),
                        name, g_strerror (saved_errno));
           return FALSE;
         }
@@ -181,7 +183,7 @@ open_output (PrimesRun  *run,
       if (run->fd < 0 || run->bytes_done > 0)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "Cannot write the list of primes to standard output");
+                               _("Cannot write the list of primes to standard output"));
           return FALSE;
         }
       return TRUE;
@@ -207,7 +209,7 @@ open_output (PrimesRun  *run,
     if (run->file == NULL)
       {
         g_set_error (error, local_error->domain, local_error->code,
-                     "Cannot write the list of primes to “%s”: %s", name, local_error->message);
+                     _("Cannot write the list of primes to “%s”: %s"), name, local_error->message);
         return FALSE;
       }
   }
@@ -259,7 +261,7 @@ primes_run_job (GVariant      *params,
 
       if (ok && run.write_error == NULL && !ub_durable_file_commit (run.file, &local_error))
         g_set_error (&run.write_error, local_error->domain, local_error->code,
-                     "Cannot finish writing the list of primes: %s", local_error->message);
+                     _("Cannot finish writing the list of primes: %s"), local_error->message);
       /* Not committed: the partial file stays for the next run. */
       g_clear_pointer (&run.file, ub_durable_file_free);
     }
@@ -270,7 +272,7 @@ primes_run_job (GVariant      *params,
           int saved_errno = errno;
 
           g_set_error (&run.write_error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       "Cannot finish writing the list of primes: %s", g_strerror (saved_errno));
+                       _("Cannot finish writing the list of primes: %s"), g_strerror (saved_errno));
         }
     }
   if (run.buffer != NULL)
@@ -340,7 +342,7 @@ check_type (GVariant    *value,
   if (g_variant_is_of_type (value, G_VARIANT_TYPE (type)))
     return TRUE;
 
-  g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA, "Not %s: “%s”, not “%s”",
+  g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA, _("Not %s: “%s”, not “%s”"),
                what, g_variant_get_type_string (value), type);
   return FALSE;
 }
@@ -379,7 +381,7 @@ ub_primes_run_progress_parse (GVariant        *progress,
   g_return_val_if_fail (progress != NULL, FALSE);
   g_return_val_if_fail (record != NULL, FALSE);
 
-  if (!check_type (progress, PROGRESS_TYPE, "a progress report of primes.run", error))
+  if (!check_type (progress, PROGRESS_TYPE, _("a progress report of primes.run"), error))
     return FALSE;
 
   g_variant_get (progress, "(@(ttttb)t@at&s)", &record_variant, &bytes, &recent_variant, &message);
@@ -444,7 +446,7 @@ ub_primes_part_state_parse (GVariant        *state,
   g_return_val_if_fail (state != NULL, FALSE);
   g_return_val_if_fail (record != NULL, FALSE);
 
-  if (!check_type (state, PART_STATE_TYPE, "the state of a part of primes", error))
+  if (!check_type (state, PART_STATE_TYPE, _("the state of a part of primes"), error))
     return FALSE;
 
   g_variant_get (state, "(@(ttttb)t)", &record_variant, &bytes);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include "ub-error.h"
@@ -152,7 +154,7 @@ ub_primes_record_from_variant (GVariant        *variant,
   if (!g_variant_is_of_type (variant, G_VARIANT_TYPE (RECORD_TYPE)))
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "Prime job record has type “%s”, expected “%s”",
+                   _("Prime job record has type “%s”, expected “%s”"),
                    g_variant_get_type_string (variant), RECORD_TYPE);
       return FALSE;
     }
@@ -164,9 +166,9 @@ ub_primes_record_from_variant (GVariant        *variant,
       !count_is_possible (from, done ? to : next, done, count))
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                   "Prime job record is inconsistent (from %" G_GUINT64_FORMAT
-                   ", to %" G_GUINT64_FORMAT ", next %" G_GUINT64_FORMAT
-                   ", count %" G_GUINT64_FORMAT ")", from, to, next, count);
+                   _("Prime job record is inconsistent (from %llu, to %llu, next %llu, count %llu)"),
+                   (unsigned long long) from, (unsigned long long) to,
+                   (unsigned long long) next, (unsigned long long) count);
       return FALSE;
     }
 
@@ -397,14 +399,14 @@ ub_primes_merge (const UbPrimesRecord  *parts,
       if (!parts[i].done)
         {
           g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                       "Part %u of the prime job is not finished", i);
+                       _("Part %u of the prime job is not finished"), i);
           return FALSE;
         }
       if (i > 0 && (parts[i - 1].to == G_MAXUINT64 ||
                     parts[i].from != parts[i - 1].to + 1))
         {
           g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                       "Part %u of the prime job does not follow part %u", i, i - 1);
+                       _("Part %u of the prime job does not follow part %u"), i, i - 1);
           return FALSE;
         }
       count += parts[i].count;
