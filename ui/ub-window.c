@@ -38,8 +38,10 @@ struct _UbWindow
   gboolean              closed;
 };
 
-/* How long closing waits for workers to save their state, at most. */
-#define CHECKPOINT_TIMEOUT_USEC (500 * G_TIME_SPAN_MILLISECOND)
+/* How long a closed window waits, hidden, for workers to save their
+ * state and for the state to reach the disk, at most. A loaded machine or
+ * a busy disk (an fsync behind a page-cache writeback) can take seconds. */
+#define CHECKPOINT_TIMEOUT_USEC (5 * G_TIME_SPAN_SECOND)
 
 G_DEFINE_FINAL_TYPE (UbWindow, ub_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -151,7 +153,7 @@ checkpoint_poll (gpointer user_data)
     return G_SOURCE_CONTINUE;
 
   if (!saved)
-    g_message ("Closing before every worker saved its state: at most a second of work is lost");
+    g_message ("Closing before every worker saved its state: the work since its last checkpoint is lost");
 
   self->checkpoint_poll_id = 0;
   self->checkpointed = TRUE;
@@ -162,8 +164,8 @@ checkpoint_poll (gpointer user_data)
 
 /* The beforeunload analogue: before the window goes, every page saves
  * what it holds and every running resumable job is asked to checkpoint.
- * The window waits for their acknowledgements — on a timer, so it keeps
- * drawing — for half a second at most, then closes. */
+ * The window is hidden at once, so closing feels immediate, and waits for
+ * their acknowledgements on a timer, for a few seconds at most. */
 static gboolean
 ub_window_close_request (GtkWindow *window)
 {
@@ -179,6 +181,7 @@ ub_window_close_request (GtkWindow *window)
   self->checkpoint_request = ub_jobs_request_checkpoint ();
   self->checkpoint_deadline = g_get_monotonic_time () + CHECKPOINT_TIMEOUT_USEC;
   self->checkpoint_poll_id = g_timeout_add (5, checkpoint_poll, self);
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
   return TRUE;
 }
 
