@@ -19,7 +19,7 @@ struct _UbImagesPage
 
   /* Template widgets */
   UbResumeBar       *resume_bar;
-  GtkLabel          *status_label;
+  GtkInscription    *status_label;
   GtkLabel          *error_label;
   GtkWidget         *samples_box;
   GtkProgressBar    *samples_bar;

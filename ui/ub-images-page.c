@@ -86,7 +86,7 @@ _ub_images_page_update_status (UbImagesPage *self)
                             stats.n_errors,
                             ub_page_get_blocking (UB_PAGE (self)) ? _(" · blocking mode") : "");
 
-  gtk_label_set_text (self->status_label, text);
+  gtk_inscription_set_text (self->status_label, text);
 }
 
 /* After a scroll the tiles move only at the next layout: look then. */

@@ -28,7 +28,7 @@ typedef struct
    * unowned: the template owns them, until dispose) */
   struct
   {
-    GtkLabel       *status_label;
+    GtkInscription *status_label;   /* draws new text without a resize */
     GtkLabel       *error_label;
     GtkProgressBar *progress_bar;
     GtkButton      *pause_button;
@@ -115,7 +115,7 @@ ub_page_update (UbPage *self)
     {
       g_autofree char *status = run ? compose_status (self, run) : g_strdup ("");
 
-      gtk_label_set_text (priv->view.status_label, status);
+      gtk_inscription_set_text (priv->view.status_label, status);
     }
 
   if (klass->update_view != NULL)
@@ -367,7 +367,7 @@ ub_page_constructed (GObject *object)
   if (!has_runs (self))
     return;
 
-  priv->view.status_label = template_child (self, "status_label", GTK_TYPE_LABEL);
+  priv->view.status_label = template_child (self, "status_label", GTK_TYPE_INSCRIPTION);
   priv->view.error_label = template_child (self, "error_label", GTK_TYPE_LABEL);
   priv->view.progress_bar = template_child (self, "progress_bar", GTK_TYPE_PROGRESS_BAR);
   priv->view.pause_button = template_child (self, "pause_button", GTK_TYPE_BUTTON);
@@ -684,7 +684,9 @@ ub_page_get_status (UbPage *self)
 
   g_return_val_if_fail (UB_IS_PAGE (self), NULL);
 
-  return priv->view.status_label ? gtk_label_get_text (priv->view.status_label) : "";
+  if (priv->view.status_label == NULL || gtk_inscription_get_text (priv->view.status_label) == NULL)
+    return "";
+  return gtk_inscription_get_text (priv->view.status_label);
 }
 
 /**

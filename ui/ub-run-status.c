@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "ub-run-status.h"
@@ -93,7 +95,10 @@ ub_run_status_show_progress (UbRun          *run,
 
   fraction = MAX (fraction, 0);
   if (run != NULL)
-    g_snprintf (text, sizeof text, "%.1f %%", 100.0 * fraction);
+    /* Whole percents: a new text resizes the window (and on X11 asks the
+     * server about its monitor), so it changes a hundred times a run,
+     * not at every refresh. */
+    g_snprintf (text, sizeof text, "%.0f %%", floor (100.0 * fraction));
   gtk_progress_bar_set_fraction (bar, fraction);
   gtk_progress_bar_set_text (bar, text);
 }
