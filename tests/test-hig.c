@@ -6,6 +6,7 @@
 
 #include "ub-data-page.h"
 #include "ub-primes-page.h"
+#include "ub-test-files.h"
 #include "ub-test-gtk.h"
 
 /*
@@ -317,6 +318,53 @@ test_read_only_while_running (void)
   g_assert_true (gtk_widget_get_sensitive (mode_row));
 }
 
+static gboolean
+data_busy (gpointer user_data)
+{
+  return ub_page_is_busy (user_data);
+}
+
+static gboolean
+data_idle (gpointer user_data)
+{
+  return !ub_page_is_busy (user_data);
+}
+
+/* The Data page: its size field and its text box stay as the running job
+ * read them. */
+static void
+test_data_input_fixed_while_running (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+  GtkWidget *page, *size_spin, *input_view;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  ub_test_gtk_new_window ();
+  page = ub_test_gtk_show_page ("data");
+  size_spin = template_child (page, UB_TYPE_DATA_PAGE, "size_spin");
+  input_view = template_child (page, UB_TYPE_DATA_PAGE, "input_view");
+  g_assert_true (gtk_widget_get_sensitive (size_spin));
+  g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (input_view)));
+
+  /* Holes: a hash no machine finishes before it is cancelled. */
+  path = ub_test_make_holes ((gint64) 64 << 30);
+  dir = g_path_get_dirname (path);
+  ub_data_page_set_input (UB_DATA_PAGE (page), path, 0, UB_DATA_MODE_SHA256);
+  ub_test_gtk_window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (data_busy, page, 60000));
+  g_assert_false (gtk_widget_get_sensitive (size_spin));
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (input_view)));
+
+  ub_test_gtk_window_action ("cancel");
+  g_assert_true (ub_test_gtk_run_until (data_idle, page, 60000));
+  g_assert_true (gtk_widget_get_sensitive (size_spin));
+  g_assert_true (gtk_text_view_get_editable (GTK_TEXT_VIEW (input_view)));
+  ub_test_remove_tree (dir);
+}
+
 static int
 allocated_width (GtkWidget *widget)
 {
@@ -379,6 +427,7 @@ main (int    argc,
   g_test_add_func ("/hig/about-links-and-notes", test_about);
   g_test_add_func ("/hig/validation-names-field", test_validation_names_field);
   g_test_add_func ("/hig/read-only-while-running", test_read_only_while_running);
+  g_test_add_func ("/hig/data-input-fixed-while-running", test_data_input_fixed_while_running);
   g_test_add_func ("/hig/forms-keep-their-width", test_forms_keep_their_width);
 
   return g_test_run ();

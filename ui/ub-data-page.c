@@ -306,6 +306,9 @@ ub_data_page_update_view (UbPage *page,
                                  done && ub_data_run_get_mode (UB_DATA_RUN (run)) != UB_DATA_MODE_SHA256);
   gtk_widget_set_sensitive (GTK_WIDGET (self->input_dropdown), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->op_dropdown), !busy);
+  /* The input a run reads stays as it was while the run goes. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->size_spin), !busy);
+  gtk_text_view_set_editable (self->input_view, !busy);
 
   /* The result view shows the finished run, and nothing else. While a run
    * goes, the page refreshes ten times a second: an empty view is left as
