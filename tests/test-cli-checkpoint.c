@@ -48,7 +48,7 @@ count_argv (const char *to,
 static GStrv
 checkpoint_environ (const char *interval_ms)
 {
-  GStrv envp = g_get_environ ();
+  GStrv envp = ub_test_cli_environ ();
 
   if (interval_ms != NULL)
     envp = g_environ_setenv (envp, "UB_CLI_CHECKPOINT_INTERVAL_MS", interval_ms, TRUE);

@@ -23,6 +23,7 @@
 #include "ub-png-encode.h"
 #include "ub-primes-job.h"
 #include "ub-store.h"
+#include "ub-test-cli.h"
 
 /*
  * The fault-injection suite: every writer under a full disk and a failing
@@ -262,7 +263,7 @@ spawn_cli_full (const char * const *args,
                 gboolean            ignore_sighup)
 {
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) envp = g_get_environ ();
+  g_auto(GStrv) envp = ub_test_cli_environ ();
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *stderr_path = NULL;
   GPid pid;

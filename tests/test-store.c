@@ -286,9 +286,13 @@ test_corrupt (void)
 
   /* A future format version. */
   path = file_of (dir, "version");
-  contents[8] = 99;
-  write_bytes (path, contents, len);
-  contents[8] = 1;
+  {
+    char version = contents[8];
+
+    contents[8] = 99;
+    write_bytes (path, contents, len);
+    contents[8] = version;
+  }
   g_clear_pointer (&path, g_free);
 
   /* Empty. */

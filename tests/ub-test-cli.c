@@ -117,9 +117,25 @@ new_temp_file (const char *template)
 }
 
 /**
+ * ub_test_cli_environ:
+ *
+ * The test's environment, with its state folder spelled out: GLib's
+ * isolated folders set XDG_STATE_HOME only inside the test process, and
+ * the program needs the same folder (the key that seals checkpoints is
+ * there).
+ *
+ * Returns: (transfer full): the environment for a program the test runs
+ */
+GStrv
+ub_test_cli_environ (void)
+{
+  return g_environ_setenv (g_get_environ (), "XDG_STATE_HOME", g_get_user_state_dir (), TRUE);
+}
+
+/**
  * ub_test_spawn:
  * @argv: the program and its arguments
- * @envp: (nullable): its environment, or %NULL for the test's
+ * @envp: (nullable): its environment, or %NULL for ub_test_cli_environ()
  * @input: (nullable): its standard input, or %NULL for none
  *
  * Runs a program to its end. g_spawn_sync() rather than GSubprocess: it
@@ -137,6 +153,7 @@ ub_test_spawn (UbTestCliResult    *result,
   g_autofree char *in_path = new_temp_file ("ub-test-stdin-XXXXXX");
   g_autofree char *out_path = new_temp_file ("ub-test-stdout-XXXXXX");
   g_autofree char *err = NULL;
+  g_auto(GStrv) own_envp = envp == NULL ? ub_test_cli_environ () : NULL;
   Redirect redirect = { in_path, out_path };
   int status;
 
@@ -144,7 +161,7 @@ ub_test_spawn (UbTestCliResult    *result,
                        input ? (gssize) g_bytes_get_size (input) : 0, &error);
   g_assert_no_error (error);
 
-  g_spawn_sync (NULL, (char **) argv, (char **) envp, G_SPAWN_SEARCH_PATH,
+  g_spawn_sync (NULL, (char **) argv, envp ? (char **) envp : own_envp, G_SPAWN_SEARCH_PATH,
                 redirect_child, &redirect, NULL, &err, &status, &error);
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (status));
