@@ -309,6 +309,35 @@ test_resume_from_file (void)
 }
 
 static void
+test_forged (void)
+{
+  g_autofree char *path = checkpoint_path ("forged");
+  g_autofree char *elsewhere = g_build_filename (g_get_user_state_dir (), "elsewhere", NULL);
+  g_auto(GStrv) argv = count_argv ("1999999", path);
+  g_auto(UbTestCliResult) result = { 0 };
+
+  g_test_summary ("A checkpoint another installation sealed (a forgery, to this one) is not "
+                  "trusted: the count starts over and prints the true answer");
+
+  /* Sealed with another key: that of another state folder. Its first
+   * part claims a count one short, which the bounds allow. */
+  g_setenv ("UNBLOCK_STATE_DIR", elsewhere, TRUE);
+  write_checkpoint (path, g_variant_new_parsed (
+    "(@t 0, @t 1999999, [(@t 0, @t 999999, @t 999999, @t 78497, true),"
+    "                    (@t 1000000, @t 1999999, @t 1999999, @t 70434, true)])"));
+  g_unsetenv ("UNBLOCK_STATE_DIR");
+  g_assert_null (ub_store_read_file (path, CHECKPOINT_KEY, NULL));
+
+  run_sync (&result, argv, NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "148933\n");
+  ub_test_assert_one_line (result.err, NULL);
+  g_assert_nonnull (strstr (result.err, "not trusted"));
+  g_assert_nonnull (strstr (result.err, "counting from the start"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
 test_mismatch (void)
 {
   g_autofree char *path = checkpoint_path ("other-range");
@@ -431,6 +460,7 @@ main (int    argc,
   g_test_add_func ("/cli/checkpoint/kill-9", test_kill);
   g_test_add_func ("/cli/checkpoint/kill-9-slow", test_kill_slow);
   g_test_add_func ("/cli/checkpoint/resume-from-file", test_resume_from_file);
+  g_test_add_func ("/cli/checkpoint/forged", test_forged);
   g_test_add_func ("/cli/checkpoint/range-mismatch", test_mismatch);
   g_test_add_func ("/cli/checkpoint/corrupt", test_corrupt);
   g_test_add_func ("/cli/checkpoint/unwritable", test_unwritable);
