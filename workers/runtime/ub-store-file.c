@@ -200,8 +200,8 @@ _ub_store_decode (UbSeal      *seal,
   if (!ub_seal_check (seal, data, HEADER_SIZE + size, data + HEADER_SIZE + size))
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_UNTRUSTED,
-                           _("its seal does not match: it was not written by this "
-                             "installation of Unblock, so it is not trusted"));
+                           _("its seal does not match: this installation of Unblock "
+                             "did not write it"));
       return NULL;
     }
 
