@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "ub-data-run.h"
 #include "ub-jobs.h"
 #include "ub-primes-run.h"
 #include "ub-state.h"
@@ -11,10 +12,12 @@
 #include "ub-test-runtime.h"
 
 /*
- * A prime count resumed from what an earlier start saved: the records are
- * sealed (UbSeal), and one this installation did not write is not
- * trusted, however plausible. Each case runs in a subprocess of its own,
- * as the app does, since the default store is read once per process.
+ * Work resumed from what an earlier start saved, a prime count or a data
+ * job: the records are sealed (UbSeal), and one this installation did not
+ * write is not trusted, however plausible: a count is made again, a data
+ * job is not resumed, and the user is told. Each case runs in a
+ * subprocess of its own, as the app does, since the default store is read
+ * once per process.
  */
 
 #define PI_1E6 78498   /* primes below 10⁶ */
@@ -24,6 +27,22 @@ typedef enum
   WRITTEN_HERE,     /* by this installation: trusted */
   FROM_ELSEWHERE,   /* sealed with another folder's key */
 } Origin;
+
+/* Copies @name from the folder @from into the default folder. */
+static void
+put_in_default_folder (const char *from,
+                       const char *name)
+{
+  g_autofree char *dir = ub_store_dup_default_path ();
+  g_autofree char *source = g_build_filename (from, name, NULL);
+  g_autofree char *target = g_build_filename (dir, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (source, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (target, contents, (gssize) len, NULL));
+}
 
 /* The job's description and its one part, as a count over [0, 10⁶) that
  * a first run finished with @count, saved in the default folder. */
@@ -54,19 +73,10 @@ save_job (Origin  job_origin,
                                NULL));
 
   /* What was sealed elsewhere is put in this folder, as a forger would. */
-  for (guint i = 0; i < 2; i++)
-    {
-      const char *name = i == 0 ? "primes.job.gvariant" : "primes.part.0.gvariant";
-      g_autofree char *from = g_build_filename (elsewhere, name, NULL);
-      g_autofree char *to = g_build_filename (dir, name, NULL);
-      g_autofree char *contents = NULL;
-      gsize len;
-
-      if ((i == 0 ? job_origin : part_origin) != FROM_ELSEWHERE)
-        continue;
-      g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
-      g_assert_true (g_file_set_contents (to, contents, (gssize) len, NULL));
-    }
+  if (job_origin == FROM_ELSEWHERE)
+    put_in_default_folder (elsewhere, "primes.job.gvariant");
+  if (part_origin == FROM_ELSEWHERE)
+    put_in_default_folder (elsewhere, "primes.part.0.gvariant");
 }
 
 static void
@@ -187,6 +197,74 @@ test_forged_job (void)
   g_test_trap_assert_passed ();
 }
 
+/* A data job's record, as the job saves it, encoding @input. */
+static void
+save_data_job (Origin      origin,
+               const char *input)
+{
+  g_autofree char *dir = ub_store_dup_default_path ();
+  g_autofree char *elsewhere = g_strconcat (dir, "-elsewhere", NULL);
+  g_autoptr(UbStore) store = ub_store_new_for_directory (origin == WRITTEN_HERE ? dir : elsewhere,
+                                                         NULL);
+  GVariantDict record;
+
+  g_assert_nonnull (store);
+  g_variant_dict_init (&record, NULL);
+  g_variant_dict_insert (&record, "mode", "u", (guint32) UB_DATA_MODE_BASE64_ENCODE);
+  g_variant_dict_insert (&record, "wrap", "u", 76);
+  g_variant_dict_insert (&record, "input", "s", input);
+  g_variant_dict_insert (&record, "output", "s", "");
+  g_variant_dict_insert (&record, "total", "x", (gint64) 6);
+  g_assert_true (ub_store_set (store, UB_DATA_JOBS_STATE_KEY, g_variant_dict_end (&record), NULL));
+  if (origin == FROM_ELSEWHERE)
+    put_in_default_folder (elsewhere, UB_DATA_JOBS_STATE_KEY ".gvariant");
+}
+
+static void
+test_data (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *input = g_build_filename (g_get_user_data_dir (), "input.txt", NULL);
+      const char *origin = g_getenv ("UB_TEST_ORIGIN");
+      g_autoptr(UbDataRun) run = NULL;
+      g_autofree char *offer = NULL;
+      g_autofree char *message = NULL;
+
+      g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+      g_assert_true (g_file_set_contents (input, "hello\n", -1, NULL));
+      save_data_job (g_str_equal (origin, "here") ? WRITTEN_HERE : FROM_ELSEWHERE, input);
+      message = load_state ();
+      run = ub_data_run_new_from_saved (FALSE, &offer);
+
+      if (g_str_equal (origin, "here"))
+        {
+          /* The control: the same record, sealed here, is offered. */
+          g_assert_null (message);
+          g_assert_nonnull (run);
+          g_assert_cmpstr (ub_data_run_get_input_path (run), ==, input);
+        }
+      else
+        {
+          g_test_message ("recovery message: %s", message);
+          g_assert_null (run);
+          g_assert_nonnull (message);
+          g_assert_nonnull (strstr (message, "“" UB_DATA_JOBS_STATE_KEY "” could not be trusted"));
+        }
+      return;
+    }
+
+  g_test_summary ("A data job's record sealed here is offered; the same record sealed by "
+                  "another installation is discarded with a message");
+  g_setenv ("UB_TEST_ORIGIN", "here", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_setenv ("UB_TEST_ORIGIN", "elsewhere", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_unsetenv ("UB_TEST_ORIGIN");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -197,6 +275,7 @@ main (int    argc,
   g_test_add_func ("/primes/saved/trusted", test_trusted);
   g_test_add_func ("/primes/saved/forged-part", test_forged_part);
   g_test_add_func ("/primes/saved/forged-job", test_forged_job);
+  g_test_add_func ("/data/saved/forged", test_data);
 
   return g_test_run ();
 }
