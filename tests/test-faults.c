@@ -191,11 +191,13 @@ test_injected (gconstpointer data)
     { UB_DURABLE_FAULT_WRITE, EIO, G_IO_ERROR_FAILED },
     { UB_DURABLE_FAULT_SYNC, EIO, G_IO_ERROR_FAILED },
     { UB_DURABLE_FAULT_COMMIT, EIO, G_IO_ERROR_FAILED },
+    { UB_DURABLE_FAULT_SYNC_FOLDER, EIO, G_IO_ERROR_FAILED },
   };
   guint w = GPOINTER_TO_UINT (data);
 
-  g_test_summary ("Disk full part-way, and EIO on write, fsync and rename: the writer fails "
-                  "with the matching error, the old file is whole, nothing else is left");
+  g_test_summary ("Disk full part-way, and EIO on write, fsync, rename and the folder's "
+                  "fsync: the writer fails with the matching error, the file is whole, "
+                  "nothing else is left");
 
   for (guint f = 0; f < G_N_ELEMENTS (faults); f++)
     for (int tmpfile = 0; tmpfile < 2; tmpfile++)

@@ -21,6 +21,7 @@ typedef enum
   UB_DURABLE_FAULT_WRITE,   /* write(2) */
   UB_DURABLE_FAULT_SYNC,    /* fsync(2) of the file */
   UB_DURABLE_FAULT_COMMIT,  /* putting the file in place (linkat, rename) */
+  UB_DURABLE_FAULT_SYNC_FOLDER,  /* fsync(2) of the folder, once the file is in place */
 } UbDurableFault;
 
 void _ub_durable_set_fault        (UbDurableFault  fault,
