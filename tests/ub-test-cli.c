@@ -119,17 +119,25 @@ new_temp_file (const char *template)
 /**
  * ub_test_cli_environ:
  *
- * The test's environment, with its state folder spelled out: GLib's
- * isolated folders set XDG_STATE_HOME only inside the test process, and
- * the program needs the same folder (the key that seals checkpoints is
- * there).
+ * The test's environment, with its user folders spelled out: GLib's
+ * isolated folders exist only inside the test process (the environment
+ * says /dev/null), and the program needs the same ones: the key that
+ * seals checkpoints is in the state folder, the registry of temporary
+ * names that a killed writer leaves in the cache folder.
  *
  * Returns: (transfer full): the environment for a program the test runs
  */
 GStrv
 ub_test_cli_environ (void)
 {
-  return g_environ_setenv (g_get_environ (), "XDG_STATE_HOME", g_get_user_state_dir (), TRUE);
+  GStrv envp = g_get_environ ();
+
+  envp = g_environ_setenv (envp, "HOME", g_get_home_dir (), TRUE);
+  envp = g_environ_setenv (envp, "XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
+  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  envp = g_environ_setenv (envp, "XDG_STATE_HOME", g_get_user_state_dir (), TRUE);
+  return envp;
 }
 
 /**
