@@ -31,27 +31,6 @@ static char *cli_path;
  * temporary file), shown when it fails to exit in time. */
 static int cli_stderr_fd = -1;
 
-/* The signals the tests send, as a user's shell leaves them for the
- * programs it starts; @ignore_sighup asks for SIGHUP ignored, as nohup
- * starts a program. Runs in the child between fork and exec: only
- * async-signal-safe calls. */
-static void
-reset_signals (gpointer user_data)
-{
-  const int signums[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
-  sigset_t none;
-
-  /* A suite started in the background (sh's `&` ignores SIGINT) or under
-   * nohup would otherwise hand its ignored signals on to the CLI, which
-   * honours them. */
-  for (guint i = 0; i < G_N_ELEMENTS (signums); i++)
-    signal (signums[i], SIG_DFL);
-  if (GPOINTER_TO_INT (user_data))
-    signal (SIGHUP, SIG_IGN);
-  sigemptyset (&none);
-  sigprocmask (SIG_SETMASK, &none, NULL);
-}
-
 static GPid
 spawn_cli_full (const char * const *args,
                 gboolean            named_temporaries,
@@ -78,7 +57,7 @@ spawn_cli_full (const char * const *args,
     envp = g_environ_setenv (envp, "UNBLOCK_NO_TMPFILE", "1", TRUE);
   g_spawn_async_with_fds (NULL, (char **) argv->pdata, envp,
                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                          reset_signals, GINT_TO_POINTER (ignore_sighup), &pid,
+                          ub_test_cli_reset_signals, GINT_TO_POINTER (ignore_sighup), &pid,
                           -1, -1, cli_stderr_fd, &error);
   g_assert_no_error (error);
   return pid;

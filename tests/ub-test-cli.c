@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
+
 #include <fcntl.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -114,6 +116,31 @@ new_temp_file (const char *template)
   g_assert_no_error (error);
   close (fd);
   return path;
+}
+
+/**
+ * ub_test_cli_reset_signals:
+ * @user_data: TRUE (as a pointer) to ignore SIGHUP, as nohup starts a program
+ *
+ * A #GSpawnChildSetupFunc: the signals the tests send, as a user's shell
+ * leaves them for the programs it starts. Runs in the child between fork
+ * and exec: only async-signal-safe calls.
+ */
+void
+ub_test_cli_reset_signals (gpointer user_data)
+{
+  const int signums[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+  sigset_t none;
+
+  /* A suite started in the background (sh's `&` ignores SIGINT) or under
+   * nohup would otherwise hand its ignored signals on to the CLI, which
+   * honours them. */
+  for (guint i = 0; i < G_N_ELEMENTS (signums); i++)
+    signal (signums[i], SIG_DFL);
+  if (GPOINTER_TO_INT (user_data))
+    signal (SIGHUP, SIG_IGN);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
 }
 
 /**
