@@ -29,4 +29,13 @@ void      _ub_store_path_error          (GError     **error,
                                          const char  *what,
                                          const char  *path);
 
+/* For tests: @hook runs before the store reads each of its files, on the
+ * thread that reads them (one that may block, to show which thread waits
+ * for a slow disk). NULL removes it. */
+typedef void (*UbStoreReadHook) (const char *path,
+                                 gpointer    user_data);
+
+void      _ub_store_set_read_hook       (UbStoreReadHook  hook,
+                                         gpointer         user_data);
+
 G_END_DECLS

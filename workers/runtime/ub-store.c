@@ -144,6 +144,35 @@ ub_store_init (UbStore *self)
 
 /* Loading */
 
+/* The test seam (ub-store-private.h); hook_lock protects both. */
+static pthread_mutex_t hook_lock = PTHREAD_MUTEX_INITIALIZER;
+static UbStoreReadHook read_hook;
+static gpointer        read_hook_data;
+
+void
+_ub_store_set_read_hook (UbStoreReadHook hook,
+                         gpointer        user_data)
+{
+  pthread_mutex_lock (&hook_lock);
+  read_hook = hook;
+  read_hook_data = user_data;
+  pthread_mutex_unlock (&hook_lock);
+}
+
+static void
+call_read_hook (const char *path)
+{
+  UbStoreReadHook hook;
+  gpointer data;
+
+  pthread_mutex_lock (&hook_lock);
+  hook = read_hook;
+  data = read_hook_data;
+  pthread_mutex_unlock (&hook_lock);
+  if (hook != NULL)
+    hook (path, data);
+}
+
 static char *
 key_path (UbStore    *self,
           const char *key)
@@ -258,6 +287,7 @@ load (UbStore      *self,
         continue;
 
       path = g_build_filename (self->path, name, NULL);
+      call_read_hook (path);
       bytes = _ub_store_read_regular_file (path, &local_error);
       if (bytes == NULL && local_error->domain != UB_ERROR)
         {
