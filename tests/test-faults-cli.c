@@ -221,30 +221,37 @@ typedef struct
   GBytes   *(*make_input) (GBytes **expected);
 } CliWriter;
 
+/* @len random bytes and their base64 text, as (@bytes, @text). */
+static void
+base64_pair (gsize    len,
+             guint32  seed,
+             GBytes **bytes,
+             GBytes **text)
+{
+  guint8 *data = ub_test_make_bytes (len, seed);
+  gsize text_len;
+  char *encoded = ub_base64_encode (data, len, 76, &text_len);
+
+  *bytes = g_bytes_new_take (data, len);
+  *text = g_bytes_new_take (encoded, text_len);
+}
+
 static GBytes *
 encode_input (GBytes **expected)
 {
-  const gsize len = 24 << 20;
-  guint8 *data = ub_test_make_bytes (len, 11);
-  char *text;
-  gsize text_len;
+  GBytes *input;
 
-  text = ub_base64_encode (data, len, 76, &text_len);
-  *expected = g_bytes_new_take (text, text_len);
-  return g_bytes_new_take (data, len);
+  base64_pair (24 << 20, 11, &input, expected);
+  return input;
 }
 
 static GBytes *
 decode_input (GBytes **expected)
 {
-  const gsize len = 16 << 20;
-  guint8 *data = ub_test_make_bytes (len, 12);
-  char *text;
-  gsize text_len;
+  GBytes *input;
 
-  text = ub_base64_encode (data, len, 76, &text_len);
-  *expected = g_bytes_new_take (data, len);
-  return g_bytes_new_take (text, text_len);
+  base64_pair (16 << 20, 12, expected, &input);
+  return input;
 }
 
 static GBytes *
@@ -416,12 +423,6 @@ test_ignored_sighup (void)
   ub_test_remove_tree (dir);
 }
 
-static void
-test_no_cli (void)
-{
-  g_test_skip ("unblock-cli not found next to the test (G_TEST_BUILDDIR/../app)");
-}
-
 int
 main (int    argc,
       char **argv)
@@ -431,13 +432,10 @@ main (int    argc,
    * with a message, instead of killing the whole suite. */
   signal (SIGPIPE, SIG_IGN);
 
-  if (g_getenv ("UB_CLI") != NULL)
-    cli_path = g_strdup (g_getenv ("UB_CLI"));
-  else
-    cli_path = g_test_build_filename (G_TEST_BUILT, "..", "app", "unblock-cli", NULL);
-  if (!g_file_test (cli_path, G_FILE_TEST_IS_EXECUTABLE))
+  cli_path = g_strdup (ub_test_cli_get_path ());
+  if (!ub_test_cli_found ())
     {
-      g_test_add_func ("/faults/cli", test_no_cli);
+      g_test_add_func ("/faults/cli", ub_test_cli_skip_missing);
       return g_test_run ();
     }
 

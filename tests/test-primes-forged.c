@@ -8,6 +8,7 @@
 #include "ub-state.h"
 #include "ub-store.h"
 #include "ub-test-gtk.h"
+#include "ub-test-saved.h"
 
 /*
  * A saved prime count that was tampered with, resumed through the Primes
@@ -17,8 +18,6 @@
  * as it is (the control: the page does show what it is given). Each case
  * runs in a child process, with a state folder of its own.
  */
-
-#define PI_1E6 G_GUINT64_CONSTANT (78498)   /* primes below 10⁶ */
 
 static char *scratch;
 static char *self_path;
@@ -135,123 +134,80 @@ save_job (const char *dir,
   g_autofree char *elsewhere = g_strconcat (dir, "-elsewhere", NULL);
   g_autoptr(UbStore) here = ub_store_new_for_directory (dir, NULL);
   g_autoptr(UbStore) other = ub_store_new_for_directory (elsewhere, NULL);
-  UbStore *part_store = which == SEALED_ELSEWHERE ? other : here;
-  GVariantDict job;
 
   g_assert_nonnull (here);
   g_assert_nonnull (other);
-  g_variant_dict_init (&job, NULL);
-  g_variant_dict_insert (&job, "from", "t", (guint64) 0);
-  g_variant_dict_insert (&job, "to", "t", (guint64) 999999);
-  g_variant_dict_insert (&job, "list", "b", FALSE);
-  g_variant_dict_insert (&job, "path", "s", "");
-  g_variant_dict_insert (&job, "parts", "u", 1);
-  g_assert_true (ub_store_set (here, "primes.job", g_variant_dict_end (&job), NULL));
-  g_assert_true (ub_store_set (part_store, "primes.part.0",
-                               g_variant_new_parsed ("((@t 0, @t 999999, @t 999999, %t, true), @t 0)",
-                                                     count),
-                               NULL));
-
+  g_assert_true (ub_store_set (here, "primes.job", ub_test_primes_job_new (), NULL));
+  g_assert_true (ub_store_set (which == SEALED_ELSEWHERE ? other : here, "primes.part.0",
+                               ub_test_primes_part_new (count), NULL));
   if (which == SEALED_ELSEWHERE)
-    {
-      g_autofree char *from = g_build_filename (elsewhere, "primes.part.0.gvariant", NULL);
-      g_autofree char *to = g_build_filename (dir, "primes.part.0.gvariant", NULL);
-      g_autofree char *contents = NULL;
-      gsize len;
-
-      g_assert_true (g_file_get_contents (from, &contents, &len, NULL));
-      g_assert_true (g_file_set_contents (to, contents, (gssize) len, NULL));
-    }
+    ub_test_copy_saved (elsewhere, dir, "primes.part.0.gvariant");
 }
 
-/* Runs the child on what @which saved; returns its output's two lines. */
-static GStrv
-resume_saved (Case     which,
-              guint64  saved_count,
-              guint64 *count,
-              gboolean *showed_saved)
+typedef struct
+{
+  const char *path;
+  const char *summary;
+  Case        which;
+  guint64     saved_count;
+  guint64     count;        /* what the page must show once done */
+  const char *message;      /* what the window must say ("(none)": nothing) */
+} Resume;
+
+static const Resume resumes[] = {
+  /* One short of the truth, within the bounds. */
+  { "/primes-page/forged/sealed-here",
+    "Control: a finished record this installation sealed is shown as it is, so the page "
+    "would show a forged one that got through",
+    SEALED_HERE, UB_TEST_PI_1E6 - 1, UB_TEST_PI_1E6 - 1, "(none)" },
+  { "/primes-page/forged/sealed-elsewhere",
+    "A finished record another installation sealed is never shown: the count is made "
+    "again, and the user is told why",
+    SEALED_ELSEWHERE, UB_TEST_PI_1E6 - 1, UB_TEST_PI_1E6, "“primes.part.0” could not be trusted" },
+  /* More primes than the range has odd numbers. */
+  { "/primes-page/forged/impossible-count",
+    "A finished record whose count no range of a million numbers can have is never shown, "
+    "even sealed here: the count is made again",
+    IMPOSSIBLE, 500001, UB_TEST_PI_1E6, NULL },
+};
+
+/* Runs the child on what the case saved. */
+static void
+test_resume (gconstpointer data)
 {
   static const char *names[] = { "here", "elsewhere", "impossible" };
-  g_autofree char *dir = g_build_filename (scratch, names[which], NULL);
-  g_autofree char *count_arg = g_strdup_printf ("%" G_GUINT64_FORMAT, saved_count);
+  const Resume *r = data;
+  g_autofree char *dir = g_build_filename (scratch, names[r->which], NULL);
+  g_autofree char *count_arg = g_strdup_printf ("%" G_GUINT64_FORMAT, r->saved_count);
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_auto(GStrv) envp = g_get_environ ();
+  g_auto(GStrv) lines = NULL;
   const char *argv[] = { self_path, "--child-resume", count_arg, NULL };
-  GStrv lines;
+  int showed_saved = 0;
+  guint64 count = 0;
   int status;
 
-  save_job (dir, which, saved_count);
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  g_test_summary (r->summary);
+  save_job (dir, r->which, r->saved_count);
   envp = g_environ_setenv (envp, "UNBLOCK_STATE_DIR", dir, TRUE);
   g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status,
                 &error);
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_test_message ("%s: %s", names[which], out);
+  g_test_message ("%s: %s", names[r->which], out);
 
   lines = g_strsplit (out, "\n", 3);
   g_assert_cmpuint (g_strv_length (lines), >=, 2);
-  g_assert_cmpint (sscanf (lines[0], "%" G_GUINT64_FORMAT " %d", count, showed_saved), ==, 2);
-  return lines;
-}
-
-static void
-test_sealed_here (void)
-{
-  g_auto(GStrv) lines = NULL;
-  gboolean showed;
-  guint64 count;
-
-  if (!ub_test_gtk_have_display ())
-    return;
-
-  g_test_summary ("Control: a finished record this installation sealed is shown as it is, "
-                  "so the page would show a forged one that got through");
-
-  /* One short of the truth, within the bounds. */
-  lines = resume_saved (SEALED_HERE, PI_1E6 - 1, &count, &showed);
-  g_assert_cmpuint (count, ==, PI_1E6 - 1);
-  g_assert_true (showed);
-  g_assert_cmpstr (lines[1], ==, "(none)");
-}
-
-static void
-test_sealed_elsewhere (void)
-{
-  g_auto(GStrv) lines = NULL;
-  gboolean showed;
-  guint64 count;
-
-  if (!ub_test_gtk_have_display ())
-    return;
-
-  g_test_summary ("A finished record another installation sealed is never shown: the "
-                  "count is made again, and the user is told why");
-
-  lines = resume_saved (SEALED_ELSEWHERE, PI_1E6 - 1, &count, &showed);
-  g_assert_cmpuint (count, ==, PI_1E6);
-  g_assert_false (showed);
-  g_assert_nonnull (strstr (lines[1], "primes.part.0"));
-  g_assert_nonnull (strstr (lines[1], "could not be trusted"));
-}
-
-static void
-test_impossible (void)
-{
-  g_auto(GStrv) lines = NULL;
-  gboolean showed;
-  guint64 count;
-
-  if (!ub_test_gtk_have_display ())
-    return;
-
-  g_test_summary ("A finished record whose count no range of a million numbers can have is "
-                  "never shown, even sealed here: the count is made again");
-
-  /* More than the odd numbers of the range. */
-  lines = resume_saved (IMPOSSIBLE, 500001, &count, &showed);
-  g_assert_cmpuint (count, ==, PI_1E6);
-  g_assert_false (showed);
+  g_assert_cmpint (sscanf (lines[0], "%" G_GUINT64_FORMAT " %d", &count, &showed_saved), ==, 2);
+  g_assert_cmpuint (count, ==, r->count);
+  /* The saved count was on the page exactly when it was the answer. */
+  g_assert_cmpint (showed_saved, ==, r->count == r->saved_count);
+  if (r->message != NULL)
+    g_assert_nonnull (strstr (lines[1], r->message));
 }
 
 int
@@ -267,9 +223,8 @@ main (int    argc,
     }
 
   ub_test_gtk_init (&argc, &argv);
-  g_test_add_func ("/primes-page/forged/sealed-here", test_sealed_here);
-  g_test_add_func ("/primes-page/forged/sealed-elsewhere", test_sealed_elsewhere);
-  g_test_add_func ("/primes-page/forged/impossible-count", test_impossible);
+  for (guint i = 0; i < G_N_ELEMENTS (resumes); i++)
+    g_test_add_data_func (resumes[i].path, &resumes[i], test_resume);
 
   return ub_test_gtk_run_in_scratch ("unblock-forged-XXXXXX", &scratch);
 }

@@ -277,3 +277,10 @@ ub_test_assert_one_line (const char *err,
   if (naming != NULL)
     g_assert_nonnull (strstr (err, naming));
 }
+
+/* A test case for when there is no unblock-cli to run. */
+void
+ub_test_cli_skip_missing (void)
+{
+  g_test_skip ("unblock-cli not found next to the test (G_TEST_BUILDDIR/../app)");
+}

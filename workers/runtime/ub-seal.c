@@ -16,6 +16,7 @@
 #include "ub-error.h"
 #include "ub-seal.h"
 #include "ub-store.h"
+#include "ub-store-private.h"
 
 /* The key's own size: that of SHA-256's block would add nothing. */
 #define KEY_SIZE        32
@@ -92,17 +93,6 @@ ub_seal_unref (UbSeal *seal)
 }
 
 /* The key file */
-
-static void
-set_path_error (GError     **error,
-                int          saved_errno,
-                const char  *what,
-                const char  *path)
-{
-  g_autofree char *name = g_filename_display_name (path);
-
-  ub_set_error_from_errno (error, saved_errno, "%s “%s”", what, name);
-}
 
 static gboolean
 fill_random (guint8  *out,
@@ -192,7 +182,7 @@ create_key_file (const char  *dir,
       fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0600);
       if (fd < 0)
         {
-          set_path_error (error, errno, _("Cannot create"), path);
+          _ub_store_path_error (error, errno, _("Cannot create"), path);
           return FALSE;
         }
     }
@@ -214,7 +204,7 @@ create_key_file (const char  *dir,
 
   if (errsv != 0)
     {
-      set_path_error (error, errsv, _("Cannot create"), path);
+      _ub_store_path_error (error, errsv, _("Cannot create"), path);
       return FALSE;
     }
   return ub_durable_sync_folder (dir, error);
@@ -248,7 +238,7 @@ read_key_file (const char  *path,
     }
   if (fd < 0)
     {
-      set_path_error (error, errno, _("Cannot read"), path);
+      _ub_store_path_error (error, errno, _("Cannot read"), path);
       return KEY_FAILED;
     }
 
@@ -269,7 +259,7 @@ read_key_file (const char  *path,
       while (n < 0 && errno == EINTR);
       if (n < 0)
         {
-          set_path_error (error, errno, _("Cannot read"), path);
+          _ub_store_path_error (error, errno, _("Cannot read"), path);
           close (fd);
           return KEY_FAILED;
         }
@@ -331,7 +321,7 @@ ub_seal_new_for_directory (const char  *dir,
 
             if (g_rename (path, aside) != 0)
               {
-                set_path_error (error, errno, _("Cannot move aside"), path);
+                _ub_store_path_error (error, errno, _("Cannot move aside"), path);
                 return NULL;
               }
             g_free (incident);
@@ -353,7 +343,7 @@ ub_seal_new_for_directory (const char  *dir,
         }
     }
 
-  set_path_error (error, EAGAIN, _("Cannot read"), path);
+  _ub_store_path_error (error, EAGAIN, _("Cannot read"), path);
   return NULL;
 }
 
@@ -387,7 +377,7 @@ ub_seal_dup_default (GError **error)
       g_clear_pointer (&default_seal, ub_seal_unref);
       g_clear_pointer (&default_dir, g_free);
       if (g_mkdir_with_parents (dir, 0700) != 0)
-        set_path_error (error, errno, _("Cannot create the folder"), dir);
+        _ub_store_path_error (error, errno, _("Cannot create the folder"), dir);
       else if ((default_seal = ub_seal_new_for_directory (dir, error)) != NULL)
         default_dir = g_strdup (dir);
     }
