@@ -604,7 +604,9 @@ const UbCliCommand ub_cli_primes_command = {
      "                         (default: one per processor)\n"
      "  --checkpoint FILE      save the count's progress to FILE at most once a second,\n"
      "                         and on Ctrl+C; if FILE exists, go on from it (the range\n"
-     "                         must match); FILE is removed when the count completes\n"
+     "                         must match; one this installation did not write is\n"
+     "                         not trusted: the count starts over); FILE is removed\n"
+     "                         when the count completes\n"
      "  -h, --help             show this help\n"),
   UB_NUMBER_GRAMMAR,
   primes_main,
