@@ -316,7 +316,7 @@ print_instructions (void)
   const char *flood_args[] = { "channel", "--workload", "flood", NULL };
   g_autoptr(UbCallgrind) overhead = NULL;
   g_autoptr(UbCallgrind) flood = NULL;
-  double port, queue, variant;
+  double port, queue, variant, port_bytes, bytes;
 
   printf ("\n  instructions per message (callgrind, one pass of %u payloads and %u flood messages)\n",
           OVERHEAD_N, FLOOD_N);
@@ -336,11 +336,20 @@ print_instructions (void)
           "UbPort, GVariant body", port,
           per_message (overhead, "ub_port_post", OVERHEAD_N),
           per_message (overhead, "ub_port_receive", OVERHEAD_N));
+  port_bytes = per_message (overhead, "overhead_port_bytes_producer", OVERHEAD_N) +
+               per_message (overhead, "overhead_port_bytes_consume", OVERHEAD_N);
+  bytes = per_message (overhead, "overhead_bytes_producer", OVERHEAD_N) +
+          per_message (overhead, "overhead_bytes_consume", OVERHEAD_N);
   printf ("  %-34s %6.0f Ir/msg\n", "GAsyncQueue, g_memdup2 block", queue);
   printf ("  %-34s %6.0f Ir/msg\n", "GAsyncQueue, the same GVariant", variant);
-  printf ("  UbPort / GAsyncQueue: %.2f× (block), %.2f× (same GVariant); "
-          "the channel's own share %.0f Ir/msg\n",
-          port / queue, port / variant, port - variant);
+  printf ("  %-34s %6.0f Ir/msg (ub_port_post_bytes %.0f)\n", "UbPort, GBytes body", port_bytes,
+          per_message (overhead, "ub_port_post_bytes", OVERHEAD_N));
+  printf ("  %-34s %6.0f Ir/msg\n", "GAsyncQueue, the same GBytes", bytes);
+  printf ("  UbPort / GAsyncQueue, like with like: %.2f× (GBytes), %.2f× (GVariant); "
+          "against a g_memdup2 block %.2f× (GBytes), %.2f× (GVariant); the channel's own "
+          "share %.0f Ir/msg (GBytes), %.0f (GVariant)\n",
+          port_bytes / bytes, port / variant, port_bytes / queue, port / queue,
+          port_bytes - bytes, port - variant);
   fflush (stdout);
 
   flood = ub_callgrind_run (flood_args);

@@ -32,6 +32,8 @@ struct _UbMessage
   UbRefCount       ref_count;
   UbControl        control;
   GVariant        *body;        /* (owned) (nullable) */
+  GBytes          *data;        /* (owned) (nullable) a bytes message's body,
+                                 * instead of @body: never both */
   GPtrArray       *buffers;     /* (owned) (nullable) UbBuffer: received
                                  * with the message (moved by the post) */
   GPtrArray       *ports;       /* (owned) (nullable) UbPort: likewise */
@@ -47,6 +49,8 @@ struct _UbMessage
 
 UbMessage *_ub_message_new_take           (const char *kind,
                                            GVariant   *body);
+UbMessage *_ub_message_new_take_bytes     (const char *kind,
+                                           GBytes     *data);
 UbMessage *_ub_message_new_control        (UbControl   control);
 gboolean   _ub_message_validate_transfers (gpointer   *transfer,
                                            UbPort     *sender,

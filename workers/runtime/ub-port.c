@@ -408,6 +408,36 @@ ub_port_post (UbPort      *self,
   return port_post_body (self, kind, body, FALSE, error);
 }
 
+/**
+ * ub_port_post_bytes:
+ * @self: a #UbPort
+ * @kind: the message kind
+ * @data: (nullable): the body, a block of bytes; a reference is taken
+ * @error: return location for a #GError
+ *
+ * Posts a bytes message (see ub_message_new_bytes()) without transfers:
+ * the receiver reads @data with ub_message_get_data(). Nothing is copied
+ * or serialised, so this is the cheapest post of a block of bytes; it
+ * fails, succeeds and waits as ub_port_post_message() does.
+ *
+ * Returns: %TRUE if the message was sent
+ */
+gboolean
+ub_port_post_bytes (UbPort      *self,
+                    const char  *kind,
+                    GBytes      *data,
+                    GError     **error)
+{
+  g_autoptr(UbMessage) message = NULL;
+
+  g_return_val_if_fail (UB_IS_PORT (self), FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  message = _ub_message_new_take_bytes (kind, data != NULL ? g_bytes_ref (data) : NULL);
+  return port_post (self, message, NULL, NULL, FALSE, error);
+}
+
 /* The runtime's own posts (remote calls, worker errors), of reserved kinds. */
 gboolean
 _ub_port_post_runtime (UbPort      *self,
