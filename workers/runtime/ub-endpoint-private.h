@@ -20,6 +20,14 @@ G_BEGIN_DECLS
 
 typedef struct _UbEndpoint UbEndpoint;
 
+/* What _ub_endpoint_post_to_peer() did. */
+typedef enum
+{
+  UB_POST_SENT,      /* queued (or dropped by a peer that closed) */
+  UB_POST_NO_PEER,   /* the port has no peer: nothing done */
+  UB_POST_BOUNDED,   /* the peer is bounded: take the slow path */
+} UbPostResult;
+
 struct _UbEndpoint
 {
   UbRefCount       ref_count;
@@ -31,9 +39,14 @@ struct _UbEndpoint
   UbRing           queue;
 
   /* (owned) (nullable) peer_lock: the endpoint this one posts into, set at
-   * creation and cleared on close. Posters on any thread take a reference
-   * under peer_lock (_ub_endpoint_dup_peer()), so a close racing a post
-   * never frees the peer under the poster's feet. */
+   * creation and cleared on close. Posters on any thread push into it
+   * while holding peer_lock (_ub_endpoint_post_to_peer()), or take a
+   * reference under it when they must wait (_ub_endpoint_dup_peer()), so a
+   * close racing a post never frees the peer under the poster's feet, and
+   * a post that got in first is queued before the close message. Lock
+   * order: peer_lock, then the peer's queue_lock (then its main context's
+   * lock and its space_mutex); nothing takes a peer_lock while it holds
+   * another lock of the runtime's. */
   GMutex           peer_lock;
   UbEndpoint      *peer;
 
@@ -120,6 +133,15 @@ gboolean    _ub_endpoint_push_reserved  (UbEndpoint    *ep,
                                          UbMessage     *message,
                                          gboolean       reserved);
 void        _ub_endpoint_push_latest    (UbEndpoint    *ep,
+                                         const char    *key,
+                                         UbMessage     *payload);
+UbPostResult _ub_endpoint_post_to_peer  (UbEndpoint    *ep,
+                                         UbMessage    **item);
+void        _ub_endpoint_post_reserved  (UbEndpoint    *ep,
+                                         UbEndpoint    *peer,
+                                         UbMessage     *item,
+                                         gboolean       reserved);
+gboolean    _ub_endpoint_post_latest_to_peer (UbEndpoint *ep,
                                          const char    *key,
                                          UbMessage     *payload);
 

@@ -239,12 +239,13 @@ wake_receiver (UbEndpoint *ep)
     }
 }
 
-/* Consumes @item; @reserved: its slot was taken by _ub_endpoint_reserve().
- * Returns FALSE if @ep is closed and the item was dropped. */
-gboolean
-_ub_endpoint_push_reserved (UbEndpoint *ep,
-                            UbMessage  *item,
-                            gboolean    reserved)
+/* Queues @item (consumed) unless @ep is closed or discarding; then
+ * returns it, for the caller to unref once it holds no lock (a message
+ * may hold the last reference on a port, whose dispose closes it). */
+static UbMessage *
+push_or_refuse (UbEndpoint *ep,
+                UbMessage  *item,
+                gboolean    reserved)
 {
   ub_mutex_lock (&ep->queue_lock);
   if (atomic_load (&ep->closed) || atomic_load (&ep->discarding))
@@ -254,14 +255,28 @@ _ub_endpoint_push_reserved (UbEndpoint *ep,
         release_slots (ep, 1);
       if (item->control == UB_CONTROL_NONE)
         _ub_endpoint_count (&ep->dropped);
-      ub_message_unref (item);
-      return FALSE;
+      return item;
     }
   push_locked (ep, item, reserved);
   ub_mutex_unlock (&ep->queue_lock);
 
   wake_receiver (ep);
-  return TRUE;
+  return NULL;
+}
+
+/* Consumes @item; @reserved: its slot was taken by _ub_endpoint_reserve().
+ * Returns FALSE if @ep is closed and the item was dropped. */
+gboolean
+_ub_endpoint_push_reserved (UbEndpoint *ep,
+                            UbMessage  *item,
+                            gboolean    reserved)
+{
+  UbMessage *refused = push_or_refuse (ep, item, reserved);
+
+  if (refused == NULL)
+    return TRUE;
+  ub_message_unref (refused);
+  return FALSE;
 }
 
 gboolean
@@ -269,6 +284,70 @@ _ub_endpoint_push (UbEndpoint *ep,
                    UbMessage  *message)
 {
   return _ub_endpoint_push_reserved (ep, message, FALSE);
+}
+
+/* The common post, from any thread: pushes *@item into @ep's peer while
+ * holding @ep's peer lock, taking no reference on the peer. The lock is
+ * enough to keep the peer alive, since _ub_endpoint_close() clears
+ * ep->peer under it before it drops its reference; and it orders the
+ * push before the close message that the closing side queues next.
+ * A bounded peer needs a reservation, which may wait, and no wait may
+ * hold the lock: then nothing is done and the caller takes the slow
+ * path (_ub_endpoint_dup_peer(), _ub_endpoint_reserve(),
+ * _ub_endpoint_post_reserved()). Steals *@item when it returns
+ * %UB_POST_SENT (a peer that closed drops it: the post still counts as
+ * sent, as on the web). */
+UbPostResult
+_ub_endpoint_post_to_peer (UbEndpoint  *ep,
+                           UbMessage  **item)
+{
+  UbMessage *refused;
+  UbEndpoint *peer;
+
+  ub_mutex_lock (&ep->peer_lock);
+  peer = ep->peer;
+  if (peer == NULL || peer->capacity > 0)
+    {
+      ub_mutex_unlock (&ep->peer_lock);
+      return peer == NULL ? UB_POST_NO_PEER : UB_POST_BOUNDED;
+    }
+  _ub_endpoint_count (&ep->posted);
+  refused = push_or_refuse (peer, g_steal_pointer (item), FALSE);
+  ub_mutex_unlock (&ep->peer_lock);
+
+  g_clear_pointer (&refused, ub_message_unref);
+  return UB_POST_SENT;
+}
+
+/* The slow post's end: @peer (a reference the caller holds, from
+ * _ub_endpoint_dup_peer()) gets @item (consumed) if it still is @ep's
+ * peer, under @ep's peer lock for the same order against a close as
+ * _ub_endpoint_post_to_peer(); if @ep closed meanwhile, the item is
+ * dropped and its reservation given back. */
+void
+_ub_endpoint_post_reserved (UbEndpoint *ep,
+                            UbEndpoint *peer,
+                            UbMessage  *item,
+                            gboolean    reserved)
+{
+  UbMessage *refused = item;
+
+  ub_mutex_lock (&ep->peer_lock);
+  if (ep->peer == peer)
+    {
+      _ub_endpoint_count (&ep->posted);
+      refused = push_or_refuse (peer, item, reserved);
+      ub_mutex_unlock (&ep->peer_lock);
+    }
+  else
+    {
+      ub_mutex_unlock (&ep->peer_lock);
+      if (reserved)
+        release_slots (peer, 1);
+      _ub_endpoint_count (&peer->dropped);
+    }
+
+  g_clear_pointer (&refused, ub_message_unref);
 }
 
 static void
@@ -328,11 +407,13 @@ _ub_endpoint_reserve (UbEndpoint    *ep,
 /* Puts @payload (sealed, consumed) in @ep's latest-value slot for @key:
  * it replaces the payload of an undelivered slot in place, keeping its
  * position in the queue, or else goes in a new slot at the tail. A slot
- * takes no room in a bounded queue beyond its one place. */
-void
-_ub_endpoint_push_latest (UbEndpoint *ep,
-                          const char *key,
-                          UbMessage  *payload)
+ * takes no room in a bounded queue beyond its one place. Returns the
+ * replaced or refused payload, for the caller to unref outside any
+ * lock. */
+static UbMessage *
+push_latest (UbEndpoint *ep,
+             const char *key,
+             UbMessage  *payload)
 {
   UbMessage *slot, *old = NULL;
 
@@ -341,8 +422,7 @@ _ub_endpoint_push_latest (UbEndpoint *ep,
     {
       ub_mutex_unlock (&ep->queue_lock);
       _ub_endpoint_count (&ep->dropped);
-      ub_message_unref (payload);
-      return;
+      return payload;
     }
 
   slot = ep->latest != NULL ? g_hash_table_lookup (ep->latest, key) : NULL;
@@ -364,8 +444,44 @@ _ub_endpoint_push_latest (UbEndpoint *ep,
     }
   ub_mutex_unlock (&ep->queue_lock);
 
-  g_clear_pointer (&old, ub_message_unref);
   wake_receiver (ep);
+  return old;
+}
+
+void
+_ub_endpoint_push_latest (UbEndpoint *ep,
+                          const char *key,
+                          UbMessage  *payload)
+{
+  UbMessage *old = push_latest (ep, key, payload);
+
+  g_clear_pointer (&old, ub_message_unref);
+}
+
+/* A latest-value post into @ep's peer, from any thread, under @ep's peer
+ * lock as _ub_endpoint_post_to_peer() does (a latest-value post never
+ * waits for room). Consumes @payload. Returns FALSE if there is no peer. */
+gboolean
+_ub_endpoint_post_latest_to_peer (UbEndpoint *ep,
+                                  const char *key,
+                                  UbMessage  *payload)
+{
+  UbMessage *old = NULL;
+  gboolean sent;
+
+  ub_mutex_lock (&ep->peer_lock);
+  sent = ep->peer != NULL;
+  if (sent)
+    {
+      _ub_endpoint_count (&ep->posted);
+      old = push_latest (ep->peer, key, payload);
+    }
+  ub_mutex_unlock (&ep->peer_lock);
+
+  if (!sent)
+    old = payload;
+  g_clear_pointer (&old, ub_message_unref);
+  return sent;
 }
 
 /* For a blocking receive: the oldest item, without waiting, from the

@@ -56,6 +56,7 @@ gboolean   _ub_message_validate_transfers (gpointer   *transfer,
                                            UbPort     *sender,
                                            UbEndpoint *peer,
                                            GError    **error);
+void       _ub_message_serialise          (UbMessage  *message);
 UbMessage *_ub_message_seal               (UbMessage  *message,
                                            gpointer   *transfer);
 gboolean   _ub_message_body_is_valid      (UbMessage  *message);

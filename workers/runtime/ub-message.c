@@ -440,6 +440,17 @@ _ub_message_validate_transfers (gpointer    *transfer,
   return TRUE;
 }
 
+/* Serialises the body, on the sender's thread: a GVariant built as a
+ * tree serialises itself lazily on first read, and that must not happen
+ * on the receiver's thread while the sender may still hold parts of it.
+ * A bytes body has nothing to serialise. */
+void
+_ub_message_serialise (UbMessage *self)
+{
+  if (self->body != NULL)
+    (void) g_variant_get_data (self->body);
+}
+
 /* Returns the message to enqueue. Without transfers that is @self (a
  * message never changes once made); with transfers it is a new message holding
  * the moved objects (each original is left detached), and @self stays as
@@ -451,11 +462,7 @@ _ub_message_seal (UbMessage *self,
 {
   UbMessage *sealed;
 
-  /* Serialise the body here, on the sender's thread: a GVariant built as a
-   * tree serialises itself lazily on first read, and that must not happen
-   * on the receiver's thread while the sender may still hold parts of it. */
-  if (self->body != NULL)
-    (void) g_variant_get_data (self->body);
+  _ub_message_serialise (self);
 
   if (transfer == NULL || transfer[0] == NULL)
     return ub_message_ref (self);
