@@ -384,22 +384,40 @@ typedef struct
   double      queue_rate;
 } Round;
 
+/* The latency rows, in the order they run and print. */
+typedef enum
+{
+  LAT_PORT_WORKER,
+  LAT_PORT_THREAD,
+  LAT_IDLE,
+  LAT_QUEUE,
+  LAT_EVENTFD,
+  N_LATENCIES
+} LatencyRow;
+
+static const struct
+{
+  const char *name;
+  void      (*run) (UbLatency *latency);
+} latency_rows[N_LATENCIES] = {
+  { "UbPort (UbWorker)", ub_latency_port_worker },
+  { "UbPort (plain thread)", ub_latency_port_thread },
+  { "g_idle_add", ub_latency_idle },
+  { "GAsyncQueue (no loop)", ub_latency_queue },
+  { "eventfd (floor)", ub_latency_eventfd },
+};
+
 static void
 run_round (Round     *round,
-           UbLatency *lat_port,
-           UbLatency *lat_thread,
-           UbLatency *lat_idle,
-           UbLatency *lat_queue,
+           UbLatency *latencies,
            GArray    *overhead)
 {
   round->port_flood = flood_port ();
   round->idle_flood = flood_idle ();
   round->queue_rate = flood_queue ();
 
-  ub_latency_port_worker (lat_port);
-  ub_latency_port_thread (lat_thread);
-  ub_latency_idle (lat_idle);
-  ub_latency_queue (lat_queue);
+  for (guint i = 0; i < N_LATENCIES; i++)
+    latency_rows[i].run (&latencies[i]);
 
   ub_overhead_round (overhead);
 }
@@ -520,9 +538,9 @@ ub_bench_channel (int    argc,
   g_autoptr(GArray) overhead = g_array_new (FALSE, TRUE, ub_overhead_sample_size ());
   g_autoptr(GArray) warm_overhead = g_array_new (FALSE, TRUE, ub_overhead_sample_size ());
   gboolean instructions = FALSE;
-  UbLatency lat_port, lat_thread, lat_idle, lat_queue;
+  UbLatency latencies[N_LATENCIES];
+  double medians[N_LATENCIES];
   Round warm;
-  double one_way;
 
   ub_latency_register ();
   ub_overhead_init ();
@@ -544,26 +562,20 @@ ub_bench_channel (int    argc,
   fflush (stdout);
 
   /* Warm-up: one of everything. */
-  ub_latency_init (&lat_port, 1);
-  ub_latency_init (&lat_thread, 1);
-  ub_latency_init (&lat_idle, 1);
-  ub_latency_init (&lat_queue, 1);
-  run_round (&warm, &lat_port, &lat_thread, &lat_idle, &lat_queue, warm_overhead);
-  ub_latency_clear (&lat_port);
-  ub_latency_clear (&lat_thread);
-  ub_latency_clear (&lat_idle);
-  ub_latency_clear (&lat_queue);
-
-  ub_latency_init (&lat_port, n_rounds);
-  ub_latency_init (&lat_thread, n_rounds);
-  ub_latency_init (&lat_idle, n_rounds);
-  ub_latency_init (&lat_queue, n_rounds);
+  for (guint i = 0; i < N_LATENCIES; i++)
+    ub_latency_init (&latencies[i], 1);
+  run_round (&warm, latencies, warm_overhead);
+  for (guint i = 0; i < N_LATENCIES; i++)
+    {
+      ub_latency_clear (&latencies[i]);
+      ub_latency_init (&latencies[i], n_rounds);
+    }
 
   for (guint r = 0; r < n_rounds; r++)
     {
       Round *round = &rounds[r];
 
-      run_round (round, &lat_port, &lat_thread, &lat_idle, &lat_queue, overhead);
+      run_round (round, latencies, overhead);
       printf ("  round %u: flood UbPort %.2f M/s, %.2f M/CPU-s (redraw gap %.1f ms wall, "
               "%.1f ms CPU; longest dispatch %.1f ms; %.0f wake-ups), g_idle_add %.2f M/s, "
               "GAsyncQueue %.2f M/s; ",
@@ -581,12 +593,17 @@ ub_bench_channel (int    argc,
   print_flood (rounds, n_rounds);
 
   printf ("\n  one message worker → sleeping main thread (all rounds pooled)\n");
-  one_way = ub_latency_print ("UbPort (UbWorker)", &lat_port);
-  ub_latency_print ("UbPort (plain thread)", &lat_thread);
-  ub_latency_print ("g_idle_add", &lat_idle);
-  ub_latency_print ("GAsyncQueue (no loop)", &lat_queue);
+  for (guint i = 0; i < N_LATENCIES; i++)
+    medians[i] = ub_latency_print (latency_rows[i].name, &latencies[i]);
+  if (medians[LAT_EVENTFD] > 0)
+    printf ("  one-way median against this machine's floor (eventfd, %.1f µs): UbWorker %.1f×, "
+            "plain thread %.1f×, g_idle_add %.1f×\n",
+            medians[LAT_EVENTFD], medians[LAT_PORT_WORKER] / medians[LAT_EVENTFD],
+            medians[LAT_PORT_THREAD] / medians[LAT_EVENTFD],
+            medians[LAT_IDLE] / medians[LAT_EVENTFD]);
   printf ("  verdict: UbWorker one-way median %.1f µs (target ≤ %.0f µs): %s\n",
-          one_way, TARGET_ONE_WAY, verdict (one_way <= TARGET_ONE_WAY));
+          medians[LAT_PORT_WORKER], TARGET_ONE_WAY,
+          verdict (medians[LAT_PORT_WORKER] <= TARGET_ONE_WAY));
 
   ub_overhead_print (overhead);
 

@@ -54,6 +54,11 @@ struct _UbEndpoint
   GSource         *source;
   /* queue lock: the source is asleep and the next push must wake it. */
   gboolean         needs_wake;
+  /* queue lock: the eventfd the delivery source polls (-1 until a source
+   * first needs it, or where there is none), closed with the endpoint. A
+   * producer reads it under the queue lock and writes it after, while it
+   * keeps the endpoint alive; the delivering thread reads it. */
+  int              wake_fd;
   /* (owned) (nullable) queue lock: latest-value key → queued slot message. */
   GHashTable      *latest;
 
@@ -152,6 +157,8 @@ gboolean    _ub_endpoint_wait_for_item  (UbEndpoint    *ep,
                                          gint64         deadline);
 gulong      _ub_endpoint_wake_on_cancel (UbEndpoint    *ep,
                                          GCancellable  *cancellable);
+int         _ub_endpoint_get_wake_fd    (UbEndpoint    *ep);
+void        _ub_endpoint_clear_wake     (UbEndpoint    *ep);
 gboolean    _ub_endpoint_attach_source  (UbEndpoint    *ep,
                                          GSource       *source);
 guint       _ub_endpoint_fill_batch     (UbEndpoint    *ep);

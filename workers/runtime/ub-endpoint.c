@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
+#ifdef HAVE_EVENTFD
+# include <sys/eventfd.h>
+#endif
+
 #include <glib/gi18n-lib.h>
 
 #include "ub-endpoint-private.h"
@@ -38,6 +45,7 @@ _ub_endpoint_new (guint  capacity,
   g_cond_init (&ep->space_cond);
   g_cond_init (&ep->items_cond);
   g_weak_ref_init (&ep->port, NULL);
+  ep->wake_fd = -1;
   atomic_init (&ep->owner, _ub_runtime_get_thread_worker ());
   _ub_runtime_add_endpoint (ep, label);
   return ep;
@@ -66,6 +74,8 @@ endpoint_free (UbEndpoint *ep)
   ub_ring_clear (&ep->queue);
   ub_mutex_unlock (&ep->queue_lock);
   g_mutex_clear (&ep->queue_lock);
+  if (ep->wake_fd >= 0)
+    close (ep->wake_fd);
   g_clear_pointer (&ep->peer, _ub_endpoint_unref);
   g_clear_pointer (&ep->latest, g_hash_table_unref);
   g_weak_ref_clear (&ep->port);
@@ -198,11 +208,12 @@ unwrap_locked (UbEndpoint *ep,
   return payload;
 }
 
-/* Call with the queue lock held; consumes @item. Wakes the delivery source
- * if it sleeps: the lock keeps the source alive (the owner clears
- * ep->source under it before destroying the source), and
- * g_source_set_ready_time() is thread-safe. */
-static void
+/* Call with the queue lock held; consumes @item. If the delivery source
+ * sleeps, returns the eventfd to write once the lock is released (see
+ * wake_source()), or wakes the source through its ready time where there
+ * is no eventfd: the lock keeps the source alive (the owner clears
+ * ep->source under it before destroying the source). */
+static int
 push_locked (UbEndpoint *ep,
              UbMessage  *item,
              gboolean    reserved)
@@ -214,12 +225,61 @@ push_locked (UbEndpoint *ep,
 
   ub_ring_push_tail (&ep->queue, item);
 
-  if (ep->needs_wake && ep->source != NULL)
-    {
-      ep->needs_wake = FALSE;
-      atomic_fetch_add_explicit (&ep->wakeups, 1, memory_order_relaxed);
-      g_source_set_ready_time (ep->source, 0);
-    }
+  if (!ep->needs_wake || ep->source == NULL)
+    return -1;
+
+  ep->needs_wake = FALSE;
+  atomic_fetch_add_explicit (&ep->wakeups, 1, memory_order_relaxed);
+  if (ep->wake_fd >= 0)
+    return ep->wake_fd;
+  g_source_set_ready_time (ep->source, 0);
+  return -1;
+}
+
+/* After a push that found the delivery source asleep, outside the queue
+ * lock: the woken thread's first step is to take that lock, and finding
+ * it held would cost it one more sleep and wake-up. The caller keeps the
+ * endpoint alive, and with it the descriptor. A spurious wake-up (the
+ * source already drained the item) only costs an empty dispatch. */
+static void
+wake_source (int fd)
+{
+  uint64_t one = 1;
+  ssize_t written;
+
+  if (fd < 0)
+    return;
+  /* EAGAIN would mean a counter near 2^64: it is readable already. */
+  do
+    written = write (fd, &one, sizeof one);
+  while (written < 0 && errno == EINTR);
+}
+
+/* Returns the eventfd the delivery source polls (-1: none, the source
+ * wakes through its ready time), made on first use. The owner thread. */
+int
+_ub_endpoint_get_wake_fd (UbEndpoint *ep)
+{
+#ifdef HAVE_EVENTFD
+  ub_mutex_lock (&ep->queue_lock);
+  if (ep->wake_fd < 0)
+    ep->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+  ub_mutex_unlock (&ep->queue_lock);
+#endif
+  return ep->wake_fd;
+}
+
+/* Resets the eventfd. The delivering thread, before it looks at the
+ * queue: a push after that look writes it again, so no wake-up is lost. */
+void
+_ub_endpoint_clear_wake (UbEndpoint *ep)
+{
+  uint64_t count;
+  ssize_t got;
+
+  do
+    got = read (ep->wake_fd, &count, sizeof count);
+  while (got < 0 && errno == EINTR);
 }
 
 /* After a push, outside the queue lock: wake a blocked receive, once. The
@@ -247,6 +307,8 @@ push_or_refuse (UbEndpoint *ep,
                 UbMessage  *item,
                 gboolean    reserved)
 {
+  int wake;
+
   ub_mutex_lock (&ep->queue_lock);
   if (atomic_load (&ep->closed) || atomic_load (&ep->discarding))
     {
@@ -257,9 +319,10 @@ push_or_refuse (UbEndpoint *ep,
         _ub_endpoint_count (&ep->dropped);
       return item;
     }
-  push_locked (ep, item, reserved);
+  wake = push_locked (ep, item, reserved);
   ub_mutex_unlock (&ep->queue_lock);
 
+  wake_source (wake);
   wake_receiver (ep);
   return NULL;
 }
@@ -416,6 +479,7 @@ push_latest (UbEndpoint *ep,
              UbMessage  *payload)
 {
   UbMessage *slot, *old = NULL;
+  int wake = -1;
 
   ub_mutex_lock (&ep->queue_lock);
   if (atomic_load (&ep->closed))
@@ -440,10 +504,11 @@ push_latest (UbEndpoint *ep,
       if (ep->latest == NULL)
         ep->latest = g_hash_table_new (g_str_hash, g_str_equal);
       g_hash_table_insert (ep->latest, slot->latest_key, slot);
-      push_locked (ep, slot, FALSE);
+      wake = push_locked (ep, slot, FALSE);
     }
   ub_mutex_unlock (&ep->queue_lock);
 
+  wake_source (wake);
   wake_receiver (ep);
   return old;
 }
