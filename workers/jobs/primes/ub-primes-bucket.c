@@ -313,12 +313,17 @@ _ub_buckets_cross (UbBuckets *sv,
                    guint8    *buf,
                    guint64    seg)
 {
+  /* All in locals: the stores into the sieve are through a byte pointer,
+   * which may alias anything, so fields read through @sv would be read
+   * again after every multiple crossed. */
   guint8 *s = buf;
-  const W210Step *w = sv->w210;
+  const W210Step *const w = sv->w210;
+  UbSieveEntry **const buckets = sv->buckets;
+  const guint64 bucket_mask = sv->bucket_mask;
   const gsize seg_mask = sv->seg_bytes - 1;
   const guint log2_seg = sv->log2_seg;
   const guint64 n_ahead = sv->end_seg - seg;
-  UbSieveEntry **slot = &sv->buckets[seg & sv->bucket_mask];
+  UbSieveEntry **slot = &buckets[seg & bucket_mask];
   UbSieveEntry *end;
 
   while ((end = *slot) != NULL)
@@ -342,8 +347,16 @@ _ub_buckets_cross (UbBuckets *sv,
               pos += a * step->dq + step->corr;
               ahead = pos >> log2_seg;
               if (G_LIKELY (ahead < n_ahead))
-                bucket_push (sv, seg + ahead, (guint32) a,
-                             (guint32) (pos & seg_mask) << 9 | step->next);
+                {
+                  UbSieveEntry **to = &buckets[(seg + ahead) & bucket_mask];
+                  UbSieveEntry *top = *to;
+
+                  if (G_UNLIKELY (((guintptr) top & (BLOCK_BYTES - 1)) == 0))
+                    top = new_block (sv, top);
+                  top->a = (guint32) a;
+                  top->packed = (guint32) (pos & seg_mask) << 9 | step->next;
+                  *to = top + 1;
+                }
             }
 
           b->next = sv->free_blocks;
