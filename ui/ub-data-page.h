@@ -29,6 +29,8 @@ void             ub_data_page_set_text        (UbDataPage *self,
                                                const char *text);
 const char      *ub_data_page_get_digest      (UbDataPage *self);
 const char      *ub_data_page_get_output_path (UbDataPage *self);
+void             ub_data_page_set_output      (UbDataPage *self,
+                                               const char *path);
 char            *ub_data_page_dup_preview     (UbDataPage *self);
 const char      *ub_data_page_get_error       (UbDataPage *self);
 void             ub_data_page_get_progress    (UbDataPage *self,

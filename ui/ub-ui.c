@@ -3,6 +3,7 @@
 
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
+#include <glib/gi18n.h>
 
 #include "ub-channels-page.h"
 #include "ub-data-page.h"
@@ -81,6 +82,63 @@ ub_toast_new (const char *title)
 
   escaped = g_markup_escape_text (title, -1);
   return adw_toast_new (escaped);
+}
+
+static void
+on_launched (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Nothing to answer: the file manager shows its own errors. */
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    g_debug ("Cannot open the folder: %s", error->message);
+}
+
+static void
+unref_folder (gpointer  folder,
+              GClosure *closure)
+{
+  g_object_unref (folder);
+}
+
+static void
+on_open_clicked (AdwToast *toast,
+                 GFile    *folder)
+{
+  g_autofree char *uri = g_file_get_uri (folder);
+
+  g_app_info_launch_default_for_uri_async (uri, NULL, NULL, on_launched, NULL);
+}
+
+/**
+ * ub_toast_new_for_file:
+ * @title: a sentence for the user, as plain text
+ * @file: a file just written
+ *
+ * Returns: (transfer full): a toast saying @title, with an “Open” button
+ *   that opens the folder holding @file in the file manager
+ */
+AdwToast *
+ub_toast_new_for_file (const char *title,
+                       GFile      *file)
+{
+  g_autoptr(GFile) folder = NULL;
+  AdwToast *toast;
+
+  g_return_val_if_fail (title != NULL, NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  toast = ub_toast_new (title);
+  folder = g_file_get_parent (file);
+  if (folder == NULL)
+    return toast;
+  adw_toast_set_button_label (toast, _("Open Folder"));
+  adw_toast_set_timeout (toast, 5);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_open_clicked),
+                         g_steal_pointer (&folder), unref_folder, 0);
+  return toast;
 }
 
 /**

@@ -8,6 +8,8 @@ G_BEGIN_DECLS
 void      ub_ui_init                  (void);
 void      ub_widget_unparent_children (GtkWidget  *widget);
 AdwToast *ub_toast_new                (const char *title);
+AdwToast *ub_toast_new_for_file       (const char *title,
+                                       GFile      *file);
 void      ub_widget_add_toast         (GtkWidget  *widget,
                                        AdwToast   *toast);
 GSettings *ub_ui_dup_settings         (void);

@@ -93,6 +93,7 @@ ub_data_job_free (UbDataJob *job)
     g_string_free (g_steal_pointer (&job->out_memory), TRUE);
   g_clear_pointer (&job->resume_partial, g_free);
   g_clear_pointer (&job->partial_output, g_free);
+  g_clear_pointer (&job->keep_partial, g_free);
   g_clear_pointer (&job->out_file, ub_durable_file_free);
   g_clear_pointer (&job->head, g_free);
   g_clear_pointer (&job->tail, g_free);
@@ -275,6 +276,28 @@ ub_data_job_set_partial_output (UbDataJob  *job,
 
   g_free (job->partial_output);
   job->partial_output = g_strdup (partial);
+}
+
+/**
+ * ub_data_job_set_keep_partial:
+ * @job: a job writing to a file
+ * @partial: (nullable): a partial output in the app's cache folder (made
+ *   by ub_durable_dup_partial_path()), or %NULL for none
+ *
+ * Lets the output go to the destination's own temporary file, in its
+ * folder, and keeps what was written as @partial only if the run is
+ * cancelled (a pause, a quit), for a later run to resume with. A run that
+ * fails, or a process that is killed, leaves no partial output: a resume
+ * then finds @partial missing or short, and starts over.
+ */
+void
+ub_data_job_set_keep_partial (UbDataJob  *job,
+                              const char *partial)
+{
+  g_return_if_fail (job != NULL);
+
+  g_free (job->keep_partial);
+  job->keep_partial = g_strdup (partial);
 }
 
 /**
