@@ -249,18 +249,33 @@ on_save_chosen (GtkNativeDialog *dialog,
 }
 
 static void
+open_save_chooser (UbDataPage *self,
+                   UbDataRun  *run)
+{
+  GtkFileChooser *chooser = ub_page_open_chooser (GTK_WIDGET (self), &self->chooser,
+                                                  _("Save the Result"),
+                                                  GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                  G_CALLBACK (on_save_chosen));
+
+  if (chooser != NULL && run != NULL)
+    gtk_file_chooser_set_current_name (chooser, default_name (ub_data_run_get_mode (run)));
+}
+
+static void
 save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
 {
   UbDataPage *self = UB_DATA_PAGE (widget);
   UbDataRun *run = _ub_data_page_current_run (self);
-  GtkFileChooser *chooser = ub_page_open_chooser (widget, &self->chooser, _("Save the Result"),
-                                                  GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                  G_CALLBACK (on_save_chosen));
 
-  if (chooser != NULL && run != NULL)
-    gtk_file_chooser_set_current_name (chooser, default_name (ub_data_run_get_mode (run)));
+  if (run != NULL && !g_file_test (ub_data_run_get_output_path (run), G_FILE_TEST_IS_REGULAR))
+    {
+      ub_page_show_error (UB_PAGE (self),
+                          _("The result is gone: it was in the cache folder, which was cleared."));
+      return;
+    }
+  open_save_chooser (self, run);
 }
 
 static void

@@ -10,8 +10,9 @@ G_BEGIN_DECLS
 
 /*
  * The Data page's struct, shared by ub-data-page.c (the form, the run, the
- * preview) and ub-data-output.c (where the result goes: the destination,
- * Save Result As…, the toast that says it was written).
+ * preview), ub-data-output.c (where the result goes: the destination,
+ * Save Result As…, the toast that says it was written) and ub-data-cache.c
+ * (the cache folder: its size, Clear…).
  */
 struct _UbDataPage
 {
@@ -21,6 +22,7 @@ struct _UbDataPage
   AdwComboRow     *input_dropdown;
   AdwComboRow     *op_dropdown;
   AdwActionRow    *output_row;
+  AdwActionRow    *cache_row;
   GtkStack        *input_stack;
   GtkLabel        *input_label;
   GtkSpinButton   *size_spin;
@@ -34,6 +36,14 @@ struct _UbDataPage
   char            *input_path;
   char            *output_path; /* (nullable): the chosen destination; NULL: the cache */
   UbRun           *shown;       /* (nullable): the run whose result is shown */
+  GCancellable    *cache_cancellable; /* (nullable): the measuring of the cache */
+
+  /* The cache folder (ub-data-cache.c) */
+  guint64          cache_bytes;
+  gboolean         cache_measured;
+  gboolean         clearing;
+  gpointer         measured_run;   /* compared only, never dereferenced */
+  UbRunState       measured_state;
 
   /* The last restore_run() gave a fresh run: saved work that did not fit */
   gboolean         offer_start_over;
@@ -47,6 +57,10 @@ void       _ub_data_page_update_output    (UbDataPage     *self,
                                            UbRun          *run);
 void       _ub_data_page_result_shown     (UbDataPage     *self,
                                            UbDataRun      *run);
+void       _ub_data_page_cache_class_init (GtkWidgetClass *widget_class);
+void       _ub_data_page_measure_cache    (UbDataPage     *self);
+void       _ub_data_page_update_cache     (UbDataPage     *self,
+                                           UbRun          *run);
 char      *_ub_data_page_take_chosen      (UbDataPage      *self,
                                            GtkNativeDialog *dialog,
                                            int              response,

@@ -38,9 +38,8 @@ _ub_data_page_current_run (UbDataPage *self)
 static char *
 cache_path (const char *name)
 {
-  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "data", NULL);
+  g_autofree char *dir = ub_data_run_dup_cache_dir ();
 
-  g_mkdir_with_parents (dir, 0700);
   return g_build_filename (dir, name, NULL);
 }
 
@@ -285,6 +284,15 @@ ub_data_page_update_view (UbPage *page,
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.choose-input", !busy);
   _ub_data_page_update_output (self, run);
+  _ub_data_page_update_cache (self, run);
+  /* What a run leaves in the cache, measured once it has ended. */
+  if (!busy && ((gpointer) run != self->measured_run ||
+                (run != NULL && ub_run_get_state (run) != self->measured_state)))
+    {
+      self->measured_run = run;
+      self->measured_state = run != NULL ? ub_run_get_state (run) : UB_RUN_QUEUED;
+      _ub_data_page_measure_cache (self);
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->input_dropdown), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->op_dropdown), !busy);
   /* The input a run reads stays as it was while the run goes. */
@@ -386,6 +394,8 @@ ub_data_page_dispose (GObject *object)
   /* A copy still saving reaches the page only through a weak reference. */
   g_cancellable_cancel (self->save_cancellable);
   g_clear_object (&self->save_cancellable);
+  g_cancellable_cancel (self->cache_cancellable);
+  g_clear_object (&self->cache_cancellable);
   ub_page_close_chooser (&self->chooser, self);
   g_clear_object (&self->shown);
   g_clear_pointer (&self->input_path, g_free);
@@ -419,6 +429,7 @@ ub_data_page_class_init (UbDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, preview_view);
   gtk_widget_class_bind_template_callback (widget_class, on_input_kind_changed);
   _ub_data_page_output_class_init (widget_class);
+  _ub_data_page_cache_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "data.choose-input", NULL, choose_input_action);
 }

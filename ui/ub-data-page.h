@@ -36,5 +36,7 @@ const char      *ub_data_page_get_error       (UbDataPage *self);
 void             ub_data_page_get_progress    (UbDataPage *self,
                                                guint64    *done,
                                                gint64     *total);
+gboolean         ub_data_page_get_cache_size  (UbDataPage *self,
+                                               guint64    *size);
 
 G_END_DECLS

@@ -248,11 +248,27 @@ ub_data_run_new (UbDataMode   mode,
 char *
 ub_data_run_dup_output_path (UbDataMode mode)
 {
-  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "data", NULL);
+  g_autofree char *dir = ub_data_run_dup_cache_dir ();
 
-  g_mkdir_with_parents (dir, 0700);
   return g_build_filename (dir, mode == UB_DATA_MODE_BASE64_ENCODE ? "result.b64" : "result.bin",
                            NULL);
+}
+
+/**
+ * ub_data_run_dup_cache_dir:
+ *
+ * The Data page's cache folder, created if missing: its random inputs
+ * and the results no file was chosen for.
+ *
+ * Returns: (transfer full): the path
+ */
+char *
+ub_data_run_dup_cache_dir (void)
+{
+  char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "data", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  return dir;
 }
 
 /* Why the saved @resume cannot carry on over @input into @output (NULL
