@@ -13,6 +13,8 @@ AdwToast *ub_toast_new_for_file       (const char *title,
 void      ub_widget_add_toast         (GtkWidget  *widget,
                                        AdwToast   *toast);
 GSettings *ub_ui_dup_settings         (void);
+void       ub_ui_remember_folder      (const char *path);
+GMenuModel *ub_ui_recent_folders_menu_new (void);
 void       ub_ui_use_memory_settings  (void);
 GtkDropTarget *ub_file_drop_target_new (void);
 GSList        *ub_file_drop_get_files  (const GValue *value);
