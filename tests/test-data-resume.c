@@ -540,6 +540,12 @@ prepare_destination (const char *input,
   ub_durable_remove_partial (UB_DATA_JOBS_PARTIAL_NAME);
 }
 
+static gboolean
+open_folder_shown (gpointer user_data)
+{
+  return find_button (GTK_WIDGET (gtk_widget_get_root (user_data)), "Open Folder") != NULL;
+}
+
 static UbDataPage *
 show_data_page (void)
 {
@@ -593,6 +599,8 @@ test_written_directly (void)
   g_assert_false (g_file_test (own, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (ub_test_count_entries (folder), ==, 1);
+  /* Said in a toast, with a button that opens the folder. */
+  g_assert_true (ub_test_gtk_run_until (open_folder_shown, page, 10000));
 
   /* Back to the cache: the next result is the app's own file. */
   ub_data_page_set_output (page, NULL);

@@ -100,20 +100,15 @@ void
 _ub_data_page_result_shown (UbDataPage *self,
                             UbDataRun  *run)
 {
-  g_autoptr(GFile) file = NULL;
   g_autofree char *name = NULL;
   g_autofree char *title = NULL;
 
-  /* Marked on the run: a reloaded window does not say it again. */
-  if (ub_data_run_get_mode (run) == UB_DATA_MODE_SHA256 || is_cache_output (run) ||
-      g_object_get_data (G_OBJECT (run), "ub-data-output-told") != NULL)
+  if (ub_data_run_get_mode (run) == UB_DATA_MODE_SHA256 || is_cache_output (run))
     return;
-  g_object_set_data (G_OBJECT (run), "ub-data-output-told", GINT_TO_POINTER (TRUE));
 
-  file = g_file_new_for_path (ub_data_run_get_output_path (run));
   name = g_filename_display_basename (ub_data_run_get_output_path (run));
   title = g_strdup_printf (_("Result written to “%s”"), name);
-  ub_widget_add_toast (GTK_WIDGET (self), ub_toast_new_for_file (title, file));
+  ub_widget_toast_written (GTK_WIDGET (self), run, title, ub_data_run_get_output_path (run));
 }
 
 static void

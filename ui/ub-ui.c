@@ -142,6 +142,35 @@ ub_toast_new_for_file (const char *title,
 }
 
 /**
+ * ub_widget_toast_written:
+ * @widget: a widget inside a window
+ * @about: (type GObject): what wrote the file, a run: the toast is shown once
+ *   for it, so that a window rebuilt by Reload does not say it again
+ * @title: a sentence for the user, as plain text
+ * @path: the file written
+ *
+ * Says that @path was written, with a button that opens its folder.
+ */
+void
+ub_widget_toast_written (GtkWidget  *widget,
+                         gpointer    about,
+                         const char *title,
+                         const char *path)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (G_IS_OBJECT (about));
+  g_return_if_fail (path != NULL);
+
+  if (g_object_get_data (about, "ub-toast-written") != NULL)
+    return;
+  g_object_set_data (about, "ub-toast-written", GINT_TO_POINTER (TRUE));
+  file = g_file_new_for_path (path);
+  ub_widget_add_toast (widget, ub_toast_new_for_file (title, file));
+}
+
+/**
  * ub_widget_add_toast:
  * @widget: a widget inside a window
  * @toast: (transfer full): the toast to show

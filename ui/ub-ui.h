@@ -12,6 +12,10 @@ AdwToast *ub_toast_new_for_file       (const char *title,
                                        GFile      *file);
 void      ub_widget_add_toast         (GtkWidget  *widget,
                                        AdwToast   *toast);
+void      ub_widget_toast_written     (GtkWidget  *widget,
+                                       gpointer    about,
+                                       const char *title,
+                                       const char *path);
 GSettings *ub_ui_dup_settings         (void);
 void       ub_ui_remember_folder      (const char *path);
 GMenuModel *ub_ui_recent_folders_menu_new (void);
