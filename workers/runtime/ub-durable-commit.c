@@ -199,6 +199,13 @@ ub_durable_file_commit (UbDurableFile  *file,
       _ub_durable_live_remove (&file->live_slot);
       _ub_durable_unregister_temporary (&file->marker);
     }
+  /* The partial name kept for a resume is this very file, now in place:
+   * a resume must never cut it. */
+  if (file->kept != NULL)
+    {
+      g_unlink (file->kept);
+      g_clear_pointer (&file->kept, g_free);
+    }
 
   errsv = close (file->fd) == 0 ? 0 : errno;
   file->fd = -1;
@@ -271,20 +278,24 @@ copy_to_partial (UbDurableFile  *file,
  * ub_durable_file_keep_partial:
  * @file: a file written to a temporary file, not committed
  * @partial: a partial file of the app's (see ub_durable_dup_partial_path())
+ * @allow_copy: whether to copy what @file holds when it cannot be linked
  * @error: return location for a #GError
  *
- * Keeps what @file holds so far as @partial, for a stopped job that a
- * later one resumes with ub_durable_file_new_partial(): the file is
- * synced and given the name @partial (a hard link, when the cache is on
- * the destination's file system; a copy otherwise), replacing an older
- * @partial. @file stays uncommitted: freeing it then leaves the
- * destination as it was.
+ * Keeps what @file holds so far as @partial, for a job that a later one
+ * resumes with ub_durable_file_new_partial(), replacing an older @partial.
+ * Where the cache is on the destination's file system, @partial becomes a
+ * hard link to @file itself: no byte is copied, it holds whatever is
+ * written next as well (so keeping it again only flushes), it survives
+ * the process being killed, and committing removes it. Elsewhere, and only
+ * if @allow_copy, @partial is a copy of what @file holds now. @file stays
+ * uncommitted: freeing it leaves the destination as it was.
  *
  * Returns: %TRUE if @partial holds all that was written to @file
  */
 gboolean
 ub_durable_file_keep_partial (UbDurableFile  *file,
                               const char     *partial,
+                              gboolean        allow_copy,
                               GError        **error)
 {
   g_autofree char *proc = NULL;
@@ -304,7 +315,8 @@ ub_durable_file_keep_partial (UbDurableFile  *file,
                    _("“%s” is not a partial output of Unblock’s"), name);
       return FALSE;
     }
-  if (file->kind == UB_DURABLE_KIND_PARTIAL && g_str_equal (file->partial, partial))
+  if ((file->kind == UB_DURABLE_KIND_PARTIAL && g_str_equal (file->partial, partial)) ||
+      g_strcmp0 (file->kept, partial) == 0)
     return ub_durable_file_flush (file, error);
   if (file->kind != UB_DURABLE_KIND_TEMPORARY || file->failed)
     {
@@ -315,8 +327,6 @@ ub_durable_file_keep_partial (UbDurableFile  *file,
 
   if (!ub_durable_file_flush (file, error))
     return FALSE;
-  if (fsync (file->fd) != 0)
-    return fail_commit (file, errno, _("cannot sync it"), error);
 
   if (g_unlink (partial) != 0 && errno != ENOENT)
     {
@@ -330,17 +340,21 @@ ub_durable_file_keep_partial (UbDurableFile  *file,
     link_errno = linkat (AT_FDCWD, proc, AT_FDCWD, partial, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
   if (link_errno == 0)
     {
-      if (chmod (partial, 0600) != 0)
-        {
-          ub_set_error_from_errno (error, errno, _("%s: cannot keep its partial output"),
-                                   file->name);
-          g_unlink (partial);
-          return FALSE;
-        }
+      g_free (file->kept);
+      file->kept = g_strdup (partial);
     }
-  else if (!copy_to_partial (file, partial, error))
+  else if (!allow_copy)
     {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s: its partial output cannot be kept without a copy"), file->name);
       return FALSE;
+    }
+  else
+    {
+      if (fsync (file->fd) != 0)
+        return fail_commit (file, errno, _("cannot sync it"), error);
+      if (!copy_to_partial (file, partial, error))
+        return FALSE;
     }
 
   dir = g_path_get_dirname (partial);

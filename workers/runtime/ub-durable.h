@@ -51,6 +51,7 @@ gboolean       ub_durable_file_commit        (UbDurableFile  *file,
                                               GError        **error);
 gboolean       ub_durable_file_keep_partial  (UbDurableFile  *file,
                                               const char     *partial,
+                                              gboolean        allow_copy,
                                               GError        **error);
 void           ub_durable_file_free          (UbDurableFile  *file);
 

@@ -579,7 +579,7 @@ out:
     {
       g_autoptr(GError) keep_error = NULL;
 
-      if (!ub_durable_file_keep_partial (job->out_file, job->keep_partial, &keep_error))
+      if (!ub_durable_file_keep_partial (job->out_file, job->keep_partial, TRUE, &keep_error))
         g_debug ("%s", keep_error->message);
     }
   /* Uncommitted: an unnamed file vanishes, a partial one stays. */

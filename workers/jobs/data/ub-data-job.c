@@ -285,10 +285,12 @@ ub_data_job_set_partial_output (UbDataJob  *job,
  *   by ub_durable_dup_partial_path()), or %NULL for none
  *
  * Lets the output go to the destination's own temporary file, in its
- * folder, and keeps what was written as @partial only if the run is
- * cancelled (a pause, a quit), for a later run to resume with. A run that
- * fails, or a process that is killed, leaves no partial output: a resume
- * then finds @partial missing or short, and starts over.
+ * folder, and keeps what was written as @partial when a checkpoint is
+ * saved (ub_data_job_keep_partial(): a hard link, where that is possible)
+ * and when the run is cancelled (a pause, a quit: a copy if it must be),
+ * for a later run to resume with. Committing removes the link. A resume
+ * finds @partial missing or short when it could not be kept (a process
+ * killed with the cache on another file system), and starts over.
  */
 void
 ub_data_job_set_keep_partial (UbDataJob  *job,
@@ -298,6 +300,35 @@ ub_data_job_set_keep_partial (UbDataJob  *job,
 
   g_free (job->keep_partial);
   job->keep_partial = g_strdup (partial);
+}
+
+/**
+ * ub_data_job_keep_partial:
+ * @job: a running job with ub_data_job_set_keep_partial()
+ *
+ * From the progress callback, when a checkpoint is saved: keeps what the
+ * job wrote as its partial output now, if that costs no copy (see
+ * ub_durable_file_keep_partial()), so that the checkpoint survives the
+ * process being killed. A link made once stays up to date.
+ *
+ * Returns: whether the partial output holds all that was written
+ */
+gboolean
+ub_data_job_keep_partial (UbDataJob *job)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (job != NULL, FALSE);
+
+  if (job->out_file == NULL || job->keep_partial == NULL || job->partial_output != NULL ||
+      ub_durable_file_is_direct (job->out_file))
+    return FALSE;
+  if (!ub_durable_file_keep_partial (job->out_file, job->keep_partial, FALSE, &error))
+    {
+      g_debug ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**

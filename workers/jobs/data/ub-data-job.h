@@ -30,7 +30,8 @@ G_BEGIN_DECLS
  *
  * Threads: a job belongs to the thread that runs it; nothing in it is
  * locked. The progress callback runs on that thread, between chunks; it may
- * call the getters (checkpoint, preview, partial path) and nothing else.
+ * call the getters (checkpoint, preview, partial path) and
+ * ub_data_job_keep_partial(), and nothing else.
  */
 
 typedef enum
@@ -110,6 +111,7 @@ void          ub_data_job_set_partial_output (UbDataJob              *job,
                                               const char             *partial);
 void          ub_data_job_set_keep_partial   (UbDataJob              *job,
                                               const char             *partial);
+gboolean      ub_data_job_keep_partial       (UbDataJob              *job);
 gboolean      ub_data_job_set_resume         (UbDataJob              *job,
                                               const UbDataCheckpoint *checkpoint,
                                               const char             *partial_path,

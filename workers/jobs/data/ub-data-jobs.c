@@ -45,6 +45,8 @@ save_checkpoint (RunData   *run,
       ub_job_context_checkpoint_saved (run->context);
       return;
     }
+  /* What the checkpoint claims, kept where a resume finds it. */
+  ub_data_job_keep_partial (job);
 
   g_variant_dict_init (&resume, NULL);
   g_variant_dict_insert (&resume, "input-offset", "t", checkpoint.input_offset);
@@ -233,8 +235,10 @@ data_run_job (GVariant      *params,
 
   /* A file can be resumed after a restart; pasted text is redone. Its
    * output goes to the destination's temporary file, in the destination's
-   * folder, and is kept as a partial file in the app's cache only when the
-   * job is stopped (paused, or the app quits). */
+   * folder, and is kept as a partial file in the app's cache (a hard link
+   * to it, where the cache is on the same file system) from its first
+   * checkpoint on, or copied there when the job is stopped (paused, or the
+   * app quits). */
   if (input_path[0] != '\0')
     {
       ub_job_context_set_resumable (context);

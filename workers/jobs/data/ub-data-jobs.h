@@ -20,10 +20,11 @@ G_BEGIN_DECLS
  *   "output-offset", "sha256-state", "partial", "identity" and
  *   "output-identity", what ub_data_identity_dup_output() saw of the file
  *   the result replaces). The output is written to a temporary file in the
- *   destination's folder and put in place when done; only when the job is
- *   stopped (cancelled: a pause, a quit) is what it wrote kept as
- *   UB_DATA_JOBS_PARTIAL_NAME in the app's cache (see
- *   ub_durable_dup_partial_path()). A resumed job checks the input against
+ *   destination's folder and put in place when done; what it wrote is kept
+ *   as UB_DATA_JOBS_PARTIAL_NAME in the app's cache (see
+ *   ub_durable_dup_partial_path()) with each checkpoint when that costs no
+ *   copy (a hard link), and when the job is stopped (cancelled: a pause, a
+ *   quit) otherwise. A resumed job checks the input against
  *   "identity" (UbDataIdentity), the destination against
  *   "output-identity", and the offsets against the input and the partial
  *   file, cuts that back to the checkpoint and appends, then moves it into
