@@ -482,33 +482,6 @@ ub_application_activate (GApplication *app)
     }
 }
 
-/* How many folders the recent list keeps. */
-#define N_RECENT_FOLDERS 10
-
-static void
-remember_folder (const char *path)
-{
-  g_autoptr(GSettings) settings = ub_ui_dup_settings ();
-  g_auto(GStrv) old = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) recent = NULL;
-  guint n = 1;
-
-  if (settings == NULL)
-    return;
-
-  old = g_settings_get_strv (settings, "recent-folders");
-  g_strv_builder_add (builder, path);
-  for (guint i = 0; old[i] != NULL && n < N_RECENT_FOLDERS; i++)
-    if (!g_str_equal (old[i], path))
-      {
-        g_strv_builder_add (builder, old[i]);
-        n++;
-      }
-  recent = g_strv_builder_end (builder);
-  g_settings_set_strv (settings, "recent-folders", (const char * const *) recent);
-}
-
 /* `unblock FILE|FOLDER…`, or files from the file manager: a folder opens
  * in the gallery, PNG files in the viewer. */
 static void
@@ -543,7 +516,6 @@ ub_application_open (GApplication  *app,
           ub_images_page_open_folder (UB_IMAGES_PAGE (ub_window_get_page (UB_WINDOW (window), "images")),
                                       path);
           ub_window_show_page (UB_WINDOW (window), "images");
-          remember_folder (path);
         }
       else
         g_ptr_array_add (images, g_steal_pointer (&path));
