@@ -28,8 +28,9 @@
  * the workers. Pause, resume and cancel go out on the "unblock.control"
  * broadcast channel, and every pipeline worker acknowledges on it.
  *
- * In blocking mode the same decode+scale runs on the main thread, one image
- * per main-loop iteration: every byte then goes through the main thread.
+ * In blocking mode the same decode+scale runs on the main thread, as one
+ * job per image, image after image (ub_job_run_blocking()): every byte
+ * then goes through the main thread.
  */
 
 #define N_SAMPLES        24
@@ -239,8 +240,11 @@ ub_channels_page_run_files (UbChannelsPage     *self,
 
   if (ub_page_get_blocking (UB_PAGE (self)))
     {
+      /* Back only when every image is done, as a blocking run is. */
       self->blocking = ub_blocking_pipeline_new (paths, RESULT_SIZE, on_blocking_result, self);
       _ub_channels_page_update_labels (self);
+      if (ub_blocking_pipeline_run (self->blocking))
+        _ub_channels_page_update_labels (self);
       return;
     }
 
@@ -354,8 +358,6 @@ ub_channels_page_toggle_pause (UbPage *page)
     broadcast (self, UB_PIPELINE_PAUSE, "pause", NULL);
   else
     broadcast (self, UB_PIPELINE_RESUME, "resume", NULL);
-  if (self->blocking != NULL)
-    ub_blocking_pipeline_set_paused (self->blocking, self->paused);
   _ub_channels_page_update_labels (self);
 }
 

@@ -237,10 +237,10 @@ ub_sample_writer_start (UbSampleWriter  *self,
         {
           g_autoptr(GVariant) reply = NULL;
 
-          reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                                   ub_png_sample_params_new (path, self->size, self->size,
-                                                             (guint64) i + 1),
-                                   NULL, NULL, NULL, error);
+          reply = ub_job_run_blocking (UB_PNG_JOB_SAMPLE,
+                                       ub_png_sample_params_new (path, self->size, self->size,
+                                                                 (guint64) i + 1),
+                                       NULL, NULL, NULL, error);
           if (reply == NULL)
             return FALSE;
           continue;

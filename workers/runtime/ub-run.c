@@ -12,7 +12,7 @@
  *
  * Blocking mode is how a run executes, not a property of its job: the
  * very same calls run one after the other on the calling thread through
- * ub_job_run_sync(), progress included; ub_run_start() returns when the
+ * ub_job_run_blocking(), progress included; ub_run_start() returns when the
  * run is over. Every job runs this way; no page has a strategy of its own.
  *
  * Rate and ETA count only the work done while this run was running, over
