@@ -302,6 +302,7 @@ start_samples (UbChannelsPage *self)
 
   /* The writer's own workers: they stop once the images are written. */
   self->samples = ub_sample_writer_new (self->folder, self->n_samples, self->sample_size);
+  ub_sample_writer_set_run_key (self->samples, "channels.samples");
   if (!ub_sample_writer_start (self->samples, NULL, &error))
     {
       show_error (self, error->message);
@@ -459,8 +460,9 @@ ub_channels_page_dispose (GObject *object)
 {
   UbChannelsPage *self = UB_CHANNELS_PAGE (object);
 
-  /* Nothing the workers still send may reach this page. */
-  clear_samples (self);
+  /* Nothing the workers still send may reach this page; the samples go
+   * on being written in their run. */
+  ub_sample_writer_detach (&self->samples, self);
   stop_blocking (self);
   clear_pipeline (self);
   if (self->control != NULL)

@@ -234,6 +234,14 @@ _ub_run_launch (UbRun *self)
   priv->n_launches++;
   _ub_run_set_state (self, UB_RUN_RUNNING);
 
+  /* The owner does the work (in blocking mode through
+   * ub_job_run_blocking(), as the parts' calls below). */
+  if (UB_RUN_GET_CLASS (self)->launch != NULL)
+    {
+      UB_RUN_GET_CLASS (self)->launch (self);
+      return;
+    }
+
   if (priv->blocking)
     {
       run_blocking (self);

@@ -268,6 +268,21 @@ ub_run_fail (UbRun        *self,
 }
 
 /**
+ * ub_run_complete:
+ *
+ * Ends an active run as done. For subclasses whose owner does the work
+ * (UbRunClass.launch); a run of job calls ends by itself.
+ */
+void
+ub_run_complete (UbRun *self)
+{
+  g_return_if_fail (UB_IS_RUN (self));
+
+  if (ub_run_is_active (self))
+    _ub_run_finish (self, UB_RUN_DONE);
+}
+
+/**
  * ub_run_set_progress:
  * @done: how much is done, in the run's unit, including what was done
  *   before a restart
