@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ub-about.h"
 #include "ub-application.h"
@@ -232,12 +233,14 @@ ub_application_show_run_action (GSimpleAction *action,
 {
   UbApplication *self = user_data;
   const char *key = g_variant_get_string (parameter, NULL);
+  /* A page's runs are keyed by its name, or by its name and a dot. */
+  g_autofree char *page = g_strndup (key, strcspn (key, "."));
   GtkWindow *window;
 
   g_application_activate (G_APPLICATION (self));
   window = main_window (self);
   if (window != NULL)
-    ub_window_show_page (UB_WINDOW (window), key);
+    ub_window_show_page (UB_WINDOW (window), page);
   g_application_withdraw_notification (G_APPLICATION (self), key);
 }
 

@@ -28,9 +28,9 @@ typedef struct
   /* Somewhere to type while it runs. */
   GtkWidget *(*get_entry)   (UbWindow *window);
   /* In blocking mode, the least part of the work's time the main loop is
-   * stalled: nearly all of it for work done in one piece; less for work
-   * done piece by piece, where the loop runs between two pieces (one
-   * thumbnail after another), and more so on a faster CPU. */
+   * stalled: nearly all of it for work done in one piece; a little less
+   * for work done in batches, where the loop runs between two (the
+   * gallery's thumbnails, batch after batch as tiles appear). */
   double      blocking_stall_fraction;
 } UbTestWorkload;
 
