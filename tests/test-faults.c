@@ -201,6 +201,7 @@ test_injected (gconstpointer data)
 typedef struct
 {
   const char *checkpoint;
+  gboolean    keep;       /* the partial output kept at each checkpoint */
 } ChildRun;
 
 static void
@@ -213,14 +214,21 @@ save_each_chunk (UbDataJob *job,
   UbDataCheckpoint cp;
 
   g_assert_true (ub_data_job_get_checkpoint (job, &cp));
+  /* Kept as a link, so what the checkpoint claims is there after a kill. */
+  if (run->keep)
+    g_assert_true (ub_data_job_keep_partial (job));
   g_assert_true (ub_store_write_file (run->checkpoint, RESUME_KEY,
                                       g_variant_new ("(tt)", cp.input_offset, cp.output_offset),
                                       NULL));
 }
 
+/* @keep_data: whether the output goes to the destination's temporary
+ * file, kept as the partial output at each checkpoint, rather than to the
+ * partial output itself. */
 static void
-test_kill_and_resume (void)
+test_kill_and_resume (gconstpointer keep_data)
 {
+  gboolean keep = GPOINTER_TO_INT (keep_data);
   const gsize len = 6 << 20;
   g_autofree char *dir = ub_test_make_dir ("ub-faults-XXXXXX");
   g_autofree char *in = g_build_filename (dir, "in", NULL);
@@ -255,12 +263,15 @@ test_kill_and_resume (void)
       if (pid == 0)
         {
           g_autoptr(UbDataJob) child = ub_data_job_new (UB_DATA_MODE_BASE64_ENCODE);
-          ChildRun run = { checkpoint };
+          ChildRun run = { checkpoint, keep };
 
           ub_data_job_set_chunk_size (child, 64 * 1024);
           ub_data_job_set_input_file (child, in);
           ub_data_job_set_output_file (child, out);
-          ub_data_job_set_partial_output (child, partial);
+          if (keep)
+            ub_data_job_set_keep_partial (child, partial);
+          else
+            ub_data_job_set_partial_output (child, partial);
           ub_data_job_set_progress_func (child, save_each_chunk, &run);
           _exit (ub_data_job_run (child, NULL, NULL) ? 0 : 1);
         }
@@ -288,6 +299,17 @@ test_kill_and_resume (void)
           g_assert_no_error (error);
         }
       assert_contents (out, expected, expected_len);
+      if (keep && g_file_test (partial, G_FILE_TEST_EXISTS))
+        {
+          GStatBuf a, b;
+
+          /* Killed between putting the result in place and removing the
+           * link: the link is the result itself. */
+          g_assert_cmpint (g_stat (out, &a), ==, 0);
+          g_assert_cmpint (g_stat (partial, &b), ==, 0);
+          g_assert_cmpuint (a.st_ino, ==, b.st_ino);
+          g_unlink (partial);
+        }
       g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
     }
   g_test_message ("%u of 8 runs resumed from a checkpoint", resumed);
@@ -350,7 +372,9 @@ main (int    argc,
 
       g_test_add_data_func (name, GUINT_TO_POINTER (w), test_injected);
     }
-  g_test_add_func ("/faults/kill-9/data-resume", test_kill_and_resume);
+  g_test_add_data_func ("/faults/kill-9/data-resume", GINT_TO_POINTER (FALSE), test_kill_and_resume);
+  g_test_add_data_func ("/faults/kill-9/data-resume-kept-link", GINT_TO_POINTER (TRUE),
+                        test_kill_and_resume);
   g_test_add_func ("/faults/fifo/never-waited-on", test_fifo_reads);
 
   return g_test_run ();

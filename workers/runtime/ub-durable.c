@@ -533,6 +533,7 @@ ub_durable_file_free (UbDurableFile *file)
     close (file->fd);
   g_free (file->temp_path);
   g_free (file->partial);
+  g_free (file->kept);
   g_free (file->name);
   g_free (file->target);
   g_free (file->dir);
