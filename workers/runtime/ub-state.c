@@ -3,6 +3,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include <pthread.h>
+
 #include "ub-state.h"
 #include "ub-durable.h"
 #include "ub-store.h"
@@ -15,10 +17,17 @@ typedef struct
   GVariant *value;  /* (nullable): NULL removes the key */
 } Write;
 
-/* The writer: one thread of a GThreadPool, so writes keep their order.
- * pending counts queued writes (atomic); message_func and its data are
- * main-thread only; failures travel to the main thread by g_idle_add. */
-static GThreadPool *writer;
+/* The writer: one thread, so writes keep their order. queue_lock
+ * protects the queue of writes (Write, oldest first) and whether the
+ * thread has been started; the thread waits on queue_cond. A pthread
+ * mutex rather than a GThreadPool: ThreadSanitizer sees it hand each
+ * Write over, not GLib's uninstrumented locks. pending counts queued
+ * writes (atomic); message_func and its data are main-thread only;
+ * failures travel to the main thread by g_idle_add. */
+static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t queue_cond = PTHREAD_COND_INITIALIZER;
+static GQueue writes = G_QUEUE_INIT;
+static gboolean writer_started;
 static gint pending;
 static UbStateMessageFunc message_func;
 static gpointer message_data;
@@ -118,19 +127,37 @@ write_in_thread (gpointer data,
 }
 
 static gpointer
-create_writer (gpointer data)
+writer_main (gpointer data)
 {
-  return g_thread_pool_new (write_in_thread, NULL, 1, FALSE, NULL);
+  for (;;)
+    {
+      Write *write;
+
+      pthread_mutex_lock (&queue_lock);
+      while (g_queue_is_empty (&writes))
+        pthread_cond_wait (&queue_cond, &queue_lock);
+      write = g_queue_pop_head (&writes);
+      pthread_mutex_unlock (&queue_lock);
+
+      write_in_thread (write, NULL);
+    }
+  return NULL;
 }
 
 static void
 queue (Write *write)
 {
-  static GOnce writer_once = G_ONCE_INIT;
-
   g_atomic_int_inc (&pending);
-  writer = g_once (&writer_once, create_writer, NULL);
-  g_thread_pool_push (writer, write, NULL);
+
+  pthread_mutex_lock (&queue_lock);
+  if (!writer_started)
+    {
+      writer_started = TRUE;
+      g_thread_unref (g_thread_new ("state-writer", writer_main, NULL));
+    }
+  g_queue_push_tail (&writes, write);
+  pthread_cond_signal (&queue_cond);
+  pthread_mutex_unlock (&queue_lock);
 }
 
 /**
