@@ -438,6 +438,94 @@ test_short_vs_long (gconstpointer data)
     }
 }
 
+/* ---- windows under a memory limit ------------------------------------ */
+
+/* Known counts from primesieve, at heights where the bucket tier holds
+ * most sieving primes. */
+static const struct { guint64 from; guint64 to; guint64 n; } window_ranges[] = {
+  { G_GUINT64_CONSTANT (100000000012345), G_GUINT64_CONSTANT (100001000000678), 31019063 },
+  { G_GUINT64_CONSTANT (1000000000000000), G_GUINT64_CONSTANT (1000000300000000), 8683939 },
+};
+
+static void
+test_windowed (gconstpointer data)
+{
+  g_test_summary ("A memory limit too small for the buckets sieves window by "
+                  "window, with the counts and primes of the unbounded run");
+
+  apply_config (data);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (window_ranges); i++)
+    {
+      guint64 from = window_ranges[i].from, to = window_ranges[i].to;
+      guint64 seg = ub_primes_get_segment_numbers (from, to);
+      guint64 unbounded, windowed;
+
+      ub_primes_set_memory_limit (0);
+      g_assert_cmpuint (ub_primes_get_window_numbers (from, to), >, to - from);
+      unbounded = count (from, to);
+
+      /* One segment a window: the sieving primes are made again for each. */
+      ub_primes_set_memory_limit (1);
+      g_assert_cmpuint (ub_primes_get_window_numbers (from, to), ==, seg);
+      g_assert_cmpuint (seg, <, (to - from) / 4);
+      windowed = count (from, to);
+      ub_primes_set_memory_limit (0);
+
+      g_assert_cmpuint (unbounded, ==, window_ranges[i].n);
+      g_assert_cmpuint (windowed, ==, window_ranges[i].n);
+    }
+
+  /* The primes themselves, in order, over a few windows of a range that
+   * starts and ends inside wheel bytes. */
+  {
+    guint64 from = window_ranges[1].from + 7;
+    guint64 to = from + 3 * ub_primes_get_segment_numbers (from, from + 40000000) + 11;
+    guint64 n_unbounded = 0, n_windowed = 0;
+    g_autoptr(GArray) unbounded = enumerate (from, to, &n_unbounded);
+    g_autoptr(GArray) windowed = NULL;
+
+    ub_primes_set_memory_limit (1);
+    g_assert_cmpuint (ub_primes_get_window_numbers (from, to), <, to - from);
+    windowed = enumerate (from, to, &n_windowed);
+    ub_primes_set_memory_limit (0);
+
+    g_assert_cmpuint (n_windowed, ==, n_unbounded);
+    g_assert_cmpuint (windowed->len, ==, unbounded->len);
+    g_assert_cmpmem (windowed->data, windowed->len * sizeof (guint64),
+                     unbounded->data, unbounded->len * sizeof (guint64));
+  }
+}
+
+/* Right below 2^64 every window makes the 203 million primes below 2^32
+ * again: a few windows take a few seconds. */
+static void
+test_windowed_near_top (gconstpointer data)
+{
+  const guint64 from = TOP - 100000000;
+  guint64 window;
+
+  g_test_summary ("Right below 2^64, a count in windows under a memory limit "
+                  "equals primesieve's");
+
+  apply_config (data);
+
+  if (!g_test_slow ())
+    {
+      g_test_skip ("a pass over the primes below 2^32 per window; run with -m slow");
+      return;
+    }
+
+  ub_primes_set_sieve_only (TRUE);
+  ub_primes_set_memory_limit (32 * 1024 * 1024);
+  window = ub_primes_get_window_numbers (from, TOP);
+  g_test_message ("windows of %" G_GUINT64_FORMAT " numbers", window);
+  g_assert_cmpuint (window, <, TOP - from);
+  g_assert_cmpuint (count (from, TOP), ==, 2253052);
+  ub_primes_set_memory_limit (0);
+  ub_primes_set_sieve_only (FALSE);
+}
+
 /* ---- enumeration ------------------------------------------------------ */
 
 static void
@@ -477,6 +565,8 @@ static const PrimesCase cases[] = {
   { "count/random-large-offsets", test_random_large_offsets, CPU },
   { "count/short-vs-long", test_short_vs_long, CPU },
   { "count/sieve-near-top", test_sieve_near_top, CPU },
+  { "count/windowed", test_windowed, CPU | PINNED },
+  { "count/windowed-near-top", test_windowed_near_top, CPU },
   { "enumerate/in-order", test_enumerate, CPU | PORTABLE | PINNED },
 };
 

@@ -22,14 +22,16 @@ extern char **environ;
  * primes of four ranges at four heights with one thread and with two,
  * interleaved round by round, every count checked against primesieve's;
  * wall time is the figure, CPU time beside it tells a slow run from a
- * busy machine. First, the peak RSS of one count per height, up to right
- * below 2^64, each in a process of its own.
+ * busy machine. First, the peak RSS and CPU time of one count per height
+ * and thread count, up to right below 2^64, each in a process of its own;
+ * there the sieve works in windows under its memory limit (256 MiB a
+ * run), and a row without the limit gives what the windows cost.
  *
  * The anchor is the `primesieve -c -q` command (its start-up, about a
  * millisecond, is then part of its time), else libprimesieve when it was
  * found at build time. Without either, our times are printed alone.
  *
- *   unblock-bench primes [--no-rss]
+ *   unblock-bench primes [--no-rss | --rss-only]
  */
 
 typedef struct
@@ -239,54 +241,85 @@ time_primesieve (Anchor      anchor,
   return ub_bench_now () - t0;
 }
 
-/* The child of report_rss(): one count, printed. */
+/* The child of report_rss(): one count on @threads_s threads under the
+ * memory limit @limit_s (0: the default), printed. */
 static int
 rss_child (const char *from_s,
-           const char *to_s)
+           const char *to_s,
+           const char *threads_s,
+           const char *limit_s)
 {
-  guint64 count = count_unblock (g_ascii_strtoull (from_s, NULL, 10),
-                                 g_ascii_strtoull (to_s, NULL, 10), 1);
+  guint64 count;
 
+  ub_primes_set_memory_limit ((gsize) g_ascii_strtoull (limit_s, NULL, 10));
+  count = count_unblock (g_ascii_strtoull (from_s, NULL, 10),
+                         g_ascii_strtoull (to_s, NULL, 10),
+                         (guint) g_ascii_strtoull (threads_s, NULL, 10));
   printf ("%" G_GUINT64_FORMAT "\n", count);
   return 0;
 }
 
-/* Peak RSS of one single-threaded count per height, ours and (with the
- * command as anchor) primesieve's, each in a fresh process. */
+/* One count in a process of its own: its RSS (KiB) and CPU seconds. */
+static guint64
+rss_run (const Case *c,
+         guint       n_threads,
+         gsize       limit,
+         gsize      *rss_kib,
+         double     *cpu)
+{
+  g_autofree char *from_s = g_strdup_printf ("%" G_GUINT64_FORMAT, c->from);
+  g_autofree char *to_s = g_strdup_printf ("%" G_GUINT64_FORMAT, c->to);
+  g_autofree char *threads_s = g_strdup_printf ("%u", n_threads);
+  g_autofree char *limit_s = g_strdup_printf ("%" G_GSIZE_FORMAT, limit);
+  const char *argv[] = { "/proc/self/exe", "primes", "--rss-child", from_s, to_s,
+                         threads_s, limit_s, NULL };
+  g_autofree char *out = run_child (argv, rss_kib);
+
+  *cpu = child_cpu;
+  return g_ascii_strtoull (out, NULL, 10);
+}
+
+/* Peak RSS and CPU time of one count per height and thread count, ours
+ * and (with the command as anchor) primesieve's, each in a fresh process;
+ * right below 2^64 also ours without the memory limit, one thread. */
 static int
 report_rss (Anchor anchor)
 {
-  printf ("%-22s %14s %14s %8s\n", "peak RSS, 1 thread", "unblock (MiB)",
-          "primesieve", "ratio");
+  printf ("%-22s %7s %10s %10s %7s %9s %9s %7s\n", "peak RSS, CPU time",
+          "threads", "ours MiB", "primesv", "ratio", "ours s", "primesv", "ratio");
   for (gsize i = 0; i < G_N_ELEMENTS (rss_cases); i++)
-    {
-      const Case *c = &rss_cases[i];
-      g_autofree char *from_s = g_strdup_printf ("%" G_GUINT64_FORMAT, c->from);
-      g_autofree char *to_s = g_strdup_printf ("%" G_GUINT64_FORMAT, c->to);
-      const char *argv[] = { "/proc/self/exe", "primes", "--rss-child", from_s, to_s, NULL };
-      g_autofree char *out = NULL;
-      gsize ours = 0, theirs = 0;
-      guint64 n_ours, n_theirs;
+    for (guint t = 0; t < G_N_ELEMENTS (thread_counts) + (i + 1 == G_N_ELEMENTS (rss_cases)); t++)
+      {
+        const Case *c = &rss_cases[i];
+        gboolean unbounded = t == G_N_ELEMENTS (thread_counts);
+        guint n_threads = unbounded ? 1 : thread_counts[t];
+        g_autofree char *name = unbounded ? g_strdup ("  same, no limit") : g_strdup (c->name);
+        gsize ours = 0, theirs = 0;
+        double cpu_ours, cpu_theirs;
+        guint64 n_ours, n_theirs;
 
-      out = run_child (argv, &ours);
-      n_ours = g_ascii_strtoull (out, NULL, 10);
-      if (anchor != ANCHOR_COMMAND)
-        {
-          printf ("%-22s %14.1f %14s %8s\n", c->name, ours / 1024.0, "-", "-");
-          continue;
-        }
-      n_theirs = count_primesieve (anchor, c->from, c->to, 1, &theirs);
-      if (n_ours != n_theirs)
-        {
-          fprintf (stderr, "unblock-bench: primes in %s: unblock counts %"
-                   G_GUINT64_FORMAT ", primesieve %" G_GUINT64_FORMAT "\n",
-                   c->name, n_ours, n_theirs);
-          return 1;
-        }
-      printf ("%-22s %14.1f %14.1f %7.2fx\n", c->name, ours / 1024.0,
-              theirs / 1024.0, (double) ours / (double) theirs);
-      fflush (stdout);
-    }
+        n_ours = rss_run (c, n_threads, unbounded ? G_MAXSIZE : 0, &ours, &cpu_ours);
+        if (anchor != ANCHOR_COMMAND)
+          {
+            printf ("%-22s %7u %10.1f %10s %7s %9.2f %9s %7s\n", name, n_threads,
+                    ours / 1024.0, "-", "-", cpu_ours, "-", "-");
+            continue;
+          }
+        n_theirs = count_primesieve (anchor, c->from, c->to, n_threads, &theirs);
+        cpu_theirs = child_cpu;
+        if (n_ours != n_theirs)
+          {
+            fprintf (stderr, "unblock-bench: primes in %s: unblock counts %"
+                     G_GUINT64_FORMAT ", primesieve %" G_GUINT64_FORMAT "\n",
+                     c->name, n_ours, n_theirs);
+            return 1;
+          }
+        printf ("%-22s %7u %10.1f %10.1f %6.2fx %9.2f %9.2f %6.2fx\n", name,
+                n_threads, ours / 1024.0, theirs / 1024.0,
+                (double) ours / (double) theirs, cpu_ours, cpu_theirs,
+                cpu_ours / cpu_theirs);
+        fflush (stdout);
+      }
   return 0;
 }
 
@@ -302,15 +335,20 @@ ub_bench_primes (int    argc,
   double theirs[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
   double ratios[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
   double cpu_ratios[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
+  double cpu_ours[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
+  double cpu_theirs[G_N_ELEMENTS (cases)][G_N_ELEMENTS (thread_counts)][64];
   double cpu1 = 0, cpu2 = 1;
   gboolean with_rss = TRUE;
+  gboolean rss_only = FALSE;
   guint64 c1, c2 = 0;
   int status = 0;
 
-  if (argc == 4 && strcmp (argv[1], "--rss-child") == 0)
-    return rss_child (argv[2], argv[3]);
+  if (argc == 6 && strcmp (argv[1], "--rss-child") == 0)
+    return rss_child (argv[2], argv[3], argv[4], argv[5]);
   if (argc == 2 && strcmp (argv[1], "--no-rss") == 0)
     with_rss = FALSE;
+  if (argc == 2 && strcmp (argv[1], "--rss-only") == 0)
+    rss_only = TRUE;
 
   primesieve_path = g_find_program_in_path ("primesieve");
   if (primesieve_path != NULL)
@@ -336,6 +374,8 @@ ub_bench_primes (int    argc,
       status = 1;
       goto out;
     }
+  if (rss_only)
+    goto out;
 
   /* Warm-up: tables, page faults, CPU frequency. */
   time_unblock (&cases[0], 1, &c1, &cpu1);
@@ -350,6 +390,7 @@ ub_bench_primes (int    argc,
           if (anchor == ANCHOR_NONE)
             {
               ours[i][t][r] = time_unblock (&cases[i], thread_counts[t], &c1, &cpu1);
+              cpu_ours[i][t][r] = cpu1;
               continue;
             }
           if (r % 2 == 0)
@@ -372,23 +413,27 @@ ub_bench_primes (int    argc,
             }
           ratios[i][t][r] = ours[i][t][r] / theirs[i][t][r];
           cpu_ratios[i][t][r] = cpu1 / cpu2;
+          cpu_ours[i][t][r] = cpu1;
+          cpu_theirs[i][t][r] = cpu2;
         }
 
-  printf ("\n%-20s %7s %12s %14s %12s %11s\n", "range", "threads",
-          "unblock (s)", "primesieve (s)", "wall ratio", "CPU ratio");
+  printf ("\n%-20s %7s %10s %10s %10s %10s %10s %10s\n", "range", "threads",
+          "ours s", "primesv s", "wall ratio", "ours CPU", "primesv", "CPU ratio");
   for (guint i = 0; i < n_cases; i++)
     for (guint t = 0; t < n_threads; t++)
       {
         if (anchor == ANCHOR_NONE)
-          printf ("%-20s %7u %12.3f %14s %12s %11s\n", cases[i].name,
+          printf ("%-20s %7u %10.3f %10s %10s %10.3f %10s %10s\n", cases[i].name,
                   thread_counts[t], ub_bench_median (ours[i][t], rounds),
-                  "-", "-", "-");
+                  "-", "-", ub_bench_median (cpu_ours[i][t], rounds), "-", "-");
         else
-          printf ("%-20s %7u %12.3f %14.3f %11.2fx %10.2fx\n",
+          printf ("%-20s %7u %10.3f %10.3f %9.2fx %10.3f %10.3f %9.2fx\n",
                   cases[i].name, thread_counts[t],
                   ub_bench_median (ours[i][t], rounds),
                   ub_bench_median (theirs[i][t], rounds),
                   ub_bench_median (ratios[i][t], rounds),
+                  ub_bench_median (cpu_ours[i][t], rounds),
+                  ub_bench_median (cpu_theirs[i][t], rounds),
                   ub_bench_median (cpu_ratios[i][t], rounds));
       }
   if (anchor != ANCHOR_NONE)

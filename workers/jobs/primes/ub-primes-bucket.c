@@ -122,6 +122,7 @@ struct _UbBuckets
   guint     log2_seg;
   gsize     seg_bytes;
   guint64   n_segs;
+  guint64   end_seg;          /* multiples from this segment on are dropped */
 
   /* Bucket (g mod n_buckets) holds the primes whose next multiple lies in
    * segment g; each is the handle of its newest block (see Block), NULL if
@@ -155,6 +156,7 @@ _ub_buckets_new (guint   log2_seg,
   b->log2_seg = log2_seg;
   b->seg_bytes = (gsize) 1 << log2_seg;
   b->n_segs = n_segs;
+  b->end_seg = n_segs;
   b->buckets = g_new0 (UbSieveEntry *, n);
   b->bucket_mask = n - 1;
   b->w210 = t->w210;
@@ -171,6 +173,36 @@ _ub_buckets_free (UbBuckets *b)
   g_free (b->buckets);
   g_clear_pointer (&b->slabs, g_ptr_array_unref);
   g_free (b);
+}
+
+/* Makes segment @end_seg the end of the window: multiples from there on
+ * are not filed. At most the number of segments. */
+void
+_ub_buckets_set_end (UbBuckets *b,
+                     guint64    end_seg)
+{
+  b->end_seg = MIN (end_seg, b->n_segs);
+}
+
+/* Empties every bucket, keeping the blocks for reuse. */
+void
+_ub_buckets_clear (UbBuckets *s)
+{
+  for (guint64 i = 0; i <= s->bucket_mask; i++)
+    {
+      UbSieveEntry *top = s->buckets[i];
+      Block *b = top != NULL ? block_of (top) : NULL;
+
+      while (b != NULL)
+        {
+          Block *next = b->next;
+
+          b->next = s->free_blocks;
+          s->free_blocks = b;
+          b = next;
+        }
+      s->buckets[i] = NULL;
+    }
 }
 
 /* Starts a new block in front of the full (or absent) one of @top and
@@ -228,7 +260,8 @@ _ub_buckets_add_primes (UbBuckets     *s,
                         gsize          n)
 {
   const guint64 start = base * 30;
-  const guint64 span = to - start;
+  const ub_u128 window = (ub_u128) (s->end_seg - seg) * s->seg_bytes * 30 - 1;
+  const guint64 span = window < to - start ? (guint64) window : to - start;
   const gsize seg_mask = s->seg_bytes - 1;
   const guint log2_seg = s->log2_seg;
 
@@ -280,12 +313,17 @@ _ub_buckets_cross (UbBuckets *sv,
                    guint8    *buf,
                    guint64    seg)
 {
+  /* All in locals: the stores into the sieve are through a byte pointer,
+   * which may alias anything, so fields read through @sv would be read
+   * again after every multiple crossed. */
   guint8 *s = buf;
-  const W210Step *w = sv->w210;
+  const W210Step *const w = sv->w210;
+  UbSieveEntry **const buckets = sv->buckets;
+  const guint64 bucket_mask = sv->bucket_mask;
   const gsize seg_mask = sv->seg_bytes - 1;
   const guint log2_seg = sv->log2_seg;
-  const guint64 n_ahead = sv->n_segs - seg;
-  UbSieveEntry **slot = &sv->buckets[seg & sv->bucket_mask];
+  const guint64 n_ahead = sv->end_seg - seg;
+  UbSieveEntry **slot = &buckets[seg & bucket_mask];
   UbSieveEntry *end;
 
   while ((end = *slot) != NULL)
@@ -309,8 +347,16 @@ _ub_buckets_cross (UbBuckets *sv,
               pos += a * step->dq + step->corr;
               ahead = pos >> log2_seg;
               if (G_LIKELY (ahead < n_ahead))
-                bucket_push (sv, seg + ahead, (guint32) a,
-                             (guint32) (pos & seg_mask) << 9 | step->next);
+                {
+                  UbSieveEntry **to = &buckets[(seg + ahead) & bucket_mask];
+                  UbSieveEntry *top = *to;
+
+                  if (G_UNLIKELY (((guintptr) top & (BLOCK_BYTES - 1)) == 0))
+                    top = new_block (sv, top);
+                  top->a = (guint32) a;
+                  top->packed = (guint32) (pos & seg_mask) << 9 | step->next;
+                  *to = top + 1;
+                }
             }
 
           b->next = sv->free_blocks;

@@ -10,7 +10,9 @@ G_BEGIN_DECLS
  * large to be worth a loop over each segment. Bucket g holds the primes
  * whose next multiple lies in segment g; each entry crosses one multiple
  * and is filed under the segment of its next one. Multiples walk the
- * mod-210 wheel, so cofactors divisible by 7 are skipped too.
+ * mod-210 wheel, so cofactors divisible by 7 are skipped too. A window
+ * (see ub-primes-sieve-window.h) ends the buckets early: multiples past
+ * its last segment are dropped.
  *
  * A UbBuckets belongs to one sieve and is used by one thread at a time.
  */
@@ -21,6 +23,9 @@ UbBuckets *_ub_buckets_new   (guint      log2_seg,
                               guint64    n_segs,
                               guint64    plimit);
 void       _ub_buckets_free  (UbBuckets *buckets);
+void       _ub_buckets_set_end (UbBuckets *buckets,
+                                guint64    end_seg);
+void       _ub_buckets_clear (UbBuckets *buckets);
 void       _ub_buckets_add_primes (UbBuckets     *buckets,
                                    guint64        seg,
                                    guint64        base,

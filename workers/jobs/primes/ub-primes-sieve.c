@@ -13,6 +13,7 @@
 #include "ub-primes-mr.h"
 #include "ub-primes-presieve.h"
 #include "ub-primes-sieve.h"
+#include "ub-primes-sieve-window.h"
 #include "ub-primes-wheel.h"
 
 /* ------------------------------------------------------------------ */
@@ -148,8 +149,16 @@ struct _UbSieve
   gsize     n_medium;
   gsize     medium_alloc;
 
-  /* Larger sieving primes, one multiple at a time. */
+  /* Larger sieving primes, one multiple at a time, within a window of
+   * window_segs segments ending before segment window_end (see
+   * ub-primes-sieve-window.h); those filed so far are the primes in
+   * (sorted_limit, bucket_hi]. replay: they are still to be filed again
+   * for the window that starts at seg. */
   UbBuckets *buckets;         /* (owned) */
+  guint64   window_segs;
+  guint64   window_end;
+  guint32   bucket_hi;
+  gboolean  replay;
 
   /* Where sieving primes come from: the static table or a child sieve. */
   guint64   plimit;           /* isqrt (to), or MR_SIEVE_LIMIT when mr */
@@ -240,6 +249,10 @@ _ub_sieve_new (guint64 from,
   s->sorted = _ub_medium_new ();
 
   s->buckets = _ub_buckets_new (s->log2_seg, s->n_segs, s->plimit);
+  s->window_segs = _ub_sieve_window_segments (s->n_segs, s->seg_bytes,
+                                              s->sorted_limit, s->plimit);
+  s->window_end = s->window_segs;
+  _ub_buckets_set_end (s->buckets, s->window_end);
 
   /* Room for the small sieving primes up front: one allocation. */
   {
@@ -463,11 +476,60 @@ add_sieving_primes (UbSieve       *s,
       while (k < s->src_n && (guint64) src[k] * src[k] <= seg_hi)
         k++;
       if (k > j)
-        _ub_buckets_add_primes (s->buckets, s->seg, base, s->to, src + j, k - j);
+        {
+          _ub_buckets_add_primes (s->buckets, s->seg, base, s->to, src + j, k - j);
+          s->bucket_hi = src[k - 1];
+        }
       s->src_pos = k;
       if (k < s->src_n)
         break;
     }
+  return TRUE;
+}
+
+typedef struct
+{
+  UbSieve *sieve;
+  guint64  base;
+} Replay;
+
+static void
+replay_primes (const guint64 *primes,
+               gsize          n,
+               gpointer       user_data)
+{
+  Replay *r = user_data;
+  guint32 p32[EMIT_BATCH];
+
+  g_assert (n <= EMIT_BATCH);
+  for (gsize i = 0; i < n; i++)
+    p32[i] = (guint32) primes[i];
+  _ub_buckets_add_primes (r->sieve->buckets, r->sieve->seg, r->base,
+                          r->sieve->to, p32, n);
+}
+
+/* Files the bucket primes filed so far again, for the window that starts
+ * with the segment at @base: they are made anew by a sieve of their own,
+ * over (sorted_limit, bucket_hi]. The buckets, empty at the end of the
+ * last window, are emptied first, so a replay stopped by @cancellable can
+ * be done again from the start. */
+static gboolean
+replay_bucket_primes (UbSieve       *s,
+                      guint64        base,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  g_autoptr(UbSieve) primes = NULL;
+  Replay r = { s, base };
+  guint64 lo, hi, count;
+
+  _ub_buckets_clear (s->buckets);
+  if (s->bucket_hi <= s->sorted_limit)
+    return TRUE;
+  primes = _ub_sieve_new ((guint64) s->sorted_limit + 1, s->bucket_hi);
+  while (_ub_sieve_next (primes, replay_primes, &r, NULL, &lo, &hi, &count, NULL))
+    if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      return FALSE;
   return TRUE;
 }
 
@@ -544,6 +606,14 @@ _ub_sieve_get_segment_numbers (const UbSieve *sieve)
   return (guint64) sieve->seg_bytes * 30;
 }
 
+guint64
+_ub_sieve_get_window_numbers (const UbSieve *sieve)
+{
+  ub_u128 n = (ub_u128) sieve->window_segs * sieve->seg_bytes * 30;
+
+  return n > G_MAXUINT64 ? G_MAXUINT64 : (guint64) n;
+}
+
 G_GNUC_NO_INLINE static void
 emit_segment (UbSieve         *sv,
               guint64          base,
@@ -603,6 +673,18 @@ _ub_sieve_next (UbSieve          *sv,
   lo = MAX (sv->from, base * 30);
   hi = (base + sv->seg_bytes - 1 >= sv->last_byte) ? sv->to : (base + sv->seg_bytes) * 30 - 1;
 
+  if (sv->seg == sv->window_end)
+    {
+      sv->window_end = MIN (sv->seg + sv->window_segs, sv->n_segs);
+      _ub_buckets_set_end (sv->buckets, sv->window_end);
+      sv->replay = TRUE;
+    }
+  if (sv->replay)
+    {
+      if (!replay_bucket_primes (sv, base, cancellable, error))
+        return FALSE;
+      sv->replay = FALSE;
+    }
   if (!add_sieving_primes (sv, base, hi, cancellable, error))
     return FALSE;
 

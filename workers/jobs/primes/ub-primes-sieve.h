@@ -22,7 +22,9 @@ G_BEGIN_DECLS
  *
  * Sieving primes are produced on demand by a smaller sieve of the same
  * kind running over [103, sqrt(to)], so memory is the segment plus one
- * 8-byte entry per sieving prime that has a multiple in the range. Short
+ * 8-byte entry per sieving prime that has a multiple in the range, or in
+ * the current window when that would pass the memory limit (see
+ * ub-primes-sieve-window.h). Short
  * ranges above 2^40 may instead be sieved with the primes below 2^20 and
  * their survivors confirmed by Miller–Rabin.
  *
@@ -49,6 +51,7 @@ gboolean  _ub_sieve_next       (UbSieve         *sieve,
                                 GError         **error);
 
 guint64     _ub_sieve_get_segment_numbers (const UbSieve *sieve);
+guint64     _ub_sieve_get_window_numbers  (const UbSieve *sieve);
 
 void        _ub_sieve_set_cache_sizes     (gsize          l1_bytes,
                                            gsize          l2_bytes);

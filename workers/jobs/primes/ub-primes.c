@@ -8,6 +8,7 @@
 #include "ub-error.h"
 #include "ub-primes.h"
 #include "ub-primes-sieve.h"
+#include "ub-primes-sieve-window.h"
 
 /*
  * The prime job: counting and enumerating the primes of a range of 64-bit
@@ -211,8 +212,10 @@ numbers_between (guint64 from,
  * Memory: the segment (half the L2 cache) plus eight bytes for each
  * sieving prime up to sqrt(@to) that has a multiple in the range; the
  * sieving primes themselves are made segment by segment as they are
- * needed. About 1.3 GB for 10^10 numbers right below 2^64 (primesieve
- * holds as much), a few MB below 10^12.
+ * needed. That would be about 1.3 GB for 10^10 numbers right below 2^64
+ * (primesieve holds as much), a few MB below 10^12: past the limit set
+ * with ub_primes_set_memory_limit() the range is sieved in windows that
+ * fit, the sieving primes being made again for each.
  *
  * Returns: %TRUE when the range is done, %FALSE with @error set otherwise
  */
@@ -458,6 +461,46 @@ ub_primes_get_segment_numbers (guint64 from,
 
   sieve = _ub_sieve_new (from, to);
   return _ub_sieve_get_segment_numbers (sieve);
+}
+
+/**
+ * ub_primes_set_memory_limit:
+ * @bytes: what the large-prime buckets of one run may hold, or 0 for the
+ *   default of 256 MiB
+ *
+ * Bounds the memory of the runs started afterwards, each on its own (a
+ * count split over n threads may hold n times as much). A run whose
+ * buckets would pass @bytes sieves its range in windows whose buckets fit,
+ * at the cost of making the sieving primes again for every window: right
+ * below 2^64 that is a pass over the 203 million primes below 2^32 per
+ * window. Counts are the same either way. Callable from any thread.
+ */
+void
+ub_primes_set_memory_limit (gsize bytes)
+{
+  _ub_sieve_set_memory_limit (bytes);
+}
+
+/**
+ * ub_primes_get_window_numbers:
+ * @from: first number
+ * @to: last number, at least @from
+ *
+ * Returns: how many numbers one window of a run over [@from, @to] spans
+ *   under the memory limit now in force (see ub_primes_set_memory_limit()):
+ *   at least the whole range when it is sieved in one go, one segment at
+ *   the least; saturated to %G_MAXUINT64
+ */
+guint64
+ub_primes_get_window_numbers (guint64 from,
+                              guint64 to)
+{
+  g_autoptr(UbSieve) sieve = NULL;
+
+  g_return_val_if_fail (from <= to, 0);
+
+  sieve = _ub_sieve_new (from, to);
+  return _ub_sieve_get_window_numbers (sieve);
 }
 
 /**

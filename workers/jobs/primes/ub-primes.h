@@ -103,6 +103,9 @@ void           ub_primes_set_cache_sizes     (gsize                  l1_bytes,
                                               gsize                  l2_bytes);
 guint64        ub_primes_get_segment_numbers (guint64                from,
                                               guint64                to);
+void           ub_primes_set_memory_limit    (gsize                  bytes);
+guint64        ub_primes_get_window_numbers  (guint64                from,
+                                              guint64                to);
 void           ub_primes_set_portable_only   (gboolean               only);
 void           ub_primes_set_sieve_only      (gboolean               only);
 const char    *ub_primes_get_implementation  (void);
