@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ub-about.h"
 #include "ub-application.h"
@@ -232,12 +233,14 @@ ub_application_show_run_action (GSimpleAction *action,
 {
   UbApplication *self = user_data;
   const char *key = g_variant_get_string (parameter, NULL);
+  /* A page's runs are keyed by its name, or by its name and a dot. */
+  g_autofree char *page = g_strndup (key, strcspn (key, "."));
   GtkWindow *window;
 
   g_application_activate (G_APPLICATION (self));
   window = main_window (self);
   if (window != NULL)
-    ub_window_show_page (UB_WINDOW (window), key);
+    ub_window_show_page (UB_WINDOW (window), page);
   g_application_withdraw_notification (G_APPLICATION (self), key);
 }
 
@@ -482,33 +485,6 @@ ub_application_activate (GApplication *app)
     }
 }
 
-/* How many folders the recent list keeps. */
-#define N_RECENT_FOLDERS 10
-
-static void
-remember_folder (const char *path)
-{
-  g_autoptr(GSettings) settings = ub_ui_dup_settings ();
-  g_auto(GStrv) old = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) recent = NULL;
-  guint n = 1;
-
-  if (settings == NULL)
-    return;
-
-  old = g_settings_get_strv (settings, "recent-folders");
-  g_strv_builder_add (builder, path);
-  for (guint i = 0; old[i] != NULL && n < N_RECENT_FOLDERS; i++)
-    if (!g_str_equal (old[i], path))
-      {
-        g_strv_builder_add (builder, old[i]);
-        n++;
-      }
-  recent = g_strv_builder_end (builder);
-  g_settings_set_strv (settings, "recent-folders", (const char * const *) recent);
-}
-
 /* `unblock FILE|FOLDER…`, or files from the file manager: a folder opens
  * in the gallery, PNG files in the viewer. */
 static void
@@ -543,7 +519,6 @@ ub_application_open (GApplication  *app,
           ub_images_page_open_folder (UB_IMAGES_PAGE (ub_window_get_page (UB_WINDOW (window), "images")),
                                       path);
           ub_window_show_page (UB_WINDOW (window), "images");
-          remember_folder (path);
         }
       else
         g_ptr_array_add (images, g_steal_pointer (&path));

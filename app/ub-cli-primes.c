@@ -34,6 +34,8 @@
  * the workers never wait for the disk. If FILE exists the count resumes
  * from it: its parts, not --threads, decide the split. A FILE for another
  * range is a usage error (2); a damaged one a failure (1) that names it.
+ * FILE is sealed (see UbSeal): one this installation did not write is not
+ * trusted, and the count starts over with a warning.
  * When the count completes FILE is removed, so a finished count leaves
  * nothing behind. SIGINT and SIGTERM save FILE before exiting.
  *
@@ -262,6 +264,13 @@ load_checkpoint (const char      *path,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         return UB_CLI_EXIT_OK;
+      /* Intact but not sealed here: edited, forged or from another
+       * installation. Its counts are not used; the count starts over. */
+      if (g_error_matches (error, UB_ERROR, UB_ERROR_UNTRUSTED))
+        {
+          ub_cli_error (_("%s; counting from the start"), error->message);
+          return UB_CLI_EXIT_OK;
+        }
       if (g_error_matches (error, UB_ERROR, UB_ERROR_INVALID_DATA))
         ub_cli_error (_("%s; remove it to count from the start"), error->message);
       else
@@ -595,7 +604,9 @@ const UbCliCommand ub_cli_primes_command = {
      "                         (default: one per processor)\n"
      "  --checkpoint FILE      save the count's progress to FILE at most once a second,\n"
      "                         and on Ctrl+C; if FILE exists, go on from it (the range\n"
-     "                         must match); FILE is removed when the count completes\n"
+     "                         must match; one this installation did not write is\n"
+     "                         not trusted: the count starts over); FILE is removed\n"
+     "                         when the count completes\n"
      "  -h, --help             show this help\n"),
   UB_NUMBER_GRAMMAR,
   primes_main,

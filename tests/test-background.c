@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "ub-data-page.h"
+#include "ub-images-page.h"
 #include "ub-primes-page.h"
 #include "ub-primes-run.h"
 #include "ub-run-manager.h"
@@ -251,6 +252,72 @@ test_stop_from_notification (void)
   g_assert_true (ub_test_gtk_run_until (no_threads_left, NULL, 30000));
 }
 
+static gboolean
+run_is_running (gpointer user_data)
+{
+  return ub_run_get_state (user_data) == UB_RUN_RUNNING && ub_run_get_done (user_data) > 0;
+}
+
+/* Work that is not a job call, here the gallery's sample writer, is a run
+ * too: it outlives its window and notifies. */
+static void
+test_samples_in_background (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ub-background-XXXXXX", NULL);
+  UbApplication *app = ub_test_gtk_get_app ();
+  g_autoptr(UbRun) run = NULL;
+  UbWindow *window;
+  UbImagesPage *page;
+  Notice *notice;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  window = ub_test_gtk_new_window ();
+  ub_window_show_page (window, "images");
+  page = UB_IMAGES_PAGE (ub_window_get_page (window, "images"));
+  /* Seconds of writing: 24 photo-like images of 1024². */
+  ub_images_page_generate_samples (page, dir, 24, 1024);
+  run = ub_run_manager_dup_run (ub_run_manager_get_default (), "images.samples");
+  g_assert_nonnull (run);
+  g_assert_true (ub_test_gtk_run_until (run_is_running, run, 60000));
+  if (ub_run_is_finished (run))
+    {
+      g_test_incomplete ("The samples were written before the window was closed");
+      return;
+    }
+  g_assert_cmpuint (ub_run_get_total (run), ==, 24);
+
+  g_ptr_array_set_size (notices, 0);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
+  g_assert_true (ub_application_is_in_background (app));
+  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_RUNNING);
+
+  g_assert_true (ub_test_gtk_run_until (run_finished, run, 300000));
+  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_DONE);
+  g_assert_cmpuint (ub_run_get_done (run), ==, 24);
+  for (guint i = 0; i < 24; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("sample-%02u-1024x1024.png", i + 1);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    }
+  notice = find_notice ("images.samples");
+  g_assert_nonnull (notice);
+  g_assert_true (g_str_has_prefix (notice->title, "Done:"));
+  g_assert_false (ub_application_is_in_background (app));
+
+  /* The notification leads to the page the run belongs to. */
+  activate_detailed (notice->default_action);
+  window = UB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_assert_nonnull (window);
+  g_assert_cmpstr (ub_window_get_visible_page_name (window), ==, "images");
+  g_assert_true (ub_test_gtk_run_until (no_threads_left, NULL, 30000));
+  ub_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -267,6 +334,7 @@ main (int    argc,
   g_test_add_func ("/background/close-keeps-working-and-notifies", test_close_keeps_working);
   g_test_add_func ("/background/failure-notifies", test_failure_notifies);
   g_test_add_func ("/background/stop-from-notification", test_stop_from_notification);
+  g_test_add_func ("/background/samples-finish-and-notify", test_samples_in_background);
 
   status = g_test_run ();
   g_clear_pointer (&notices, g_ptr_array_unref);

@@ -48,7 +48,7 @@ count_argv (const char *to,
 static GStrv
 checkpoint_environ (const char *interval_ms)
 {
-  GStrv envp = g_get_environ ();
+  GStrv envp = ub_test_cli_environ ();
 
   if (interval_ms != NULL)
     envp = g_environ_setenv (envp, "UB_CLI_CHECKPOINT_INTERVAL_MS", interval_ms, TRUE);
@@ -228,6 +228,75 @@ kill_and_resume (const char *to,
 }
 
 static void
+test_signals (void)
+{
+  const int signums[] = { SIGINT, SIGTERM, SIGHUP };
+
+  g_test_summary ("SIGINT, SIGTERM and SIGHUP mid-count exit 128 + the signal, save a whole "
+                  "checkpoint and leave no temporary file; the next run finishes exactly");
+
+  for (guint s = 0; s < G_N_ELEMENTS (signums); s++)
+    {
+      g_autofree char *path = checkpoint_path ("signalled.checkpoint");
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *base = g_path_get_basename (path);
+      g_auto(GStrv) argv = count_argv_threads ("2e9", path, "1");
+      g_auto(GStrv) envp = checkpoint_environ ("50");
+      g_auto(UbTestCliResult) result = { 0 };
+      g_autoptr(GBytes) first = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDir) listing = NULL;
+      g_autofree char *err = NULL;
+      const char *name;
+      int err_fd;
+      int status = 0;
+      GPid pid;
+
+      /* Now and then with named temporary files, as on a file system
+       * without O_TMPFILE. */
+      if (s == 1)
+        envp = g_environ_setenv (envp, "UNBLOCK_NO_TMPFILE", "1", TRUE);
+      err_fd = g_file_open_tmp ("ub-test-stderr-XXXXXX", &err, &error);
+      g_assert_no_error (error);
+      g_spawn_async_with_fds (NULL, argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
+                              ub_test_cli_reset_signals, GINT_TO_POINTER (FALSE), &pid,
+                              -1, -1, err_fd, &error);
+      g_assert_no_error (error);
+      close (err_fd);
+
+      /* Past the checkpoint written at start: the count is under way. */
+      g_assert_true (wait_for_new_checkpoint (path, NULL, pid, &status));
+      first = read_or_null (path);
+      g_assert_true (wait_for_new_checkpoint (path, first, pid, &status));
+      g_assert_cmpint (kill (pid, signums[s]), ==, 0);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_spawn_close_pid (pid);
+
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 128 + signums[s]);
+      {
+        g_autofree char *said = NULL;
+
+        g_assert_true (g_file_get_contents (err, &said, NULL, NULL));
+        g_test_message ("signal %d: %s", signums[s], said);
+        g_assert_nonnull (strstr (said, "interrupted; progress saved"));
+        g_unlink (err);
+      }
+      g_assert_cmpuint (checkpoint_done (path, 2000000000), >, 0);
+
+      listing = g_dir_open (dir, 0, NULL);
+      g_assert_nonnull (listing);
+      while ((name = g_dir_read_name (listing)) != NULL)
+        g_assert_cmpstr (name, ==, base);
+
+      run_sync (&result, argv, NULL);
+      g_assert_cmpint (result.status, ==, 0);
+      g_assert_cmpstr (result.out, ==, "98222287\n");
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+}
+
+static void
 test_kill (void)
 {
   g_test_summary ("Killed with SIGKILL at random moments and rerun, primes count still "
@@ -306,6 +375,35 @@ test_resume_from_file (void)
   run_sync (&result, argv, NULL);
   g_assert_cmpint (result.status, ==, 0);
   g_assert_cmpstr (result.out, ==, "148933\n");
+}
+
+static void
+test_forged (void)
+{
+  g_autofree char *path = checkpoint_path ("forged");
+  g_autofree char *elsewhere = g_build_filename (g_get_user_state_dir (), "elsewhere", NULL);
+  g_auto(GStrv) argv = count_argv ("1999999", path);
+  g_auto(UbTestCliResult) result = { 0 };
+
+  g_test_summary ("A checkpoint another installation sealed (a forgery, to this one) is not "
+                  "trusted: the count starts over and prints the true answer");
+
+  /* Sealed with another key: that of another state folder. Its first
+   * part claims a count one short, which the bounds allow. */
+  g_setenv ("UNBLOCK_STATE_DIR", elsewhere, TRUE);
+  write_checkpoint (path, g_variant_new_parsed (
+    "(@t 0, @t 1999999, [(@t 0, @t 999999, @t 999999, @t 78497, true),"
+    "                    (@t 1000000, @t 1999999, @t 1999999, @t 70434, true)])"));
+  g_unsetenv ("UNBLOCK_STATE_DIR");
+  g_assert_null (ub_store_read_file (path, CHECKPOINT_KEY, NULL));
+
+  run_sync (&result, argv, NULL);
+  g_assert_cmpint (result.status, ==, 0);
+  g_assert_cmpstr (result.out, ==, "148933\n");
+  ub_test_assert_one_line (result.err, NULL);
+  g_assert_nonnull (strstr (result.err, "cannot be trusted"));
+  g_assert_nonnull (strstr (result.err, "counting from the start"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -430,7 +528,9 @@ main (int    argc,
 
   g_test_add_func ("/cli/checkpoint/kill-9", test_kill);
   g_test_add_func ("/cli/checkpoint/kill-9-slow", test_kill_slow);
+  g_test_add_func ("/cli/checkpoint/signals", test_signals);
   g_test_add_func ("/cli/checkpoint/resume-from-file", test_resume_from_file);
+  g_test_add_func ("/cli/checkpoint/forged", test_forged);
   g_test_add_func ("/cli/checkpoint/range-mismatch", test_mismatch);
   g_test_add_func ("/cli/checkpoint/corrupt", test_corrupt);
   g_test_add_func ("/cli/checkpoint/unwritable", test_unwritable);

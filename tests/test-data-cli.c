@@ -238,7 +238,7 @@ test_interrupt (void)
   g_autofree char *out = g_build_filename (dir, "out.b64", NULL);
   g_autoptr(GError) error = NULL;
   const char *argv[] = { cli_path, "base64", "encode", "-", out, NULL };
-  g_auto(GStrv) envp = g_get_environ ();
+  g_auto(GStrv) envp = ub_test_cli_environ ();
   void (*old_sigpipe) (int);
   gint64 deadline;
   GPid pid;

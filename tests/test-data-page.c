@@ -3,7 +3,12 @@
 
 #include <glib/gstdio.h>
 
+#include <adwaita.h>
+#include <string.h>
+
 #include "ub-data-page.h"
+#include "ub-data-run.h"
+#include "ub-test-files.h"
 #include "ub-test-gtk.h"
 
 static UbDataPage *
@@ -352,6 +357,95 @@ test_missing_file (void)
   g_assert_nonnull (strstr (message, "input.bin"));
 }
 
+static gboolean
+cache_measured (gpointer user_data)
+{
+  guint64 size;
+
+  return ub_data_page_get_cache_size (user_data, &size);
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+cache_empty (gpointer user_data)
+{
+  guint64 size = G_MAXUINT64;
+
+  return ub_data_page_get_cache_size (user_data, &size) && size == 0;
+}
+
+static void
+test_cache_clear (void)
+{
+  g_autofree char *result = ub_data_run_dup_output_path (UB_DATA_MODE_BASE64_ENCODE);
+  g_autofree char *folder = ub_data_run_dup_cache_dir ();
+  g_autofree char *outside = make_file (1000);
+  g_autofree char *elsewhere = g_strconcat (outside, ".b64", NULL);
+  AdwMessageDialog *dialog;
+  UbDataPage *page;
+  guint64 size = 0;
+
+  g_test_summary ("The cache folder's size is shown once a run ends; Clear… asks first, "
+                  "then removes what the cache holds, and nothing written elsewhere");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  page = show_data_page ();
+  ub_data_page_set_input (page, outside, 0, UB_DATA_MODE_BASE64_ENCODE);
+  ub_data_page_set_output (page, elsewhere);
+  run_page (page);
+  ub_data_page_set_output (page, NULL);
+  run_page (page);
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
+  g_assert_true (g_file_test (result, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (ub_test_gtk_run_until (cache_measured, page, 30000));
+  g_assert_true (ub_data_page_get_cache_size (page, &size));
+  g_test_message ("the cache holds %" G_GUINT64_FORMAT " bytes", size);
+  g_assert_cmpuint (size, >=, 1352);   /* 1000 bytes, encoded */
+
+  /* Asked first: cancelling keeps everything. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "data.clear-cache", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  ub_test_gtk_run_for_ms (50);
+  g_assert_true (g_file_test (result, G_FILE_TEST_IS_REGULAR));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "data.clear-cache", NULL));
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "clear");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_true (ub_test_gtk_run_until (cache_empty, page, 30000));
+  g_assert_false (g_file_test (result, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (ub_test_count_entries (folder), ==, 0);
+  g_assert_true (g_file_test (elsewhere, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (outside, G_FILE_TEST_IS_REGULAR));
+
+  /* Its result went with the cache: saving it says so. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "data.save", NULL));
+  g_assert_nonnull (ub_data_page_get_error (page));
+  g_assert_nonnull (strstr (ub_data_page_get_error (page), "cleared"));
+  g_unlink (elsewhere);
+  g_unlink (outside);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -368,6 +462,7 @@ main (int    argc,
   g_test_add_func ("/data-page/cancel-leaves-no-output", test_cancel_leaves_no_output);
   g_test_add_func ("/data-page/missing-file", test_missing_file);
   g_test_add_func ("/data-page/drop-file", test_drop_file);
+  g_test_add_func ("/data-page/cache-clear", test_cache_clear);
 
   return g_test_run ();
 }

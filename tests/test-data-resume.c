@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -9,6 +10,7 @@
 #include "ub-data-identity.h"
 #include "ub-data-jobs.h"
 #include "ub-data-page.h"
+#include "ub-data-run.h"
 #include "ub-durable.h"
 #include "ub-page.h"
 #include "ub-resume-bar.h"
@@ -58,7 +60,8 @@ forge_record (const char           *input,
               const char           *output,
               const char           *partial,
               guint64               lines_done,
-              const UbDataIdentity *identity)
+              const UbDataIdentity *identity,
+              GVariant             *output_identity)
 {
   const guint32 sha_state[8] = { 0 };
   GVariantDict resume;
@@ -72,6 +75,8 @@ forge_record (const char           *input,
                                                           sizeof (guint32)));
   g_variant_dict_insert (&resume, "partial", "s", partial);
   g_variant_dict_insert_value (&resume, "identity", ub_data_identity_to_variant (identity));
+  if (output_identity != NULL)
+    g_variant_dict_insert_value (&resume, "output-identity", output_identity);
 
   g_variant_dict_init (&record, NULL);
   g_variant_dict_insert (&record, "mode", "u", (guint32) UB_DATA_MODE_BASE64_ENCODE);
@@ -152,6 +157,23 @@ make_input (const char *path,
   ub_test_write_file (path, data, len);
 }
 
+/* An input of @len bytes, the user's own file at @users, and what a
+ * checkpoint records of the input. */
+static void
+prepare (const char     *input,
+         gsize           len,
+         guint32         seed,
+         const char     *users,
+         UbDataIdentity *identity)
+{
+  g_autoptr(GError) error = NULL;
+
+  make_input (input, len, seed);
+  ub_test_write_file (users, "the user's own file\n", 20);
+  g_assert_true (ub_data_identity_read (input, TRUE, identity, &error));
+  g_assert_no_error (error);
+}
+
 static void
 assert_encoding_of (const char *output,
                     const char *input)
@@ -179,8 +201,9 @@ test_forged_paths_untouched (void)
   const char *message;
 
   g_test_summary ("A saved record naming the user's own file as its partial output and its "
-                  "output: resuming it fails saying why, discarding it removes the record, "
-                  "and the file is never opened, cut, renamed or deleted");
+                  "output: the page offers to start over saying why, starting over writes "
+                  "the app's own file, discarding it removes the record, and the file is "
+                  "never opened, cut, renamed or deleted");
 
   if (!ub_test_gtk_have_display ())
     return;
@@ -190,24 +213,32 @@ test_forged_paths_untouched (void)
   g_assert_true (ub_data_identity_read (input, TRUE, &identity, &error));
   g_assert_no_error (error);
 
-  /* Resume: the record fits its input, but the partial output it claims
-   * ten lines of is not the app's (the app's own holds nothing). */
+  /* The record fits its input, but the partial output it claims ten
+   * lines of is not the app's (the app's own holds nothing), and it says
+   * nothing of the file its output names: starting over is offered, and
+   * writes the app's own file. */
   ub_durable_remove_partial (UB_DATA_JOBS_PARTIAL_NAME);
-  forge_record (input, precious, precious, 10, &identity);
+  forge_record (input, precious, precious, 10, &identity, NULL);
   page = next_window_page ();
   bar = resume_bar (page);
   g_assert_true (ub_resume_bar_is_offered (bar));
-  g_assert_cmpstr (ub_resume_bar_get_action_label (bar), ==, "_Resume");
-  click (bar, "_Resume");
+  message = ub_resume_bar_get_message (bar);
+  g_test_message ("the page offers: %s", message);
+  g_assert_cmpstr (ub_resume_bar_get_action_label (bar), ==, "_Start over");
+  g_assert_nonnull (strstr (message, "not kept"));
+  click (bar, "_Start over");
   g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
-  message = ub_data_page_get_error (page);
-  g_test_message ("resuming said: %s", message);
-  g_assert_nonnull (message);
-  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_IDLE);
+  g_assert_null (ub_data_page_get_error (page));
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
+  {
+    g_autofree char *own = ub_data_run_dup_output_path (UB_DATA_MODE_BASE64_ENCODE);
+
+    g_assert_cmpstr (ub_data_page_get_output_path (page), ==, own);
+  }
   assert_untouched (precious);
 
   /* Discard: the record goes, the file it names stays. */
-  forge_record (input, precious, precious, 10, &identity);
+  forge_record (input, precious, precious, 10, &identity, NULL);
   page = next_window_page ();
   bar = resume_bar (page);
   g_assert_true (ub_resume_bar_is_offered (bar));
@@ -221,6 +252,16 @@ test_forged_paths_untouched (void)
  * (or leaves the input and breaks the record). The page must offer
  * "Start over" saying @reason, and starting over must encode the input as
  * it is now, nothing of the stale partial output spliced in. */
+/* What a stopped job keeps: @lines lines of output, in the app's cache. */
+static void
+write_partial (guint lines)
+{
+  g_autofree char *partial = ub_durable_dup_partial_path (UB_DATA_JOBS_PARTIAL_NAME);
+  g_autofree char *stale = g_strnfill (lines * LINE_OUT, '#');
+
+  ub_test_write_file (partial, stale, lines * LINE_OUT);
+}
+
 static void
 check_start_over (void        (*change) (const char *input, UbDataIdentity *saved),
                   const char   *reason)
@@ -228,7 +269,6 @@ check_start_over (void        (*change) (const char *input, UbDataIdentity *save
   g_autofree char *input = work_path ("changed-in.bin");
   g_autofree char *precious = work_path ("precious.txt");
   g_autofree char *partial = ub_durable_dup_partial_path (UB_DATA_JOBS_PARTIAL_NAME);
-  g_autoptr(GError) error = NULL;
   UbDataIdentity identity;
   UbDataPage *page;
   UbResumeBar *bar;
@@ -237,10 +277,7 @@ check_start_over (void        (*change) (const char *input, UbDataIdentity *save
   if (!ub_test_gtk_have_display ())
     return;
 
-  make_input (input, 100 * LINE_IN + 5, 2);
-  ub_test_write_file (precious, "the user's own file\n", 20);
-  g_assert_true (ub_data_identity_read (input, TRUE, &identity, &error));
-  g_assert_no_error (error);
+  prepare (input, 100 * LINE_IN + 5, 2, precious, &identity);
   /* What a first run left: ten lines of output, of another input. */
   {
     g_autofree char *stale = g_strnfill (10 * LINE_OUT, '#');
@@ -249,7 +286,7 @@ check_start_over (void        (*change) (const char *input, UbDataIdentity *save
   }
 
   change (input, &identity);
-  forge_record (input, precious, precious, 10, &identity);
+  forge_record (input, precious, precious, 10, &identity, NULL);
   page = next_window_page ();
   bar = resume_bar (page);
   g_assert_true (ub_resume_bar_is_offered (bar));
@@ -349,7 +386,8 @@ test_contents_changed (void)
   g_assert_true (ub_data_identity_read (input, TRUE, &identity, &error));
   g_assert_no_error (error);
   identity.head[0] ^= 1;   /* as if the first MiB had been another */
-  forge_record (input, "", "", 10, &identity);
+  write_partial (10);
+  forge_record (input, "", "", 10, &identity, NULL);
 
   page = next_window_page ();
   bar = resume_bar (page);
@@ -361,6 +399,288 @@ test_contents_changed (void)
   g_assert_nonnull (message);
   g_assert_nonnull (strstr (message, "contents changed"));
   g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_IDLE);
+}
+
+/* The first @lines lines of @input's encoding, as a stopped job keeps them. */
+static void
+write_true_partial (const char *input,
+                    guint       lines)
+{
+  g_autofree char *partial = ub_durable_dup_partial_path (UB_DATA_JOBS_PARTIAL_NAME);
+  g_autofree char *data = NULL;
+  g_autofree char *encoded = NULL;
+  gsize len, encoded_len;
+
+  g_assert_true (g_file_get_contents (input, &data, &len, NULL));
+  g_assert_cmpuint (len, >=, lines * LINE_IN);
+  encoded = ub_base64_encode ((const guint8 *) data, lines * LINE_IN, 76, &encoded_len);
+  g_assert_cmpuint (encoded_len, ==, lines * LINE_OUT);
+  ub_test_write_file (partial, encoded, encoded_len);
+}
+
+/* A job stopped on its way to @dest, which held the user's file: resuming
+ * it writes @dest, if nothing was put there since (@change == NULL), and
+ * else offers to start over into the app's own file, @dest left as it is. */
+static void
+check_destination (const char *change)
+{
+  g_autofree char *input = work_path ("to-dest-in.bin");
+  g_autofree char *dest = work_path ("dest.b64");
+  g_autofree char *partial = ub_durable_dup_partial_path (UB_DATA_JOBS_PARTIAL_NAME);
+  g_autoptr(GVariant) output_identity = NULL;
+  UbDataIdentity identity;
+  UbDataPage *page;
+  UbResumeBar *bar;
+  const char *message;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  prepare (input, 100 * LINE_IN + 3, 5, dest, &identity);
+  output_identity = g_variant_ref_sink (ub_data_identity_dup_output (dest));
+  write_true_partial (input, 10);
+  if (change != NULL)
+    ub_test_write_file (dest, change, strlen (change));
+  forge_record (input, dest, partial, 10, &identity, g_variant_ref (output_identity));
+
+  page = next_window_page ();
+  bar = resume_bar (page);
+  g_assert_true (ub_resume_bar_is_offered (bar));
+  message = ub_resume_bar_get_message (bar);
+  g_test_message ("the page offers: %s", message);
+  if (change == NULL)
+    {
+      g_assert_cmpstr (ub_resume_bar_get_action_label (bar), ==, "_Resume");
+      click (bar, "_Resume");
+      g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
+      g_assert_null (ub_data_page_get_error (page));
+      g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
+      g_assert_cmpstr (ub_data_page_get_output_path (page), ==, dest);
+      assert_encoding_of (dest, input);
+      g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+    }
+  else
+    {
+      g_autofree char *own = ub_data_run_dup_output_path (UB_DATA_MODE_BASE64_ENCODE);
+      g_autofree char *contents = NULL;
+
+      g_assert_cmpstr (ub_resume_bar_get_action_label (bar), ==, "_Start over");
+      g_assert_nonnull (strstr (message, "which the result replaces, changed"));
+      click (bar, "_Start over");
+      g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
+      g_assert_null (ub_data_page_get_error (page));
+      g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
+      g_assert_cmpstr (ub_data_page_get_output_path (page), ==, own);
+      assert_encoding_of (own, input);
+      g_assert_true (g_file_get_contents (dest, &contents, NULL, NULL));
+      g_assert_cmpstr (contents, ==, change);
+    }
+}
+
+static void
+test_destination_resumed (void)
+{
+  g_test_summary ("Work stopped on its way to a file the user chose resumes into that file "
+                  "when the file is as it was: the result is byte for byte the encoding");
+  check_destination (NULL);
+}
+
+static void
+test_destination_changed (void)
+{
+  g_test_summary ("Work stopped on its way to a file that changed since is offered as Start "
+                  "over, naming the file; starting over writes the app's own file and "
+                  "leaves the changed one as it is");
+  check_destination ("written by someone else meanwhile\n");
+}
+
+/* The page's own runs, bound for a destination chosen before the start. */
+
+static gboolean
+page_running (gpointer user_data)
+{
+  UbRun *run = ub_page_get_run (user_data);
+  guint64 done = 0;
+
+  ub_data_page_get_progress (user_data, &done, NULL);
+  return run != NULL && (done > 0 || !ub_run_is_active (run));
+}
+
+typedef struct
+{
+  const char *partial;
+  const char *dest;
+} Paused;
+
+/* The paused job has kept its partial output, or it had finished and put
+ * the result in place before the pause reached it. */
+static gboolean
+pause_landed (gpointer user_data)
+{
+  Paused *paused = user_data;
+  g_autofree char *contents = NULL;
+
+  if (g_file_test (paused->partial, G_FILE_TEST_IS_REGULAR))
+    return TRUE;
+  return g_file_get_contents (paused->dest, &contents, NULL, NULL) &&
+         g_strcmp0 (contents, "old\n") != 0;
+}
+
+/* An input of @len bytes, and @dest holding "old" in a @folder of its own;
+ * no partial output in the cache. */
+static void
+prepare_destination (const char *input,
+                     gsize       len,
+                     const char *folder,
+                     const char *dest)
+{
+  make_input (input, len, 9);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  ub_test_write_file (dest, "old\n", 4);
+  ub_durable_remove_partial (UB_DATA_JOBS_PARTIAL_NAME);
+}
+
+static gboolean
+open_folder_shown (gpointer user_data)
+{
+  return find_button (GTK_WIDGET (gtk_widget_get_root (user_data)), "Open Folder") != NULL;
+}
+
+static UbDataPage *
+show_data_page (void)
+{
+  return UB_DATA_PAGE (ub_test_gtk_show_page ("data"));
+}
+
+static void
+assert_contents (const char *path,
+                 const char *expected)
+{
+  g_autofree char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, expected);
+}
+
+static void
+test_written_directly (void)
+{
+  g_autofree char *input = work_path ("direct-in.bin");
+  g_autofree char *folder = g_build_filename (work_dir, "out", NULL);
+  g_autofree char *dest = g_build_filename (folder, "chosen.b64", NULL);
+  g_autofree char *own = ub_data_run_dup_output_path (UB_DATA_MODE_BASE64_ENCODE);
+  g_autofree char *partial = ub_durable_dup_partial_path (UB_DATA_JOBS_PARTIAL_NAME);
+  UbDataPage *page;
+  struct stat st;
+
+  g_test_summary ("A destination chosen before the start receives the result directly: the "
+                  "cache holds no copy, the mode of the file it replaces is kept, and no "
+                  "temporary file is left beside it");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  prepare_destination (input, 3 * 1024 * 1024 + 11, folder, dest);
+  g_assert_cmpint (g_chmod (dest, 0640), ==, 0);
+  g_unlink (own);
+
+  page = show_data_page ();
+  ub_data_page_set_input (page, input, 0, UB_DATA_MODE_BASE64_ENCODE);
+  ub_data_page_set_output (page, dest);
+  ub_test_gtk_window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
+
+  g_assert_null (ub_data_page_get_error (page));
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
+  g_assert_cmpstr (ub_data_page_get_output_path (page), ==, dest);
+  assert_encoding_of (dest, input);
+  g_assert_cmpint (g_stat (dest, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+  g_assert_false (g_file_test (own, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (ub_test_count_entries (folder), ==, 1);
+  /* Said in a toast, with a button that opens the folder. */
+  g_assert_true (ub_test_gtk_run_until (open_folder_shown, page, 10000));
+
+  /* Back to the cache: the next result is the app's own file. */
+  ub_data_page_set_output (page, NULL);
+  ub_test_gtk_window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
+  g_assert_cmpstr (ub_data_page_get_output_path (page), ==, own);
+  assert_encoding_of (own, input);
+}
+
+static void
+test_pause_keeps_partial (void)
+{
+  g_autofree char *input = work_path ("paused-in.bin");
+  g_autofree char *folder = g_build_filename (work_dir, "paused", NULL);
+  g_autofree char *dest = g_build_filename (folder, "chosen.b64", NULL);
+  g_autofree char *partial = ub_durable_dup_partial_path (UB_DATA_JOBS_PARTIAL_NAME);
+  Paused paused = { partial, dest };
+  UbDataPage *page;
+  UbRun *run;
+
+  g_test_summary ("Pausing a run bound for a destination keeps what it wrote in the cache "
+                  "and leaves the destination as it was; resuming puts the whole result "
+                  "in place and removes the partial output; cancelling keeps nothing");
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  prepare_destination (input, 96 * 1024 * 1024 + 5, folder, dest);
+
+  page = show_data_page ();
+  ub_data_page_set_input (page, input, 0, UB_DATA_MODE_BASE64_ENCODE);
+  ub_data_page_set_output (page, dest);
+  ub_test_gtk_window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_running, page, 60000));
+  run = ub_page_get_run (UB_PAGE (page));
+  if (ub_run_get_state (run) != UB_RUN_RUNNING)
+    {
+      g_test_skip ("The run ended before it could be paused");
+      return;
+    }
+
+  /* Paused at its first progress report, a fraction of the way. */
+  ub_test_gtk_window_action ("pause");
+  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_PAUSED);
+  g_assert_true (ub_test_gtk_run_until (pause_landed, &paused, 60000));
+  if (!g_file_test (partial, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("The job had finished when the pause reached it");
+      return;
+    }
+  assert_contents (dest, "old\n");
+  g_assert_cmpuint (ub_test_count_entries (folder), ==, 1);
+
+  ub_test_gtk_window_action ("pause");
+  g_assert_true (ub_test_gtk_run_until (page_settled, page, 120000));
+  g_assert_null (ub_data_page_get_error (page));
+  g_assert_cmpint (ub_data_page_get_state (page), ==, UB_DATA_PAGE_DONE);
+  assert_encoding_of (dest, input);
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (ub_test_count_entries (folder), ==, 1);
+
+  /* Cancelled for good: nothing kept, the destination as it was. */
+  ub_test_write_file (dest, "old\n", 4);
+  ub_test_gtk_window_action ("start");
+  g_assert_true (ub_test_gtk_run_until (page_running, page, 60000));
+  run = ub_page_get_run (UB_PAGE (page));
+  if (ub_run_get_state (run) == UB_RUN_RUNNING)
+    {
+      ub_test_gtk_window_action ("pause");
+      g_assert_true (ub_test_gtk_run_until (pause_landed, &paused, 60000));
+    }
+  if (g_file_test (partial, G_FILE_TEST_IS_REGULAR))
+    {
+      ub_test_gtk_window_action ("cancel");
+      g_assert_true (ub_test_gtk_run_until (page_settled, page, 60000));
+      g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+      assert_contents (dest, "old\n");
+      g_assert_cmpuint (ub_test_count_entries (folder), ==, 1);
+    }
+  g_unlink (input);
 }
 
 int
@@ -379,6 +699,10 @@ main (int    argc,
   g_test_add_func ("/data-resume/start-over/replaced-input", test_start_over_replaced_input);
   g_test_add_func ("/data-resume/start-over/offset-past-end", test_start_over_offset_past_end);
   g_test_add_func ("/data-resume/contents-changed", test_contents_changed);
+  g_test_add_func ("/data-resume/destination/resumed", test_destination_resumed);
+  g_test_add_func ("/data-resume/destination/changed", test_destination_changed);
+  g_test_add_func ("/data-resume/destination/written-directly", test_written_directly);
+  g_test_add_func ("/data-resume/destination/pause-keeps-partial", test_pause_keeps_partial);
 
   status = g_test_run ();
   ub_test_remove_tree (work_dir);

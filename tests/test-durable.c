@@ -575,6 +575,80 @@ test_partial (Fixture       *fixture,
   g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
 }
 
+static void
+test_keep_partial (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *path = fixture_path (fixture, "out");
+  g_autofree char *partial = ub_durable_dup_partial_path ("kept.part");
+  g_autofree char *outside = fixture_path (fixture, "not-ours.part");
+  g_autoptr(GError) error = NULL;
+  UbDurableFile *file;
+
+  g_test_summary ("A temporary file kept as a partial one (a link, on the same file "
+                  "system) holds what was written and what follows, the destination "
+                  "untouched; resuming from it puts the whole in place; committing removes "
+                  "the link; a name outside the cache, or a file written straight, is "
+                  "refused");
+
+  g_assert_true (g_file_set_contents (path, "old", -1, NULL));
+  g_unlink (partial);
+
+  file = ub_durable_file_new (path, NULL, &error);
+  g_assert_no_error (error);
+  write_string (file, "abcdef");
+  g_assert_false (ub_durable_file_keep_partial (file, outside, TRUE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (outside, G_FILE_TEST_EXISTS));
+  g_assert_true (ub_durable_file_keep_partial (file, partial, FALSE, &error));
+  g_assert_no_error (error);
+  assert_contents (partial, "abcdef");
+  /* On the same file system, a link: what follows is kept too. */
+  write_string (file, "gh");
+  g_assert_true (ub_durable_file_flush (file, &error));
+  assert_contents (partial, "abcdefgh");
+  g_assert_true (ub_durable_file_keep_partial (file, partial, TRUE, &error));
+  g_assert_no_error (error);
+  ub_durable_file_free (file);
+  assert_contents (partial, "abcdefgh");
+  assert_contents (path, "old");
+  /* The temporary file is gone; the kept one is the cache's. */
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 1);
+
+  file = ub_durable_file_new_partial (path, partial, 6, NULL, &error);
+  g_assert_no_error (error);
+  write_string (file, "XY");
+  g_assert_true (ub_durable_file_commit (file, &error));
+  g_assert_no_error (error);
+  ub_durable_file_free (file);
+  assert_contents (path, "abcdefXY");
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+
+  /* Kept, then committed: the link goes, so no resume can cut the file
+   * now in place. */
+  file = ub_durable_file_new (path, NULL, &error);
+  g_assert_no_error (error);
+  write_string (file, "123");
+  g_assert_true (ub_durable_file_keep_partial (file, partial, FALSE, &error));
+  write_string (file, "45");
+  g_assert_true (ub_durable_file_commit (file, &error));
+  g_assert_no_error (error);
+  ub_durable_file_free (file);
+  assert_contents (path, "12345");
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+
+  /* A device is written straight: nothing can be kept of it. */
+  file = ub_durable_file_new ("/dev/null", NULL, &error);
+  g_assert_no_error (error);
+  write_string (file, "abc");
+  g_assert_false (ub_durable_file_keep_partial (file, partial, TRUE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  ub_durable_file_free (file);
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -598,6 +672,7 @@ main (int    argc,
   ADD ("injected-faults", test_injected_faults);
   ADD ("real-disk-full", test_real_disk_full);
   ADD ("partial", test_partial);
+  ADD ("keep-partial", test_keep_partial);
 #undef ADD
   g_test_add ("/durable/stale-removed", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_stale_removed, fixture_tear_down);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "ub-image-chunks.h"
 #include "ub-image-viewer.h"
 #include "ub-jobs.h"
 #include "ub-png-scaler.h"
@@ -211,6 +212,28 @@ test_viewer_levels_zoom_walk (void)
   /* Zoomed in: the full level, and only part of it drawn. */
   g_assert_cmpuint (ub_image_canvas_get_drawn_level (canvas), ==, 0);
   g_assert_cmpuint (ub_image_canvas_get_n_drawn_tiles (canvas), <, ub_image_canvas_get_n_tiles (canvas, 0));
+
+  /* The cairo renderer's frames draw the zoomed level from chunks scaled
+   * once: a frame that does not move scales none, a small pan only those
+   * that came into view. */
+  if (GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (GTK_NATIVE (viewer))))
+    {
+      GtkAdjustment *hadjustment = gtk_scrolled_window_get_hadjustment (ub_image_viewer_get_scroller (viewer));
+      guint n_scaled = ub_image_canvas_get_n_scaled_chunks (canvas);
+      guint most_new = (gtk_widget_get_height (GTK_WIDGET (canvas)) + UB_IMAGE_CHUNKS_SIZE - 1) / UB_IMAGE_CHUNKS_SIZE + 1;
+
+      g_assert_cmpuint (n_scaled, >, 0);
+      gtk_widget_queue_draw (GTK_WIDGET (canvas));
+      ub_test_gtk_wait_painted (GTK_WIDGET (viewer), 1);
+      g_assert_cmpuint (ub_image_canvas_get_n_scaled_chunks (canvas), ==, n_scaled);
+
+      gtk_adjustment_set_value (hadjustment, gtk_adjustment_get_value (hadjustment) + 40);
+      ub_test_gtk_wait_painted (GTK_WIDGET (viewer), 1);
+      g_test_message ("%u chunks scaled, then %u after a pan", n_scaled,
+                      ub_image_canvas_get_n_scaled_chunks (canvas));
+      g_assert_cmpuint (ub_image_canvas_get_n_scaled_chunks (canvas), >=, n_scaled);
+      g_assert_cmpuint (ub_image_canvas_get_n_scaled_chunks (canvas), <=, n_scaled + most_new);
+    }
 
   gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.next", NULL);
   g_object_set_data (G_OBJECT (viewer), "want", paths[2]);

@@ -339,12 +339,6 @@ test_usage (Fixture       *f,
   g_assert_cmpuint (count_entries (f->dir), ==, 1);
 }
 
-static void
-test_no_cli (void)
-{
-  g_test_skip ("unblock-cli not found next to the test (G_TEST_BUILDDIR/../app)");
-}
-
 int
 main (int    argc,
       char **argv)
@@ -356,7 +350,7 @@ main (int    argc,
 
   if (!ub_test_cli_found ())
     {
-      g_test_add_func ("/png/cli", test_no_cli);
+      g_test_add_func ("/png/cli", ub_test_cli_skip_missing);
       return g_test_run ();
     }
 

@@ -5,7 +5,7 @@
 
 /* The port's posting and receiving API: the transfer list as an argument
  * of the post, one clone error, reserved kinds, back-pressure on any
- * thread but the main one, and the asynchronous receive. */
+ * thread but the main one, the asynchronous receive, and bytes messages. */
 
 static gint32
 message_int (UbMessage *message)
@@ -473,6 +473,105 @@ test_numeric_array_bodies (void)
     }
 }
 
+/* Bytes messages ------------------------------------------------------------ */
+
+static void
+collect_message (UbPort    *port,
+                 UbMessage *message,
+                 gpointer   user_data)
+{
+  g_ptr_array_add (user_data, ub_message_ref (message));
+}
+
+/* webmessaging/message-channels/basics.any.js: what was posted arrives, in
+ * order, whether it is received or delivered to a handler. A bytes body is
+ * shared, not copied; a kind registered with a GVariant type expects one,
+ * so a bytes message of it fires messageerror (as a body of the wrong type
+ * does); the reserved prefix is refused as for any post. */
+static void
+test_bytes_messages (void)
+{
+  static const char text[] = "sixty-four bytes, or a few less";
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
+  g_autoptr(GBytes) data = g_bytes_new_static (text, sizeof text);
+  g_autoptr(UbMessage) message = ub_message_new_bytes ("test.bytes", data);
+  g_autoptr(UbBuffer) buffer = ub_buffer_new (16);
+  g_autoptr(GPtrArray) delivered = g_ptr_array_new_with_free_func ((GDestroyNotify) ub_message_unref);
+  g_autoptr(GError) error = NULL;
+  UbPort *port1 = ub_channel_get_port1 (channel);
+  UbPort *port2 = ub_channel_get_port2 (channel);
+  UbMessage *received;
+
+  g_test_summary ("A bytes message carries its GBytes, shared, with or without "
+                  "transfers, received or delivered, and is checked like any other");
+
+  g_assert_true (ub_message_get_data (message) == data);
+  g_assert_null (ub_message_get_body (message));
+
+  g_assert_true (ub_port_post_bytes (port1, "test.bytes", data, &error));
+  g_assert_no_error (error);
+  g_assert_true (ub_port_post_bytes (port1, "test.empty", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ub_port_post_message (port1, message, (gpointer []) { buffer, NULL },
+                                       NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (ub_port_post_bytes (port1, "ub.bytes", data, &error));
+  g_assert_error (error, UB_ERROR, UB_ERROR_RESERVED_KIND);
+  g_clear_error (&error);
+
+  received = ub_port_receive (port2, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ub_message_is_kind (received, "test.bytes"));
+  g_assert_true (ub_message_get_data (received) == data);
+  g_assert_null (ub_message_get_body (received));
+  g_assert_cmpuint (ub_message_get_n_buffers (received), ==, 0);
+  ub_message_unref (received);
+
+  received = ub_port_receive (port2, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ub_message_is_kind (received, "test.empty"));
+  g_assert_null (ub_message_get_data (received));
+  ub_message_unref (received);
+
+  /* The transfer list moves the buffer and leaves the body as it was. */
+  received = ub_port_receive (port2, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ub_message_get_data (received) == data);
+  g_assert_cmpuint (ub_message_get_n_buffers (received), ==, 1);
+  g_assert_true (ub_buffer_is_detached (buffer));
+  ub_message_unref (received);
+
+  /* A registered kind wants its GVariant type. */
+  ub_message_register_kind ("test.typed", G_VARIANT_TYPE_UINT32);
+  g_assert_true (ub_port_post_bytes (port1, "test.typed", data, &error));
+  g_assert_no_error (error);
+  g_assert_null (ub_port_receive (port2, 0, NULL, &error));
+  g_assert_error (error, UB_ERROR, UB_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  ub_message_register_kind ("test.typed", NULL);
+
+  /* Delivered through the port's source, in order. */
+  ub_port_connect_message (port2, collect_message, delivered);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(GBytes) block = g_bytes_new (&i, sizeof i);
+
+      g_assert_true (ub_port_post_bytes (port1, "test.bytes", block, NULL));
+    }
+  while (delivered->len < 100)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < delivered->len; i++)
+    {
+      gsize size;
+      const guint *value = g_bytes_get_data (ub_message_get_data (delivered->pdata[i]), &size);
+
+      g_assert_cmpuint (size, ==, sizeof (guint));
+      g_assert_cmpuint (*value, ==, i);
+    }
+  ub_port_close (port2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -489,6 +588,7 @@ main (int   argc,
   g_test_add_func ("/runtime/port/receive-async/close", test_receive_async_close);
   g_test_add_func ("/runtime/port/receive-async/stream", test_receive_async_stream);
   g_test_add_func ("/runtime/port/numeric-array-bodies", test_numeric_array_bodies);
+  g_test_add_func ("/runtime/port/bytes-messages", test_bytes_messages);
 
   return g_test_run ();
 }

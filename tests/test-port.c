@@ -591,6 +591,100 @@ test_delivery_wakes_once_per_burst (void)
   ub_test_sink_clear (&sink);
 }
 
+/* A ping-pong between the main loop and a thread's own loop, each asleep
+ * between two messages: every post must wake the other side's delivery
+ * source (a lost wake-up hangs here until the test's timeout). Each
+ * started port polls a descriptor of its own, given back when its source
+ * goes: starting and closing many ports leaves as many open as before. */
+
+typedef struct
+{
+  UbPort       *port;      /* (unowned) the echoing end */
+  GMainContext *context;   /* (owned) the thread's own */
+  gboolean      stop;      /* only the echo thread reads and writes it */
+} Echo;
+
+static void
+echo_message (UbPort    *port,
+              UbMessage *message,
+              gpointer   user_data)
+{
+  Echo *echo = user_data;
+
+  if (ub_message_is_kind (message, "test.stop"))
+    echo->stop = TRUE;
+  else
+    g_assert_true (ub_port_post (port, "test.int", ub_message_get_body (message), NULL));
+}
+
+static gpointer
+echo_thread (gpointer data)
+{
+  Echo *echo = data;
+
+  g_main_context_push_thread_default (echo->context);
+  ub_port_connect_message (echo->port, echo_message, echo);
+  while (!echo->stop)
+    g_main_context_iteration (echo->context, TRUE);
+  ub_port_close (echo->port);
+  g_main_context_pop_thread_default (echo->context);
+  return NULL;
+}
+
+static guint
+count_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  if (dir == NULL)
+    return 0;
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static void
+test_delivery_wakes_sleeping_loops (void)
+{
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
+  Echo echo = { ub_channel_get_port2 (channel), g_main_context_new (), FALSE };
+  guint n_pings = 2000, before;
+  UbTestSink sink;
+  GThread *thread;
+
+  g_test_summary ("Every post wakes a delivery source asleep in another thread's "
+                  "loop; a started port gives its wake-up descriptor back");
+
+  ub_test_sink_init (&sink, ub_channel_get_port1 (channel), TRUE);
+  thread = g_thread_new ("echo", echo_thread, &echo);
+  for (guint i = 0; i < n_pings; i++)
+    {
+      g_assert_true (ub_test_post_int (ub_channel_get_port1 (channel), (gint32) i));
+      UB_TEST_RUN_UNTIL (sink.messages->len == i + 1);
+    }
+  g_assert_true (ub_port_post (ub_channel_get_port1 (channel), "test.stop", NULL, NULL));
+  g_thread_join (thread);
+  for (guint i = 0; i < n_pings; i++)
+    g_assert_cmpint (g_variant_get_int32 (ub_message_get_body (sink.messages->pdata[i])), ==,
+                     (gint32) i);
+  ub_port_close (ub_channel_get_port1 (channel));
+  ub_test_sink_clear (&sink);
+  g_main_context_unref (echo.context);
+
+  before = count_open_fds ();
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(UbChannel) other = ub_channel_new (0);
+
+      ub_port_start (ub_channel_get_port1 (other));
+      ub_port_start (ub_channel_get_port2 (other));
+      ub_port_close (ub_channel_get_port1 (other));
+    }
+  ub_test_drain_context ();
+  g_assert_cmpuint (count_open_fds (), <=, before);
+}
+
 /* Bad input ---------------------------------------------------------------- */
 
 static void
@@ -683,6 +777,7 @@ main (int    argc,
   g_test_add_func ("/runtime/port/receive", test_receive);
   g_test_add_func ("/runtime/port/delivery/yields", test_delivery_yields);
   g_test_add_func ("/runtime/port/delivery/wakes-once-per-burst", test_delivery_wakes_once_per_burst);
+  g_test_add_func ("/runtime/port/delivery/wakes-sleeping-loops", test_delivery_wakes_sleeping_loops);
   g_test_add_func ("/runtime/port/bad-input", test_bad_input);
   g_test_add_func ("/runtime/port/snapshot", test_labels_and_snapshot);
 

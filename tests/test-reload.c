@@ -11,6 +11,7 @@
 #include "ub-primes-page.h"
 #include "ub-resume-bar.h"
 #include "ub-run-manager.h"
+#include "ub-state.h"
 #include "ub-store.h"
 #include "ub-test-files.h"
 #include "ub-test-gtk.h"
@@ -147,6 +148,68 @@ test_reload_primes (void)
   g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
 
   reload_and_check ("primes", UB_TYPE_PRIMES_PAGE);
+}
+
+static gboolean
+state_flushed (gpointer user_data)
+{
+  return ub_state_is_flushed ();
+}
+
+static gboolean
+page_shows_done (gpointer user_data)
+{
+  return ub_run_get_state (user_data) == UB_RUN_DONE;
+}
+
+/* Blocking mode: the run holds the main thread until it is over, so a
+ * reload comes after it; the new page shows the very run, done, and
+ * nothing runs again. */
+static void
+test_reload_blocking (void)
+{
+  UbJobBlockingStats before, after;
+  UbWindow *window;
+  GtkWidget *page;
+  UbRun *run;
+  g_autoptr(UbRun) keep = NULL;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  window = ub_test_gtk_new_window ();
+  ub_test_gtk_set_blocking (TRUE);
+  page = ub_window_get_page (window, "primes");
+  ub_primes_page_set_input (UB_PRIMES_PAGE (page), "0", "2e7", FALSE, 2);
+
+  ub_job_get_blocking_stats (&before);
+  g_action_group_activate_action (G_ACTION_GROUP (window), "start", NULL);
+  ub_job_get_blocking_stats (&after);
+  run = ub_page_get_run (UB_PAGE (page));
+  g_assert_nonnull (run);
+  keep = g_object_ref (run);
+  /* Over when start returns: the job calls ran here. */
+  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_DONE);
+  g_assert_true (ub_run_get_blocking (run));
+  g_assert_cmpuint (after.n_calls, >, before.n_calls);
+  g_assert_cmpuint (ub_run_get_n_launches (run), ==, 1);
+  /* The run's saved state is forgotten by a queued write: let it land,
+   * or the reloaded page reads what an earlier test left. */
+  g_assert_true (ub_test_gtk_run_until (state_flushed, NULL, 10000));
+
+  g_action_group_activate_action (G_ACTION_GROUP (ub_test_gtk_get_app ()), "reload", NULL);
+  g_assert_true (ub_test_gtk_run_until (new_window_shown, window, 10000));
+  window = UB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (ub_test_gtk_get_app ())));
+  page = ub_window_get_page (window, "primes");
+
+  g_assert_true (ub_page_get_run (UB_PAGE (page)) == run);
+  g_assert_true (ub_test_gtk_run_until (page_shows_done, run, 1000));
+  g_assert_false (ub_page_is_busy (UB_PAGE (page)));
+  g_assert_false (is_offering (page, UB_TYPE_PRIMES_PAGE));
+  g_assert_cmpuint (ub_run_get_n_launches (run), ==, 1);
+  ub_job_get_blocking_stats (&before);
+  g_assert_cmpuint (before.n_calls, ==, after.n_calls);
+  ub_test_gtk_set_blocking (FALSE);
 }
 
 /* The Data page's jobs: "data.run" hashing or encoding a file, and
@@ -485,6 +548,7 @@ main (int    argc,
   g_test_add_func ("/reload/data/random-input", test_reload_random);
   g_test_add_func ("/reload/images/same-workers", test_reload_images);
   g_test_add_func ("/reload/channels/same-pipeline", test_reload_channels);
+  g_test_add_func ("/reload/primes/blocking", test_reload_blocking);
   g_test_add_func ("/reload/offer-once", test_offer_once);
   g_test_add_func ("/reload/data/offer-once", test_offer_once_data);
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-job.h"
 #include "ub-primes-page.h"
 #include "ub-runtime.h"
 #include "ub-test-gtk.h"
@@ -117,24 +118,35 @@ test_workload_in_workers (gconstpointer data)
 }
 
 /* The negative control: the same work on the main thread stalls the loop
- * for most of its duration: in one piece for a prime count or a file,
- * piece after piece for the gallery, the pipeline and the samples. */
+ * for most of its duration: every job call back to back from the dispatch
+ * that starts the work (ub_job_run_blocking(), blocking mode's one
+ * strategy), in batches for the gallery, whose tiles appear as it lays
+ * out. */
 static void
 test_workload_blocking (gconstpointer data)
 {
   const UbTestWorkload *workload = data;
   g_auto(UbTestMeasurement) run = { 0 };
+  UbJobBlockingStats before, after;
+  double jobs_ms;
 
   if (!ub_test_gtk_have_display ())
     return;
 
+  ub_job_get_blocking_stats (&before);
   ub_test_workload_measure_blocking (workload, 0, 0, &run);
-  g_test_message ("%s on the main thread: the work took %.0f ms, the loop was stalled %.0f ms "
-                  "of it, longest stall %.0f ms",
-                  workload->name, run.work_ms, run.stats.total_stall_ms, run.stats.max_stall_ms);
+  ub_job_get_blocking_stats (&after);
+  jobs_ms = (after.usec - before.usec) / 1000.0;
+  g_test_message ("%s on the main thread: the work took %.0f ms, %" G_GUINT64_FORMAT " blocking "
+                  "job calls %.0f ms of it, the loop was stalled %.0f ms, longest stall %.0f ms",
+                  workload->name, run.work_ms, after.n_calls - before.n_calls, jobs_ms,
+                  run.stats.total_stall_ms, run.stats.max_stall_ms);
 
-  /* It ran to the end, correctly. */
+  /* It ran to the end, correctly, and its work went through blocking
+   * mode's one strategy: job calls made by ub_job_run_blocking(). */
   g_assert_true (run.finished);
+  g_assert_cmpuint (after.n_calls, >, before.n_calls);
+  g_assert_cmpuint (after.n_running, ==, 0);
   /* The work is a fixed amount, so how long it takes depends on the CPU:
    * what must hold on any CPU is that the loop stalled, in all, for more
    * than the longest stall the worker mode is allowed. */

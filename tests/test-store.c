@@ -286,9 +286,13 @@ test_corrupt (void)
 
   /* A future format version. */
   path = file_of (dir, "version");
-  contents[8] = 99;
-  write_bytes (path, contents, len);
-  contents[8] = 1;
+  {
+    char version = contents[8];
+
+    contents[8] = 99;
+    write_bytes (path, contents, len);
+    contents[8] = version;
+  }
   g_clear_pointer (&path, g_free);
 
   /* Empty. */
@@ -362,6 +366,111 @@ test_corrupt_single (void)
   g_assert_nonnull (strstr (message, "truncated"));
   g_assert_nonnull (strstr (message, "job.gvariant.corrupt"));
   g_assert_null (strchr (message, '\n'));
+}
+
+/* Rewrites a store file as a forger without the key would: a payload
+ * byte changed and the checksum made right again, the seal left as it
+ * was. */
+static void
+forge_file (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  guint32 size;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  memcpy (&size, contents + 12, 4);
+  size = GUINT32_FROM_LE (size);
+  g_assert_cmpuint (24 + size + 32, ==, len);
+
+  /* The last byte of the value, inside the payload. */
+  contents[24 + size - 2] ^= 0x01;
+  g_checksum_update (checksum, (const guint8 *) contents + 24, size);
+  g_checksum_get_digest (checksum, digest, &digest_len);
+  memcpy (contents + 16, digest, 8);
+  write_bytes (path, contents, len);
+}
+
+static void
+test_forged (void)
+{
+  g_autofree char *dir = state_dir ("forged");
+  g_autofree char *other_dir = state_dir ("forged-elsewhere");
+  g_autofree char *path = NULL;
+  g_autofree char *copied = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(UbStore) store = open_store (dir);
+  g_autoptr(UbStore) other = open_store (other_dir);
+  g_autoptr(UbStore) again = NULL;
+  g_autoptr(GVariant) good = g_variant_ref_sink (g_variant_new_string ("still here"));
+  gsize len;
+
+  g_test_summary ("A file edited with its checksum made right, or sealed by another "
+                  "folder's key, is not trusted: moved aside and reported, others kept");
+
+  g_assert_true (ub_store_set (store, "good", good, NULL));
+  g_assert_true (ub_store_set (store, "edited", g_variant_new ("(tb)", (guint64) 7, FALSE), NULL));
+  g_assert_true (ub_store_set (other, "copied", g_variant_new ("(tb)", (guint64) 8, TRUE), NULL));
+  g_clear_object (&store);
+
+  path = file_of (dir, "edited");
+  forge_file (path);
+
+  /* A record another installation wrote, put in this folder. */
+  copied = file_of (other_dir, "copied");
+  g_assert_true (g_file_get_contents (copied, &contents, &len, NULL));
+  g_clear_pointer (&copied, g_free);
+  copied = file_of (dir, "copied");
+  write_bytes (copied, contents, len);
+
+  again = open_store (dir);
+  assert_value (again, "good", good);
+  g_assert_null (ub_store_dup (again, "edited"));
+  g_assert_null (ub_store_dup (again, "copied"));
+  message = ub_store_take_recovery_message (again);
+  g_test_message ("recovery message: %s", message);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "“edited” could not be trusted"));
+  g_assert_nonnull (strstr (message, "“copied” could not be trusted"));
+  g_assert_nonnull (strstr (message, "seal does not match"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_replaced_key (void)
+{
+  g_autofree char *dir = state_dir ("replaced-key");
+  g_autofree char *key = NULL;
+  g_autofree char *message = NULL;
+  g_autoptr(UbStore) store = open_store (dir);
+  g_autoptr(UbStore) again = NULL;
+
+  g_test_summary ("A key file others may read is replaced: what it sealed is no longer "
+                  "trusted, and the message says why");
+
+  g_assert_true (ub_store_set (store, "job", g_variant_new_uint32 (5), NULL));
+  g_clear_object (&store);
+
+  key = g_build_filename (dir, "seal.key", NULL);
+  g_assert_cmpint (g_chmod (key, 0644), ==, 0);
+
+  again = open_store (dir);
+  g_assert_null (ub_store_dup (again, "job"));
+  message = ub_store_take_recovery_message (again);
+  g_test_message ("recovery message: %s", message);
+  g_assert_nonnull (strstr (message, "others may read or change it"));
+  g_assert_nonnull (strstr (message, "“job” could not be trusted"));
+
+  /* The new key works. */
+  g_assert_true (ub_store_set (again, "job", g_variant_new_uint32 (6), NULL));
+  g_clear_object (&again);
+  again = open_store (dir);
+  g_assert_nonnull (ub_store_dup (again, "job"));
+  g_assert_null (ub_store_take_recovery_message (again));
 }
 
 static void
@@ -537,7 +646,8 @@ test_file (void)
   g_autoptr(GVariant) read = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_test_summary ("A single value in a file of its own: round trip, missing, wrong key");
+  g_test_summary ("A single value in a file of its own: round trip, missing, wrong key, "
+                  "and edited with its checksum made right (UB_ERROR_UNTRUSTED)");
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   read = ub_store_read_file (path, "job", &error);
@@ -559,6 +669,14 @@ test_file (void)
 
   g_assert_false (ub_store_write_file ("/proc/unblock-store-test", "job", value, &error));
   g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  forge_file (path);
+  read = ub_store_read_file (path, "job", &error);
+  g_assert_null (read);
+  g_assert_error (error, UB_ERROR, UB_ERROR_UNTRUSTED);
+  g_test_message ("error: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "checkpoint"));
 }
 
 /* Figures, not assertions: run with -m perf. */
@@ -667,6 +785,8 @@ main (int    argc,
   g_test_add_func ("/store/concurrent-writers", test_concurrent);
   g_test_add_func ("/store/corrupt/many", test_corrupt);
   g_test_add_func ("/store/corrupt/single", test_corrupt_single);
+  g_test_add_func ("/store/seal/forged", test_forged);
+  g_test_add_func ("/store/seal/replaced-key", test_replaced_key);
   g_test_add_func ("/store/unwritable", test_unwritable);
   g_test_add_func ("/store/default/unwritable", test_default_unwritable);
   g_test_add_func ("/store/default/from-env", test_default);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
+
 #include <fcntl.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -117,9 +119,58 @@ new_temp_file (const char *template)
 }
 
 /**
+ * ub_test_cli_reset_signals:
+ * @user_data: TRUE (as a pointer) to ignore SIGHUP, as nohup starts a program
+ *
+ * A #GSpawnChildSetupFunc: the signals the tests send, as a user's shell
+ * leaves them for the programs it starts. Runs in the child between fork
+ * and exec: only async-signal-safe calls.
+ */
+void
+ub_test_cli_reset_signals (gpointer user_data)
+{
+  const int signums[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+  sigset_t none;
+
+  /* A suite started in the background (sh's `&` ignores SIGINT) or under
+   * nohup would otherwise hand its ignored signals on to the CLI, which
+   * honours them. */
+  for (guint i = 0; i < G_N_ELEMENTS (signums); i++)
+    signal (signums[i], SIG_DFL);
+  if (GPOINTER_TO_INT (user_data))
+    signal (SIGHUP, SIG_IGN);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+/**
+ * ub_test_cli_environ:
+ *
+ * The test's environment, with its user folders spelled out: GLib's
+ * isolated folders exist only inside the test process (the environment
+ * says /dev/null), and the program needs the same ones: the key that
+ * seals checkpoints is in the state folder, the registry of temporary
+ * names that a killed writer leaves in the cache folder.
+ *
+ * Returns: (transfer full): the environment for a program the test runs
+ */
+GStrv
+ub_test_cli_environ (void)
+{
+  GStrv envp = g_get_environ ();
+
+  envp = g_environ_setenv (envp, "HOME", g_get_home_dir (), TRUE);
+  envp = g_environ_setenv (envp, "XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
+  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  envp = g_environ_setenv (envp, "XDG_STATE_HOME", g_get_user_state_dir (), TRUE);
+  return envp;
+}
+
+/**
  * ub_test_spawn:
  * @argv: the program and its arguments
- * @envp: (nullable): its environment, or %NULL for the test's
+ * @envp: (nullable): its environment, or %NULL for ub_test_cli_environ()
  * @input: (nullable): its standard input, or %NULL for none
  *
  * Runs a program to its end. g_spawn_sync() rather than GSubprocess: it
@@ -137,6 +188,7 @@ ub_test_spawn (UbTestCliResult    *result,
   g_autofree char *in_path = new_temp_file ("ub-test-stdin-XXXXXX");
   g_autofree char *out_path = new_temp_file ("ub-test-stdout-XXXXXX");
   g_autofree char *err = NULL;
+  g_auto(GStrv) own_envp = envp == NULL ? ub_test_cli_environ () : NULL;
   Redirect redirect = { in_path, out_path };
   int status;
 
@@ -144,7 +196,7 @@ ub_test_spawn (UbTestCliResult    *result,
                        input ? (gssize) g_bytes_get_size (input) : 0, &error);
   g_assert_no_error (error);
 
-  g_spawn_sync (NULL, (char **) argv, (char **) envp, G_SPAWN_SEARCH_PATH,
+  g_spawn_sync (NULL, (char **) argv, envp ? (char **) envp : own_envp, G_SPAWN_SEARCH_PATH,
                 redirect_child, &redirect, NULL, &err, &status, &error);
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (status));
@@ -224,4 +276,11 @@ ub_test_assert_one_line (const char *err,
   g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
   if (naming != NULL)
     g_assert_nonnull (strstr (err, naming));
+}
+
+/* A test case for when there is no unblock-cli to run. */
+void
+ub_test_cli_skip_missing (void)
+{
+  g_test_skip ("unblock-cli not found next to the test (G_TEST_BUILDDIR/../app)");
 }

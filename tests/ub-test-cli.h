@@ -33,6 +33,9 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (UbTestCliResult, ub_test_cli_result_clear)
 
 const char *ub_test_cli_get_path       (void);
 gboolean    ub_test_cli_found          (void);
+void        ub_test_cli_skip_missing   (void);
+GStrv       ub_test_cli_environ        (void);
+void        ub_test_cli_reset_signals  (gpointer            user_data);
 GStrv       ub_test_cli_argv           (const char         *first,
                                         ...) G_GNUC_NULL_TERMINATED;
 void        ub_test_spawn              (UbTestCliResult    *result,

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -29,6 +30,40 @@ ub_test_remove_tree (const char *path)
         g_unlink (child);
     }
   g_rmdir (path);
+}
+
+/* A new scratch folder, from a g_dir_make_tmp() @template. */
+static inline char *
+ub_test_make_dir (const char *template)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (template, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static inline int
+ub_test_compare_names (gconstpointer a,
+                       gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* The names in @dir, sorted, joined by spaces: "in out". */
+static inline char *
+ub_test_dup_sorted_entries (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, ub_test_compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
 }
 
 /* How many entries @path holds: catches leftover temporary files. */

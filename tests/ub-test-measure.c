@@ -100,6 +100,13 @@ stall_log_start (void)
   return g_timeout_add_full (G_PRIORITY_HIGH, 1, stall_log_beat, log, g_free);
 }
 
+static void
+count (GdkFrameClock *clock,
+       guint         *counter)
+{
+  (*counter)++;
+}
+
 /**
  * ub_test_workload_measure_workers:
  * @window_ms: how long to measure, at most: the work must outlast it
@@ -120,6 +127,8 @@ ub_test_workload_measure_workers (const UbTestWorkload *workload,
   UbMeter *meter = ub_window_get_meter (window);
   g_autoptr(UbKeyTyper) typer = NULL;
   double run_before, wait_before, run_after, wait_after;
+  GdkFrameClock *clock;
+  gulong layout_id, paint_id;
   guint stall_log;
   gint64 start;
 
@@ -130,6 +139,9 @@ ub_test_workload_measure_workers (const UbTestWorkload *workload,
   read_schedstat (&run_before, &wait_before);
 
   stall_log = stall_log_start ();
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  layout_id = g_signal_connect (clock, "layout", G_CALLBACK (count), &measurement->n_layouts);
+  paint_id = g_signal_connect (clock, "paint", G_CALLBACK (count), &measurement->n_paints);
   start = g_get_monotonic_time ();
   workload->start (window);
   g_assert_true (workload->is_running (window));
@@ -143,6 +155,8 @@ ub_test_workload_measure_workers (const UbTestWorkload *workload,
       measurement->measured_ms += 100;
     }
   measurement->outlasted = workload->is_running (window);
+  g_signal_handler_disconnect (clock, layout_id);
+  g_signal_handler_disconnect (clock, paint_id);
   finish_typing (typer, measurement);
   measurement->work_ms = (g_get_monotonic_time () - start) / 1000.0;
   ub_test_gtk_run_for_ms (100);

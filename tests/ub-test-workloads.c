@@ -589,7 +589,7 @@ static const UbTestWorkload workloads[] = {
     images_step,
     images_finished_ok,
     images_get_entry,
-    0.6,
+    0.8,
   },
   {
     "decode",
@@ -633,7 +633,7 @@ static const UbTestWorkload workloads[] = {
     NULL,
     channels_finished_ok,
     channels_get_entry,
-    0.6,
+    0.8,
   },
   {
     "samples",
@@ -644,7 +644,7 @@ static const UbTestWorkload workloads[] = {
     NULL,
     samples_finished_ok,
     images_get_entry,
-    0.6,
+    0.8,
   },
   {
     "several",
@@ -655,7 +655,7 @@ static const UbTestWorkload workloads[] = {
     images_step,
     several_finished_ok,
     images_get_entry,
-    0.6,
+    0.8,
   },
 };
 

@@ -28,9 +28,9 @@ typedef struct
   /* Somewhere to type while it runs. */
   GtkWidget *(*get_entry)   (UbWindow *window);
   /* In blocking mode, the least part of the work's time the main loop is
-   * stalled: nearly all of it for work done in one piece; less for work
-   * done piece by piece, where the loop runs between two pieces (one
-   * thumbnail after another), and more so on a faster CPU. */
+   * stalled: nearly all of it for work done in one piece; a little less
+   * for work done in batches, where the loop runs between two (the
+   * gallery's thumbnails, batch after batch as tiles appear). */
   double      blocking_stall_fraction;
 } UbTestWorkload;
 
@@ -47,6 +47,10 @@ typedef struct
  * @cpu_ms: the main thread's time on a CPU meanwhile (Linux schedstat)
  * @wait_ms: its time waiting for a CPU: what other processes can have
  *   added to any stall
+ * @n_layouts: in worker mode, how many times the window was laid out
+ *   while the work ran (its frame clock's layout phase): a widget that
+ *   queues a resize at each progress report shows here
+ * @n_paints: likewise, how many frames it painted
  */
 typedef struct
 {
@@ -59,6 +63,8 @@ typedef struct
   gboolean     finished;
   double       cpu_ms;
   double       wait_ms;
+  guint        n_layouts;
+  guint        n_paints;
 } UbTestMeasurement;
 
 guint                 ub_test_workloads_get_n      (void);

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ub-blocking-pipeline.h"
+#include "ub-job.h"
 #include "ub-pipeline.h"
 
 /*
  * The Channels page's negative control: the pipeline's decode and scale
- * run on the main thread instead, one image per main-loop iteration, so
- * that every byte goes through the main thread. Main thread only.
+ * as one job (UB_PIPELINE_JOB_DECODE_SCALE), every image one after the
+ * other on the main thread through ub_job_run_blocking(), from the one
+ * dispatch that starts the run: the strategy of every blocking mode, so
+ * every byte goes through the main thread. Main thread only.
  */
 
 struct _UbBlockingPipeline
@@ -18,54 +23,45 @@ struct _UbBlockingPipeline
   UbBlockingResultFunc  func;
   gpointer              user_data;
   guint                 next;       /* the next image to do */
-  guint                 idle_id;    /* 0 while paused or finished */
-  gboolean              paused;
+  GCancellable         *cancellable; /* (owned): cancelled when freed */
 };
 
-static gboolean
-step (gpointer user_data)
+static void
+decode_one (UbBlockingPipeline *self,
+            guint               index)
 {
-  UbBlockingPipeline *self = user_data;
-  g_autoptr(UbPngImage) small = NULL;
+  g_autoptr(GVariant) reply = NULL;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  guint32 width = 0, height = 0, w = 0, h = 0;
+  guint32 width = 0, height = 0, source_width = 0, source_height = 0;
   guint64 main_bytes = 0;
-  guint index;
 
-  if (self->next >= self->n_images)
+  reply = ub_job_run_blocking (UB_PIPELINE_JOB_DECODE_SCALE,
+                               ub_pipeline_decode_scale_params_new (self->paths[index], self->max_size),
+                               self->cancellable, NULL, NULL, &error);
+  if (reply != NULL)
     {
-      self->idle_id = 0;
-      return G_SOURCE_REMOVE;
+      bytes = ub_pipeline_decode_scale_result_parse (reply, &width, &height, &source_width,
+                                                     &source_height);
+      if (bytes == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                             _("The decoded image does not match its size"));
     }
+  /* The full image and its result both lived on the main thread. */
+  if (bytes != NULL)
+    main_bytes = (guint64) source_width * source_height * 4 + g_bytes_get_size (bytes);
 
-  index = self->next++;
-  small = ub_pipeline_decode_scale_file (self->paths[index], self->max_size, &width, &height,
-                                         NULL, &error);
-  if (small != NULL)
-    {
-      /* The full image and its result both lived on the main thread. */
-      main_bytes = (guint64) width * height * 4 + small->size;
-      w = small->width;
-      h = small->height;
-      bytes = ub_png_image_steal_bytes (g_steal_pointer (&small));
-    }
-
-  /* The last one: finished before the callback looks. */
-  if (self->next >= self->n_images)
-    self->idle_id = 0;
-  self->func (index, w, h, bytes, error != NULL ? error->message : NULL, main_bytes,
+  self->func (index, width, height, bytes, error != NULL ? error->message : NULL, main_bytes,
               self->user_data);
-  return self->idle_id != 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 /**
  * ub_blocking_pipeline_new:
  * @paths: (array zero-terminated=1): PNG files
  * @max_size: the largest side of a result
- * @func: called for each image, in order, on the main loop
+ * @func: called for each image, in order, from ub_blocking_pipeline_run()
  *
- * Returns: (transfer full): a run that has started
+ * Returns: (transfer full): a run, not started
  */
 UbBlockingPipeline *
 ub_blocking_pipeline_new (const char * const   *paths,
@@ -80,40 +76,48 @@ ub_blocking_pipeline_new (const char * const   *paths,
   self->max_size = max_size;
   self->func = func;
   self->user_data = user_data;
-  if (self->n_images > 0)
-    self->idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, step, self, NULL);
+  self->cancellable = g_cancellable_new ();
   return self;
+}
+
+/**
+ * ub_blocking_pipeline_run:
+ *
+ * Decodes and scales every image, here, and returns when all are done.
+ * @func may free the run (the page being cancelled meanwhile): then
+ * nothing more is done, and this returns %FALSE.
+ *
+ * Returns: %TRUE if the run is still there
+ */
+gboolean
+ub_blocking_pipeline_run (UbBlockingPipeline *self)
+{
+  g_autoptr(GCancellable) cancellable = g_object_ref (self->cancellable);
+
+  while (self->next < self->n_images)
+    {
+      guint index = self->next++;
+
+      decode_one (self, index);
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 void
 ub_blocking_pipeline_free (UbBlockingPipeline *self)
 {
-  g_clear_handle_id (&self->idle_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_strfreev (self->paths);
   g_free (self);
 }
 
 /**
- * ub_blocking_pipeline_set_paused:
- *
- * A paused run does nothing at all (an idle that did nothing would spin)
- * until it is resumed.
- */
-void
-ub_blocking_pipeline_set_paused (UbBlockingPipeline *self,
-                                 gboolean            paused)
-{
-  self->paused = paused;
-  if (paused)
-    g_clear_handle_id (&self->idle_id, g_source_remove);
-  else if (self->idle_id == 0 && self->next < self->n_images)
-    self->idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, step, self, NULL);
-}
-
-/**
  * ub_blocking_pipeline_is_running:
  *
- * Returns: whether images are left to do, paused or not
+ * Returns: whether images are left to do
  */
 gboolean
 ub_blocking_pipeline_is_running (UbBlockingPipeline *self)

@@ -30,8 +30,7 @@ UbBlockingPipeline *ub_blocking_pipeline_new        (const char * const   *paths
                                                      UbBlockingResultFunc  func,
                                                      gpointer              user_data);
 void                ub_blocking_pipeline_free       (UbBlockingPipeline   *self);
-void                ub_blocking_pipeline_set_paused (UbBlockingPipeline   *self,
-                                                     gboolean              paused);
+gboolean            ub_blocking_pipeline_run        (UbBlockingPipeline   *self);
 gboolean            ub_blocking_pipeline_is_running (UbBlockingPipeline   *self);
 guint               ub_blocking_pipeline_get_n_done (UbBlockingPipeline   *self);
 guint               ub_blocking_pipeline_get_n_images (UbBlockingPipeline *self);

@@ -28,8 +28,9 @@
  * the workers. Pause, resume and cancel go out on the "unblock.control"
  * broadcast channel, and every pipeline worker acknowledges on it.
  *
- * In blocking mode the same decode+scale runs on the main thread, one image
- * per main-loop iteration: every byte then goes through the main thread.
+ * In blocking mode the same decode+scale runs on the main thread, as one
+ * job per image, image after image (ub_job_run_blocking()): every byte
+ * then goes through the main thread.
  */
 
 #define N_SAMPLES        24
@@ -239,8 +240,11 @@ ub_channels_page_run_files (UbChannelsPage     *self,
 
   if (ub_page_get_blocking (UB_PAGE (self)))
     {
+      /* Back only when every image is done, as a blocking run is. */
       self->blocking = ub_blocking_pipeline_new (paths, RESULT_SIZE, on_blocking_result, self);
       _ub_channels_page_update_labels (self);
+      if (ub_blocking_pipeline_run (self->blocking))
+        _ub_channels_page_update_labels (self);
       return;
     }
 
@@ -298,6 +302,7 @@ start_samples (UbChannelsPage *self)
 
   /* The writer's own workers: they stop once the images are written. */
   self->samples = ub_sample_writer_new (self->folder, self->n_samples, self->sample_size);
+  ub_sample_writer_set_run_key (self->samples, "channels.samples");
   if (!ub_sample_writer_start (self->samples, NULL, &error))
     {
       show_error (self, error->message);
@@ -354,8 +359,6 @@ ub_channels_page_toggle_pause (UbPage *page)
     broadcast (self, UB_PIPELINE_PAUSE, "pause", NULL);
   else
     broadcast (self, UB_PIPELINE_RESUME, "resume", NULL);
-  if (self->blocking != NULL)
-    ub_blocking_pipeline_set_paused (self->blocking, self->paused);
   _ub_channels_page_update_labels (self);
 }
 
@@ -457,8 +460,9 @@ ub_channels_page_dispose (GObject *object)
 {
   UbChannelsPage *self = UB_CHANNELS_PAGE (object);
 
-  /* Nothing the workers still send may reach this page. */
-  clear_samples (self);
+  /* Nothing the workers still send may reach this page; the samples go
+   * on being written in their run. */
+  ub_sample_writer_detach (&self->samples, self);
   stop_blocking (self);
   clear_pipeline (self);
   if (self->control != NULL)

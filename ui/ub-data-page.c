@@ -5,8 +5,7 @@
 
 #include <glib/gstdio.h>
 
-#include "ub-data-page.h"
-#include "ub-data-run.h"
+#include "ub-data-page-private.h"
 #include "ub-page.h"
 #include "ub-resume-bar.h"
 #include "ub-ui.h"
@@ -26,34 +25,10 @@ typedef enum
   INPUT_TEXT,
 } InputKind;
 
-struct _UbDataPage
-{
-  UbPage           parent_instance;
-
-  /* Template widgets */
-  AdwComboRow     *input_dropdown;
-  AdwComboRow     *op_dropdown;
-  GtkStack        *input_stack;
-  GtkLabel        *input_label;
-  GtkSpinButton   *size_spin;
-  GtkTextView     *input_view;
-  GtkLabel        *result_label;
-  GtkTextView     *preview_view;
-
-  /* Owned references */
-  GtkNativeDialog *chooser;
-  GCancellable    *save_cancellable;
-  char            *input_path;
-  UbRun           *shown;      /* (nullable): the run whose result is shown */
-
-  /* The last restore_run() gave a fresh run: saved work that did not fit */
-  gboolean         offer_start_over;
-};
-
 G_DEFINE_FINAL_TYPE (UbDataPage, ub_data_page, UB_TYPE_PAGE)
 
-static UbDataRun *
-current_run (UbDataPage *self)
+UbDataRun *
+_ub_data_page_current_run (UbDataPage *self)
 {
   UbRun *run = ub_page_get_run (UB_PAGE (self));
 
@@ -63,9 +38,8 @@ current_run (UbDataPage *self)
 static char *
 cache_path (const char *name)
 {
-  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "data", NULL);
+  g_autofree char *dir = ub_data_run_dup_cache_dir ();
 
-  g_mkdir_with_parents (dir, 0700);
   return g_build_filename (dir, name, NULL);
 }
 
@@ -123,7 +97,7 @@ ub_data_page_create_run (UbPage    *page,
 
   /* A new run replaces whatever an older one left to resume. */
   ub_data_run_forget_saved ();
-  output = ub_data_run_dup_output_path (mode);
+  output = _ub_data_page_dup_output_path (self, mode);
   return UB_RUN (ub_data_run_new (mode, input, text, random_size, output, blocking));
 }
 
@@ -177,6 +151,13 @@ ub_data_page_attach_run (UbPage *page,
     {
       adw_combo_row_set_selected (self->input_dropdown, INPUT_FILE);
       set_input_path (self, input);
+    }
+  if (ub_data_run_get_mode (data) != UB_DATA_MODE_SHA256)
+    {
+      g_autofree char *cache = ub_data_run_dup_output_path (ub_data_run_get_mode (data));
+      const char *output = ub_data_run_get_output_path (data);
+
+      ub_data_page_set_output (self, g_strcmp0 (output, cache) != 0 ? output : NULL);
     }
 }
 
@@ -302,8 +283,16 @@ ub_data_page_update_view (UbPage *page,
   gboolean done = run != NULL && ub_run_get_state (run) == UB_RUN_DONE;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.choose-input", !busy);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "data.save",
-                                 done && ub_data_run_get_mode (UB_DATA_RUN (run)) != UB_DATA_MODE_SHA256);
+  _ub_data_page_update_output (self, run);
+  _ub_data_page_update_cache (self, run);
+  /* What a run leaves in the cache, measured once it has ended. */
+  if (!busy && ((gpointer) run != self->measured_run ||
+                (run != NULL && ub_run_get_state (run) != self->measured_state)))
+    {
+      self->measured_run = run;
+      self->measured_state = run != NULL ? ub_run_get_state (run) : UB_RUN_QUEUED;
+      _ub_data_page_measure_cache (self);
+    }
   gtk_widget_set_sensitive (GTK_WIDGET (self->input_dropdown), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->op_dropdown), !busy);
   /* The input a run reads stays as it was while the run goes. */
@@ -327,6 +316,7 @@ ub_data_page_update_view (UbPage *page,
     {
       self->shown = g_object_ref (run);
       show_result (self, UB_DATA_RUN (run));
+      _ub_data_page_result_shown (self, UB_DATA_RUN (run));
     }
 }
 
@@ -378,18 +368,11 @@ on_input_chosen (GtkNativeDialog *dialog,
                  gpointer         user_data)
 {
   UbDataPage *self = user_data;
+  g_autofree char *path = _ub_data_page_take_chosen (self, dialog, response,
+                                                     _("Only local files can be read."));
 
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-
-      if (path != NULL)
-        set_input_path (self, path);
-      else
-        ub_page_show_error (UB_PAGE (self), _("Only local files can be read."));
-    }
-  g_clear_object (&self->chooser);
+  if (path != NULL)
+    set_input_path (self, path);
 }
 
 static void
@@ -404,60 +387,6 @@ choose_input_action (GtkWidget  *widget,
 }
 
 static void
-on_saved (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(UbDataPage) self = ub_page_call_dup_page (user_data);
-  g_autoptr(GError) error = NULL;
-
-  ub_page_call_free (user_data);
-  if (!g_file_copy_finish (G_FILE (object), result, &error) && self != NULL)
-    ub_page_show_error (UB_PAGE (self), error->message);
-  else if (self != NULL)
-    gtk_label_set_text (self->result_label, _("Saved."));
-}
-
-static void
-on_save_chosen (GtkNativeDialog *dialog,
-                int              response,
-                gpointer         user_data)
-{
-  UbDataPage *self = user_data;
-  UbDataRun *run = current_run (self);
-
-  if (response == GTK_RESPONSE_ACCEPT && run != NULL)
-    {
-      g_autoptr(GFile) target = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GFile) source = g_file_new_for_path (ub_data_run_get_output_path (run));
-
-      /* GIO copies in a thread of its own: the window stays free. */
-      gtk_label_set_text (self->result_label, _("Saving…"));
-      g_file_copy_async (source, target, G_FILE_COPY_OVERWRITE, G_PRIORITY_DEFAULT_IDLE,
-                         self->save_cancellable, NULL, NULL, on_saved,
-                         ub_page_call_new (self, 0, 0));
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-save_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  UbDataPage *self = UB_DATA_PAGE (widget);
-  UbDataRun *run = current_run (self);
-  GtkFileChooser *chooser = ub_page_open_chooser (widget, &self->chooser, _("Save the Result"),
-                                                  GTK_FILE_CHOOSER_ACTION_SAVE,
-                                                  G_CALLBACK (on_save_chosen));
-
-  if (chooser != NULL && run != NULL)
-    gtk_file_chooser_set_current_name (chooser,
-                                       ub_data_run_get_mode (run) == UB_DATA_MODE_BASE64_ENCODE
-                                       ? "result.b64" : "result.bin");
-}
-
-static void
 ub_data_page_dispose (GObject *object)
 {
   UbDataPage *self = UB_DATA_PAGE (object);
@@ -465,9 +394,12 @@ ub_data_page_dispose (GObject *object)
   /* A copy still saving reaches the page only through a weak reference. */
   g_cancellable_cancel (self->save_cancellable);
   g_clear_object (&self->save_cancellable);
+  g_cancellable_cancel (self->cache_cancellable);
+  g_clear_object (&self->cache_cancellable);
   ub_page_close_chooser (&self->chooser, self);
   g_clear_object (&self->shown);
   g_clear_pointer (&self->input_path, g_free);
+  g_clear_pointer (&self->output_path, g_free);
 
   G_OBJECT_CLASS (ub_data_page_parent_class)->dispose (object);
 }
@@ -496,9 +428,10 @@ ub_data_page_class_init (UbDataPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, result_label);
   gtk_widget_class_bind_template_child (widget_class, UbDataPage, preview_view);
   gtk_widget_class_bind_template_callback (widget_class, on_input_kind_changed);
+  _ub_data_page_output_class_init (widget_class);
+  _ub_data_page_cache_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "data.choose-input", NULL, choose_input_action);
-  gtk_widget_class_install_action (widget_class, "data.save", NULL, save_action);
 }
 
 /* A file dropped on the page becomes its input. */
@@ -569,7 +502,7 @@ ub_data_page_get_state (UbDataPage *self)
 
   g_return_val_if_fail (UB_IS_DATA_PAGE (self), UB_DATA_PAGE_IDLE);
 
-  run = current_run (self);
+  run = _ub_data_page_current_run (self);
   if (run == NULL)
     return UB_DATA_PAGE_IDLE;
   if (ub_data_run_is_generating (run))
@@ -651,7 +584,7 @@ ub_data_page_get_digest (UbDataPage *self)
 
   g_return_val_if_fail (UB_IS_DATA_PAGE (self), NULL);
 
-  run = current_run (self);
+  run = _ub_data_page_current_run (self);
   if (ub_data_page_get_state (self) != UB_DATA_PAGE_DONE ||
       ub_data_run_get_mode (run) != UB_DATA_MODE_SHA256)
     return NULL;
@@ -671,7 +604,7 @@ ub_data_page_get_output_path (UbDataPage *self)
 
   if (ub_data_page_get_state (self) != UB_DATA_PAGE_DONE)
     return NULL;
-  return ub_data_run_get_output_path (current_run (self));
+  return ub_data_run_get_output_path (_ub_data_page_current_run (self));
 }
 
 /**
@@ -714,7 +647,7 @@ ub_data_page_get_progress (UbDataPage *self,
 
   g_return_if_fail (UB_IS_DATA_PAGE (self));
 
-  run = current_run (self);
+  run = _ub_data_page_current_run (self);
   *done = run ? ub_run_get_done (UB_RUN (run)) : 0;
   if (total != NULL)
     *total = run ? ub_data_run_get_input_size (run) : -1;

@@ -29,10 +29,14 @@ void             ub_data_page_set_text        (UbDataPage *self,
                                                const char *text);
 const char      *ub_data_page_get_digest      (UbDataPage *self);
 const char      *ub_data_page_get_output_path (UbDataPage *self);
+void             ub_data_page_set_output      (UbDataPage *self,
+                                               const char *path);
 char            *ub_data_page_dup_preview     (UbDataPage *self);
 const char      *ub_data_page_get_error       (UbDataPage *self);
 void             ub_data_page_get_progress    (UbDataPage *self,
                                                guint64    *done,
                                                gint64     *total);
+gboolean         ub_data_page_get_cache_size  (UbDataPage *self,
+                                               guint64    *size);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "ub-image-canvas.h"
+#include "ub-image-chunks.h"
 #include "ub-image-levels.h"
 
 /*
@@ -14,9 +15,11 @@
  * level still at least as large as the image on screen, so a level is
  * never shrunk by more than half. UbImageLevels cuts each level into
  * tiles over the worker's buffer and the canvas appends only the tiles in
- * view. The cairo renderer copies each drawn tile into a surface, hence a
- * frame costs about the visible area, whatever the zoom and the image's
- * size.
+ * view. The cairo renderer would resample each drawn tile in every frame:
+ * with it, the canvas draws the level already scaled to the zoom instead,
+ * in chunks made once per zoom (UbImageChunks), so that a frame while the
+ * user pans is a copy of the visible area, whatever the zoom and the
+ * image's size.
  *
  * It is a GtkScrollable: put it in a GtkScrolledWindow for scrollbars.
  * Ctrl+scroll and pinch zoom at the pointer; dragging pans.
@@ -34,6 +37,7 @@ struct _UbImageCanvas
   GtkAdjustment *hadjustment;
   GtkAdjustment *vadjustment;
   UbImageLevels *levels;         /* (nullable) the image shown */
+  UbImageChunks *chunks;         /* its level scaled to the zoom, for the cairo renderer */
 
   guint          hscroll_policy : 1;
   guint          vscroll_policy : 1;
@@ -361,6 +365,7 @@ ub_image_canvas_set_levels (UbImageCanvas *self,
   g_return_if_fail (UB_IS_IMAGE_CANVAS (self));
   g_return_if_fail (levels != NULL);
 
+  ub_image_chunks_clear (self->chunks);
   g_clear_pointer (&self->levels, ub_image_levels_free);
   self->levels = ub_image_levels_new (width, height, levels, &error);
   if (self->levels == NULL)
@@ -375,6 +380,7 @@ ub_image_canvas_clear (UbImageCanvas *self)
 {
   g_return_if_fail (UB_IS_IMAGE_CANVAS (self));
 
+  ub_image_chunks_clear (self->chunks);
   g_clear_pointer (&self->levels, ub_image_levels_free);
   self->n_drawn_tiles = 0;
   ub_image_canvas_set_fit (self);
@@ -438,6 +444,21 @@ ub_image_canvas_get_n_drawn_tiles (UbImageCanvas *self)
   return self->n_drawn_tiles;
 }
 
+/**
+ * ub_image_canvas_get_n_scaled_chunks:
+ *
+ * With the cairo renderer, how many chunks of the level were scaled since
+ * the zoom last changed: a frame that pans scales only what came into
+ * view, a frame that does not move scales nothing.
+ */
+guint
+ub_image_canvas_get_n_scaled_chunks (UbImageCanvas *self)
+{
+  g_return_val_if_fail (UB_IS_IMAGE_CANVAS (self), 0);
+
+  return ub_image_chunks_get_n_rendered (self->chunks);
+}
+
 guint
 ub_image_canvas_get_n_tiles (UbImageCanvas *self,
                              guint          index_)
@@ -453,6 +474,17 @@ ub_image_canvas_get_n_tiles (UbImageCanvas *self,
 
 /* GtkWidget */
 
+/* Whether frames are drawn by the cairo renderer, which resamples a
+ * scaled texture in every frame, where a GPU renderer does it for free. */
+static gboolean
+draws_with_cairo (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+
+  return G_BYTE_ORDER == G_LITTLE_ENDIAN && native != NULL &&
+         GSK_IS_CAIRO_RENDERER (gtk_native_get_renderer (native));
+}
+
 static void
 ub_image_canvas_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
@@ -461,6 +493,7 @@ ub_image_canvas_snapshot (GtkWidget   *widget,
   double view_width = gtk_widget_get_width (widget);
   double view_height = gtk_widget_get_height (widget);
   double device_scale = gtk_widget_get_scale_factor (widget);
+  gboolean chunks = draws_with_cairo (widget);
   double origin_x, origin_y, scale_x, scale_y;
   guint width, height, n_columns, n_rows;
 
@@ -480,6 +513,12 @@ ub_image_canvas_snapshot (GtkWidget   *widget,
   scale_y = image_height (self) * self->zoom / height;
 
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, view_width, view_height));
+  if (chunks)
+    ub_image_chunks_snapshot (self->chunks, snapshot, self->levels, self->drawn_level, self->zoom,
+                              device_scale, origin_x, origin_y, view_width, view_height);
+
+  /* The level's tiles in view: drawn as they are for a GPU renderer,
+   * only counted for the cairo one. */
   for (guint row = 0; row < n_rows; row++)
     {
       /* Edges rounded to whole pixels, so that neighbours meet exactly. */
@@ -497,10 +536,11 @@ ub_image_canvas_snapshot (GtkWidget   *widget,
           if (right <= 0 || left >= view_width)
             continue;
 
-          gtk_snapshot_append_texture (snapshot,
-                                       ub_image_levels_get_tile (self->levels, self->drawn_level,
-                                                                 column, row),
-                                       &GRAPHENE_RECT_INIT (left, top, right - left, bottom - top));
+          if (!chunks)
+            gtk_snapshot_append_texture (snapshot,
+                                         ub_image_levels_get_tile (self->levels, self->drawn_level,
+                                                                   column, row),
+                                         &GRAPHENE_RECT_INIT (left, top, right - left, bottom - top));
           self->n_drawn_tiles++;
         }
     }
@@ -650,6 +690,7 @@ ub_image_canvas_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->vadjustment, gtk_widget_queue_draw, self);
   g_clear_object (&self->hadjustment);
   g_clear_object (&self->vadjustment);
+  g_clear_pointer (&self->chunks, ub_image_chunks_free);
   g_clear_pointer (&self->levels, ub_image_levels_free);
 
   G_OBJECT_CLASS (ub_image_canvas_parent_class)->dispose (object);
@@ -693,6 +734,7 @@ ub_image_canvas_init (UbImageCanvas *self)
 
   self->zoom = 1.0;
   self->fit = TRUE;
+  self->chunks = ub_image_chunks_new ();
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
 
   controller = gtk_event_controller_motion_new ();

@@ -41,6 +41,7 @@ void        ub_image_canvas_widget_to_image   (UbImageCanvas *self,
 
 guint       ub_image_canvas_get_drawn_level   (UbImageCanvas *self);
 guint       ub_image_canvas_get_n_drawn_tiles (UbImageCanvas *self);
+guint       ub_image_canvas_get_n_scaled_chunks (UbImageCanvas *self);
 guint       ub_image_canvas_get_n_tiles       (UbImageCanvas *self,
                                                guint          level);
 

@@ -292,3 +292,31 @@ ub_image_levels_dup_level (UbImageLevels *self,
   return gdk_memory_texture_new (level->width, level->height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
                                  level->pixels, level->stride);
 }
+
+/**
+ * ub_image_levels_create_surface:
+ *
+ * A cairo image surface over a level's buffer, to scale it from: the
+ * pixels are not copied, and the surface keeps them alive. It must not be
+ * drawn to.
+ *
+ * Returns: (transfer full): the surface
+ */
+cairo_surface_t *
+ub_image_levels_create_surface (UbImageLevels *self,
+                                guint          index_)
+{
+  static const cairo_user_data_key_t pixels_key;
+  Level *level = get_level (self, index_);
+  cairo_surface_t *surface;
+
+  /* Premultiplied B, G, R, A in memory is cairo's ARGB32 on a
+   * little-endian CPU only. */
+  g_return_val_if_fail (G_BYTE_ORDER == G_LITTLE_ENDIAN, NULL);
+  surface = cairo_image_surface_create_for_data ((guchar *) g_bytes_get_data (level->pixels, NULL),
+                                                 CAIRO_FORMAT_ARGB32, level->width, level->height,
+                                                 level->stride);
+  cairo_surface_set_user_data (surface, &pixels_key, g_bytes_ref (level->pixels),
+                               (cairo_destroy_func_t) g_bytes_unref);
+  return surface;
+}

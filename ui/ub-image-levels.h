@@ -34,6 +34,8 @@ GdkTexture    *ub_image_levels_get_tile       (UbImageLevels *self,
                                                guint          row);
 GdkTexture    *ub_image_levels_dup_level      (UbImageLevels *self,
                                                guint          level);
+cairo_surface_t *ub_image_levels_create_surface (UbImageLevels *self,
+                                               guint          level);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UbImageLevels, ub_image_levels_free)
 

@@ -229,8 +229,9 @@ load (UbImageViewer *self,
 
   if (self->blocking)
     {
-      g_autoptr(GVariant) reply = ub_job_run_sync (UB_PNG_JOB_LEVELS, ub_png_levels_params_new (path),
-                                                   NULL, NULL, NULL, &error);
+      g_autoptr(GVariant) reply = ub_job_run_blocking (UB_PNG_JOB_LEVELS,
+                                                       ub_png_levels_params_new (path),
+                                                       NULL, NULL, NULL, &error);
 
       if (reply != NULL)
         show_levels (self, reply);

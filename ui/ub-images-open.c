@@ -119,6 +119,7 @@ ub_images_page_open_folder (UbImagesPage *self,
   _ub_images_page_reset (self);
   g_free (self->folder);
   self->folder = g_strdup (path);
+  ub_ui_remember_folder (path);
   g_list_store_remove_all (self->store);
   ub_resume_bar_hide (self->resume_bar);
   ub_gallery_place_open (self->place, path);

@@ -357,7 +357,9 @@ ub_images_page_dispose (GObject *object)
   if (self->loader != NULL)
     ub_thumbnail_loader_stop (self->loader);
   g_cancellable_cancel (self->cancellable);
-  _ub_images_page_clear_samples (self);
+  /* The samples go on being written in their run (the activity list and
+   * a notification say when they are there). */
+  ub_sample_writer_detach (&self->samples, self);
   ub_page_close_chooser (&self->chooser, self);
   g_clear_pointer (&self->place, ub_gallery_place_free);
   g_clear_object (&self->loader);

@@ -116,14 +116,15 @@ ub_images_page_generate_samples (UbImagesPage *self,
 {
   g_autoptr(GPtrArray) existing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
-  UbWorkerPool *pool;
 
   g_return_if_fail (UB_IS_IMAGES_PAGE (self));
   g_return_if_fail (folder != NULL);
 
   _ub_images_page_reset (self);
-  pool = ub_thumbnail_loader_ensure_pool (self->loader, &error);
   self->samples = ub_sample_writer_new (folder, n_images, size);
+  /* A run of its own, in workers of its own: the writing goes on if the
+   * window closes, and the activity list shows it. */
+  ub_sample_writer_set_run_key (self->samples, "images.samples");
 
   /* Those already there, looked for before any worker starts writing
    * (a file being written exists before it is whole). */
@@ -138,7 +139,7 @@ ub_images_page_generate_samples (UbImagesPage *self,
     }
 
   ub_sample_writer_set_blocking (self->samples, ub_page_get_blocking (UB_PAGE (self)));
-  if (pool == NULL || !ub_sample_writer_start (self->samples, pool, &error))
+  if (!ub_sample_writer_start (self->samples, NULL, &error))
     {
       _ub_images_page_show_error (self, error->message);
       _ub_images_page_clear_samples (self);

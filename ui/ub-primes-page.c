@@ -220,8 +220,16 @@ ub_primes_page_update_view (UbPage *page,
       g_autofree char *from = ub_number_format_u64 (ub_primes_run_get_from (primes));
       g_autofree char *to = ub_number_format_u64 (ub_primes_run_get_to (primes));
       g_autofree char *result = g_strdup_printf (_("%s primes in [%s, %s]"), count, from, to);
+      const char *list = ub_primes_run_get_list_path (primes);
 
       gtk_label_set_text (self->result_label, result);
+      if (list != NULL)
+        {
+          g_autofree char *name = g_filename_display_basename (list);
+          g_autofree char *saved = g_strdup_printf (_("List saved to “%s”"), name);
+
+          ub_widget_toast_written (GTK_WIDGET (self), primes, saved, list);
+        }
     }
   else
     {

@@ -9,6 +9,7 @@
 #include "ub-job.h"
 #include "ub-png-jobs.h"
 #include "ub-sample-writer.h"
+#include "ub-work-run.h"
 
 /*
  * Writes a folder of photo-like sample PNGs, one "png.sample" call per
@@ -20,6 +21,12 @@
  * a gallery can show it at once; then "done" once all are there. "failed"
  * ends the writing at the first error. After ub_sample_writer_cancel()
  * nothing more is emitted.
+ *
+ * Given a run key (ub_sample_writer_set_run_key()), the writing is a run
+ * of the application's run manager: the activity list shows it and can
+ * cancel it (the writer then fails, saying so), and the run holds the
+ * writer, so that the writing goes on, and notifies when it ends, after
+ * the page that started it is gone.
  */
 
 struct _UbSampleWriter
@@ -37,6 +44,11 @@ struct _UbSampleWriter
   gboolean      own_pool;    /* the pool is the writer's: terminate it when done */
   gboolean      blocking;    /* write on the calling thread, in ub_sample_writer_start() */
   guint         n_left;      /* calls not answered yet; 0 once done, failed or cancelled */
+
+  char         *run_key;     /* (nullable) */
+  UbWorkRun    *run;         /* (owned) (nullable): the writing, in the run manager */
+  guint         n_missing;   /* images to write in this run */
+  guint         n_written;
 };
 
 enum {
@@ -56,6 +68,58 @@ release_pool (UbSampleWriter *self)
   if (self->own_pool && self->pool != NULL)
     ub_worker_pool_terminate (self->pool);
   g_clear_object (&self->pool);
+}
+
+/* Ends the run before the signals, whose handlers may cancel the writer. */
+static void
+end_run (UbSampleWriter *self,
+         const GError   *error)
+{
+  if (self->run == NULL)
+    return;
+  if (error != NULL)
+    ub_run_fail (UB_RUN (self->run), error);
+  else
+    ub_run_complete (UB_RUN (self->run));
+}
+
+static void
+count_written (UbSampleWriter *self)
+{
+  self->n_written++;
+  if (self->run != NULL)
+    ub_run_set_progress (UB_RUN (self->run), self->n_written, self->n_missing);
+}
+
+/* Cancelled from the activity list: stop, and tell the page. Paused,
+ * which only quitting does (ub_run_stop()): stop. */
+static void
+on_run_state (UbSampleWriter *self)
+{
+  g_autoptr(UbSampleWriter) keep = g_object_ref (self);
+  UbRunState state = ub_run_get_state (UB_RUN (self->run));
+
+  if (self->n_left == 0 || (state != UB_RUN_CANCELLED && state != UB_RUN_PAUSED))
+    return;
+
+  self->n_left = 0;
+  g_cancellable_cancel (self->cancellable);
+  release_pool (self);
+  if (state == UB_RUN_CANCELLED)
+    g_signal_emit (self, signals[FAILED], 0, _("Writing the sample images was cancelled"));
+}
+
+static void
+track_run (UbSampleWriter *self)
+{
+  if (self->run_key == NULL || self->n_missing == 0)
+    return;
+
+  self->run = ub_work_run_add (self->run_key, _("Writing sample images"), _("images"),
+                               self->n_missing, self->blocking);
+  ub_work_run_hold (self->run, g_object_ref (self), g_object_unref);
+  g_signal_connect_object (self->run, "notify::state", G_CALLBACK (on_run_state), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /* One image's call. */
@@ -93,11 +157,15 @@ on_sample_done (GObject      *object,
     {
       self->n_left = 0;
       release_pool (self);
+      end_run (self, error);
       g_signal_emit (self, signals[FAILED], 0, error->message);
       return;
     }
 
   self->n_left--;
+  count_written (self);
+  if (self->n_left == 0)
+    end_run (self, NULL);
   g_signal_emit (self, signals[PROGRESS], 0, call->path);
   if (self->n_left > 0 || g_cancellable_is_cancelled (self->cancellable))
     return;
@@ -112,6 +180,9 @@ ub_sample_writer_dispose (GObject *object)
   UbSampleWriter *self = UB_SAMPLE_WRITER (object);
 
   ub_sample_writer_cancel (self);
+  if (self->run != NULL)
+    g_signal_handlers_disconnect_by_data (self->run, self);
+  g_clear_object (&self->run);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (ub_sample_writer_parent_class)->dispose (object);
@@ -123,6 +194,7 @@ ub_sample_writer_finalize (GObject *object)
   UbSampleWriter *self = UB_SAMPLE_WRITER (object);
 
   g_clear_pointer (&self->folder, g_free);
+  g_clear_pointer (&self->run_key, g_free);
 
   G_OBJECT_CLASS (ub_sample_writer_parent_class)->finalize (object);
 }
@@ -224,6 +296,16 @@ ub_sample_writer_start (UbSampleWriter  *self,
       return FALSE;
     }
 
+  self->n_missing = self->n_written = 0;
+  for (guint i = 0; i < self->n_images; i++)
+    {
+      g_autofree char *path = ub_sample_writer_dup_path (self, i);
+
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        self->n_missing++;
+    }
+  track_run (self);
+
   for (guint i = 0; i < self->n_images; i++)
     {
       g_autofree char *path = ub_sample_writer_dup_path (self, i);
@@ -236,13 +318,19 @@ ub_sample_writer_start (UbSampleWriter  *self,
       if (self->blocking)
         {
           g_autoptr(GVariant) reply = NULL;
+          g_autoptr(GError) local_error = NULL;
 
-          reply = ub_job_run_sync (UB_PNG_JOB_SAMPLE,
-                                   ub_png_sample_params_new (path, self->size, self->size,
-                                                             (guint64) i + 1),
-                                   NULL, NULL, NULL, error);
+          reply = ub_job_run_blocking (UB_PNG_JOB_SAMPLE,
+                                       ub_png_sample_params_new (path, self->size, self->size,
+                                                                 (guint64) i + 1),
+                                       NULL, NULL, NULL, &local_error);
           if (reply == NULL)
-            return FALSE;
+            {
+              end_run (self, local_error);
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          count_written (self);
           continue;
         }
 
@@ -254,6 +342,8 @@ ub_sample_writer_start (UbSampleWriter  *self,
                                            error);
           if (self->pool == NULL)
             {
+              if (error != NULL)
+                end_run (self, *error);
               ub_sample_writer_cancel (self);
               return FALSE;
             }
@@ -271,6 +361,9 @@ ub_sample_writer_start (UbSampleWriter  *self,
                                  self->cancellable, NULL, NULL, NULL, on_sample_done, call);
     }
 
+
+  if (self->blocking)
+    end_run (self, NULL);
   return TRUE;
 }
 
@@ -306,6 +399,38 @@ ub_sample_writer_cancel (UbSampleWriter *self)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   release_pool (self);
+  if (self->run != NULL)
+    ub_run_cancel (UB_RUN (self->run));
+}
+
+/**
+ * ub_sample_writer_set_run_key:
+ * @key: (nullable): the key of the writing's run in the run manager, e.g.
+ *   "images.samples"; %NULL (the default): no run
+ *
+ * Call before ub_sample_writer_start().
+ */
+void
+ub_sample_writer_set_run_key (UbSampleWriter *self,
+                              const char     *key)
+{
+  g_return_if_fail (UB_IS_SAMPLE_WRITER (self));
+
+  g_free (self->run_key);
+  self->run_key = g_strdup (key);
+}
+
+/**
+ * ub_sample_writer_get_run:
+ *
+ * Returns: (transfer none) (nullable): the writing's run, once started
+ */
+UbRun *
+ub_sample_writer_get_run (UbSampleWriter *self)
+{
+  g_return_val_if_fail (UB_IS_SAMPLE_WRITER (self), NULL);
+
+  return self->run != NULL ? UB_RUN (self->run) : NULL;
 }
 
 const char *
@@ -421,5 +546,32 @@ ub_sample_writer_clear (UbSampleWriter **writer,
   if (data != NULL)
     g_signal_handlers_disconnect_by_data (*writer, data);
   ub_sample_writer_cancel (*writer);
+  g_clear_object (writer);
+}
+
+/**
+ * ub_sample_writer_detach:
+ * @writer: (inout) (nullable): a writer, or %NULL
+ * @data: (nullable): whose handlers to disconnect
+ *
+ * For a page going away: disconnects @data's handlers and drops the
+ * reference. A writer with a run goes on writing, held by its run, which
+ * says when it ends; one without is stopped (ub_sample_writer_clear()).
+ */
+void
+ub_sample_writer_detach (UbSampleWriter **writer,
+                         gpointer         data)
+{
+  g_return_if_fail (writer != NULL);
+
+  if (*writer == NULL)
+    return;
+  if ((*writer)->run == NULL || !ub_run_is_active (UB_RUN ((*writer)->run)))
+    {
+      ub_sample_writer_clear (writer, data);
+      return;
+    }
+  if (data != NULL)
+    g_signal_handlers_disconnect_by_data (*writer, data);
   g_clear_object (writer);
 }

@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "ub-run.h"
 #include "ub-worker-pool.h"
 
 G_BEGIN_DECLS
@@ -20,10 +21,15 @@ gboolean        ub_sample_writer_start        (UbSampleWriter  *self,
 void            ub_sample_writer_set_blocking (UbSampleWriter  *self,
                                                gboolean         blocking);
 void            ub_sample_writer_cancel       (UbSampleWriter  *self);
+void            ub_sample_writer_set_run_key  (UbSampleWriter  *self,
+                                               const char      *key);
+UbRun          *ub_sample_writer_get_run      (UbSampleWriter  *self);
 void            ub_sample_writer_connect      (UbSampleWriter  *self,
                                                GCallback        on_progress,
                                                GCallback        on_done,
                                                GCallback        on_failed,
+                                               gpointer         data);
+void            ub_sample_writer_detach       (UbSampleWriter **writer,
                                                gpointer         data);
 void            ub_sample_writer_clear        (UbSampleWriter **writer,
                                                gpointer         data);

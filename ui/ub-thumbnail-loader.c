@@ -27,8 +27,9 @@
  * main thread every frame. When the scale factor changes, every thumbnail
  * is made again for the new one.
  *
- * In blocking mode the same job runs on the main thread, one thumbnail per
- * main-loop iteration: scrolling then stutters with every decode.
+ * In blocking mode the same job runs on the main thread
+ * (ub_job_run_blocking()), every thumbnail the tiles want back to back:
+ * scrolling then stalls for the whole batch.
  */
 
 /* 256 thumbnails of 256² RGBA: a folder of any size costs at most this. */
@@ -303,8 +304,8 @@ decode_blocking (UbThumbnailLoader *self,
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
 
-  reply = ub_job_run_sync (UB_PNG_JOB_SCREEN_THUMBNAIL, thumbnail_params (self, item),
-                           NULL, NULL, NULL, &error);
+  reply = ub_job_run_blocking (UB_PNG_JOB_SCREEN_THUMBNAIL, thumbnail_params (self, item),
+                               NULL, NULL, NULL, &error);
   if (reply == NULL)
     {
       ub_image_item_set_error (item, error->message);
@@ -315,24 +316,30 @@ decode_blocking (UbThumbnailLoader *self,
   take_thumbnail (self, item, reply);
 }
 
+/* The negative control, blocking mode's one strategy: every thumbnail
+ * the tiles now want, one after the other on the main thread, from one
+ * dispatch (the idle only leaves the list's bind callbacks first). Tiles
+ * that appear at the next layout start the next batch. */
 static gboolean
-blocking_step (gpointer user_data)
+blocking_batch (gpointer user_data)
 {
-  UbThumbnailLoader *self = user_data;
-  UbImageItem *item = pick_next (self);
+  g_autoptr(UbThumbnailLoader) self = g_object_ref (user_data);
+  UbImageItem *item;
 
-  if (item == NULL || !ub_page_get_blocking (self->page))
+  while (ub_page_get_blocking (self->page) && (item = pick_next (self)) != NULL)
     {
-      self->blocking_id = 0;
-      pump (self);
-      return G_SOURCE_REMOVE;
+      guint generation = self->generation;
+
+      decode_blocking (self, item);
+      g_signal_emit (self, signals[CHANGED], 0);
+      /* Stopped or cancelled by a handler meanwhile. */
+      if (generation != self->generation || self->blocking_id == 0)
+        return G_SOURCE_REMOVE;
     }
 
-  /* The negative control: one decode per main-loop iteration, on the
-   * main thread. */
-  decode_blocking (self, item);
-  g_signal_emit (self, signals[CHANGED], 0);
-  return G_SOURCE_CONTINUE;
+  self->blocking_id = 0;
+  pump (self);
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -368,7 +375,7 @@ pump (UbThumbnailLoader *self)
       if (self->blocking_id == 0 && pick_next (self) == NULL && self->waiting_for_layout)
         recheck_after_frame (self);
       if (self->blocking_id == 0 && pick_next (self) != NULL)
-        self->blocking_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, blocking_step, self, NULL);
+        self->blocking_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, blocking_batch, self, NULL);
       return;
     }
 

@@ -3,6 +3,7 @@
 
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
+#include <glib/gi18n.h>
 
 #include "ub-channels-page.h"
 #include "ub-data-page.h"
@@ -81,6 +82,92 @@ ub_toast_new (const char *title)
 
   escaped = g_markup_escape_text (title, -1);
   return adw_toast_new (escaped);
+}
+
+static void
+on_launched (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Nothing to answer: the file manager shows its own errors. */
+  if (!g_app_info_launch_default_for_uri_finish (result, &error))
+    g_debug ("Cannot open the folder: %s", error->message);
+}
+
+static void
+unref_folder (gpointer  folder,
+              GClosure *closure)
+{
+  g_object_unref (folder);
+}
+
+static void
+on_open_clicked (AdwToast *toast,
+                 GFile    *folder)
+{
+  g_autofree char *uri = g_file_get_uri (folder);
+
+  g_app_info_launch_default_for_uri_async (uri, NULL, NULL, on_launched, NULL);
+}
+
+/**
+ * ub_toast_new_for_file:
+ * @title: a sentence for the user, as plain text
+ * @file: a file just written
+ *
+ * Returns: (transfer full): a toast saying @title, with an “Open” button
+ *   that opens the folder holding @file in the file manager
+ */
+AdwToast *
+ub_toast_new_for_file (const char *title,
+                       GFile      *file)
+{
+  g_autoptr(GFile) folder = NULL;
+  AdwToast *toast;
+
+  g_return_val_if_fail (title != NULL, NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  toast = ub_toast_new (title);
+  folder = g_file_get_parent (file);
+  if (folder == NULL)
+    return toast;
+  adw_toast_set_button_label (toast, _("Open Folder"));
+  adw_toast_set_timeout (toast, 5);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_open_clicked),
+                         g_steal_pointer (&folder), unref_folder, 0);
+  return toast;
+}
+
+/**
+ * ub_widget_toast_written:
+ * @widget: a widget inside a window
+ * @about: (type GObject): what wrote the file, a run: the toast is shown once
+ *   for it, so that a window rebuilt by Reload does not say it again
+ * @title: a sentence for the user, as plain text
+ * @path: the file written
+ *
+ * Says that @path was written, with a button that opens its folder.
+ */
+void
+ub_widget_toast_written (GtkWidget  *widget,
+                         gpointer    about,
+                         const char *title,
+                         const char *path)
+{
+  g_autoptr(GFile) file = NULL;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (G_IS_OBJECT (about));
+  g_return_if_fail (path != NULL);
+
+  if (g_object_get_data (about, "ub-toast-written") != NULL)
+    return;
+  g_object_set_data (about, "ub-toast-written", GINT_TO_POINTER (TRUE));
+  file = g_file_new_for_path (path);
+  ub_widget_add_toast (widget, ub_toast_new_for_file (title, file));
 }
 
 /**
@@ -192,4 +279,90 @@ ub_ui_dup_settings (void)
     }
 
   return g_settings_new_full (schema, settings_backend, NULL);
+}
+
+/* How many folders the recent list keeps. */
+#define N_RECENT_FOLDERS 10
+
+/**
+ * ub_ui_remember_folder:
+ * @path: a folder just opened in the gallery
+ *
+ * Puts @path first in the recent folders the primary menu lists.
+ */
+void
+ub_ui_remember_folder (const char *path)
+{
+  g_autoptr(GSettings) settings = ub_ui_dup_settings ();
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) old = NULL;
+  g_auto(GStrv) recent = NULL;
+  g_autofree char *utf8 = NULL;
+  guint n = 1;
+
+  g_return_if_fail (path != NULL);
+
+  /* The list holds strings: a name that is not UTF-8 is not listed. */
+  utf8 = g_filename_to_utf8 (path, -1, NULL, NULL, NULL);
+  if (settings == NULL || utf8 == NULL || !g_path_is_absolute (path))
+    return;
+
+  old = g_settings_get_strv (settings, "recent-folders");
+  if (old[0] != NULL && g_str_equal (old[0], utf8))
+    return;
+  builder = g_strv_builder_new ();
+  g_strv_builder_add (builder, utf8);
+  for (guint i = 0; old[i] != NULL && n < N_RECENT_FOLDERS; i++)
+    if (!g_str_equal (old[i], utf8))
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  recent = g_strv_builder_end (builder);
+  g_settings_set_strv (settings, "recent-folders", (const char * const *) recent);
+}
+
+static void
+fill_recent_menu (GSettings  *settings,
+                  const char *key,
+                  GMenu      *menu)
+{
+  g_auto(GStrv) folders = g_settings_get_strv (settings, "recent-folders");
+
+  g_menu_remove_all (menu);
+  for (guint i = 0; folders[i] != NULL; i++)
+    {
+      g_autofree char *name = g_path_get_basename (folders[i]);
+      g_autoptr(GMenuItem) item = g_menu_item_new (NULL, NULL);
+
+      /* No mnemonics: a folder's name is shown as it is. */
+      g_menu_item_set_attribute (item, G_MENU_ATTRIBUTE_LABEL, "s", name);
+      g_menu_item_set_action_and_target (item, "win.open-recent", "s", folders[i]);
+      g_menu_append_item (menu, item);
+    }
+  if (folders[0] == NULL)
+    g_menu_append (menu, _("No Folders Opened Yet"), NULL);
+}
+
+/**
+ * ub_ui_recent_folders_menu_new:
+ *
+ * Returns: (transfer full): a menu of the recent folders, one item each
+ *   activating "win.open-recent" with the folder's path, kept up to date
+ */
+GMenuModel *
+ub_ui_recent_folders_menu_new (void)
+{
+  g_autoptr(GSettings) settings = ub_ui_dup_settings ();
+  GMenu *menu = g_menu_new ();
+
+  if (settings == NULL)
+    return G_MENU_MODEL (menu);
+
+  fill_recent_menu (settings, NULL, menu);
+  g_signal_connect_object (settings, "changed::recent-folders", G_CALLBACK (fill_recent_menu),
+                           menu, 0);
+  g_object_set_data_full (G_OBJECT (menu), "ub-settings", g_steal_pointer (&settings),
+                          g_object_unref);
+  return G_MENU_MODEL (menu);
 }

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "ub-activity-button.h"
+#include "ub-images-page.h"
 #include "ub-job.h"
 #include "ub-page.h"
 #include "ub-primes-page.h"
@@ -22,6 +23,7 @@ struct _UbWindow
   UbActivityButton     *activity_button;
   UbMeter              *meter;
   AdwToastOverlay      *toast_overlay;
+  GMenu                *primary_menu;
 
   /* Owned references */
   GSettings            *settings; /* (nullable): none without the schema */
@@ -116,12 +118,39 @@ show_page_action (GSimpleAction *action,
   ub_window_show_page (user_data, g_variant_get_string (parameter, NULL));
 }
 
+/* A folder of the primary menu's Recent Folders, in the gallery. */
+static void
+open_recent_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  UbWindow *self = user_data;
+  g_autofree char *path = g_filename_from_utf8 (g_variant_get_string (parameter, NULL), -1,
+                                                NULL, NULL, NULL);
+  GtkWidget *images = ub_window_get_page (self, "images");
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *title = g_strdup_printf (_("“%s” is no longer there"),
+                                                g_variant_get_string (parameter, NULL));
+
+      ub_widget_add_toast (GTK_WIDGET (self), ub_toast_new (title));
+      return;
+    }
+  if (UB_IS_IMAGES_PAGE (images))
+    {
+      ub_images_page_open_folder (UB_IMAGES_PAGE (images), path);
+      ub_window_show_page (self, "images");
+    }
+}
+
 /* The window's actions act on the visible page. */
 static const GActionEntry win_actions[] = {
   { "start", start_action },
   { "cancel", cancel_action },
   { "pause", pause_action },
   { "show-page", show_page_action, "s" },
+  { "open-recent", open_recent_action, "s" },
 };
 
 static void
@@ -314,6 +343,7 @@ ub_window_class_init (UbWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, UbWindow, activity_button);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, meter);
   gtk_widget_class_bind_template_child (widget_class, UbWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, UbWindow, primary_menu);
 }
 
 static void
@@ -336,6 +366,13 @@ ub_window_init (UbWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
+  {
+    g_autoptr(GMenuModel) recent = ub_ui_recent_folders_menu_new ();
+    g_autoptr(GMenu) section = g_menu_new ();
+
+    g_menu_append_submenu (section, _("Recent _Folders"), recent);
+    g_menu_insert_section (self->primary_menu, 1, NULL, G_MENU_MODEL (section));
+  }
 
   /* The window shows at once; what the store holds arrives when its
    * background read ends. */

@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <unistd.h>
+#ifdef HAVE_EVENTFD
+# include <sys/eventfd.h>
+#endif
 
 #include "ub-bench.h"
 #include "ub-bench-channel.h"
@@ -10,7 +17,9 @@
 /*
  * unblock-bench channel, latency: one message from a worker to a sleeping
  * main loop, one-way and round trip (main → worker → main), through a
- * UbWorker, a plain thread's UbPort, g_idle_add and a bare GAsyncQueue.
+ * UbWorker, a plain thread's UbPort, g_idle_add and a bare GAsyncQueue,
+ * and the floor of this machine: a raw eventfd ping between two threads,
+ * each asleep in poll() as a main loop is, with nothing else done.
  */
 
 static gboolean
@@ -248,6 +257,88 @@ ub_latency_queue (UbLatency *latency)
   g_async_queue_unref (pair.pong);
 }
 
+#ifdef HAVE_EVENTFD
+typedef struct
+{
+  int ping;   /* eventfd: main → echo thread */
+  int pong;   /* eventfd: echo → main, carrying the send time + 1 */
+} EventfdPair;
+
+/* Sleeps in poll() until @fd is readable, then reads its counter. */
+static uint64_t
+eventfd_wait (int fd)
+{
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+  uint64_t value = 0;
+
+  for (;;)
+    {
+      if (poll (&pfd, 1, -1) < 0 && errno != EINTR)
+        g_error ("poll: %s", g_strerror (errno));
+      if (read (fd, &value, sizeof value) == sizeof value)
+        return value;
+      if (errno != EAGAIN && errno != EINTR)
+        g_error ("read: %s", g_strerror (errno));
+    }
+}
+
+static void
+eventfd_send (int      fd,
+              uint64_t value)
+{
+  while (write (fd, &value, sizeof value) != sizeof value)
+    if (errno != EINTR)
+      g_error ("write: %s", g_strerror (errno));
+}
+
+static gpointer
+eventfd_echo_thread (gpointer data)
+{
+  EventfdPair *pair = data;
+
+  /* A ping of 2 says stop; 1 asks for a pong with the time it leaves. */
+  while (eventfd_wait (pair->ping) == 1)
+    eventfd_send (pair->pong, (uint64_t) g_get_monotonic_time () + 1);
+  return NULL;
+}
+
+void
+ub_latency_eventfd (UbLatency *latency)
+{
+  EventfdPair pair = { eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK),
+                       eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK) };
+  GThread *thread;
+
+  if (pair.ping < 0 || pair.pong < 0)
+    g_error ("eventfd: %s", g_strerror (errno));
+  thread = g_thread_new ("eventfd-echo", eventfd_echo_thread, &pair);
+
+  for (guint i = 0; i < LATENCY_N; i++)
+    {
+      gint64 sent = g_get_monotonic_time ();
+      gint64 stamp, now;
+
+      eventfd_send (pair.ping, 1);
+      stamp = (gint64) eventfd_wait (pair.pong) - 1;
+      now = g_get_monotonic_time ();
+      latency->one_way[latency->n] = (double) (now - stamp);
+      latency->round_trip[latency->n] = (double) (now - sent);
+      latency->n++;
+    }
+
+  eventfd_send (pair.ping, 2);
+  g_thread_join (thread);
+  close (pair.ping);
+  close (pair.pong);
+}
+#else
+void
+ub_latency_eventfd (UbLatency *latency)
+{
+  /* No eventfd here: the row stays empty and is not printed. */
+}
+#endif
+
 void
 ub_latency_init (UbLatency *latency,
               guint    rounds)
@@ -264,11 +355,18 @@ ub_latency_clear (UbLatency *latency)
   g_clear_pointer (&latency->round_trip, g_free);
 }
 
-/* Prints one row; returns the one-way median. */
+/* Prints one row (none if it has no samples); returns the one-way
+ * median. */
 double
 ub_latency_print (const char *name,
-               UbLatency    *latency)
+                  UbLatency  *latency)
 {
+  if (latency->n == 0)
+    {
+      ub_latency_clear (latency);
+      return 0;
+    }
+
   double ow_median = ub_bench_median (latency->one_way, latency->n);
   double ow_p99 = ub_bench_percentile (latency->one_way, latency->n, 99);
   double rt_median = ub_bench_median (latency->round_trip, latency->n);

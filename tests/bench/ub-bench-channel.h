@@ -27,6 +27,7 @@ void   ub_latency_port_worker (UbLatency  *latency);
 void   ub_latency_port_thread (UbLatency  *latency);
 void   ub_latency_idle        (UbLatency  *latency);
 void   ub_latency_queue       (UbLatency  *latency);
+void   ub_latency_eventfd     (UbLatency  *latency);
 
 /* The overhead half (ub-bench-channel-overhead.c). */
 

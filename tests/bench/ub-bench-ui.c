@@ -66,6 +66,8 @@ typedef struct
   double cpu_ms;     /* the main thread's time on a CPU (schedstat) */
   double wait_ms;    /* and waiting for one */
   double wait_share; /* wait_ms over the measured span */
+  double layouts;    /* the window's layouts per second (worker mode) */
+  double paints;     /* and its frames per second */
 } Figures;
 
 static void
@@ -97,6 +99,8 @@ measure (const UbTestWorkload *workload,
   figures->cpu_ms = m.cpu_ms;
   figures->wait_ms = m.wait_ms;
   figures->wait_share = m.work_ms > 0 ? m.wait_ms / m.work_ms : 0;
+  figures->layouts = m.work_ms > 0 ? 1000 * m.n_layouts / m.work_ms : 0;
+  figures->paints = m.work_ms > 0 ? 1000 * m.n_paints / m.work_ms : 0;
   figures->key_p50 = m.n_keys > 0 ? ub_bench_percentile (m.key_latencies, m.n_keys, 50) : -1;
   figures->key_p99 = m.n_keys > 0 ? ub_bench_percentile (m.key_latencies, m.n_keys, 99) : -1;
 }
@@ -194,6 +198,8 @@ print_verdict (const char *workload,
   printf ("  main thread %.0f ms on a CPU, %.0f ms waiting for one (%.1f %% of the span); "
           "load average %.1f\n", MEDIAN (cpu_ms), MEDIAN (wait_ms), 100 * MEDIAN (wait_share),
           load[0]);
+  printf ("  the window laid out %.1f times a second, painted %.1f frames a second\n",
+          MEDIAN (layouts), MEDIAN (paints));
   fflush (stdout);
   *judged = !too_loaded;
   return pass || too_loaded;

@@ -6,7 +6,9 @@
 
 #include <glib/gstdio.h>
 
+#include "ub-error.h"
 #include "ub-fuzz-driver.h"
+#include "ub-seal.h"
 #include "ub-store.h"
 
 /*
@@ -14,30 +16,61 @@
  * folder as a key's file and the store opened on it (the start-up path),
  * then read as a one-value file (the CLI's checkpoint path). Whatever the
  * bytes, the key holds a value or is reset and its file moved aside.
+ *
+ * Files are sealed (see UbSeal), and a mutated file almost never carries
+ * the right seal: each input is tried twice, as it is (what is not sealed
+ * must be refused before its payload is parsed) and sealed again with the
+ * folder's key over all but its last 32 bytes (the parser behind the
+ * seal, reached as a file this installation wrote).
  */
 
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
 
-int
-LLVMFuzzerTestOneInput (const uint8_t *data,
-                        size_t         size)
+/* The state folder, made once: the default store's too, so that the
+ * one-value files are sealed with the same key. */
+static const char *
+fuzz_dir (void)
 {
   static char *dir;
+
+  if (dir == NULL)
+    {
+      dir = g_dir_make_tmp ("ub-fuzz-store-XXXXXX", NULL);
+      g_assert_nonnull (dir);
+      g_setenv ("UNBLOCK_STATE_DIR", dir, TRUE);
+    }
+  return dir;
+}
+
+static void
+try_file (const uint8_t *data,
+          size_t         size)
+{
+  const char *dir = fuzz_dir ();
   g_autofree char *path = NULL;
   g_autofree char *aside = NULL;
   g_autofree char *recovery = NULL;
   g_autoptr(UbStore) store = NULL;
   g_autoptr(GVariant) value = NULL;
   g_autoptr(GVariant) single = NULL;
+  g_autoptr(GError) error = NULL;
 
-  if (dir == NULL)
-    dir = g_dir_make_tmp ("ub-fuzz-store-XXXXXX", NULL);
   path = g_build_filename (dir, "key.gvariant", NULL);
   aside = g_strconcat (path, ".corrupt", NULL);
   g_assert_true (g_file_set_contents (path, (const char *) data, (gssize) size, NULL));
 
-  single = ub_store_read_file (path, "key", NULL);
+  single = ub_store_read_file (path, "key", &error);
+  /* Whatever is accepted carries the seal of all that precedes it. */
+  if (single != NULL)
+    {
+      g_autoptr(UbSeal) seal = ub_seal_dup_default (NULL);
+
+      g_assert_cmpuint (size, >=, UB_SEAL_SIZE);
+      g_assert_true (ub_seal_check (seal, data, size - UB_SEAL_SIZE, data + size - UB_SEAL_SIZE));
+    }
+  else
+    g_assert_true (error->domain == UB_ERROR);
 
   store = ub_store_new_for_directory (dir, NULL);
   g_assert_nonnull (store);
@@ -51,6 +84,28 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   g_unlink (path);
   g_unlink (aside);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  static UbSeal *seal;   /* the folder's, read once */
+  g_autoptr(GByteArray) resealed = NULL;
+  guint8 tag[UB_SEAL_SIZE];
+
+  try_file (data, size);
+  if (size < UB_SEAL_SIZE)
+    return 0;
+
+  if (seal == NULL)
+    seal = ub_seal_new_for_directory (fuzz_dir (), NULL);
+  g_assert_nonnull (seal);
+  resealed = g_byte_array_sized_new (size);
+  g_byte_array_append (resealed, data, size - UB_SEAL_SIZE);
+  ub_seal_sign (seal, resealed->data, resealed->len, tag);
+  g_byte_array_append (resealed, tag, sizeof tag);
+  try_file (resealed->data, resealed->len);
   return 0;
 }
 
@@ -59,8 +114,7 @@ static G_GNUC_UNUSED GPtrArray *
 ub_fuzz_store_seeds (void)
 {
   GPtrArray *seeds = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autofree char *dir = g_dir_make_tmp ("ub-fuzz-seeds-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "seed", NULL);
+  g_autofree char *path = g_build_filename (fuzz_dir (), "seed", NULL);
   GVariant *values[] = {
     g_variant_new ("(tt)", (guint64) 500, (guint64) 95),
     g_variant_new_parsed ("{'mode': <@u 0>, 'input': <'/tmp/in'>, 'total': <@x 100>}"),
@@ -77,7 +131,6 @@ ub_fuzz_store_seeds (void)
       g_ptr_array_add (seeds, g_bytes_new_take (contents, len));
     }
   g_unlink (path);
-  g_rmdir (dir);
   return seeds;
 }
 

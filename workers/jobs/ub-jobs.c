@@ -34,6 +34,7 @@ ub_jobs_register_all (void)
       ub_data_stream_job_register ();
       ub_png_jobs_register ();
       ub_pipeline_register ();
+      ub_pipeline_job_register ();
       ub_jobs_register_worker_kind ();
       g_once_init_leave (&registered, 1);
     }

@@ -199,6 +199,13 @@ ub_durable_file_commit (UbDurableFile  *file,
       _ub_durable_live_remove (&file->live_slot);
       _ub_durable_unregister_temporary (&file->marker);
     }
+  /* The partial name kept for a resume is this very file, now in place:
+   * a resume must never cut it. */
+  if (file->kept != NULL)
+    {
+      g_unlink (file->kept);
+      g_clear_pointer (&file->kept, g_free);
+    }
 
   errsv = close (file->fd) == 0 ? 0 : errno;
   file->fd = -1;
@@ -210,4 +217,146 @@ ub_durable_file_commit (UbDurableFile  *file,
     }
 
   return ub_durable_sync_folder (file->dir, error);
+}
+
+/* Copies what @file holds into a fresh @partial: for a destination on
+ * another file system than the cache. */
+static gboolean
+copy_to_partial (UbDurableFile  *file,
+                 const char     *partial,
+                 GError        **error)
+{
+  g_autofree guint8 *chunk = g_malloc (UB_DURABLE_BUFFER_SIZE);
+  guint64 offset = 0;
+  int fd;
+
+  fd = g_open (partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      ub_set_error_from_errno (error, errno, _("%s: cannot keep its partial output"), file->name);
+      return FALSE;
+    }
+  while (offset < file->size)
+    {
+      gssize n = pread (file->fd, chunk, (gsize) MIN ((guint64) UB_DURABLE_BUFFER_SIZE,
+                                                      file->size - offset), (off_t) offset);
+      gssize k = 0;
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      while (k < n)
+        {
+          gssize w = write (fd, chunk + k, (gsize) (n - k));
+
+          if (w < 0 && errno == EINTR)
+            continue;
+          if (w < 0)
+            break;
+          k += w;
+        }
+      if (k < n)
+        break;
+      offset += (guint64) n;
+    }
+  if (offset < file->size || fsync (fd) != 0)
+    {
+      int saved_errno = errno ? errno : EIO;
+
+      close (fd);
+      g_unlink (partial);
+      ub_set_error_from_errno (error, saved_errno, _("%s: cannot keep its partial output"),
+                               file->name);
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+/**
+ * ub_durable_file_keep_partial:
+ * @file: a file written to a temporary file, not committed
+ * @partial: a partial file of the app's (see ub_durable_dup_partial_path())
+ * @allow_copy: whether to copy what @file holds when it cannot be linked
+ * @error: return location for a #GError
+ *
+ * Keeps what @file holds so far as @partial, for a job that a later one
+ * resumes with ub_durable_file_new_partial(), replacing an older @partial.
+ * Where the cache is on the destination's file system, @partial becomes a
+ * hard link to @file itself: no byte is copied, it holds whatever is
+ * written next as well (so keeping it again only flushes), it survives
+ * the process being killed, and committing removes it. Elsewhere, and only
+ * if @allow_copy, @partial is a copy of what @file holds now. @file stays
+ * uncommitted: freeing it leaves the destination as it was.
+ *
+ * Returns: %TRUE if @partial holds all that was written to @file
+ */
+gboolean
+ub_durable_file_keep_partial (UbDurableFile  *file,
+                              const char     *partial,
+                              gboolean        allow_copy,
+                              GError        **error)
+{
+  g_autofree char *proc = NULL;
+  g_autofree char *dir = NULL;
+  int link_errno;
+
+  g_return_val_if_fail (file != NULL, FALSE);
+  g_return_val_if_fail (!file->committed, FALSE);
+  g_return_val_if_fail (partial != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!ub_durable_is_partial_path (partial))
+    {
+      g_autofree char *name = g_filename_display_name (partial);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   _("“%s” is not a partial output of Unblock’s"), name);
+      return FALSE;
+    }
+  if ((file->kind == UB_DURABLE_KIND_PARTIAL && g_str_equal (file->partial, partial)) ||
+      g_strcmp0 (file->kept, partial) == 0)
+    return ub_durable_file_flush (file, error);
+  if (file->kind != UB_DURABLE_KIND_TEMPORARY || file->failed)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s: its partial output cannot be kept"), file->name);
+      return FALSE;
+    }
+
+  if (!ub_durable_file_flush (file, error))
+    return FALSE;
+
+  if (g_unlink (partial) != 0 && errno != ENOENT)
+    {
+      ub_set_error_from_errno (error, errno, _("%s: cannot keep its partial output"), file->name);
+      return FALSE;
+    }
+  proc = g_strdup_printf ("/proc/self/fd/%d", file->fd);
+  if (file->temp_path != NULL)
+    link_errno = link (file->temp_path, partial) == 0 ? 0 : errno;
+  else
+    link_errno = linkat (AT_FDCWD, proc, AT_FDCWD, partial, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
+  if (link_errno == 0)
+    {
+      g_free (file->kept);
+      file->kept = g_strdup (partial);
+    }
+  else if (!allow_copy)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s: its partial output cannot be kept without a copy"), file->name);
+      return FALSE;
+    }
+  else
+    {
+      if (fsync (file->fd) != 0)
+        return fail_commit (file, errno, _("cannot sync it"), error);
+      if (!copy_to_partial (file, partial, error))
+        return FALSE;
+    }
+
+  dir = g_path_get_dirname (partial);
+  return ub_durable_sync_folder (dir, error);
 }

@@ -21,6 +21,7 @@ typedef enum
   UB_DURABLE_FAULT_WRITE,   /* write(2) */
   UB_DURABLE_FAULT_SYNC,    /* fsync(2) of the file */
   UB_DURABLE_FAULT_COMMIT,  /* putting the file in place (linkat, rename) */
+  UB_DURABLE_FAULT_SYNC_FOLDER,  /* fsync(2) of the folder, once the file is in place */
 } UbDurableFault;
 
 void _ub_durable_set_fault        (UbDurableFault  fault,
@@ -75,6 +76,9 @@ struct _UbDurableFile
   char          *marker;     /* (owned) (nullable) the registration of temp_path */
   int            live_slot;  /* in live_slots while temp_path exists, or -1 */
   char          *partial;    /* (owned) (nullable) for UB_DURABLE_KIND_PARTIAL */
+  char          *kept;       /* (owned) (nullable) a partial name linked to this very
+                              * file by ub_durable_file_keep_partial(): removed
+                              * once the file is in place */
   int            fd;
   gboolean       keep_mode;
   mode_t         mode;       /* of the replaced file, when keep_mode */

@@ -52,6 +52,8 @@ ub_durable_sync_folder (const char  *dir,
                         GError     **error)
 {
   int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int saved_errno;
+  gsize unused;
 
   if (fd < 0)
     {
@@ -61,9 +63,10 @@ ub_durable_sync_folder (const char  *dir,
       return FALSE;
     }
 
-  if (fsync (fd) != 0 && errno != EINVAL && errno != ENOTSUP && errno != EROFS)
+  if ((saved_errno = _ub_durable_injected (UB_DURABLE_FAULT_SYNC_FOLDER, 0, 0, &unused)) != 0 ||
+      (fsync (fd) != 0 && (saved_errno = errno) != EINVAL && saved_errno != ENOTSUP &&
+       saved_errno != EROFS))
     {
-      int saved_errno = errno;
       g_autofree char *name = g_filename_display_name (dir);
 
       close (fd);
@@ -530,6 +533,7 @@ ub_durable_file_free (UbDurableFile *file)
     close (file->fd);
   g_free (file->temp_path);
   g_free (file->partial);
+  g_free (file->kept);
   g_free (file->name);
   g_free (file->target);
   g_free (file->dir);

@@ -23,7 +23,10 @@ G_BEGIN_DECLS
  *
  * A partial file (ub_durable_file_new_partial()) is a named file the caller
  * keeps between runs, in the app's cache folder, so that a stopped job can
- * append to it later; committing moves it into place the same way.
+ * append to it later; committing moves it into place the same way. A job
+ * writes its destination's temporary file and, only when it stops to be
+ * resumed, keeps what it wrote as a partial file
+ * (ub_durable_file_keep_partial()).
  *
  * Threads: a UbDurableFile belongs to the thread that uses it.
  */
@@ -45,6 +48,10 @@ gboolean       ub_durable_file_write         (UbDurableFile  *file,
 gboolean       ub_durable_file_flush         (UbDurableFile  *file,
                                               GError        **error);
 gboolean       ub_durable_file_commit        (UbDurableFile  *file,
+                                              GError        **error);
+gboolean       ub_durable_file_keep_partial  (UbDurableFile  *file,
+                                              const char     *partial,
+                                              gboolean        allow_copy,
                                               GError        **error);
 void           ub_durable_file_free          (UbDurableFile  *file);
 

@@ -20,6 +20,14 @@ G_BEGIN_DECLS
 
 typedef struct _UbEndpoint UbEndpoint;
 
+/* What _ub_endpoint_post_to_peer() did. */
+typedef enum
+{
+  UB_POST_SENT,      /* queued (or dropped by a peer that closed) */
+  UB_POST_NO_PEER,   /* the port has no peer: nothing done */
+  UB_POST_BOUNDED,   /* the peer is bounded: take the slow path */
+} UbPostResult;
+
 struct _UbEndpoint
 {
   UbRefCount       ref_count;
@@ -31,9 +39,14 @@ struct _UbEndpoint
   UbRing           queue;
 
   /* (owned) (nullable) peer_lock: the endpoint this one posts into, set at
-   * creation and cleared on close. Posters on any thread take a reference
-   * under peer_lock (_ub_endpoint_dup_peer()), so a close racing a post
-   * never frees the peer under the poster's feet. */
+   * creation and cleared on close. Posters on any thread push into it
+   * while holding peer_lock (_ub_endpoint_post_to_peer()), or take a
+   * reference under it when they must wait (_ub_endpoint_dup_peer()), so a
+   * close racing a post never frees the peer under the poster's feet, and
+   * a post that got in first is queued before the close message. Lock
+   * order: peer_lock, then the peer's queue_lock (then its main context's
+   * lock and its space_mutex); nothing takes a peer_lock while it holds
+   * another lock of the runtime's. */
   GMutex           peer_lock;
   UbEndpoint      *peer;
 
@@ -41,6 +54,11 @@ struct _UbEndpoint
   GSource         *source;
   /* queue lock: the source is asleep and the next push must wake it. */
   gboolean         needs_wake;
+  /* queue lock: the eventfd the delivery source polls (-1 until a source
+   * first needs it, or where there is none), closed with the endpoint. A
+   * producer reads it under the queue lock and writes it after, while it
+   * keeps the endpoint alive; the delivering thread reads it. */
+  int              wake_fd;
   /* (owned) (nullable) queue lock: latest-value key → queued slot message. */
   GHashTable      *latest;
 
@@ -122,6 +140,15 @@ gboolean    _ub_endpoint_push_reserved  (UbEndpoint    *ep,
 void        _ub_endpoint_push_latest    (UbEndpoint    *ep,
                                          const char    *key,
                                          UbMessage     *payload);
+UbPostResult _ub_endpoint_post_to_peer  (UbEndpoint    *ep,
+                                         UbMessage    **item);
+void        _ub_endpoint_post_reserved  (UbEndpoint    *ep,
+                                         UbEndpoint    *peer,
+                                         UbMessage     *item,
+                                         gboolean       reserved);
+gboolean    _ub_endpoint_post_latest_to_peer (UbEndpoint *ep,
+                                         const char    *key,
+                                         UbMessage     *payload);
 
 /* The consumer; the thread that owns the port. */
 UbMessage  *_ub_endpoint_take           (UbEndpoint    *ep);
@@ -130,6 +157,8 @@ gboolean    _ub_endpoint_wait_for_item  (UbEndpoint    *ep,
                                          gint64         deadline);
 gulong      _ub_endpoint_wake_on_cancel (UbEndpoint    *ep,
                                          GCancellable  *cancellable);
+int         _ub_endpoint_get_wake_fd    (UbEndpoint    *ep);
+void        _ub_endpoint_clear_wake     (UbEndpoint    *ep);
 gboolean    _ub_endpoint_attach_source  (UbEndpoint    *ep,
                                          GSource       *source);
 guint       _ub_endpoint_fill_batch     (UbEndpoint    *ep);

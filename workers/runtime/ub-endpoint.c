@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
+#ifdef HAVE_EVENTFD
+# include <sys/eventfd.h>
+#endif
+
 #include <glib/gi18n-lib.h>
 
 #include "ub-endpoint-private.h"
@@ -38,6 +45,7 @@ _ub_endpoint_new (guint  capacity,
   g_cond_init (&ep->space_cond);
   g_cond_init (&ep->items_cond);
   g_weak_ref_init (&ep->port, NULL);
+  ep->wake_fd = -1;
   atomic_init (&ep->owner, _ub_runtime_get_thread_worker ());
   _ub_runtime_add_endpoint (ep, label);
   return ep;
@@ -66,6 +74,8 @@ endpoint_free (UbEndpoint *ep)
   ub_ring_clear (&ep->queue);
   ub_mutex_unlock (&ep->queue_lock);
   g_mutex_clear (&ep->queue_lock);
+  if (ep->wake_fd >= 0)
+    close (ep->wake_fd);
   g_clear_pointer (&ep->peer, _ub_endpoint_unref);
   g_clear_pointer (&ep->latest, g_hash_table_unref);
   g_weak_ref_clear (&ep->port);
@@ -198,11 +208,12 @@ unwrap_locked (UbEndpoint *ep,
   return payload;
 }
 
-/* Call with the queue lock held; consumes @item. Wakes the delivery source
- * if it sleeps: the lock keeps the source alive (the owner clears
- * ep->source under it before destroying the source), and
- * g_source_set_ready_time() is thread-safe. */
-static void
+/* Call with the queue lock held; consumes @item. If the delivery source
+ * sleeps, returns the eventfd to write once the lock is released (see
+ * wake_source()), or wakes the source through its ready time where there
+ * is no eventfd: the lock keeps the source alive (the owner clears
+ * ep->source under it before destroying the source). */
+static int
 push_locked (UbEndpoint *ep,
              UbMessage  *item,
              gboolean    reserved)
@@ -214,12 +225,61 @@ push_locked (UbEndpoint *ep,
 
   ub_ring_push_tail (&ep->queue, item);
 
-  if (ep->needs_wake && ep->source != NULL)
-    {
-      ep->needs_wake = FALSE;
-      atomic_fetch_add_explicit (&ep->wakeups, 1, memory_order_relaxed);
-      g_source_set_ready_time (ep->source, 0);
-    }
+  if (!ep->needs_wake || ep->source == NULL)
+    return -1;
+
+  ep->needs_wake = FALSE;
+  atomic_fetch_add_explicit (&ep->wakeups, 1, memory_order_relaxed);
+  if (ep->wake_fd >= 0)
+    return ep->wake_fd;
+  g_source_set_ready_time (ep->source, 0);
+  return -1;
+}
+
+/* After a push that found the delivery source asleep, outside the queue
+ * lock: the woken thread's first step is to take that lock, and finding
+ * it held would cost it one more sleep and wake-up. The caller keeps the
+ * endpoint alive, and with it the descriptor. A spurious wake-up (the
+ * source already drained the item) only costs an empty dispatch. */
+static void
+wake_source (int fd)
+{
+  uint64_t one = 1;
+  ssize_t written;
+
+  if (fd < 0)
+    return;
+  /* EAGAIN would mean a counter near 2^64: it is readable already. */
+  do
+    written = write (fd, &one, sizeof one);
+  while (written < 0 && errno == EINTR);
+}
+
+/* Returns the eventfd the delivery source polls (-1: none, the source
+ * wakes through its ready time), made on first use. The owner thread. */
+int
+_ub_endpoint_get_wake_fd (UbEndpoint *ep)
+{
+#ifdef HAVE_EVENTFD
+  ub_mutex_lock (&ep->queue_lock);
+  if (ep->wake_fd < 0)
+    ep->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+  ub_mutex_unlock (&ep->queue_lock);
+#endif
+  return ep->wake_fd;
+}
+
+/* Resets the eventfd. The delivering thread, before it looks at the
+ * queue: a push after that look writes it again, so no wake-up is lost. */
+void
+_ub_endpoint_clear_wake (UbEndpoint *ep)
+{
+  uint64_t count;
+  ssize_t got;
+
+  do
+    got = read (ep->wake_fd, &count, sizeof count);
+  while (got < 0 && errno == EINTR);
 }
 
 /* After a push, outside the queue lock: wake a blocked receive, once. The
@@ -239,13 +299,16 @@ wake_receiver (UbEndpoint *ep)
     }
 }
 
-/* Consumes @item; @reserved: its slot was taken by _ub_endpoint_reserve().
- * Returns FALSE if @ep is closed and the item was dropped. */
-gboolean
-_ub_endpoint_push_reserved (UbEndpoint *ep,
-                            UbMessage  *item,
-                            gboolean    reserved)
+/* Queues @item (consumed) unless @ep is closed or discarding; then
+ * returns it, for the caller to unref once it holds no lock (a message
+ * may hold the last reference on a port, whose dispose closes it). */
+static UbMessage *
+push_or_refuse (UbEndpoint *ep,
+                UbMessage  *item,
+                gboolean    reserved)
 {
+  int wake;
+
   ub_mutex_lock (&ep->queue_lock);
   if (atomic_load (&ep->closed) || atomic_load (&ep->discarding))
     {
@@ -254,14 +317,29 @@ _ub_endpoint_push_reserved (UbEndpoint *ep,
         release_slots (ep, 1);
       if (item->control == UB_CONTROL_NONE)
         _ub_endpoint_count (&ep->dropped);
-      ub_message_unref (item);
-      return FALSE;
+      return item;
     }
-  push_locked (ep, item, reserved);
+  wake = push_locked (ep, item, reserved);
   ub_mutex_unlock (&ep->queue_lock);
 
+  wake_source (wake);
   wake_receiver (ep);
-  return TRUE;
+  return NULL;
+}
+
+/* Consumes @item; @reserved: its slot was taken by _ub_endpoint_reserve().
+ * Returns FALSE if @ep is closed and the item was dropped. */
+gboolean
+_ub_endpoint_push_reserved (UbEndpoint *ep,
+                            UbMessage  *item,
+                            gboolean    reserved)
+{
+  UbMessage *refused = push_or_refuse (ep, item, reserved);
+
+  if (refused == NULL)
+    return TRUE;
+  ub_message_unref (refused);
+  return FALSE;
 }
 
 gboolean
@@ -269,6 +347,70 @@ _ub_endpoint_push (UbEndpoint *ep,
                    UbMessage  *message)
 {
   return _ub_endpoint_push_reserved (ep, message, FALSE);
+}
+
+/* The common post, from any thread: pushes *@item into @ep's peer while
+ * holding @ep's peer lock, taking no reference on the peer. The lock is
+ * enough to keep the peer alive, since _ub_endpoint_close() clears
+ * ep->peer under it before it drops its reference; and it orders the
+ * push before the close message that the closing side queues next.
+ * A bounded peer needs a reservation, which may wait, and no wait may
+ * hold the lock: then nothing is done and the caller takes the slow
+ * path (_ub_endpoint_dup_peer(), _ub_endpoint_reserve(),
+ * _ub_endpoint_post_reserved()). Steals *@item when it returns
+ * %UB_POST_SENT (a peer that closed drops it: the post still counts as
+ * sent, as on the web). */
+UbPostResult
+_ub_endpoint_post_to_peer (UbEndpoint  *ep,
+                           UbMessage  **item)
+{
+  UbMessage *refused;
+  UbEndpoint *peer;
+
+  ub_mutex_lock (&ep->peer_lock);
+  peer = ep->peer;
+  if (peer == NULL || peer->capacity > 0)
+    {
+      ub_mutex_unlock (&ep->peer_lock);
+      return peer == NULL ? UB_POST_NO_PEER : UB_POST_BOUNDED;
+    }
+  _ub_endpoint_count (&ep->posted);
+  refused = push_or_refuse (peer, g_steal_pointer (item), FALSE);
+  ub_mutex_unlock (&ep->peer_lock);
+
+  g_clear_pointer (&refused, ub_message_unref);
+  return UB_POST_SENT;
+}
+
+/* The slow post's end: @peer (a reference the caller holds, from
+ * _ub_endpoint_dup_peer()) gets @item (consumed) if it still is @ep's
+ * peer, under @ep's peer lock for the same order against a close as
+ * _ub_endpoint_post_to_peer(); if @ep closed meanwhile, the item is
+ * dropped and its reservation given back. */
+void
+_ub_endpoint_post_reserved (UbEndpoint *ep,
+                            UbEndpoint *peer,
+                            UbMessage  *item,
+                            gboolean    reserved)
+{
+  UbMessage *refused = item;
+
+  ub_mutex_lock (&ep->peer_lock);
+  if (ep->peer == peer)
+    {
+      _ub_endpoint_count (&ep->posted);
+      refused = push_or_refuse (peer, item, reserved);
+      ub_mutex_unlock (&ep->peer_lock);
+    }
+  else
+    {
+      ub_mutex_unlock (&ep->peer_lock);
+      if (reserved)
+        release_slots (peer, 1);
+      _ub_endpoint_count (&peer->dropped);
+    }
+
+  g_clear_pointer (&refused, ub_message_unref);
 }
 
 static void
@@ -328,21 +470,23 @@ _ub_endpoint_reserve (UbEndpoint    *ep,
 /* Puts @payload (sealed, consumed) in @ep's latest-value slot for @key:
  * it replaces the payload of an undelivered slot in place, keeping its
  * position in the queue, or else goes in a new slot at the tail. A slot
- * takes no room in a bounded queue beyond its one place. */
-void
-_ub_endpoint_push_latest (UbEndpoint *ep,
-                          const char *key,
-                          UbMessage  *payload)
+ * takes no room in a bounded queue beyond its one place. Returns the
+ * replaced or refused payload, for the caller to unref outside any
+ * lock. */
+static UbMessage *
+push_latest (UbEndpoint *ep,
+             const char *key,
+             UbMessage  *payload)
 {
   UbMessage *slot, *old = NULL;
+  int wake = -1;
 
   ub_mutex_lock (&ep->queue_lock);
   if (atomic_load (&ep->closed))
     {
       ub_mutex_unlock (&ep->queue_lock);
       _ub_endpoint_count (&ep->dropped);
-      ub_message_unref (payload);
-      return;
+      return payload;
     }
 
   slot = ep->latest != NULL ? g_hash_table_lookup (ep->latest, key) : NULL;
@@ -360,12 +504,49 @@ _ub_endpoint_push_latest (UbEndpoint *ep,
       if (ep->latest == NULL)
         ep->latest = g_hash_table_new (g_str_hash, g_str_equal);
       g_hash_table_insert (ep->latest, slot->latest_key, slot);
-      push_locked (ep, slot, FALSE);
+      wake = push_locked (ep, slot, FALSE);
     }
   ub_mutex_unlock (&ep->queue_lock);
 
-  g_clear_pointer (&old, ub_message_unref);
+  wake_source (wake);
   wake_receiver (ep);
+  return old;
+}
+
+void
+_ub_endpoint_push_latest (UbEndpoint *ep,
+                          const char *key,
+                          UbMessage  *payload)
+{
+  UbMessage *old = push_latest (ep, key, payload);
+
+  g_clear_pointer (&old, ub_message_unref);
+}
+
+/* A latest-value post into @ep's peer, from any thread, under @ep's peer
+ * lock as _ub_endpoint_post_to_peer() does (a latest-value post never
+ * waits for room). Consumes @payload. Returns FALSE if there is no peer. */
+gboolean
+_ub_endpoint_post_latest_to_peer (UbEndpoint *ep,
+                                  const char *key,
+                                  UbMessage  *payload)
+{
+  UbMessage *old = NULL;
+  gboolean sent;
+
+  ub_mutex_lock (&ep->peer_lock);
+  sent = ep->peer != NULL;
+  if (sent)
+    {
+      _ub_endpoint_count (&ep->posted);
+      old = push_latest (ep->peer, key, payload);
+    }
+  ub_mutex_unlock (&ep->peer_lock);
+
+  if (!sent)
+    old = payload;
+  g_clear_pointer (&old, ub_message_unref);
+  return sent;
 }
 
 /* For a blocking receive: the oldest item, without waiting, from the

@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  *   entangled peer, an object twice, or an object already transferred
  * @UB_ERROR_RESERVED_KIND: a message kind uses the prefix `ub.`, which the
  *   runtime keeps for its own messages
+ * @UB_ERROR_UNTRUSTED: a file read back does not carry the seal of this
+ *   installation (see #UbSeal): it was edited, forged or made elsewhere
  *
  * Errors raised by Unblock's runtime and jobs.
  */
@@ -37,6 +39,7 @@ typedef enum
   UB_ERROR_FAILED,
   UB_ERROR_DATA_CLONE,
   UB_ERROR_RESERVED_KIND,
+  UB_ERROR_UNTRUSTED,
 } UbError;
 
 GQuark ub_error_quark (void);

@@ -5,6 +5,7 @@
 
 #include "ub-error.h"
 #include "ub-job.h"
+#include "ub-job-private.h"
 #include "ub-name-table-private.h"
 #include "ub-remote.h"
 #include "ub-worker.h"
@@ -167,6 +168,26 @@ run_job (const char    *name,
   return result != NULL ? g_variant_ref_sink (result) : NULL;
 }
 
+/* Runs a job on the calling thread (ub-job-private.h). */
+GVariant *
+_ub_job_run_here (const char         *name,
+                  GVariant           *params,
+                  GCancellable       *cancellable,
+                  UbJobProgressFunc   progress,
+                  gpointer            user_data,
+                  GError            **error)
+{
+  g_autoptr(GVariant) owned_params = NULL;
+  UbJobContext context = { 0 };
+
+  owned_params = g_variant_ref_sink (params);
+  context.cancellable = cancellable;
+  context.progress = progress;
+  context.progress_data = user_data;
+
+  return run_job (name, owned_params, &context, error);
+}
+
 /**
  * ub_job_run_sync:
  * @name: a registered job
@@ -177,7 +198,9 @@ run_job (const char    *name,
  * @user_data: data for @progress
  * @error: return location for a #GError
  *
- * Runs a job on the calling thread: the blocking path.
+ * Runs a job on the calling thread, for tools and tests (a fixture, the
+ * CLI). The application's blocking mode uses ub_job_run_blocking(), which
+ * runs the job the same way and accounts for it.
  *
  * Returns: (transfer full): the job's result
  */
@@ -189,19 +212,11 @@ ub_job_run_sync (const char         *name,
                  gpointer            user_data,
                  GError            **error)
 {
-  g_autoptr(GVariant) owned_params = NULL;
-  UbJobContext context = { 0 };
-
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (params != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  owned_params = g_variant_ref_sink (params);
-  context.cancellable = cancellable;
-  context.progress = progress;
-  context.progress_data = user_data;
-
-  return run_job (name, owned_params, &context, error);
+  return _ub_job_run_here (name, params, cancellable, progress, user_data, error);
 }
 
 GCancellable *

@@ -35,6 +35,30 @@ GVariant     *ub_job_run_sync                 (const char         *name,
                                                gpointer            user_data,
                                                GError            **error);
 
+/**
+ * UbJobBlockingStats:
+ * @n_calls: jobs run through ub_job_run_blocking() so far
+ * @n_running: of those, how many are running now (nested calls count)
+ * @usec: the time spent inside them, in microseconds of the monotonic
+ *   clock; a call nested inside another is counted once, in the outer one
+ *
+ * What blocking mode has run, for the negative controls and the benchmark.
+ */
+typedef struct
+{
+  guint64 n_calls;
+  guint   n_running;
+  gint64  usec;
+} UbJobBlockingStats;
+
+GVariant     *ub_job_run_blocking             (const char         *name,
+                                               GVariant           *params,
+                                               GCancellable       *cancellable,
+                                               UbJobProgressFunc   progress,
+                                               gpointer            user_data,
+                                               GError            **error);
+void          ub_job_get_blocking_stats       (UbJobBlockingStats *out);
+
 GCancellable *ub_job_context_get_cancellable  (UbJobContext       *context);
 gboolean      ub_job_context_should_report    (UbJobContext       *context);
 void          ub_job_context_report_progress  (UbJobContext       *context,

@@ -32,6 +32,8 @@ struct _UbMessage
   UbRefCount       ref_count;
   UbControl        control;
   GVariant        *body;        /* (owned) (nullable) */
+  GBytes          *data;        /* (owned) (nullable) a bytes message's body,
+                                 * instead of @body: never both */
   GPtrArray       *buffers;     /* (owned) (nullable) UbBuffer: received
                                  * with the message (moved by the post) */
   GPtrArray       *ports;       /* (owned) (nullable) UbPort: likewise */
@@ -47,11 +49,14 @@ struct _UbMessage
 
 UbMessage *_ub_message_new_take           (const char *kind,
                                            GVariant   *body);
+UbMessage *_ub_message_new_take_bytes     (const char *kind,
+                                           GBytes     *data);
 UbMessage *_ub_message_new_control        (UbControl   control);
 gboolean   _ub_message_validate_transfers (gpointer   *transfer,
                                            UbPort     *sender,
                                            UbEndpoint *peer,
                                            GError    **error);
+void       _ub_message_serialise          (UbMessage  *message);
 UbMessage *_ub_message_seal               (UbMessage  *message,
                                            gpointer   *transfer);
 gboolean   _ub_message_body_is_valid      (UbMessage  *message);

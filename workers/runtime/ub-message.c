@@ -16,7 +16,10 @@
  * UbMessage:
  *
  * What travels through a port: a kind name and a #GVariant body (the
- * structured-clone analogue: immutable, thread-safe, serialisable).
+ * structured-clone analogue: immutable, thread-safe, serialisable), or
+ * instead a #GBytes (ub_message_new_bytes()): a block of bytes with no
+ * type to check and nothing to serialise, so that posting one costs
+ * about what a bare queue of blocks costs.
  *
  * The transfer list is an argument of the post (ub_port_post_message()),
  * as on the web: posting moves the buffers and ports it names, the
@@ -83,6 +86,39 @@ _ub_message_new_take (const char *kind,
   return self;
 }
 
+/**
+ * ub_message_new_bytes:
+ * @kind: the message kind, e.g. "image.rows"
+ * @data: (nullable): the body, a block of bytes; a reference is taken
+ *
+ * A message whose body is a block of bytes rather than a #GVariant: read
+ * it with ub_message_get_data(); ub_message_get_body() returns %NULL. A
+ * #GBytes is immutable and thread-safe, so the block is shared, not
+ * copied. A kind registered with ub_message_register_kind() expects a
+ * #GVariant body, so a bytes message of such a kind fires `messageerror`.
+ *
+ * Returns: (transfer full): a new message
+ */
+UbMessage *
+ub_message_new_bytes (const char *kind,
+                      GBytes     *data)
+{
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  return _ub_message_new_take_bytes (kind, data != NULL ? g_bytes_ref (data) : NULL);
+}
+
+/* Like ub_message_new_bytes(), taking over @data (transfer full, nullable). */
+UbMessage *
+_ub_message_new_take_bytes (const char *kind,
+                            GBytes     *data)
+{
+  UbMessage *self = message_alloc (kind);
+
+  self->data = data;
+  return self;
+}
+
 UbMessage *
 _ub_message_new_control (UbControl control)
 {
@@ -120,6 +156,7 @@ ub_message_unref (UbMessage *self)
     return;
 
   g_clear_pointer (&self->body, g_variant_unref);
+  g_clear_pointer (&self->data, g_bytes_unref);
   g_clear_pointer (&self->buffers, g_ptr_array_unref);
   g_clear_pointer (&self->ports, g_ptr_array_unref);
   g_clear_pointer (&self->latest, ub_message_unref);
@@ -170,6 +207,21 @@ ub_message_get_body (UbMessage *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   return self->body;
+}
+
+/**
+ * ub_message_get_data:
+ * @self: a #UbMessage
+ *
+ * Returns: (transfer none) (nullable): the body of a bytes message (see
+ *   ub_message_new_bytes()), %NULL for any other message
+ */
+GBytes *
+ub_message_get_data (UbMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->data;
 }
 
 /**
@@ -388,6 +440,17 @@ _ub_message_validate_transfers (gpointer    *transfer,
   return TRUE;
 }
 
+/* Serialises the body, on the sender's thread: a GVariant built as a
+ * tree serialises itself lazily on first read, and that must not happen
+ * on the receiver's thread while the sender may still hold parts of it.
+ * A bytes body has nothing to serialise. */
+void
+_ub_message_serialise (UbMessage *self)
+{
+  if (self->body != NULL)
+    (void) g_variant_get_data (self->body);
+}
+
 /* Returns the message to enqueue. Without transfers that is @self (a
  * message never changes once made); with transfers it is a new message holding
  * the moved objects (each original is left detached), and @self stays as
@@ -399,11 +462,7 @@ _ub_message_seal (UbMessage *self,
 {
   UbMessage *sealed;
 
-  /* Serialise the body here, on the sender's thread: a GVariant built as a
-   * tree serialises itself lazily on first read, and that must not happen
-   * on the receiver's thread while the sender may still hold parts of it. */
-  if (self->body != NULL)
-    (void) g_variant_get_data (self->body);
+  _ub_message_serialise (self);
 
   if (transfer == NULL || transfer[0] == NULL)
     return ub_message_ref (self);
@@ -411,6 +470,8 @@ _ub_message_seal (UbMessage *self,
   sealed = message_alloc (self->kind);
   if (self->body != NULL)
     sealed->body = g_variant_ref (self->body);
+  if (self->data != NULL)
+    sealed->data = g_bytes_ref (self->data);
 
   for (guint i = 0; transfer[i] != NULL; i++)
     {

@@ -15,10 +15,13 @@ typedef struct _UbPort UbPort;
 GType              ub_message_get_type       (void) G_GNUC_CONST;
 UbMessage         *ub_message_new            (const char         *kind,
                                               GVariant           *body);
+UbMessage         *ub_message_new_bytes      (const char         *kind,
+                                              GBytes             *data);
 UbMessage         *ub_message_ref            (UbMessage          *self);
 void               ub_message_unref          (UbMessage          *self);
 const char        *ub_message_get_kind       (UbMessage          *self);
 GVariant          *ub_message_get_body       (UbMessage          *self);
+GBytes            *ub_message_get_data       (UbMessage          *self);
 gboolean           ub_message_is_kind        (UbMessage          *self,
                                               const char         *kind);
 guint              ub_message_get_n_buffers  (UbMessage          *self);

@@ -1,16 +1,29 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib-unix.h>
+
 #include "ub-port-private.h"
 #include "ub-port-source-private.h"
 
 /*
  * The delivery source of a started port: a #GSource at
  * %G_PRIORITY_DEFAULT_IDLE in the context the port was started in. It has
- * no prepare or check: a producer sets its ready time when the endpoint's
- * queue goes from empty to non-empty (one wake-up per burst), and it
- * drains the queue in batches for at most DISPATCH_BUDGET_USEC before it
- * yields, so that input and redraw always get their turn.
+ * no prepare or check: it polls its endpoint's eventfd, which a producer
+ * writes when the queue goes from empty to non-empty (one wake-up per
+ * burst), and it drains the queue in batches for at most
+ * DISPATCH_BUDGET_USEC before it yields, so that input and redraw always
+ * get their turn.
+ *
+ * Why an eventfd: the other way to wake a source from another thread,
+ * g_source_set_ready_time(), takes the lock of the source's main context,
+ * which the loop holds whenever it prepares, checks or polls its sources,
+ * and then writes the context's own wake-up fd. The eventfd is one
+ * write(), with no lock shared with the loop, made after the producer
+ * has let go of the queue lock that the woken thread takes first. It
+ * belongs to the endpoint, so that it outlives every source polling it
+ * and travels with a transferred port. Where there is no eventfd (or none
+ * could be made) the source falls back to the ready time.
  */
 
 /* A redraw waits for at most one dispatch and one loop iteration: 2 ms
@@ -22,7 +35,8 @@
 typedef struct
 {
   GSource     source;
-  UbEndpoint *ep;      /* (owned); read only by the delivering thread */
+  UbEndpoint *ep;        /* (owned); read only by the delivering thread */
+  gpointer    wake_tag;  /* the endpoint's eventfd's poll tag, or NULL */
 } UbPortSource;
 
 static gboolean
@@ -34,6 +48,10 @@ port_source_dispatch (GSource     *source,
   g_autoptr(UbPort) port = g_weak_ref_get (&ep->port);
   gint64 start, deadline;
 
+  /* Before the queue is looked at; see _ub_endpoint_clear_wake(). */
+  if (((UbPortSource *) source)->wake_tag != NULL &&
+      (g_source_query_unix_fd (source, ((UbPortSource *) source)->wake_tag) & G_IO_IN) != 0)
+    _ub_endpoint_clear_wake (ep);
   g_source_set_ready_time (source, -1);
 
   if (port == NULL)
@@ -90,8 +108,12 @@ GSource *
 _ub_port_source_new (UbEndpoint *ep)
 {
   GSource *source = g_source_new (&port_source_funcs, sizeof (UbPortSource));
+  UbPortSource *self = (UbPortSource *) source;
+  int wake_fd = _ub_endpoint_get_wake_fd (ep);
 
-  ((UbPortSource *) source)->ep = _ub_endpoint_ref (ep);
+  self->ep = _ub_endpoint_ref (ep);
+  if (wake_fd >= 0)
+    self->wake_tag = g_source_add_unix_fd (source, wake_fd, G_IO_IN);
   g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
   g_source_set_static_name (source, "UbPort delivery");
   return source;

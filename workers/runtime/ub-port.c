@@ -279,8 +279,15 @@ _ub_port_check_usable (UbPort  *self,
   return TRUE;
 }
 
-/* Posts @message, moving what @transfer names. Only the runtime's own
- * posts (@runtime) may use a reserved kind. */
+static gboolean
+no_peer (GError **error)
+{
+  g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, _("The port has no peer"));
+  return FALSE;
+}
+
+/* Posts @message (consumed), moving what @transfer names. Only the
+ * runtime's own posts (@runtime) may use a reserved kind. */
 static gboolean
 port_post (UbPort        *self,
            UbMessage     *message,
@@ -289,6 +296,7 @@ port_post (UbPort        *self,
            gboolean       runtime,
            GError       **error)
 {
+  g_autoptr(UbMessage) owned = message;
   g_autoptr(UbEndpointRef) peer = NULL;
   gboolean reserved = FALSE;
 
@@ -297,14 +305,29 @@ port_post (UbPort        *self,
   if (!runtime && !_ub_message_check_kind (message, error))
     return FALSE;
 
-  /* One reference, taken under the lock: a close on another thread may
-   * clear ep->peer at any moment, but cannot free what this post holds. */
+  /* The common post, without transfers into an unbounded channel: the
+   * message itself is queued (it never changes once made), pushed under
+   * the peer lock with no reference taken on the peer. */
+  if (transfer == NULL || transfer[0] == NULL)
+    {
+      _ub_message_serialise (message);
+      switch (_ub_endpoint_post_to_peer (self->endpoint, &owned))
+        {
+        case UB_POST_SENT:
+          return TRUE;
+        case UB_POST_NO_PEER:
+          return no_peer (error);
+        case UB_POST_BOUNDED:
+        default:
+          break;
+        }
+    }
+
+  /* Transfers, or room to wait for: one reference, taken under the lock,
+   * since a close on another thread may clear ep->peer at any moment. */
   peer = _ub_endpoint_dup_peer (self->endpoint);
   if (peer == NULL)
-    {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, _("The port has no peer"));
-      return FALSE;
-    }
+    return no_peer (error);
 
   if (!_ub_message_validate_transfers (transfer, self, peer, error))
     return FALSE;
@@ -316,8 +339,8 @@ port_post (UbPort        *self,
       reserved = TRUE;
     }
 
-  _ub_endpoint_count (&self->endpoint->posted);
-  _ub_endpoint_push_reserved (peer, _ub_message_seal (message, transfer), reserved);
+  _ub_endpoint_post_reserved (self->endpoint, peer, _ub_message_seal (message, transfer),
+                              reserved);
   return TRUE;
 }
 
@@ -328,8 +351,6 @@ port_post_body (UbPort      *self,
                 gboolean     runtime,
                 GError     **error)
 {
-  g_autoptr(UbMessage) message = NULL;
-
   if (body != NULL)
     g_variant_ref_sink (body);
 
@@ -340,8 +361,8 @@ port_post_body (UbPort      *self,
       g_return_val_if_fail (kind != NULL, FALSE);
     }
 
-  message = _ub_message_new_take (kind, g_steal_pointer (&body));
-  return port_post (self, message, NULL, NULL, runtime, error);
+  return port_post (self, _ub_message_new_take (kind, g_steal_pointer (&body)),
+                    NULL, NULL, runtime, error);
 }
 
 /**
@@ -385,7 +406,7 @@ ub_port_post_message (UbPort        *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return port_post (self, message, transfer, cancellable, FALSE, error);
+  return port_post (self, ub_message_ref (message), transfer, cancellable, FALSE, error);
 }
 
 /**
@@ -408,6 +429,34 @@ ub_port_post (UbPort      *self,
   return port_post_body (self, kind, body, FALSE, error);
 }
 
+/**
+ * ub_port_post_bytes:
+ * @self: a #UbPort
+ * @kind: the message kind
+ * @data: (nullable): the body, a block of bytes; a reference is taken
+ * @error: return location for a #GError
+ *
+ * Posts a bytes message (see ub_message_new_bytes()) without transfers:
+ * the receiver reads @data with ub_message_get_data(). Nothing is copied
+ * or serialised, so this is the cheapest post of a block of bytes; it
+ * fails, succeeds and waits as ub_port_post_message() does.
+ *
+ * Returns: %TRUE if the message was sent
+ */
+gboolean
+ub_port_post_bytes (UbPort      *self,
+                    const char  *kind,
+                    GBytes      *data,
+                    GError     **error)
+{
+  g_return_val_if_fail (UB_IS_PORT (self), FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return port_post (self, _ub_message_new_take_bytes (kind, data != NULL ? g_bytes_ref (data) : NULL),
+                    NULL, NULL, FALSE, error);
+}
+
 /* The runtime's own posts (remote calls, worker errors), of reserved kinds. */
 gboolean
 _ub_port_post_runtime (UbPort      *self,
@@ -426,7 +475,6 @@ port_post_latest (UbPort      *self,
                   gboolean     runtime,
                   GError     **error)
 {
-  g_autoptr(UbEndpointRef) to = NULL;
   g_autoptr(UbMessage) payload = NULL;
 
   if (body != NULL)
@@ -447,16 +495,9 @@ port_post_latest (UbPort      *self,
   if (!runtime && !_ub_message_check_kind (payload, error))
     return FALSE;
 
-  to = _ub_endpoint_dup_peer (self->endpoint);
-  if (to == NULL)
-    {
-      g_set_error_literal (error, UB_ERROR, UB_ERROR_CLOSED, _("The port has no peer"));
-      return FALSE;
-    }
-
-  _ub_endpoint_count (&self->endpoint->posted);
-  /* No transfers: this serialises the payload and hands it back. */
-  _ub_endpoint_push_latest (to, key, _ub_message_seal (payload, NULL));
+  _ub_message_serialise (payload);
+  if (!_ub_endpoint_post_latest_to_peer (self->endpoint, key, g_steal_pointer (&payload)))
+    return no_peer (error);
   return TRUE;
 }
 

@@ -60,6 +60,10 @@ gboolean   ub_port_post             (UbPort             *self,
                                      const char         *kind,
                                      GVariant           *body,
                                      GError            **error);
+gboolean   ub_port_post_bytes       (UbPort             *self,
+                                     const char         *kind,
+                                     GBytes             *data,
+                                     GError            **error);
 gboolean   ub_port_post_message     (UbPort             *self,
                                      UbMessage          *message,
                                      gpointer           *transfer,

@@ -7,7 +7,7 @@
 /*
  * A run's parts: one job call per part at a time, each in its own worker
  * of the run's pool, side by side, or in blocking mode one after the
- * other on the calling thread through ub_job_run_sync(). Each reply is
+ * other on the calling thread through ub_job_run_blocking(). Each reply is
  * handed to the subclass (part_finished), which keeps what it needs, and
  * the part's next call starts from where the part got to, until the
  * subclass has no call left for it. Replies and progress of an older
@@ -202,8 +202,8 @@ run_blocking (UbRun *self)
               break;
             }
 
-          reply = ub_job_run_sync (job, params, priv->cancellable,
-                                   on_blocking_progress, &call, &error);
+          reply = ub_job_run_blocking (job, params, priv->cancellable,
+                                       on_blocking_progress, &call, &error);
           if (generation != priv->generation || priv->state != UB_RUN_RUNNING)
             return;
           if (reply == NULL)
@@ -233,6 +233,14 @@ _ub_run_launch (UbRun *self)
   priv->cancellable = g_cancellable_new ();
   priv->n_launches++;
   _ub_run_set_state (self, UB_RUN_RUNNING);
+
+  /* The owner does the work (in blocking mode through
+   * ub_job_run_blocking(), as the parts' calls below). */
+  if (UB_RUN_GET_CLASS (self)->launch != NULL)
+    {
+      UB_RUN_GET_CLASS (self)->launch (self);
+      return;
+    }
 
   if (priv->blocking)
     {

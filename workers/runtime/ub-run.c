@@ -12,7 +12,7 @@
  *
  * Blocking mode is how a run executes, not a property of its job: the
  * very same calls run one after the other on the calling thread through
- * ub_job_run_sync(), progress included; ub_run_start() returns when the
+ * ub_job_run_blocking(), progress included; ub_run_start() returns when the
  * run is over. Every job runs this way; no page has a strategy of its own.
  *
  * Rate and ETA count only the work done while this run was running, over
@@ -265,6 +265,21 @@ ub_run_fail (UbRun        *self,
   priv->error = g_error_copy (error);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
   _ub_run_finish (self, UB_RUN_FAILED);
+}
+
+/**
+ * ub_run_complete:
+ *
+ * Ends an active run as done. For subclasses whose owner does the work
+ * (UbRunClass.launch); a run of job calls ends by itself.
+ */
+void
+ub_run_complete (UbRun *self)
+{
+  g_return_if_fail (UB_IS_RUN (self));
+
+  if (ub_run_is_active (self))
+    _ub_run_finish (self, UB_RUN_DONE);
 }
 
 /**

@@ -56,6 +56,15 @@ G_DECLARE_DERIVABLE_TYPE (UbRun, ub_run, UB, RUN, GObject)
  * @save: save what resuming after a restart needs and the jobs do not
  *   save themselves (called on pause and by ub_run_checkpoint())
  * @discard: forget everything saved: the run is done or cancelled
+ * @launch: (nullable): for a run whose owner does the work itself (its
+ *   own workers, a pipeline of them), rather than through job calls:
+ *   called, instead of the parts' calls, on each start or resume. The
+ *   owner then does the work (in blocking mode, on the spot, through
+ *   ub_job_run_blocking()), reports with ub_run_set_progress(), ends
+ *   the run with ub_run_complete() or ub_run_fail(), and follows the
+ *   run's state through its notify::state: paused (a pause, or
+ *   ub_run_stop() when the application quits) or cancelled (from the
+ *   activity list), its work must stop.
  *
  * A run is one piece of work the application owns: a job with typed
  * parameters, split into parts that run side by side, one worker each.
@@ -77,9 +86,10 @@ struct _UbRunClass
                               GVariant    *result);
   void      (*save)          (UbRun       *self);
   void      (*discard)       (UbRun       *self);
+  void      (*launch)        (UbRun       *self);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 void          ub_run_start            (UbRun       *self);
@@ -119,6 +129,7 @@ void          ub_run_set_phase        (UbRun       *self,
                                        const char  *phase);
 void          ub_run_fail             (UbRun        *self,
                                        const GError *error);
+void          ub_run_complete         (UbRun       *self);
 
 /* For tests */
 void          ub_run_set_clock        (UbRun       *self,

@@ -20,6 +20,7 @@
 
 #define HEADER_SIZE      24
 #define CHECKSUM_SIZE    8
+#define TRAILER_SIZE     UB_SEAL_SIZE
 
 static const char file_magic[8] = { 'U', 'b', 'S', 't', 'o', 'r', 'e', '\n' };
 
@@ -54,7 +55,7 @@ ub_store_key_is_valid (const char *key)
 
 gboolean
 _ub_store_check_key (const char  *key,
-           GError     **error)
+                     GError     **error)
 {
   if (ub_store_key_is_valid (key))
     return TRUE;
@@ -81,16 +82,25 @@ payload_checksum (const guint8 *data,
 }
 
 GBytes *
-_ub_store_encode (const char  *key,
-        GVariant    *value,
-        GError     **error)
+_ub_store_encode (UbSeal      *seal,
+                  const char  *key,
+                  GVariant    *value,
+                  GError     **error)
 {
   g_autoptr(GVariant) record = NULL;
   g_autoptr(GVariant) normal = NULL;
   g_autoptr(GByteArray) contents = NULL;
   guint32 word;
   guint8 checksum[CHECKSUM_SIZE];
+  guint8 tag[UB_SEAL_SIZE];
   gsize size;
+
+  if (seal == NULL)
+    {
+      g_set_error (error, UB_ERROR, UB_ERROR_FAILED,
+                   _("“%s” cannot be sealed: there is no key to seal it with"), key);
+      return NULL;
+    }
 
   record = g_variant_ref_sink (g_variant_new ("(sv)", key, value));
   normal = g_variant_get_normal_form (record);
@@ -103,14 +113,14 @@ _ub_store_encode (const char  *key,
     }
 
   size = g_variant_get_size (normal);
-  if (size > UB_STORE_MAX_SIZE - HEADER_SIZE)
+  if (size > UB_STORE_MAX_SIZE - HEADER_SIZE - TRAILER_SIZE)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_TOO_LARGE,
                    _("“%s” is too large to save (%zu bytes)"), key, size);
       return NULL;
     }
 
-  contents = g_byte_array_sized_new (HEADER_SIZE + size);
+  contents = g_byte_array_sized_new (HEADER_SIZE + size + TRAILER_SIZE);
   g_byte_array_append (contents, (const guint8 *) file_magic, sizeof file_magic);
   word = GUINT32_TO_LE (UB_STORE_FORMAT_VERSION);
   g_byte_array_append (contents, (const guint8 *) &word, 4);
@@ -119,6 +129,8 @@ _ub_store_encode (const char  *key,
   payload_checksum (g_variant_get_data (normal), size, checksum);
   g_byte_array_append (contents, checksum, CHECKSUM_SIZE);
   g_byte_array_append (contents, g_variant_get_data (normal), size);
+  ub_seal_sign (seal, contents->data, contents->len, tag);
+  g_byte_array_append (contents, tag, sizeof tag);
 
   return g_byte_array_free_to_bytes (g_steal_pointer (&contents));
 }
@@ -126,9 +138,10 @@ _ub_store_encode (const char  *key,
 /* Returns the value, or NULL and UB_ERROR_INVALID_DATA with a short reason
  * that completes "… is damaged: REASON". */
 GVariant *
-_ub_store_decode (GBytes      *bytes,
-        const char  *key,
-        GError     **error)
+_ub_store_decode (UbSeal      *seal,
+                  GBytes      *bytes,
+                  const char  *key,
+                  GError     **error)
 {
   gsize len;
   const guint8 *data = g_bytes_get_data (bytes, &len);
@@ -160,11 +173,11 @@ _ub_store_decode (GBytes      *bytes,
 
   memcpy (&size, data + 12, 4);
   size = GUINT32_FROM_LE (size);
-  if ((guint64) size + HEADER_SIZE != len)
+  if ((guint64) size + HEADER_SIZE + TRAILER_SIZE != len)
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
-                           (guint64) size + HEADER_SIZE > len ? _("it is truncated")
-                                                              : _("it has bytes past its end"));
+                           (guint64) size + HEADER_SIZE + TRAILER_SIZE > len
+                           ? _("it is truncated") : _("it has bytes past its end"));
       return NULL;
     }
 
@@ -173,6 +186,22 @@ _ub_store_decode (GBytes      *bytes,
     {
       g_set_error_literal (error, UB_ERROR, UB_ERROR_INVALID_DATA,
                            _("its checksum does not match its contents"));
+      return NULL;
+    }
+
+  /* Intact, but was it written here? Checked before a byte of the
+   * payload is parsed: what is not sealed is not even looked at. */
+  if (seal == NULL)
+    {
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_UNTRUSTED,
+                           _("there is no key to check its seal with"));
+      return NULL;
+    }
+  if (!ub_seal_check (seal, data, HEADER_SIZE + size, data + HEADER_SIZE + size))
+    {
+      g_set_error_literal (error, UB_ERROR, UB_ERROR_UNTRUSTED,
+                           _("its seal does not match: this installation of Unblock "
+                             "did not write it"));
       return NULL;
     }
 
@@ -209,9 +238,9 @@ _ub_store_decode (GBytes      *bytes,
 
 void
 _ub_store_path_error (GError     **error,
-            int          saved_errno,
-            const char  *what,
-            const char  *path)
+                      int          saved_errno,
+                      const char  *what,
+                      const char  *path)
 {
   g_autofree char *name = g_filename_display_name (path);
 
@@ -223,8 +252,8 @@ _ub_store_path_error (GError     **error,
  * folder fsync()ed. */
 gboolean
 _ub_store_write_atomically (const char  *path,
-                  GBytes      *contents,
-                  GError     **error)
+                            GBytes      *contents,
+                            GError     **error)
 {
   return ub_durable_write_bytes (path, contents, error);
 }
@@ -250,6 +279,8 @@ ub_store_write_file (const char  *path,
 {
   g_autoptr(GVariant) owned = NULL;
   g_autoptr(GBytes) contents = NULL;
+  g_autoptr(GError) seal_error = NULL;
+  g_autoptr(UbSeal) seal = NULL;
 
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
@@ -259,7 +290,17 @@ ub_store_write_file (const char  *path,
   if (!_ub_store_check_key (key, error))
     return FALSE;
 
-  contents = _ub_store_encode (key, owned, error);
+  seal = ub_seal_dup_default (&seal_error);
+  if (seal == NULL)
+    {
+      g_autofree char *name = g_filename_display_name (path);
+
+      g_set_error (error, UB_ERROR, UB_ERROR_FAILED, _("Cannot save “%s”: %s"),
+                   name, seal_error->message);
+      return FALSE;
+    }
+
+  contents = _ub_store_encode (seal, key, owned, error);
   return contents != NULL && _ub_store_write_atomically (path, contents, error);
 }
 
@@ -270,7 +311,7 @@ ub_store_write_file (const char  *path,
  * reason that completes "… is damaged: REASON". */
 GBytes *
 _ub_store_read_regular_file (const char  *path,
-                   GError     **error)
+                             GError     **error)
 {
   g_autofree guint8 *data = NULL;
   struct stat st;
@@ -337,7 +378,9 @@ _ub_store_read_regular_file (const char  *path,
  * Returns: (transfer full) (nullable): the value; %NULL with a
  *   %G_IO_ERROR (%G_IO_ERROR_NOT_FOUND when there is no such file) or, when
  *   the file is damaged or from an unknown version,
- *   %UB_ERROR_INVALID_DATA with a message naming the file
+ *   %UB_ERROR_INVALID_DATA with a message naming the file, or when it is
+ *   intact but not sealed by this installation (see #UbSeal),
+ *   %UB_ERROR_UNTRUSTED
  */
 GVariant *
 ub_store_read_file (const char  *path,
@@ -346,6 +389,7 @@ ub_store_read_file (const char  *path,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(UbSeal) seal = NULL;
   g_autofree char *name = NULL;
   GVariant *value;
 
@@ -366,7 +410,14 @@ ub_store_read_file (const char  *path,
       return NULL;
     }
 
-  value = bytes ? _ub_store_decode (bytes, key, &local_error) : NULL;
+  seal = ub_seal_dup_default (NULL);
+  value = bytes ? _ub_store_decode (seal, bytes, key, &local_error) : NULL;
+  if (value == NULL && g_error_matches (local_error, UB_ERROR, UB_ERROR_UNTRUSTED))
+    {
+      g_set_error (error, UB_ERROR, UB_ERROR_UNTRUSTED,
+                   _("“%s” cannot be trusted: %s"), name, local_error->message);
+      return NULL;
+    }
   if (value == NULL)
     {
       g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,

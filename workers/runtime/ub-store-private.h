@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "ub-seal.h"
 #include "ub-store.h"
 
 G_BEGIN_DECLS
@@ -10,10 +11,12 @@ G_BEGIN_DECLS
 
 gboolean  _ub_store_check_key           (const char  *key,
                                          GError     **error);
-GBytes   *_ub_store_encode              (const char  *key,
+GBytes   *_ub_store_encode              (UbSeal      *seal,
+                                         const char  *key,
                                          GVariant    *value,
                                          GError     **error);
-GVariant *_ub_store_decode              (GBytes      *bytes,
+GVariant *_ub_store_decode              (UbSeal      *seal,
+                                         GBytes      *bytes,
                                          const char  *key,
                                          GError     **error);
 GBytes   *_ub_store_read_regular_file   (const char  *path,
@@ -25,5 +28,14 @@ void      _ub_store_path_error          (GError     **error,
                                          int          saved_errno,
                                          const char  *what,
                                          const char  *path);
+
+/* For tests: @hook runs before the store reads each of its files, on the
+ * thread that reads them (one that may block, to show which thread waits
+ * for a slow disk). NULL removes it. */
+typedef void (*UbStoreReadHook) (const char *path,
+                                 gpointer    user_data);
+
+void      _ub_store_set_read_hook       (UbStoreReadHook  hook,
+                                         gpointer         user_data);
 
 G_END_DECLS

@@ -34,7 +34,15 @@
  *   16      8     first 8 bytes of the SHA-256 of the payload
  *   24      n     payload: the little-endian normal form of a "(sv)",
  *                 the key and the value
+ *   24 + n  32    seal: HMAC-SHA-256 of bytes 0 to 24 + n under the
+ *                 folder's key (see #UbSeal)
  * ]|
+ *
+ * The checksum tells a damaged file; the seal one that this installation
+ * did not write (edited by hand, forged, copied from elsewhere). Either
+ * way the file is not trusted: a record with a plausible but false count
+ * is refused as surely as a truncated one. Each store has the key of its
+ * folder, in `DIR/seal.key`.
  *
  * Every write goes through UbDurableFile: an unnamed (or hidden
  * temporary) file in the same directory, fsync()ed, renamed over the old
@@ -71,6 +79,8 @@ struct _UbStore
   GObject     parent_instance;
 
   char       *path;       /* (owned): immutable after construction */
+  UbSeal     *seal;       /* (owned) (nullable): the folder's key, immutable
+                           * after construction; NULL if it could not be read */
 
   /* The locks are pthread mutexes rather than GMutexes: GLib's futex-based
    * GMutex lives in uninstrumented code, so ThreadSanitizer would not see
@@ -109,6 +119,7 @@ ub_store_finalize (GObject *object)
   g_clear_pointer (&self->incidents, g_ptr_array_unref);
   g_clear_pointer (&self->damaged, g_ptr_array_unref);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->seal, ub_seal_unref);
   pthread_mutex_destroy (&self->lock);
   pthread_mutex_destroy (&self->write_lock);
 
@@ -133,6 +144,35 @@ ub_store_init (UbStore *self)
 
 /* Loading */
 
+/* The test seam (ub-store-private.h); hook_lock protects both. */
+static pthread_mutex_t hook_lock = PTHREAD_MUTEX_INITIALIZER;
+static UbStoreReadHook read_hook;
+static gpointer        read_hook_data;
+
+void
+_ub_store_set_read_hook (UbStoreReadHook hook,
+                         gpointer        user_data)
+{
+  pthread_mutex_lock (&hook_lock);
+  read_hook = hook;
+  read_hook_data = user_data;
+  pthread_mutex_unlock (&hook_lock);
+}
+
+static void
+call_read_hook (const char *path)
+{
+  UbStoreReadHook hook;
+  gpointer data;
+
+  pthread_mutex_lock (&hook_lock);
+  hook = read_hook;
+  data = read_hook_data;
+  pthread_mutex_unlock (&hook_lock);
+  if (hook != NULL)
+    hook (path, data);
+}
+
 static char *
 key_path (UbStore    *self,
           const char *key)
@@ -144,13 +184,14 @@ key_path (UbStore    *self,
 
 /* Called with self->lock held (only during construction). */
 static void
-move_aside (UbStore    *self,
-            const char *key,
-            const char *path,
-            const char *reason)
+move_aside (UbStore      *self,
+            const char   *key,
+            const char   *path,
+            const GError *reason)
 {
   g_autofree char *aside = g_strconcat (path, CORRUPT_SUFFIX, NULL);
   g_autofree char *name = g_filename_display_name (aside);
+  gboolean untrusted = g_error_matches (reason, UB_ERROR, UB_ERROR_UNTRUSTED);
 
   if (g_rename (path, aside) == 0)
     {
@@ -158,8 +199,13 @@ move_aside (UbStore    *self,
 
       ub_durable_sync_folder (self->path, &ignored);
       g_ptr_array_add (self->incidents,
-                       g_strdup_printf (_("The saved “%s” was damaged (%s) and has been reset; "
-                                          "the damaged file is kept as “%s”."), key, reason, name));
+                       untrusted
+                       ? g_strdup_printf (_("The saved “%s” could not be trusted (%s) and has "
+                                            "been reset; the file is kept as “%s”."),
+                                          key, reason->message, name)
+                       : g_strdup_printf (_("The saved “%s” was damaged (%s) and has been reset; "
+                                            "the damaged file is kept as “%s”."),
+                                          key, reason->message, name));
     }
   else
     {
@@ -168,7 +214,7 @@ move_aside (UbStore    *self,
       g_ptr_array_add (self->incidents,
                        g_strdup_printf (_("The saved “%s” was damaged (%s) and has been reset; "
                                           "it could not be moved aside: %s."),
-                                        key, reason, g_strerror (saved_errno)));
+                                        key, reason->message, g_strerror (saved_errno)));
     }
   g_ptr_array_add (self->damaged, g_strdup (key));
 }
@@ -188,11 +234,26 @@ remove_stale_temporary (UbStore    *self,
 }
 
 static void
-load (UbStore *self)
+load (UbStore      *self,
+      const GError *seal_error)
 {
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *seal_incident = NULL;
   const char *name;
+
+  /* Without the key nothing can be told apart from a forgery: nothing is
+   * read, and nothing is moved aside either, for the key may come back. */
+  if (self->seal == NULL)
+    {
+      g_ptr_array_add (self->incidents,
+                       g_strdup_printf (_("Saved progress cannot be checked, so it is not used: %s."),
+                                        seal_error ? seal_error->message : ""));
+      return;
+    }
+  seal_incident = ub_seal_take_incident (self->seal);
+  if (seal_incident != NULL)
+    g_ptr_array_add (self->incidents, g_steal_pointer (&seal_incident));
 
   dir = g_dir_open (self->path, 0, &error);
   if (dir == NULL)
@@ -226,6 +287,7 @@ load (UbStore *self)
         continue;
 
       path = g_build_filename (self->path, name, NULL);
+      call_read_hook (path);
       bytes = _ub_store_read_regular_file (path, &local_error);
       if (bytes == NULL && local_error->domain != UB_ERROR)
         {
@@ -235,10 +297,10 @@ load (UbStore *self)
           continue;
         }
 
-      value = bytes ? _ub_store_decode (bytes, key, &local_error) : NULL;
+      value = bytes ? _ub_store_decode (self->seal, bytes, key, &local_error) : NULL;
       if (value == NULL)
         {
-          move_aside (self, key, path, local_error->message);
+          move_aside (self, key, path, local_error);
           continue;
         }
 
@@ -251,11 +313,37 @@ load (UbStore *self)
 }
 
 static UbStore *
-store_new (const char *path)
+store_new (const char *path,
+           UbSeal     *seal)
 {
   UbStore *self = g_object_new (UB_TYPE_STORE, NULL);
 
   self->path = g_strdup (path);
+  self->seal = seal ? ub_seal_ref (seal) : NULL;
+  return self;
+}
+
+/* Opens the store in @path with @seal, or the folder's own seal if NULL. */
+static UbStore *
+store_open (const char  *path,
+            UbSeal      *seal,
+            GError     **error)
+{
+  g_autoptr(UbSeal) own_seal = NULL;
+  g_autoptr(GError) seal_error = NULL;
+  UbStore *self;
+
+  if (g_mkdir_with_parents (path, 0700) != 0)
+    {
+      _ub_store_path_error (error, errno, _("Cannot create the folder"), path);
+      return NULL;
+    }
+
+  if (seal == NULL)
+    seal = own_seal = ub_seal_new_for_directory (path, &seal_error);
+
+  self = store_new (path, seal);
+  load (self, seal_error);
   return self;
 }
 
@@ -274,41 +362,55 @@ UbStore *
 ub_store_new_for_directory (const char  *path,
                             GError     **error)
 {
-  UbStore *self;
-
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (g_mkdir_with_parents (path, 0700) != 0)
-    {
-      _ub_store_path_error (error, errno, _("Cannot create the folder"), path);
-      return NULL;
-    }
-
-  self = store_new (path);
-  load (self);
-  return self;
+  return store_open (path, NULL, error);
 }
 
 static UbStore *default_store;   /* (owned): written once under default_once */
 static pthread_once_t default_once = PTHREAD_ONCE_INIT;
 
+/**
+ * ub_store_dup_default_path:
+ *
+ * Returns: (transfer full): the default store's folder:
+ *   `$UNBLOCK_STATE_DIR` when that is set, else `$XDG_STATE_HOME/unblock`
+ */
+char *
+ub_store_dup_default_path (void)
+{
+  const char *env = g_getenv ("UNBLOCK_STATE_DIR");
+
+  if (env != NULL && env[0] != '\0')
+    return g_strdup (env);
+  return g_build_filename (g_get_user_state_dir (), "unblock", NULL);
+}
+
 static void
 create_default_store (void)
 {
-  const char *env = g_getenv ("UNBLOCK_STATE_DIR");
-  g_autofree char *path = NULL;
+  g_autofree char *path = ub_store_dup_default_path ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) seal_error = NULL;
+  g_autoptr(UbSeal) seal = NULL;
 
-  if (env != NULL && env[0] != '\0')
-    path = g_strdup (env);
+  /* One key for the folder, shared with the files of one value. */
+  seal = ub_seal_dup_default (&seal_error);
+  if (seal != NULL)
+    default_store = store_open (path, seal, &error);
+  else if (g_mkdir_with_parents (path, 0700) == 0)
+    {
+      default_store = store_new (path, NULL);
+      load (default_store, seal_error);
+      return;
+    }
   else
-    path = g_build_filename (g_get_user_state_dir (), "unblock", NULL);
+    _ub_store_path_error (&error, errno, _("Cannot create the folder"), path);
 
-  default_store = ub_store_new_for_directory (path, &error);
   if (default_store == NULL)
     {
-      default_store = store_new (path);
+      default_store = store_new (path, NULL);
       g_ptr_array_add (default_store->incidents,
                        g_strdup_printf (_("Progress cannot be saved: %s."), error->message));
     }
@@ -416,6 +518,7 @@ ub_store_set (UbStore     *self,
 {
   g_autoptr(GVariant) owned = NULL;
   g_autoptr(GBytes) contents = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
   guint64 generation;
   gboolean ok = TRUE;
@@ -429,9 +532,16 @@ ub_store_set (UbStore     *self,
   if (!_ub_store_check_key (key, error))
     return FALSE;
 
-  contents = _ub_store_encode (key, owned, error);
+  contents = _ub_store_encode (self->seal, key, owned, &local_error);
   if (contents == NULL)
-    return FALSE;
+    {
+      /* No key to seal it with: kept in memory only, as after a failed
+       * write. Too large: not kept at all. */
+      if (self->seal == NULL)
+        update_entry (self, key, owned);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
 
   generation = update_entry (self, key, owned);
   path = key_path (self, key);

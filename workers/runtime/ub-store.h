@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /* Version of the on-disk format written by this build (see ub-store.c). */
-#define UB_STORE_FORMAT_VERSION 1
+#define UB_STORE_FORMAT_VERSION 2
 
 /* Largest value the store accepts, and largest file it reads back. */
 #define UB_STORE_MAX_SIZE (64 * 1024 * 1024)
@@ -21,6 +21,7 @@ G_DECLARE_FINAL_TYPE (UbStore, ub_store, UB, STORE, GObject)
 UbStore   *ub_store_get_default            (void);
 UbStore   *ub_store_new_for_directory      (const char  *path,
                                             GError     **error);
+char      *ub_store_dup_default_path       (void);
 
 const char *ub_store_get_path              (UbStore     *self);
 

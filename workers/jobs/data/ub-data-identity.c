@@ -177,3 +177,66 @@ ub_data_identity_explain_change (const UbDataIdentity *saved,
     return g_strdup (_("its contents changed"));
   return NULL;
 }
+
+/**
+ * ub_data_identity_dup_output:
+ * @path: where a job's result goes
+ *
+ * What a checkpoint records of the file the result will replace: its
+ * identity (no hashes), or nothing when no regular file is there.
+ *
+ * Returns: (transfer floating): a "m(tttxayay)"
+ */
+GVariant *
+ub_data_identity_dup_output (const char *path)
+{
+  UbDataIdentity identity;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!ub_data_identity_read (path, FALSE, &identity, NULL))
+    return g_variant_new_maybe (G_VARIANT_TYPE (UB_DATA_IDENTITY_TYPE), NULL);
+  return g_variant_new_maybe (NULL, ub_data_identity_to_variant (&identity));
+}
+
+/**
+ * ub_data_identity_explain_output_change:
+ * @saved: (nullable): what ub_data_identity_dup_output() gave for @path
+ *   when the job started
+ * @path: where the result goes
+ *
+ * Returns: (transfer full) (nullable): why @path is not as it was when the
+ *   job started (another file, a changed one, one put where there was
+ *   none), or %NULL if it is
+ */
+char *
+ub_data_identity_explain_output_change (GVariant   *saved,
+                                        const char *path)
+{
+  g_autoptr(GVariant) was = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *change = NULL;
+  UbDataIdentity before, now;
+  gboolean exists;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (saved == NULL || !g_variant_is_of_type (saved, G_VARIANT_TYPE ("m" UB_DATA_IDENTITY_TYPE)))
+    return g_strdup (_("the saved progress is incomplete or damaged"));
+
+  name = g_filename_display_name (path);
+  was = g_variant_get_maybe (saved);
+  exists = ub_data_identity_read (path, FALSE, &now, NULL);
+  if (was == NULL)
+    return exists ? g_strdup_printf (_("a file has been put at “%s”, where the result goes"), name)
+                  : NULL;
+  if (!ub_data_identity_from_variant (was, &before))
+    return g_strdup (_("the saved progress is incomplete or damaged"));
+  if (!exists)
+    return g_strdup_printf (_("“%s”, which the result replaces, is gone"), name);
+  change = ub_data_identity_explain_change (&before, &now);
+  if (change == NULL)
+    return NULL;
+  /* TRANSLATORS: a file name, then what changed ("it was modified") */
+  return g_strdup_printf (_("“%s”, which the result replaces, changed: %s"), name, change);
+}

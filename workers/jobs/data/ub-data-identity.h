@@ -41,5 +41,8 @@ gboolean  ub_data_identity_from_variant  (GVariant              *variant,
                                           UbDataIdentity        *identity);
 char     *ub_data_identity_explain_change (const UbDataIdentity *saved,
                                            const UbDataIdentity *now);
+GVariant *ub_data_identity_dup_output    (const char            *path);
+char     *ub_data_identity_explain_output_change (GVariant    *saved,
+                                                  const char  *path);
 
 G_END_DECLS

@@ -49,6 +49,9 @@ struct _UbDataJob
 
   /* A named partial output in the app's cache, kept when a run stops */
   char               *partial_output; /* (owned) (nullable) */
+  /* Or: the partial output the destination's temporary file becomes if
+   * the run is cancelled, and only then */
+  char               *keep_partial;   /* (owned) (nullable) */
 
   /* State of a run */
   UbBase64Encoder     encoder;

@@ -571,6 +571,17 @@ out:
   job->resume = FALSE;
   if (close_in)
     close (in_fd);
+  /* Stopped to be resumed: what was written is kept in the cache. A
+   * resume checks that the partial output holds what its checkpoint
+   * claims, so one that could not be kept is only a fresh start. */
+  if (!ok && job->out_file != NULL && job->keep_partial != NULL && job->partial_output == NULL &&
+      !ub_durable_file_is_direct (job->out_file) && g_cancellable_is_cancelled (cancellable))
+    {
+      g_autoptr(GError) keep_error = NULL;
+
+      if (!ub_durable_file_keep_partial (job->out_file, job->keep_partial, TRUE, &keep_error))
+        g_debug ("%s", keep_error->message);
+    }
   /* Uncommitted: an unnamed file vanishes, a partial one stays. */
   g_clear_pointer (&job->out_file, ub_durable_file_free);
   return ok;

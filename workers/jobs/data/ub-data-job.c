@@ -93,6 +93,7 @@ ub_data_job_free (UbDataJob *job)
     g_string_free (g_steal_pointer (&job->out_memory), TRUE);
   g_clear_pointer (&job->resume_partial, g_free);
   g_clear_pointer (&job->partial_output, g_free);
+  g_clear_pointer (&job->keep_partial, g_free);
   g_clear_pointer (&job->out_file, ub_durable_file_free);
   g_clear_pointer (&job->head, g_free);
   g_clear_pointer (&job->tail, g_free);
@@ -275,6 +276,59 @@ ub_data_job_set_partial_output (UbDataJob  *job,
 
   g_free (job->partial_output);
   job->partial_output = g_strdup (partial);
+}
+
+/**
+ * ub_data_job_set_keep_partial:
+ * @job: a job writing to a file
+ * @partial: (nullable): a partial output in the app's cache folder (made
+ *   by ub_durable_dup_partial_path()), or %NULL for none
+ *
+ * Lets the output go to the destination's own temporary file, in its
+ * folder, and keeps what was written as @partial when a checkpoint is
+ * saved (ub_data_job_keep_partial(): a hard link, where that is possible)
+ * and when the run is cancelled (a pause, a quit: a copy if it must be),
+ * for a later run to resume with. Committing removes the link. A resume
+ * finds @partial missing or short when it could not be kept (a process
+ * killed with the cache on another file system), and starts over.
+ */
+void
+ub_data_job_set_keep_partial (UbDataJob  *job,
+                              const char *partial)
+{
+  g_return_if_fail (job != NULL);
+
+  g_free (job->keep_partial);
+  job->keep_partial = g_strdup (partial);
+}
+
+/**
+ * ub_data_job_keep_partial:
+ * @job: a running job with ub_data_job_set_keep_partial()
+ *
+ * From the progress callback, when a checkpoint is saved: keeps what the
+ * job wrote as its partial output now, if that costs no copy (see
+ * ub_durable_file_keep_partial()), so that the checkpoint survives the
+ * process being killed. A link made once stays up to date.
+ *
+ * Returns: whether the partial output holds all that was written
+ */
+gboolean
+ub_data_job_keep_partial (UbDataJob *job)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (job != NULL, FALSE);
+
+  if (job->out_file == NULL || job->keep_partial == NULL || job->partial_output != NULL ||
+      ub_durable_file_is_direct (job->out_file))
+    return FALSE;
+  if (!ub_durable_file_keep_partial (job->out_file, job->keep_partial, FALSE, &error))
+    {
+      g_debug ("%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**

@@ -18,7 +18,9 @@ G_BEGIN_DECLS
  * temporary file, fsync()ed and put in place of the destination on
  * success, gone on error or cancellation, so the destination is never seen
  * half-written. With ub_data_job_set_partial_output() it goes to a named
- * partial file in the app's cache instead, kept when the run stops.
+ * partial file in the app's cache instead, kept when the run stops; with
+ * ub_data_job_set_keep_partial() it goes to the temporary file and is kept
+ * as a partial file only when the run is cancelled.
  *
  * Resuming: between chunks, ub_data_job_get_checkpoint() describes a point
  * from which ub_data_job_set_resume() lets a new job carry on: it reads the
@@ -28,7 +30,8 @@ G_BEGIN_DECLS
  *
  * Threads: a job belongs to the thread that runs it; nothing in it is
  * locked. The progress callback runs on that thread, between chunks; it may
- * call the getters (checkpoint, preview, partial path) and nothing else.
+ * call the getters (checkpoint, preview, partial path) and
+ * ub_data_job_keep_partial(), and nothing else.
  */
 
 typedef enum
@@ -106,6 +109,9 @@ void          ub_data_job_set_output_fd      (UbDataJob              *job,
                                               const char             *name);
 void          ub_data_job_set_partial_output (UbDataJob              *job,
                                               const char             *partial);
+void          ub_data_job_set_keep_partial   (UbDataJob              *job,
+                                              const char             *partial);
+gboolean      ub_data_job_keep_partial       (UbDataJob              *job);
 gboolean      ub_data_job_set_resume         (UbDataJob              *job,
                                               const UbDataCheckpoint *checkpoint,
                                               const char             *partial_path,

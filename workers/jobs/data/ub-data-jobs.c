@@ -26,6 +26,7 @@ typedef struct
   guint32       wrap;
   char         *partial;     /* (owned) (nullable): the partial output, in the cache */
   UbDataIdentity identity;   /* of the input file, when resumable */
+  GVariant     *output_identity; /* (owned) (nullable): of the file the result replaces */
   char         *checkpoint_error;
 } RunData;
 
@@ -44,6 +45,8 @@ save_checkpoint (RunData   *run,
       ub_job_context_checkpoint_saved (run->context);
       return;
     }
+  /* What the checkpoint claims, kept where a resume finds it. */
+  ub_data_job_keep_partial (job);
 
   g_variant_dict_init (&resume, NULL);
   g_variant_dict_insert (&resume, "input-offset", "t", checkpoint.input_offset);
@@ -55,6 +58,8 @@ save_checkpoint (RunData   *run,
   /* For the record only: a resume uses the app's own name, never this. */
   g_variant_dict_insert (&resume, "partial", "s", run->partial ? run->partial : "");
   g_variant_dict_insert_value (&resume, "identity", ub_data_identity_to_variant (&run->identity));
+  if (run->output_identity != NULL)
+    g_variant_dict_insert_value (&resume, "output-identity", run->output_identity);
 
   g_variant_dict_init (&record, NULL);
   g_variant_dict_insert (&record, "mode", "u", run->mode);
@@ -137,6 +142,24 @@ set_resume (UbDataJob  *job,
                    _("The saved progress lies past the end of “%s”"), name);
       return FALSE;
     }
+  /* The result goes where the record says only if nothing else was put
+   * there meanwhile (a record from before destinations has no identity,
+   * and its output is the app's own). What was there is then what is
+   * there now: run->output_identity, read at the start, stays right. */
+  if (run->output_identity != NULL)
+    {
+      g_autoptr(GVariant) output = g_variant_dict_lookup_value (&dict, "output-identity", NULL);
+      g_autofree char *output_change = output != NULL
+                                       ? ub_data_identity_explain_output_change (output, run->output)
+                                       : NULL;
+
+      if (output_change != NULL)
+        {
+          g_set_error (error, UB_ERROR, UB_ERROR_INVALID_DATA,
+                       _("The saved progress cannot be resumed: %s"), output_change);
+          return FALSE;
+        }
+    }
 
   return ub_data_job_set_resume (job, &checkpoint, run->partial, error);
 }
@@ -211,15 +234,19 @@ data_run_job (GVariant      *params,
     }
 
   /* A file can be resumed after a restart; pasted text is redone. Its
-   * output goes to a partial file in the app's cache, which stays when the
-   * job is stopped. */
+   * output goes to the destination's temporary file, in the destination's
+   * folder, and is kept as a partial file in the app's cache (a hard link
+   * to it, where the cache is on the same file system) from its first
+   * checkpoint on, or copied there when the job is stopped (paused, or the
+   * app quits). */
   if (input_path[0] != '\0')
     {
       ub_job_context_set_resumable (context);
       if (mode != UB_DATA_MODE_SHA256)
         {
           run.partial = ub_durable_dup_partial_path (UB_DATA_JOBS_PARTIAL_NAME);
-          ub_data_job_set_partial_output (job, run.partial);
+          run.output_identity = g_variant_ref_sink (ub_data_identity_dup_output (output_path));
+          ub_data_job_set_keep_partial (job, run.partial);
         }
     }
 
@@ -238,6 +265,7 @@ data_run_job (GVariant      *params,
                           bytes_variant (tail));
 
 out:
+  g_clear_pointer (&run.output_identity, g_variant_unref);
   g_free (run.partial);
   g_free (run.checkpoint_error);
   return result;

@@ -17,12 +17,18 @@ G_BEGIN_DECLS
  *   A job reading a file saves a record under UB_DATA_JOBS_STATE_KEY every
  *   second and when a checkpoint is requested: a{sv} with "mode", "wrap",
  *   "input", "output", "total" and "resume" (a{sv}: "input-offset",
- *   "output-offset", "sha256-state", "partial", "identity"). The output is
- *   written to UB_DATA_JOBS_PARTIAL_NAME in the app's cache (see
- *   ub_durable_dup_partial_path()), which stays when the job is stopped; a
- *   resumed job checks the input against "identity" (UbDataIdentity) and
- *   the offsets against the input and that file, cuts it back to the
- *   checkpoint and appends. "partial" is informative: it is never read.
+ *   "output-offset", "sha256-state", "partial", "identity" and
+ *   "output-identity", what ub_data_identity_dup_output() saw of the file
+ *   the result replaces). The output is written to a temporary file in the
+ *   destination's folder and put in place when done; what it wrote is kept
+ *   as UB_DATA_JOBS_PARTIAL_NAME in the app's cache (see
+ *   ub_durable_dup_partial_path()) with each checkpoint when that costs no
+ *   copy (a hard link), and when the job is stopped (cancelled: a pause, a
+ *   quit) otherwise. A resumed job checks the input against
+ *   "identity" (UbDataIdentity), the destination against
+ *   "output-identity", and the offsets against the input and the partial
+ *   file, cuts that back to the checkpoint and appends, then moves it into
+ *   place. "partial" is informative: it is never read.
  *   Result (ttsayay): bytes read, bytes written, SHA-256 in hex ("" unless
  *     hashing), the first and the last UB_DATA_JOBS_PREVIEW bytes of the
  *     output.

@@ -50,7 +50,8 @@ verb (UbDataMode mode)
 }
 
 static char *explain_unfit (GVariant   *resume,
-                            const char *input);
+                            const char *input,
+                            const char *output);
 
 /* Takes up the checkpoint the job saved last (once a second), if it is
  * this run's and still fits its input; else the run starts over, which
@@ -76,7 +77,8 @@ reload_resume (UbDataRun *self)
     return;
 
   resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT);
-  unfit = explain_unfit (resume, self->input_path);
+  unfit = explain_unfit (resume, self->input_path,
+                         self->mode == UB_DATA_MODE_SHA256 ? NULL : self->output_path);
   if (unfit == NULL)
     self->resume = g_steal_pointer (&resume);
 }
@@ -246,19 +248,38 @@ ub_data_run_new (UbDataMode   mode,
 char *
 ub_data_run_dup_output_path (UbDataMode mode)
 {
-  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "data", NULL);
+  g_autofree char *dir = ub_data_run_dup_cache_dir ();
 
-  g_mkdir_with_parents (dir, 0700);
   return g_build_filename (dir, mode == UB_DATA_MODE_BASE64_ENCODE ? "result.b64" : "result.bin",
                            NULL);
 }
 
-/* Why the saved @resume cannot carry on over @input, or NULL if it may.
- * Cheap (a stat): the job itself compares the contents before it writes. */
+/**
+ * ub_data_run_dup_cache_dir:
+ *
+ * The Data page's cache folder, created if missing: its random inputs
+ * and the results no file was chosen for.
+ *
+ * Returns: (transfer full): the path
+ */
+char *
+ub_data_run_dup_cache_dir (void)
+{
+  char *dir = g_build_filename (g_get_user_cache_dir (), "unblock", "data", NULL);
+
+  g_mkdir_with_parents (dir, 0700);
+  return dir;
+}
+
+/* Why the saved @resume cannot carry on over @input into @output (NULL
+ * for a hash), or NULL if it may. Cheap (a stat or two): the job itself
+ * compares the contents before it writes. */
 static char *
 explain_unfit (GVariant   *resume,
-               const char *input)
+               const char *input,
+               const char *output)
 {
+  g_autoptr(GVariant) output_identity = NULL;
   g_autoptr(GVariant) identity = NULL;
   g_autoptr(GError) error = NULL;
   UbDataIdentity saved, now;
@@ -276,18 +297,63 @@ explain_unfit (GVariant   *resume,
     return g_strdup (error->message);
   if (offset > saved.size)
     return g_strdup (_("the saved progress lies past the end of the file"));
+  if (output != NULL && output_offset > 0)
+    {
+      g_autofree char *partial = ub_durable_dup_partial_path (UB_DATA_JOBS_PARTIAL_NAME);
+      GStatBuf st;
+
+      /* Kept only when the job was stopped, not when it was killed. */
+      if (g_lstat (partial, &st) != 0 || !S_ISREG (st.st_mode) ||
+          (guint64) st.st_size < output_offset)
+        return g_strdup (_("the part already written was not kept"));
+    }
+  output_identity = g_variant_lookup_value (resume, "output-identity", NULL);
+  if (output != NULL && output_identity != NULL)
+    {
+      char *change = ub_data_identity_explain_output_change (output_identity, output);
+
+      if (change != NULL)
+        return change;
+    }
   return ub_data_identity_explain_change (&saved, &now);
+}
+
+/* Where a saved record's result goes: the destination it names, if the
+ * record describes that file as it still is, else the app's own file. */
+static char *
+saved_output (GVariant   *saved,
+              UbDataMode  mode,
+              char      **change)
+{
+  g_autoptr(GVariant) resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT);
+  g_autoptr(GVariant) identity = NULL;
+  const char *output = NULL;
+
+  if (mode != UB_DATA_MODE_SHA256 && resume != NULL &&
+      g_variant_lookup (saved, "output", "&s", &output) && g_path_is_absolute (output) &&
+      !ub_durable_is_partial_path (output) &&
+      (identity = g_variant_lookup_value (resume, "output-identity", NULL)) != NULL)
+    {
+      *change = ub_data_identity_explain_output_change (identity, output);
+      if (*change == NULL)
+        return g_strdup (output);
+    }
+  return ub_data_run_dup_output_path (mode);
 }
 
 /**
  * ub_data_run_new_from_saved:
  * @offer: (out) (optional): a sentence describing the saved work
  *
- * Everything read back is checked, not trusted: the output is always the
- * app's own (ub_data_run_dup_output_path()), the partial output the app's
- * own name, and a checkpoint that no longer fits its input (another file,
- * a changed one, offsets past its end) gives a fresh run instead, with
- * the reason in @offer (see ub_data_run_get_start_over_reason()).
+ * Everything read back is checked, not trusted: the output is the
+ * destination the record names only if the record describes that file as
+ * it still is (the same file, size and time, or still no file), else the
+ * app's own (ub_data_run_dup_output_path()); the partial output is the
+ * app's own name, and must hold what the checkpoint claims. A checkpoint
+ * that no longer fits (another input, a changed one, offsets past its end,
+ * a changed destination, a partial output that was not kept) gives a
+ * fresh run instead, with the reason in @offer (see
+ * ub_data_run_get_start_over_reason()).
  *
  * Returns: (transfer full) (nullable): a queued run resuming the job a
  *   checkpoint describes, or %NULL if there is none (or its input is gone)
@@ -299,6 +365,7 @@ ub_data_run_new_from_saved (gboolean   blocking,
   g_autoptr(GVariant) saved = ub_state_dup (UB_DATA_JOBS_STATE_KEY);
   g_autofree char *name = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *self_change = NULL;
   UbDataRun *self;
   const char *input = NULL;
   guint32 mode = 0;
@@ -311,11 +378,15 @@ ub_data_run_new_from_saved (gboolean   blocking,
       !g_file_test (input, G_FILE_TEST_IS_REGULAR))
     return NULL;
 
-  output = ub_data_run_dup_output_path ((UbDataMode) mode);
+  output = saved_output (saved, (UbDataMode) mode, &self_change);
   self = ub_data_run_new ((UbDataMode) mode, input, NULL, 0, output, blocking);
   self->resume = g_variant_lookup_value (saved, "resume", G_VARIANT_TYPE_VARDICT);
   g_variant_lookup (saved, "total", "x", &total);
-  self->start_over_reason = explain_unfit (self->resume, input);
+  /* A destination that changed: start over, into the app's own file. */
+  self->start_over_reason = self_change != NULL
+                            ? g_steal_pointer (&self_change)
+                            : explain_unfit (self->resume, input,
+                                             mode == UB_DATA_MODE_SHA256 ? NULL : output);
   if (self->start_over_reason != NULL)
     g_clear_pointer (&self->resume, g_variant_unref);
   if (self->resume != NULL)

@@ -22,6 +22,7 @@ UbDataRun  *ub_data_run_new_from_saved  (gboolean     blocking,
                                          char       **offer);
 void        ub_data_run_forget_saved    (void);
 char       *ub_data_run_dup_output_path (UbDataMode   mode);
+char       *ub_data_run_dup_cache_dir   (void);
 const char *ub_data_run_get_start_over_reason (UbDataRun *self);
 UbDataMode  ub_data_run_get_mode        (UbDataRun   *self);
 const char *ub_data_run_get_input_path  (UbDataRun   *self);

@@ -94,7 +94,21 @@ typedef struct
   guint64 owner_messages;
 } UbPipelineStats;
 
+/* The decode and the scale as one job, for blocking mode: parameters
+ * (su) path, largest side; result ((uu)(uu)ay) the result's width and
+ * height, the source's width and height, RGBA8 pixels. */
+#define UB_PIPELINE_JOB_DECODE_SCALE      "pipeline.decode-scale"
+#define UB_PIPELINE_JOB_DECODE_SCALE_TYPE "(su)"
+
 void        ub_pipeline_register          (void);
+void        ub_pipeline_job_register      (void);
+GVariant   *ub_pipeline_decode_scale_params_new   (const char *path,
+                                                   guint       max_size);
+GBytes     *ub_pipeline_decode_scale_result_parse (GVariant   *result,
+                                                   guint32    *width,
+                                                   guint32    *height,
+                                                   guint32    *source_width,
+                                                   guint32    *source_height);
 gboolean    ub_pipeline_ack_parse         (UbMessage         *message,
                                            const char       **role,
                                            const char       **command);
