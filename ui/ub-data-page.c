@@ -483,6 +483,8 @@ ub_data_page_init (UbDataPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->save_cancellable = g_cancellable_new ();
+  /* No run has been measured: the first view measures the cache. */
+  self->measured_run = self;
 
   drop = ub_file_drop_target_new ();
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
