@@ -488,6 +488,22 @@ ub_channels_page_finalize (GObject *object)
   G_OBJECT_CLASS (ub_channels_page_parent_class)->finalize (object);
 }
 
+static const UbPageChild channels_children[] = {
+  UB_PAGE_CHILD (UbChannelsPage, status_row), UB_PAGE_CHILD (UbChannelsPage, samples_box),
+  UB_PAGE_CHILD (UbChannelsPage, samples_bar), UB_PAGE_CHILD (UbChannelsPage, error_label),
+  UB_PAGE_CHILD (UbChannelsPage, view_stack), UB_PAGE_CHILD (UbChannelsPage, diagram),
+  UB_PAGE_CHILD (UbChannelsPage, runtime_view), UB_PAGE_CHILD (UbChannelsPage, bytes_label),
+  UB_PAGE_CHILD (UbChannelsPage, share_bar), UB_PAGE_CHILD (UbChannelsPage, acks_label),
+  UB_PAGE_CHILD (UbChannelsPage, results_box), UB_PAGE_CHILD (UbChannelsPage, single_switch),
+  UB_PAGE_CHILD (UbChannelsPage, pause_button),
+  { NULL }
+};
+
+static const UbPageCallback channels_callbacks[] = {
+  UB_PAGE_CALLBACK (on_runtime_updated),
+  { NULL }
+};
+
 static void
 ub_channels_page_class_init (UbChannelsPageClass *klass)
 {
@@ -500,21 +516,8 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   page_class->toggle_pause = ub_channels_page_toggle_pause;
   object_class->finalize = ub_channels_page_finalize;
 
-  ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-channels-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, status_row);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_box);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_bar);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, error_label);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, diagram);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, runtime_view);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, bytes_label);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, share_bar);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, acks_label);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, results_box);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, single_switch);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, pause_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_runtime_updated);
+  ub_page_class_set_view (widget_class, "/io/unblock/Unblock/ub-channels-page.ui",
+                          UB_PAGE_VIEW_PLAIN, channels_children, channels_callbacks);
 
   g_type_ensure (UB_TYPE_RUNTIME_VIEW);
   g_type_ensure (UB_TYPE_CHANNELS_DIAGRAM);
