@@ -203,6 +203,7 @@ ub_primes_page_update_view (UbPage *page,
   g_autofree guint64 *values = NULL;
   guint n_recent = 0;
   gboolean whole = FALSE;
+  const char *title;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "primes.choose-file", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "primes.clear-file", !busy && self->list_path);
@@ -241,8 +242,11 @@ ub_primes_page_update_view (UbPage *page,
   for (guint i = 0; i < n_recent; i++)
     g_string_append_printf (recent, "%s%" G_GUINT64_FORMAT, i ? "  " : "", values[i]);
   gtk_label_set_text (self->recent_label, recent->str);
-  gtk_frame_set_label (self->recent_frame, whole ? _("All the primes found (List mode)")
-                                                 : _("Latest primes found (List mode)"));
+  /* A frame's new label is a new widget, and a resize of the window:
+   * only when the words change, not at each refresh. */
+  title = whole ? _("All the primes found (List mode)") : _("Latest primes found (List mode)");
+  if (g_strcmp0 (gtk_frame_get_label (self->recent_frame), title) != 0)
+    gtk_frame_set_label (self->recent_frame, title);
 }
 
 static void
