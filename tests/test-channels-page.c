@@ -472,11 +472,19 @@ single_worker_drawn (gpointer user_data)
 }
 
 static void
+count_poll (guint *n_polls)
+{
+  (*n_polls)++;
+}
+
+static void
 test_diagram (void)
 {
   g_autofree char *expected = NULL;
   g_autofree char *drawn = NULL;
   UbChannelsDiagram *diagram;
+  guint n_draws, n_polls;
+  gulong updated_id;
   UbChannelsPage *page;
   AckWait wait;
 
@@ -515,6 +523,27 @@ test_diagram (void)
   /* Flowing again: batches reach the ports, and dots run. */
   ub_test_gtk_window_action ("pause");
   g_assert_true (ub_test_gtk_run_until (has_pulses, diagram, 30000));
+
+  /* A frame that only moves the dots draws none of the still parts, which
+   * only the diagram's own polls (two layers each) draw again, and the
+   * first frame after the poll that launched the dots: eight draws over
+   * four frames if each frame drew them. */
+  n_draws = ub_channels_diagram_get_n_layer_draws (diagram);
+  n_polls = 0;
+  updated_id = g_signal_connect_swapped (diagram, "updated", G_CALLBACK (count_poll), &n_polls);
+  for (guint i = 0; i < 4; i++)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (diagram));
+      ub_test_gtk_wait_painted (GTK_WIDGET (diagram), 1);
+    }
+  g_signal_handler_disconnect (diagram, updated_id);
+  g_test_message ("layers drawn %u times over four frames and %u polls",
+                  ub_channels_diagram_get_n_layer_draws (diagram) - n_draws, n_polls);
+  g_assert_cmpuint (ub_channels_diagram_get_n_layer_draws (diagram) - n_draws, <=, 2 * (n_polls + 1));
+  n_draws = ub_channels_diagram_get_n_layer_draws (diagram);
+  ub_channels_diagram_refresh (diagram);
+  ub_test_gtk_wait_painted (GTK_WIDGET (diagram), 1);
+  g_assert_cmpuint (ub_channels_diagram_get_n_layer_draws (diagram) - n_draws, >=, 2);
   g_assert_true (ub_test_gtk_run_until (all_arrived, page, 60000));
 
   /* One worker instead of two: the two pipeline workers end, and the

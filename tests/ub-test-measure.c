@@ -155,6 +155,9 @@ ub_test_workload_measure_workers (const UbTestWorkload *workload,
       measurement->measured_ms += 100;
     }
   measurement->outlasted = workload->is_running (window);
+  if (stall_log != 0)
+    g_printerr ("measured %s from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT "\n",
+                workload->name, start, g_get_monotonic_time ());
   g_signal_handler_disconnect (clock, layout_id);
   g_signal_handler_disconnect (clock, paint_id);
   finish_typing (typer, measurement);

@@ -659,6 +659,67 @@ static const UbTestWorkload workloads[] = {
   },
 };
 
+/* No work at all: the window with the Primes page up and nothing running,
+ * measured the same way, for the floor that the display and the machine
+ * give every other row. */
+
+static gboolean idle_running;
+
+static void
+idle_prepare (UbWindow *window,
+              gboolean  blocking)
+{
+  ub_test_workloads_show_page (window, "primes");
+}
+
+static void
+idle_start (UbWindow *window)
+{
+  idle_running = TRUE;
+}
+
+static gboolean
+idle_is_running (UbWindow *window)
+{
+  return idle_running;
+}
+
+static void
+idle_cancel (UbWindow *window)
+{
+  idle_running = FALSE;
+}
+
+static gboolean
+idle_finished_ok (UbWindow *window)
+{
+  return TRUE;
+}
+
+static const UbTestWorkload idle = {
+  "idle",
+  idle_prepare,
+  idle_start,
+  idle_is_running,
+  idle_cancel,
+  NULL,
+  idle_finished_ok,
+  primes_get_entry,
+  0,
+};
+
+/**
+ * ub_test_workloads_get_idle:
+ *
+ * A workload that does nothing, in worker mode only: not one of
+ * ub_test_workloads_get()'s, since blocking mode has nothing to block.
+ */
+const UbTestWorkload *
+ub_test_workloads_get_idle (void)
+{
+  return &idle;
+}
+
 guint
 ub_test_workloads_get_n (void)
 {

@@ -70,6 +70,7 @@ typedef struct
 guint                 ub_test_workloads_get_n      (void);
 const UbTestWorkload *ub_test_workloads_get        (guint                 index_);
 void                  ub_test_workloads_set_window (guint                 ms);
+const UbTestWorkload *ub_test_workloads_get_idle   (void);
 
 void                  ub_test_workload_measure_workers  (const UbTestWorkload *workload,
                                                          guint                 window_ms,

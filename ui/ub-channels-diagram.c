@@ -18,6 +18,12 @@
  * The diagram polls ub_runtime_snapshot() every 250 ms while it is mapped
  * (a timeout of the main loop: no worker ever touches it) and animates the
  * dots on the frame clock only while some are in flight. Main thread only.
+ *
+ * Between two polls only the dots move: the legend and the lines below
+ * them, and the threads' boxes above, are drawn once into two textures
+ * (layers) that every frame appends again, so that a frame of the
+ * animation strokes a few dots and copies the rest. A poll, a new size or
+ * a new style draws the layers again.
  */
 
 #define PULSE_USEC       (500 * 1000)
@@ -51,6 +57,14 @@ struct _UbChannelsDiagram
   guint               tick_id;
   guint               n_columns_laid;
   UbRuntimeViewStats  stats;
+
+  /* The layers, as of the last poll; NULL once it is out of date */
+  GskRenderNode      *below;      /* (owned) (nullable) legend and lines */
+  GskRenderNode      *above;      /* (owned) (nullable) the threads' boxes */
+  double              layers_width;
+  double              layers_height;
+  int                 layers_scale;
+  guint               n_layer_draws;
 };
 
 enum {
@@ -265,30 +279,108 @@ draw_pulses (UbChannelsDiagram      *self,
 }
 
 static void
+clear_layers (UbChannelsDiagram *self)
+{
+  g_clear_pointer (&self->below, gsk_render_node_unref);
+  g_clear_pointer (&self->above, gsk_render_node_unref);
+}
+
+static void
+release_surface (gpointer surface)
+{
+  cairo_surface_destroy (surface);
+}
+
+/* Draws one layer into a texture of the widget's size in device pixels. */
+static GskRenderNode *
+draw_layer (UbChannelsDiagram      *self,
+            const UbChannelsColors *colors,
+            double                  width,
+            double                  height,
+            int                     scale,
+            gboolean                boxes)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  int pixel_width = MAX (1, (int) ceil (width * scale));
+  int pixel_height = MAX (1, (int) ceil (height * scale));
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pixel_width,
+                                                         pixel_height);
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  cairo_t *cr;
+
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  if (boxes)
+    {
+      for (guint i = 0; i < self->nodes->len; i++)
+        ub_channels_draw_node (widget, cr, colors, ub_channels_model_get_node (self->model, i),
+                               &g_array_index (self->nodes, NodeGeometry, i).rect);
+    }
+  else
+    {
+      ub_channels_draw_legend (widget, cr, colors, MARGIN, width - 2 * MARGIN);
+      for (guint i = 0; i < self->edges->len; i++)
+        ub_channels_draw_edge (widget, cr, colors, ub_channels_model_get_edge (self->model, i),
+                               &g_array_index (self->edges, UbChannelsCurve, i));
+    }
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  self->n_layer_draws++;
+
+  /* Cairo's ARGB32 in the CPU's own byte order is GDK_MEMORY_DEFAULT. */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * pixel_height,
+                                      release_surface, surface);
+  texture = gdk_memory_texture_new (pixel_width, pixel_height, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  return gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
+static void
 ub_channels_diagram_snapshot (GtkWidget   *widget,
                               GtkSnapshot *snapshot)
 {
   UbChannelsDiagram *self = UB_CHANNELS_DIAGRAM (widget);
   double width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
   gint64 now = clock != NULL ? gdk_frame_clock_get_frame_time (clock) : g_get_monotonic_time ();
   cairo_t *cr;
   UbChannelsColors colors;
 
-  layout_nodes (self, width, height);
-  layout_edges (self);
   ub_channels_get_colors (widget, &colors);
+  if (self->below == NULL || width != self->layers_width || height != self->layers_height ||
+      scale != self->layers_scale)
+    {
+      clear_layers (self);
+      layout_nodes (self, width, height);
+      layout_edges (self);
+      self->below = draw_layer (self, &colors, width, height, scale, FALSE);
+      self->above = draw_layer (self, &colors, width, height, scale, TRUE);
+      self->layers_width = width;
+      self->layers_height = height;
+      self->layers_scale = scale;
+    }
 
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  ub_channels_draw_legend (widget, cr, &colors, MARGIN, width - 2 * MARGIN);
-  for (guint i = 0; i < self->edges->len; i++)
-    ub_channels_draw_edge (widget, cr, &colors, ub_channels_model_get_edge (self->model, i),
-               &g_array_index (self->edges, UbChannelsCurve, i));
-  draw_pulses (self, cr, &colors, now);
-  for (guint i = 0; i < self->nodes->len; i++)
-    ub_channels_draw_node (widget, cr, &colors, ub_channels_model_get_node (self->model, i),
-               &g_array_index (self->nodes, NodeGeometry, i).rect);
-  cairo_destroy (cr);
+  gtk_snapshot_append_node (snapshot, self->below);
+  if (self->pulses->len > 0)
+    {
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      draw_pulses (self, cr, &colors, now);
+      cairo_destroy (cr);
+    }
+  gtk_snapshot_append_node (snapshot, self->above);
+}
+
+static void
+ub_channels_diagram_css_changed (GtkWidget         *widget,
+                                 GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (ub_channels_diagram_parent_class)->css_changed (widget, change);
+
+  /* The colours and the font may have changed. */
+  clear_layers (UB_CHANNELS_DIAGRAM (widget));
 }
 
 static void
@@ -470,6 +562,7 @@ ub_channels_diagram_finalize (GObject *object)
   g_clear_pointer (&self->nodes, g_array_unref);
   g_clear_pointer (&self->edges, g_array_unref);
   g_clear_pointer (&self->pulses, g_array_unref);
+  clear_layers (self);
 
   G_OBJECT_CLASS (ub_channels_diagram_parent_class)->finalize (object);
 }
@@ -486,6 +579,7 @@ ub_channels_diagram_class_init (UbChannelsDiagramClass *klass)
   widget_class->measure = ub_channels_diagram_measure;
   widget_class->unmap = ub_channels_diagram_unmap;
   widget_class->query_tooltip = ub_channels_diagram_query_tooltip;
+  widget_class->css_changed = ub_channels_diagram_css_changed;
 
   /**
    * UbChannelsDiagram::updated:
@@ -544,6 +638,7 @@ ub_channels_diagram_refresh (UbChannelsDiagram *self)
                 gtk_widget_get_height (GTK_WIDGET (self)));
   layout_edges (self);
   launch_pulses (self);
+  clear_layers (self);
   if (n_after != n_before)
     gtk_widget_queue_resize (GTK_WIDGET (self));
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -597,4 +692,18 @@ ub_channels_diagram_get_stats (UbChannelsDiagram  *self,
   g_return_if_fail (stats != NULL);
 
   *stats = self->stats;
+}
+
+/**
+ * ub_channels_diagram_get_n_layer_draws:
+ *
+ * Returns: how many times the diagram drew its still parts (two layers
+ *   per poll at most, none for a frame that only moves the dots)
+ */
+guint
+ub_channels_diagram_get_n_layer_draws (UbChannelsDiagram *self)
+{
+  g_return_val_if_fail (UB_IS_CHANNELS_DIAGRAM (self), 0);
+
+  return self->n_layer_draws;
 }

@@ -16,6 +16,7 @@ GtkWidget       *ub_channels_diagram_new          (void);
 void             ub_channels_diagram_refresh      (UbChannelsDiagram  *self);
 UbChannelsModel *ub_channels_diagram_get_model    (UbChannelsDiagram  *self);
 guint            ub_channels_diagram_get_n_pulses (UbChannelsDiagram  *self);
+guint            ub_channels_diagram_get_n_layer_draws (UbChannelsDiagram *self);
 void             ub_channels_diagram_get_stats    (UbChannelsDiagram  *self,
                                                    UbRuntimeViewStats *stats);
 
