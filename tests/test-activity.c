@@ -3,6 +3,7 @@
 
 #include "ub-activity-button.h"
 #include "ub-data-page.h"
+#include "ub-images-page.h"
 #include "ub-primes-page.h"
 #include "ub-run-manager.h"
 #include "ub-test-files.h"
@@ -194,6 +195,54 @@ test_two_runs_listed (void)
   ub_test_remove_tree (dir);
 }
 
+/* Work that is not a job call is listed too, under its page's name, and
+ * its row's cancel button stops it: here the gallery's sample writer. */
+static void
+test_samples_listed (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ub-activity-XXXXXX", NULL);
+  UbActivityButton *button;
+  UbImagesPageStats stats;
+  UbImagesPage *page;
+  UbWindow *window;
+  UbRun *run;
+  guint row;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  window = ub_test_gtk_new_window ();
+  button = ub_window_get_activity_button (window);
+  ub_window_show_page (window, "images");
+  page = UB_IMAGES_PAGE (ub_window_get_page (window, "images"));
+  ub_images_page_generate_samples (page, dir, 24, 1024);
+
+  ub_activity_button_popup (button);
+  row = row_of (button, "images.samples");
+  run = ub_activity_button_get_row_run (button, row);
+  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_RUNNING);
+  g_test_message ("%s", ub_activity_button_get_row_title (button, row));
+  g_assert_true (g_str_has_prefix (ub_activity_button_get_row_title (button, row),
+                                   "Images — Writing sample images"));
+  g_assert_true (ub_test_gtk_run_until (run_made_progress, run, 60000));
+  if (!ub_run_is_active (run))
+    {
+      g_test_incomplete ("The samples were written before they could be cancelled");
+      return;
+    }
+  wait_row_moves (button, row);
+
+  ub_activity_button_cancel_row (button, row);
+  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_CANCELLED);
+  /* The page stopped writing (its thumbnails may still be decoding),
+   * and says so. */
+  ub_images_page_get_stats (page, &stats);
+  g_assert_cmpuint (stats.n_generating, ==, 0);
+  g_assert_nonnull (ub_images_page_get_error (page));
+  ub_activity_button_popdown (button);
+  ub_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -203,6 +252,7 @@ main (int    argc,
   g_test_summary ("Runs go on in several pages at once; the activity button lists and cancels each");
 
   g_test_add_func ("/activity/two-runs-listed-and-cancelled-apart", test_two_runs_listed);
+  g_test_add_func ("/activity/samples-listed-and-cancelled", test_samples_listed);
 
   return g_test_run ();
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include "ub-channels-page.h"
 #include "ub-data-page.h"
 #include "ub-images-page.h"
 #include "ub-primes-page.h"
@@ -10,6 +11,7 @@
 #include "ub-store.h"
 #include "ub-test-files.h"
 #include "ub-test-gtk.h"
+#include "ub-test-pipeline.h"
 
 /*
  * Work outlives its window: closing the last window while a run goes on
@@ -258,6 +260,30 @@ run_is_running (gpointer user_data)
   return ub_run_get_state (user_data) == UB_RUN_RUNNING && ub_run_get_done (user_data) > 0;
 }
 
+/* Once @run is under way, closes @window: the run goes on in the
+ * background, to its end. FALSE if it was over too soon to tell. */
+static gboolean
+close_and_finish (UbWindow *window,
+                  UbRun    *run)
+{
+  g_assert_true (ub_test_gtk_run_until (run_is_running, run, 60000));
+  if (ub_run_is_finished (run))
+    {
+      g_test_incomplete ("The work was done before the window was closed");
+      return FALSE;
+    }
+
+  g_ptr_array_set_size (notices, 0);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
+  g_assert_true (ub_application_is_in_background (ub_test_gtk_get_app ()));
+  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_RUNNING);
+
+  g_assert_true (ub_test_gtk_run_until (run_finished, run, 300000));
+  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_DONE);
+  return TRUE;
+}
+
 /* Work that is not a job call, here the gallery's sample writer, is a run
  * too: it outlives its window and notifies. */
 static void
@@ -280,22 +306,9 @@ test_samples_in_background (void)
   ub_images_page_generate_samples (page, dir, 24, 1024);
   run = ub_run_manager_dup_run (ub_run_manager_get_default (), "images.samples");
   g_assert_nonnull (run);
-  g_assert_true (ub_test_gtk_run_until (run_is_running, run, 60000));
-  if (ub_run_is_finished (run))
-    {
-      g_test_incomplete ("The samples were written before the window was closed");
-      return;
-    }
   g_assert_cmpuint (ub_run_get_total (run), ==, 24);
-
-  g_ptr_array_set_size (notices, 0);
-  gtk_window_close (GTK_WINDOW (window));
-  g_assert_true (ub_test_gtk_run_until (no_window, NULL, 10000));
-  g_assert_true (ub_application_is_in_background (app));
-  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_RUNNING);
-
-  g_assert_true (ub_test_gtk_run_until (run_finished, run, 300000));
-  g_assert_cmpint (ub_run_get_state (run), ==, UB_RUN_DONE);
+  if (!close_and_finish (window, run))
+    return;
   g_assert_cmpuint (ub_run_get_done (run), ==, 24);
   for (guint i = 0; i < 24; i++)
     {
@@ -318,6 +331,40 @@ test_samples_in_background (void)
   ub_test_remove_tree (dir);
 }
 
+/* The Channels pipeline's work too: the run takes the pipeline over when
+ * the window goes, and the pipeline's workers finish in the background. */
+static void
+test_pipeline_in_background (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ub-background-XXXXXX", NULL);
+  g_auto(GStrv) paths = ub_test_write_samples (dir, "big", 12, 2048, 3);
+  UbApplication *app = ub_test_gtk_get_app ();
+  g_autoptr(UbRun) run = NULL;
+  UbWindow *window;
+  Notice *notice;
+
+  if (!ub_test_gtk_have_display ())
+    return;
+
+  window = ub_test_gtk_new_window ();
+  ub_window_show_page (window, "channels");
+  ub_channels_page_run_files (UB_CHANNELS_PAGE (ub_window_get_page (window, "channels")),
+                              (const char * const *) paths);
+  run = ub_run_manager_dup_run (ub_run_manager_get_default (), "channels");
+  g_assert_nonnull (run);
+  g_assert_cmpuint (ub_run_get_total (run), ==, 12);
+  if (!close_and_finish (window, run))
+    return;
+  g_assert_cmpuint (ub_run_get_done (run), ==, 12);
+  notice = find_notice ("channels");
+  g_assert_nonnull (notice);
+  g_assert_true (g_str_has_prefix (notice->title, "Done:"));
+  g_assert_false (ub_application_is_in_background (app));
+  /* The run terminated the pipeline it took over. */
+  g_assert_true (ub_test_gtk_run_until (no_threads_left, NULL, 30000));
+  ub_test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -335,6 +382,7 @@ main (int    argc,
   g_test_add_func ("/background/failure-notifies", test_failure_notifies);
   g_test_add_func ("/background/stop-from-notification", test_stop_from_notification);
   g_test_add_func ("/background/samples-finish-and-notify", test_samples_in_background);
+  g_test_add_func ("/background/pipeline-finishes-and-notifies", test_pipeline_in_background);
 
   status = g_test_run ();
   g_clear_pointer (&notices, g_ptr_array_unref);

@@ -405,7 +405,11 @@ test_cache_clear (void)
   if (!ub_test_gtk_have_display ())
     return;
 
+  /* Measured before any run, in a window of its own. */
+  ub_test_gtk_new_window ();
   page = show_data_page ();
+  g_assert_null (ub_page_get_run (UB_PAGE (page)));
+  g_assert_true (ub_test_gtk_run_until (cache_measured, page, 30000));
   ub_data_page_set_input (page, outside, 0, UB_DATA_MODE_BASE64_ENCODE);
   ub_data_page_set_output (page, elsewhere);
   run_page (page);

@@ -649,6 +649,42 @@ test_keep_partial (Fixture       *fixture,
   g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
 }
 
+static void
+test_copy (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *source = fixture_path (fixture, "source");
+  g_autofree char *path = fixture_path (fixture, "copy");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  g_test_summary ("A copy replaces its destination whole, keeping its mode; cancelled, or "
+                  "onto its own source, it leaves everything as it was");
+
+  g_assert_true (g_file_set_contents (source, "the result", -1, NULL));
+  g_assert_true (g_file_set_contents (path, "old", -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0640), ==, 0);
+
+  g_cancellable_cancel (cancellable);
+  g_assert_false (ub_durable_copy (source, path, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  assert_contents (path, "old");
+
+  g_assert_false (ub_durable_copy (source, source, NULL, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  assert_contents (source, "the result");
+
+  g_assert_true (ub_durable_copy (source, path, NULL, &error));
+  g_assert_no_error (error);
+  assert_contents (path, "the result");
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+  g_assert_cmpuint (ub_test_count_entries (fixture->dir), ==, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -673,6 +709,7 @@ main (int    argc,
   ADD ("real-disk-full", test_real_disk_full);
   ADD ("partial", test_partial);
   ADD ("keep-partial", test_keep_partial);
+  ADD ("copy", test_copy);
 #undef ADD
   g_test_add ("/durable/stale-removed", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_stale_removed, fixture_tear_down);

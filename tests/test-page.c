@@ -8,6 +8,7 @@
 #include "ub-images-page.h"
 #include "ub-primes-page.h"
 #include "ub-resume-bar.h"
+#include "ub-run-manager.h"
 #include "ub-runtime.h"
 #include "ub-test-files.h"
 #include "ub-test-gtk.h"
@@ -186,6 +187,7 @@ static void
 test_dispose_channels (void)
 {
   g_autofree char *dir = NULL;
+  g_autoptr(UbRun) run = NULL;
   GtkWidget *page, *window;
 
   if (!ub_test_gtk_have_display ())
@@ -197,7 +199,21 @@ test_dispose_channels (void)
   window = host (page);
   ub_channels_page_set_samples (UB_CHANNELS_PAGE (page), dir, 24, 1024);
   ub_page_start (UB_PAGE (page));
-  dispose_busy (window, page);
+  g_assert_true (ub_test_gtk_run_until (page_is_busy, page, 60000));
+
+  /* Its sample writing is a run of the application's: it outlives the
+   * page, reporting to nothing, until it is cancelled. */
+  run = ub_run_manager_dup_run (ub_run_manager_get_default (), "channels.samples");
+  g_assert_nonnull (run);
+  destroy_page (window, page);
+  if (ub_run_is_active (run))
+    {
+      Beyond wait = { run, ub_run_get_done (run) };
+
+      g_assert_true (ub_test_gtk_run_until (run_went_beyond, &wait, 60000));
+      ub_run_cancel (run);
+    }
+  g_assert_true (ub_test_gtk_run_until (no_threads_left, NULL, 10000));
 }
 
 static gpointer

@@ -134,9 +134,10 @@ test_cancel (gconstpointer data)
  * back and carries on: the counts and the enumerated primes equal those of
  * an uninterrupted run. */
 static void
-resume_in_steps (guint64 from,
-                 guint64 n_segments,
-                 guint   step)
+resume_in_steps_limited (guint64 from,
+                         guint64 n_segments,
+                         guint   step,
+                         gsize   limit)
 {
   guint64 to = from + ub_primes_get_segment_numbers (from, G_MAXUINT64 / 2) * n_segments - 1;
   g_autoptr(GError) error = NULL;
@@ -147,6 +148,7 @@ resume_in_steps (guint64 from,
   Collect collect = { pieces, 0, 0, FALSE, 0 };
   guint n_stops = 0;
 
+  ub_primes_set_memory_limit (limit);
   ub_primes_record_init (&record, from, to);
   while (!record.done)
     {
@@ -174,12 +176,32 @@ resume_in_steps (guint64 from,
       g_assert_no_error (error);
     }
 
+  ub_primes_set_memory_limit (0);
+
   /* A stop every @step segments; the last segment finishes instead. */
   g_assert_cmpuint (n_stops, >=, (n_segments - 1) / step);
   g_assert_cmpuint (record.count, ==, n_counted);
   g_assert_cmpuint (pieces->len, ==, whole->len);
   g_assert_cmpmem (pieces->data, pieces->len * sizeof (guint64),
                    whole->data, whole->len * sizeof (guint64));
+}
+
+static void
+resume_in_steps (guint64 from,
+                 guint64 n_segments,
+                 guint   step)
+{
+  resume_in_steps_limited (from, n_segments, step, 0);
+}
+
+/* The same with a memory limit of one byte for the pieces: every segment
+ * a window. */
+static void
+resume_windowed_in_steps (guint64 from,
+                          guint64 n_segments,
+                          guint   step)
+{
+  resume_in_steps_limited (from, n_segments, step, 1);
 }
 
 static void
@@ -193,6 +215,25 @@ test_resume (gconstpointer data)
   resume_in_steps (0, 4, 1);
   resume_in_steps (7, 5, 2);
   resume_in_steps (G_GUINT64_CONSTANT (1000000000000), 7, 3);
+}
+
+static void
+test_resume_windowed (gconstpointer data)
+{
+  g_test_summary ("Resuming a run sieved window by window under a tiny memory "
+                  "limit equals an uninterrupted run without the limit");
+
+  apply_config (data);
+
+  /* The reference runs unbounded; then every segment is a window of its
+   * own, and each resumed run starts its windows afresh. */
+  ub_primes_set_memory_limit (1);
+  g_assert_cmpuint (ub_primes_get_window_numbers (G_GUINT64_CONSTANT (1000000000000000),
+                                                  G_GUINT64_CONSTANT (1000000100000000)),
+                    ==, ub_primes_get_segment_numbers (G_GUINT64_CONSTANT (1000000000000000),
+                                                       G_GUINT64_CONSTANT (1000000100000000)));
+  ub_primes_set_memory_limit (0);
+  resume_windowed_in_steps (G_GUINT64_CONSTANT (1000000000000000) + 11, 6, 2);
 }
 
 static void
@@ -370,6 +411,7 @@ test_split (gconstpointer data)
 static const PrimesCase cases[] = {
   { "run/progress", test_progress, CPU | PINNED },
   { "run/cancel", test_cancel, PINNED },
+  { "run/resume-windowed", test_resume_windowed, CPU | PINNED },
   { "run/resume", test_resume, PINNED },
   { "record/variant", test_record_variant, CPU },
   { "split/threads", test_split, CPU },

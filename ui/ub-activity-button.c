@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "ub-activity-button.h"
 #include "ub-run-status.h"
@@ -114,7 +115,9 @@ static char *
 dup_page_title (UbActivityButton *self,
                 const char       *key)
 {
-  GtkWidget *child = self->stack && key ? adw_view_stack_get_child_by_name (self->stack, key) : NULL;
+  /* A page's runs are keyed by its name, or by its name and a dot. */
+  g_autofree char *name = key ? g_strndup (key, strcspn (key, ".")) : NULL;
+  GtkWidget *child = self->stack && name ? adw_view_stack_get_child_by_name (self->stack, name) : NULL;
   AdwViewStackPage *page = child ? adw_view_stack_get_page (self->stack, child) : NULL;
   const char *title = page ? adw_view_stack_page_get_title (page) : NULL;
   GString *out;

@@ -42,6 +42,7 @@ struct _UbChannelsPage
   GArray                    *arrivals;     /* guint: result indices, in arrival order */
   GPtrArray                 *textures;     /* GdkTexture: the results, in arrival order */
   UbBlockingPipeline        *blocking;     /* (nullable) blocking mode's run */
+  UbRun                     *run;          /* (nullable): the pipeline's work in the run manager */
   char                      *folder;
   char                      *error;
 
@@ -57,5 +58,11 @@ guint    _ub_channels_page_n_samples_left   (UbChannelsPage *self);
 void     _ub_channels_page_set_label        (GtkLabel       *label,
                                              const char     *text);
 void     _ub_channels_page_update_labels    (UbChannelsPage *self);
+
+/* ub-channels-run.c */
+UbRun   *_ub_channels_page_track_pipeline     (UbChannelsPage *self,
+                                               guint           n_images);
+UbRun   *_ub_channels_page_start_blocking_run (guint           n_images);
+gboolean _ub_channels_page_leave_pipeline     (UbRun          *run);
 
 G_END_DECLS

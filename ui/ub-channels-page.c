@@ -11,6 +11,7 @@
 #include "ub-page.h"
 #include "ub-pipeline.h"
 #include "ub-png-jobs.h"
+#include "ub-run-manager.h"
 #include "ub-runtime-view.h"
 #include "ub-sample-writer.h"
 #include "ub-ui.h"
@@ -144,6 +145,32 @@ clear_pipeline (UbChannelsPage *self)
   g_clear_object (&self->pipeline);
 }
 
+static void apply_pause (UbChannelsPage *self, gboolean paused);
+static void ub_channels_page_cancel (UbPage *page);
+
+/* A pause or a cancel made from the activity list. */
+static void
+on_run_state (UbChannelsPage *self)
+{
+  UbRunState state = ub_run_get_state (self->run);
+
+  if (state == UB_RUN_CANCELLED && !self->cancelled)
+    ub_channels_page_cancel (UB_PAGE (self));
+  else if ((state == UB_RUN_PAUSED) != self->paused && ub_run_is_active (self->run))
+    apply_pause (self, state == UB_RUN_PAUSED);
+}
+
+static void
+set_run (UbChannelsPage *self,
+         UbRun          *run)
+{
+  if (self->run != NULL)
+    g_signal_handlers_disconnect_by_data (self->run, self);
+  g_set_object (&self->run, run);
+  if (run != NULL)
+    g_signal_connect_swapped (run, "notify::state", G_CALLBACK (on_run_state), self);
+}
+
 static void
 clear_results (UbChannelsPage *self)
 {
@@ -173,6 +200,9 @@ on_blocking_result (guint       index,
   UbChannelsPage *self = user_data;
 
   self->blocking_bytes += main_bytes;
+  if (self->run != NULL && self->blocking != NULL)
+    ub_run_set_progress (self->run, ub_blocking_pipeline_get_n_done (self->blocking),
+                         ub_blocking_pipeline_get_n_images (self->blocking));
   if (error != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Image %u: %s"), index + 1, error);
@@ -229,6 +259,8 @@ ub_channels_page_run_files (UbChannelsPage     *self,
 
   show_error (self, NULL);
   stop_blocking (self);
+  /* The old run's end is not this page's cancel. */
+  set_run (self, NULL);
   clear_results (self);
   self->cancelled = FALSE;
   if (self->paused)
@@ -241,10 +273,17 @@ ub_channels_page_run_files (UbChannelsPage     *self,
   if (ub_page_get_blocking (UB_PAGE (self)))
     {
       /* Back only when every image is done, as a blocking run is. */
+      g_autoptr(UbRun) run = NULL;
+
       self->blocking = ub_blocking_pipeline_new (paths, RESULT_SIZE, on_blocking_result, self);
+      run = _ub_channels_page_start_blocking_run (ub_blocking_pipeline_get_n_images (self->blocking));
+      set_run (self, run);
       _ub_channels_page_update_labels (self);
       if (ub_blocking_pipeline_run (self->blocking))
-        _ub_channels_page_update_labels (self);
+        {
+          ub_run_complete (run);
+          _ub_channels_page_update_labels (self);
+        }
       return;
     }
 
@@ -252,6 +291,11 @@ ub_channels_page_run_files (UbChannelsPage     *self,
     return;
 
   ub_pipeline_new_run (self->pipeline);
+  {
+    g_autoptr(UbRun) run = _ub_channels_page_track_pipeline (self, g_strv_length ((char **) paths));
+
+    set_run (self, run);
+  }
   for (guint i = 0; paths[i] != NULL; i++)
     ub_pipeline_push (self->pipeline, paths[i]);
   _ub_channels_page_update_labels (self);
@@ -343,6 +387,8 @@ ub_channels_page_cancel (UbPage *page)
   clear_samples (self);
   stop_blocking (self);
   self->cancelled = TRUE;
+  if (self->run != NULL)
+    ub_run_cancel (self->run);
   broadcast (self, UB_PIPELINE_CANCEL, "cancel",
              g_variant_new_uint32 (self->pipeline != NULL ? ub_pipeline_get_run (self->pipeline) : 0));
   _ub_channels_page_update_labels (self);
@@ -353,7 +399,21 @@ ub_channels_page_toggle_pause (UbPage *page)
 {
   UbChannelsPage *self = UB_CHANNELS_PAGE (page);
 
-  self->paused = !self->paused;
+  apply_pause (self, !self->paused);
+  if (self->run != NULL && ub_run_is_active (self->run) && !ub_run_get_blocking (self->run))
+    {
+      if (self->paused)
+        ub_run_pause (self->run);
+      else
+        ub_run_resume (self->run);
+    }
+}
+
+static void
+apply_pause (UbChannelsPage *self,
+             gboolean        paused)
+{
+  self->paused = paused;
   gtk_stack_set_visible_child_name (self->pause_stack, self->paused ? "resume" : "pause");
   if (self->paused)
     broadcast (self, UB_PIPELINE_PAUSE, "pause", NULL);
@@ -429,9 +489,14 @@ static void
 take_over (UbChannelsPage *self)
 {
   ChannelsWork *work = ub_page_take_work (UB_PAGE (self));
+  g_autoptr(UbRun) run = NULL;
 
   if (work == NULL)
     return;
+
+  run = ub_run_manager_dup_run (ub_run_manager_get_default (), "channels");
+  if (run != NULL && ub_run_is_active (run))
+    set_run (self, run);
 
   self->pipeline = g_steal_pointer (&work->pipeline);
   if (self->pipeline != NULL)
@@ -464,7 +529,14 @@ ub_channels_page_dispose (GObject *object)
    * on being written in their run. */
   ub_sample_writer_detach (&self->samples, self);
   stop_blocking (self);
+  /* A run still going in the pipeline takes it over (the background). */
+  if (self->pipeline != NULL && _ub_channels_page_leave_pipeline (self->run))
+    {
+      g_signal_handlers_disconnect_by_data (self->pipeline, self);
+      g_clear_object (&self->pipeline);
+    }
   clear_pipeline (self);
+  set_run (self, NULL);
   if (self->control != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->control, self);
@@ -488,6 +560,22 @@ ub_channels_page_finalize (GObject *object)
   G_OBJECT_CLASS (ub_channels_page_parent_class)->finalize (object);
 }
 
+static const UbPageChild channels_children[] = {
+  UB_PAGE_CHILD (UbChannelsPage, status_row), UB_PAGE_CHILD (UbChannelsPage, samples_box),
+  UB_PAGE_CHILD (UbChannelsPage, samples_bar), UB_PAGE_CHILD (UbChannelsPage, error_label),
+  UB_PAGE_CHILD (UbChannelsPage, view_stack), UB_PAGE_CHILD (UbChannelsPage, diagram),
+  UB_PAGE_CHILD (UbChannelsPage, runtime_view), UB_PAGE_CHILD (UbChannelsPage, bytes_label),
+  UB_PAGE_CHILD (UbChannelsPage, share_bar), UB_PAGE_CHILD (UbChannelsPage, acks_label),
+  UB_PAGE_CHILD (UbChannelsPage, results_box), UB_PAGE_CHILD (UbChannelsPage, single_switch),
+  UB_PAGE_CHILD (UbChannelsPage, pause_button),
+  { NULL }
+};
+
+static const UbPageCallback channels_callbacks[] = {
+  UB_PAGE_CALLBACK (on_runtime_updated),
+  { NULL }
+};
+
 static void
 ub_channels_page_class_init (UbChannelsPageClass *klass)
 {
@@ -500,21 +588,8 @@ ub_channels_page_class_init (UbChannelsPageClass *klass)
   page_class->toggle_pause = ub_channels_page_toggle_pause;
   object_class->finalize = ub_channels_page_finalize;
 
-  ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-channels-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, status_row);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_box);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, samples_bar);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, error_label);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, diagram);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, runtime_view);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, bytes_label);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, share_bar);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, acks_label);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, results_box);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, single_switch);
-  gtk_widget_class_bind_template_child (widget_class, UbChannelsPage, pause_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_runtime_updated);
+  ub_page_class_set_view (widget_class, "/io/unblock/Unblock/ub-channels-page.ui",
+                          UB_PAGE_VIEW_PLAIN, channels_children, channels_callbacks);
 
   g_type_ensure (UB_TYPE_RUNTIME_VIEW);
   g_type_ensure (UB_TYPE_CHANNELS_DIAGRAM);

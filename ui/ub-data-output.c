@@ -192,27 +192,57 @@ clear_output_action (GtkWidget  *widget,
   set_output (UB_DATA_PAGE (widget), NULL);
 }
 
+/* A copy for Save Result As…: the paths, owned by the task. */
+typedef struct
+{
+  char *source;
+  char *target;
+} SaveCopy;
+
+static void
+save_copy_free (SaveCopy *copy)
+{
+  g_free (copy->source);
+  g_free (copy->target);
+  g_free (copy);
+}
+
+/* In a thread of GIO's: the copy, written as every file is. */
+static void
+save_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SaveCopy *copy = task_data;
+  g_autoptr(GError) error = NULL;
+
+  if (ub_durable_copy (copy->source, copy->target, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
 static void
 on_saved (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
   g_autoptr(UbDataPage) self = ub_page_call_dup_page (user_data);
-  g_autoptr(GFile) target = g_object_ref (g_object_get_data (object, "ub-data-target"));
+  SaveCopy *copy = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
 
   ub_page_call_free (user_data);
-  g_object_set_data (object, "ub-data-target", NULL);
-  if (!g_file_copy_finish (G_FILE (object), result, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      if (self != NULL)
+      if (self != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         ub_page_show_error (UB_PAGE (self), error->message);
     }
   else if (self != NULL)
     {
-      g_autofree char *name = g_file_get_basename (target);
-      g_autofree char *display = g_filename_display_name (name);
-      g_autofree char *title = g_strdup_printf (_("Result saved as “%s”"), display);
+      g_autofree char *name = g_filename_display_basename (copy->target);
+      g_autofree char *title = g_strdup_printf (_("Result saved as “%s”"), name);
+      g_autoptr(GFile) target = g_file_new_for_path (copy->target);
 
       gtk_label_set_text (self->result_label, _("Saved."));
       ub_widget_add_toast (GTK_WIDGET (self), ub_toast_new_for_file (title, target));
@@ -226,21 +256,23 @@ on_save_chosen (GtkNativeDialog *dialog,
 {
   UbDataPage *self = user_data;
   UbDataRun *run = _ub_data_page_current_run (self);
+  g_autofree char *path = _ub_data_page_take_chosen (self, dialog, response,
+                                                     _("Only local files can be written."));
+  g_autoptr(GTask) task = NULL;
+  SaveCopy *copy;
 
-  if (response == GTK_RESPONSE_ACCEPT && run != NULL)
-    {
-      g_autoptr(GFile) target = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GFile) source = g_file_new_for_path (ub_data_run_get_output_path (run));
+  if (path == NULL || run == NULL)
+    return;
 
-      /* GIO copies in a thread of its own: the window stays free. */
-      gtk_label_set_text (self->result_label, _("Saving…"));
-      g_object_set_data_full (G_OBJECT (source), "ub-data-target", g_object_ref (target),
-                              g_object_unref);
-      g_file_copy_async (source, target, G_FILE_COPY_OVERWRITE, G_PRIORITY_DEFAULT_IDLE,
-                         self->save_cancellable, NULL, NULL, on_saved,
-                         ub_page_call_new (self, 0, 0));
-    }
-  g_clear_object (&self->chooser);
+  copy = g_new0 (SaveCopy, 1);
+  copy->source = g_strdup (ub_data_run_get_output_path (run));
+  copy->target = g_steal_pointer (&path);
+  /* Copied in a thread: the window stays free. No source object: the
+   * page's last reference is never dropped in GIO's thread. */
+  gtk_label_set_text (self->result_label, _("Saving…"));
+  task = g_task_new (NULL, self->save_cancellable, on_saved, ub_page_call_new (self, 0, 0));
+  g_task_set_task_data (task, copy, (GDestroyNotify) save_copy_free);
+  g_task_run_in_thread (task, save_in_thread);
 }
 
 static void

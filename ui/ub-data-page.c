@@ -404,6 +404,19 @@ ub_data_page_dispose (GObject *object)
   G_OBJECT_CLASS (ub_data_page_parent_class)->dispose (object);
 }
 
+static const UbPageChild data_children[] = {
+  UB_PAGE_CHILD (UbDataPage, input_dropdown), UB_PAGE_CHILD (UbDataPage, op_dropdown),
+  UB_PAGE_CHILD (UbDataPage, input_stack), UB_PAGE_CHILD (UbDataPage, input_label),
+  UB_PAGE_CHILD (UbDataPage, size_spin), UB_PAGE_CHILD (UbDataPage, input_view),
+  UB_PAGE_CHILD (UbDataPage, result_label), UB_PAGE_CHILD (UbDataPage, preview_view),
+  { NULL }
+};
+
+static const UbPageCallback data_callbacks[] = {
+  UB_PAGE_CALLBACK (on_input_kind_changed),
+  { NULL }
+};
+
 static void
 ub_data_page_class_init (UbDataPageClass *klass)
 {
@@ -417,17 +430,8 @@ ub_data_page_class_init (UbDataPageClass *klass)
   page_class->load_saved = ub_data_page_load_saved;
   page_class->can_pause = TRUE;
 
-  ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-data-page.ui");
-  ub_page_class_bind_run_view (widget_class, TRUE);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, op_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_stack);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_label);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, size_spin);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, input_view);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, result_label);
-  gtk_widget_class_bind_template_child (widget_class, UbDataPage, preview_view);
-  gtk_widget_class_bind_template_callback (widget_class, on_input_kind_changed);
+  ub_page_class_set_view (widget_class, "/io/unblock/Unblock/ub-data-page.ui",
+                          UB_PAGE_VIEW_RUN | UB_PAGE_VIEW_PAUSE_BUTTON, data_children, data_callbacks);
   _ub_data_page_output_class_init (widget_class);
   _ub_data_page_cache_class_init (widget_class);
 
@@ -483,6 +487,8 @@ ub_data_page_init (UbDataPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->save_cancellable = g_cancellable_new ();
+  /* No run has been measured: the first view measures the cache. */
+  self->measured_run = self;
 
   drop = ub_file_drop_target_new ();
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);

@@ -379,6 +379,20 @@ ub_images_page_finalize (GObject *object)
   G_OBJECT_CLASS (ub_images_page_parent_class)->finalize (object);
 }
 
+static const UbPageChild images_children[] = {
+  UB_PAGE_CHILD (UbImagesPage, resume_bar), UB_PAGE_CHILD (UbImagesPage, status_label),
+  UB_PAGE_CHILD (UbImagesPage, error_label), UB_PAGE_CHILD (UbImagesPage, samples_box),
+  UB_PAGE_CHILD (UbImagesPage, samples_bar), UB_PAGE_CHILD (UbImagesPage, gallery_stack),
+  UB_PAGE_CHILD (UbImagesPage, scroller), UB_PAGE_CHILD (UbImagesPage, grid),
+  { NULL }
+};
+
+static const UbPageCallback images_callbacks[] = {
+  UB_PAGE_CALLBACK (on_grid_activate), UB_PAGE_CALLBACK (on_resume),
+  UB_PAGE_CALLBACK (on_discard),
+  { NULL }
+};
+
 static void
 ub_images_page_class_init (UbImagesPageClass *klass)
 {
@@ -392,18 +406,8 @@ ub_images_page_class_init (UbImagesPageClass *klass)
   UB_PAGE_CLASS_IMPLEMENT_WORK (page_class, ub_images_page);
   object_class->finalize = ub_images_page_finalize;
 
-  ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-images-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, resume_bar);
-  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, status_label);
-  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, error_label);
-  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, samples_box);
-  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, samples_bar);
-  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, gallery_stack);
-  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, scroller);
-  gtk_widget_class_bind_template_child (widget_class, UbImagesPage, grid);
-  gtk_widget_class_bind_template_callback (widget_class, on_grid_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_resume);
-  gtk_widget_class_bind_template_callback (widget_class, on_discard);
+  ub_page_class_set_view (widget_class, "/io/unblock/Unblock/ub-images-page.ui",
+                          UB_PAGE_VIEW_PLAIN, images_children, images_callbacks);
 
   gtk_widget_class_install_action (widget_class, "images.open-folder", NULL, _ub_images_page_open_action);
   gtk_widget_class_install_action (widget_class, "images.open-files", NULL, _ub_images_page_open_action);

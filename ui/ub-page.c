@@ -481,6 +481,40 @@ ub_page_class_bind_run_view (GtkWidgetClass *widget_class,
     gtk_widget_class_bind_template_child_full (widget_class, "pause_button", FALSE, 0);
 }
 
+/**
+ * ub_page_class_set_view:
+ * @widget_class: a page class
+ * @resource_path: its template, a resource
+ * @flags: whether UbPage renders a run into it
+ * @children: (nullable) (array zero-terminated=1): the template children
+ *   the page keeps in its struct, ending with `{ NULL }`
+ * @callbacks: (nullable) (array zero-terminated=1): the template's
+ *   callbacks, ending with `{ NULL }`
+ *
+ * Declares a page's whole view at once: its template
+ * (ub_page_class_set_template()), the run view if asked, its children and
+ * its callbacks, so that no page repeats the binding.
+ */
+void
+ub_page_class_set_view (GtkWidgetClass       *widget_class,
+                        const char           *resource_path,
+                        UbPageViewFlags       flags,
+                        const UbPageChild    *children,
+                        const UbPageCallback *callbacks)
+{
+  g_return_if_fail (GTK_IS_WIDGET_CLASS (widget_class));
+
+  ub_page_class_set_template (widget_class, resource_path);
+  if (flags & UB_PAGE_VIEW_RUN)
+    ub_page_class_bind_run_view (widget_class, (flags & UB_PAGE_VIEW_PAUSE_BUTTON) != 0);
+  for (guint i = 0; children != NULL && children[i].name != NULL; i++)
+    gtk_widget_class_bind_template_child_full (widget_class, children[i].name, FALSE,
+                                               children[i].offset);
+  for (guint i = 0; callbacks != NULL && callbacks[i].name != NULL; i++)
+    gtk_widget_class_bind_template_callback_full (widget_class, callbacks[i].name,
+                                                  callbacks[i].callback);
+}
+
 void
 ub_page_start (UbPage *self)
 {

@@ -107,6 +107,53 @@ void        ub_page_update       (UbPage     *self);
 
 void        ub_page_class_set_template  (GtkWidgetClass *widget_class,
                                          const char     *resource_path);
+
+/**
+ * UbPageChild:
+ * @name: a template child's id, %NULL at the end of a table
+ * @offset: where the page's struct keeps it
+ *
+ * One row of a page's template children (UB_PAGE_CHILD()).
+ */
+typedef struct
+{
+  const char *name;
+  gssize      offset;
+} UbPageChild;
+
+/**
+ * UbPageCallback:
+ * @name: the callback's name in the template, %NULL at the end of a table
+ * @callback: the function (UB_PAGE_CALLBACK())
+ */
+typedef struct
+{
+  const char *name;
+  GCallback   callback;
+} UbPageCallback;
+
+#define UB_PAGE_CHILD(Type, member) { #member, G_STRUCT_OFFSET (Type, member) }
+#define UB_PAGE_CALLBACK(function)  { #function, G_CALLBACK (function) }
+
+/**
+ * UbPageViewFlags:
+ * @UB_PAGE_VIEW_PLAIN: the page renders its work itself
+ * @UB_PAGE_VIEW_RUN: UbPage renders the page's run into its template
+ *   (ub_page_class_bind_run_view())
+ * @UB_PAGE_VIEW_PAUSE_BUTTON: and the template has a "pause_button"
+ */
+typedef enum
+{
+  UB_PAGE_VIEW_PLAIN        = 0,
+  UB_PAGE_VIEW_RUN          = 1 << 0,
+  UB_PAGE_VIEW_PAUSE_BUTTON = 1 << 1,
+} UbPageViewFlags;
+
+void        ub_page_class_set_view      (GtkWidgetClass       *widget_class,
+                                         const char           *resource_path,
+                                         UbPageViewFlags       flags,
+                                         const UbPageChild    *children,
+                                         const UbPageCallback *callbacks);
 void        ub_page_class_bind_run_view (GtkWidgetClass *widget_class,
                                          gboolean        has_pause_button);
 

@@ -362,31 +362,33 @@ ub_primes_page_dispose (GObject *object)
   G_OBJECT_CLASS (ub_primes_page_parent_class)->dispose (object);
 }
 
+static const UbPageChild primes_children[] = {
+  UB_PAGE_CHILD (UbPrimesPage, from_entry), UB_PAGE_CHILD (UbPrimesPage, to_entry),
+  UB_PAGE_CHILD (UbPrimesPage, mode_row), UB_PAGE_CHILD (UbPrimesPage, workers_spin),
+  UB_PAGE_CHILD (UbPrimesPage, save_box), UB_PAGE_CHILD (UbPrimesPage, result_label),
+  UB_PAGE_CHILD (UbPrimesPage, recent_label), UB_PAGE_CHILD (UbPrimesPage, recent_frame),
+  { NULL }
+};
+
+static const UbPageCallback primes_callbacks[] = {
+  UB_PAGE_CALLBACK (on_entry_activate), UB_PAGE_CALLBACK (on_input_changed),
+  UB_PAGE_CALLBACK (on_mode_changed),
+  { NULL }
+};
+
 static void
 ub_primes_page_class_init (UbPrimesPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   UbPageClass *page_class = UB_PAGE_CLASS (klass);
 
-  object_class->dispose = ub_primes_page_dispose;
+  G_OBJECT_CLASS (klass)->dispose = ub_primes_page_dispose;
 
   UB_PAGE_CLASS_IMPLEMENT_RUNS (page_class, ub_primes_page, UB_PRIMES_RUN_KEY);
   page_class->can_pause = TRUE;
 
-  ub_page_class_set_template (widget_class, "/io/unblock/Unblock/ub-primes-page.ui");
-  ub_page_class_bind_run_view (widget_class, TRUE);
-  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, from_entry);
-  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, to_entry);
-  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, mode_row);
-  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, workers_spin);
-  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, save_box);
-  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, result_label);
-  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, recent_label);
-  gtk_widget_class_bind_template_child (widget_class, UbPrimesPage, recent_frame);
-  gtk_widget_class_bind_template_callback (widget_class, on_entry_activate);
-  gtk_widget_class_bind_template_callback (widget_class, on_input_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_mode_changed);
+  ub_page_class_set_view (widget_class, "/io/unblock/Unblock/ub-primes-page.ui",
+                          UB_PAGE_VIEW_RUN | UB_PAGE_VIEW_PAUSE_BUTTON, primes_children, primes_callbacks);
 
   gtk_widget_class_install_action (widget_class, "primes.choose-file", NULL, choose_file_action);
   gtk_widget_class_install_action (widget_class, "primes.clear-file", NULL, clear_file_action);

@@ -39,6 +39,46 @@ current_umask (void)
   return mask;
 }
 
+/* Writes what @fd holds from its start to @copy, looking at @cancellable
+ * (if any) between chunks. A read that fails returns FALSE with
+ * *@read_errno set, for the caller to say which file; anything else sets
+ * @error. */
+static gboolean
+copy_fd (int            fd,
+         UbDurableFile *copy,
+         int           *read_errno,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  g_autofree guint8 *chunk = g_malloc (UB_DURABLE_BUFFER_SIZE);
+
+  *read_errno = 0;
+  if (lseek (fd, 0, SEEK_SET) < 0)
+    {
+      *read_errno = errno;
+      return FALSE;
+    }
+  for (;;)
+    {
+      gssize n;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      n = read (fd, chunk, UB_DURABLE_BUFFER_SIZE);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          *read_errno = errno;
+          return FALSE;
+        }
+      if (n == 0)
+        return TRUE;
+      if (!ub_durable_file_write (copy, chunk, (gsize) n, error))
+        return FALSE;
+    }
+}
+
 /* Copies the partial file to the target through a temporary file: for a
  * cache folder on another file system than the destination. */
 static gboolean
@@ -46,7 +86,7 @@ copy_into_place (UbDurableFile  *file,
                  GError        **error)
 {
   g_autoptr(UbDurableFile) copy = NULL;
-  g_autofree guint8 *chunk = g_malloc (UB_DURABLE_BUFFER_SIZE);
+  int read_errno;
 
   copy = ub_durable_file_new (file->target, NULL, error);
   if (copy == NULL)
@@ -54,32 +94,63 @@ copy_into_place (UbDurableFile  *file,
   g_free (copy->name);
   copy->name = g_strdup (file->name);
 
-  if (lseek (file->fd, 0, SEEK_SET) < 0)
+  if (!copy_fd (file->fd, copy, &read_errno, NULL, error))
     {
-      ub_set_error_from_errno (error, errno, _("%s: cannot read back its partial output"), file->name);
+      if (read_errno != 0)
+        ub_set_error_from_errno (error, read_errno, _("%s: cannot read back its partial output"),
+                                 file->name);
       return FALSE;
     }
-  for (;;)
-    {
-      gssize n = read (file->fd, chunk, UB_DURABLE_BUFFER_SIZE);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          ub_set_error_from_errno (error, errno, _("%s: cannot read back its partial output"), file->name);
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      if (!ub_durable_file_write (copy, chunk, (gsize) n, error))
-        return FALSE;
-    }
-
   if (!ub_durable_file_commit (copy, error))
     return FALSE;
   g_unlink (file->partial);
   return TRUE;
+}
+
+/**
+ * ub_durable_copy:
+ * @source: a file to copy
+ * @path: the destination
+ * @cancellable: (nullable): looked at between chunks
+ * @error: return location for a #GError
+ *
+ * Copies @source to @path the way every file is written (see
+ * ub_durable_file_new()): @path is replaced only by the complete copy,
+ * keeping its mode; a FIFO or a device is written straight into. Blocks:
+ * call it in a thread of its own.
+ *
+ * Returns: %TRUE on success; on failure or cancellation @path is as it was
+ */
+gboolean
+ub_durable_copy (const char    *source,
+                 const char    *path,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(UbDurableFile) copy = NULL;
+  g_autofree char *name = NULL;
+  int read_errno = 0;
+  gboolean ok;
+  int fd;
+
+  g_return_val_if_fail (source != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  name = g_filename_display_name (source);
+  fd = g_open (source, O_RDONLY | O_NOCTTY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      ub_set_error_from_errno (error, errno, _("%s: cannot open"), name);
+      return FALSE;
+    }
+  copy = ub_durable_file_new (path, source, error);
+  ok = copy != NULL && copy_fd (fd, copy, &read_errno, cancellable, error) &&
+       ub_durable_file_commit (copy, error);
+  if (!ok && read_errno != 0)
+    ub_set_error_from_errno (error, read_errno, "%s: %s", name, _("cannot read"));
+  close (fd);
+  return ok;
 }
 
 static gboolean

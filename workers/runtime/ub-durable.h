@@ -62,6 +62,10 @@ const char    *ub_durable_file_get_name      (UbDurableFile  *file);
 gboolean       ub_durable_write_bytes        (const char     *path,
                                               GBytes         *contents,
                                               GError        **error);
+gboolean       ub_durable_copy               (const char     *source,
+                                              const char     *path,
+                                              GCancellable   *cancellable,
+                                              GError        **error);
 gboolean       ub_durable_check_destination  (const char     *path,
                                               const char     *source,
                                               GError        **error);

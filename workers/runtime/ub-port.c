@@ -106,6 +106,14 @@ _ub_port_deliver (UbPort     *self,
           return UB_DELIVERY_ERROR;
         }
       _ub_endpoint_count (&ep->delivered);
+      /* A signal, not a direct call of the handler ub_port_connect_message()
+       * connected, even when it is the only one: the emission costs about
+       * 680 instructions of a flood message's 1600 to deliver (GLib already
+       * takes its short way for one handler, with no GValues and no
+       * libffi), but knowing that exactly one unblocked handler is
+       * connected means asking GObject under its global signal lock,
+       * and a handler kept aside would miss g_signal_handler_block() and
+       * disconnect, which callers use on the id they were given. */
       if (out != NULL)
         *out = g_steal_pointer (&owned);
       else

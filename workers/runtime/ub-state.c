@@ -150,6 +150,11 @@ ub_state_preload (void)
     return;
   done = TRUE;
 
+  /* The writer wakes the main context when the store is read: made here,
+   * before the writer's thread starts, it is seen to exist first (GLib
+   * makes it under a lock ThreadSanitizer does not see). */
+  (void) g_main_context_default ();
+
   write = g_new0 (Write, 1);
   write->load = TRUE;
   queue (write);

@@ -75,9 +75,11 @@ _ub_sieve_window_segments (guint64 n_segs,
                            guint64 bucket_min,
                            guint64 plimit)
 {
-  /* A thirty-second of the limit is left for the rest: the segment, the
-   * sieves that make the sieving primes, their buffers. */
-  double limit = (double) _ub_sieve_get_memory_limit () * (31.0 / 32.0);
+  /* A sixteenth of the limit is left for the rest: the segment, the
+   * sieves that make the sieving primes, their buffers, the blocks'
+   * slack. A thirty-second was measured to leave a run right below 2^64
+   * 2 % over 256 MiB. */
+  double limit = (double) _ub_sieve_get_memory_limit () * (15.0 / 16.0);
   double numbers = (double) seg_bytes * 30.0;
   guint64 lo = 1, hi = n_segs;
 

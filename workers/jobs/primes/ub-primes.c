@@ -442,6 +442,19 @@ ub_primes_set_cache_sizes (gsize l1_bytes,
   _ub_sieve_set_cache_sizes (l1_bytes, l2_bytes);
 }
 
+/* The numbers a segment, or a window, of a run over [@from, @to] spans
+ * with the settings now in force: a sieve is made and dropped. */
+static guint64
+sieve_numbers (guint64  from,
+               guint64  to,
+               gboolean window)
+{
+  g_autoptr(UbSieve) sieve = _ub_sieve_new (from, to);
+
+  return window ? _ub_sieve_get_window_numbers (sieve)
+                : _ub_sieve_get_segment_numbers (sieve);
+}
+
 /**
  * ub_primes_get_segment_numbers:
  * @from: first number
@@ -455,12 +468,9 @@ guint64
 ub_primes_get_segment_numbers (guint64 from,
                                guint64 to)
 {
-  g_autoptr(UbSieve) sieve = NULL;
-
   g_return_val_if_fail (from <= to, 0);
 
-  sieve = _ub_sieve_new (from, to);
-  return _ub_sieve_get_segment_numbers (sieve);
+  return sieve_numbers (from, to, FALSE);
 }
 
 /**
@@ -495,12 +505,9 @@ guint64
 ub_primes_get_window_numbers (guint64 from,
                               guint64 to)
 {
-  g_autoptr(UbSieve) sieve = NULL;
-
   g_return_val_if_fail (from <= to, 0);
 
-  sieve = _ub_sieve_new (from, to);
-  return _ub_sieve_get_window_numbers (sieve);
+  return sieve_numbers (from, to, TRUE);
 }
 
 /**
