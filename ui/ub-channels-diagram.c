@@ -20,7 +20,7 @@
  * dots on the frame clock only while some are in flight. Main thread only.
  *
  * Between two polls only the dots move: the legend and the lines below
- * them, and the threads' boxes above, are drawn once into two textures
+ * them, and the threads' boxes above, are drawn once into two images
  * (layers) that every frame appends again, so that a frame of the
  * animation strokes a few dots and copies the rest. A poll, a new size or
  * a new style draws the layers again.
@@ -285,13 +285,7 @@ clear_layers (UbChannelsDiagram *self)
   g_clear_pointer (&self->above, gsk_render_node_unref);
 }
 
-static void
-release_surface (gpointer surface)
-{
-  cairo_surface_destroy (surface);
-}
-
-/* Draws one layer into a texture of the widget's size in device pixels. */
+/* Draws one layer into an image of the widget's size in device pixels. */
 static GskRenderNode *
 draw_layer (UbChannelsDiagram      *self,
             const UbChannelsColors *colors,
@@ -305,8 +299,7 @@ draw_layer (UbChannelsDiagram      *self,
   int pixel_height = MAX (1, (int) ceil (height * scale));
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pixel_width,
                                                          pixel_height);
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  GskRenderNode *node;
   cairo_t *cr;
 
   cairo_surface_set_device_scale (surface, scale, scale);
@@ -325,16 +318,18 @@ draw_layer (UbChannelsDiagram      *self,
                                &g_array_index (self->edges, UbChannelsCurve, i));
     }
   cairo_destroy (cr);
-  cairo_surface_flush (surface);
   self->n_layer_draws++;
 
-  /* Cairo's ARGB32 in the CPU's own byte order is GDK_MEMORY_DEFAULT. */
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * pixel_height,
-                                      release_surface, surface);
-  texture = gdk_memory_texture_new (pixel_width, pixel_height, GDK_MEMORY_DEFAULT, bytes,
-                                    cairo_image_surface_get_stride (surface));
-  return gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  /* Painted from a cairo node as they are: the cairo renderer blits them,
+   * where it would convert a texture node's pixels to floats and back in
+   * every frame (GTK 4.8). */
+  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, width, height));
+  cr = gsk_cairo_node_get_draw_context (node);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return node;
 }
 
 static void

@@ -7,7 +7,7 @@
 
 /*
  * UbImageChunks keeps one level of an image scaled to the zoom on screen,
- * in square chunks of UB_IMAGE_CHUNKS_SIZE device pixels, each a texture
+ * in square chunks of UB_IMAGE_CHUNKS_SIZE device pixels, each a render
  * node made once and appended again in every frame until the zoom or the
  * level changes. The cairo renderer scales a texture node's pixels anew in
  * each frame it draws, a full-screen resampling per frame while the user
@@ -79,12 +79,6 @@ ub_image_chunks_free (UbImageChunks *self)
   g_free (self);
 }
 
-static void
-release_surface (gpointer surface)
-{
-  cairo_surface_destroy (surface);
-}
-
 /* Scales the part of @source under one chunk of the zoomed image, whose
  * size is @width × @height device pixels. */
 static GskRenderNode *
@@ -103,8 +97,7 @@ render_chunk (cairo_surface_t *source,
   int chunk_height = MIN (UB_IMAGE_CHUNKS_SIZE, height - y);
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, chunk_width,
                                                          chunk_height);
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  GskRenderNode *node;
   cairo_t *cr = cairo_create (surface);
 
   cairo_translate (cr, -x, -y);
@@ -118,18 +111,21 @@ render_chunk (cairo_surface_t *source,
   cairo_set_operator (cr, CAIRO_OPERATOR_SOURCE);
   cairo_paint (cr);
   cairo_destroy (cr);
-  cairo_surface_flush (surface);
+  cairo_surface_set_device_scale (surface, device_scale, device_scale);
 
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * chunk_height,
-                                      release_surface, surface);
-  texture = gdk_memory_texture_new (chunk_width, chunk_height, GDK_MEMORY_B8G8R8A8_PREMULTIPLIED,
-                                    bytes, cairo_image_surface_get_stride (surface));
-  return gsk_texture_node_new (texture,
-                               &GRAPHENE_RECT_INIT ((double) x / device_scale,
-                                                    (double) y / device_scale,
-                                                    (double) chunk_width / device_scale,
-                                                    (double) chunk_height / device_scale));
+  /* A cairo node that paints the chunk's pixels as they are: the cairo
+   * renderer blits it, where it would convert a texture node's pixels to
+   * floats and back in every frame (GTK 4.8). */
+  node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT ((double) x / device_scale,
+                                                  (double) y / device_scale,
+                                                  (double) chunk_width / device_scale,
+                                                  (double) chunk_height / device_scale));
+  cr = gsk_cairo_node_get_draw_context (node);
+  cairo_set_source_surface (cr, surface, (double) x / device_scale, (double) y / device_scale);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return node;
 }
 
 /* The chunks from @first to @last along one axis that meet [@from, @to). */
