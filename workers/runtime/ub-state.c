@@ -21,12 +21,17 @@ typedef struct
  * protects the queue of writes (Write, oldest first) and whether the
  * thread has been started; the thread waits on queue_cond. A pthread
  * mutex rather than a GThreadPool: ThreadSanitizer sees it hand each
- * Write over, not GLib's uninstrumented locks. pending counts queued
+ * Write over, not GLib's uninstrumented locks. in_flight is set and
+ * cleared under queue_lock too; other threads only read the Write it
+ * points to, and the writer frees it only once it is cleared. Until a
+ * write has landed, ub_state_dup() answers from these two (see
+ * find_unwritten()). pending counts queued
  * writes (atomic); message_func and its data are main-thread only;
  * failures travel to the main thread by g_idle_add. */
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t queue_cond = PTHREAD_COND_INITIALIZER;
 static GQueue writes = G_QUEUE_INIT;
+static Write *in_flight; /* (nullable): the write the thread is doing */
 static gboolean writer_started;
 static gint pending;
 static UbStateMessageFunc message_func;
@@ -122,8 +127,6 @@ write_in_thread (gpointer data,
                 g_strdup_printf (_("Your work goes on, but it cannot be saved for after a "
                                  "restart: %s"), error->message));
 
-  write_free (write);
-  g_atomic_int_dec_and_test (&pending);
 }
 
 static gpointer
@@ -137,9 +140,16 @@ writer_main (gpointer data)
       while (g_queue_is_empty (&writes))
         pthread_cond_wait (&queue_cond, &queue_lock);
       write = g_queue_pop_head (&writes);
+      in_flight = write;
       pthread_mutex_unlock (&queue_lock);
 
       write_in_thread (write, NULL);
+
+      pthread_mutex_lock (&queue_lock);
+      in_flight = NULL;
+      pthread_mutex_unlock (&queue_lock);
+      write_free (write);
+      g_atomic_int_dec_and_test (&pending);
     }
   return NULL;
 }
@@ -232,18 +242,63 @@ ub_state_when_loaded (GObject           *owner,
   ub_state_preload ();
 }
 
+/* Whether @write decides what @key holds, and if so what (NULL: removed). */
+static gboolean
+write_answers (const Write  *write,
+               const char   *key,
+               GVariant    **value)
+{
+  if (write->load)
+    return FALSE;
+  if (write->prefix != NULL)
+    {
+      if (!g_str_has_prefix (key, write->prefix))
+        return FALSE;
+      *value = NULL;
+      return TRUE;
+    }
+  if (!g_str_equal (write->key, key))
+    return FALSE;
+  *value = write->value != NULL ? g_variant_ref (write->value) : NULL;
+  return TRUE;
+}
+
+/* The newest write of @key not yet on the disk, if there is one: what was
+ * set or removed is what is read back, even before the writer gets to it
+ * (a Reload right after a run ends must not find the run's old state). */
+static gboolean
+find_unwritten (const char  *key,
+                GVariant   **value)
+{
+  gboolean found = FALSE;
+
+  pthread_mutex_lock (&queue_lock);
+  for (GList *l = writes.tail; l != NULL && !found; l = l->prev)
+    found = write_answers (l->data, key, value);
+  if (!found && in_flight != NULL)
+    found = write_answers (in_flight, key, value);
+  pthread_mutex_unlock (&queue_lock);
+  return found;
+}
+
 /**
  * ub_state_dup:
  *
- * Reads a saved value. On the main thread, call it only once the store is
- * read (ub_state_when_loaded()): before that it would wait for the disk.
+ * Reads a saved value: the last one set or removed, whether or not its
+ * write has reached the disk yet. On the main thread, call it only once
+ * the store is read (ub_state_when_loaded()): before that it would wait
+ * for the disk. Any thread.
  *
  * Returns: (transfer full) (nullable): the saved value of @key
  */
 GVariant *
 ub_state_dup (const char *key)
 {
+  GVariant *value = NULL;
+
   g_return_val_if_fail (key != NULL, NULL);
+  if (find_unwritten (key, &value))
+    return value;
   if (!loaded && g_main_context_is_owner (g_main_context_default ()))
     g_warning ("ub_state_dup (\"%s\") before the store was read: the main thread waits", key);
 
