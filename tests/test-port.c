@@ -518,7 +518,7 @@ test_delivery_yields (void)
   GSource *idle;
   UbPortStats stats;
 
-  g_test_summary ("A flood is drained in time-budgeted batches at DEFAULT_IDLE: "
+  g_test_summary ("A flood is drained in time-budgeted batches: "
                   "a 1 ms timer at DEFAULT priority keeps running while it drains");
 
   for (guint i = 0; i < n; i++)
@@ -552,6 +552,66 @@ post_burst (gpointer data)
   for (int i = 0; i < 1000; i++)
     ub_test_post_int (data, i);
   return NULL;
+}
+
+/* GTK's frame clock, standing in: at GDK_PRIORITY_REDRAW, always ready
+ * again, each frame taking longer than a frame interval (a slow machine,
+ * a sanitizer's build, with a tick callback asking for every frame). */
+#define REDRAW_PRIORITY (G_PRIORITY_HIGH_IDLE + 20)
+
+static gboolean
+slow_frame (gpointer data)
+{
+  gint64 end = g_get_monotonic_time () + 20000;
+
+  (*(guint *) data)++;
+  while (g_get_monotonic_time () < end)
+    ;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+test_delivery_beside_slow_frames (void)
+{
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
+  g_autoptr(GThread) producer = NULL;
+  guint n = ub_test_scale (300000, 30000), delivered = 0, frames = 0, frames_during = 0;
+  gint64 deadline;
+  GSource *frame;
+
+  g_test_summary ("Messages still arrive while every iteration has a redraw ready that "
+                  "takes longer than a frame, and a flood lets the frames go on");
+
+  frame = g_idle_source_new ();
+  g_source_set_priority (frame, REDRAW_PRIORITY);
+  g_source_set_callback (frame, slow_frame, &frames, NULL);
+  g_source_attach (frame, NULL);
+  ub_port_connect_message (ub_channel_get_port2 (channel), count_delivered, &delivered);
+
+  /* A burst from another thread, as a worker's replies come. Below
+   * redraw, nothing at all came in 30 s. */
+  g_main_context_iteration (NULL, FALSE);
+  producer = g_thread_new ("producer", post_burst, ub_channel_get_port1 (channel));
+  deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+  while (delivered < 1000 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (delivered, ==, 1000);
+
+  /* A flood that takes many budgeted dispatches: the frames go on. */
+  delivered = 0;
+  for (guint i = 0; i < n; i++)
+    g_assert_true (ub_port_post (ub_channel_get_port1 (channel), "test.nil", NULL, NULL));
+  frames = 0;
+  while (delivered < n)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (delivered < n)
+        frames_during = frames;
+    }
+  g_source_destroy (frame);
+  g_source_unref (frame);
+  g_assert_cmpuint (frames_during, >=, 2);
+  ub_port_close (ub_channel_get_port2 (channel));
 }
 
 static void
@@ -778,6 +838,7 @@ main (int    argc,
   g_test_add_func ("/runtime/port/delivery/yields", test_delivery_yields);
   g_test_add_func ("/runtime/port/delivery/wakes-once-per-burst", test_delivery_wakes_once_per_burst);
   g_test_add_func ("/runtime/port/delivery/wakes-sleeping-loops", test_delivery_wakes_sleeping_loops);
+  g_test_add_func ("/runtime/port/delivery/beside-slow-frames", test_delivery_beside_slow_frames);
   g_test_add_func ("/runtime/port/bad-input", test_bad_input);
   g_test_add_func ("/runtime/port/snapshot", test_labels_and_snapshot);
 

@@ -8,7 +8,7 @@
 
 /*
  * The delivery source of a started port: a #GSource at
- * %G_PRIORITY_DEFAULT_IDLE in the context the port was started in. It has
+ * UB_PORT_SOURCE_PRIORITY in the context the port was started in. It has
  * no prepare or check: it polls its endpoint's eventfd, which a producer
  * writes when the queue goes from empty to non-empty (one wake-up per
  * burst), and it drains the queue in batches for at most
@@ -25,6 +25,17 @@
  * and travels with a transferred port. Where there is no eventfd (or none
  * could be made) the source falls back to the ready time.
  */
+
+/* GTK's redraw priority (GDK_PRIORITY_REDRAW, which workers/ cannot
+ * name): below input, and level with the frame clock. GLib dispatches
+ * every ready source of the best ready priority, so when both are ready a
+ * frame and one budgeted dispatch run in the same iteration, and neither
+ * can starve the other. Below redraw, at G_PRIORITY_DEFAULT_IDLE, the
+ * messages never came while a tick callback asked for every frame and
+ * each frame took longer than the frame interval (a slow machine, or a
+ * sanitizer's build): GLib does not even look at a source whose priority
+ * is lower than one that is ready. Above it, a flood would starve redraw. */
+#define UB_PORT_SOURCE_PRIORITY (G_PRIORITY_HIGH_IDLE + 20)
 
 /* A redraw waits for at most one dispatch and one loop iteration: 2 ms
  * leaves room within a 4 ms target (3 ms gave measured gaps of 3.0 ms of
@@ -114,7 +125,7 @@ _ub_port_source_new (UbEndpoint *ep)
   self->ep = _ub_endpoint_ref (ep);
   if (wake_fd >= 0)
     self->wake_tag = g_source_add_unix_fd (source, wake_fd, G_IO_IN);
-  g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_priority (source, UB_PORT_SOURCE_PRIORITY);
   g_source_set_static_name (source, "UbPort delivery");
   return source;
 }

@@ -29,11 +29,12 @@
  * and label may be read from any thread. Close a port on the thread that
  * uses it.
  *
- * Delivery: a started port owns a #GSource at %G_PRIORITY_DEFAULT_IDLE. A
- * producer wakes it only when it has gone to sleep on an empty queue, so a
- * burst costs one wake-up; the source then drains the queue in batches for
- * at most a few milliseconds and yields, so that input and redraw always
- * get their turn.
+ * Delivery: a started port owns a #GSource at GTK's redraw priority
+ * (%G_PRIORITY_HIGH_IDLE + 20), below input. A producer wakes it only when
+ * it has gone to sleep on an empty queue, so a burst costs one wake-up;
+ * the source then drains the queue in batches for at most a few
+ * milliseconds and yields, so that input and redraw always get their
+ * turn, and a window that redraws every frame never holds messages back.
  */
 
 enum {
