@@ -27,7 +27,7 @@ typedef struct
  * write has landed, ub_state_dup() answers from these two (see
  * find_unwritten()). pending counts queued
  * writes (atomic); message_func and its data are main-thread only;
- * failures travel to the main thread by g_idle_add. */
+ * failures travel to the main thread by post_to_main_thread(). */
 static pthread_mutex_t queue_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t queue_cond = PTHREAD_COND_INITIALIZER;
 static GQueue writes = G_QUEUE_INIT;
@@ -58,10 +58,36 @@ write_free (Write *write)
   g_free (write);
 }
 
+/* Queues @func for the main thread from the writer's thread. GLib hands
+ * the source over under its own futex lock, which ThreadSanitizer does
+ * not see, so the source and its callback (allocated here, freed by the
+ * main thread) would look racy. They are allocated under queue_lock
+ * instead, and every such @func takes queue_lock first (see
+ * acquire_from_writer()): that orders the main thread after them. */
+static void
+post_to_main_thread (int         priority,
+                     GSourceFunc func,
+                     gpointer    data)
+{
+  pthread_mutex_lock (&queue_lock);
+  g_idle_add_full (priority, func, data, NULL);
+  pthread_mutex_unlock (&queue_lock);
+}
+
+/* The main thread's half of post_to_main_thread(). */
+static void
+acquire_from_writer (void)
+{
+  pthread_mutex_lock (&queue_lock);
+  pthread_mutex_unlock (&queue_lock);
+}
+
 static gboolean
 report_on_main_thread (gpointer data)
 {
   g_autofree char *message = data;
+
+  acquire_from_writer ();
 
   /* Once: a full disk would otherwise say so every second. */
   if (!reported_failure && message_func != NULL)
@@ -79,6 +105,7 @@ loaded_on_main_thread (gpointer data)
 {
   Waiter *waiter;
 
+  acquire_from_writer ();
   loaded = TRUE;
   while ((waiter = g_queue_pop_head (&waiters)) != NULL)
     {
@@ -107,7 +134,7 @@ write_in_thread (gpointer data,
        * killed half-way left behind are removed. Then the main thread
        * learns of it. */
       ub_durable_remove_stale ();
-      g_idle_add_full (G_PRIORITY_DEFAULT, loaded_on_main_thread, NULL, NULL);
+      post_to_main_thread (G_PRIORITY_DEFAULT, loaded_on_main_thread, NULL);
     }
   else if (write->prefix != NULL)
     {
@@ -123,10 +150,9 @@ write_in_thread (gpointer data,
     ub_store_remove (store, write->key, &error);
 
   if (error != NULL)
-    g_idle_add (report_on_main_thread,
-                g_strdup_printf (_("Your work goes on, but it cannot be saved for after a "
-                                 "restart: %s"), error->message));
-
+    post_to_main_thread (G_PRIORITY_DEFAULT_IDLE, report_on_main_thread,
+                         g_strdup_printf (_("Your work goes on, but it cannot be saved for "
+                                            "after a restart: %s"), error->message));
 }
 
 static gpointer
