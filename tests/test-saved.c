@@ -6,7 +6,9 @@
 
 #include "ub-data-run.h"
 #include "ub-jobs.h"
+#include "ub-primes-job.h"
 #include "ub-primes-run.h"
+#include "ub-runtime.h"
 #include "ub-state.h"
 #include "ub-store.h"
 #include "ub-test-runtime.h"
@@ -16,9 +18,9 @@
  * Work resumed from what an earlier start saved, a prime count or a data
  * job: the records are sealed (UbSeal), and one this installation did not
  * write is not trusted, however plausible: a count is made again, a data
- * job is not resumed, and the user is told. Each case runs in a
- * subprocess of its own, as the app does, since the default store is read
- * once per process.
+ * job is not resumed, and the user is told. And what a stop saves never
+ * takes back what a worker saved. Each case runs in a subprocess of its
+ * own, as the app does, since the default store is read once per process.
  */
 
 typedef enum
@@ -168,6 +170,92 @@ resume_data (const Case *c)
     g_assert_cmpstr (ub_data_run_get_input_path (run), ==, input);
 }
 
+/* The record of the run's one part, as saved now. */
+static UbPrimesRecord
+saved_part (void)
+{
+  g_autoptr(GVariant) saved = NULL;
+  UbPrimesRecord record;
+
+  UB_TEST_RUN_UNTIL (ub_state_is_flushed ());
+  saved = ub_state_dup ("primes.part.0");
+  g_assert_nonnull (saved);
+  g_assert_true (ub_primes_part_state_parse (saved, &record, NULL, NULL));
+  return record;
+}
+
+/* Saves a record of the part [@from, @to] that has reached @next, with a
+ * count the bounds allow, so that it is read back. */
+static void
+save_part (guint64 from,
+           guint64 to,
+           guint64 next)
+{
+  UbPrimesRecord record = { .from = from, .to = to, .next = next };
+  guint64 max;
+
+  if (next > from)
+    ub_primes_count_bounds (from, next - 1, &record.count, &max);
+
+  ub_state_set ("primes.part.0", ub_primes_part_state_new (&record, 0));
+  UB_TEST_RUN_UNTIL (ub_state_is_flushed ());
+}
+
+/* A stopped run saves its parts as they last reported, unless the part's
+ * worker saved that very part further on: its own checkpoints can land
+ * after the last report the run saw, and must not be taken back. */
+static void
+keep_further (void)
+{
+  const guint64 from = 0, to = G_GUINT64_CONSTANT (10000000000000);
+  g_autoptr(UbPrimesRun) run = NULL;
+  UbRun *base;
+  guint64 reported;
+
+  load_state (NULL);
+  run = ub_primes_run_new (from, to, FALSE, NULL, 1, FALSE);
+  base = UB_RUN (run);
+  ub_run_start (base);
+  UB_TEST_RUN_UNTIL (ub_run_get_done (base) > 0);
+
+  /* Stopped as quitting does, with its worker gone, so that nothing but
+   * the test saves from here on. */
+  ub_run_stop (base);
+  g_assert_true (ub_runtime_wait_for_threads (60 * G_USEC_PER_SEC));
+  reported = from + ub_run_get_done (base);
+
+  /* A record behind the last report is replaced by it... */
+  save_part (from, to, from);
+  ub_run_checkpoint (base);
+  g_assert_cmpuint (saved_part ().next, ==, reported);
+
+  /* ...and one further on is kept. */
+  save_part (from, to, reported + 1000000);
+  ub_run_checkpoint (base);
+  g_assert_cmpuint (saved_part ().next, ==, reported + 1000000);
+
+  /* A record of another range says nothing of this one. */
+  save_part (from, to - 1, reported + 1000000);
+  ub_run_checkpoint (base);
+  g_assert_cmpuint (saved_part ().to, ==, to);
+  g_assert_cmpuint (saved_part ().next, ==, reported);
+}
+
+static void
+test_keep_further (void)
+{
+  if (g_test_subprocess ())
+    {
+      keep_further ();
+      return;
+    }
+
+  g_test_summary ("A stop saves each part as last reported, never over a record its worker "
+                  "saved further on");
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_case (gconstpointer data)
 {
@@ -198,6 +286,7 @@ main (int    argc,
     g_test_add_data_func (primes_cases[i].path, &primes_cases[i], test_case);
   for (guint i = 0; i < G_N_ELEMENTS (data_cases); i++)
     g_test_add_data_func (data_cases[i].path, &data_cases[i], test_case);
+  g_test_add_func ("/primes/saved/stop-keeps-further", test_keep_further);
 
   return g_test_run ();
 }
