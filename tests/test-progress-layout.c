@@ -157,7 +157,7 @@ main (int   argc,
 
       if (!g_strv_contains (progress_only, workload->name))
         continue;
-      path = g_strdup_printf ("/layout/%s/progress-is-a-redraw", workload->name);
+      path = g_strdup_printf ("/progress-layout/%s/progress-is-a-redraw", workload->name);
       g_test_add_data_func (path, workload, test_progress_is_a_redraw);
     }
   return g_test_run ();
