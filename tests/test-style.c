@@ -126,7 +126,7 @@ find_label (GtkWidget *widget)
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LABEL (child))
+    if (GTK_IS_INSCRIPTION (child))
       return child;
   return NULL;
 }

@@ -549,3 +549,50 @@ ub_test_gtk_run_in_scratch (const char  *template,
   g_clear_pointer (dir, g_free);
   return status;
 }
+
+/* The window's own allocations. A window is allocated again only when
+ * something in it queued a resize (a new size request: a label's new
+ * text, a widget shown), not when a child alone is allocated anew; each
+ * such allocation measures the whole window again, and on X11 asks the
+ * server about the monitor. Counted by wrapping UbWindow's size_allocate. */
+static void (*window_size_allocate) (GtkWidget *widget,
+                                     int        width,
+                                     int        height,
+                                     int        baseline);
+static GtkWidget *counted_window;
+static guint *window_allocations;
+
+static void
+counting_size_allocate (GtkWidget *widget,
+                        int        width,
+                        int        height,
+                        int        baseline)
+{
+  if (widget == counted_window && window_allocations != NULL)
+    (*window_allocations)++;
+  window_size_allocate (widget, width, height, baseline);
+}
+
+/**
+ * ub_test_gtk_count_allocations:
+ * @window: (nullable): the window to count, or %NULL to stop counting
+ * @counter: (nullable): incremented at each allocation of @window
+ *
+ * Counts how often @window itself is allocated from now on, in @counter;
+ * one window at a time.
+ */
+void
+ub_test_gtk_count_allocations (UbWindow *window,
+                               guint    *counter)
+{
+  if (window != NULL && window_size_allocate == NULL)
+    {
+      GtkWidgetClass *klass = GTK_WIDGET_GET_CLASS (window);
+
+      g_assert_true (G_OBJECT_TYPE (window) == UB_TYPE_WINDOW);
+      window_size_allocate = klass->size_allocate;
+      klass->size_allocate = counting_size_allocate;
+    }
+  counted_window = window != NULL ? GTK_WIDGET (window) : NULL;
+  window_allocations = window != NULL ? counter : NULL;
+}

@@ -42,5 +42,7 @@ guint          ub_test_gtk_count_images (UbImagesPage  *page,
                                          UbImageState   state);
 int            ub_test_gtk_run_in_scratch (const char   *template,
                                            char        **dir);
+void           ub_test_gtk_count_allocations (UbWindow   *window,
+                                              guint      *counter);
 
 G_END_DECLS

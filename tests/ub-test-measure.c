@@ -142,6 +142,7 @@ ub_test_workload_measure_workers (const UbTestWorkload *workload,
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   layout_id = g_signal_connect (clock, "layout", G_CALLBACK (count), &measurement->n_layouts);
   paint_id = g_signal_connect (clock, "paint", G_CALLBACK (count), &measurement->n_paints);
+  ub_test_gtk_count_allocations (window, &measurement->n_allocations);
   start = g_get_monotonic_time ();
   workload->start (window);
   g_assert_true (workload->is_running (window));
@@ -160,6 +161,7 @@ ub_test_workload_measure_workers (const UbTestWorkload *workload,
                 workload->name, start, g_get_monotonic_time ());
   g_signal_handler_disconnect (clock, layout_id);
   g_signal_handler_disconnect (clock, paint_id);
+  ub_test_gtk_count_allocations (NULL, NULL);
   finish_typing (typer, measurement);
   measurement->work_ms = (g_get_monotonic_time () - start) / 1000.0;
   ub_test_gtk_run_for_ms (100);

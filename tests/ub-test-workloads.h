@@ -51,6 +51,8 @@ typedef struct
  *   while the work ran (its frame clock's layout phase): a widget that
  *   queues a resize at each progress report shows here
  * @n_paints: likewise, how many frames it painted
+ * @n_allocations: in worker mode, how many times the window itself was
+ *   allocated while the work ran: once per resize queued anywhere in it
  */
 typedef struct
 {
@@ -65,6 +67,7 @@ typedef struct
   double       wait_ms;
   guint        n_layouts;
   guint        n_paints;
+  guint        n_allocations;
 } UbTestMeasurement;
 
 guint                 ub_test_workloads_get_n      (void);

@@ -14,6 +14,7 @@
 #include "ub-run-manager.h"
 #include "ub-runtime-view.h"
 #include "ub-sample-writer.h"
+#include "ub-texture-paintable.h"
 #include "ub-ui.h"
 #include "ub-worker-pool.h"
 
@@ -76,11 +77,13 @@ show_result (UbChannelsPage *self,
              guint           index,
              GdkTexture     *texture)
 {
+  g_autoptr(UbTexturePaintable) paintable = ub_texture_paintable_new (texture);
   GtkWidget *picture;
 
   g_array_append_val (self->arrivals, index);
   g_ptr_array_add (self->textures, g_object_ref (texture));
-  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  /* Drawn from a node kept, not converted again in every frame. */
+  picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (paintable));
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
   gtk_widget_set_size_request (picture, RESULT_SIZE / 2, RESULT_SIZE / 2);
   gtk_flow_box_append (self->results_box, picture);

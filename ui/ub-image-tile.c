@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "ub-image-tile.h"
+#include "ub-texture-paintable.h"
 
 /*
  * One tile of the gallery: the thumbnail, the file's name and the state of
@@ -33,7 +34,8 @@ struct _UbTileArt
 {
   GtkWidget   parent_instance;
 
-  GdkTexture *texture;  /* (owned) (nullable) */
+  GdkTexture         *texture;    /* (owned) (nullable) */
+  UbTexturePaintable *paintable;  /* (owned) (nullable) draws it, from a node kept */
 };
 
 G_DEFINE_FINAL_TYPE (UbTileArt, ub_tile_art, GTK_TYPE_WIDGET)
@@ -60,15 +62,18 @@ ub_tile_art_snapshot (GtkWidget   *widget,
       w *= fit;
       h *= fit;
     }
-  gtk_snapshot_append_texture (snapshot, self->texture,
-                               &GRAPHENE_RECT_INIT (floor ((width - w) / 2),
-                                                    floor ((height - h) / 2), w, h));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (floor ((width - w) / 2),
+                                                          floor ((height - h) / 2)));
+  gdk_paintable_snapshot (GDK_PAINTABLE (self->paintable), snapshot, w, h);
+  gtk_snapshot_restore (snapshot);
 }
 
 static void
 ub_tile_art_dispose (GObject *object)
 {
   g_clear_object (&UB_TILE_ART (object)->texture);
+  g_clear_object (&UB_TILE_ART (object)->paintable);
 
   G_OBJECT_CLASS (ub_tile_art_parent_class)->dispose (object);
 }
@@ -92,7 +97,12 @@ ub_tile_art_set_texture (UbTileArt  *self,
                          GdkTexture *texture)
 {
   if (g_set_object (&self->texture, texture))
-    gtk_widget_queue_draw (GTK_WIDGET (self));
+    {
+      g_clear_object (&self->paintable);
+      if (texture != NULL)
+        self->paintable = ub_texture_paintable_new (texture);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
 }
 
 struct _UbImageTile

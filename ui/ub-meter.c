@@ -199,7 +199,7 @@ update_label (UbMeter *self,
 
       self->shown_stall_ms = stall_ms;
       g_snprintf (text, sizeof text, _("Longest stall: %d ms"), stall_ms);
-      gtk_label_set_text (GTK_LABEL (self->label), text);
+      gtk_inscription_set_text (GTK_INSCRIPTION (self->label), text);
 
       if (stall_ms > 2 * FRAME_BUDGET_MS)
         gtk_widget_add_css_class (self->label, "error");
@@ -500,11 +500,14 @@ ub_meter_init (UbMeter *self)
                                      "the line marks 16.7 ms, the top 50 ms"));
   gtk_widget_set_hexpand (self->graph, TRUE);
 
-  self->label = gtk_label_new (NULL);
-  /* Room for "Longest stall: 9999 ms", so the figure never moves the graph. */
-  gtk_label_set_width_chars (GTK_LABEL (self->label), 22);
+  /* An inscription, not a label: its size is its room for "Longest
+   * stall: 9999 ms", whatever it says, so a new figure is only redrawn;
+   * a label's new text would lay the whole window out. */
+  self->label = gtk_inscription_new (NULL);
+  gtk_inscription_set_min_chars (GTK_INSCRIPTION (self->label), 22);
+  gtk_inscription_set_nat_chars (GTK_INSCRIPTION (self->label), 22);
   gtk_widget_set_tooltip_text (self->label, _("The longest main-loop stall in the last 10 seconds"));
-  gtk_label_set_xalign (GTK_LABEL (self->label), 0.0f);
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (self->label), 0.0f);
   gtk_widget_add_css_class (self->label, "numeric");
   gtk_widget_add_css_class (self->label, "caption");
   gtk_widget_set_parent (self->label, GTK_WIDGET (self));

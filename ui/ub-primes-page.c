@@ -185,6 +185,12 @@ static void
 set_read_only (GtkWidget *entry,
                gboolean   read_only)
 {
+  /* Only on a change: an entry row given its "editable" again, even the
+   * same value, replays its title's animation, which lays the window out
+   * at every frame for as long as it lasts; the page refreshes more often
+   * than that animation ends. */
+  if (gtk_editable_get_editable (GTK_EDITABLE (entry)) == !read_only)
+    return;
   gtk_editable_set_editable (GTK_EDITABLE (entry), !read_only);
   if (read_only)
     gtk_widget_add_css_class (entry, "read-only");

@@ -95,9 +95,11 @@ ub_run_status_show_progress (UbRun          *run,
 
   fraction = MAX (fraction, 0);
   if (run != NULL)
-    /* Whole percents: a new text resizes the window (and on X11 asks the
-     * server about its monitor), so it changes a hundred times a run,
-     * not at every refresh. */
+    /* Whole percents: the pages show the text in an inscription, which
+     * is only redrawn, but a bar that shows its own text (the activity
+     * rows) resizes the window at each new text (and on X11 asks the
+     * server about its monitor): a hundred times a run, not at every
+     * refresh. */
     g_snprintf (text, sizeof text, "%.0f %%", floor (100.0 * fraction));
   gtk_progress_bar_set_fraction (bar, fraction);
   gtk_progress_bar_set_text (bar, text);

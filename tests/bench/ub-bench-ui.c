@@ -84,6 +84,7 @@ typedef struct
   double wait_ms;    /* and waiting for one */
   double wait_share; /* wait_ms over the measured span */
   double layouts;    /* the window's layouts per second (worker mode) */
+  double allocations; /* its own allocations (new size requests) per second */
   double paints;     /* and its frames per second */
 } Figures;
 
@@ -117,6 +118,7 @@ measure (const UbTestWorkload *workload,
   figures->wait_ms = m.wait_ms;
   figures->wait_share = m.work_ms > 0 ? m.wait_ms / m.work_ms : 0;
   figures->layouts = m.work_ms > 0 ? 1000 * m.n_layouts / m.work_ms : 0;
+  figures->allocations = m.work_ms > 0 ? 1000 * m.n_allocations / m.work_ms : 0;
   figures->paints = m.work_ms > 0 ? 1000 * m.n_paints / m.work_ms : 0;
   figures->key_p50 = m.n_keys > 0 ? ub_bench_percentile (m.key_latencies, m.n_keys, 50) : -1;
   figures->key_p99 = m.n_keys > 0 ? ub_bench_percentile (m.key_latencies, m.n_keys, 99) : -1;
@@ -215,8 +217,9 @@ print_verdict (const char *workload,
   printf ("  main thread %.0f ms on a CPU, %.0f ms waiting for one (%.1f %% of the span); "
           "load average %.1f\n", MEDIAN (cpu_ms), MEDIAN (wait_ms), 100 * MEDIAN (wait_share),
           load[0]);
-  printf ("  the window laid out %.1f times a second, painted %.1f frames a second\n",
-          MEDIAN (layouts), MEDIAN (paints));
+  printf ("  the window laid out %.1f times a second (allocated anew %.1f), "
+          "painted %.1f frames a second\n",
+          MEDIAN (layouts), MEDIAN (allocations), MEDIAN (paints));
   fflush (stdout);
   *judged = !too_loaded;
   return pass || too_loaded;
