@@ -75,7 +75,9 @@ ub_port_receive (UbPort        *self,
     {
       UbMessage *item;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      /* Without a cancellable, not even the call: a stream asks once a
+       * message. */
+      if (cancellable != NULL && g_cancellable_set_error_if_cancelled (cancellable, error))
         break;
       if (atomic_load (&ep->closed) || atomic_load (&ep->discarding))
         {
@@ -108,7 +110,8 @@ ub_port_receive (UbPort        *self,
     }
 
 out:
-  g_cancellable_disconnect (cancellable, handler);
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
   return result;
 }
 
