@@ -59,10 +59,12 @@ ub_port_receive (UbPort        *self,
       return NULL;
     }
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  handler = _ub_endpoint_wake_on_cancel (ep, cancellable);
+  if (cancellable != NULL)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      handler = _ub_endpoint_wake_on_cancel (ep, cancellable);
+    }
 
   if (timeout_usec < 0)
     deadline = -1;
