@@ -572,6 +572,88 @@ test_bytes_messages (void)
   ub_port_close (port2);
 }
 
+/* Messages made on one thread and freed on another ---------------------- */
+
+#define RECYCLE_PRODUCERS 3
+#define RECYCLE_N         3000
+
+/* Kinds of 36 to 43 characters: on both sides of the length up to which
+ * the runtime recycles a message's memory. */
+static char *
+recycle_kind (guint seq)
+{
+  return g_strdup_printf ("test.recycle.%0*u", 23 + (int) (seq % 8), seq);
+}
+
+typedef struct
+{
+  UbPort *port;   /* (unowned) the shared sending port */
+  guint32 id;
+} Recycler;
+
+static gpointer
+recycle_producer (gpointer data)
+{
+  Recycler *r = data;
+
+  for (guint32 seq = 0; seq < RECYCLE_N; seq++)
+    {
+      g_autofree char *kind = recycle_kind (seq);
+      guint32 words[2] = { r->id, seq };
+      g_autoptr(GBytes) block = g_bytes_new (words, sizeof words);
+      /* One made and freed here too, so this thread's cache is used both
+       * ways. */
+      g_autoptr(UbMessage) local = ub_message_new_bytes (kind, block);
+
+      g_assert_cmpstr (ub_message_get_kind (local), ==, kind);
+      g_assert_true (ub_port_post_bytes (r->port, kind, block, NULL));
+    }
+  return NULL;
+}
+
+static void
+test_messages_freed_elsewhere (void)
+{
+  g_autoptr(UbChannel) channel = ub_channel_new (0);
+  Recycler recyclers[RECYCLE_PRODUCERS];
+  GThread *threads[RECYCLE_PRODUCERS];
+  guint32 next[RECYCLE_PRODUCERS] = { 0 };
+
+  g_test_summary ("Messages of short and long kinds, made on several threads and "
+                  "freed on another, arrive whole: a recycled message never "
+                  "carries another's kind or body");
+
+  for (guint i = 0; i < RECYCLE_PRODUCERS; i++)
+    {
+      recyclers[i] = (Recycler) { ub_channel_get_port1 (channel), i };
+      threads[i] = g_thread_new ("recycle", recycle_producer, &recyclers[i]);
+    }
+
+  for (guint n = 0; n < RECYCLE_PRODUCERS * RECYCLE_N; n++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(UbMessage) message = ub_port_receive (ub_channel_get_port2 (channel), -1,
+                                                      NULL, &error);
+      g_autofree char *kind = NULL;
+      const guint32 *words;
+      gsize size;
+
+      g_assert_no_error (error);
+      words = g_bytes_get_data (ub_message_get_data (message), &size);
+      g_assert_cmpuint (size, ==, 2 * sizeof (guint32));
+      g_assert_cmpuint (words[0], <, RECYCLE_PRODUCERS);
+      /* Each producer's messages in its order, none missing. */
+      g_assert_cmpuint (words[1], ==, next[words[0]]);
+      next[words[0]]++;
+      kind = recycle_kind (words[1]);
+      g_assert_cmpstr (ub_message_get_kind (message), ==, kind);
+      g_assert_null (ub_message_get_body (message));
+    }
+
+  for (guint i = 0; i < RECYCLE_PRODUCERS; i++)
+    g_thread_join (threads[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -589,6 +671,7 @@ main (int   argc,
   g_test_add_func ("/runtime/port/receive-async/stream", test_receive_async_stream);
   g_test_add_func ("/runtime/port/numeric-array-bodies", test_numeric_array_bodies);
   g_test_add_func ("/runtime/port/bytes-messages", test_bytes_messages);
+  g_test_add_func ("/runtime/port/messages-freed-elsewhere", test_messages_freed_elsewhere);
 
   return g_test_run ();
 }

@@ -325,7 +325,9 @@ check_run (UbBroadcastChannel *channel,
            gpointer            user_data)
 {
   Run *run = user_data;
-  gint32 value = g_variant_get_int32 (ub_message_get_body (message));
+  GBytes *data = ub_message_get_data (message);
+  gint32 value = data != NULL ? *(const gint32 *) g_bytes_get_data (data, NULL) :
+                                g_variant_get_int32 (ub_message_get_body (message));
 
   if (run->last >= 0)
     g_assert_cmpint (value, ==, run->last + 1);
@@ -335,8 +337,9 @@ check_run (UbBroadcastChannel *channel,
 
 typedef struct
 {
-  gint    done;       /* (atomic) the flood is over */
-  guint   n_messages;
+  gint     done;       /* (atomic) the flood is over */
+  guint    n_messages;
+  gboolean bytes;      /* every other post a bytes one */
 } Flood;
 
 static gpointer
@@ -349,7 +352,14 @@ broadcast_flood (gpointer data)
   g_main_context_push_thread_default (context);
   poster = ub_broadcast_channel_new (BROADCAST_NAME);
   for (gint32 i = 0; i < (gint32) flood->n_messages; i++)
-    g_assert_true (ub_broadcast_channel_post (poster, "test.int", g_variant_new_int32 (i), NULL));
+    if (flood->bytes && i % 2 == 0)
+      {
+        g_autoptr(GBytes) block = g_bytes_new (&i, sizeof i);
+
+        g_assert_true (ub_broadcast_channel_post_bytes (poster, "test.int", block, NULL));
+      }
+    else
+      g_assert_true (ub_broadcast_channel_post (poster, "test.int", g_variant_new_int32 (i), NULL));
   ub_broadcast_channel_close (poster);
   g_main_context_pop_thread_default (context);
   return NULL;
@@ -417,16 +427,12 @@ stable_message (UbBroadcastChannel *channel,
  * channels during message delivery works correctly"), under a flood from
  * another thread while a third thread's instances join and leave. */
 static void
-test_broadcast_churn (void)
+run_broadcast_churn (gboolean bytes)
 {
-  Flood flood = { 0, STRESS (50000, 5000) };
+  Flood flood = { 0, STRESS (50000, 5000), bytes };
   g_autoptr(UbBroadcastChannel) stable_channel = ub_broadcast_channel_new (BROADCAST_NAME);
   Stable stable = { { -1, 0 }, NULL, { -1, 0 }, 0 };
   GThread *poster, *churn;
-
-  g_test_summary ("Instances joining and leaving, on this thread and another, while "
-                  "a third thread floods the name: a steady instance gets every "
-                  "message in order, each transient one an unbroken run");
 
   g_signal_connect (stable_channel, "message", G_CALLBACK (stable_message), &stable);
   churn = g_thread_new ("churn", broadcast_churn, &flood);
@@ -443,6 +449,22 @@ test_broadcast_churn (void)
   if (stable.transient != NULL)
     ub_broadcast_channel_close (stable.transient);
   g_clear_object (&stable.transient);
+}
+
+static void
+test_broadcast_churn (void)
+{
+  g_test_summary ("Instances joining and leaving, on this thread and another, while "
+                  "a third thread floods the name: a steady instance gets every "
+                  "message in order, each transient one an unbroken run");
+  run_broadcast_churn (FALSE);
+}
+
+static void
+test_broadcast_churn_bytes (void)
+{
+  g_test_summary ("The same churn, the flood alternating bytes and GVariant posts");
+  run_broadcast_churn (TRUE);
 }
 
 /* Blocked producers racing a close ------------------------------------------- */
@@ -745,6 +767,7 @@ main (int    argc,
   g_test_add_func ("/runtime/stress/post-racing-close", test_post_racing_close);
   g_test_add_func ("/runtime/stress/transfer-back-and-forth", test_transfer_back_and_forth);
   g_test_add_func ("/runtime/stress/broadcast-churn", test_broadcast_churn);
+  g_test_add_func ("/runtime/stress/broadcast-churn-bytes", test_broadcast_churn_bytes);
   g_test_add_func ("/runtime/stress/blocked-producers-racing-close",
                    test_blocked_producers_racing_close);
   g_test_add_func ("/runtime/stress/receive-async-racing-close", test_receive_async_racing_close);

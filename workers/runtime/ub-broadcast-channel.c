@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdatomic.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "ub-broadcast-channel.h"
@@ -23,6 +25,13 @@
  * context, in creation order, before it looks at the next message. So with
  * three instances in one context, each message reaches both others before
  * the next message reaches any.
+ *
+ * Threads: an instance is created, receives and is closed on one thread
+ * (the one whose context it delivers in). Posting, with a #GVariant body
+ * or a block of bytes, is safe from any thread that holds a reference,
+ * also while the owner closes the instance: the post and the close are
+ * ordered by the registry lock, so a post either reaches the others as if
+ * it came before the close or fails with %UB_ERROR_CLOSED.
  */
 
 typedef struct _Hub Hub;
@@ -34,7 +43,10 @@ struct _UbBroadcastChannel
   char       *name;      /* (owned) immutable */
   Hub        *hub;       /* (owned) (nullable) until closed; owner thread */
   guint64     stamp;     /* immutable: when it was created (registry clock) */
-  gboolean    closed;    /* owner thread only */
+  /* Written by ub_broadcast_channel_close() on the owner thread under
+   * registry_mutex; read anywhere (posters on other threads read it again
+   * under the mutex, which orders their push against the close). */
+  atomic_bool closed;
 };
 
 /* One per (name, context) with an open instance. */
@@ -116,7 +128,7 @@ hub_deliver (UbPort    *port,
       UbBroadcastChannel *instance = g_ptr_array_index (targets, i);
 
       /* Closed by an earlier handler of this very message. */
-      if (instance->closed)
+      if (atomic_load (&instance->closed))
         continue;
       g_signal_emit (instance, signals[valid ? SIGNAL_MESSAGE : SIGNAL_MESSAGE_ERROR], 0, message);
     }
@@ -273,57 +285,45 @@ ub_broadcast_channel_get_name (UbBroadcastChannel *self)
   return self->name;
 }
 
-/**
- * ub_broadcast_channel_post:
- * @self: a #UbBroadcastChannel
- * @kind: the message kind
- * @body: (nullable): the body; a floating reference is sunk
- * @error: return location for a #GError
- *
- * Posts to every other open instance named like @self. A closed instance
- * fails with %UB_ERROR_CLOSED, a kind starting `ub.` with
- * %UB_ERROR_RESERVED_KIND.
- *
- * Returns: %TRUE if the message was posted
- */
-gboolean
-ub_broadcast_channel_post (UbBroadcastChannel  *self,
-                           const char          *kind,
-                           GVariant            *body,
-                           GError             **error)
+static gboolean
+closed_error (UbBroadcastChannel  *self,
+              GError             **error)
 {
-  g_autoptr(UbMessage) message = NULL;
+  g_set_error (error, UB_ERROR, UB_ERROR_CLOSED,
+               _("The broadcast channel “%s” is closed"), self->name);
+  return FALSE;
+}
+
+/* Posts @message (consumed) to every other open instance of @self's
+ * name. Any thread holding a reference. */
+static gboolean
+broadcast_post (UbBroadcastChannel  *self,
+                UbMessage           *message,
+                GError             **error)
+{
+  g_autoptr(UbMessage) owned = message;
   GPtrArray *hubs;
 
-  if (body != NULL)
-    g_variant_ref_sink (body);
-
-  if (!UB_IS_BROADCAST_CHANNEL (self) || kind == NULL)
-    {
-      g_clear_pointer (&body, g_variant_unref);
-      g_return_val_if_fail (UB_IS_BROADCAST_CHANNEL (self), FALSE);
-      g_return_val_if_fail (kind != NULL, FALSE);
-    }
-
-  message = _ub_message_new_take (kind, g_steal_pointer (&body));
-
-  if (self->closed)
-    {
-      g_set_error (error, UB_ERROR, UB_ERROR_CLOSED,
-                   _("The broadcast channel “%s” is closed"), self->name);
-      return FALSE;
-    }
-
+  if (atomic_load (&self->closed))
+    return closed_error (self, error);
   if (!_ub_message_check_kind (message, error))
     return FALSE;
 
-  /* No transfers: this seals (and serialises) the message in place. */
+  /* No transfers: this seals (and serialises) the message in place, on
+   * the posting thread. */
   ub_message_unref (_ub_message_seal (message, NULL));
   message->origin = self;
 
   /* The stamp and the pushes happen under one lock, so every hub sees the
-   * posts of one name in the same order. */
+   * posts of one name in the same order; the closed flag is read under it
+   * too, so a close on the owner thread is either before the post (which
+   * fails) or after it (which is delivered). */
   ub_mutex_lock (&registry_mutex);
+  if (atomic_load (&self->closed))
+    {
+      ub_mutex_unlock (&registry_mutex);
+      return closed_error (self, error);
+    }
   message->stamp = ++registry_clock;
   hubs = g_hash_table_lookup (registry, self->name);
   for (guint i = 0; hubs != NULL && i < hubs->len; i++)
@@ -337,6 +337,77 @@ ub_broadcast_channel_post (UbBroadcastChannel  *self,
   ub_mutex_unlock (&registry_mutex);
 
   return TRUE;
+}
+
+/**
+ * ub_broadcast_channel_post:
+ * @self: a #UbBroadcastChannel
+ * @kind: the message kind
+ * @body: (nullable): the body; a floating reference is sunk
+ * @error: return location for a #GError
+ *
+ * Posts to every other open instance named like @self. A closed instance
+ * fails with %UB_ERROR_CLOSED, a kind starting `ub.` with
+ * %UB_ERROR_RESERVED_KIND.
+ *
+ * Threads: any thread that holds a reference on @self, also while its
+ * owner closes it (see #UbBroadcastChannel).
+ *
+ * Returns: %TRUE if the message was posted
+ */
+gboolean
+ub_broadcast_channel_post (UbBroadcastChannel  *self,
+                           const char          *kind,
+                           GVariant            *body,
+                           GError             **error)
+{
+  if (body != NULL)
+    g_variant_ref_sink (body);
+
+  if (!UB_IS_BROADCAST_CHANNEL (self) || kind == NULL)
+    {
+      g_clear_pointer (&body, g_variant_unref);
+      g_return_val_if_fail (UB_IS_BROADCAST_CHANNEL (self), FALSE);
+      g_return_val_if_fail (kind != NULL, FALSE);
+    }
+
+  return broadcast_post (self, _ub_message_new_take (kind, g_steal_pointer (&body)), error);
+}
+
+/**
+ * ub_broadcast_channel_post_bytes:
+ * @self: a #UbBroadcastChannel
+ * @kind: the message kind
+ * @data: (nullable): the body, a block of bytes; a reference is taken
+ * @error: return location for a #GError
+ *
+ * Posts a bytes message (see ub_message_new_bytes()) to every other open
+ * instance named like @self, as ub_port_post_bytes() does to a port's
+ * peer: receivers read @data with ub_message_get_data(), and one #GBytes
+ * is shared by all of them, neither copied nor serialised. It fails as
+ * ub_broadcast_channel_post() does, and reaches the others in the same
+ * order as every other post of the name; a kind registered with
+ * ub_message_register_kind() expects a #GVariant body, so a bytes message
+ * of such a kind fires `messageerror` where it arrives.
+ *
+ * Threads: any thread that holds a reference on @self, also while its
+ * owner closes it (see #UbBroadcastChannel).
+ *
+ * Returns: %TRUE if the message was posted
+ */
+gboolean
+ub_broadcast_channel_post_bytes (UbBroadcastChannel  *self,
+                                 const char          *kind,
+                                 GBytes              *data,
+                                 GError             **error)
+{
+  g_return_val_if_fail (UB_IS_BROADCAST_CHANNEL (self), FALSE);
+  g_return_val_if_fail (kind != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (data != NULL)
+    g_bytes_ref (data);
+  return broadcast_post (self, _ub_message_new_take_bytes (kind, data), error);
 }
 
 /**
@@ -355,12 +426,12 @@ ub_broadcast_channel_close (UbBroadcastChannel *self)
 
   g_return_if_fail (UB_IS_BROADCAST_CHANNEL (self));
 
-  if (self->closed || self->hub == NULL)
+  if (atomic_load (&self->closed) || self->hub == NULL)
     return;
-  self->closed = TRUE;
   hub = g_steal_pointer (&self->hub);
 
   ub_mutex_lock (&registry_mutex);
+  atomic_store (&self->closed, TRUE);
   g_ptr_array_remove (hub->instances, self);
   if (hub->instances->len == 0)
     {
@@ -394,5 +465,5 @@ ub_broadcast_channel_is_closed (UbBroadcastChannel *self)
 {
   g_return_val_if_fail (UB_IS_BROADCAST_CHANNEL (self), TRUE);
 
-  return self->closed;
+  return atomic_load (&self->closed);
 }

@@ -17,6 +17,10 @@ gboolean            ub_broadcast_channel_post     (UbBroadcastChannel *self,
                                                    const char         *kind,
                                                    GVariant           *body,
                                                    GError            **error);
+gboolean            ub_broadcast_channel_post_bytes (UbBroadcastChannel *self,
+                                                     const char         *kind,
+                                                     GBytes             *data,
+                                                     GError            **error);
 void                ub_broadcast_channel_close    (UbBroadcastChannel *self);
 gboolean            ub_broadcast_channel_is_closed (UbBroadcastChannel *self);
 

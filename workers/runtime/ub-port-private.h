@@ -62,7 +62,7 @@ gboolean    _ub_port_post_latest_runtime (UbPort    *self,
                                       const char    *kind,
                                       GVariant      *body,
                                       GError       **error);
-gboolean    _ub_port_check_usable    (UbPort        *self,
+gboolean    _ub_port_fail_unusable   (UbPort        *self,
                                       GError       **error);
 UbDelivery  _ub_port_deliver         (UbPort        *self,
                                       UbMessage     *item,
@@ -76,5 +76,17 @@ void        _ub_port_fail_receive    (UbPort        *self,
                                       GQuark         domain,
                                       int            code,
                                       const char    *message);
+
+/* Whether the port may post or receive (neither transferred away nor
+ * closed); sets @error if not. Inline: every post and receive asks, and
+ * the answer is nearly always yes. */
+static inline gboolean
+_ub_port_check_usable (UbPort  *self,
+                       GError **error)
+{
+  if (G_LIKELY (self->endpoint != NULL && !atomic_load (&self->endpoint->closed)))
+    return TRUE;
+  return _ub_port_fail_unusable (self, error);
+}
 
 G_END_DECLS

@@ -59,10 +59,12 @@ ub_port_receive (UbPort        *self,
       return NULL;
     }
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
-
-  handler = _ub_endpoint_wake_on_cancel (ep, cancellable);
+  if (cancellable != NULL)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      handler = _ub_endpoint_wake_on_cancel (ep, cancellable);
+    }
 
   if (timeout_usec < 0)
     deadline = -1;
@@ -75,7 +77,9 @@ ub_port_receive (UbPort        *self,
     {
       UbMessage *item;
 
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      /* Without a cancellable, not even the call: a stream asks once a
+       * message. */
+      if (cancellable != NULL && g_cancellable_set_error_if_cancelled (cancellable, error))
         break;
       if (atomic_load (&ep->closed) || atomic_load (&ep->discarding))
         {
@@ -108,7 +112,8 @@ ub_port_receive (UbPort        *self,
     }
 
 out:
-  g_cancellable_disconnect (cancellable, handler);
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
   return result;
 }
 

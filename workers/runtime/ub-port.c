@@ -270,9 +270,11 @@ ub_port_init (UbPort *self)
 {
 }
 
+/* The slow half of _ub_port_check_usable(): says why the port is not
+ * usable (or, if it became usable meanwhile, that it is). */
 gboolean
-_ub_port_check_usable (UbPort  *self,
-                       GError **error)
+_ub_port_fail_unusable (UbPort  *self,
+                        GError **error)
 {
   if (self->endpoint == NULL)
     {
