@@ -445,7 +445,8 @@ add_sieving_primes (UbSieve       *s,
         k++;
       if (k > j)
         {
-          /* Direct: crossed off from bucket_hi down, not filed. */
+          /* Direct: not filed, crossed off segment by segment as the
+           * primes in (sorted_limit, bucket_hi]. */
           if (!s->direct)
             _ub_buckets_add_primes (s->buckets, s->seg, base, s->to, src + j, k - j);
           s->bucket_hi = src[k - 1];
