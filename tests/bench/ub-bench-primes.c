@@ -14,6 +14,7 @@
 
 #include "ub-bench-commands.h"
 #include "ub-primes.h"
+#include "ub-primes-sieve-window.h"
 
 extern char **environ;
 
@@ -22,10 +23,12 @@ extern char **environ;
  * primes of four ranges at four heights with one thread and with two,
  * interleaved round by round, every count checked against primesieve's;
  * wall time is the figure, CPU time beside it tells a slow run from a
- * busy machine. First, the peak RSS and CPU time of one count per height
- * and thread count, up to right below 2^64, each in a process of its own;
- * there the sieve works in windows under its memory limit (256 MiB a
- * run), and a row without the limit gives what the windows cost.
+ * busy machine. First, the peak RSS, wall and CPU time of one count per
+ * height and thread count, up to right below 2^64, each in a process of
+ * its own, with the high-water mark of the bucket memory all the
+ * process's sieves held together; right below 2^64 the sieves work in
+ * windows under the memory limit (256 MiB for the whole process, however
+ * many threads), and a row without the limit gives what the windows cost.
  *
  * The anchor is the `primesieve -c -q` command (its start-up, about a
  * millisecond, is then part of its time), else libprimesieve when it was
@@ -242,7 +245,8 @@ time_primesieve (Anchor      anchor,
 }
 
 /* The child of report_rss(): one count on @threads_s threads under the
- * memory limit @limit_s (0: the default), printed. */
+ * memory limit @limit_s (0: the default), printed with the high-water
+ * mark of the bucket memory, in bytes. */
 static int
 rss_child (const char *from_s,
            const char *to_s,
@@ -255,18 +259,29 @@ rss_child (const char *from_s,
   count = count_unblock (g_ascii_strtoull (from_s, NULL, 10),
                          g_ascii_strtoull (to_s, NULL, 10),
                          (guint) g_ascii_strtoull (threads_s, NULL, 10));
-  printf ("%" G_GUINT64_FORMAT "\n", count);
+  {
+    UbSieveBudgetStats st;
+
+    _ub_sieve_budget_get_stats (&st);
+    printf ("%" G_GUINT64_FORMAT " %" G_GSIZE_FORMAT "\n", count, st.held_peak);
+  }
   return 0;
 }
 
-/* One count in a process of its own: its RSS (KiB) and CPU seconds. */
+/* One count in a process of its own: its RSS (KiB), bucket memory's
+ * high-water mark (bytes), wall and CPU seconds. */
 static guint64
 rss_run (const Case *c,
          guint       n_threads,
          gsize       limit,
          gsize      *rss_kib,
+         gsize      *buckets,
+         double     *wall,
          double     *cpu)
 {
+  double t0 = ub_bench_now ();
+  char *end = NULL;
+  guint64 count;
   g_autofree char *from_s = g_strdup_printf ("%" G_GUINT64_FORMAT, c->from);
   g_autofree char *to_s = g_strdup_printf ("%" G_GUINT64_FORMAT, c->to);
   g_autofree char *threads_s = g_strdup_printf ("%u", n_threads);
@@ -275,18 +290,23 @@ rss_run (const Case *c,
                          threads_s, limit_s, NULL };
   g_autofree char *out = run_child (argv, rss_kib);
 
+  *wall = ub_bench_now () - t0;
   *cpu = child_cpu;
-  return g_ascii_strtoull (out, NULL, 10);
+  count = g_ascii_strtoull (out, &end, 10);
+  *buckets = (gsize) g_ascii_strtoull (end, NULL, 10);
+  return count;
 }
 
-/* Peak RSS and CPU time of one count per height and thread count, ours
- * and (with the command as anchor) primesieve's, each in a fresh process;
- * right below 2^64 also ours without the memory limit, one thread. */
+/* Peak RSS, wall and CPU time of one count per height and thread count,
+ * ours and (with the command as anchor) primesieve's, each in a fresh
+ * process, and our buckets' high-water mark; right below 2^64 also ours
+ * without the memory limit, one thread. */
 static int
 report_rss (Anchor anchor)
 {
-  printf ("%-22s %7s %10s %10s %7s %9s %9s %7s\n", "peak RSS, CPU time",
-          "threads", "ours MiB", "primesv", "ratio", "ours s", "primesv", "ratio");
+  printf ("%-22s %3s %8s %8s %8s %6s %8s %8s %6s %8s %8s %6s\n", "peak RSS, time",
+          "thr", "buckets", "ours MiB", "primesv", "ratio", "wall s", "primesv", "ratio",
+          "CPU s", "primesv", "ratio");
   for (gsize i = 0; i < G_N_ELEMENTS (rss_cases); i++)
     for (guint t = 0; t < G_N_ELEMENTS (thread_counts) + (i + 1 == G_N_ELEMENTS (rss_cases)); t++)
       {
@@ -294,18 +314,22 @@ report_rss (Anchor anchor)
         gboolean unbounded = t == G_N_ELEMENTS (thread_counts);
         guint n_threads = unbounded ? 1 : thread_counts[t];
         g_autofree char *name = unbounded ? g_strdup ("  same, no limit") : g_strdup (c->name);
-        gsize ours = 0, theirs = 0;
-        double cpu_ours, cpu_theirs;
+        gsize ours = 0, theirs = 0, buckets = 0;
+        double cpu_ours, cpu_theirs, wall_ours, wall_theirs, t0;
         guint64 n_ours, n_theirs;
 
-        n_ours = rss_run (c, n_threads, unbounded ? G_MAXSIZE : 0, &ours, &cpu_ours);
+        n_ours = rss_run (c, n_threads, unbounded ? G_MAXSIZE : 0, &ours, &buckets,
+                          &wall_ours, &cpu_ours);
         if (anchor != ANCHOR_COMMAND)
           {
-            printf ("%-22s %7u %10.1f %10s %7s %9.2f %9s %7s\n", name, n_threads,
-                    ours / 1024.0, "-", "-", cpu_ours, "-", "-");
+            printf ("%-22s %3u %8.1f %8.1f %8s %6s %8.2f %8s %6s %8.2f %8s %6s\n",
+                    name, n_threads, buckets / 1048576.0, ours / 1024.0, "-", "-",
+                    wall_ours, "-", "-", cpu_ours, "-", "-");
             continue;
           }
+        t0 = ub_bench_now ();
         n_theirs = count_primesieve (anchor, c->from, c->to, n_threads, &theirs);
+        wall_theirs = ub_bench_now () - t0;
         cpu_theirs = child_cpu;
         if (n_ours != n_theirs)
           {
@@ -314,10 +338,10 @@ report_rss (Anchor anchor)
                      c->name, n_ours, n_theirs);
             return 1;
           }
-        printf ("%-22s %7u %10.1f %10.1f %6.2fx %9.2f %9.2f %6.2fx\n", name,
-                n_threads, ours / 1024.0, theirs / 1024.0,
-                (double) ours / (double) theirs, cpu_ours, cpu_theirs,
-                cpu_ours / cpu_theirs);
+        printf ("%-22s %3u %8.1f %8.1f %8.1f %5.2fx %8.2f %8.2f %5.2fx %8.2f %8.2f %5.2fx\n",
+                name, n_threads, buckets / 1048576.0, ours / 1024.0, theirs / 1024.0,
+                (double) ours / (double) theirs, wall_ours, wall_theirs,
+                wall_ours / wall_theirs, cpu_ours, cpu_theirs, cpu_ours / cpu_theirs);
         fflush (stdout);
       }
   return 0;

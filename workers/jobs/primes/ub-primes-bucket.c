@@ -6,6 +6,7 @@
 
 #include "ub-primes-bucket.h"
 #include "ub-primes-cross.h"
+#include "ub-primes-sieve-window.h"
 #include "ub-primes-wheel.h"
 
 /*
@@ -133,7 +134,8 @@ struct _UbBuckets
   const guint8 *q210_index;   /* (unowned) */
   const guint8 *q210_skip;    /* (unowned) */
   Block    *free_blocks;
-  GPtrArray *slabs;           /* (owned) (nullable) until a bucket is used */
+  GPtrArray *slabs;           /* (owned) (nullable) until a bucket is used;
+                               * charged to the budget */
 };
 
 /* Segments of 2^@log2_seg bytes, @n_segs of them, sieving primes up to
@@ -165,13 +167,28 @@ _ub_buckets_new (guint   log2_seg,
   return b;
 }
 
+/* Bytes of bucket memory allocated. */
+gsize
+_ub_buckets_get_bytes (const UbBuckets *b)
+{
+  return b->slabs != NULL ? b->slabs->len * SLAB_BLOCKS * sizeof (Block) : 0;
+}
+
+static void
+free_slabs (UbBuckets *b)
+{
+  _ub_sieve_budget_charge (-(gssize) _ub_buckets_get_bytes (b));
+  g_clear_pointer (&b->slabs, g_ptr_array_unref);
+  b->free_blocks = NULL;
+}
+
 void
 _ub_buckets_free (UbBuckets *b)
 {
   if (b == NULL)
     return;
   g_free (b->buckets);
-  g_clear_pointer (&b->slabs, g_ptr_array_unref);
+  free_slabs (b);
   g_free (b);
 }
 
@@ -205,6 +222,17 @@ _ub_buckets_clear (UbBuckets *s)
     }
 }
 
+/* Empties every bucket and, when more than @max_bytes are allocated,
+ * gives all the memory back. */
+void
+_ub_buckets_clear_to (UbBuckets *s,
+                      gsize      max_bytes)
+{
+  _ub_buckets_clear (s);
+  if (_ub_buckets_get_bytes (s) > max_bytes)
+    free_slabs (s);
+}
+
 /* Starts a new block in front of the full (or absent) one of @top and
  * returns its first entry. */
 G_GNUC_NO_INLINE static UbSieveEntry *
@@ -217,6 +245,7 @@ new_block (UbBuckets    *s,
     {
       Block *slab = g_aligned_alloc (SLAB_BLOCKS, sizeof (Block), BLOCK_BYTES);
 
+      _ub_sieve_budget_charge (SLAB_BLOCKS * sizeof (Block));
       if (s->slabs == NULL)
         s->slabs = g_ptr_array_new_with_free_func (g_aligned_free);
       g_ptr_array_add (s->slabs, slab);
@@ -247,6 +276,41 @@ bucket_push (UbBuckets *s,
   *slot = top + 1;
 }
 
+/* The first multiple p q of @p at @start or later with q coprime to 210
+ * and at least p: its offset from @start, and the index of q mod 210
+ * among the 48. Past start, the first multiple of p there is start + d
+ * with d the complement of start mod p; its cofactor q is then stepped up
+ * to the next one coprime to 210, k p further. Offsets from start stay
+ * below 11 p, so neither the range check nor the byte index needs the
+ * 128-bit product p q. */
+static inline guint64
+first_multiple (const UbBuckets *s,
+                guint32          p,
+                guint64          start,
+                guint           *q_index)
+{
+  guint64 q, d;
+  guint qm, k;
+
+  if ((guint64) p * p >= start)
+    {
+      q = p;
+      d = (guint64) p * p - start;
+    }
+  else
+    {
+      guint64 r = start % p;
+
+      q = start / p + (r != 0);
+      d = r != 0 ? p - r : 0;
+    }
+  qm = (guint) (q % 210);
+  k = s->q210_skip[qm];
+  /* 209 is coprime to 210: the step never wraps q mod 210. */
+  *q_index = s->q210_index[qm + k];
+  return d + (guint64) k * p;
+}
+
 /* Files the @n sieving primes @primes, the segment @seg starting at byte
  * @base being the next one sieved, under the segments of their first
  * multiples there or later: at least p², cofactor coprime to 210. A prime
@@ -265,39 +329,50 @@ _ub_buckets_add_primes (UbBuckets     *s,
   const gsize seg_mask = s->seg_bytes - 1;
   const guint log2_seg = s->log2_seg;
 
-  /* Past start, the first multiple of p there is start + d with d the
-   * complement of start mod p; its cofactor q is then stepped up to the
-   * next one coprime to 210, k p further. Offsets from start stay below
-   * 11 p, so neither the range check nor the byte index needs the 128-bit
-   * product p q. */
   for (gsize i = 0; i < n; i++)
     {
       guint32 p = primes[i];
-      guint64 q, d, off;
-      guint qm, k;
+      guint qi;
+      guint64 off = first_multiple (s, p, start, &qi);
 
-      if ((guint64) p * p >= start)
-        {
-          q = p;
-          d = (guint64) p * p - start;
-        }
-      else
-        {
-          guint64 r = start % p;
-
-          q = start / p + (r != 0);
-          d = r != 0 ? p - r : 0;
-        }
-      qm = (guint) (q % 210);
-      k = s->q210_skip[qm];
-      off = d + (guint64) k * p;
       if (off > span)
         continue;
-      /* 209 is coprime to 210: the step never wraps q mod 210. */
-      qm += k;
       bucket_push (s, seg + ((off / 30) >> log2_seg), p / 30,
                    (guint32) ((off / 30) & seg_mask) << 9 |
-                   ((guint32) bit_of_res[p % 30] * 48 + s->q210_index[qm]));
+                   ((guint32) bit_of_res[p % 30] * 48 + qi));
+    }
+}
+
+/* Crosses off the multiples of the @n sieving primes @primes in the @len
+ * bytes of @buf, the segment starting at byte @base, without filing them:
+ * for a window of one segment when no bucket memory is to be had. */
+void
+_ub_buckets_cross_direct (const UbBuckets *s,
+                          guint8          *buf,
+                          gsize            len,
+                          guint64          base,
+                          const guint32   *primes,
+                          gsize            n)
+{
+  const guint64 start = base * 30;
+  const W210Step *const w = s->w210;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint32 p = primes[i];
+      gsize a = p / 30;
+      guint qi;
+      guint64 pos = first_multiple (s, p, start, &qi) / 30;
+      guint32 st = (guint32) bit_of_res[p % 30] * 48 + qi;
+
+      while (pos < len)
+        {
+          const W210Step *step = &w[st];
+
+          buf[pos] &= step->mask;
+          pos += a * step->dq + step->corr;
+          st = step->next;
+        }
     }
 }
 

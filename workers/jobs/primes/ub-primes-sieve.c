@@ -153,12 +153,19 @@ struct _UbSieve
    * window_segs segments ending before segment window_end (see
    * ub-primes-sieve-window.h); those filed so far are the primes in
    * (sorted_limit, bucket_hi]. replay: they are still to be filed again
-   * for the window that starts at seg. */
+   * for the window that starts at seg. budgeted: the sieve has a bucket
+   * tier, is counted in the process-wide budget and holds reserved bytes
+   * of it for the window; direct: it holds none, and the window is one
+   * segment whose bucket primes are crossed off without being filed.
+   * window_segs is 0 until the first window is planned. */
   UbBuckets *buckets;         /* (owned) */
   guint64   window_segs;
   guint64   window_end;
   guint32   bucket_hi;
   gboolean  replay;
+  gboolean  budgeted;
+  gboolean  direct;
+  gsize     reserved;
 
   /* Where sieving primes come from: the static table or a child sieve. */
   guint64   plimit;           /* isqrt (to), or MR_SIEVE_LIMIT when mr */
@@ -249,10 +256,10 @@ _ub_sieve_new (guint64 from,
   s->sorted = _ub_medium_new ();
 
   s->buckets = _ub_buckets_new (s->log2_seg, s->n_segs, s->plimit);
-  s->window_segs = _ub_sieve_window_segments (s->n_segs, s->seg_bytes,
-                                              s->sorted_limit, s->plimit);
-  s->window_end = s->window_segs;
-  _ub_buckets_set_end (s->buckets, s->window_end);
+  /* The first window is planned with the first segment. */
+  s->budgeted = s->plimit > s->sorted_limit;
+  if (s->budgeted)
+    _ub_sieve_budget_join ();
 
   /* Room for the small sieving primes up front: one allocation. */
   {
@@ -287,62 +294,23 @@ _ub_sieve_free (UbSieve *s)
   g_free (s->medium);
   g_clear_pointer (&s->sorted, _ub_medium_free);
   g_clear_pointer (&s->buckets, _ub_buckets_free);
+  if (s->budgeted)
+    _ub_sieve_budget_leave (s->reserved);
   g_free (s->buf_alloc);
   g_free (s);
 }
 
 /* ------------------------------------------------------------------ */
-/* Short ranges high up                                                 */
+/* Short ranges high up: the primes up to MR_SIEVE_LIMIT and Miller–Rabin
+ * (see ub-primes-mr.c), unless the sieve alone is asked for.           */
 
-/*
- * Right below 2^64 the sieve needs every prime up to 2^32 and a division
- * for each, about two seconds whatever the range's length. A short range
- * there is cheaper to sieve with the primes up to MR_SIEVE_LIMIT only and
- * to confirm each survivor with a Miller–Rabin test, which is exact for
- * 64-bit numbers with Sinclair's seven bases.
- */
 static gboolean
 use_miller_rabin (guint64 from,
                   guint64 to,
                   guint64 plimit)
 {
-  double numbers, sieve_cost, mr_cost;
-
-  if (plimit <= MR_SIEVE_LIMIT || from < MR_SIEVE_LIMIT * MR_SIEVE_LIMIT ||
-      g_atomic_int_get (&sieve_only))
-    return FALSE;
-
-  /* Rough costs in nanoseconds, measured here: about 10 ns per sieving
-   * prime to set up; the survivors of the primes up to 2^20 (4 % of the
-   * numbers) cost 0.75 µs each and the primes among them 3.75 µs. */
-  numbers = (double) (to - from) + 1.0;
-  sieve_cost = (double) plimit / log ((double) plimit) * 10.0;
-  mr_cost = numbers * 0.0405 * 750.0 + numbers / log ((double) to) * 3750.0;
-  return mr_cost < sieve_cost;
-}
-
-/* Clears the bits of the survivors that are not prime. */
-static void
-confirm_survivors (UbSieve *sv,
-                   guint64  base,
-                   gsize    n_words)
-{
-  guint64 *words = (guint64 *) sv->buf;
-
-  for (gsize j = 0; j < n_words; j++)
-    {
-      guint64 w = words[j];
-      guint64 n30 = (base + 8 * j) * 30;
-
-      while (w != 0)
-        {
-          guint b = (guint) __builtin_ctzll (w);
-
-          w &= w - 1;
-          if (!_ub_primes_is_prime_mr (n30 + off64[b]))
-            words[j] &= ~((guint64) 1 << b);
-        }
-    }
+  return plimit > MR_SIEVE_LIMIT && !g_atomic_int_get (&sieve_only) &&
+         _ub_primes_mr_pays (from, to, plimit, MR_SIEVE_LIMIT);
 }
 
 /* ------------------------------------------------------------------ */
@@ -477,7 +445,10 @@ add_sieving_primes (UbSieve       *s,
         k++;
       if (k > j)
         {
-          _ub_buckets_add_primes (s->buckets, s->seg, base, s->to, src + j, k - j);
+          /* Direct: not filed, crossed off segment by segment as the
+           * primes in (sorted_limit, bucket_hi]. */
+          if (!s->direct)
+            _ub_buckets_add_primes (s->buckets, s->seg, base, s->to, src + j, k - j);
           s->bucket_hi = src[k - 1];
         }
       s->src_pos = k;
@@ -491,6 +462,7 @@ typedef struct
 {
   UbSieve *sieve;
   guint64  base;
+  gsize    len;       /* direct: the bytes of the segment to cross in */
 } Replay;
 
 static void
@@ -504,23 +476,28 @@ replay_primes (const guint64 *primes,
   g_assert (n <= EMIT_BATCH);
   for (gsize i = 0; i < n; i++)
     p32[i] = (guint32) primes[i];
-  _ub_buckets_add_primes (r->sieve->buckets, r->sieve->seg, r->base,
-                          r->sieve->to, p32, n);
+  if (r->sieve->direct)
+    _ub_buckets_cross_direct (r->sieve->buckets, r->sieve->buf, r->len, r->base, p32, n);
+  else
+    _ub_buckets_add_primes (r->sieve->buckets, r->sieve->seg, r->base,
+                            r->sieve->to, p32, n);
 }
 
 /* Files the bucket primes filed so far again, for the window that starts
  * with the segment at @base: they are made anew by a sieve of their own,
  * over (sorted_limit, bucket_hi]. The buckets, empty at the end of the
  * last window, are emptied first, so a replay stopped by @cancellable can
- * be done again from the start. */
+ * be done again from the start. When direct, the primes cross off their
+ * multiples in the @len bytes of the segment instead. */
 static gboolean
 replay_bucket_primes (UbSieve       *s,
                       guint64        base,
+                      gsize          len,
                       GCancellable  *cancellable,
                       GError       **error)
 {
   g_autoptr(UbSieve) primes = NULL;
-  Replay r = { s, base };
+  Replay r = { s, base, len };
   guint64 lo, hi, count;
 
   _ub_buckets_clear (s->buckets);
@@ -531,6 +508,48 @@ replay_bucket_primes (UbSieve       *s,
     if (g_cancellable_set_error_if_cancelled (cancellable, error))
       return FALSE;
   return TRUE;
+}
+
+/* How many of the segments ahead the next window takes within @budget
+ * bytes, 0 when not even one fits; *@bytes is its estimate. */
+static guint64
+plan_segments (const UbSieve *s,
+               gsize          budget,
+               gsize         *bytes)
+{
+  guint64 ahead = s->n_segs - s->seg;
+
+  *bytes = 0;
+  if (!s->budgeted)
+    return ahead;
+  return _ub_sieve_window_segments (ahead, s->seg_bytes, s->sorted_limit,
+                                    s->plimit, budget, bytes);
+}
+
+/* Starts a window at the next segment: gives back the budget held for the
+ * last one and reserves the largest window the budget offers now, or none
+ * when not even one segment fits (direct). */
+static void
+start_window (UbSieve *s)
+{
+  guint64 segs;
+  gsize bytes;
+
+  if (s->reserved > 0)
+    _ub_sieve_budget_release (s->reserved);
+  s->reserved = 0;
+  /* Another sieve may take what was offered before this one reserves it:
+   * then ask again, for less. */
+  do
+    segs = plan_segments (s, _ub_sieve_budget_offer (), &bytes);
+  while (s->budgeted && segs > 0 && !_ub_sieve_budget_reserve (bytes));
+  if (s->budgeted)
+    s->reserved = bytes;
+  _ub_buckets_clear_to (s->buckets, s->reserved);
+  s->direct = s->budgeted && segs == 0;
+  s->window_segs = MAX (segs, 1);
+  s->window_end = s->seg + s->window_segs;
+  _ub_buckets_set_end (s->buckets, s->window_end);
 }
 
 /* ------------------------------------------------------------------ */
@@ -606,10 +625,17 @@ _ub_sieve_get_segment_numbers (const UbSieve *sieve)
   return (guint64) sieve->seg_bytes * 30;
 }
 
+/* The window now, or the one the budget would give before the first. */
 guint64
 _ub_sieve_get_window_numbers (const UbSieve *sieve)
 {
-  ub_u128 n = (ub_u128) sieve->window_segs * sieve->seg_bytes * 30;
+  guint64 segs = sieve->window_segs;
+  gsize bytes;
+  ub_u128 n;
+
+  if (segs == 0)
+    segs = MAX (plan_segments (sieve, _ub_sieve_budget_offer (), &bytes), 1);
+  n = (ub_u128) segs * sieve->seg_bytes * 30;
 
   return n > G_MAXUINT64 ? G_MAXUINT64 : (guint64) n;
 }
@@ -673,15 +699,17 @@ _ub_sieve_next (UbSieve          *sv,
   lo = MAX (sv->from, base * 30);
   hi = (base + sv->seg_bytes - 1 >= sv->last_byte) ? sv->to : (base + sv->seg_bytes) * 30 - 1;
 
-  if (sv->seg == sv->window_end)
+  /* A window ends at its last segment, or early when the sieve holds
+   * more than its share of the budget since others joined. */
+  if (sv->seg == sv->window_end || sv->window_segs == 0 ||
+      (sv->reserved > 0 && _ub_sieve_budget_over_share (sv->reserved)))
     {
-      sv->window_end = MIN (sv->seg + sv->window_segs, sv->n_segs);
-      _ub_buckets_set_end (sv->buckets, sv->window_end);
-      sv->replay = TRUE;
+      start_window (sv);
+      sv->replay = !sv->direct;
     }
   if (sv->replay)
     {
-      if (!replay_bucket_primes (sv, base, cancellable, error))
+      if (!replay_bucket_primes (sv, base, 0, cancellable, error))
         return FALSE;
       sv->replay = FALSE;
     }
@@ -690,6 +718,8 @@ _ub_sieve_next (UbSieve          *sv,
 
   _ub_presieve_fill (sv->buf, base, n);
   _ub_presieve_restore (sv->buf, base, n);
+  if (sv->direct && !replay_bucket_primes (sv, base, n, cancellable, error))
+    return FALSE;
 
   for (gsize off = 0; off < n; off += sv->block_bytes)
     _ub_sieve_cross_small (sv->buf + off, (guint32) MIN (sv->block_bytes, n - off),
@@ -706,7 +736,7 @@ _ub_sieve_next (UbSieve          *sv,
   n_words = (n + 7) / 8;
   memset (sv->buf + n, 0, n_words * 8 - n);
   if (sv->mr)
-    confirm_survivors (sv, base, n_words);
+    _ub_primes_mr_confirm ((guint64 *) sv->buf, base, n_words);
 
   if (emit != NULL)
     {

@@ -215,7 +215,8 @@ numbers_between (guint64 from,
  * needed. That would be about 1.3 GB for 10^10 numbers right below 2^64
  * (primesieve holds as much), a few MB below 10^12: past the limit set
  * with ub_primes_set_memory_limit() the range is sieved in windows that
- * fit, the sieving primes being made again for each.
+ * fit, the sieving primes being made again for each. That limit is for
+ * all the runs of the process together.
  *
  * Returns: %TRUE when the range is done, %FALSE with @error set otherwise
  */
@@ -475,15 +476,19 @@ ub_primes_get_segment_numbers (guint64 from,
 
 /**
  * ub_primes_set_memory_limit:
- * @bytes: what the large-prime buckets of one run may hold, or 0 for the
- *   default of 256 MiB
+ * @bytes: what the large-prime buckets of all the runs of the process may
+ *   hold together, or 0 for the default of 256 MiB
  *
- * Bounds the memory of the runs started afterwards, each on its own (a
- * count split over n threads may hold n times as much). A run whose
- * buckets would pass @bytes sieves its range in windows whose buckets fit,
- * at the cost of making the sieving primes again for every window: right
+ * Bounds the memory of the runs, all together: every run, and every
+ * thread of a split count, sizes each window from one budget, its share
+ * among the runs live at that moment (15/16 of @bytes is for the
+ * buckets, the rest for the segments and the like). A run whose buckets
+ * would pass its share sieves its range in windows whose buckets fit, at
+ * the cost of making the sieving primes again for every window: right
  * below 2^64 that is a pass over the 203 million primes below 2^32 per
- * window. Counts are the same either way. Callable from any thread.
+ * window. Counts are the same either way. Runs take a new limit at their
+ * next window, or at their next segment when they hold more than it
+ * allows. Callable from any thread.
  */
 void
 ub_primes_set_memory_limit (gsize bytes)
