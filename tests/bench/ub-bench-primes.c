@@ -27,7 +27,7 @@ extern char **environ;
  * height and thread count, up to right below 2^64, each in a process of
  * its own, with the high-water mark of the bucket memory all the
  * process's sieves held together; right below 2^64 the sieves work in
- * windows under the memory limit (256 MiB for the whole process, however
+ * windows under the memory limit (384 MiB for the whole process, however
  * many threads), and a row without the limit gives what the windows cost.
  *
  * The anchor is the `primesieve -c -q` command (its start-up, about a

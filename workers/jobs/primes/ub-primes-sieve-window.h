@@ -25,7 +25,7 @@ G_BEGIN_DECLS
  * memory, until a later segment finds room.
  */
 
-#define UB_SIEVE_DEFAULT_MEMORY_LIMIT ((gsize) 256 * 1024 * 1024)
+#define UB_SIEVE_DEFAULT_MEMORY_LIMIT ((gsize) 384 * 1024 * 1024)
 
 void    _ub_sieve_set_memory_limit    (gsize    bytes);
 gsize   _ub_sieve_get_memory_limit    (void);

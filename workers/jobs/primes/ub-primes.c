@@ -477,7 +477,7 @@ ub_primes_get_segment_numbers (guint64 from,
 /**
  * ub_primes_set_memory_limit:
  * @bytes: what the large-prime buckets of all the runs of the process may
- *   hold together, or 0 for the default of 256 MiB
+ *   hold together, or 0 for the default of 384 MiB
  *
  * Bounds the memory of the runs, all together: every run, and every
  * thread of a split count, sizes each window from one budget, its share
