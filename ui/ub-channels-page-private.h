@@ -27,7 +27,7 @@ struct _UbChannelsPage
   GtkStack                  *view_stack;
   UbChannelsDiagram         *diagram;
   UbRuntimeView             *runtime_view;
-  GtkLabel                  *bytes_label;
+  GtkInscription            *bytes_label;
   GtkLevelBar               *share_bar;
   GtkLabel                  *acks_label;
   GtkFlowBox                *results_box;

@@ -809,7 +809,7 @@ ub_channels_page_get_texts (UbChannelsPage      *self,
   g_return_if_fail (UB_IS_CHANNELS_PAGE (self));
 
   texts->status = adw_action_row_get_subtitle (self->status_row);
-  texts->bytes = gtk_label_get_text (self->bytes_label);
+  texts->bytes = gtk_inscription_get_text (self->bytes_label);
   texts->acks = gtk_label_get_text (self->acks_label);
   texts->samples_progress = gtk_widget_get_visible (self->samples_box)
                               ? gtk_progress_bar_get_fraction (self->samples_bar) : -1;

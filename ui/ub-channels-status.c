@@ -84,6 +84,15 @@ update_status (UbChannelsPage *self)
     adw_action_row_set_subtitle (self->status_row, status);
 }
 
+/* The bytes are an inscription: a new text is only a redraw. */
+static void
+set_bytes_text (UbChannelsPage *self,
+                const char     *text)
+{
+  if (g_strcmp0 (gtk_inscription_get_text (self->bytes_label), text) != 0)
+    gtk_inscription_set_text (self->bytes_label, text);
+}
+
 void
 _ub_channels_page_update_labels (UbChannelsPage *self)
 {
@@ -105,10 +114,10 @@ _ub_channels_page_update_labels (UbChannelsPage *self)
   if (main_bytes + between_bytes == 0)
     {
       if (_ub_channels_page_n_samples_left (self) > 0)
-        _ub_channels_page_set_label (self->bytes_label, _("Waiting for the sample images to be written…"));
+        set_bytes_text (self, _("Waiting for the sample images to be written…"));
       else if (_ub_channels_page_running_blocking (self) || (self->pipeline != NULL && stats.n_posted > 0 &&
                                           !self->cancelled))
-        _ub_channels_page_set_label (self->bytes_label, _("Requests sent; waiting for the first result…"));
+        set_bytes_text (self, _("Requests sent; waiting for the first result…"));
       return;
     }
 
@@ -121,6 +130,6 @@ _ub_channels_page_update_labels (UbChannelsPage *self)
                           main_text, (unsigned long long) stats.owner_messages,
                           self->blocking_bytes > 0 ? _(", and blocking mode's own decoding") : "",
                           between_text, 100.0 * share);
-  _ub_channels_page_set_label (self->bytes_label, text);
+  set_bytes_text (self, text);
   gtk_level_bar_set_value (self->share_bar, share);
 }
